@@ -1,0 +1,2 @@
+// The models library's anchor translation unit (every model has its own file beside this one).
+namespace vmcsim::models {}
