@@ -51,9 +51,15 @@ LogNormal LogNormal::from_median_p95(double median, double p95) {
   constexpr double z95 = 1.6448536269514722;
   return LogNormal{std::log(median), std::log(p95 / median) / z95};
 }
-double LogNormal::sample(RandomStream& s) const { return std::exp(Normal{mu, sigma}.sample(s)); }
-double LogNormal::mean() const { return std::exp(mu + 0.5 * sigma * sigma); }
-double LogNormal::median() const { return std::exp(mu); }
+double LogNormal::sample(RandomStream& s) const {
+  return std::exp(Normal{mu, sigma}.sample(s));
+}
+double LogNormal::mean() const {
+  return std::exp(mu + 0.5 * sigma * sigma);
+}
+double LogNormal::median() const {
+  return std::exp(mu);
+}
 
 Pareto::Pareto(double sc, double sh) : scale{sc}, shape{sh} {
   require(sc > 0.0 && sh > 0.0, "pareto: scale and shape must be positive");
@@ -71,30 +77,33 @@ Weibull::Weibull(double sc, double sh) : scale{sc}, shape{sh} {
 double Weibull::sample(RandomStream& s) const {
   return scale * std::pow(-std::log(s.uniform01_open_left()), 1.0 / shape);
 }
-double Weibull::mean() const { return scale * std::tgamma(1.0 + 1.0 / shape); }
+double Weibull::mean() const {
+  return scale * std::tgamma(1.0 + 1.0 / shape);
+}
 
 Empirical::Empirical(std::vector<double> samples) : sorted{std::move(samples)} {
   require(!sorted.empty(), "empirical: needs at least one sample");
   std::sort(sorted.begin(), sorted.end());
 }
 double Empirical::sample(RandomStream& s) const {
-  if (sorted.size() == 1) return sorted.front();
-  const double pos = s.uniform01() * static_cast<double>(sorted.size() - 1);
+  // Observation i sits at the middle, (i + 1/2) / n, of its probability cell (Hazen plotting
+  // positions): the inverse CDF is linear between neighbours and flat in the two outer
+  // half-cells, so the draws keep the sample's range and have exactly its mean.
+  const double pos = s.uniform01() * static_cast<double>(sorted.size()) - 0.5;
+  if (pos <= 0.0) return sorted.front();
   const auto i = static_cast<std::size_t>(pos);
+  if (i + 1 >= sorted.size()) return sorted.back();
   const double frac = pos - static_cast<double>(i);
-  return sorted[i] + frac * (sorted[std::min(i + 1, sorted.size() - 1)] - sorted[i]);
+  return sorted[i] + frac * (sorted[i + 1] - sorted[i]);
 }
 double Empirical::mean() const {
-  // The mean of the piecewise-linear interpolation: trapezoids between order statistics.
-  if (sorted.size() == 1) return sorted.front();
-  double sum = 0.0;
-  for (std::size_t i = 0; i + 1 < sorted.size(); ++i) sum += 0.5 * (sorted[i] + sorted[i + 1]);
-  return sum / static_cast<double>(sorted.size() - 1);
+  // Trapezoids of width 1/n between neighbours plus the two half-cells: exactly the sample mean.
+  return std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(sorted.size());
 }
 
 std::string Distribution::kind() const {
-  static constexpr const char* names[] = {"constant", "uniform", "exponential", "normal",
-                                          "lognormal", "pareto", "weibull", "empirical"};
+  static constexpr const char* names[] = {"constant",  "uniform", "exponential", "normal",
+                                          "lognormal", "pareto",  "weibull",     "empirical"};
   return names[d_.index()];
 }
 
