@@ -125,7 +125,7 @@ TEST_CASE("uniforms of neighbouring streams are uncorrelated") {
   CHECK(std::abs(correlation(base, shifted, n)) < bound);
 }
 
-TEST_CASE("uniform01 stays in [0, 1) with mean one half") {
+TEST_CASE("uniform01 stays below one and uniform01_open_left above zero, with mean one half") {
   RandomStream s{5, 0, "uniform01"};
   const std::size_t n = 100'000;
   double sum = 0.0;
