@@ -86,7 +86,6 @@ class Host {
   ResourceId network_;
   MemoryLedger memory_;
   sim::Time built_at_;
-  double busy_at_build_ = 0.0;
 };
 
 }  // namespace vmcsim::models
