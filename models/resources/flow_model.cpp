@@ -314,8 +314,10 @@ void FlowModel::fill() {
 void FlowModel::recompute(std::span<const std::uint32_t> seed_resources) {
   const sim::Time now = sim_.now();
   collect_component(seed_resources);
-  for (std::uint32_t fi : comp_flows_)
+  for (std::uint32_t fi : comp_flows_) {
     settle(flows_[fi], now);
+    flows_[fi].previous_rate = flows_[fi].rate;
+  }
   fill();
 
   old_allocated_.clear();
@@ -331,8 +333,9 @@ void FlowModel::recompute(std::span<const std::uint32_t> seed_resources) {
       r.allocated = sum;
     }
   }
+  // A flow whose rate did not change keeps its finish time (and its place in the heap).
   for (std::uint32_t fi : comp_flows_)
-    set_finish(fi);
+    if (flows_[fi].rate != flows_[fi].previous_rate || flows_[fi].heap_pos == kNone) set_finish(fi);
   reschedule();
 
   if (!on_utilization_change.has_observers()) return;

@@ -121,7 +121,8 @@ class FlowModel {
     std::vector<PathStep> path;
     double cap = kUncapped;
     double rate = 0.0;
-    double remaining = 0.0;  // as of updated_at
+    double previous_rate = 0.0;  // before the running recompute
+    double remaining = 0.0;      // as of updated_at
     sim::Time updated_at;
     sim::Time finish = sim::Time::max();
     sim::Callback on_done;
