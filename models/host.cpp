@@ -8,7 +8,7 @@
 namespace vmcsim::models {
 
 namespace {
-const HostSpec& validated(const HostSpec& spec) {
+HostSpec validated(HostSpec spec) {
   const auto fail = [&](const std::string& what) {
     throw std::invalid_argument("host '" + spec.name + "': " + what);
   };
@@ -26,7 +26,7 @@ const HostSpec& validated(const HostSpec& spec) {
 }  // namespace
 
 Host::Host(HostSpec spec, FlowModel& flows)
-    : spec_{validated(spec)},
+    : spec_{validated(std::move(spec))},
       flows_{flows},
       cpu_{flows.add_resource(spec_.name + "/cpu", static_cast<double>(spec_.cpu.value()))},
       disk_{flows.add_resource(spec_.name + "/disk", spec_.disk_bandwidth.bytes_per_second())},

@@ -10,14 +10,18 @@ namespace vmcsim::models {
 namespace {
 // Unfrozen flows carry a negative rate while progressive filling runs.
 constexpr double kUnfrozen = -1.0;
+
+void check_capacity(const std::string& name, double capacity) {
+  if (!(capacity >= 0.0) || std::isinf(capacity))
+    throw std::invalid_argument("FlowModel: resource '" + name +
+                                "' needs a finite capacity >= 0, got " + std::to_string(capacity));
+}
 }  // namespace
 
 FlowModel::FlowModel(sim::Simulation& sim) : sim_{sim} {}
 
 ResourceId FlowModel::add_resource(std::string name, double capacity) {
-  if (!(capacity >= 0.0) || std::isinf(capacity))
-    throw std::invalid_argument("FlowModel: resource '" + name +
-                                "' needs a finite capacity >= 0, got " + std::to_string(capacity));
+  check_capacity(name, capacity);
   Resource r;
   r.name = std::move(name);
   r.capacity = capacity;
@@ -38,9 +42,7 @@ const FlowModel::Resource& FlowModel::resource_at(ResourceId id) const {
 
 void FlowModel::set_capacity(ResourceId resource, double capacity) {
   Resource& r = resource_at(resource);
-  if (!(capacity >= 0.0) || std::isinf(capacity))
-    throw std::invalid_argument("FlowModel: resource '" + r.name +
-                                "' needs a finite capacity >= 0, got " + std::to_string(capacity));
+  check_capacity(r.name, capacity);
   // Close the busy integral under the old utilization before it changes.
   r.busy_seconds = busy_seconds(resource, sim_.now());
   r.busy_updated_at = sim_.now();
@@ -405,17 +407,20 @@ bool FlowModel::heap_less(std::uint32_t a, std::uint32_t b) const {
   return fa != fb ? fa < fb : a < b;
 }
 
+void FlowModel::heap_place(std::uint32_t pos, std::uint32_t flow) {
+  heap_[pos] = flow;
+  flows_[flow].heap_pos = pos;
+}
+
 void FlowModel::heap_up(std::uint32_t pos) {
   const std::uint32_t idx = heap_[pos];
   while (pos > 0) {
     const std::uint32_t parent = (pos - 1) / 2;
     if (!heap_less(idx, heap_[parent])) break;
-    heap_[pos] = heap_[parent];
-    flows_[heap_[pos]].heap_pos = pos;
+    heap_place(pos, heap_[parent]);
     pos = parent;
   }
-  heap_[pos] = idx;
-  flows_[idx].heap_pos = pos;
+  heap_place(pos, idx);
 }
 
 void FlowModel::heap_down(std::uint32_t pos) {
@@ -426,12 +431,10 @@ void FlowModel::heap_down(std::uint32_t pos) {
     if (child >= n) break;
     if (child + 1 < n && heap_less(heap_[child + 1], heap_[child])) ++child;
     if (!heap_less(heap_[child], idx)) break;
-    heap_[pos] = heap_[child];
-    flows_[heap_[pos]].heap_pos = pos;
+    heap_place(pos, heap_[child]);
     pos = child;
   }
-  heap_[pos] = idx;
-  flows_[idx].heap_pos = pos;
+  heap_place(pos, idx);
 }
 
 void FlowModel::heap_update(std::uint32_t idx) {

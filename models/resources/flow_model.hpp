@@ -160,6 +160,7 @@ class FlowModel {
   void on_completion_event();
   // Indexed min-heap of flows by (finish, index).
   bool heap_less(std::uint32_t a, std::uint32_t b) const;
+  void heap_place(std::uint32_t pos, std::uint32_t flow);
   void heap_up(std::uint32_t pos);
   void heap_down(std::uint32_t pos);
   void heap_update(std::uint32_t flow);

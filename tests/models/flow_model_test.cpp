@@ -25,10 +25,16 @@ std::array<ResourceId, 1> one(ResourceId r) {
 }
 }  // namespace
 
-TEST_CASE("three flows on one link share it max-min fairly under their caps") {
-  // Capacity 10: A (cap 2) freezes at 2; the 8 left split evenly between B (cap 5) and C.
+namespace {
+// Each test builds its own simulation and flow model.
+struct Model {
   sim::Simulation sim;
   FlowModel flows{sim};
+};
+}  // namespace
+
+TEST_CASE_METHOD(Model, "three flows on one link share it max-min fairly under their caps") {
+  // Capacity 10: A (cap 2) freezes at 2; the 8 left split evenly between B (cap 5) and C.
   const auto link = flows.add_resource("link", 10.0);
   const auto a = flows.start_flow(one(link), 100.0, 2.0, [] {});
   const auto b = flows.start_flow(one(link), 100.0, 5.0, [] {});
@@ -48,11 +54,9 @@ TEST_CASE("three flows on one link share it max-min fairly under their caps") {
   CHECK(flows.rate(c) == Approx(5.0));
 }
 
-TEST_CASE("two links with a shared flow follow the textbook progressive filling") {
+TEST_CASE_METHOD(Model, "two links with a shared flow follow the textbook progressive filling") {
   // Links A and B of capacity 1. x crosses both, y only A, z and w only B.
   // B saturates first at 1/3 (x, z, w); A then gives y the 2/3 that x leaves.
-  sim::Simulation sim;
-  FlowModel flows{sim};
   const auto link_a = flows.add_resource("A", 1.0);
   const auto link_b = flows.add_resource("B", 1.0);
   const std::array both{link_a, link_b};
@@ -68,12 +72,10 @@ TEST_CASE("two links with a shared flow follow the textbook progressive filling"
   CHECK(flows.allocated(link_b) == Approx(1.0));
 }
 
-TEST_CASE("finish times follow the rates as flows come and go") {
+TEST_CASE_METHOD(Model, "finish times follow the rates as flows come and go") {
   // L1 = 10/s, L2 = 4/s; f0 crosses both (amount 4), f1 only L1 (30), f2 only L2 (10).
   // L2 saturates at 2: f0 = f2 = 2, f1 = 8. f0 ends at 2 s; then f1 = 10, f2 = 4.
   // f1: 16 done at 2 s, 14 left at 10/s -> 3.4 s. f2: 4 done, 6 left at 4/s -> 3.5 s.
-  sim::Simulation sim;
-  FlowModel flows{sim};
   const auto l1 = flows.add_resource("L1", 10.0);
   const auto l2 = flows.add_resource("L2", 4.0);
   std::map<int, sim::Time> done;
@@ -96,10 +98,9 @@ TEST_CASE("finish times follow the rates as flows come and go") {
   CHECK(flows.rate(f1) == 0.0);
 }
 
-TEST_CASE("a flow crossing an uncontended and a contended link is held by the contended one") {
+TEST_CASE_METHOD(
+    Model, "a flow crossing an uncontended and a contended link is held by the contended one") {
   // U = 100/s carries only f; C = 10/s carries f and four others: everyone on C gets 2.
-  sim::Simulation sim;
-  FlowModel flows{sim};
   const auto u = flows.add_resource("uncontended", 100.0);
   const auto c = flows.add_resource("contended", 10.0);
   const auto f = flows.start_flow(std::array{u, c}, 50.0, kUncapped, [] {});
@@ -118,9 +119,7 @@ TEST_CASE("a flow crossing an uncontended and a contended link is held by the co
   CHECK(flows.utilization(u) == Approx(0.1));
 }
 
-TEST_CASE("a cancelled flow never calls back and cancelling twice returns false") {
-  sim::Simulation sim;
-  FlowModel flows{sim};
+TEST_CASE_METHOD(Model, "a cancelled flow never calls back and cancelling twice returns false") {
   const auto r = flows.add_resource("r", 1.0);
   bool called = false;
   const auto f = flows.start_flow(one(r), 5.0, kUncapped, [&] { called = true; });
@@ -132,10 +131,8 @@ TEST_CASE("a cancelled flow never calls back and cancelling twice returns false"
   CHECK(flows.active_flows(r) == 0);
 }
 
-TEST_CASE("a capacity change re-shares the resource from that moment") {
+TEST_CASE_METHOD(Model, "a capacity change re-shares the resource from that moment") {
   // 10 units at 1/s; at 4 s capacity doubles: 6 left at 2/s -> done at 7 s.
-  sim::Simulation sim;
-  FlowModel flows{sim};
   const auto r = flows.add_resource("r", 1.0);
   sim::Time finished;
   flows.start_flow(one(r), 10.0, kUncapped, [&] { finished = sim.now(); });
@@ -146,9 +143,8 @@ TEST_CASE("a capacity change re-shares the resource from that moment") {
   CHECK(flows.busy_seconds(r, 7_s) == Approx(7.0));
 }
 
-TEST_CASE("a flow with an empty path is a delay at its cap, and zero work finishes now") {
-  sim::Simulation sim;
-  FlowModel flows{sim};
+TEST_CASE_METHOD(Model,
+                 "a flow with an empty path is a delay at its cap, and zero work finishes now") {
   sim::Time delay_done, zero_done = sim::Time::max();
   flows.start_flow({}, 3.0, 2.0, [&] { delay_done = sim.now(); });
   sim.schedule_at(1_s, [&] {
@@ -160,9 +156,7 @@ TEST_CASE("a flow with an empty path is a delay at its cap, and zero work finish
   CHECK(zero_done == 1_s);
 }
 
-TEST_CASE("bad flows and resources are rejected with a reason") {
-  sim::Simulation sim;
-  FlowModel flows{sim};
+TEST_CASE_METHOD(Model, "bad flows and resources are rejected with a reason") {
   const auto r = flows.add_resource("disk", 1.0);
   CHECK_THROWS_WITH(flows.add_resource("neg", -1.0), Catch::Contains("neg"));
   CHECK_THROWS_WITH(flows.start_flow(one(r), -1.0, kUncapped, [] {}), Catch::Contains("amount"));
@@ -175,9 +169,8 @@ TEST_CASE("bad flows and resources are rejected with a reason") {
   CHECK(flows.active_flow_count() == 0);
 }
 
-TEST_CASE("utilization changes are signalled for the resources whose allocation moved") {
-  sim::Simulation sim;
-  FlowModel flows{sim};
+TEST_CASE_METHOD(Model,
+                 "utilization changes are signalled for the resources whose allocation moved") {
   const auto a = flows.add_resource("a", 4.0);
   const auto b = flows.add_resource("b", 4.0);
   std::vector<std::pair<std::uint32_t, double>> seen;
