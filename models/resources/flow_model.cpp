@@ -20,6 +20,10 @@ void check_capacity(const std::string& name, double capacity) {
 
 FlowModel::FlowModel(sim::Simulation& sim) : sim_{sim} {}
 
+FlowModel::~FlowModel() {
+  sim_.cancel(pending_);
+}
+
 ResourceId FlowModel::add_resource(std::string name, double capacity) {
   check_capacity(name, capacity);
   Resource r;

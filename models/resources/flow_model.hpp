@@ -68,6 +68,8 @@ class FlowModel {
   // An identity: the pending completion event points at it.
   FlowModel(const FlowModel&) = delete;
   FlowModel& operator=(const FlowModel&) = delete;
+  // Cancels the pending completion event: the simulation must outlive the model.
+  ~FlowModel();
 
   // capacity in units per second, >= 0 (throws std::invalid_argument otherwise).
   ResourceId add_resource(std::string name, double capacity);

@@ -187,11 +187,26 @@ TEST_CASE_METHOD(Model,
   CHECK(flows.busy_seconds(a, sim.now()) == Approx(4.0 * 0.25));
 }
 
+TEST_CASE_METHOD(Model, "a change on one resource leaves flows on unrelated resources alone") {
+  // Two hosts' CPUs are separate components: starting work on one neither signals nor
+  // re-times the other.
+  const auto cpu1 = flows.add_resource("h1/cpu", 1000.0);
+  const auto cpu2 = flows.add_resource("h2/cpu", 1000.0);
+  const auto f1 = flows.start_flow(one(cpu1), 3000.0, kUncapped, [] {});
+  std::vector<std::uint32_t> signalled;
+  flows.on_utilization_change.connect([&](ResourceId r, double) { signalled.push_back(r.index); });
+  sim.schedule_at(1_s, [&] { flows.start_flow(one(cpu2), 500.0, 250.0, [] {}); });
+  sim.run_until(1_s);
+  CHECK(signalled == std::vector<std::uint32_t>{cpu2.index});
+  CHECK(flows.expected_finish(f1) == 3_s);
+  CHECK(flows.rate(f1) == Approx(1000.0));
+}
+
 namespace {
 
-// A randomized driver: random starts and cancels over several resources, checking the
-// model's invariants after every simulation event against an independent integration of
-// the rates the model reports.
+// A randomized driver: random starts, cancels and capacity changes over several resources, checking
+// the model's invariants after every simulation event against an independent integration of the
+// rates the model reports.
 class FlowChecker {
  public:
   explicit FlowChecker(std::uint64_t seed) : rng_{seed, 0, "tests/flow_model/property"} {
@@ -208,6 +223,7 @@ class FlowChecker {
     CHECK(completed_ + cancelled_ == started_);
     CHECK(completed_ > 100);
     CHECK(cancelled_ > 10);
+    CHECK(capacity_changes_ > 10);
   }
 
   int checks() const { return checks_; }
@@ -232,7 +248,12 @@ class FlowChecker {
 
   void operate() {
     integrate();
-    if (!tracked_.empty() && u() < 0.2) {
+    const double dice = u();
+    if (dice < 0.05) {
+      const ResourceId r = resources_[rng_.below(resources_.size())];
+      flows_.set_capacity(r, 5.0 + 95.0 * u());
+      ++capacity_changes_;
+    } else if (!tracked_.empty() && dice < 0.25) {
       auto it = std::next(tracked_.begin(), static_cast<long>(rng_.below(tracked_.size())));
       CHECK(flows_.cancel_flow(it->second.id));
       tracked_.erase(it);
@@ -324,11 +345,14 @@ class FlowChecker {
   sim::Time last_;
   int started_ = 0, completed_ = 0, cancelled_ = 0, checks_ = 0;
   std::size_t max_tracked_ = 0;
+  int capacity_changes_ = 0;
 };
 
 }  // namespace
 
-TEST_CASE("random starts and cancels keep rates max-min fair and deliver every amount") {
+TEST_CASE(
+    "random starts, cancels and capacity changes keep rates max-min fair and deliver every "
+    "amount") {
   for (std::uint64_t seed : {1u, 2u, 3u}) {
     INFO("seed " << seed);
     FlowChecker checker{seed};
