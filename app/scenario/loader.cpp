@@ -237,8 +237,8 @@ DistributionSpec<Q> read_distribution(const Field& f) {
   for (auto it = f.node.begin(); it != f.node.end(); ++it) {
     const std::string k = it->first.Scalar();
     if (k != "dist" && std::find(takes.begin(), takes.end(), k) == takes.end())
-      f[k].fail(fmt::format("not a parameter of a {} distribution (it takes {})", to_string(d.kind),
-                            fmt::join(takes, ", ")));
+      f[k].fail(fmt::format("not a parameter of the {} distribution (it takes {})",
+                            to_string(d.kind), fmt::join(takes, ", ")));
   }
   try {
     switch (d.kind) {
@@ -739,7 +739,7 @@ class Loader {
       const std::string k = it->first.Scalar();
       const bool common = k == "service" || k == "kind" || k == "bursts";
       if (!common && std::find(takes.begin(), takes.end(), k) == takes.end())
-        f[k].fail(fmt::format("does not apply to a {} workload (it takes {})", to_string(w.kind),
+        f[k].fail(fmt::format("does not apply to the {} workload (it takes {})", to_string(w.kind),
                               fmt::join(takes, ", ")));
     }
     switch (w.kind) {
@@ -932,18 +932,35 @@ class Loader {
     const auto range = f.optional("range");
     if (values.has_value() == range.has_value()) f.fail("give exactly one of values or range");
     if (values) {
-      for (const Field& v : values->elements(false))
+      for (const Field& v : values->elements(false)) {
         p.values.push_back(v.text());
+        p.value_locations.push_back(v.where());
+      }
     } else {
       range->check_keys(keys("range"));
-      const double from = (*range).required("from").number();
-      const double to = (*range).required("to").number();
-      const double step = positive_number((*range).required("step"));
+      // Numbers with an optional unit, the same for all three: {from: 1Gbps, to: 4Gbps, step:
+      // 1Gbps}.
+      std::string unit;
+      const auto read = [&](const char* key) {
+        const Field x = range->required(key);
+        const std::string t = x.text();
+        const std::size_t n = t.find_first_not_of("0123456789.-+eE");
+        const std::string u = n == std::string::npos ? "" : t.substr(n);
+        if (std::string_view{key} == "from")
+          unit = u;
+        else if (u != unit)
+          x.fail(fmt::format("unit '{}' differs from the unit of from ('{}')", u, unit));
+        return Field{x.file, YAML::Node{t.substr(0, n)}, x.path, x.mark}.number();
+      };
+      const double from = read("from");
+      const double to = read("to");
+      const double step = read("step");
+      if (!(step > 0)) (*range)["step"].fail("must be greater than zero");
       if (to < from) (*range)["to"].fail("must not be below from");
       const double points = std::floor((to - from) / step + 1e-9) + 1;
       if (points > 10000) range->fail(fmt::format("{} points: at most 10000", points));
       for (int i = 0; i < static_cast<int>(points); ++i)  // rounded: 0.1 x 3 prints as 0.3
-        p.values.push_back(fmt::format("{}", std::round((from + i * step) * 1e9) / 1e9));
+        p.values.push_back(fmt::format("{}{}", std::round((from + i * step) * 1e9) / 1e9, unit));
     }
     return p;
   }
@@ -1104,40 +1121,67 @@ Scenario load_scenario(const fs::path& file) {
 std::vector<Scenario> expand_sweep(const Scenario& scenario) {
   if (scenario.sweep.empty()) return {scenario};
   const YAML::Node original = parse_yaml(scenario.source_text, scenario.source_file);
-  std::vector<std::size_t> index(scenario.sweep.size(), 0);
-  std::vector<Scenario> points;
-  while (true) {
+  const auto& sweep = scenario.sweep;
+  // Loads the point that takes value index[p] of each parameter p (of parameter `only` alone,
+  // the others as the file has them, if `only` names one).
+  const auto load_point = [&](const std::vector<std::size_t>& index,
+                              std::size_t only = std::numeric_limits<std::size_t>::max()) {
     YAML::Node doc = YAML::Clone(original);
     doc.remove("sweep");
     std::vector<std::pair<std::string, std::string>> point;
-    for (std::size_t p = 0; p < scenario.sweep.size(); ++p) {
-      const SweepParameter& param = scenario.sweep[p];
+    for (std::size_t p = 0; p < sweep.size(); ++p) {
+      if (only < sweep.size() && p != only) continue;
       std::vector<std::string> segs;
-      std::stringstream ss{param.path};
+      std::stringstream ss{sweep[p].path};
       for (std::string seg; std::getline(ss, seg, '.');)
         segs.push_back(seg);
-      set_path(doc, "scenario", segs, 0, param.values[index[p]]);
-      point.emplace_back(param.path, param.values[index[p]]);
+      set_path(doc, "scenario", segs, 0, sweep[p].values[index[p]]);
+      point.emplace_back(sweep[p].path, sweep[p].values[index[p]]);
     }
+    Scenario s = Loader{doc, scenario.source_file}.load();
+    s.source_text = YAML::Dump(doc);
+    s.sweep_point = std::move(point);
+    return s;
+  };
+  const auto describe = [&](const std::vector<std::size_t>& index) {
+    std::vector<std::string> desc;
+    for (std::size_t p = 0; p < sweep.size(); ++p)
+      desc.push_back(sweep[p].path + " = " + sweep[p].values[index[p]]);
+    return fmt::format("{}", fmt::join(desc, ", "));
+  };
+  // First each value alone (the other parameters as the file has them), so that a bad value is
+  // reported where it is written; then the whole grid, where only combinations can still fail.
+  for (std::size_t p = 0; p < sweep.size(); ++p) {
+    for (std::size_t v = 0; v < sweep[p].values.size(); ++v) {
+      std::vector<std::size_t> index(sweep.size(), 0);
+      index[p] = v;
+      try {
+        load_point(index, p);
+      } catch (const InputError& e) {
+        const std::string field = fmt::format("sweep[{}].values[{}]", p, v);
+        const SourceLocation& at =
+            v < sweep[p].value_locations.size() ? sweep[p].value_locations[v] : sweep[p].where;
+        throw InputError(
+            at, field,
+            fmt::format("{}: {} = {}: {}", field, sweep[p].path, sweep[p].values[v], e.message()));
+      }
+    }
+  }
+  std::vector<std::size_t> index(sweep.size(), 0);
+  std::vector<Scenario> points;
+  while (true) {
     try {
-      Scenario s = Loader{doc, scenario.source_file}.load();
-      s.source_text = YAML::Dump(doc);
-      s.sweep_point = point;
-      points.push_back(std::move(s));
+      points.push_back(load_point(index));
     } catch (const InputError& e) {
-      std::vector<std::string> desc;
-      for (const auto& [path, value] : point)
-        desc.push_back(path + " = " + value);
-      const SweepParameter& first = scenario.sweep.front();
       throw InputError(
-          first.where, "sweep",
-          fmt::format("sweep: the point {} is invalid: {}", fmt::join(desc, ", "), e.message()));
+          sweep.front().where, "sweep",
+          fmt::format("sweep: the point {} is invalid: {}", describe(index), e.message()));
     }
     // Odometer: the last parameter varies fastest.
-    std::size_t p = scenario.sweep.size();
+    std::size_t p = sweep.size();
     while (p > 0) {
       --p;
-      if (++index[p] < scenario.sweep[p].values.size()) break;
+      if (++index[p] < sweep[p].values.size()) break;
       index[p] = 0;
       if (p == 0) return points;
     }

@@ -249,7 +249,8 @@ struct Cost {
 struct SweepParameter {
   std::string path;  // "services.web.replicas", "variants.*.overrides.kernel.boot"
   std::vector<std::string> values;
-  SourceLocation where;  // of the parameter's entry in the file
+  SourceLocation where;                         // of the parameter's entry in the file
+  std::vector<SourceLocation> value_locations;  // of each value, if listed (not a range)
 };
 
 struct Output {
