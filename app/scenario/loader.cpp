@@ -1079,7 +1079,7 @@ void set_path(YAML::Node node, const std::string& table, const std::vector<std::
   if (next == "free") {
     YAML::Node cur = node[key];
     for (std::size_t j = i + 1; j + 1 < segs.size(); ++j)
-      cur = cur[segs[j]];
+      cur.reset(cur[segs[j]]);  // rebinds; operator= would assign the value
     cur[segs.back()] = value;
     return;
   }
