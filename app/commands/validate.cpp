@@ -11,14 +11,23 @@
 
 namespace vmcsim::app {
 
+using sim::Bytes;
+using sim::Millicores;
+
 std::string summarize(const scenario::Scenario& s, std::size_t sweep_points) {
   std::vector<std::string> variants;
   for (const auto& v : s.variants)
     variants.push_back(fmt::format("{} ({} {})", v.name, to_string(v.platform), v.profile));
   std::vector<std::string> services;
-  for (const auto& sv : s.services)
-    services.push_back(fmt::format("{} ({} x {} CPU, {})", sv.name, sv.replicas, sv.cpu_request,
-                                   sv.memory_request));
+  for (const auto& sv : s.services) {
+    const bool from_file = sv.cpu_request == Millicores{} || sv.memory_request == Bytes{};
+    services.push_back(from_file
+                           ? fmt::format("{} ({} x resources from {})", sv.name, sv.replicas,
+                                         sv.ecs_task_definition.empty() ? "its Kubernetes manifest"
+                                                                        : "its ECS task definition")
+                           : fmt::format("{} ({} x {} CPU, {})", sv.name, sv.replicas,
+                                         sv.cpu_request, sv.memory_request));
+  }
   std::vector<std::string> groups;
   for (const auto& g : s.hosts)
     groups.push_back(fmt::format("{} x {} ({} CPU, {})", g.count, g.name, g.cpu, g.memory));
