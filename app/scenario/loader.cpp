@@ -185,7 +185,10 @@ E read_enum(const Field& f, const E (&values)[N]) {
     if (to_string(v) == s) return v;
     names.push_back(to_string(v));
   }
-  f.fail(fmt::format("unknown value '{}' (allowed: {})", s, fmt::join(names, ", ")));
+  const std::string hint = closest_match(s, names);
+  f.fail(fmt::format("unknown value '{}' ({}allowed: {})", s,
+                     hint.empty() ? "" : fmt::format("did you mean '{}'? ", hint),
+                     fmt::join(names, ", ")));
 }
 
 double base_value(sim::Time t) {
@@ -973,7 +976,6 @@ class Loader {
     for (std::string seg; std::getline(ss, seg, '.');)
       segs.push_back(seg);
     std::string table = "scenario";
-    YAML::Node doc = root_.node;
     for (std::size_t i = 0; i < segs.size(); ++i) {
       const std::string& key = segs[i];
       const auto& allowed = keys(table.c_str());
