@@ -1,7 +1,9 @@
 #include "app/cli.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "app/commands/validate.hpp"
 
 namespace vmcsim::app {
 
@@ -9,6 +11,8 @@ int run_cli(int argc, char** argv) {
   CLI::App cli{"vmcsim: virtual machines and containers side by side on simulated hardware"};
   cli.set_version_flag("--version", std::string{"vmcsim "} + VMCSIM_VERSION);
   cli.require_subcommand(0, 1);
+  int exit_code = 0;
+  add_validate_command(cli, exit_code);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -16,7 +20,7 @@ int run_cli(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (cli.get_subcommands().empty()) fmt::print("{}", cli.help());
-  return 0;
+  return exit_code;
 }
 
 }  // namespace vmcsim::app

@@ -1,0 +1,18 @@
+#pragma once
+// `vmcsim validate SCENARIO`: loads a scenario (and every point of its sweep) and prints a
+// one-paragraph summary, or the first error as FILE:LINE:COL: error: ... on stderr.
+// Exit code (through `exit_code`): 0 valid, 2 invalid input, 1 internal error.
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "app/scenario/scenario.hpp"
+
+namespace vmcsim::app {
+
+void add_validate_command(CLI::App& cli, int& exit_code);
+
+// The summary `validate` prints: variants, services, hosts, duration, replications, sweep.
+std::string summarize(const scenario::Scenario& s, std::size_t sweep_points);
+
+}  // namespace vmcsim::app

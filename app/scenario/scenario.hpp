@@ -1,0 +1,299 @@
+#pragma once
+// Scenario: one experiment as the user wrote it, as plain data with strong types.
+//
+// A scenario is the shared world (hosts, topology, registry, images, services, workloads) plus
+// the variants to compare on it side by side (vm, microvm, container, container_in_vm). It is
+// produced by load_scenario (app/scenario/loader.hpp), which guarantees these invariants:
+//   - every name (host group, image, service, variant) is unique within its list;
+//   - every reference (service.image, workload.service, output.baseline, sweep path) resolves;
+//   - sizes, counts and durations that must be positive are positive; warmup < duration;
+//   - every referenced file (trace, ECS task definition, Kubernetes manifest) existed at load
+//     time, and its path here is absolute or relative to the working directory;
+//   - each distribution's `distribution` was built from its parameters.
+// The runner reads these structs; it never re-parses the YAML. The file format is documented in
+// docs/scenario-format.md and scenarios/schema.json.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/diagnostic.hpp"
+#include "sim/distributions.hpp"
+#include "sim/time.hpp"
+#include "sim/units.hpp"
+
+namespace vmcsim::app::scenario {
+
+enum class DistKind {
+  constant,
+  uniform,
+  exponential,
+  normal,
+  lognormal,
+  pareto,
+  weibull,
+  empirical
+};
+
+// A distribution of a quantity Q (Time or Bytes) with its parameters as written. Only the
+// parameters of `kind` are meaningful. `distribution` samples in the base unit of Q: seconds
+// for Time, bytes for Bytes (sim::Distribution is unitless).
+template <class Q>
+struct DistributionSpec {
+  DistKind kind = DistKind::constant;
+  Q value{};               // constant
+  Q low{}, high{};         // uniform
+  Q mean{}, stddev{};      // exponential (mean), normal (mean, stddev), lognormal (mean, cv)
+  Q median{}, p95{};       // lognormal (median, p95) or (median, sigma)
+  double sigma = 0.0;      // lognormal
+  double cv = 0.0;         // lognormal: coefficient of variation
+  Q scale{};               // pareto, weibull
+  double shape = 0.0;      // pareto, weibull
+  std::vector<Q> samples;  // empirical
+  sim::Distribution distribution;
+};
+using TimeDistribution = DistributionSpec<sim::Time>;
+using SizeDistribution = DistributionSpec<sim::Bytes>;
+
+struct PowerModel {
+  double idle_watts = 0.0;
+  double peak_watts = 0.0;
+};
+
+// A group of identical hosts. Capacities come from `instance_type` (a small built-in table,
+// see known_instance_types()) unless given explicitly; explicit values win.
+struct HostGroup {
+  std::string name;
+  int count = 1;
+  std::string instance_type;  // empty if the capacities are explicit
+  sim::Millicores cpu;
+  sim::Bytes memory;
+  sim::DataRate disk_bandwidth;
+  std::int64_t disk_iops = 0;  // 0: not modelled
+  sim::DataRate network_bandwidth;
+  std::string zone;
+  std::string rack;
+  std::optional<PowerModel> power;
+  double price_per_hour = 0.0;  // in cost.currency
+};
+
+struct Link {
+  sim::DataRate bandwidth;
+  sim::Time latency;
+};
+
+struct TopologyGenerator {
+  int zones = 1;
+  int racks_per_zone = 1;
+  int hosts_per_rack = 1;
+  Link uplinks;  // each rack's uplink to its zone, each zone's to the registry
+};
+
+struct ExplicitLink {
+  std::string from;
+  std::string to;
+  Link link;
+};
+
+// Either generated (zones x racks x hosts) or a list of explicit links; exactly one is set.
+struct Topology {
+  std::optional<TopologyGenerator> generator;
+  std::vector<ExplicitLink> links;
+};
+
+struct Registry {
+  sim::DataRate bandwidth;
+  sim::Time latency;
+};
+
+struct Layer {
+  std::string digest;  // "<image>/layer<i>" when the file gives only a count
+  sim::Bytes size;
+};
+
+struct Image {
+  std::string name;
+  std::vector<Layer> layers;  // never empty
+  sim::Bytes total_size() const {
+    sim::Bytes sum;
+    for (const auto& l : layers)
+      sum += l.size;
+    return sum;
+  }
+};
+
+// Per-request work a service instance performs.
+struct Work {
+  std::optional<TimeDistribution> cpu_time;
+  std::optional<SizeDistribution> io_bytes;
+};
+
+enum class AutoscalerKind { none, hpa, target_tracking, step };
+
+struct ScalingStep {
+  double lower = 0.0;  // metric (CPU utilization fraction) lower bound, inclusive
+  double upper = 0.0;  // upper bound, exclusive; +inf if omitted
+  int change = 0;      // replicas to add (negative: remove)
+};
+
+struct Autoscaling {
+  AutoscalerKind kind = AutoscalerKind::none;
+  int min_replicas = 1;
+  int max_replicas = 1;
+  double target_cpu_utilization = 0.0;  // fraction in (0, 1]: hpa, target_tracking
+  sim::Time sync_period;                // 0: the model's default
+  double tolerance = 0.1;               // hpa
+  sim::Time scale_down_stabilization;   // hpa
+  sim::Time cooldown;                   // target_tracking, step
+  std::vector<ScalingStep> steps;       // step
+};
+
+struct Service {
+  std::string name;
+  std::string image;  // may be empty when a task definition or manifest supplies it
+  sim::Millicores cpu_request;
+  sim::Millicores cpu_limit;  // = request if omitted
+  sim::Bytes memory_request;
+  sim::Bytes memory_limit;  // = request if omitted
+  int replicas = 1;
+  Work work;
+  std::string ecs_task_definition;  // resolved path, empty if none
+  std::string kubernetes;           // resolved path, empty if none
+  Autoscaling autoscaling;
+  std::vector<std::string> placement_constraints;  // "distinctInstance", "memberOf(...)", ...
+  SourceLocation where;  // of the service entry, for errors found later (e.g. by importers)
+};
+
+enum class WorkloadKind { poisson, onoff, mmpp, diurnal, step, trace };
+
+struct MmppState {
+  double rate = 0.0;  // requests per second
+  sim::Time mean_sojourn;
+};
+
+struct RateStep {
+  sim::Time at;
+  double rate = 0.0;  // requests per second from `at` on
+};
+
+struct TraceRef {
+  std::string file;    // resolved path
+  std::string format;  // one of known_trace_formats()
+};
+
+// From `at` for `duration`, the arrival rate is multiplied by `multiplier`.
+struct Burst {
+  sim::Time at;
+  sim::Time duration;
+  double multiplier = 1.0;
+};
+
+struct Workload {
+  std::string service;
+  WorkloadKind kind = WorkloadKind::poisson;
+  double rate = 0.0;  // requests per second: poisson, onoff (while on), diurnal (mean)
+  std::optional<TimeDistribution> on;   // onoff
+  std::optional<TimeDistribution> off;  // onoff
+  std::vector<MmppState> states;        // mmpp
+  double amplitude = 0.0;               // diurnal: peak = rate x (1 + amplitude)
+  sim::Time period;                     // diurnal
+  sim::Time peak_at;                    // diurnal
+  std::vector<RateStep> steps;          // step
+  std::optional<TraceRef> trace;        // trace
+  std::vector<Burst> bursts;
+};
+
+enum class PlatformKind { vm, microvm, container, container_in_vm };
+
+struct ClusterAutoscaler {
+  bool enabled = true;
+  int min_nodes = 0;
+  int max_nodes = 0;
+  sim::Time scan_interval;             // 0: the model's default
+  sim::Time scale_down_unneeded_time;  // 0: the model's default
+  double scale_down_utilization_threshold = 0.5;
+};
+
+// One override of a catalog profile value, flattened to a dotted path ("kernel.boot").
+// Kept as text: the catalog knows each value's type and checks it later.
+struct OverrideValue {
+  std::string text;
+  SourceLocation where;
+};
+
+struct Variant {
+  std::string name;
+  PlatformKind platform = PlatformKind::container;
+  std::string profile;             // catalog profile name: "kvm-ubuntu", "firecracker", "runc"
+  std::string node_instance_type;  // container_in_vm only
+  std::string placement;           // "k8s:LeastAllocated", "ecs:binpack(memory)", "first_fit"
+  std::optional<ClusterAutoscaler> cluster_autoscaler;
+  std::map<std::string, OverrideValue> overrides;
+};
+
+struct Slo {
+  std::optional<sim::Time> startup_p99;
+  std::optional<sim::Time> request_latency_p99;
+  std::optional<sim::Time> request_latency_threshold;
+};
+
+struct Cost {
+  std::string currency = "USD";
+  double per_vcpu_hour = 0.0;
+  double per_gib_hour = 0.0;
+  double per_kwh = 0.0;
+};
+
+// One swept parameter: a path into the scenario file and the values it takes, as YAML text.
+struct SweepParameter {
+  std::string path;  // "services.web.replicas", "variants.*.overrides.kernel.boot"
+  std::vector<std::string> values;
+  SourceLocation where;                         // of the parameter's entry in the file
+  std::vector<SourceLocation> value_locations;  // of each value, if listed (not a range)
+};
+
+struct Output {
+  std::string directory = "results";
+  std::vector<std::string> formats{"table"};  // table, json, csv, trace, html
+  std::string baseline;                       // a variant name; empty: the first variant
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  int replications = 1;
+  sim::Time duration;
+  sim::Time warmup;
+  std::vector<HostGroup> hosts;
+  std::optional<Topology> topology;
+  Registry registry;
+  std::vector<Image> images;
+  std::vector<Service> services;
+  std::vector<Workload> workloads;
+  std::vector<Variant> variants;
+  Slo slo;
+  std::optional<Cost> cost;
+  std::vector<SweepParameter> sweep;
+  Output output;
+
+  std::string source_file;  // the file it was loaded from
+  std::string source_text;  // its text, for sweep expansion and for results to carry
+  // For a point of an expanded sweep: each swept path and its value, in sweep order.
+  std::vector<std::pair<std::string, std::string>> sweep_point;
+
+  int host_count() const {
+    int n = 0;
+    for (const auto& g : hosts)
+      n += g.count;
+    return n;
+  }
+};
+
+std::string to_string(PlatformKind k);
+std::string to_string(WorkloadKind k);
+std::string to_string(AutoscalerKind k);
+std::string to_string(DistKind k);
+
+}  // namespace vmcsim::app::scenario

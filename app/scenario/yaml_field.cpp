@@ -1,0 +1,179 @@
+#include "app/scenario/yaml_field.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "sim/parse_error.hpp"
+#include "sim/time.hpp"
+#include "sim/units.hpp"
+
+namespace vmcsim::app::scenario {
+
+namespace {
+
+std::string kind_name(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return fmt::format("'{}'", n.Scalar());
+    default:
+      return "nothing";
+  }
+}
+
+// Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions).
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i)
+    d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+}  // namespace
+
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  for (const auto& c : candidates) {
+    const std::size_t dist = edit_distance(word, c);
+    if (dist < best_distance) best_distance = dist, best = c;
+  }
+  // A typo changes a few characters; beyond a third of the word it is another word.
+  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  return best_distance <= limit ? best : std::string{};
+}
+
+void Field::fail(const std::string& message) const {
+  throw InputError(where(), path, path.empty() ? message : path + ": " + message);
+}
+
+Field Field::operator[](std::string_view key) const {
+  const YAML::Node& self = node;  // const: lookup must not insert
+  YAML::Node child = node.IsMap() ? self[std::string{key}] : YAML::Node{YAML::NodeType::Undefined};
+  const std::string child_path = path.empty() ? std::string{key} : path + "." + std::string{key};
+  const YAML::Mark m = child.IsDefined() ? child.Mark() : mark;
+  return Field{file, child, child_path, m};
+}
+
+Field Field::at(std::size_t i) const {
+  const YAML::Node& self = node;
+  YAML::Node child = self[i];
+  return Field{file, child, fmt::format("{}[{}]", path, i), child.Mark()};
+}
+
+std::optional<Field> Field::optional(std::string_view key) const {
+  Field f = (*this)[key];
+  if (!f.defined()) return std::nullopt;
+  return f;
+}
+
+Field Field::required(std::string_view key) const {
+  Field f = (*this)[key];
+  if (!f.defined()) f.fail("missing (required)");
+  return f;
+}
+
+void Field::check_keys(const std::vector<std::string>& allowed) const {
+  if (!node.IsMap()) fail(fmt::format("expected a mapping, got {}", kind_name(node)));
+  std::set<std::string> seen;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const YAML::Node key = it->first;  // a copy: the iterator returns a temporary pair
+    const std::string name = key.IsScalar() ? key.Scalar() : std::string{};
+    const std::string key_path = path.empty() ? name : path + "." + name;
+    const Field key_field{file, key, key_path, key.Mark()};
+    if (!key.IsScalar()) key_field.fail("a key must be a plain name");
+    if (!seen.insert(name).second) key_field.fail(fmt::format("duplicate key '{}'", name));
+    if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+    const std::string hint = closest_match(name, allowed);
+    key_field.fail(
+        hint.empty() ? fmt::format("unknown key '{}' (allowed: {})", name, fmt::join(allowed, ", "))
+                     : fmt::format("unknown key '{}' (did you mean '{}'?)", name, hint));
+  }
+}
+
+std::vector<Field> Field::elements(bool allow_empty) const {
+  if (!node.IsSequence()) fail(fmt::format("expected a list, got {}", kind_name(node)));
+  if (!allow_empty && node.size() == 0) fail("must not be empty");
+  std::vector<Field> out;
+  out.reserve(node.size());
+  for (std::size_t i = 0; i < node.size(); ++i)
+    out.push_back(at(i));
+  return out;
+}
+
+std::string Field::text() const {
+  if (!node.IsScalar()) fail(fmt::format("expected a single value, got {}", kind_name(node)));
+  return node.Scalar();
+}
+
+long long Field::integer(long long min, long long max) const {
+  const std::string s = text();
+  long long v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || end != s.data() + s.size())
+    fail(fmt::format("expected a whole number, got '{}'", s));
+  if (v < min) fail(fmt::format("must be at least {}, got {}", min, v));
+  if (v > max) fail(fmt::format("must be at most {}, got {}", max, v));
+  return v;
+}
+
+double Field::number() const {
+  const std::string s = text();
+  double v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || end != s.data() + s.size())
+    fail(fmt::format("expected a number, got '{}'", s));
+  return v;
+}
+
+bool Field::boolean() const {
+  const std::string s = text();
+  if (s == "true") return true;
+  if (s == "false") return false;
+  fail(fmt::format("expected true or false, got '{}'", s));
+}
+
+template <class Q>
+Q Field::quantity() const {
+  const std::string s = text();
+  try {
+    return Q::parse(s);
+  } catch (const sim::ParseError& e) {
+    fail(e.what());
+  }
+}
+
+template <class Q>
+Q Field::positive() const {
+  const Q q = quantity<Q>();
+  if (!(Q{} < q)) fail(fmt::format("must be greater than zero, got '{}'", text()));
+  return q;
+}
+
+template sim::Time Field::quantity<sim::Time>() const;
+template sim::Bytes Field::quantity<sim::Bytes>() const;
+template sim::DataRate Field::quantity<sim::DataRate>() const;
+template sim::Millicores Field::quantity<sim::Millicores>() const;
+template sim::Time Field::positive<sim::Time>() const;
+template sim::Bytes Field::positive<sim::Bytes>() const;
+template sim::DataRate Field::positive<sim::DataRate>() const;
+template sim::Millicores Field::positive<sim::Millicores>() const;
+
+}  // namespace vmcsim::app::scenario

@@ -1,0 +1,53 @@
+#pragma once
+// Field: a YAML node together with where it is (file, line, column) and its path in the
+// document ("services[0].memory"), so that every reader can fail with a precise InputError.
+// Internal to the scenario loader; readers for the strong types wrap sim::ParseError.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "app/diagnostic.hpp"
+
+namespace vmcsim::app::scenario {
+
+struct Field {
+  const std::string* file = nullptr;
+  YAML::Node node;  // may be undefined (a missing key); then mark is the parent's
+  std::string path;
+  YAML::Mark mark;
+
+  bool defined() const { return node.IsDefined() && !node.IsNull(); }
+  SourceLocation where() const { return {*file, mark.line + 1, mark.column + 1}; }
+  [[noreturn]] void fail(const std::string& message) const;
+
+  // The value of `key` in this mapping (possibly undefined), and of element `i` of a sequence.
+  Field operator[](std::string_view key) const;
+  Field at(std::size_t i) const;
+  std::optional<Field> optional(std::string_view key) const;
+  Field required(std::string_view key) const;
+
+  // Checks that this is a mapping whose keys are unique and all in `allowed`; an unknown key
+  // fails with the closest allowed key as a suggestion.
+  void check_keys(const std::vector<std::string>& allowed) const;
+  // Checks that this is a sequence (an empty one only if allow_empty) and returns its elements.
+  std::vector<Field> elements(bool allow_empty = true) const;
+
+  std::string text() const;  // a scalar's text
+  long long integer(long long min, long long max) const;
+  double number() const;
+  bool boolean() const;
+  // A value of a strong type parsed with Q::parse (Time, Bytes, DataRate, Millicores).
+  template <class Q>
+  Q quantity() const;
+  template <class Q>
+  Q positive() const;
+};
+
+// The closest of `candidates` to `word` by Damerau-Levenshtein distance, if close enough to be
+// a plausible typo; empty otherwise.
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
+}  // namespace vmcsim::app::scenario
