@@ -5,13 +5,15 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "models/placement/detail/policies.hpp"
 #include "sim/parse_error.hpp"
 
-namespace vmcsim::models::placement::detail {
+namespace vmcsim::models::placement {
+namespace detail {
 
 namespace {
 
@@ -27,6 +29,84 @@ struct WeightedPlugin {
 
 std::int64_t as_int(double v) {
   return static_cast<std::int64_t>(std::llround(v));
+}
+
+constexpr std::int64_t kScale = kMaxNodeScore / kMaxCustomPriorityScore;
+
+// buildBrokenLinearFunction: linear between shape points, flat beyond the ends.
+std::int64_t shape_at(const std::vector<ShapePoint>& shape, std::int64_t u) {
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (u <= shape[i].utilization) {
+      if (i == 0) return shape[0].score * kScale;
+      const std::int64_t u0 = shape[i - 1].utilization, s0 = shape[i - 1].score * kScale;
+      return s0 + (shape[i].score * kScale - s0) * (u - u0) / (shape[i].utilization - u0);
+    }
+  }
+  return shape.back().score * kScale;
+}
+
+std::int64_t score(Plugin plugin, const PlacementRequest& request, const NodeView& node,
+                   const PolicyOptions& options) {
+  if (plugin == Plugin::inter_pod) {
+    std::int64_t raw = 0;
+    for (const AntiAffinityTerm& t : request.anti_affinity) {
+      if (t.required) continue;
+      raw -= t.weight * matching_pods(node, t);
+    }
+    return raw;
+  }
+  const ResourceVector alloc = node.allocatable();
+  const ResourceVector requested = node.allocated + request.demand;
+  if (plugin == Plugin::balanced) {
+    std::vector<double> fractions;
+    for (const ResourceWeight& r : options.resources) {
+      const double cap = alloc.amount(r.dimension);
+      if (cap <= 0.0) continue;
+      fractions.push_back(std::min(requested.amount(r.dimension) / cap, 1.0));
+    }
+    double std_dev = 0.0;
+    if (fractions.size() == 2) {
+      std_dev = std::abs((fractions[0] - fractions[1]) / 2);
+    } else if (fractions.size() > 2) {
+      double mean = 0.0;
+      for (const double f : fractions)
+        mean += f;
+      mean /= static_cast<double>(fractions.size());
+      double sum = 0.0;
+      for (const double f : fractions)
+        sum += (f - mean) * (f - mean);
+      std_dev = std::sqrt(sum / static_cast<double>(fractions.size()));
+    }
+    return static_cast<std::int64_t>((1 - std_dev) * static_cast<double>(kMaxNodeScore));
+  }
+  std::int64_t node_score = 0;
+  std::int64_t weight_sum = 0;
+  for (const ResourceWeight& r : options.resources) {
+    const std::int64_t cap = as_int(alloc.amount(r.dimension));
+    const std::int64_t req = as_int(requested.amount(r.dimension));
+    if (cap == 0) continue;
+    std::int64_t s = 0;
+    switch (plugin) {
+      case Plugin::least:
+        s = req > cap ? 0 : (cap - req) * kMaxNodeScore / cap;
+        break;
+      case Plugin::most:
+        s = std::min(req, cap) * kMaxNodeScore / cap;
+        break;
+      case Plugin::ratio:
+        s = shape_at(options.shape, req > cap ? 100 : req * 100 / cap);
+        break;
+      default:
+        break;
+    }
+    node_score += s * r.weight;
+    weight_sum += r.weight;
+  }
+  if (weight_sum == 0) return 0;
+  if (plugin == Plugin::ratio) {
+    return as_int(static_cast<double>(node_score) / static_cast<double>(weight_sum));
+  }
+  return node_score / weight_sum;
 }
 
 class K8sPolicy : public PlacementPolicy {
@@ -46,7 +126,7 @@ class K8sPolicy : public PlacementPolicy {
     for (const WeightedPlugin& p : plugins_) {
       std::vector<std::int64_t> s(candidates.size());
       for (std::size_t k = 0; k < candidates.size(); ++k) {
-        s[k] = score(p.plugin, request, nodes[candidates[k]]);
+        s[k] = score(p.plugin, request, nodes[candidates[k]], options_);
       }
       if (p.plugin == Plugin::inter_pod) normalize(s);
       for (std::size_t k = 0; k < candidates.size(); ++k)
@@ -58,87 +138,6 @@ class K8sPolicy : public PlacementPolicy {
   }
 
  private:
-  std::int64_t score(Plugin plugin, const PlacementRequest& request, const NodeView& node) const {
-    if (plugin == Plugin::inter_pod) {
-      std::int64_t raw = 0;
-      for (const AntiAffinityTerm& t : request.anti_affinity) {
-        if (t.required) continue;
-        const auto matches = std::count_if(node.running_labels.begin(), node.running_labels.end(),
-                                           [&](const Labels& l) {
-                                             const auto it = l.find(t.key);
-                                             return it != l.end() && it->second == t.value;
-                                           });
-        raw -= t.weight * static_cast<std::int64_t>(matches);
-      }
-      return raw;
-    }
-    const ResourceVector alloc = node.allocatable();
-    const ResourceVector requested = node.allocated + request.demand;
-    if (plugin == Plugin::balanced) {
-      std::vector<double> fractions;
-      for (const ResourceWeight& r : options_.resources) {
-        const double cap = alloc.amount(r.dimension);
-        if (cap <= 0.0) continue;
-        fractions.push_back(std::min(requested.amount(r.dimension) / cap, 1.0));
-      }
-      double std_dev = 0.0;
-      if (fractions.size() == 2) {
-        std_dev = std::abs((fractions[0] - fractions[1]) / 2);
-      } else if (fractions.size() > 2) {
-        double mean = 0.0;
-        for (const double f : fractions)
-          mean += f;
-        mean /= static_cast<double>(fractions.size());
-        double sum = 0.0;
-        for (const double f : fractions)
-          sum += (f - mean) * (f - mean);
-        std_dev = std::sqrt(sum / static_cast<double>(fractions.size()));
-      }
-      return static_cast<std::int64_t>((1 - std_dev) * static_cast<double>(kMaxNodeScore));
-    }
-    std::int64_t node_score = 0;
-    std::int64_t weight_sum = 0;
-    for (const ResourceWeight& r : options_.resources) {
-      const std::int64_t cap = as_int(alloc.amount(r.dimension));
-      const std::int64_t req = as_int(requested.amount(r.dimension));
-      if (cap == 0) continue;
-      std::int64_t s = 0;
-      switch (plugin) {
-        case Plugin::least:
-          s = req > cap ? 0 : (cap - req) * kMaxNodeScore / cap;
-          break;
-        case Plugin::most:
-          s = std::min(req, cap) * kMaxNodeScore / cap;
-          break;
-        case Plugin::ratio:
-          s = shape_at(req > cap ? 100 : req * 100 / cap);
-          break;
-        default:
-          break;
-      }
-      node_score += s * r.weight;
-      weight_sum += r.weight;
-    }
-    if (weight_sum == 0) return 0;
-    if (plugin == Plugin::ratio) {
-      return as_int(static_cast<double>(node_score) / static_cast<double>(weight_sum));
-    }
-    return node_score / weight_sum;
-  }
-
-  // buildBrokenLinearFunction: linear between shape points, flat beyond the ends.
-  std::int64_t shape_at(std::int64_t u) const {
-    const auto& shape = options_.shape;
-    for (std::size_t i = 0; i < shape.size(); ++i) {
-      if (u <= shape[i].utilization) {
-        if (i == 0) return shape[0].score;
-        const std::int64_t u0 = shape[i - 1].utilization, s0 = shape[i - 1].score;
-        return s0 + (shape[i].score - s0) * (u - u0) / (shape[i].utilization - u0);
-      }
-    }
-    return shape.back().score;
-  }
-
   // InterPodAffinity NormalizeScore: map [min, max] of the raw scores onto [0, 100].
   static void normalize(std::vector<std::int64_t>& s) {
     const auto [lo, hi] = std::minmax_element(s.begin(), s.end());
@@ -165,6 +164,18 @@ Plugin parse_plugin(std::string_view name, std::string_view spec) {
 }
 
 }  // namespace
+
+}  // namespace detail
+
+std::int64_t k8s_score(std::string_view plugin, const PlacementRequest& request,
+                       const NodeView& node, const PolicyOptions& options) {
+  const auto p = detail::parse_plugin(plugin, plugin);
+  if (p == detail::Plugin::inter_pod)
+    throw std::invalid_argument("InterPodAffinity is normalised across nodes: no per-node score");
+  return detail::score(p, request, node, options);
+}
+
+namespace detail {
 
 std::unique_ptr<PlacementPolicy> make_k8s(std::string_view plugins, const PolicyOptions& options,
                                           std::string_view spec) {
@@ -197,4 +208,5 @@ std::unique_ptr<PlacementPolicy> make_k8s(std::string_view plugins, const Policy
   return std::make_unique<K8sPolicy>(std::move(list), options, std::string(spec));
 }
 
-}  // namespace vmcsim::models::placement::detail
+}  // namespace detail
+}  // namespace vmcsim::models::placement

@@ -40,14 +40,6 @@ void NodeView::remove(const PlacementRequest& request) {
 
 namespace {
 
-int matching_pods(const NodeView& node, const AntiAffinityTerm& term) {
-  return static_cast<int>(std::count_if(node.running_labels.begin(), node.running_labels.end(),
-                                        [&](const Labels& labels) {
-                                          const auto it = labels.find(term.key);
-                                          return it != labels.end() && it->second == term.value;
-                                        }));
-}
-
 bool member_of_holds(const ClusterQuery& query, const NodeView& node) {
   return query.matches([&](std::string_view key) -> const std::string* {
     if (key == "instanceId" || key == "ec2InstanceId") return &node.id;
@@ -64,7 +56,7 @@ const char* failed_filter(const PlacementRequest& request, const NodeView& node)
     if (!member_of_holds(q, node)) return "memberOf";
   }
   for (const AntiAffinityTerm& term : request.anti_affinity) {
-    if (term.required && matching_pods(node, term) > 0) return "anti-affinity";
+    if (term.required && detail::matching_pods(node, term) > 0) return "anti-affinity";
   }
   return nullptr;
 }
@@ -126,6 +118,14 @@ PlacementOutcome PlacementPolicy::place(const PlacementRequest& request,
 }
 
 namespace detail {
+
+int matching_pods(const NodeView& node, const AntiAffinityTerm& term) {
+  return static_cast<int>(std::count_if(node.running_labels.begin(), node.running_labels.end(),
+                                        [&](const Labels& labels) {
+                                          const auto it = labels.find(term.key);
+                                          return it != labels.end() && it->second == term.value;
+                                        }));
+}
 
 std::vector<NodeIndex> feasible_nodes(const PlacementRequest& request,
                                       std::span<const NodeView> nodes) {

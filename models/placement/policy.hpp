@@ -45,6 +45,7 @@
 //   requested_to_capacity_ratio.go) and interpodaffinity/scoring.go. Difference: Kubernetes
 //   breaks score ties at random; vmcsim takes the lowest index (deterministic).
 // Unknown names or arguments throw sim::ParseError naming the spec and what is accepted.
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -106,6 +107,12 @@ struct PolicyOptions {
   // Default: favour fuller nodes (bin packing), as in the Kubernetes docs' example.
   std::vector<ShapePoint> shape{{0, 0}, {100, 10}};
 };
+
+// One node-local Kubernetes plugin's score (0..100) for `request` on `node`: LeastAllocated,
+// MostAllocated, BalancedAllocation or RequestedToCapacityRatio (InterPodAffinity is normalised
+// across nodes and throws std::invalid_argument). For checking and reporting scores.
+std::int64_t k8s_score(std::string_view plugin, const PlacementRequest& request,
+                       const NodeView& node, const PolicyOptions& options = {});
 
 std::unique_ptr<PlacementPolicy> make_policy(std::string_view spec,
                                              const PolicyOptions& options = {});

@@ -14,6 +14,9 @@ std::unique_ptr<PlacementPolicy> make_ecs(std::span<const std::string> strategie
 std::unique_ptr<PlacementPolicy> make_k8s(std::string_view plugins, const PolicyOptions& options,
                                           std::string_view spec);
 
+// Running instances on `node` whose labels match the term.
+int matching_pods(const NodeView& node, const AntiAffinityTerm& term);
+
 // Indices of the feasible nodes, in order.
 std::vector<NodeIndex> feasible_nodes(const PlacementRequest& request,
                                       std::span<const NodeView> nodes);
