@@ -19,6 +19,7 @@
 namespace vmcsim::models::placement {
 
 using NodeIndex = std::size_t;
+struct PlacementRequest;
 
 struct NodeView {
   std::string id;    // instance id / hostname: what `instanceId` and `host` refer to
@@ -39,9 +40,9 @@ struct NodeView {
   // (with or without the "attribute:" prefix).
   std::optional<std::string_view> attribute(std::string_view key) const;
   // Records a placed request in this view (allocated, tasks, service count, labels).
-  void add(const struct PlacementRequest& request);
+  void add(const PlacementRequest& request);
   // Removes a request added before.
-  void remove(const struct PlacementRequest& request);
+  void remove(const PlacementRequest& request);
 };
 
 // Pod anti-affinity by label against instances already on a node (topology key: the node).

@@ -33,47 +33,40 @@ PlacementRequest pod_1cpu_1gib() {
 }
 }  // namespace
 
-TEST_CASE("Kubernetes LeastAllocated scores the emptier node higher, as computed by hand",
-          "[placement][k8s]") {
+TEST_CASE("each Kubernetes score plugin gives the scores computed by hand", "[placement][k8s]") {
   const auto nodes = k8s_nodes();
   const auto pod = pod_1cpu_1gib();
-  // A: requested cpu 2000 of 4000 -> (4000-2000)*100/4000 = 50; memory 3 of 8 GiB ->
-  //    (8-3)*100/8 = 62 (integer); (50 + 62) / 2 = 56.
-  // B: cpu 4000 of 4000 -> 0; memory 2 of 8 -> 75; (0 + 75) / 2 = 37.
-  CHECK(k8s_score("LeastAllocated", pod, nodes[0]) == 56);
-  CHECK(k8s_score("LeastAllocated", pod, nodes[1]) == 37);
-  CHECK(choose("k8s:LeastAllocated", pod, nodes) == 0u);
-}
-
-TEST_CASE("Kubernetes MostAllocated scores the fuller node higher, as computed by hand",
-          "[placement][k8s]") {
-  const auto nodes = k8s_nodes();
-  const auto pod = pod_1cpu_1gib();
-  // A: cpu 2000*100/4000 = 50, memory 3*100/8 = 37 -> 43.  B: 100 and 25 -> 62.
-  CHECK(k8s_score("MostAllocated", pod, nodes[0]) == 43);
-  CHECK(k8s_score("MostAllocated", pod, nodes[1]) == 62);
-  CHECK(choose("k8s:MostAllocated", pod, nodes) == 1u);
-}
-
-TEST_CASE("Kubernetes BalancedAllocation prefers equal cpu and memory fractions",
-          "[placement][k8s]") {
-  const auto nodes = k8s_nodes();
-  const auto pod = pod_1cpu_1gib();
-  // A: fractions 0.5 and 0.375: std = 0.0625, (1 - 0.0625) * 100 = 93.75 -> 93.
-  // B: 1.0 and 0.25: std = 0.375 -> 62.
-  CHECK(k8s_score("BalancedAllocation", pod, nodes[0]) == 93);
-  CHECK(k8s_score("BalancedAllocation", pod, nodes[1]) == 62);
-  CHECK(choose("k8s:BalancedAllocation", pod, nodes) == 0u);
+  struct Case {
+    const char* plugin;
+    std::int64_t a, b;
+    NodeIndex winner;
+  };
+  const Case cases[] = {
+      // A: requested cpu 2000 of 4000 -> (4000-2000)*100/4000 = 50; memory 3 of 8 GiB ->
+      //    (8-3)*100/8 = 62 (integer); (50 + 62) / 2 = 56.
+      // B: cpu 4000 of 4000 -> 0; memory 2 of 8 -> 75; (0 + 75) / 2 = 37.
+      {"LeastAllocated", 56, 37, 0},
+      // A: cpu 2000*100/4000 = 50, memory 3*100/8 = 37 -> 43.  B: 100 and 25 -> 62.
+      {"MostAllocated", 43, 62, 1},
+      // A: fractions 0.5 and 0.375: std = 0.0625, (1 - 0.0625) * 100 = 93.75 -> 93.
+      // B: 1.0 and 0.25: std = 0.375 -> 62.
+      {"BalancedAllocation", 93, 62, 0},
+      // Default shape (0,0)-(100,10), scores x10. A: cpu 50% -> 50, memory 37% -> 37,
+      // round(87 / 2) = 44. B: 100 and 25 -> round(62.5) = 63.
+      {"RequestedToCapacityRatio", 44, 63, 1},
+  };
+  for (const Case& c : cases) {
+    INFO(c.plugin);
+    CHECK(k8s_score(c.plugin, pod, nodes[0]) == c.a);
+    CHECK(k8s_score(c.plugin, pod, nodes[1]) == c.b);
+    CHECK(choose(std::string("k8s:") + c.plugin, pod, nodes) == c.winner);
+  }
 }
 
 TEST_CASE("Kubernetes RequestedToCapacityRatio follows the piecewise-linear shape",
           "[placement][k8s]") {
   const auto nodes = k8s_nodes();
   const auto pod = pod_1cpu_1gib();
-  // Default shape (0,0)-(100,10), scores x10. A: cpu 50% -> 50, memory 37% -> 37,
-  // round(87 / 2) = 44. B: 100 and 25 -> round(62.5) = 63.
-  CHECK(k8s_score("RequestedToCapacityRatio", pod, nodes[0]) == 44);
-  CHECK(k8s_score("RequestedToCapacityRatio", pod, nodes[1]) == 63);
   // A spreading shape (0,10)-(100,0): A: 50 and 63 (100 - 37) -> round(56.5) = 57;
   // B: 0 and 75 -> round(37.5) = 38.
   PolicyOptions spread;
