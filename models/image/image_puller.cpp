@@ -1,13 +1,16 @@
 #include "models/image/image_puller.hpp"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 
 namespace vmcsim::models {
 
-ImagePuller::ImagePuller(sim::Simulation& sim, TransferNetwork& network,
-                         TransferNetwork::LinkId nic, LayerCache& cache, PullPolicy policy)
-    : sim_(sim), network_(network), nic_(nic), cache_(cache), policy_(policy) {
+ImagePuller::ImagePuller(sim::Simulation& sim, Host& host, std::vector<ResourceId> upstream,
+                         LayerCache& cache, PullPolicy policy)
+    : sim_(sim), host_(host), upstream_(std::move(upstream)), cache_(cache), policy_(policy) {
+  if (upstream_.size() >= Host::kMaxExtraPath)
+    throw std::invalid_argument("image puller: upstream path too long");
   if (policy_.max_parallel_layers < 1)
     throw std::invalid_argument("max_parallel_layers must be at least 1");
 }
@@ -56,7 +59,10 @@ void ImagePuller::advance(PullId id) {
     Registry* registry = p.registry;
     sim_.schedule_in(registry->spec().request_latency, [this, digest, registry] {
       const Download& d = downloads_.at(*digest);
-      network_.start({registry->egress(), nic_}, d.layer.size,
+      std::array<ResourceId, Host::kMaxExtraPath> path;
+      std::copy(upstream_.begin(), upstream_.end(), path.begin());
+      path[upstream_.size()] = registry->egress();
+      host_.transfer(d.layer.size, std::span{path.data(), upstream_.size() + 1},
                      [this, digest] { download_finished(*digest); });
     });
   }

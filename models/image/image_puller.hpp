@@ -1,7 +1,7 @@
 #pragma once
 // ImagePuller: gets an image's layers onto one host (or VM node), through its LayerCache.
 //
-//   ImagePuller puller{sim, network, host_nic, cache, PullPolicy{}};
+//   ImagePuller puller{sim, host, {}, cache, PullPolicy{}};
 //   puller.pull(image, registry, [&](const PullResult& r) { /* layers present and pinned */ });
 //
 // Behaviour, as container runtimes do it:
@@ -9,8 +9,9 @@
 //    host skips the pull; a layer shared by two images is pulled once per host);
 //  - a layer another pull on this host is already downloading is waited for, not downloaded
 //    again;
-//  - each download pays the registry's request latency, then flows over registry egress ->
-//    host NIC, sharing both with every other concurrent download;
+//  - each download pays the registry's request latency, then flows over the host's NIC, the
+//    `upstream` resources (a VM node's physical NIC) and the registry's egress, sharing each
+//    with every other flow on it (FlowModel, max-min fair);
 //  - at most `max_parallel_layers` layers of one image are in progress at a time (Docker: 3),
 //    and with `serialize_image_pulls` (kubelet's default) one image at a time per host; an image
 //    whose layers are all cached never waits in that queue (kubelet's IfNotPresent check).
@@ -21,10 +22,10 @@
 #include <map>
 #include <string>
 #include <vector>
+#include "models/host.hpp"
 #include "models/image/image.hpp"
 #include "models/image/layer_cache.hpp"
 #include "models/image/registry.hpp"
-#include "models/image/transfer_network.hpp"
 #include "sim/inplace_function.hpp"
 #include "sim/simulation.hpp"
 
@@ -44,8 +45,10 @@ class ImagePuller {
  public:
   using Done = sim::InplaceFunction<void(const PullResult&), 48>;
 
-  ImagePuller(sim::Simulation& sim, TransferNetwork& network, TransferNetwork::LinkId nic,
-              LayerCache& cache, PullPolicy policy);
+  // `upstream`: resources between the host's NIC and the registry (at most
+  // Host::kMaxExtraPath - 1).
+  ImagePuller(sim::Simulation& sim, Host& host, std::vector<ResourceId> upstream, LayerCache& cache,
+              PullPolicy policy);
   ImagePuller(const ImagePuller&) = delete;
   ImagePuller& operator=(const ImagePuller&) = delete;
 
@@ -79,8 +82,8 @@ class ImagePuller {
   void finish(PullId id);
 
   sim::Simulation& sim_;
-  TransferNetwork& network_;
-  TransferNetwork::LinkId nic_;
+  Host& host_;
+  std::vector<ResourceId> upstream_;
   LayerCache& cache_;
   PullPolicy policy_;
   std::map<PullId, Pull> pulls_;

@@ -1,9 +1,9 @@
 #pragma once
-// Registry: where images come from. Its egress bandwidth is one link of the TransferNetwork,
+// Registry: where images come from. Its egress bandwidth is one resource of the FlowModel,
 // shared by every concurrent layer download from it; each layer request also pays a fixed
 // per-request latency (manifest/blob round trips, auth) before its bytes flow.
 #include <string>
-#include "models/image/transfer_network.hpp"
+#include "models/resources/flow_model.hpp"
 #include "sim/time.hpp"
 #include "sim/units.hpp"
 
@@ -17,17 +17,18 @@ struct RegistrySpec {
 
 class Registry {
  public:
-  Registry(TransferNetwork& network, RegistrySpec spec)
-      : spec_(std::move(spec)), egress_(network.add_link(spec_.name + "/egress", spec_.egress)) {}
+  Registry(FlowModel& flows, RegistrySpec spec)
+      : spec_(std::move(spec)),
+        egress_(flows.add_resource(spec_.name + "/egress", spec_.egress.bytes_per_second())) {}
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
   const RegistrySpec& spec() const { return spec_; }
-  TransferNetwork::LinkId egress() const { return egress_; }
+  ResourceId egress() const { return egress_; }
 
  private:
   RegistrySpec spec_;
-  TransferNetwork::LinkId egress_;
+  ResourceId egress_;
 };
 
 }  // namespace vmcsim::models

@@ -1,29 +1,40 @@
 #include "models/platform/node.hpp"
 
+#include <array>
+
 namespace vmcsim::models {
 
-Node::Node(sim::Simulation& sim, std::string name, sim::Millicores cpu, sim::Bytes memory,
-           TransferNetwork& network, TransferNetwork::LinkId nic, sim::Bytes image_cache,
-           PullPolicy policy, Node* parent, InstanceId vm)
-    : name_(std::move(name)),
-      cpu_(cpu),
-      memory_(memory),
-      nic_(nic),
-      cache_(image_cache),
-      puller_(sim, network, nic, cache_, policy),
+namespace {
+std::array<std::pair<MemoryUse, sim::Bytes>, 4> parts(const InstanceMemory& m) {
+  return {{{MemoryUse::application, m.application},
+           {MemoryUse::guest_os, m.guest_os},
+           {MemoryUse::hypervisor_overhead, m.hypervisor_overhead},
+           {MemoryUse::runtime_overhead, m.runtime_overhead}}};
+}
+}  // namespace
+
+Node::Node(sim::Simulation& sim, Host& host, std::unique_ptr<Host> owned,
+           std::vector<ResourceId> upstream, const NodeOptions& options, Node* parent,
+           InstanceId vm)
+    : owned_(std::move(owned)),
+      host_(host),
+      cache_(options.image_cache),
+      puller_(sim, host_, std::move(upstream), cache_, options.pull_policy),
       parent_(parent),
       vm_(vm) {}
 
 bool Node::try_reserve(const InstanceMemory& m, sim::Millicores cpu) {
-  if (m.total() > memory_free()) return false;
-  used_ += m;
+  if (!host_.memory().fits(m.total())) return false;
+  for (const auto& [use, size] : parts(m))
+    host_.memory().try_reserve(size, use);
   cpu_allocated_ += cpu;
   ++live_;
   return true;
 }
 
 void Node::release(const InstanceMemory& m, sim::Millicores cpu) {
-  used_ -= m;
+  for (const auto& [use, size] : parts(m))
+    host_.memory().release(size, use);
   cpu_allocated_ -= cpu;
   --live_;
 }

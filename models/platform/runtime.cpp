@@ -17,15 +17,13 @@ bool is_vm_like(const PlatformProfile& p) {
 }
 }  // namespace
 
-PlatformRuntime::PlatformRuntime(sim::Simulation& sim, TransferNetwork& network,
-                                 std::uint64_t master_seed, std::uint64_t replication)
-    : sim_(sim), network_(network), master_(master_seed, replication, "platform") {}
+PlatformRuntime::PlatformRuntime(sim::Simulation& sim, FlowModel& flows, std::uint64_t master_seed,
+                                 std::uint64_t replication)
+    : sim_(sim), flows_(flows), master_(master_seed, replication, "platform") {}
 
-Node& PlatformRuntime::add_host(const NodeSpec& spec) {
-  const auto nic = network_.add_link(spec.name + "/nic", spec.network);
-  hosts_.push_back(std::make_unique<Node>(sim_, spec.name, spec.cpu, spec.memory, network_, nic,
-                                          spec.image_cache, spec.pull_policy, nullptr,
-                                          kNoInstance));
+Node& PlatformRuntime::add_host(Host& host, const NodeOptions& options) {
+  hosts_.push_back(std::make_unique<Node>(sim_, host, nullptr, std::vector<ResourceId>{}, options,
+                                          nullptr, kNoInstance));
   return *hosts_.back();
 }
 
@@ -175,17 +173,34 @@ void PlatformRuntime::run_next_phase(InstanceId id) {
                                    });
     return;
   }
-  sim::Time d;
   if (!s.stopping && phase->name == "unpack") {
-    const double rate = p.unpack_throughput.value.bytes_per_second();
-    if (rate > 0.0) d = sim::Time::from_seconds(static_cast<double>(s.to_unpack.count()) / rate);
-  } else if (!s.stopping && phase->name == "app_init" && s.app_init) {
+    unpack(id, *phase, start);
+    return;
+  }
+  sim::Time d;
+  if (!s.stopping && phase->name == "app_init" && s.app_init) {
     d = sample(id, *phase, *s.app_init);
   } else {
     d = sample(id, *phase, phase->duration);
   }
   if (first && !s.stopping) d += creation_wait(s);
   sim_.schedule_in(d, [this, id, phase, start] { end_phase(id, *phase, start); });
+}
+
+// Decompressing costs CPU time at one core (bytes / unpack_throughput), then writing the
+// files costs disk bandwidth; both are shared with the node's other tenants.
+void PlatformRuntime::unpack(InstanceId id, const PhaseSpec& phase, sim::Time start) {
+  Slot& s = instances_[id];
+  const double rate = s.instance.profile->unpack_throughput.value.bytes_per_second();
+  if (s.to_unpack <= sim::Bytes{} || rate <= 0.0) {
+    sim_.schedule_in(sim::Time::zero(), [this, id, &phase, start] { end_phase(id, phase, start); });
+    return;
+  }
+  const auto cpu_time = sim::Time::from_seconds(static_cast<double>(s.to_unpack.count()) / rate);
+  s.instance.node->host().run_cpu(sim::Millicores::cores(1), cpu_time, [this, id, &phase, start] {
+    instances_[id].instance.node->host().read_write_disk(
+        instances_[id].to_unpack, [this, id, &phase, start] { end_phase(id, phase, start); });
+  });
 }
 
 void PlatformRuntime::end_phase(InstanceId id, const PhaseSpec& phase, sim::Time start) {
@@ -204,10 +219,21 @@ void PlatformRuntime::became_ready(InstanceId id) {
     const sim::Bytes cache = i.profile->image_cache_capacity.value > sim::Bytes{}
                                  ? i.profile->image_cache_capacity.value
                                  : kDefaultNodeImageCache;
-    s.offered =
-        std::make_unique<Node>(sim_, fmt::format("{}/{}-{}", i.host->name(), i.service, id),
-                               sim::Millicores::cores(i.vcpus), i.memory.application, network_,
-                               i.host->nic(), cache, i.profile->pull_policy(), i.host, id);
+    const HostSpec& physical = i.host->host().spec();
+    HostSpec spec{fmt::format("{}/{}-{}", physical.name, i.service, id),
+                  sim::Millicores::cores(i.vcpus),
+                  i.memory.application,
+                  physical.disk_bandwidth,
+                  physical.disk_iops,
+                  physical.network_bandwidth,
+                  physical.labels,
+                  0.0,
+                  0.0};
+    auto vm_host = std::make_unique<Host>(std::move(spec), flows_);
+    Host& vm_host_ref = *vm_host;
+    s.offered = std::make_unique<Node>(sim_, vm_host_ref, std::move(vm_host),
+                                       std::vector<ResourceId>{i.host->host().network()},
+                                       NodeOptions{cache, i.profile->pull_policy()}, i.host, id);
   }
   set_state(s, InstanceState::running);
   if (s.notify) std::exchange(s.notify, {})(i);

@@ -1,8 +1,10 @@
 #pragma once
 // PlatformRuntime: starts and stops VMs, microVMs and containers on nodes, one per simulation.
 //
-//   PlatformRuntime rt{sim, network, seed};
-//   Node& host = rt.add_host({.name = "h1", .cpu = 32_cores, .memory = 128GiB});
+//   FlowModel flows{sim};
+//   Host h1{HostSpec{...}, flows};
+//   PlatformRuntime rt{sim, flows, seed};
+//   Node& host = rt.add_host(h1);
 //   InstanceId vm = rt.start({.service = "web", .profile = &catalog.profile("kvm-ubuntu"),
 //                             .cpu = 2000m, .memory = 4GiB}, host,
 //                            [](Instance& i) { /* running (or failed) */ });
@@ -25,7 +27,6 @@
 #include <memory>
 #include <vector>
 #include "models/image/registry.hpp"
-#include "models/image/transfer_network.hpp"
 #include "models/platform/instance.hpp"
 #include "models/platform/node.hpp"
 #include "sim/inplace_function.hpp"
@@ -39,12 +40,13 @@ class PlatformRuntime {
  public:
   using Notify = sim::InplaceFunction<void(Instance&), 48>;
 
-  PlatformRuntime(sim::Simulation& sim, TransferNetwork& network, std::uint64_t master_seed,
+  PlatformRuntime(sim::Simulation& sim, FlowModel& flows, std::uint64_t master_seed,
                   std::uint64_t replication = 0);
   PlatformRuntime(const PlatformRuntime&) = delete;
   PlatformRuntime& operator=(const PlatformRuntime&) = delete;
 
-  Node& add_host(const NodeSpec& spec);
+  // Makes a physical host (owned by the caller, outliving the runtime) a place to run on.
+  Node& add_host(Host& host, const NodeOptions& options = {});
 
   // Requests an instance; on_ready runs (from an event) when it is running or has failed.
   // Throws std::invalid_argument for a spec that cannot mean anything (no profile, a VM on a
@@ -78,6 +80,7 @@ class PlatformRuntime {
   };
   void set_state(Slot& s, InstanceState state);
   void run_next_phase(InstanceId id);
+  void unpack(InstanceId id, const PhaseSpec& phase, sim::Time start);
   void end_phase(InstanceId id, const PhaseSpec& phase, sim::Time start);
   void became_ready(InstanceId id);
   void finished_stopping(InstanceId id);
@@ -86,7 +89,7 @@ class PlatformRuntime {
   InstanceMemory memory_for(const InstanceSpec& spec, PlatformKind kind, int vcpus) const;
 
   sim::Simulation& sim_;
-  TransferNetwork& network_;
+  FlowModel& flows_;
   sim::RandomStream master_;
   std::deque<std::unique_ptr<Node>> hosts_;
   std::deque<Slot> instances_;
