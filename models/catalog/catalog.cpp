@@ -139,7 +139,7 @@ const std::map<std::string, Field>& fields() {
     t["unpack_throughput"] = make_field(
         &P::unpack_throughput, "unpack_throughput",
         [](const std::string& s) { return sim::DataRate::parse(s); },
-        [](sim::DataRate r) { return r.to_string(); });
+        [](sim::DataRate r) { return fmt::format("{:g}MiB/s", r.bytes_per_second() / (1 << 20)); });
     t["serialize_image_pulls"] = make_field(&P::serialize_image_pulls, "serialize_image_pulls",
                                             boolean, [](bool b) { return b ? "true" : "false"; });
     t["max_parallel_layers"] = make_field(&P::max_parallel_layers, "max_parallel_layers", integer,
