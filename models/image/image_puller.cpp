@@ -102,4 +102,8 @@ void ImagePuller::finish(PullId id) {
   });
 }
 
+void ImagePuller::unpin(const Image& image) {
+  for (const Layer& l : image.layers) cache_.unpin(l.digest);
+}
+
 }  // namespace vmcsim::models

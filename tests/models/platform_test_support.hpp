@@ -62,3 +62,9 @@ inline Image make_image(const std::string& name, const std::string& prefix, int 
 }
 
 }  // namespace vmcsim::models::testing
+
+namespace vmcsim::models::testing {
+inline sim::Millicores mc(std::int64_t millicores) {
+  return sim::Millicores{millicores};
+}
+}  // namespace vmcsim::models::testing
