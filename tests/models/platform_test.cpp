@@ -385,3 +385,27 @@ TEST_CASE("a randomized run of many starts and stops keeps memory and phases con
     CHECK(n->cpu_allocated() == sim::Millicores{});
   }
 }
+
+TEST_CASE("every Fargate task pulls its whole image, even on a host that pulled it before") {
+  World w;
+  Node& host = w.add_host("h1", 8, sim::Bytes::gib(32));
+  const Image image = make_image("app", "f", 2, sim::Bytes::mib(50));
+  std::vector<InstanceId> ids;
+  for (int k = 0; k < 2; ++k) {
+    ids.push_back(
+        w.runtime.start(w.spec("task", "fargate", mc(1000), sim::Bytes::gib(2), &image), host));
+    w.sim.run();
+  }
+  for (const InstanceId id : ids) {
+    const Instance& t = w.runtime.instance(id);
+    CHECK(t.kind == PlatformKind::microvm);
+    check_phases(t);
+    // 100 MiB over the 1 Gbps registry: at least 0.8 s each time.
+    CHECK(t.phase_time("image_pull") > 800_ms);
+  }
+  CHECK(host.layer_cache().used() == sim::Bytes{});
+  for (const InstanceId id : ids)
+    w.runtime.stop(id);
+  w.sim.run();
+  CHECK(host.memory_used() == sim::Bytes{});
+}
