@@ -209,8 +209,7 @@ TEST_CASE("containers on a VM node pay both layers and fit in what the node offe
   Node& host = w.add_host("metal", 96, sim::Bytes::gib(384));
   const PlatformProfile& eks = w.catalog.profile("eks-node");
   const InstanceType& m5 = w.catalog.instance_type("m5.large");
-  const InstanceId node_id =
-      w.runtime.start(w.spec("eks", "eks-node", sim::Millicores::cores(m5.vcpus), m5.memory), host);
+  const InstanceId node_id = w.runtime.start(InstanceSpec::sized_like("eks", eks, m5), host);
   CHECK(w.runtime.node_of(node_id) == nullptr);  // not running yet
   w.sim.run();
   Node* node = w.runtime.node_of(node_id);
@@ -408,4 +407,31 @@ TEST_CASE("every Fargate task pulls its whole image, even on a host that pulled 
     w.runtime.stop(id);
   w.sim.run();
   CHECK(host.memory_used() == sim::Bytes{});
+}
+
+TEST_CASE("an instance's phase durations do not depend on what else was created before it") {
+  auto firecracker_kernel = [](std::vector<std::string> before) {
+    World w(99);
+    Node& host = w.add_host("h1", 16, sim::Bytes::gib(64));
+    const Image image = make_image("app", "d", 1, sim::Bytes::mib(10));
+    for (const std::string& p : before)
+      w.runtime.start(w.spec("other", p, mc(1000), sim::Bytes::gib(1), &image), host);
+    const InstanceId id =
+        w.runtime.start(w.spec("fn", "firecracker", mc(1000), sim::Bytes::mib(128)), host);
+    w.sim.run();
+    return w.runtime.instance(id).phase_time("kernel");
+  };
+  // Same instance id (2), different earlier instances and kinds: the same draw.
+  CHECK(firecracker_kernel({"kvm-ubuntu", "runc"}) == firecracker_kernel({"runc", "kata"}));
+}
+
+TEST_CASE("a service's own app_init replaces the profile's") {
+  World w;
+  Node& host = w.add_host("h1", 4, sim::Bytes::gib(8));
+  InstanceSpec s = w.spec("java", "firecracker", mc(1000), sim::Bytes::mib(512));
+  s.app_init = sim::Distribution{sim::Constant{2.5}};
+  const InstanceId id = w.runtime.start(s, host);
+  w.sim.run();
+  CHECK(w.runtime.instance(id).phase_time("app_init") == 2500_ms);
+  CHECK(w.runtime.instance(id).startup_time() > 2500_ms);
 }
