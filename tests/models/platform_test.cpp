@@ -168,13 +168,21 @@ TEST_CASE("microVM creation is limited to 5 per core per second on a host") {
   for (int k = 0; k < 20; ++k)
     ids.push_back(
         w.runtime.start(w.spec("fn", "firecracker", mc(1000), sim::Bytes::mib(128)), host));
+  // Each holds its 128 MiB (30 MiB of it the minimal guest) plus the 5 MiB VMM, exactly.
+  const PlatformProfile& fc = w.catalog.profile("firecracker");
+  CHECK(host.memory_used() == (sim::Bytes::mib(128) + sim::Bytes::mib(5)) * 20);
+  CHECK(used(host, MemoryUse::guest_os) == fc.guest_os_memory.value * 20);
+  CHECK(used(host, MemoryUse::hypervisor_overhead) == sim::Bytes::mib(5) * 20);
   w.sim.run();
   for (int k = 0; k < 20; ++k) {
     const Instance& i = w.runtime.instance(ids[k]);
     // The k-th creation waits k / 10 s for its token before its VMM starts.
     CHECK(i.phases.front().duration() >= 100_ms * k);
     CHECK(i.phases.front().duration() < 100_ms * k + 1_s);
+    w.runtime.stop(ids[k]);
   }
+  w.sim.run();
+  CHECK(host.memory_used() == sim::Bytes{});
 }
 
 TEST_CASE("a container on a cold host spends most of its start pulling the image") {
