@@ -1,0 +1,217 @@
+#include "app/importers/csv_reader.hpp"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <boost/iostreams/filter/gzip.hpp>
+#include <boost/iostreams/filtering_stream.hpp>
+
+#include "sim/parse_error.hpp"
+
+namespace vmcsim::app::importers {
+
+namespace io = boost::iostreams;
+
+struct CsvReader::Stream {
+  std::ifstream file;
+  io::filtering_istream in;
+};
+
+CsvReader::CsvReader(std::string path) : path_(std::move(path)), stream_(new Stream) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path_, ec))
+    throw InputError({path_, 0, 0}, "", "cannot open '" + path_ + "': no such file");
+  stream_->file.open(path_, std::ios::binary);
+  if (!stream_->file) throw InputError({path_, 0, 0}, "", "cannot open '" + path_ + "'");
+  if (path_.size() > 3 && path_.ends_with(".gz")) stream_->in.push(io::gzip_decompressor());
+  stream_->in.push(stream_->file);
+}
+
+CsvReader::~CsvReader() = default;
+
+bool CsvReader::next() {
+  for (;;) {
+    try {
+      if (!std::getline(stream_->in, line_)) return false;
+    } catch (const io::gzip_error& e) {
+      throw InputError({path_, line_number_ + 1, 0}, "",
+                       fmt::format("corrupt gzip data: {}", e.what()));
+    }
+    ++line_number_;
+    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+    if (line_.empty()) continue;
+    fields_.clear();
+    field_starts_.clear();
+    const std::string_view all{line_};
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t comma = all.find(',', start);
+      field_starts_.push_back(start);
+      if (comma == std::string_view::npos) {
+        fields_.push_back(all.substr(start));
+        break;
+      }
+      fields_.push_back(all.substr(start, comma - start));
+      start = comma + 1;
+    }
+    return true;
+  }
+}
+
+std::vector<std::size_t> CsvReader::require_header(const std::vector<std::string>& required) {
+  std::vector<std::string> names;
+  for (auto f : fields_) {
+    while (!f.empty() && (f.front() == ' ' || f.front() == '#'))
+      f.remove_prefix(1);
+    while (!f.empty() && f.back() == ' ')
+      f.remove_suffix(1);
+    names.emplace_back(f);
+  }
+  std::vector<std::size_t> indices;
+  for (const auto& want : required) {
+    std::size_t i = 0;
+    while (i < names.size() && names[i] != want)
+      ++i;
+    if (i == names.size())
+      throw InputError({path_, line_number_, 0}, want,
+                       fmt::format("header lacks column '{}' (expected columns: {})", want,
+                                   fmt::join(required, ",")));
+    indices.push_back(i);
+  }
+  columns_ = std::move(names);
+  return indices;
+}
+
+void CsvReader::expect_fields(std::size_t n, bool at_least) const {
+  if (fields_.size() == n || (at_least && fields_.size() > n)) return;
+  throw error(fmt::format("expected {}{} fields, found {}", at_least ? "at least " : "", n,
+                          fields_.size()));
+}
+
+const std::string& CsvReader::column_name(std::size_t i) const {
+  static const std::string unnamed;
+  return i < columns_.size() ? columns_[i] : unnamed;
+}
+
+InputError CsvReader::error_at(std::size_t i, const std::string& message) const {
+  const int column = i < field_starts_.size() ? static_cast<int>(field_starts_[i]) + 1 : 0;
+  const std::string& name = column_name(i);
+  const std::string label =
+      name.empty() ? fmt::format("field {}", i + 1) : fmt::format("field {} ({})", i + 1, name);
+  return InputError({path_, line_number_, column}, name.empty() ? label : name,
+                    label + ": " + message);
+}
+
+InputError CsvReader::error(const std::string& message) const {
+  return InputError({path_, line_number_, 0}, "", message);
+}
+
+std::string_view CsvReader::text(std::size_t i) const {
+  if (i >= fields_.size())
+    throw error(fmt::format("missing field {}{}", i + 1,
+                            column_name(i).empty() ? "" : " (" + column_name(i) + ")"));
+  return fields_[i];
+}
+
+std::int64_t CsvReader::integer(std::size_t i) const {
+  const std::string_view t = text(i);
+  if (t.empty()) throw error_at(i, "empty, expected an integer");
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc{} || end != t.data() + t.size())
+    throw error_at(i, fmt::format("'{}' is not an integer", t));
+  return v;
+}
+
+std::int64_t CsvReader::whole_number(std::size_t i) const {
+  const double v = real(i);
+  const auto n = static_cast<std::int64_t>(v);
+  if (static_cast<double>(n) != v)
+    throw error_at(i, fmt::format("'{}' is not a whole number", text(i)));
+  return n;
+}
+
+double CsvReader::real(std::size_t i) const {
+  const std::string_view t = text(i);
+  if (t.empty()) throw error_at(i, "empty, expected a number");
+  double v = 0;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc{} || end != t.data() + t.size() || v != v)
+    throw error_at(i, fmt::format("'{}' is not a number", t));
+  return v;
+}
+
+std::optional<std::int64_t> CsvReader::optional_integer(std::size_t i) const {
+  if (text(i).empty()) return std::nullopt;
+  return integer(i);
+}
+
+std::optional<double> CsvReader::optional_real(std::size_t i) const {
+  if (text(i).empty()) return std::nullopt;
+  return real(i);
+}
+
+namespace {
+bool ends_in_digit(std::string_view t) {
+  return !t.empty() && t.back() >= '0' && t.back() <= '9';
+}
+}  // namespace
+
+sim::Time CsvReader::time(std::size_t i, std::string_view default_unit) const {
+  const std::string_view t = text(i);
+  if (t.empty()) throw error_at(i, "empty, expected a duration");
+  try {
+    const sim::Time v = ends_in_digit(t)
+                            ? sim::Time::parse(std::string{t} + std::string{default_unit})
+                            : sim::Time::parse(t);
+    if (v < sim::Time::zero()) throw error_at(i, fmt::format("'{}' is negative", t));
+    return v;
+  } catch (const sim::ParseError& e) {
+    throw error_at(i, e.what());
+  }
+}
+
+sim::Bytes CsvReader::bytes(std::size_t i, std::string_view default_unit) const {
+  const std::string_view t = text(i);
+  if (t.empty()) throw error_at(i, "empty, expected a size");
+  try {
+    const sim::Bytes v = ends_in_digit(t)
+                             ? sim::Bytes::parse(std::string{t} + std::string{default_unit})
+                             : sim::Bytes::parse(t);
+    if (v < sim::Bytes{0}) throw error_at(i, fmt::format("'{}' is negative", t));
+    return v;
+  } catch (const sim::ParseError& e) {
+    throw error_at(i, e.what());
+  }
+}
+
+ImportReport for_each_record(CsvReader& reader, const ImportOptions& options,
+                             const std::function<void()>& record) {
+  ImportReport report;
+  while (reader.next()) {
+    try {
+      record();
+      ++report.records;
+    } catch (const InputError& e) {
+      if (!options.skip_bad_lines) throw;
+      ++report.skipped;
+      if (report.first_errors.size() < options.max_reported_errors)
+        report.first_errors.emplace_back(e.what());
+    }
+  }
+  return report;
+}
+
+std::string describe_skips(const ImportReport& report) {
+  if (report.skipped == 0) return {};
+  std::string out =
+      fmt::format("  skipped {} bad line{}", report.skipped, report.skipped == 1 ? "" : "s");
+  for (const auto& e : report.first_errors)
+    out += "\n    " + e;
+  if (report.first_errors.size() < report.skipped) out += "\n    ...";
+  return out + "\n";
+}
+
+}  // namespace vmcsim::app::importers
