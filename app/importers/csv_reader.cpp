@@ -34,7 +34,13 @@ CsvReader::~CsvReader() = default;
 bool CsvReader::next() {
   for (;;) {
     try {
-      if (!std::getline(stream_->in, line_)) return false;
+      if (!std::getline(stream_->in, line_)) {
+        // Boost.Iostreams reports a failing filter (bad gzip) as badbit, not as end of file.
+        if (stream_->in.bad())
+          throw InputError({path_, line_number_ + 1, 0}, "",
+                           "cannot read: corrupt or truncated data (not valid gzip?)");
+        return false;
+      }
     } catch (const io::gzip_error& e) {
       throw InputError({path_, line_number_ + 1, 0}, "",
                        fmt::format("corrupt gzip data: {}", e.what()));
