@@ -36,14 +36,10 @@ sim::Time seconds(const CsvReader& r, std::size_t i) {
 
 ImportReport read_alibaba_pods(const std::string& path, const ImportOptions& options,
                                const std::function<void(const AlibabaPod&)>& pod) {
-  CsvReader r(path);
-  if (!r.next()) throw InputError({path, 0, 0}, "", "empty file (expected a header row)");
-  const auto c =
-      r.require_header({"name", "cpu_milli", "memory_mib", "num_gpu", "gpu_milli", "gpu_spec",
-                        "qos", "pod_phase", "creation_time", "deletion_time", "scheduled_time"});
-  const std::size_t width = r.size();
-  return for_each_record(r, options, [&] {
-    r.expect_fields(width);
+  static const std::vector<std::string> kColumns{
+      "name", "cpu_milli", "memory_mib",    "num_gpu",       "gpu_milli",     "gpu_spec",
+      "qos",  "pod_phase", "creation_time", "deletion_time", "scheduled_time"};
+  return for_each_row(path, kColumns, options, [&](const CsvReader& r, const auto& c) {
     AlibabaPod p;
     p.name = r.string(c[0]);
     if (p.name.empty()) throw r.error_at(c[0], "empty pod name");
@@ -66,12 +62,8 @@ ImportReport read_alibaba_pods(const std::string& path, const ImportOptions& opt
 
 ImportReport read_alibaba_nodes(const std::string& path, const ImportOptions& options,
                                 const std::function<void(const AlibabaNode&)>& node) {
-  CsvReader r(path);
-  if (!r.next()) throw InputError({path, 0, 0}, "", "empty file (expected a header row)");
-  const auto c = r.require_header({"sn", "cpu_milli", "memory_mib", "gpu", "model"});
-  const std::size_t width = r.size();
-  return for_each_record(r, options, [&] {
-    r.expect_fields(width);
+  static const std::vector<std::string> kColumns{"sn", "cpu_milli", "memory_mib", "gpu", "model"};
+  return for_each_row(path, kColumns, options, [&](const CsvReader& r, const auto& c) {
     AlibabaNode n;
     n.name = r.string(c[0]);
     if (n.name.empty()) throw r.error_at(c[0], "empty node name");

@@ -42,34 +42,35 @@ AzureFunctionId read_id(const CsvReader& r, const std::vector<std::size_t>& c, b
 
 void read_invocations(const std::string& path, const ImportOptions& options,
                       AzureFunctionsTrace& trace) {
-  CsvReader r(path);
-  if (!r.next()) throw InputError({path, 0, 0}, "", "empty file (expected a header row)");
-  const auto c = r.require_header({"HashOwner", "HashApp", "HashFunction", "Trigger"});
-  // Minute columns: "1".."N", consecutive after Trigger.
   std::vector<std::size_t> minutes;
-  for (std::size_t i = c[3] + 1; i < r.size(); ++i) {
-    if (r.column_name(i) != std::to_string(minutes.size() + 1))
-      throw InputError({path, 1, 0}, r.column_name(i),
-                       fmt::format("expected minute column '{}', found '{}'", minutes.size() + 1,
-                                   r.column_name(i)));
-    minutes.push_back(i);
-  }
-  if (minutes.empty()) throw InputError({path, 1, 0}, "1", "no minute columns 1..N after Trigger");
-  const std::size_t width = r.size();
-  trace.invocations = for_each_record(r, options, [&] {
-    r.expect_fields(width);
-    AzureFunction f;
-    f.id = read_id(r, c, true);
-    f.trigger = r.string(c[3]);
-    f.per_minute.reserve(minutes.size());
-    for (auto i : minutes) {
-      const auto n = r.integer(i);
-      if (n < 0 || n > 0xFFFFFFFFLL) throw r.error_at(i, fmt::format("{} is out of range", n));
-      f.per_minute.push_back(static_cast<std::uint32_t>(n));
-      f.total_invocations += n;
+  const auto header = [&](const CsvReader& r, const std::vector<std::size_t>& c) {
+    // Minute columns: "1".."N", consecutive after Trigger.
+    for (std::size_t i = c[3] + 1; i < r.size(); ++i) {
+      if (r.column_name(i) != std::to_string(minutes.size() + 1))
+        throw InputError({path, 1, 0}, r.column_name(i),
+                         fmt::format("expected minute column '{}', found '{}'", minutes.size() + 1,
+                                     r.column_name(i)));
+      minutes.push_back(i);
     }
-    trace.functions.push_back(std::move(f));
-  });
+    if (minutes.empty())
+      throw InputError({path, 1, 0}, "1", "no minute columns 1..N after Trigger");
+  };
+  trace.invocations = for_each_row(
+      path, {"HashOwner", "HashApp", "HashFunction", "Trigger"}, options,
+      [&](const CsvReader& r, const auto& c) {
+        AzureFunction f;
+        f.id = read_id(r, c, true);
+        f.trigger = r.string(c[3]);
+        f.per_minute.reserve(minutes.size());
+        for (auto i : minutes) {
+          const auto n = r.integer(i);
+          if (n < 0 || n > 0xFFFFFFFFLL) throw r.error_at(i, fmt::format("{} is out of range", n));
+          f.per_minute.push_back(static_cast<std::uint32_t>(n));
+          f.total_invocations += n;
+        }
+        trace.functions.push_back(std::move(f));
+      },
+      header);
 }
 
 }  // namespace
@@ -89,63 +90,62 @@ AzureFunctionsTrace load_azure_functions(const std::string& invocations_path,
   }
 
   if (!durations_path.empty()) {
-    CsvReader r(durations_path);
-    if (!r.next())
-      throw InputError({durations_path, 0, 0}, "", "empty file (expected a header row)");
-    const auto c = r.require_header(
-        {"HashOwner", "HashApp", "HashFunction", "Average", "Count", "Minimum", "Maximum"});
-    const auto pct = percentile_columns(r, "percentile_Average_");
-    const std::size_t width = r.size();
-    trace.durations = for_each_record(r, options, [&] {
-      r.expect_fields(width);
-      const auto id = read_id(r, c, true);
-      AzureFunctionDurations d;
-      d.average = r.time(c[3], "ms");
-      d.count = count(r, c[4]);
-      d.minimum = r.time(c[5], "ms");
-      d.maximum = r.time(c[6], "ms");
-      if (d.maximum < d.minimum) throw r.error_at(c[6], "Maximum below Minimum");
-      for (auto [i, p] : pct)
-        d.percentiles.push_back({p, r.time(i, "ms")});
-      const auto it = by_function.find(id);
-      if (it == by_function.end())
-        ++trace.unmatched_durations;
-      else
-        trace.functions[it->second].durations = std::move(d);
-    });
+    std::vector<std::pair<std::size_t, int>> pct;
+    trace.durations = for_each_row(
+        durations_path,
+        {"HashOwner", "HashApp", "HashFunction", "Average", "Count", "Minimum", "Maximum"}, options,
+        [&](const CsvReader& r, const auto& c) {
+          const auto id = read_id(r, c, true);
+          AzureFunctionDurations d;
+          d.average = r.time(c[3], "ms");
+          d.count = count(r, c[4]);
+          d.minimum = r.time(c[5], "ms");
+          d.maximum = r.time(c[6], "ms");
+          if (d.maximum < d.minimum) throw r.error_at(c[6], "Maximum below Minimum");
+          for (auto [i, p] : pct)
+            d.percentiles.push_back({p, r.time(i, "ms")});
+          const auto it = by_function.find(id);
+          if (it == by_function.end())
+            ++trace.unmatched_durations;
+          else
+            trace.functions[it->second].durations = std::move(d);
+        },
+        [&](const CsvReader& r, const auto&) {
+          pct = percentile_columns(r, "percentile_Average_");
+        });
   }
 
   if (!memory_path.empty()) {
-    CsvReader r(memory_path);
-    if (!r.next()) throw InputError({memory_path, 0, 0}, "", "empty file (expected a header row)");
-    const auto c = r.require_header({"HashOwner", "HashApp", "SampleCount", "AverageAllocatedMb"});
+    std::vector<std::pair<std::size_t, int>> pct;
     std::optional<std::size_t> function_column;
-    for (std::size_t i = 0; i < r.size(); ++i)
-      if (r.column_name(i) == "HashFunction") function_column = i;
-    const auto pct = percentile_columns(r, "AverageAllocatedMb_pct");
-    const std::size_t width = r.size();
-    trace.memory = for_each_record(r, options, [&] {
-      r.expect_fields(width);
-      AzureFunctionMemory m;
-      m.sample_count = count(r, c[2]);
-      m.average = r.bytes(c[3], "MiB");
-      for (auto [i, p] : pct)
-        m.percentiles.push_back({p, r.bytes(i, "MiB")});
-      if (function_column) {
-        const auto id = read_id(r, {c[0], c[1], *function_column}, true);
-        const auto it = by_function.find(id);
-        if (it == by_function.end())
-          ++trace.unmatched_memory;
-        else
-          trace.functions[it->second].memory = std::move(m);
-      } else {
-        const auto id = read_id(r, c, false);
-        auto [first, last] = by_app.equal_range({id.owner, id.app});
-        if (first == last) ++trace.unmatched_memory;
-        for (; first != last; ++first)
-          trace.functions[first->second].memory = m;
-      }
-    });
+    trace.memory = for_each_row(
+        memory_path, {"HashOwner", "HashApp", "SampleCount", "AverageAllocatedMb"}, options,
+        [&](const CsvReader& r, const auto& c) {
+          AzureFunctionMemory m;
+          m.sample_count = count(r, c[2]);
+          m.average = r.bytes(c[3], "MiB");
+          for (auto [i, p] : pct)
+            m.percentiles.push_back({p, r.bytes(i, "MiB")});
+          if (function_column) {
+            const auto id = read_id(r, {c[0], c[1], *function_column}, true);
+            const auto it = by_function.find(id);
+            if (it == by_function.end())
+              ++trace.unmatched_memory;
+            else
+              trace.functions[it->second].memory = std::move(m);
+          } else {
+            const auto id = read_id(r, c, false);
+            auto [first, last] = by_app.equal_range({id.owner, id.app});
+            if (first == last) ++trace.unmatched_memory;
+            for (; first != last; ++first)
+              trace.functions[first->second].memory = m;
+          }
+        },
+        [&](const CsvReader& r, const auto&) {
+          for (std::size_t i = 0; i < r.size(); ++i)
+            if (r.column_name(i) == "HashFunction") function_column = i;
+          pct = percentile_columns(r, "AverageAllocatedMb_pct");
+        });
   }
   return trace;
 }

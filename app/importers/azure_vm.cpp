@@ -40,10 +40,7 @@ std::string_view bucket(const CsvReader& r, std::size_t i, bool& open_ended) {
 
 ImportReport read_azure_vmtable(const std::string& path, const ImportOptions& options,
                                 const std::function<void(const AzureVm&)>& vm) {
-  CsvReader r(path);
-  r.set_columns(kVmColumns);
-  return for_each_record(r, options, [&] {
-    r.expect_fields(kVmColumns.size());
+  return for_each_headerless_row(path, kVmColumns, options, [&](const CsvReader& r, const auto&) {
     AzureVm v;
     v.vm_id = r.string(0);
     if (v.vm_id.empty()) throw r.error_at(0, "empty vm id");
@@ -76,10 +73,7 @@ ImportReport read_azure_vmtable(const std::string& path, const ImportOptions& op
 
 ImportReport read_azure_vm_cpu(const std::string& path, const ImportOptions& options,
                                const std::function<void(const AzureVmCpuReading&)>& reading) {
-  CsvReader r(path);
-  r.set_columns(kCpuColumns);
-  return for_each_record(r, options, [&] {
-    r.expect_fields(kCpuColumns.size());
+  return for_each_headerless_row(path, kCpuColumns, options, [&](const CsvReader& r, const auto&) {
     AzureVmCpuReading c;
     c.time = seconds(r, 0);
     c.vm_id = r.string(1);

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 #include <fmt/format.h>
 #include <boost/iostreams/filter/gzip.hpp>
@@ -207,6 +208,43 @@ ImportReport for_each_record(CsvReader& reader, const ImportOptions& options,
         report.first_errors.emplace_back(e.what());
     }
   }
+  return report;
+}
+
+ImportReport for_each_row(const std::string& path, const std::vector<std::string>& required,
+                          const ImportOptions& options, const RowHandler& row,
+                          const RowHandler& on_header) {
+  CsvReader r(path);
+  if (!r.next()) throw InputError({path, 0, 0}, "", "empty file (expected a header row)");
+  const auto columns = r.require_header(required);
+  if (on_header) on_header(r, columns);
+  const std::size_t width = r.size();
+  return for_each_record(r, options, [&] {
+    r.expect_fields(width);
+    row(r, columns);
+  });
+}
+
+ImportReport for_each_headerless_row(const std::string& path,
+                                     const std::vector<std::string>& columns,
+                                     const ImportOptions& options, const RowHandler& row,
+                                     bool hash_header) {
+  CsvReader r(path);
+  r.set_columns(columns);
+  std::vector<std::size_t> indices(columns.size());
+  for (std::size_t i = 0; i < indices.size(); ++i)
+    indices[i] = i;
+  bool first = true;
+  bool had_header = false;
+  ImportReport report = for_each_record(r, options, [&] {
+    if (std::exchange(first, false) && hash_header && r.line().starts_with('#')) {
+      had_header = true;
+      return;
+    }
+    r.expect_fields(columns.size());
+    row(r, indices);
+  });
+  if (had_header) --report.records;  // the header row is not a record
   return report;
 }
 

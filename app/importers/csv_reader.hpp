@@ -99,6 +99,25 @@ class CsvReader {
 ImportReport for_each_record(CsvReader& reader, const ImportOptions& options,
                              const std::function<void()>& record);
 
+// What a row handler gets: the reader on the current line and the indices of the columns asked
+// for (in the order asked; for headerless formats, 0..n-1).
+using RowHandler = std::function<void(const CsvReader&, const std::vector<std::size_t>&)>;
+
+// A file with a header row: opens path, requires the `required` columns in the header (an empty
+// file or a missing column is an InputError), calls on_header once (to find further columns),
+// then `row` for every data line, each of which must have as many fields as the header.
+ImportReport for_each_row(const std::string& path, const std::vector<std::string>& required,
+                          const ImportOptions& options, const RowHandler& row,
+                          const RowHandler& on_header = {});
+
+// A file without a header row: the columns are named from the format's schema and every line
+// must have columns.size() fields. With hash_header, a first line starting with '#' is a header
+// (not a record) and is stepped over.
+ImportReport for_each_headerless_row(const std::string& path,
+                                     const std::vector<std::string>& columns,
+                                     const ImportOptions& options, const RowHandler& row,
+                                     bool hash_header = false);
+
 // Adds the "skipped N bad lines" part to a summary when there were any.
 std::string describe_skips(const ImportReport& report);
 

@@ -3,7 +3,6 @@
 #include <array>
 #include <limits>
 #include <set>
-#include <utility>
 
 #include <fmt/format.h>
 
@@ -46,61 +45,47 @@ std::optional<double> fraction(const CsvReader& r, std::size_t i) {
   return v;
 }
 
-// Opens the file, names the columns and steps over a '#' header row if there is one.
-template <typename F>
-ImportReport read_events(const std::string& path, const ImportOptions& options,
-                         const std::vector<std::string>& columns, F&& parse) {
-  CsvReader r(path);
-  r.set_columns(columns);
-  bool first = true;
-  bool had_header = false;
-  ImportReport report = for_each_record(r, options, [&] {
-    if (std::exchange(first, false) && r.line().starts_with('#')) {
-      had_header = true;
-      return;
-    }
-    r.expect_fields(columns.size());
-    parse(r);
-  });
-  if (had_header) --report.records;  // the header row is not a record
-  return report;
-}
-
 }  // namespace
 
 ImportReport read_google_task_events(const std::string& path, const ImportOptions& options,
                                      const std::function<void(const GoogleTaskEvent&)>& event) {
-  return read_events(path, options, kTaskColumns, [&](const CsvReader& r) {
-    GoogleTaskEvent e;
-    e.time = microseconds(r, 0);
-    e.job_id = r.integer(2);
-    e.task_index = r.integer(3);
-    e.machine_id = r.optional_integer(4);
-    e.type = static_cast<GoogleTaskEventType>(ranged(r, 5, 0, 8));
-    e.user = r.string(6);
-    e.scheduling_class = ranged(r, 7, 0, 3);
-    e.priority = ranged(r, 8, 0, 11);
-    e.cpu_request = fraction(r, 9);
-    e.memory_request = fraction(r, 10);
-    e.disk_request = fraction(r, 11);
-    e.different_machine = !r.empty(12) && ranged(r, 12, 0, 1) == 1;
-    event(e);
-  });
+  return for_each_headerless_row(
+      path, kTaskColumns, options,
+      [&](const CsvReader& r, const auto&) {
+        GoogleTaskEvent e;
+        e.time = microseconds(r, 0);
+        e.job_id = r.integer(2);
+        e.task_index = r.integer(3);
+        e.machine_id = r.optional_integer(4);
+        e.type = static_cast<GoogleTaskEventType>(ranged(r, 5, 0, 8));
+        e.user = r.string(6);
+        e.scheduling_class = ranged(r, 7, 0, 3);
+        e.priority = ranged(r, 8, 0, 11);
+        e.cpu_request = fraction(r, 9);
+        e.memory_request = fraction(r, 10);
+        e.disk_request = fraction(r, 11);
+        e.different_machine = !r.empty(12) && ranged(r, 12, 0, 1) == 1;
+        event(e);
+      },
+      true);
 }
 
 ImportReport read_google_machine_events(
     const std::string& path, const ImportOptions& options,
     const std::function<void(const GoogleMachineEvent&)>& event) {
-  return read_events(path, options, kMachineColumns, [&](const CsvReader& r) {
-    GoogleMachineEvent e;
-    e.time = microseconds(r, 0);
-    e.machine_id = r.integer(1);
-    e.type = static_cast<GoogleMachineEventType>(ranged(r, 2, 0, 2));
-    e.platform_id = r.string(3);
-    e.cpu = fraction(r, 4);
-    e.memory = fraction(r, 5);
-    event(e);
-  });
+  return for_each_headerless_row(
+      path, kMachineColumns, options,
+      [&](const CsvReader& r, const auto&) {
+        GoogleMachineEvent e;
+        e.time = microseconds(r, 0);
+        e.machine_id = r.integer(1);
+        e.type = static_cast<GoogleMachineEventType>(ranged(r, 2, 0, 2));
+        e.platform_id = r.string(3);
+        e.cpu = fraction(r, 4);
+        e.memory = fraction(r, 5);
+        event(e);
+      },
+      true);
 }
 
 GoogleTaskEvents load_google_task_events(const std::string& path, const ImportOptions& options) {

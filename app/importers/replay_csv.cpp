@@ -8,27 +8,22 @@ namespace vmcsim::app::importers {
 
 ImportReport read_replay_csv(const std::string& path, const ImportOptions& options,
                              const std::function<void(const ReplayRequest&)>& request) {
-  CsvReader r(path);
-  if (!r.next())
-    throw InputError({path, 0, 0}, "",
-                     "empty file (expected the header timestamp,service,cpu_time,io_bytes)");
-  const auto c = r.require_header({"timestamp", "service", "cpu_time", "io_bytes"});
-  const std::size_t width = r.size();
   sim::Time previous = sim::Time::zero();
-  return for_each_record(r, options, [&] {
-    r.expect_fields(width);
-    ReplayRequest q;
-    q.timestamp = r.time(c[0], "s");
-    if (q.timestamp < previous)
-      throw r.error_at(c[0], fmt::format("timestamp {} is before the previous line's {}",
-                                         q.timestamp.to_string(), previous.to_string()));
-    q.service = r.string(c[1]);
-    if (q.service.empty()) throw r.error_at(c[1], "empty service name");
-    q.cpu_time = r.time(c[2], "s");
-    q.io_bytes = r.bytes(c[3], "B");
-    previous = q.timestamp;
-    request(q);
-  });
+  return for_each_row(path, {"timestamp", "service", "cpu_time", "io_bytes"}, options,
+                      [&](const CsvReader& r, const auto& c) {
+                        ReplayRequest q;
+                        q.timestamp = r.time(c[0], "s");
+                        if (q.timestamp < previous)
+                          throw r.error_at(
+                              c[0], fmt::format("timestamp {} is before the previous line's {}",
+                                                q.timestamp.to_string(), previous.to_string()));
+                        q.service = r.string(c[1]);
+                        if (q.service.empty()) throw r.error_at(c[1], "empty service name");
+                        q.cpu_time = r.time(c[2], "s");
+                        q.io_bytes = r.bytes(c[3], "B");
+                        previous = q.timestamp;
+                        request(q);
+                      });
 }
 
 ReplayTrace load_replay_csv(const std::string& path, const ImportOptions& options) {
