@@ -161,37 +161,32 @@ std::optional<double> CsvReader::optional_real(std::size_t i) const {
 }
 
 namespace {
-bool ends_in_digit(std::string_view t) {
-  return !t.empty() && t.back() >= '0' && t.back() <= '9';
+
+// A quantity with a unit, or a bare number read in default_unit; never negative.
+template <typename Q>
+Q non_negative_quantity(const CsvReader& r, std::size_t i, std::string_view default_unit,
+                        const char* what) {
+  const std::string_view t = r.text(i);
+  if (t.empty()) throw r.error_at(i, fmt::format("empty, expected a {}", what));
+  const bool bare = t.back() >= '0' && t.back() <= '9';
+  Q v;
+  try {
+    v = Q::parse(bare ? std::string{t} + std::string{default_unit} : std::string{t});
+  } catch (const sim::ParseError& e) {
+    throw r.error_at(i, e.what());
+  }
+  if (v < Q{}) throw r.error_at(i, fmt::format("'{}' is negative", t));
+  return v;
 }
+
 }  // namespace
 
 sim::Time CsvReader::time(std::size_t i, std::string_view default_unit) const {
-  const std::string_view t = text(i);
-  if (t.empty()) throw error_at(i, "empty, expected a duration");
-  try {
-    const sim::Time v = ends_in_digit(t)
-                            ? sim::Time::parse(std::string{t} + std::string{default_unit})
-                            : sim::Time::parse(t);
-    if (v < sim::Time::zero()) throw error_at(i, fmt::format("'{}' is negative", t));
-    return v;
-  } catch (const sim::ParseError& e) {
-    throw error_at(i, e.what());
-  }
+  return non_negative_quantity<sim::Time>(*this, i, default_unit, "duration");
 }
 
 sim::Bytes CsvReader::bytes(std::size_t i, std::string_view default_unit) const {
-  const std::string_view t = text(i);
-  if (t.empty()) throw error_at(i, "empty, expected a size");
-  try {
-    const sim::Bytes v = ends_in_digit(t)
-                             ? sim::Bytes::parse(std::string{t} + std::string{default_unit})
-                             : sim::Bytes::parse(t);
-    if (v < sim::Bytes{0}) throw error_at(i, fmt::format("'{}' is negative", t));
-    return v;
-  } catch (const sim::ParseError& e) {
-    throw error_at(i, e.what());
-  }
+  return non_negative_quantity<sim::Bytes>(*this, i, default_unit, "size");
 }
 
 ImportReport for_each_record(CsvReader& reader, const ImportOptions& options,
