@@ -308,3 +308,38 @@ TEST_CASE("an HPA finds its Deployment across files") {
   CHECK(m.workloads.size() == 1);
   CHECK(m.autoscalers.size() == 1);
 }
+
+TEST_CASE("a kind List, a ReplicaSet and a ReplicationController import; a DaemonSet is ignored") {
+  const auto m = parse_k8s_manifests(R"(apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: ReplicaSet
+  metadata: {name: rs}
+  spec:
+    replicas: 5
+    template: {spec: {containers: [{name: a, image: i, resources: {requests: {cpu: "1", memory: 1G}}}]}}
+- apiVersion: v1
+  kind: ReplicationController
+  metadata: {name: rc}
+  spec:
+    template: {spec: {containers: [{name: b, image: j}]}}
+- apiVersion: apps/v1
+  kind: DaemonSet
+  metadata: {name: agent}
+  spec: {}
+)",
+                                     "list.yaml");
+  REQUIRE(m.workloads.size() == 2);
+  CHECK(m.workloads[0].kind == "ReplicaSet");
+  CHECK(m.workloads[0].replicas == 5);
+  CHECK(m.workloads[0].cpu() == Millicores{1000});
+  CHECK(m.workloads[0].memory() == Bytes{1'000'000'000});
+  CHECK(m.workloads[0].where.line == 4);
+  CHECK(m.workloads[1].kind == "ReplicationController");
+  CHECK(m.workloads[1].replicas == 1);  // the Kubernetes default
+  CHECK(m.workloads[1].cpu() == Millicores{0});
+  REQUIRE(m.ignored.size() == 1);
+  CHECK(m.ignored[0].kind == "DaemonSet");
+  CHECK(m.ignored[0].name == "agent");
+}
