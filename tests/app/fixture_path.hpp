@@ -10,6 +10,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "app/diagnostic.hpp"
+
 namespace vmcsim::test {
 
 inline std::string fixture(const std::string& relative) {
@@ -19,6 +21,17 @@ inline std::string fixture(const std::string& relative) {
   INFO("fixture " << path << " (set VMCSIM_DATA to the shared fixtures directory)");
   REQUIRE(std::filesystem::is_regular_file(path));
   return path;
+}
+
+// The what() of the InputError that f throws, or "(no error)".
+template <typename F>
+std::string input_error_of(F&& f) {
+  try {
+    f();
+  } catch (const vmcsim::app::InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
 }
 
 // A scratch file for broken-input tests, removed when the object goes away.

@@ -18,12 +18,7 @@ EcsTaskDefinition load(const std::string& name) {
 }
 
 std::string error_of(const std::string& text) {
-  try {
-    parse_ecs_task_definition(text, "task.json");
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return vmcsim::test::input_error_of([&] { parse_ecs_task_definition(text, "task.json"); });
 }
 
 }  // namespace

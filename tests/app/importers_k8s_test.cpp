@@ -17,12 +17,7 @@ using vmcsim::test::fixture;
 namespace {
 
 std::string error_of(const std::string& yaml) {
-  try {
-    parse_k8s_manifests(yaml, "m.yaml");
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return vmcsim::test::input_error_of([&] { parse_k8s_manifests(yaml, "m.yaml"); });
 }
 
 }  // namespace

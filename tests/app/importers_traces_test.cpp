@@ -289,33 +289,29 @@ TEST_CASE("the replay CSV reads units or seconds and bytes") {
   CHECK_THAT(summary, Catch::Contains("web: 2 requests, cpu 16ms, io 128KiB"));
 }
 
-namespace {
-
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("each broken trace line names its file, line, column and field") {
-  const auto pods = [](const std::string& p) { return error_of([&] { load_alibaba_pods(p); }); };
-  const auto nodes = [](const std::string& p) { return error_of([&] { load_alibaba_nodes(p); }); };
+  const auto pods = [](const std::string& p) {
+    return vmcsim::test::input_error_of([&] { load_alibaba_pods(p); });
+  };
+  const auto nodes = [](const std::string& p) {
+    return vmcsim::test::input_error_of([&] { load_alibaba_nodes(p); });
+  };
   const auto tasks = [](const std::string& p) {
-    return error_of([&] { load_google_task_events(p); });
+    return vmcsim::test::input_error_of([&] { load_google_task_events(p); });
   };
   const auto machines = [](const std::string& p) {
-    return error_of([&] { load_google_machine_events(p); });
+    return vmcsim::test::input_error_of([&] { load_google_machine_events(p); });
   };
-  const auto vms = [](const std::string& p) { return error_of([&] { load_azure_vmtable(p); }); };
-  const auto replay = [](const std::string& p) { return error_of([&] { load_replay_csv(p); }); };
+  const auto vms = [](const std::string& p) {
+    return vmcsim::test::input_error_of([&] { load_azure_vmtable(p); });
+  };
+  const auto replay = [](const std::string& p) {
+    return vmcsim::test::input_error_of([&] { load_replay_csv(p); });
+  };
   const auto functions = [](const std::string& p) {
-    return error_of([&] { load_azure_functions(p, "", ""); });
+    return vmcsim::test::input_error_of([&] { load_azure_functions(p, "", ""); });
   };
   const std::string pod_header =
       "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,"
