@@ -1,0 +1,137 @@
+#include "app/importers/alibaba_gpu.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+
+namespace vmcsim::app::importers {
+
+namespace {
+
+int small_count(const CsvReader& r, std::size_t i) {
+  const auto v = r.integer(i);
+  if (v < 0 || v > 1'000'000) throw r.error_at(i, fmt::format("{} is out of range", v));
+  return static_cast<int>(v);
+}
+
+sim::Millicores millicores(const CsvReader& r, std::size_t i) {
+  const auto v = r.integer(i);
+  if (v < 0) throw r.error_at(i, "negative CPU");
+  return sim::Millicores{v};
+}
+
+sim::Bytes mebibytes(const CsvReader& r, std::size_t i) {
+  const auto v = r.integer(i);
+  if (v < 0) throw r.error_at(i, "negative memory");
+  return sim::Bytes::mib(v);
+}
+
+sim::Time seconds(const CsvReader& r, std::size_t i) {
+  const auto v = r.integer(i);
+  if (v < 0) throw r.error_at(i, "negative time");
+  return sim::Time::from_s(v);
+}
+
+}  // namespace
+
+ImportReport read_alibaba_pods(const std::string& path, const ImportOptions& options,
+                               const std::function<void(const AlibabaPod&)>& pod) {
+  static const std::vector<std::string> kColumns{
+      "name", "cpu_milli", "memory_mib",    "num_gpu",       "gpu_milli",     "gpu_spec",
+      "qos",  "pod_phase", "creation_time", "deletion_time", "scheduled_time"};
+  return for_each_row(path, kColumns, options, [&](const CsvReader& r, const auto& c) {
+    AlibabaPod p;
+    p.name = r.string(c[0]);
+    if (p.name.empty()) throw r.error_at(c[0], "empty pod name");
+    p.cpu = millicores(r, c[1]);
+    p.memory = mebibytes(r, c[2]);
+    p.num_gpu = small_count(r, c[3]);
+    p.gpu_milli = small_count(r, c[4]);
+    if (p.gpu_milli > 1000) throw r.error_at(c[4], "a GPU share above 1000 milli");
+    p.gpu_spec = r.string(c[5]);
+    p.qos = r.string(c[6]);
+    p.phase = r.string(c[7]);
+    if (p.phase.empty()) throw r.error_at(c[7], "empty pod phase");
+    p.creation = seconds(r, c[8]);
+    p.deletion = seconds(r, c[9]);
+    if (p.deletion < p.creation) throw r.error_at(c[9], "deletion before creation");
+    if (!r.empty(c[10])) p.scheduled = seconds(r, c[10]);
+    pod(p);
+  });
+}
+
+ImportReport read_alibaba_nodes(const std::string& path, const ImportOptions& options,
+                                const std::function<void(const AlibabaNode&)>& node) {
+  static const std::vector<std::string> kColumns{"sn", "cpu_milli", "memory_mib", "gpu", "model"};
+  return for_each_row(path, kColumns, options, [&](const CsvReader& r, const auto& c) {
+    AlibabaNode n;
+    n.name = r.string(c[0]);
+    if (n.name.empty()) throw r.error_at(c[0], "empty node name");
+    n.cpu = millicores(r, c[1]);
+    n.memory = mebibytes(r, c[2]);
+    n.gpus = small_count(r, c[3]);
+    n.model = r.string(c[4]);
+    if (n.gpus > 0 && n.model.empty()) throw r.error_at(c[4], "a node with GPUs needs a model");
+    node(n);
+  });
+}
+
+AlibabaPodList load_alibaba_pods(const std::string& path, const ImportOptions& options) {
+  AlibabaPodList out;
+  out.report =
+      read_alibaba_pods(path, options, [&](const AlibabaPod& p) { out.pods.push_back(p); });
+  return out;
+}
+
+AlibabaNodeList load_alibaba_nodes(const std::string& path, const ImportOptions& options) {
+  AlibabaNodeList out;
+  out.report =
+      read_alibaba_nodes(path, options, [&](const AlibabaNode& n) { out.nodes.push_back(n); });
+  return out;
+}
+
+std::string summarize(const AlibabaPodList& list) {
+  sim::Millicores cpu;
+  sim::Bytes memory;
+  std::int64_t gpu_milli = 0;
+  std::size_t never_scheduled = 0;
+  sim::Time last;
+  std::map<std::string, std::size_t> phases;
+  for (const auto& p : list.pods) {
+    cpu += p.cpu;
+    memory += p.memory;
+    gpu_milli += static_cast<std::int64_t>(p.num_gpu) * p.gpu_milli;
+    if (!p.scheduled) ++never_scheduled;
+    last = std::max(last, p.deletion);
+    ++phases[p.phase];
+  }
+  std::string out = fmt::format(
+      "Alibaba GPU 2023 pods: {} pods, {} never scheduled, span {}\n"
+      "  requested: cpu {}, memory {}, gpu {:.3f}\n  phases:",
+      list.pods.size(), never_scheduled, last.to_string(), cpu.to_string(), memory.to_string(),
+      static_cast<double>(gpu_milli) / 1000.0);
+  for (const auto& [phase, n] : phases)
+    out += fmt::format(" {} {}", phase, n);
+  return out + "\n" + describe_skips(list.report);
+}
+
+std::string summarize(const AlibabaNodeList& list) {
+  sim::Millicores cpu;
+  sim::Bytes memory;
+  std::int64_t gpus = 0;
+  std::map<std::string, std::size_t> models;
+  for (const auto& n : list.nodes) {
+    cpu += n.cpu;
+    memory += n.memory;
+    gpus += n.gpus;
+    if (n.gpus > 0) ++models[n.model];
+  }
+  std::string out = fmt::format(
+      "Alibaba GPU 2023 nodes: {} nodes, cpu {}, memory {}, {} GPUs\n  models:", list.nodes.size(),
+      cpu.to_string(), memory.to_string(), gpus);
+  for (const auto& [model, n] : models)
+    out += fmt::format(" {} {}", model, n);
+  return out + "\n" + describe_skips(list.report);
+}
+
+}  // namespace vmcsim::app::importers

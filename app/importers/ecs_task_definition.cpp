@@ -1,0 +1,412 @@
+#include "app/importers/ecs_task_definition.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "app/importers/source_file.hpp"
+#include "sim/parse_error.hpp"
+
+namespace vmcsim::app::importers {
+
+using nlohmann::json;
+
+namespace {
+
+// A lenient walk over JSON text that is already known to be valid, recording where the value at
+// one pointer starts. nlohmann::json keeps no source positions, hence this.
+class PointerLocator {
+ public:
+  PointerLocator(std::string_view text, std::string_view target) : s_(text), target_(target) {}
+
+  bool find(int& line, int& column) {
+    value();
+    line = found_line_;
+    column = found_column_;
+    return found_line_ > 0;
+  }
+
+ private:
+  bool more() const { return i_ < s_.size(); }
+  void skip_space() {
+    while (more() && std::isspace(static_cast<unsigned char>(s_[i_]))) {
+      if (s_[i_] == '\n') {
+        ++line_;
+        line_start_ = i_ + 1;
+      }
+      ++i_;
+    }
+  }
+  std::string string() {
+    std::string out;
+    ++i_;  // opening quote
+    while (more() && s_[i_] != '"') {
+      if (s_[i_] == '\\' && i_ + 1 < s_.size()) ++i_;  // keys with escapes are rare; keep raw
+      out += s_[i_++];
+    }
+    ++i_;  // closing quote
+    return out;
+  }
+  static std::string escape(const std::string& token) {
+    std::string out;
+    for (char c : token) {
+      if (c == '~')
+        out += "~0";
+      else if (c == '/')
+        out += "~1";
+      else
+        out += c;
+    }
+    return out;
+  }
+  void value() {
+    skip_space();
+    if (!more() || found_line_ > 0) return;
+    if (path_ == target_) {
+      found_line_ = line_;
+      found_column_ = static_cast<int>(i_ - line_start_) + 1;
+      return;
+    }
+    const char c = s_[i_];
+    if (c == '{' || c == '[') {
+      const char close = c == '{' ? '}' : ']';
+      ++i_;
+      for (std::size_t index = 0;; ++index) {
+        skip_space();
+        if (!more() || s_[i_] == close) break;
+        const std::size_t saved = path_.size();
+        if (c == '{') {
+          path_ += '/' + escape(string());
+          skip_space();
+          ++i_;  // ':'
+        } else {
+          path_ += '/' + std::to_string(index);
+        }
+        value();
+        path_.resize(saved);
+        if (found_line_ > 0) return;
+        skip_space();
+        if (more() && s_[i_] == ',') ++i_;
+      }
+      ++i_;
+    } else if (c == '"') {
+      string();
+    } else {
+      while (more() && std::string_view(",]} \t\r\n").find(s_[i_]) == std::string_view::npos)
+        ++i_;
+    }
+  }
+
+  std::string_view s_;
+  std::string_view target_;
+  std::size_t i_ = 0;
+  int line_ = 1;
+  std::size_t line_start_ = 0;
+  std::string path_;
+  int found_line_ = 0;
+  int found_column_ = 0;
+};
+
+// Reads one task definition, throwing InputErrors placed by pointer.
+class Reader {
+ public:
+  Reader(std::string_view text, const std::string& file, std::string base)
+      : text_(text), file_(file), base_(std::move(base)) {}
+
+  [[noreturn]] void fail(const std::string& pointer, const std::string& message) const {
+    const std::string full = base_ + pointer;
+    throw InputError(locate_json_pointer(text_, full, file_), full, full + ": " + message);
+  }
+
+  const json* member(const json& object, const char* key) const {
+    const auto it = object.find(key);
+    return it == object.end() || it->is_null() ? nullptr : &*it;
+  }
+
+  std::string string(const json& object, const std::string& pointer, const char* key,
+                     bool required) const {
+    const json* v = member(object, key);
+    if (v == nullptr) {
+      if (required) fail(pointer, fmt::format("missing required \"{}\"", key));
+      return {};
+    }
+    if (!v->is_string()) fail(pointer + "/" + key, "expected a string");
+    if (required && v->get_ref<const std::string&>().empty())
+      fail(pointer + "/" + key, "must not be empty");
+    return v->get<std::string>();
+  }
+
+  std::optional<int> integer(const json& object, const std::string& pointer, const char* key,
+                             int minimum) const {
+    const json* v = member(object, key);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is_number_integer()) fail(pointer + "/" + key, "expected an integer");
+    const auto n = v->get<std::int64_t>();
+    if (n < minimum || n > 1'000'000'000)
+      fail(pointer + "/" + key, fmt::format("{} is out of range (at least {})", n, minimum));
+    return static_cast<int>(n);
+  }
+
+  const json& array(const json& object, const std::string& pointer, const char* key) const {
+    static const json empty = json::array();
+    const json* v = member(object, key);
+    if (v == nullptr) return empty;
+    if (!v->is_array()) fail(pointer + "/" + key, "expected an array");
+    return *v;
+  }
+
+  // Task-level "cpu": CPU units as a number or string, or "N vCPU".
+  std::optional<int> task_cpu_units(const json& task) const {
+    const json* v = member(task, "cpu");
+    if (v == nullptr) return std::nullopt;
+    if (v->is_number_integer()) return integer(task, "", "cpu", 1);
+    if (!v->is_string()) fail("/cpu", "expected CPU units (\"512\") or vCPUs (\"1 vCPU\")");
+    const std::string text = v->get<std::string>();
+    std::string number = text;
+    const bool vcpu = strip_unit(number, {"vcpu"});
+    try {
+      if (vcpu) return static_cast<int>(sim::Millicores::parse(number).value() * 1024 / 1000);
+      std::size_t used = 0;
+      const int units = std::stoi(number, &used);
+      if (used == number.size() && units > 0) return units;
+    } catch (const std::exception&) {
+    }
+    fail("/cpu", fmt::format("'{}' is not CPU units (\"512\") or vCPUs (\"1 vCPU\")", text));
+  }
+
+  // Task-level "memory": MiB as a number or string, or "N GB" (GiB).
+  std::optional<sim::Bytes> task_memory(const json& task) const {
+    const json* v = member(task, "memory");
+    if (v == nullptr) return std::nullopt;
+    if (v->is_number_integer()) return sim::Bytes::mib(*integer(task, "", "memory", 1));
+    if (!v->is_string()) fail("/memory", "expected MiB (\"1024\") or GB (\"2 GB\")");
+    const std::string text = v->get<std::string>();
+    std::string number = text;
+    const bool gb = strip_unit(number, {"gb", "gib"});
+    if (!gb) strip_unit(number, {"mib", "mb"});  // "1024 MiB" is MiB, as a bare number is
+    try {
+      if (gb) return sim::Bytes::parse(number + "GiB");
+      std::size_t used = 0;
+      const int n = std::stoi(number, &used);
+      if (used == number.size() && n > 0) return sim::Bytes::mib(n);
+    } catch (const std::exception&) {
+    }
+    fail("/memory", fmt::format("'{}' is not MiB (\"1024\") or GB (\"2 GB\")", text));
+  }
+
+ private:
+  // Removes a trailing unit (case-insensitive, optional space before it); true if one was there.
+  static bool strip_unit(std::string& text, std::initializer_list<std::string_view> units) {
+    std::string lower = text;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (auto unit : units) {
+      if (lower.size() > unit.size() && lower.ends_with(unit)) {
+        text.resize(text.size() - unit.size());
+        while (!text.empty() && text.back() == ' ')
+          text.pop_back();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  std::string_view text_;
+  const std::string& file_;
+  std::string base_;
+};
+
+sim::Millicores from_cpu_units(int units) {
+  return sim::Millicores{(static_cast<std::int64_t>(units) * 1000 + 512) / 1024};
+}
+
+}  // namespace
+
+SourceLocation locate_json_pointer(std::string_view text, std::string_view pointer,
+                                   const std::string& file) {
+  SourceLocation where{file, 0, 0};
+  PointerLocator(text, pointer).find(where.line, where.column);
+  return where;
+}
+
+bool EcsTaskDefinition::fargate() const {
+  return std::find(requires_compatibilities.begin(), requires_compatibilities.end(), "FARGATE") !=
+         requires_compatibilities.end();
+}
+
+sim::Millicores EcsTaskDefinition::total_cpu() const {
+  if (cpu) return *cpu;
+  sim::Millicores sum;
+  for (const auto& c : containers)
+    sum += c.cpu;
+  return sum;
+}
+
+sim::Bytes EcsTaskDefinition::total_memory() const {
+  if (memory) return *memory;
+  sim::Bytes sum;
+  for (const auto& c : containers)
+    sum += c.memory ? *c.memory : c.memory_reservation.value_or(sim::Bytes{});
+  return sum;
+}
+
+EcsTaskDefinition parse_ecs_task_definition(std::string_view text, const std::string& file) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    // e.byte is the 1-based offset of the offending character.
+    SourceLocation where{file, 1, 1};
+    const std::size_t end = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
+    for (std::size_t i = 0; i < end; ++i) {
+      if (text[i] == '\n') {
+        ++where.line;
+        where.column = 1;
+      } else {
+        ++where.column;
+      }
+    }
+    std::string message = e.what();
+    if (const auto colon = message.find("]: "); colon != std::string::npos)
+      message.erase(0, colon + 3);
+    throw InputError(where, "", "invalid JSON: " + message);
+  }
+  std::string base;
+  if (doc.is_object() && doc.contains("taskDefinition") && doc["taskDefinition"].is_object()) {
+    doc = json(doc["taskDefinition"]);
+    base = "/taskDefinition";
+  }
+  const Reader r(text, file, base);
+  if (!doc.is_object()) r.fail("", "a task definition is a JSON object");
+
+  EcsTaskDefinition task;
+  task.file = file;
+  task.family = r.string(doc, "", "family", true);
+  task.network_mode = r.string(doc, "", "networkMode", false);
+  if (!task.network_mode.empty() && task.network_mode != "bridge" && task.network_mode != "host" &&
+      task.network_mode != "awsvpc" && task.network_mode != "none")
+    r.fail("/networkMode", fmt::format("unknown network mode '{}' (bridge, host, awsvpc, none)",
+                                       task.network_mode));
+  const json& compat = r.array(doc, "", "requiresCompatibilities");
+  for (std::size_t i = 0; i < compat.size(); ++i) {
+    const std::string at = fmt::format("/requiresCompatibilities/{}", i);
+    if (!compat[i].is_string()) r.fail(at, "expected a string");
+    const auto c = compat[i].get<std::string>();
+    if (c != "EC2" && c != "FARGATE" && c != "EXTERNAL")
+      r.fail(at, fmt::format("unknown compatibility '{}' (EC2, FARGATE, EXTERNAL)", c));
+    task.requires_compatibilities.push_back(c);
+  }
+  task.cpu_units = r.task_cpu_units(doc);
+  if (task.cpu_units) task.cpu = from_cpu_units(*task.cpu_units);
+  task.memory = r.task_memory(doc);
+
+  const json& constraints = r.array(doc, "", "placementConstraints");
+  for (std::size_t i = 0; i < constraints.size(); ++i) {
+    const std::string at = fmt::format("/placementConstraints/{}", i);
+    if (!constraints[i].is_object()) r.fail(at, "expected an object");
+    EcsPlacementConstraint pc;
+    pc.type = r.string(constraints[i], at, "type", true);
+    if (pc.type != "memberOf" && pc.type != "distinctInstance")
+      r.fail(at + "/type",
+             fmt::format("unknown constraint type '{}' (memberOf, distinctInstance)", pc.type));
+    pc.expression = r.string(constraints[i], at, "expression", pc.type == "memberOf");
+    task.placement_constraints.push_back(std::move(pc));
+  }
+
+  if (!doc.contains("containerDefinitions"))
+    r.fail("", "missing required \"containerDefinitions\"");
+  const json& defs = r.array(doc, "", "containerDefinitions");
+  if (defs.empty()) r.fail("/containerDefinitions", "a task needs at least one container");
+  bool any_essential = false;
+  for (std::size_t i = 0; i < defs.size(); ++i) {
+    const std::string at = fmt::format("/containerDefinitions/{}", i);
+    const json& d = defs[i];
+    if (!d.is_object()) r.fail(at, "expected an object");
+    EcsContainer c;
+    c.name = r.string(d, at, "name", true);
+    c.image = r.string(d, at, "image", true);
+    c.cpu_units = r.integer(d, at, "cpu", 0).value_or(0);
+    c.cpu = from_cpu_units(c.cpu_units);
+    if (const auto m = r.integer(d, at, "memory", 1)) c.memory = sim::Bytes::mib(*m);
+    if (const auto m = r.integer(d, at, "memoryReservation", 1))
+      c.memory_reservation = sim::Bytes::mib(*m);
+    if (c.memory && c.memory_reservation && *c.memory_reservation > *c.memory)
+      r.fail(at + "/memoryReservation", "the soft limit exceeds the hard limit \"memory\"");
+    if (!c.memory && !c.memory_reservation && !task.memory)
+      r.fail(at,
+             "a container needs \"memory\" or \"memoryReservation\" when the task has no "
+             "task-level memory");
+    if (c.memory && task.memory && *c.memory > *task.memory)
+      r.fail(at + "/memory", fmt::format("the container's {} exceed the task's memory {}",
+                                         c.memory->to_string(), task.memory->to_string()));
+    if (c.cpu_units > 0 && task.cpu_units && c.cpu_units > *task.cpu_units)
+      r.fail(at + "/cpu",
+             fmt::format("{} CPU units exceed the task's {}", c.cpu_units, *task.cpu_units));
+    if (const json* e = r.member(d, "essential")) {
+      if (!e->is_boolean()) r.fail(at + "/essential", "expected true or false");
+      c.essential = e->get<bool>();
+    }
+    any_essential = any_essential || c.essential;
+    const json& ports = r.array(d, at, "portMappings");
+    for (std::size_t k = 0; k < ports.size(); ++k) {
+      const std::string pat = fmt::format("{}/portMappings/{}", at, k);
+      if (!ports[k].is_object()) r.fail(pat, "expected an object");
+      EcsPortMapping p;
+      const auto port = r.integer(ports[k], pat, "containerPort", 0);
+      if (!port || *port > 65535)
+        r.fail(pat + (port ? "/containerPort" : ""), "needs a \"containerPort\" in 0..65535");
+      p.container_port = *port;
+      p.host_port = r.integer(ports[k], pat, "hostPort", 0);
+      if (p.host_port && *p.host_port > 65535) r.fail(pat + "/hostPort", "not a port (0..65535)");
+      const std::string protocol = r.string(ports[k], pat, "protocol", false);
+      if (!protocol.empty()) {
+        if (protocol != "tcp" && protocol != "udp")
+          r.fail(pat + "/protocol", "expected tcp or udp");
+        p.protocol = protocol;
+      }
+      c.port_mappings.push_back(std::move(p));
+    }
+    task.containers.push_back(std::move(c));
+  }
+  if (!any_essential) r.fail("/containerDefinitions", "at least one container must be essential");
+
+  if (task.fargate()) {
+    if (!task.cpu_units) r.fail("", "a FARGATE task definition needs task-level \"cpu\"");
+    if (!task.memory) r.fail("", "a FARGATE task definition needs task-level \"memory\"");
+    if (!task.network_mode.empty() && task.network_mode != "awsvpc")
+      r.fail("/networkMode", "FARGATE requires networkMode \"awsvpc\"");
+  }
+  return task;
+}
+
+EcsTaskDefinition load_ecs_task_definition(const std::string& path) {
+  return parse_ecs_task_definition(read_source_file(path), path);
+}
+
+std::string summarize(const EcsTaskDefinition& task) {
+  std::string out = fmt::format(
+      "ECS task definition '{}' ({}): {} container{}, cpu {}{}, memory {}{}, network {}\n",
+      task.family,
+      task.fargate() ? "FARGATE"
+                     : (task.requires_compatibilities.empty() ? "EC2 (default)" : "EC2"),
+      task.containers.size(), task.containers.size() == 1 ? "" : "s", task.total_cpu().to_string(),
+      task.cpu ? "" : " (sum of containers)", task.total_memory().to_string(),
+      task.memory ? "" : " (sum of containers)",
+      task.network_mode.empty() ? "default" : task.network_mode);
+  for (const auto& c : task.containers) {
+    out += fmt::format(
+        "  {}: image {}, cpu {} ({} units), memory {}{}, {} port{}{}\n", c.name, c.image,
+        c.cpu.to_string(), c.cpu_units, c.memory ? c.memory->to_string() : std::string{"-"},
+        c.memory_reservation ? " (soft " + c.memory_reservation->to_string() + ")" : "",
+        c.port_mappings.size(), c.port_mappings.size() == 1 ? "" : "s",
+        c.essential ? "" : ", not essential");
+  }
+  for (const auto& pc : task.placement_constraints)
+    out += fmt::format("  constraint {} {}\n", pc.type, pc.expression);
+  return out;
+}
+
+}  // namespace vmcsim::app::importers

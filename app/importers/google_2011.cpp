@@ -1,0 +1,140 @@
+#include "app/importers/google_2011.hpp"
+
+#include <array>
+#include <limits>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace vmcsim::app::importers {
+
+namespace {
+
+const std::vector<std::string> kTaskColumns{"time",
+                                            "missing info",
+                                            "job id",
+                                            "task index",
+                                            "machine id",
+                                            "event type",
+                                            "user",
+                                            "scheduling class",
+                                            "priority",
+                                            "cpu request",
+                                            "memory request",
+                                            "disk request",
+                                            "different-machine constraint"};
+const std::vector<std::string> kMachineColumns{"time",        "machine id", "event type",
+                                               "platform id", "cpu",        "memory"};
+
+sim::Time microseconds(const CsvReader& r, std::size_t i) {
+  const auto us = r.integer(i);
+  if (us < 0) throw r.error_at(i, "negative time");
+  if (us > std::numeric_limits<std::int64_t>::max() / 1000) return sim::Time::max();
+  return sim::Time::from_us(us);
+}
+
+int ranged(const CsvReader& r, std::size_t i, int lo, int hi) {
+  const auto v = r.integer(i);
+  if (v < lo || v > hi) throw r.error_at(i, fmt::format("{} is outside {}..{}", v, lo, hi));
+  return static_cast<int>(v);
+}
+
+std::optional<double> fraction(const CsvReader& r, std::size_t i) {
+  auto v = r.optional_real(i);
+  if (v && *v < 0) throw r.error_at(i, "negative normalised value");
+  return v;
+}
+
+}  // namespace
+
+ImportReport read_google_task_events(const std::string& path, const ImportOptions& options,
+                                     const std::function<void(const GoogleTaskEvent&)>& event) {
+  return for_each_headerless_row(
+      path, kTaskColumns, options,
+      [&](const CsvReader& r, const auto&) {
+        GoogleTaskEvent e;
+        e.time = microseconds(r, 0);
+        e.job_id = r.integer(2);
+        e.task_index = r.integer(3);
+        e.machine_id = r.optional_integer(4);
+        e.type = static_cast<GoogleTaskEventType>(ranged(r, 5, 0, 8));
+        e.user = r.string(6);
+        e.scheduling_class = ranged(r, 7, 0, 3);
+        e.priority = ranged(r, 8, 0, 11);
+        e.cpu_request = fraction(r, 9);
+        e.memory_request = fraction(r, 10);
+        e.disk_request = fraction(r, 11);
+        e.different_machine = !r.empty(12) && ranged(r, 12, 0, 1) == 1;
+        event(e);
+      },
+      true);
+}
+
+ImportReport read_google_machine_events(
+    const std::string& path, const ImportOptions& options,
+    const std::function<void(const GoogleMachineEvent&)>& event) {
+  return for_each_headerless_row(
+      path, kMachineColumns, options,
+      [&](const CsvReader& r, const auto&) {
+        GoogleMachineEvent e;
+        e.time = microseconds(r, 0);
+        e.machine_id = r.integer(1);
+        e.type = static_cast<GoogleMachineEventType>(ranged(r, 2, 0, 2));
+        e.platform_id = r.string(3);
+        e.cpu = fraction(r, 4);
+        e.memory = fraction(r, 5);
+        event(e);
+      },
+      true);
+}
+
+GoogleTaskEvents load_google_task_events(const std::string& path, const ImportOptions& options) {
+  GoogleTaskEvents out;
+  out.report = read_google_task_events(path, options,
+                                       [&](const GoogleTaskEvent& e) { out.events.push_back(e); });
+  return out;
+}
+
+GoogleMachineEvents load_google_machine_events(const std::string& path,
+                                               const ImportOptions& options) {
+  GoogleMachineEvents out;
+  out.report = read_google_machine_events(
+      path, options, [&](const GoogleMachineEvent& e) { out.events.push_back(e); });
+  return out;
+}
+
+std::string summarize(const GoogleTaskEvents& events) {
+  static constexpr std::array<const char*, 9> kNames{"submit", "schedule",       "evict",
+                                                     "fail",   "finish",         "kill",
+                                                     "lost",   "update_pending", "update_running"};
+  std::array<std::size_t, 9> by_type{};
+  std::set<std::pair<std::int64_t, std::int64_t>> tasks;
+  std::set<std::int64_t> jobs;
+  sim::Time last;
+  for (const auto& e : events.events) {
+    ++by_type[static_cast<std::size_t>(e.type)];
+    tasks.emplace(e.job_id, e.task_index);
+    jobs.insert(e.job_id);
+    if (e.time != sim::Time::max()) last = std::max(last, e.time);
+  }
+  std::string out = fmt::format("Google 2011 task events: {} events, {} jobs, {} tasks, span {}\n ",
+                                events.events.size(), jobs.size(), tasks.size(), last.to_string());
+  for (std::size_t t = 0; t < kNames.size(); ++t)
+    if (by_type[t] > 0) out += fmt::format(" {} {}", kNames[t], by_type[t]);
+  return out + "\n" + describe_skips(events.report);
+}
+
+std::string summarize(const GoogleMachineEvents& events) {
+  std::array<std::size_t, 3> by_type{};
+  std::set<std::int64_t> machines;
+  for (const auto& e : events.events) {
+    ++by_type[static_cast<std::size_t>(e.type)];
+    machines.insert(e.machine_id);
+  }
+  return fmt::format(
+             "Google 2011 machine events: {} events, {} machines\n  add {} remove {} update {}\n",
+             events.events.size(), machines.size(), by_type[0], by_type[1], by_type[2]) +
+         describe_skips(events.report);
+}
+
+}  // namespace vmcsim::app::importers

@@ -1,0 +1,133 @@
+#pragma once
+// Importer for Kubernetes manifests (YAML, several documents separated by "---", and kind: List).
+//
+// Modelled kinds:
+//   Deployment, StatefulSet, ReplicaSet, ReplicationController (spec.replicas, default 1;
+//   spec.template), Pod (one replica) -> K8sWorkload: pod labels, containers with
+//   resources.requests/limits (cpu, memory), pod anti-affinity (matchLabels terms; required and
+//   preferred). Init containers and matchExpressions are not modelled.
+//   HorizontalPodAutoscaler -> K8sHpa: autoscaling/v2 (and v2beta2, same shape): scaleTargetRef,
+//   min/maxReplicas, metrics (Resource, ContainerResource, Pods, Object, External with targets
+//   Utilization/AverageValue/Value), behavior.scaleUp/scaleDown (stabilizationWindowSeconds,
+//   selectPolicy, policies {type Pods|Percent, value, periodSeconds}); autoscaling/v1
+//   targetCPUUtilizationPercentage becomes a Resource cpu Utilization metric.
+// Every other kind (Service, Ingress, ConfigMap, DaemonSet, Job, ...) is listed in `ignored`
+// (kind + name), not an error.
+//
+// Quantities follow Kubernetes' grammar (k8s.io/apimachinery resource.Quantity):
+//   <number><suffix>, number = [+-]digits[.digits]; suffix = decimal SI (m, "", k, M, G, T, P, E),
+//   binary SI (Ki, Mi, Gi, Ti, Pi, Ei) or a decimal exponent (e3, E-2). CPU is rounded up to
+//   whole millicores and memory up to whole bytes, as Kubernetes does.
+//
+// Errors are InputErrors at yaml-cpp's mark (line+1, column+1) naming the field path, e.g.
+// "spec.template.spec.containers[0].resources.requests.cpu".
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/diagnostic.hpp"
+#include "sim/time.hpp"
+#include "sim/units.hpp"
+
+namespace vmcsim::app::importers {
+
+// ceil(quantity x 10^decimal_scale) as an integer; throws sim::ParseError on bad text, a
+// negative value or overflow. parse_k8s_cpu = scale 3 (millicores), parse_k8s_memory = scale 0.
+std::int64_t parse_k8s_quantity(std::string_view text, int decimal_scale);
+sim::Millicores parse_k8s_cpu(std::string_view text);
+sim::Bytes parse_k8s_memory(std::string_view text);
+
+struct K8sContainer {
+  std::string name;
+  std::string image;
+  std::optional<sim::Millicores> cpu_request;
+  std::optional<sim::Millicores> cpu_limit;
+  std::optional<sim::Bytes> memory_request;
+  std::optional<sim::Bytes> memory_limit;
+  // What the scheduler reserves: the request, else the limit (Kubernetes defaults a missing
+  // request to the limit), else zero.
+  sim::Millicores cpu() const;
+  sim::Bytes memory() const;
+};
+
+struct K8sAntiAffinityTerm {
+  bool required = false;  // requiredDuringScheduling... (else preferred)
+  int weight = 0;         // 1..100 for preferred terms, 0 for required ones
+  std::string topology_key;
+  std::map<std::string, std::string> match_labels;
+};
+
+struct K8sWorkload {
+  std::string kind;  // Deployment, StatefulSet, ReplicaSet, ReplicationController, Pod
+  std::string name;
+  std::string namespace_name;  // empty: not given
+  int replicas = 1;
+  std::map<std::string, std::string> labels;  // the pods' labels
+  std::vector<K8sContainer> containers;
+  std::vector<K8sAntiAffinityTerm> anti_affinity;
+  SourceLocation where;         // the document
+  sim::Millicores cpu() const;  // per pod: sum over containers
+  sim::Bytes memory() const;
+};
+
+struct K8sHpaMetric {
+  std::string type;                        // Resource, ContainerResource, Pods, Object, External
+  std::string name;                        // resource name (cpu, memory) or metric name
+  std::string target_type;                 // Utilization, AverageValue, Value
+  std::optional<int> average_utilization;  // percent, for Utilization
+  std::string target_value;                // quantity as written, for AverageValue/Value
+};
+
+struct K8sScalingPolicy {
+  std::string type;  // Pods, Percent
+  int value = 0;
+  sim::Time period;
+};
+
+struct K8sScalingRules {
+  std::optional<sim::Time> stabilization_window;
+  std::string select_policy;  // Max, Min, Disabled; empty: not given (Kubernetes uses Max)
+  std::vector<K8sScalingPolicy> policies;
+};
+
+struct K8sHpa {
+  std::string name;
+  std::string namespace_name;
+  std::string api_version;
+  std::string target_kind;
+  std::string target_name;
+  int min_replicas = 1;
+  int max_replicas = 1;
+  std::vector<K8sHpaMetric> metrics;
+  std::optional<K8sScalingRules> scale_up;
+  std::optional<K8sScalingRules> scale_down;
+  SourceLocation where;
+  // The Resource cpu Utilization target in percent, if there is one.
+  std::optional<int> target_cpu_utilization() const;
+};
+
+struct K8sIgnoredObject {
+  std::string kind;
+  std::string name;
+  SourceLocation where;
+};
+
+struct K8sManifest {
+  std::vector<std::string> files;
+  std::vector<K8sWorkload> workloads;
+  std::vector<K8sHpa> autoscalers;
+  std::vector<K8sIgnoredObject> ignored;
+  // The workload an autoscaler scales, if it is in this manifest.
+  const K8sWorkload* target_of(const K8sHpa& hpa) const;
+};
+
+K8sManifest parse_k8s_manifests(std::string_view text, const std::string& file);
+K8sManifest load_k8s_manifests(const std::string& path);
+// Several files into one manifest (so an HPA finds its Deployment in another file).
+K8sManifest load_k8s_manifests(const std::vector<std::string>& paths);
+
+std::string summarize(const K8sManifest& manifest);
+
+}  // namespace vmcsim::app::importers

@@ -1,0 +1,57 @@
+#pragma once
+// Where the app tests find the shared fixtures: $VMCSIM_DATA (CTest sets it), else the
+// compiled-in VMCSIM_DEFAULT_DATA. A missing fixture fails the test with its path; never skipped.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "app/diagnostic.hpp"
+
+namespace vmcsim::test {
+
+inline std::string fixture(const std::string& relative) {
+  const char* env = std::getenv("VMCSIM_DATA");
+  const std::string root = env != nullptr && *env != '\0' ? env : VMCSIM_DEFAULT_DATA;
+  const std::string path = root + "/" + relative;
+  INFO("fixture " << path << " (set VMCSIM_DATA to the shared fixtures directory)");
+  REQUIRE(std::filesystem::is_regular_file(path));
+  return path;
+}
+
+// The what() of the InputError that f throws, or "(no error)".
+template <typename F>
+std::string input_error_of(F&& f) {
+  try {
+    f();
+  } catch (const vmcsim::app::InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// A scratch file for broken-input tests, removed when the object goes away.
+class TempFile {
+ public:
+  TempFile(const std::string& name, const std::string& content)
+      : path_(std::filesystem::temp_directory_path() /
+              ("vmcsim-test-" + std::to_string(::getpid()) + "-" + name)) {
+    std::ofstream(path_, std::ios::binary) << content;
+  }
+  ~TempFile() {
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace vmcsim::test
