@@ -31,7 +31,8 @@ std::vector<std::string> phase_columns(const std::vector<InstanceRecord>& instan
 void write_instances_csv(const RunResults& results, std::ostream& out) {
   const auto phases = phase_columns(results.instances);
   out << "variant,replication,service,platform,profile,host,node,requested_s,ready_s,stopped_s";
-  for (const auto& p : phases) out << ',' << csv_field(p + "_start_s") << ',' << csv_field(p + "_end_s");
+  for (const auto& p : phases)
+    out << ',' << csv_field(p + "_start_s") << ',' << csv_field(p + "_end_s");
   out << ",end_state\n";
   for (const auto& i : results.instances) {
     out << csv_field(i.variant) << ',' << i.replication << ',' << csv_field(i.service) << ','

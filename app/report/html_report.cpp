@@ -17,9 +17,9 @@ namespace {
 // Okabe-Ito, without the yellow that vanishes on white.
 constexpr std::array<std::string_view, 7> kVariantColours{
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"};
-constexpr std::array<std::string_view, 10> kPhaseColours{
-    "#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F",
-    "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC"};
+constexpr std::array<std::string_view, 10> kPhaseColours{"#4E79A7", "#F28E2B", "#E15759", "#76B7B2",
+                                                         "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7",
+                                                         "#9C755F", "#BAB0AC"};
 // Beyond this many points a CDF looks the same and only makes the file bigger.
 constexpr std::size_t kMaxCdfPoints = 400;
 
@@ -133,7 +133,8 @@ std::string capacity_chart(const RunResults& r) {
     int n = 0;
   };
   double max_t = 0;
-  for (const auto& s : r.timeseries) max_t = std::max(max_t, s.t.seconds());
+  for (const auto& s : r.timeseries)
+    max_t = std::max(max_t, s.t.seconds());
   const bool minutes = max_t > 1200;
   const double per_unit = minutes ? 60.0 : 1.0;
   std::vector<svg::LineSeries> series;
@@ -189,8 +190,8 @@ std::string variant_colour(std::size_t index) {
 void write_html_report(const RunResults& r, std::ostream& out) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      << "<title>vmcsim report: " << html_escape(r.scenario_name) << "</title>\n<style>"
-      << kStyle << "</style>\n</head>\n<body>\n<main>\n";
+      << "<title>vmcsim report: " << html_escape(r.scenario_name) << "</title>\n<style>" << kStyle
+      << "</style>\n</head>\n<body>\n<main>\n";
   out << "<header>\n<h1>" << html_escape(r.scenario_name) << "</h1>\n<p class=\"meta\">"
       << html_escape(fmt::format("scenario {} · seed {} · {} replications per variant · vmcsim {}",
                                  r.scenario_file, r.seed, r.replications, r.vmcsim_version))

@@ -18,7 +18,10 @@ constexpr std::array kHeadline{
     HeadlineMetric{"startup_ms", "startup, mean", "ms",
                    [](const VariantSummary& v) { return v.startup_ms.ci95; }, 1},
     HeadlineMetric{"startup_ms.p95", "startup, p95", "ms",
-                   [](const VariantSummary& v) { return Estimate{v.startup_ms.p95, 0, 0}; }, 1},
+                   [](const VariantSummary& v) {
+                     return Estimate{v.startup_ms.p95, 0, 0};
+                   },
+                   1},
     HeadlineMetric{"time_to_capacity_s", "time to capacity", "s",
                    [](const VariantSummary& v) { return v.time_to_capacity_s; }, 1},
     HeadlineMetric{"slo_violation_fraction", "SLO violations", "%",
@@ -47,10 +50,9 @@ struct Phrase {
 
 constexpr std::array kPhrases{
     Phrase{"startup_ms", "starts {} sooner", "starts {} later", "s", 1e-3},
-    Phrase{"time_to_capacity_s", "reaches capacity {} sooner", "reaches capacity {} later", "s",
+    Phrase{"time_to_capacity_s", "reaches capacity {} sooner", "reaches capacity {} later", "s", 1},
+    Phrase{"request_latency_ms", "answers requests {} faster", "answers requests {} slower", "ms",
            1},
-    Phrase{"request_latency_ms", "answers requests {} faster", "answers requests {} slower",
-           "ms", 1},
     Phrase{"slo_violation_fraction", "misses the latency SLO on {} fewer of its requests",
            "misses the latency SLO on {} more of its requests", "percentage points", 100},
     Phrase{"memory_overhead_gib_hours", "spends {} less memory on overhead",
@@ -63,25 +65,24 @@ constexpr std::array kPhrases{
 
 }  // namespace
 
-std::span<const HeadlineMetric> headline_metrics() { return kHeadline; }
+std::span<const HeadlineMetric> headline_metrics() {
+  return kHeadline;
+}
 
 std::string format_estimate(const Estimate& estimate, int precision) {
   if (estimate.half_width == 0) return fmt::format("{:.{}f}", estimate.mean, precision);
-  return fmt::format("{:.{}f} ± {:.{}f}", estimate.mean, precision, estimate.half_width,
-                     precision);
+  return fmt::format("{:.{}f} ± {:.{}f}", estimate.mean, precision, estimate.half_width, precision);
 }
 
 std::string describe_difference(const PairedDifference& d) {
   const bool significant = std::abs(d.mean) > d.half_width;
-  const std::string tail =
-      fmt::format(" (paired over {} replications{}).", d.n,
-                  significant ? "" : "; not significant at 95%");
+  const std::string tail = fmt::format(" (paired over {} replications{}).", d.n,
+                                       significant ? "" : "; not significant at 95%");
   for (const auto& p : kPhrases) {
     if (p.metric != d.metric) continue;
     const std::string amount = fmt::format("{:.{}f} {} (± {:.{}f})", std::abs(d.mean) * p.scale, 2,
                                            p.unit, d.half_width * p.scale, 2);
-    const std::string verb =
-        fmt::format(fmt::runtime(d.mean < 0 ? p.less : p.more), amount);
+    const std::string verb = fmt::format(fmt::runtime(d.mean < 0 ? p.less : p.more), amount);
     return fmt::format("{} {} than {}{}", d.variant_a, verb, d.variant_b, tail);
   }
   return fmt::format("{} minus {} in {}: {:.3f} (± {:.3f}){}", d.variant_a, d.variant_b, d.metric,

@@ -11,11 +11,11 @@
 namespace vmcsim::app::report {
 
 struct HeadlineMetric {
-  std::string_view key;    ///< VariantSummary field name
-  std::string_view label;  ///< human label, e.g. "startup, mean"
-  std::string_view unit;   ///< unit of the shown values, e.g. "ms"
+  std::string_view key;                         ///< VariantSummary field name
+  std::string_view label;                       ///< human label, e.g. "startup, mean"
+  std::string_view unit;                        ///< unit of the shown values, e.g. "ms"
   Estimate (*estimate)(const VariantSummary&);  ///< the mean +- CI to show
-  int precision;  ///< decimals shown
+  int precision;                                ///< decimals shown
 };
 
 /// In display order: startup mean and p95, time to capacity, SLO violations, memory overhead,

@@ -12,13 +12,14 @@ ojson to_json(const Estimate& e) {
 }
 
 ojson to_json(const Quantiles& q) {
-  return ojson{{"mean", q.mean}, {"p50", q.p50}, {"p95", q.p95}, {"p99", q.p99},
-               {"ci95", to_json(q.ci95)}};
+  return ojson{
+      {"mean", q.mean}, {"p50", q.p50}, {"p95", q.p95}, {"p99", q.p99}, {"ci95", to_json(q.ci95)}};
 }
 
 ojson phases_to_json(const std::vector<PhaseSummary>& phases) {
   ojson out = ojson::object();
-  for (const auto& p : phases) out[p.phase] = ojson{{"mean", p.mean}, {"p95", p.p95}};
+  for (const auto& p : phases)
+    out[p.phase] = ojson{{"mean", p.mean}, {"p95", p.p95}};
   return out;
 }
 
@@ -36,8 +37,7 @@ ojson to_json(const VariantSummary& v, const ResultsJsonOptions& options) {
   j["idle_reserved_cpu_core_hours"] = to_json(v.idle_reserved_cpu_core_hours);
   j["idle_reserved_memory_gib_hours"] = to_json(v.idle_reserved_memory_gib_hours);
   j["fargate_rounding_waste_cpu_core_hours"] = to_json(v.fargate_rounding_waste_cpu_core_hours);
-  j["fargate_rounding_waste_memory_gib_hours"] =
-      to_json(v.fargate_rounding_waste_memory_gib_hours);
+  j["fargate_rounding_waste_memory_gib_hours"] = to_json(v.fargate_rounding_waste_memory_gib_hours);
   j["stranded_cpu_fraction"] = to_json(v.stranded_cpu_fraction);
   j["stranded_memory_fraction"] = to_json(v.stranded_memory_fraction);
   j["density_instances_per_host"] = to_json(v.density_instances_per_host);
@@ -51,8 +51,8 @@ ojson to_json(const VariantSummary& v, const ResultsJsonOptions& options) {
 }
 
 ojson to_json(const PairedDifference& d) {
-  return ojson{{"metric", d.metric},         {"variant_a", d.variant_a}, {"variant_b", d.variant_b},
-               {"mean", d.mean},             {"half_width", d.half_width}, {"n", d.n}};
+  return ojson{{"metric", d.metric}, {"variant_a", d.variant_a},   {"variant_b", d.variant_b},
+               {"mean", d.mean},     {"half_width", d.half_width}, {"n", d.n}};
 }
 
 ojson to_json(const SweepPoint& point) {
@@ -89,13 +89,16 @@ nlohmann::ordered_json results_to_json(const RunResults& results,
   // The resolved scenario is an ordinary (key-sorted) json; sorted keys are deterministic too.
   j["resolved_scenario"] = ojson::parse(results.resolved_scenario.dump());
   ojson variants = ojson::array();
-  for (const auto& v : results.variants) variants.push_back(to_json(v, options));
+  for (const auto& v : results.variants)
+    variants.push_back(to_json(v, options));
   j["variants"] = std::move(variants);
   ojson differences = ojson::array();
-  for (const auto& d : results.differences) differences.push_back(to_json(d));
+  for (const auto& d : results.differences)
+    differences.push_back(to_json(d));
   j["differences"] = std::move(differences);
   ojson sweep = ojson::array();
-  for (const auto& p : results.sweep_points) sweep.push_back(to_json(p));
+  for (const auto& p : results.sweep_points)
+    sweep.push_back(to_json(p));
   j["sweep_points"] = std::move(sweep);
   return j;
 }

@@ -12,21 +12,23 @@
 namespace vmcsim::app::report::svg {
 namespace {
 
-constexpr double kLeft = 78;     // room for y tick labels and the rotated y label
+constexpr double kLeft = 78;  // room for y tick labels and the rotated y label
 constexpr double kRight = 24;
-constexpr double kTop = 44;      // room for the legend
-constexpr double kBottom = 52;   // room for x tick labels and the x label
+constexpr double kTop = 44;        // room for the legend
+constexpr double kBottom = 52;     // room for x tick labels and the x label
 constexpr double kBarLabel = 170;  // room for bar labels on the left
 constexpr double kRowHeight = 30;
 constexpr std::string_view kAxisColour = "#444";
 constexpr std::string_view kGridColour = "#e3e3e3";
 
-std::string n2(double v) { return fmt::format("{:.2f}", v); }
+std::string n2(double v) {
+  return fmt::format("{:.2f}", v);
+}
 
 // Maps data values to pixels along one axis.
 struct Scale {
-  double lo, hi;        // data domain (log10 of it for log scales)
-  double p0, p1;        // pixel range
+  double lo, hi;  // data domain (log10 of it for log scales)
+  double p0, p1;  // pixel range
   bool log;
   double operator()(double v) const {
     const double d = log ? std::log10(v) : v;
@@ -65,9 +67,8 @@ Domain make_domain(const Axis& axis, double data_lo, double data_hi, double p0, 
     auto ticks = log_ticks(lo, hi);
     const double dlo = std::log10(axis.min ? lo : ticks.front());
     const double dhi = std::log10(axis.max ? hi : ticks.back());
-    std::erase_if(ticks, [&](double t) {
-      return std::log10(t) < dlo - 1e-9 || std::log10(t) > dhi + 1e-9;
-    });
+    std::erase_if(
+        ticks, [&](double t) { return std::log10(t) < dlo - 1e-9 || std::log10(t) > dhi + 1e-9; });
     return {ticks, Scale{dlo, dhi, p0, p1, true}};
   }
   double lo = axis.min.value_or(std::min(data_lo, 0.0));
@@ -76,7 +77,9 @@ Domain make_domain(const Axis& axis, double data_lo, double data_hi, double p0, 
   auto ticks = nice_ticks(lo, hi, target);
   const double dlo = axis.min ? lo : std::min(lo, ticks.front());
   const double dhi = axis.max ? hi : std::max(hi, ticks.back());
-  std::erase_if(ticks, [&](double t) { return t < dlo - 1e-9 * (dhi - dlo) || t > dhi + 1e-9 * (dhi - dlo); });
+  std::erase_if(ticks, [&](double t) {
+    return t < dlo - 1e-9 * (dhi - dlo) || t > dhi + 1e-9 * (dhi - dlo);
+  });
   return {ticks, Scale{dlo, dhi, p0, p1, false}};
 }
 
@@ -97,8 +100,8 @@ std::string text(double x, double y, std::string_view anchor, std::string_view c
 std::string line(double x1, double y1, double x2, double y2, std::string_view colour,
                  double width = 1) {
   return fmt::format(
-      "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"/>\n",
-      n2(x1), n2(y1), n2(x2), n2(y2), colour, n2(width));
+      "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"/>\n", n2(x1),
+      n2(y1), n2(x2), n2(y2), colour, n2(width));
 }
 
 std::string rect(double x, double y, double w, double h, std::string_view colour,
@@ -182,8 +185,8 @@ std::string line_chart(const std::string& title, const std::vector<LineSeries>& 
   }
   if (!std::isfinite(xlo)) xlo = 0, xhi = 1, ylo = 0, yhi = 1;
   const double w = size.width, h = size.height;
-  const Domain dx = make_domain(x, x.log_scale ? xlo : std::min(xlo, 0.0), xhi, kLeft, w - kRight,
-                                8);
+  const Domain dx =
+      make_domain(x, x.log_scale ? xlo : std::min(xlo, 0.0), xhi, kLeft, w - kRight, 8);
   const Domain dy = make_domain(y, ylo, yhi, h - kBottom, kTop, 5);
   std::string out = open_svg(title, w, h);
   for (double t : dy.ticks) {
@@ -283,7 +286,8 @@ std::string stacked_bar_chart(const std::string& title, const std::vector<Stacke
   const double w = width;
   // The legend may wrap: estimate its rows from the text widths.
   double legend_w = 0;
-  for (const auto& [name, colour] : entries) legend_w += 40 + 7.2 * static_cast<double>(name.size());
+  for (const auto& [name, colour] : entries)
+    legend_w += 40 + 7.2 * static_cast<double>(name.size());
   const double legend_rows = std::max(1.0, std::ceil(legend_w / (w - kBarLabel - kRight)));
   const double top = 14 + 18 * legend_rows, plot_h = kRowHeight * static_cast<double>(bars.size());
   const double h = top + plot_h + kBottom;

@@ -16,15 +16,15 @@ struct Point {
 
 struct LineSeries {
   std::string name;
-  std::string colour;  ///< CSS colour
+  std::string colour;         ///< CSS colour
   std::vector<Point> points;  ///< in drawing order
   bool dashed = false;
   bool step = false;  ///< hold each y until the next x (CDFs, sampled counts)
 };
 
 struct Axis {
-  std::string label;  ///< with its unit, e.g. "startup time (s)"
-  bool log_scale = false;  ///< base 10; values <= 0 are left out
+  std::string label;          ///< with its unit, e.g. "startup time (s)"
+  bool log_scale = false;     ///< base 10; values <= 0 are left out
   std::optional<double> min;  ///< fixed bounds; otherwise from the data, rounded to nice ticks
   std::optional<double> max;
 };

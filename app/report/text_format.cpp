@@ -15,16 +15,20 @@ std::string exact_seconds(sim::Time t) {
                      magnitude % 1'000'000'000u);
 }
 
-std::string shortest(double value) { return fmt::format("{}", value); }
+std::string shortest(double value) {
+  return fmt::format("{}", value);
+}
 
 std::string csv_field(std::string_view text) {
   if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string{text};
-  std::string out = "\"";
+  std::string out;
+  out.reserve(text.size() + 2);
+  out.push_back('"');
   for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
   }
-  out += '"';
+  out.push_back('"');
   return out;
 }
 
@@ -32,14 +36,28 @@ std::string html_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
+    std::string_view replacement;
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        replacement = "&amp;";
+        break;
+      case '<':
+        replacement = "&lt;";
+        break;
+      case '>':
+        replacement = "&gt;";
+        break;
+      case '"':
+        replacement = "&quot;";
+        break;
+      case '\'':
+        replacement = "&#39;";
+        break;
+      default:
+        out.push_back(c);
+        continue;
     }
+    out.append(replacement);
   }
   return out;
 }

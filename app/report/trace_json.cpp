@@ -11,10 +11,15 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-double microseconds(sim::Time t) { return static_cast<double>(t.ns()) / 1000.0; }
+double microseconds(sim::Time t) {
+  return static_cast<double>(t.ns()) / 1000.0;
+}
 
 ojson metadata(std::string_view name, int pid, int tid, std::string_view key, ojson value) {
-  return ojson{{"name", name}, {"ph", "M"}, {"pid", pid}, {"tid", tid},
+  return ojson{{"name", name},
+               {"ph", "M"},
+               {"pid", pid},
+               {"tid", tid},
                {"args", ojson{{key, std::move(value)}}}};
 }
 
@@ -46,8 +51,7 @@ nlohmann::ordered_json trace_to_json(const RunResults& results, const TraceOptio
   for (const auto& instance : results.instances) {
     if (options.replication && instance.replication != *options.replication) continue;
     const std::string process = trace_process_name(instance);
-    auto [it, added] =
-        processes.try_emplace(process, static_cast<int>(processes.size()) + 1, 0);
+    auto [it, added] = processes.try_emplace(process, static_cast<int>(processes.size()) + 1, 0);
     const int pid = it->second.first;
     if (added) {
       events.push_back(metadata("process_name", pid, 0, "name", process));
@@ -55,9 +59,8 @@ nlohmann::ordered_json trace_to_json(const RunResults& results, const TraceOptio
     }
     const int tid = ++it->second.second;
     const std::string thread =
-        instance.node.empty()
-            ? fmt::format("{} #{}", instance.service, tid)
-            : fmt::format("{} #{} on {}", instance.service, tid, instance.node);
+        instance.node.empty() ? fmt::format("{} #{}", instance.service, tid)
+                              : fmt::format("{} #{} on {}", instance.service, tid, instance.node);
     events.push_back(metadata("thread_name", pid, tid, "name", thread));
     for (const auto& phase : instance.phases) {
       if (phase.end < phase.start) {

@@ -63,10 +63,10 @@ struct TimeseriesSample {
   std::string variant;
   int replication = 0;
   sim::Time t;
-  double demand_rps = 0;          ///< offered load, requests per second
-  double capacity_rps = 0;        ///< what the ready instances can serve, requests per second
-  double cpu_utilization = 0;     ///< busy share of the CPU of hosts in use, 0..1
-  double memory_utilization = 0;  ///< reserved share of the memory of hosts in use, 0..1
+  double demand_rps = 0;               ///< offered load, requests per second
+  double capacity_rps = 0;             ///< what the ready instances can serve, requests per second
+  double cpu_utilization = 0;          ///< busy share of the CPU of hosts in use, 0..1
+  double memory_utilization = 0;       ///< reserved share of the memory of hosts in use, 0..1
   std::int64_t pending_instances = 0;  ///< requested but not yet ready
   std::int64_t running_instances = 0;  ///< ready and serving
   std::int64_t hosts_used = 0;         ///< hosts with at least one instance (or VM node)
@@ -103,10 +103,10 @@ struct VariantSummary {
   std::string name;
   PlatformKind platform = PlatformKind::container;
   std::string profile;
-  Quantiles startup_ms;  ///< requested -> ready, per instance, milliseconds
+  Quantiles startup_ms;                         ///< requested -> ready, per instance, milliseconds
   std::vector<PhaseSummary> startup_phases_ms;  ///< per phase, in pipeline order, milliseconds
-  Estimate time_to_capacity_s;  ///< burst start -> capacity >= demand again, seconds
-  Quantiles request_latency_ms;  ///< per request, milliseconds
+  Estimate time_to_capacity_s;      ///< burst start -> capacity >= demand again, seconds
+  Quantiles request_latency_ms;     ///< per request, milliseconds
   Estimate slo_violation_fraction;  ///< share of requests over the latency SLO, 0..1
   /// Memory reserved by guest OSes, hypervisors and runtimes rather than by applications,
   /// integrated over the run, GiB x hours.
@@ -126,7 +126,7 @@ struct VariantSummary {
   Estimate energy_kwh;                  ///< host energy over the run, kWh
   Estimate cost_usd;                    ///< cost of the run under the scenario's price model, USD
   std::uint64_t events = 0;             ///< simulation events processed, all replications
-  double wall_seconds = 0;  ///< wall-clock time spent; the only non-deterministic field
+  double wall_seconds = 0;              ///< wall-clock time spent; the only non-deterministic field
   std::vector<double> startup_samples_ms;  ///< raw startup times (for CDFs), milliseconds
 };
 
@@ -171,7 +171,7 @@ struct RunResults {
   int schema_version = current_schema_version;  ///< version of results.json's layout
   std::string vmcsim_version;                   ///< vmcsim release that produced it
   std::string scenario_name;
-  std::string scenario_file;  ///< path as given on the command line
+  std::string scenario_file;         ///< path as given on the command line
   nlohmann::json resolved_scenario;  ///< scenario after defaults, overrides and imports
   std::uint64_t seed = 0;            ///< master seed
   int replications = 0;              ///< replications per variant (per sweep point)
