@@ -41,6 +41,7 @@ th, td { padding: 6px 8px; border-bottom: 1px solid var(--rule); text-align: rig
 th:first-child, td:first-child { text-align: left; }
 thead th { background: var(--band); font-weight: 600; vertical-align: bottom; }
 thead th small { display: block; font-weight: 400; color: var(--muted); }
+td small { color: var(--muted); }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
           margin-right: 6px; vertical-align: baseline; }
 ul.differences { padding-left: 1.2em; margin: 0; }
@@ -63,17 +64,19 @@ std::string swatch(std::size_t i) {
   return fmt::format("<span class=\"swatch\" style=\"background:{}\"></span>", variant_colour(i));
 }
 
+// Metrics down, variants across: reads like the terminal table and fits any number of metrics.
 std::string summary_table(const RunResults& r) {
-  std::string out = "<table>\n<thead><tr><th>variant<small>platform / profile</small></th>";
-  for (const auto& m : headline_metrics()) {
-    out += fmt::format("<th>{}<small>{}</small></th>", html_escape(m.label), html_escape(m.unit));
-  }
-  out += "</tr></thead>\n<tbody>\n";
+  std::string out = "<table>\n<thead><tr><th>metric</th>";
   for (std::size_t i = 0; i < r.variants.size(); ++i) {
     const auto& v = r.variants[i];
-    out += fmt::format("<tr><td>{}<b>{}</b><br><small>{} / {}</small></td>", swatch(i),
-                       html_escape(v.name), to_string(v.platform), html_escape(v.profile));
-    for (const auto& m : headline_metrics()) {
+    out += fmt::format("<th>{}{}<small>{} / {}</small></th>", swatch(i), html_escape(v.name),
+                       to_string(v.platform), html_escape(v.profile));
+  }
+  out += "</tr></thead>\n<tbody>\n";
+  for (const auto& m : headline_metrics()) {
+    out += fmt::format("<tr><td>{} <small>({})</small></td>", html_escape(m.label),
+                       html_escape(m.unit));
+    for (const auto& v : r.variants) {
       out += fmt::format("<td>{}</td>", html_escape(format_estimate(m.estimate(v), m.precision)));
     }
     out += "</tr>\n";

@@ -204,7 +204,6 @@ std::string line_chart(const std::string& title, const std::vector<LineSeries>& 
   for (const auto& s : series) {
     std::string d;
     bool first = true;
-    double prev_y = 0;
     for (const auto& p : s.points) {
       if (x.log_scale && !(p.x > 0)) continue;
       const double px = std::clamp(dx.scale(p.x), kLeft, w - kRight);
@@ -215,8 +214,6 @@ std::string line_chart(const std::string& title, const std::vector<LineSeries>& 
         if (s.step) d += fmt::format("H{}", n2(px));
         d += fmt::format("L{} {}", n2(px), n2(py));
       }
-      (void)prev_y;
-      prev_y = py;
       first = false;
     }
     if (d.empty()) continue;
@@ -234,8 +231,9 @@ std::string bar_chart(const std::string& title, const std::vector<Bar>& bars, co
                       int width) {
   double hi = 0, lo = 0;
   for (const auto& b : bars) {
+    // Whiskers are clipped at the axis rather than stretching it below zero for a positive metric.
     hi = std::max(hi, b.value + b.error);
-    lo = std::min(lo, b.value - b.error);
+    lo = std::min(lo, b.value);
   }
   const double w = width;
   const double top = 16, plot_h = kRowHeight * static_cast<double>(bars.size());
@@ -254,10 +252,11 @@ std::string bar_chart(const std::string& title, const std::vector<Bar>& bars, co
                 fmt::format("{}: {:g}", b.label, b.value));
     double label_x = std::max(zero, end);
     if (b.error > 0) {
-      const double e0 = d.scale(b.value - b.error), e1 = d.scale(b.value + b.error);
+      const double e0 = std::max(d.scale(b.value - b.error), d.scale.p0);
+      const double e1 = d.scale(b.value + b.error);
       const double cy = y + kRowHeight / 2;
       out += line(e0, cy, e1, cy, "#222", 1.5);
-      out += line(e0, cy - 6, e0, cy + 6, "#222", 1.5);
+      if (e0 > d.scale.p0) out += line(e0, cy - 6, e0, cy + 6, "#222", 1.5);
       out += line(e1, cy - 6, e1, cy + 6, "#222", 1.5);
       label_x = std::max(label_x, e1);
     }
