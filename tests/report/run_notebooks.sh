@@ -14,6 +14,7 @@ rm -rf "$out"
 mkdir -p "$out"
 export VMCSIM_RESULTS="$results"
 export MPLBACKEND=Agg
+export PYDEVD_DISABLE_FILE_VALIDATION=1
 export MPLCONFIGDIR="$out/.matplotlib"
 export JUPYTER_RUNTIME_DIR="$out/.jupyter-runtime"
 export IPYTHONDIR="$out/.ipython"
