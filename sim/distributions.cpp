@@ -78,18 +78,19 @@ Empirical::Empirical(std::vector<double> samples) : sorted{std::move(samples)} {
   std::sort(sorted.begin(), sorted.end());
 }
 double Empirical::sample(RandomStream& s) const {
-  if (sorted.size() == 1) return sorted.front();
-  const double pos = s.uniform01() * static_cast<double>(sorted.size() - 1);
+  // Observation i sits at the middle, (i + 1/2) / n, of its probability cell (Hazen plotting
+  // positions): the inverse CDF is linear between neighbours and flat in the two outer
+  // half-cells, so the draws keep the sample's range and have exactly its mean.
+  const double pos = s.uniform01() * static_cast<double>(sorted.size()) - 0.5;
+  if (pos <= 0.0) return sorted.front();
   const auto i = static_cast<std::size_t>(pos);
+  if (i + 1 >= sorted.size()) return sorted.back();
   const double frac = pos - static_cast<double>(i);
-  return sorted[i] + frac * (sorted[std::min(i + 1, sorted.size() - 1)] - sorted[i]);
+  return sorted[i] + frac * (sorted[i + 1] - sorted[i]);
 }
 double Empirical::mean() const {
-  // The mean of the piecewise-linear interpolation: trapezoids between order statistics.
-  if (sorted.size() == 1) return sorted.front();
-  double sum = 0.0;
-  for (std::size_t i = 0; i + 1 < sorted.size(); ++i) sum += 0.5 * (sorted[i] + sorted[i + 1]);
-  return sum / static_cast<double>(sorted.size() - 1);
+  // Trapezoids of width 1/n between neighbours plus the two half-cells: exactly the sample mean.
+  return std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(sorted.size());
 }
 
 std::string Distribution::kind() const {

@@ -70,8 +70,11 @@ struct Weibull {
   double mean() const;
 };
 
-// Piecewise-linear inverse of the empirical CDF of observed samples: draws stay within the
-// observed range and interpolate between neighbouring order statistics.
+// Piecewise-linear inverse of the empirical CDF of observed samples, with the i-th smallest of n
+// observations at probability (i + 1/2) / n: draws stay within the observed range, interpolate
+// between neighbouring order statistics, and have exactly the sample mean. (Placing them at
+// i / (n - 1) instead, as Law and Kelton do, gives the two extremes half weight and biases the
+// mean of a small skewed sample, e.g. a handful of measured boot times with one slow outlier.)
 struct Empirical {
   std::vector<double> sorted;
   explicit Empirical(std::vector<double> samples);

@@ -150,6 +150,9 @@ double QuantileSketch::quantile(double q) const {
     throw std::invalid_argument("QuantileSketch: quantile " + std::to_string(q) +
                                 " is not in [0, 1]");
   if (count_ == 0) return std::numeric_limits<double>::quiet_NaN();
+  // The extremes are known exactly; no bucket needs to answer for them.
+  if (q == 0.0) return min_;
+  if (q == 1.0) return max_;
   // The bucket holding the observation of 0-based rank floor(q * (count - 1)).
   const double rank = q * static_cast<double>(count_ - 1);
   std::uint64_t seen = zero_count_;

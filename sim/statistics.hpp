@@ -114,7 +114,7 @@ class QuantileSketch {
   void merge(const QuantileSketch& other);
 
   // The q-quantile, q in [0, 1] (std::invalid_argument otherwise); NaN when empty. Answers are
-  // clamped to [min(), max()], which are exact.
+  // clamped to [min(), max()], which are exact and are the answers for q = 0 and q = 1.
   double quantile(double q) const;
 
   std::uint64_t count() const { return count_; }
