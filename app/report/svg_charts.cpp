@@ -203,18 +203,30 @@ std::string line_chart(const std::string& title, const std::vector<LineSeries>& 
   std::vector<std::pair<std::string, std::string>> entries;
   for (const auto& s : series) {
     std::string d;
-    bool first = true;
-    for (const auto& p : s.points) {
+    // Points that would not move the pen are left out (lossless: a step line holding its value
+    // needs only its last point), so a day of samples does not bloat the page.
+    std::string prev_x, prev_y;
+    for (std::size_t i = 0; i < s.points.size(); ++i) {
+      const auto& p = s.points[i];
       if (x.log_scale && !(p.x > 0)) continue;
-      const double px = std::clamp(dx.scale(p.x), kLeft, w - kRight);
-      const double py = std::clamp(dy.scale(p.y), kTop, h - kBottom);
-      if (first) {
-        d += fmt::format("M{} {}", n2(px), n2(py));
+      const std::string px = n2(std::clamp(dx.scale(p.x), kLeft, w - kRight));
+      const std::string py = n2(std::clamp(dy.scale(p.y), kTop, h - kBottom));
+      const bool last = i + 1 == s.points.size();
+      if (d.empty()) {
+        d += fmt::format("M{} {}", px, py);
+      } else if (s.step && py == prev_y) {
+        if (last)
+          d += fmt::format("H{}", px);
+        else
+          continue;
+      } else if (px == prev_x && py == prev_y) {
+        continue;
       } else {
-        if (s.step) d += fmt::format("H{}", n2(px));
-        d += fmt::format("L{} {}", n2(px), n2(py));
+        if (s.step) d += fmt::format("H{}", px);
+        d += fmt::format("L{} {}", px, py);
       }
-      first = false;
+      prev_x = px;
+      prev_y = py;
     }
     if (d.empty()) continue;
     out += fmt::format(

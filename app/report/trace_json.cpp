@@ -45,8 +45,18 @@ std::string trace_process_name(const InstanceRecord& instance) {
                      instance.variant, instance.replication);
 }
 
-nlohmann::ordered_json trace_to_json(const RunResults& results, const TraceOptions& options) {
-  ojson events = ojson::array();
+namespace {
+
+ojson other_data(const RunResults& results) {
+  return ojson{{"scenario", results.scenario_name},
+               {"vmcsim_version", results.vmcsim_version},
+               {"seed", results.seed}};
+}
+
+// Calls emit(event) for every trace event in order, without holding them all: a trace of a
+// million instances is streamed, not built in memory.
+template <class Emit>
+void for_each_trace_event(const RunResults& results, const TraceOptions& options, Emit&& emit) {
   std::map<std::string, std::pair<int, int>> processes;  // name -> (pid, instances so far)
   for (const auto& instance : results.instances) {
     if (options.replication && instance.replication != *options.replication) continue;
@@ -54,14 +64,14 @@ nlohmann::ordered_json trace_to_json(const RunResults& results, const TraceOptio
     auto [it, added] = processes.try_emplace(process, static_cast<int>(processes.size()) + 1, 0);
     const int pid = it->second.first;
     if (added) {
-      events.push_back(metadata("process_name", pid, 0, "name", process));
-      events.push_back(metadata("process_sort_index", pid, 0, "sort_index", pid));
+      emit(metadata("process_name", pid, 0, "name", process));
+      emit(metadata("process_sort_index", pid, 0, "sort_index", pid));
     }
     const int tid = ++it->second.second;
     const std::string thread =
         instance.node.empty() ? fmt::format("{} #{}", instance.service, tid)
                               : fmt::format("{} #{} on {}", instance.service, tid, instance.node);
-    events.push_back(metadata("thread_name", pid, tid, "name", thread));
+    emit(metadata("thread_name", pid, tid, "name", thread));
     for (const auto& phase : instance.phases) {
       if (phase.end < phase.start) {
         throw std::invalid_argument(fmt::format(
@@ -69,30 +79,34 @@ nlohmann::ordered_json trace_to_json(const RunResults& results, const TraceOptio
             phase.name, process, tid, instance.service, phase.end.to_string(),
             phase.start.to_string()));
       }
-      events.push_back(slice(phase.name, "phase", phase.start, phase.end, pid, tid, instance));
+      emit(slice(phase.name, "phase", phase.start, phase.end, pid, tid, instance));
     }
     if (instance.ready && instance.stopped && *instance.ready <= *instance.stopped) {
-      events.push_back(
-          slice("running", "lifetime", *instance.ready, *instance.stopped, pid, tid, instance));
+      emit(slice("running", "lifetime", *instance.ready, *instance.stopped, pid, tid, instance));
     }
   }
+}
+
+}  // namespace
+
+nlohmann::ordered_json trace_to_json(const RunResults& results, const TraceOptions& options) {
+  ojson events = ojson::array();
+  for_each_trace_event(results, options, [&](ojson event) { events.push_back(std::move(event)); });
   return ojson{{"displayTimeUnit", "ms"},
-               {"otherData", ojson{{"scenario", results.scenario_name},
-                                   {"vmcsim_version", results.vmcsim_version},
-                                   {"seed", results.seed}}},
+               {"otherData", other_data(results)},
                {"traceEvents", std::move(events)}};
 }
 
 void write_trace_json(const RunResults& results, std::ostream& out, const TraceOptions& options) {
-  // One event per line keeps huge traces diff-able and streamable by line tools.
-  const auto j = trace_to_json(results, options);
-  out << "{\"displayTimeUnit\":" << j["displayTimeUnit"].dump()
-      << ",\"otherData\":" << j["otherData"].dump() << ",\"traceEvents\":[\n";
-  const auto& events = j["traceEvents"];
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    out << events[i].dump() << (i + 1 < events.size() ? ",\n" : "\n");
-  }
-  out << "]}\n";
+  // One event per line keeps big traces streamable and readable by line tools.
+  out << "{\"displayTimeUnit\":\"ms\",\"otherData\":" << other_data(results).dump()
+      << ",\"traceEvents\":[";
+  const char* separator = "\n";
+  for_each_trace_event(results, options, [&](const ojson& event) {
+    out << separator << event.dump();
+    separator = ",\n";
+  });
+  out << "\n]}\n";
 }
 
 }  // namespace vmcsim::app::report

@@ -256,6 +256,13 @@ TEST_CASE("trace.json puts a phase at its time in microseconds") {
   CHECK(found);
 }
 
+TEST_CASE("the streamed trace.json is the same document as trace_to_json") {
+  const auto r = test::sample_results();
+  const auto streamed =
+      nlohmann::ordered_json::parse(render([&](std::ostream& o) { write_trace_json(r, o); }));
+  CHECK(streamed == trace_to_json(r));
+}
+
 TEST_CASE("trace.json can hold one replication only") {
   const auto r = test::sample_results();
   const auto j = trace_to_json(r, {.replication = 1});
@@ -424,4 +431,18 @@ TEST_CASE("write the sample results folder", "[.write-sample]") {
   REQUIRE(out != nullptr);  // set by the CTest fixture
   write_all(test::sample_results(), out);
   CHECK(std::filesystem::exists(std::filesystem::path{out} / "report.html"));
+}
+
+TEST_CASE("a step line keeps only the points where its value changes") {
+  svg::LineSeries flat{"capacity", "#0072B2", {}, false, true};
+  for (int t = 0; t < 10'000; ++t)
+    flat.points.push_back({static_cast<double>(t), t < 5'000 ? 1.0 : 2.0});
+  const std::string chart =
+      svg::line_chart("t", {flat}, {"x", false, {}, {}}, {"y", false, {}, {}});
+  const auto begin = chart.find("<path d=\"");
+  const auto path = chart.substr(begin, chart.find('"', begin + 9) - begin);
+  // Move to the start, hold to the change, step up, hold to the end.
+  CHECK(count_of(path, "M") == 1);
+  CHECK(count_of(path, "L") == 1);
+  CHECK(count_of(path, "H") == 2);
 }
