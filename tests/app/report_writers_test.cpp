@@ -446,3 +446,17 @@ TEST_CASE("a step line keeps only the points where its value changes") {
   CHECK(count_of(path, "L") == 1);
   CHECK(count_of(path, "H") == 2);
 }
+
+TEST_CASE("every writer accepts a run with no variants, instances or samples") {
+  app::RunResults empty;
+  const json j = results_to_json(empty);
+  CHECK(j["variants"].empty());
+  CHECK(lines_of(render([&](std::ostream& o) { write_instances_csv(empty, o); })).size() == 1);
+  CHECK(lines_of(render([&](std::ostream& o) { write_timeseries_csv(empty, o); })).size() == 1);
+  CHECK(json::parse(render([&](std::ostream& o) { write_trace_json(empty, o); }))["traceEvents"]
+            .empty());
+  const std::string html = render([&](std::ostream& o) { write_html_report(empty, o); });
+  CHECK(count_of(html, "</html>") == 1);
+  CHECK(count_of(html, "nan") == 0);
+  CHECK(count_of(html, "inf") == 0);
+}
