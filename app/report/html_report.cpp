@@ -17,9 +17,11 @@ namespace {
 // Okabe-Ito, without the yellow that vanishes on white.
 constexpr std::array<std::string_view, 7> kVariantColours{
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"};
-constexpr std::array<std::string_view, 10> kPhaseColours{"#4E79A7", "#F28E2B", "#E15759", "#76B7B2",
-                                                         "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7",
-                                                         "#9C755F", "#BAB0AC"};
+// Twelve distinguishable hues (Tableau 10 plus two), so a VM pipeline and a container pipeline
+// in one report do not repeat a colour.
+constexpr std::array<std::string_view, 12> kPhaseColours{
+    "#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948",
+    "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC", "#17BECF", "#8C6D31"};
 // Beyond this many points a CDF looks the same and only makes the file bigger.
 constexpr std::size_t kMaxCdfPoints = 400;
 
@@ -113,7 +115,8 @@ std::string phase_bars(const RunResults& r) {
   for (const auto& v : r.variants) {
     for (const auto& p : v.startup_phases_ms) {
       if (!colours.count(p.phase)) {
-        colours[p.phase] = kPhaseColours[colours.size() % kPhaseColours.size()];
+        const std::size_t next = colours.size();
+        colours[p.phase] = kPhaseColours[next % kPhaseColours.size()];
       }
     }
   }

@@ -460,3 +460,19 @@ TEST_CASE("every writer accepts a run with no variants, instances or samples") {
   CHECK(count_of(html, "nan") == 0);
   CHECK(count_of(html, "inf") == 0);
 }
+
+TEST_CASE("report.html gives every phase its own colour") {
+  const auto r = test::sample_results();
+  const std::string html = render([&](std::ostream& o) { write_html_report(r, o); });
+  std::set<std::string> colours;
+  const auto phases = phase_columns(r.instances);
+  for (const auto& phase : phases) {
+    const auto at = html.find(fmt::format("><title>vm / {}:", phase)) != std::string::npos
+                        ? html.find(fmt::format("><title>vm / {}:", phase))
+                        : html.find(fmt::format("><title>container / {}:", phase));
+    REQUIRE(at != std::string::npos);
+    const auto fill = html.rfind("fill=\"", at);
+    colours.insert(html.substr(fill + 6, 7));
+  }
+  CHECK(colours.size() == phases.size());
+}
