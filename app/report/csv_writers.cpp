@@ -1,0 +1,67 @@
+#include "app/report/csv_writers.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <ostream>
+#include <set>
+
+#include "app/report/text_format.hpp"
+
+namespace vmcsim::app::report {
+namespace {
+
+std::string optional_seconds(const std::optional<sim::Time>& t) {
+  return t ? exact_seconds(*t) : std::string{};
+}
+
+}  // namespace
+
+std::vector<std::string> phase_columns(const std::vector<InstanceRecord>& instances) {
+  std::vector<std::string> names;
+  // A sorted index beside the ordered list keeps this O(n log k) for a million instances.
+  std::set<std::string, std::less<>> seen;
+  for (const auto& instance : instances) {
+    for (const auto& phase : instance.phases) {
+      if (seen.insert(phase.name).second) names.push_back(phase.name);
+    }
+  }
+  return names;
+}
+
+void write_instances_csv(const RunResults& results, std::ostream& out) {
+  const auto phases = phase_columns(results.instances);
+  out << "variant,replication,service,platform,profile,host,node,requested_s,ready_s,stopped_s";
+  for (const auto& p : phases)
+    out << ',' << csv_field(p + "_start_s") << ',' << csv_field(p + "_end_s");
+  out << ",end_state\n";
+  for (const auto& i : results.instances) {
+    out << csv_field(i.variant) << ',' << i.replication << ',' << csv_field(i.service) << ','
+        << to_string(i.platform) << ',' << csv_field(i.profile) << ',' << csv_field(i.host) << ','
+        << csv_field(i.node) << ',' << exact_seconds(i.requested) << ','
+        << optional_seconds(i.ready) << ',' << optional_seconds(i.stopped);
+    for (const auto& name : phases) {
+      const auto it = std::find_if(i.phases.begin(), i.phases.end(),
+                                   [&](const PhaseRecord& p) { return p.name == name; });
+      if (it == i.phases.end()) {
+        out << ",,";
+      } else {
+        out << ',' << exact_seconds(it->start) << ',' << exact_seconds(it->end);
+      }
+    }
+    out << ',' << to_string(i.end_state) << '\n';
+  }
+}
+
+void write_timeseries_csv(const RunResults& results, std::ostream& out) {
+  out << "variant,replication,t_s,demand_rps,capacity_rps,cpu_utilization,memory_utilization,"
+         "pending_instances,running_instances,hosts_used,queued_requests\n";
+  for (const auto& s : results.timeseries) {
+    out << csv_field(s.variant) << ',' << s.replication << ',' << exact_seconds(s.t) << ','
+        << shortest(s.demand_rps) << ',' << shortest(s.capacity_rps) << ','
+        << shortest(s.cpu_utilization) << ',' << shortest(s.memory_utilization) << ','
+        << s.pending_instances << ',' << s.running_instances << ',' << s.hosts_used << ','
+        << s.queued_requests << '\n';
+  }
+}
+
+}  // namespace vmcsim::app::report

@@ -1,0 +1,28 @@
+#pragma once
+// instances.csv and timeseries.csv: one row per instance, one row per timeseries sample.
+//
+// instances.csv columns: variant, replication, service, platform, profile, host, node,
+// requested_s, ready_s, stopped_s, then `<phase>_start_s,<phase>_end_s` for every phase name
+// that any instance has (in order of first appearance), then end_state. Times are seconds from
+// the start of the replication with nine decimals (exact nanoseconds); a phase or time an
+// instance never reached is an empty field. If an instance ran a phase twice (a restart), the
+// columns hold its first run.
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "app/results/run_results.hpp"
+
+namespace vmcsim::app::report {
+
+/// Union of the phase names of all instances, in order of first appearance.
+std::vector<std::string> phase_columns(const std::vector<InstanceRecord>& instances);
+
+void write_instances_csv(const RunResults& results, std::ostream& out);
+
+/// Columns: variant, replication, t_s, demand_rps, capacity_rps, cpu_utilization,
+/// memory_utilization, pending_instances, running_instances, hosts_used, queued_requests.
+void write_timeseries_csv(const RunResults& results, std::ostream& out);
+
+}  // namespace vmcsim::app::report

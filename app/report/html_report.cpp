@@ -1,0 +1,243 @@
+#include "app/report/html_report.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "app/report/metrics.hpp"
+#include "app/report/svg_charts.hpp"
+#include "app/report/text_format.hpp"
+
+namespace vmcsim::app::report {
+namespace {
+
+// Okabe-Ito, without the yellow that vanishes on white.
+constexpr std::array<std::string_view, 7> kVariantColours{
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"};
+// Twelve distinguishable hues (Tableau 10 plus two), so a VM pipeline and a container pipeline
+// in one report do not repeat a colour.
+constexpr std::array<std::string_view, 12> kPhaseColours{
+    "#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948",
+    "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC", "#17BECF", "#8C6D31"};
+// Beyond this many points a CDF looks the same and only makes the file bigger.
+constexpr std::size_t kMaxCdfPoints = 400;
+
+constexpr std::string_view kStyle = R"(
+:root { --ink: #1d1d1f; --muted: #5f6368; --rule: #d9d9de; --band: #f6f7f9; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+       sans-serif; color: var(--ink); margin: 0; background: #fff; line-height: 1.45; }
+main { max-width: 940px; margin: 0 auto; padding: 28px 24px 40px; }
+h1 { font-size: 1.7rem; margin: 0 0 4px; }
+h2 { font-size: 1.15rem; margin: 0 0 6px; }
+p.meta { color: var(--muted); margin: 0 0 22px; font-size: 0.9rem; }
+section { margin: 0 0 30px; }
+p.caption { color: var(--muted); margin: 0 0 8px; font-size: 0.88rem; }
+table { border-collapse: collapse; width: 100%; font-size: 0.86rem;
+        font-variant-numeric: tabular-nums; }
+th, td { padding: 6px 8px; border-bottom: 1px solid var(--rule); text-align: right;
+         white-space: nowrap; }
+th:first-child, td:first-child { text-align: left; }
+thead th { background: var(--band); font-weight: 600; vertical-align: bottom; }
+thead th small { display: block; font-weight: 400; color: var(--muted); }
+td small { color: var(--muted); }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
+          margin-right: 6px; vertical-align: baseline; }
+ul.differences { padding-left: 1.2em; margin: 0; }
+ul.differences li { margin: 3px 0; }
+svg.chart { display: block; width: 100%; height: auto; max-width: 100%; }
+svg.chart text { font-family: inherit; fill: #333; }
+svg.chart .tick { font-size: 11px; fill: #555; }
+svg.chart .axis-label { font-size: 12px; fill: #333; }
+svg.chart .legend, svg.chart .bar-label { font-size: 12px; }
+svg.chart .value { font-size: 11px; fill: #333; }
+footer { color: var(--muted); font-size: 0.8rem; border-top: 1px solid var(--rule);
+         padding-top: 10px; }
+@media print {
+  main { max-width: none; padding: 0; }
+  section { break-inside: avoid; }
+}
+)";
+
+std::string swatch(std::size_t i) {
+  return fmt::format("<span class=\"swatch\" style=\"background:{}\"></span>", variant_colour(i));
+}
+
+// Metrics down, variants across: reads like the terminal table and fits any number of metrics.
+std::string summary_table(const RunResults& r) {
+  std::string out = "<table>\n<thead><tr><th>metric</th>";
+  for (std::size_t i = 0; i < r.variants.size(); ++i) {
+    const auto& v = r.variants[i];
+    out += fmt::format("<th>{}{}<small>{} / {}</small></th>", swatch(i), html_escape(v.name),
+                       to_string(v.platform), html_escape(v.profile));
+  }
+  out += "</tr></thead>\n<tbody>\n";
+  for (const auto& m : headline_metrics()) {
+    out += fmt::format("<tr><td>{} <small>({})</small></td>", html_escape(m.label),
+                       html_escape(m.unit));
+    for (const auto& v : r.variants) {
+      out += fmt::format("<td>{}</td>", html_escape(format_estimate(m.estimate(v), m.precision)));
+    }
+    out += "</tr>\n";
+  }
+  return out + "</tbody>\n</table>\n";
+}
+
+std::vector<svg::Point> cdf_points(std::vector<double> samples_ms) {
+  std::sort(samples_ms.begin(), samples_ms.end());
+  std::vector<svg::Point> points;
+  const std::size_t n = samples_ms.size();
+  if (n == 0) return points;
+  const std::size_t stride = std::max<std::size_t>(1, n / kMaxCdfPoints);
+  for (std::size_t i = 0; i < n; i += stride) {
+    points.push_back({samples_ms[i] / 1000.0, static_cast<double>(i + 1) / static_cast<double>(n)});
+  }
+  if (points.back().y < 1.0) points.push_back({samples_ms.back() / 1000.0, 1.0});
+  return points;
+}
+
+std::string startup_cdf(const RunResults& r) {
+  std::vector<svg::LineSeries> series;
+  for (std::size_t i = 0; i < r.variants.size(); ++i) {
+    series.push_back({r.variants[i].name, variant_colour(i),
+                      cdf_points(r.variants[i].startup_samples_ms), false, true});
+  }
+  return svg::line_chart("Startup time CDF per variant", series,
+                         {"startup time, requested to ready (s, log scale)", true, {}, {}},
+                         {"fraction of instances ready", false, 0.0, 1.0});
+}
+
+std::string phase_bars(const RunResults& r) {
+  std::map<std::string, std::string> colours;
+  for (const auto& v : r.variants) {
+    for (const auto& p : v.startup_phases_ms) {
+      if (!colours.count(p.phase)) {
+        const std::size_t next = colours.size();
+        colours[p.phase] = kPhaseColours[next % kPhaseColours.size()];
+      }
+    }
+  }
+  std::vector<svg::StackedBar> bars;
+  for (const auto& v : r.variants) {
+    svg::StackedBar bar{v.name, {}};
+    for (const auto& p : v.startup_phases_ms) {
+      bar.segments.push_back({p.phase, colours[p.phase], p.mean / 1000.0});
+    }
+    bars.push_back(std::move(bar));
+  }
+  return svg::stacked_bar_chart("Mean startup time by phase", bars,
+                                {"mean time in phase (s), stacked", false, {}, {}});
+}
+
+std::string capacity_chart(const RunResults& r) {
+  // Mean over replications at each sample time, per variant.
+  struct Sum {
+    double demand = 0, capacity = 0;
+    int n = 0;
+  };
+  double max_t = 0;
+  for (const auto& s : r.timeseries)
+    max_t = std::max(max_t, s.t.seconds());
+  const bool minutes = max_t > 1200;
+  const double per_unit = minutes ? 60.0 : 1.0;
+  std::vector<svg::LineSeries> series;
+  std::vector<svg::Point> demand;
+  for (std::size_t i = 0; i < r.variants.size(); ++i) {
+    std::map<std::int64_t, Sum> by_time;
+    for (const auto& s : r.timeseries) {
+      if (s.variant != r.variants[i].name) continue;
+      auto& sum = by_time[s.t.ns()];
+      sum.demand += s.demand_rps;
+      sum.capacity += s.capacity_rps;
+      ++sum.n;
+    }
+    svg::LineSeries capacity{r.variants[i].name + " capacity", variant_colour(i), {}, false, true};
+    const bool first_demand = demand.empty();
+    for (const auto& [t, sum] : by_time) {
+      const double x = static_cast<double>(t) * 1e-9 / per_unit;
+      capacity.points.push_back({x, sum.capacity / sum.n});
+      if (first_demand) demand.push_back({x, sum.demand / sum.n});
+    }
+    series.push_back(std::move(capacity));
+  }
+  // Under common random numbers every variant sees the same demand: draw it once, on top.
+  series.push_back({"demand", "#333333", std::move(demand), true, true});
+  return svg::line_chart("Serving capacity and demand over time", series,
+                         {minutes ? "simulated time (min)" : "simulated time (s)", false, {}, {}},
+                         {"requests per second", false, {}, {}});
+}
+
+std::string estimate_bars(const RunResults& r, const std::string& title, const std::string& label,
+                          Estimate (*get)(const VariantSummary&)) {
+  std::vector<svg::Bar> bars;
+  for (std::size_t i = 0; i < r.variants.size(); ++i) {
+    const Estimate e = get(r.variants[i]);
+    bars.push_back({r.variants[i].name, variant_colour(i), e.mean, e.half_width});
+  }
+  return svg::bar_chart(title, bars, {label, false, {}, {}});
+}
+
+void section(std::ostream& out, std::string_view title, std::string_view caption,
+             const std::string& body) {
+  out << "<section>\n<h2>" << html_escape(title) << "</h2>\n";
+  if (!caption.empty()) out << "<p class=\"caption\">" << html_escape(caption) << "</p>\n";
+  out << body << "</section>\n";
+}
+
+}  // namespace
+
+std::string variant_colour(std::size_t index) {
+  return std::string{kVariantColours[index % kVariantColours.size()]};
+}
+
+void write_html_report(const RunResults& r, std::ostream& out) {
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      << "<title>vmcsim report: " << html_escape(r.scenario_name) << "</title>\n<style>" << kStyle
+      << "</style>\n</head>\n<body>\n<main>\n";
+  out << "<header>\n<h1>" << html_escape(r.scenario_name) << "</h1>\n<p class=\"meta\">"
+      << html_escape(fmt::format("scenario {} · seed {} · {} replications per variant · vmcsim {}",
+                                 r.scenario_file, r.seed, r.replications, r.vmcsim_version))
+      << "</p>\n</header>\n";
+  section(out, "Summary",
+          "Mean ± half-width of the 95% confidence interval over replications (Student t).",
+          summary_table(r));
+  if (!r.differences.empty()) {
+    std::string items = "<ul class=\"differences\">\n";
+    for (const auto& d : r.differences) {
+      items += "<li>" + html_escape(describe_difference(d)) + "</li>\n";
+    }
+    section(out, "What differs",
+            "Paired differences under common random numbers: each replication runs every "
+            "variant on the same random streams.",
+            items + "</ul>\n");
+  }
+  section(out, "Startup time distribution",
+          "Share of instances ready within a given time after they were requested.",
+          startup_cdf(r));
+  section(out, "Where startup time goes",
+          "Mean duration of each measured phase; the bar's length is the mean startup time.",
+          phase_bars(r));
+  if (!r.timeseries.empty()) {
+    section(out, "Capacity versus demand",
+            "Requests per second the ready instances can serve, against offered load (dashed), "
+            "averaged over replications.",
+            capacity_chart(r));
+  }
+  section(out, "Memory spent on overhead",
+          "Guest OS, hypervisor and runtime memory integrated over the run; whiskers are 95% "
+          "confidence intervals.",
+          estimate_bars(r, "Memory overhead per variant", "memory overhead (GiB·h)",
+                        [](const VariantSummary& v) { return v.memory_overhead_gib_hours; }));
+  section(out, "Cost", "Cost of the run under the scenario's price model.",
+          estimate_bars(r, "Cost per variant", "cost (USD)",
+                        [](const VariantSummary& v) { return v.cost_usd; }));
+  out << "<footer>Generated by vmcsim " << html_escape(r.vmcsim_version)
+      << ". This page is self-contained: no scripts, fonts or network resources.</footer>\n"
+      << "</main>\n</body>\n</html>\n";
+}
+
+}  // namespace vmcsim::app::report

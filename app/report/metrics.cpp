@@ -1,0 +1,92 @@
+#include "app/report/metrics.hpp"
+
+#include <array>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace vmcsim::app::report {
+namespace {
+
+Estimate percent(Estimate e) {
+  e.mean *= 100;
+  e.half_width *= 100;
+  return e;
+}
+
+constexpr std::array kHeadline{
+    HeadlineMetric{"startup_ms", "startup, mean", "ms",
+                   [](const VariantSummary& v) { return v.startup_ms.ci95; }, 1},
+    HeadlineMetric{"startup_ms.p95", "startup, p95", "ms",
+                   [](const VariantSummary& v) {
+                     return Estimate{v.startup_ms.p95, 0, 0};
+                   },
+                   1},
+    HeadlineMetric{"time_to_capacity_s", "time to capacity", "s",
+                   [](const VariantSummary& v) { return v.time_to_capacity_s; }, 1},
+    HeadlineMetric{"slo_violation_fraction", "SLO violations", "%",
+                   [](const VariantSummary& v) { return percent(v.slo_violation_fraction); }, 2},
+    HeadlineMetric{"memory_overhead_gib_hours", "memory overhead", "GiB·h",
+                   [](const VariantSummary& v) { return v.memory_overhead_gib_hours; }, 2},
+    HeadlineMetric{"idle_reserved_memory_gib_hours", "idle reserved memory", "GiB·h",
+                   [](const VariantSummary& v) { return v.idle_reserved_memory_gib_hours; }, 2},
+    HeadlineMetric{"density_instances_per_host", "density", "instances/host",
+                   [](const VariantSummary& v) { return v.density_instances_per_host; }, 1},
+    HeadlineMetric{"hosts_used_peak", "hosts at peak", "hosts",
+                   [](const VariantSummary& v) { return v.hosts_used_peak; }, 1},
+    HeadlineMetric{"energy_kwh", "energy", "kWh",
+                   [](const VariantSummary& v) { return v.energy_kwh; }, 2},
+    HeadlineMetric{"cost_usd", "cost", "USD", [](const VariantSummary& v) { return v.cost_usd; },
+                   2},
+};
+
+struct Phrase {
+  std::string_view metric;
+  std::string_view less;  ///< verb phrase when a - b < 0
+  std::string_view more;
+  std::string_view unit;
+  double scale;  ///< multiplies the metric's value into `unit`
+};
+
+constexpr std::array kPhrases{
+    Phrase{"startup_ms", "starts {} sooner", "starts {} later", "s", 1e-3},
+    Phrase{"time_to_capacity_s", "reaches capacity {} sooner", "reaches capacity {} later", "s", 1},
+    Phrase{"request_latency_ms", "answers requests {} faster", "answers requests {} slower", "ms",
+           1},
+    Phrase{"slo_violation_fraction", "misses the latency SLO on {} fewer of its requests",
+           "misses the latency SLO on {} more of its requests", "percentage points", 100},
+    Phrase{"memory_overhead_gib_hours", "spends {} less memory on overhead",
+           "spends {} more memory on overhead", "GiB·h", 1},
+    Phrase{"hosts_used_peak", "needs {} fewer hosts at peak", "needs {} more hosts at peak",
+           "hosts", 1},
+    Phrase{"energy_kwh", "uses {} less energy", "uses {} more energy", "kWh", 1},
+    Phrase{"cost_usd", "costs {} less", "costs {} more", "USD", 1},
+};
+
+}  // namespace
+
+std::span<const HeadlineMetric> headline_metrics() {
+  return kHeadline;
+}
+
+std::string format_estimate(const Estimate& estimate, int precision) {
+  if (estimate.half_width == 0) return fmt::format("{:.{}f}", estimate.mean, precision);
+  return fmt::format("{:.{}f} ± {:.{}f}", estimate.mean, precision, estimate.half_width, precision);
+}
+
+std::string describe_difference(const PairedDifference& d) {
+  const bool significant = std::abs(d.mean) > d.half_width;
+  const std::string tail = fmt::format(" (paired over {} replications{}).", d.n,
+                                       significant ? "" : "; not significant at 95%");
+  for (const auto& p : kPhrases) {
+    if (p.metric != d.metric) continue;
+    const std::string amount = fmt::format("{:.{}f} {} (± {:.{}f})", std::abs(d.mean) * p.scale, 2,
+                                           p.unit, d.half_width * p.scale, 2);
+    const std::string verb = fmt::format(fmt::runtime(d.mean < 0 ? p.less : p.more), amount);
+    return fmt::format("{} {} than {}{}", d.variant_a, verb, d.variant_b, tail);
+  }
+  return fmt::format("{} minus {} in {}: {:.3f} (± {:.3f}){}", d.variant_a, d.variant_b, d.metric,
+                     d.mean, d.half_width, tail);
+}
+
+}  // namespace vmcsim::app::report

@@ -1,0 +1,67 @@
+#include "app/report/terminal_table.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "app/report/metrics.hpp"
+
+namespace vmcsim::app::report {
+namespace {
+
+// Display width of UTF-8 text: counts code points, not bytes ("±", "·" are one column).
+std::size_t columns(const std::string& s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+std::string pad(const std::string& s, std::size_t width, bool right) {
+  const std::string fill(width > columns(s) ? width - columns(s) : 0, ' ');
+  return right ? fill + s : s + fill;
+}
+
+}  // namespace
+
+std::string terminal_table(const RunResults& r) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header{"metric"}, platform{"platform"};
+  for (const auto& v : r.variants) {
+    header.push_back(v.name);
+    platform.push_back(std::string{to_string(v.platform)});
+  }
+  rows.push_back(header);
+  rows.push_back(platform);
+  for (const auto& m : headline_metrics()) {
+    std::vector<std::string> row{fmt::format("{} ({})", m.label, m.unit)};
+    for (const auto& v : r.variants)
+      row.push_back(format_estimate(m.estimate(v), m.precision));
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> widths(header.size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c)
+      widths[c] = std::max(widths[c], columns(row[c]));
+  }
+  std::string out = fmt::format("{} · seed {} · {} replications (mean ± 95% CI)\n", r.scenario_name,
+                                r.seed, r.replications);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (std::size_t c = 0; c < rows[i].size(); ++c) {
+      out += (c ? "  " : "") + pad(rows[i][c], widths[c], c > 0);
+    }
+    out += '\n';
+    if (i == 1) {
+      std::size_t total = 0;
+      for (auto w : widths)
+        total += w + 2;
+      for (std::size_t k = 0; k + 2 < total; ++k)
+        out += "─";
+      out += '\n';
+    }
+  }
+  for (const auto& d : r.differences)
+    out += "\n" + describe_difference(d);
+  if (!r.differences.empty()) out += '\n';
+  return out;
+}
+
+}  // namespace vmcsim::app::report
