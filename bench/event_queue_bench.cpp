@@ -57,6 +57,19 @@ void report(benchmark::State& state) {
                                                   benchmark::Counter::kIsRate);
 }
 
+// Warms a bare hold loop up (every initial entry replaced once), then times batches of steps.
+template <class Step, class Top>
+void measure_steps(benchmark::State& state, std::size_t n, Step& step, Top top) {
+  for (std::size_t i = 0; i < n; ++i)
+    step();
+  for (auto _ : state) {
+    for (std::int64_t i = 0; i < kBatch; ++i)
+      step();
+    benchmark::DoNotOptimize(top());
+  }
+  report(state);
+}
+
 template <class Sim, class Increment>
 struct HoldModel {
   Sim sim;
@@ -105,14 +118,7 @@ void BM_Bare(benchmark::State& state) {
     q.push(EventEntry{e.time + to_time(increment.sample(rng)),
                       EventEntry::make_order(0, sequence++), e.slot, 0});
   };
-  for (std::size_t i = 0; i < n; ++i)
-    step();
-  for (auto _ : state) {
-    for (std::int64_t i = 0; i < kBatch; ++i)
-      step();
-    benchmark::DoNotOptimize(q.top());
-  }
-  report(state);
+  measure_steps(state, n, step, [&] { return q.top(); });
 }
 
 template <class Increment>
@@ -133,14 +139,7 @@ void BM_PriorityQueue(benchmark::State& state) {
     q.pop();
     q.emplace(t + increment.sample(rng), sequence++);
   };
-  for (std::size_t i = 0; i < n; ++i)
-    step();
-  for (auto _ : state) {
-    for (std::int64_t i = 0; i < kBatch; ++i)
-      step();
-    benchmark::DoNotOptimize(q.top());
-  }
-  report(state);
+  measure_steps(state, n, step, [&] { return q.top(); });
 }
 
 void sizes(benchmark::internal::Benchmark* b) {
