@@ -55,7 +55,8 @@ concept FutureEventList = requires(Q q, const Q cq, EventEntry e) {
 
 // A d-ary min-heap in one contiguous vector. Arity 4 keeps a node's children in one or two
 // cache lines and halves the depth of a binary heap, which pays off once the heap outgrows
-// the cache (see bench/README.md).
+// the cache. Pops use Floyd's bottom-up sift and prefetch the grandchildren of the path, so
+// the cache misses of a large heap overlap (see bench/README.md).
 template <unsigned Arity = 4>
 class DaryHeapQueue {
   static_assert(Arity >= 2);

@@ -18,6 +18,9 @@
 // Cost: no heap allocation per event once the pools have grown to the peak number of pending
 // events. Callbacks are InplaceFunction (at most 48 bytes of captures); cancelled events stay
 // in the queue and are skipped when popped (lazy cancellation with a generation counter).
+// Each pending event's record is one 64-byte cache line (callback, ops pointer, generation,
+// free-list link); the next event's record is prefetched while the current callback runs.
+// Captures must be at most pointer-aligned. Throughput: bench/README.md.
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
