@@ -1,0 +1,115 @@
+#pragma once
+// Platform profiles and instance types: the calibrated data every platform model runs from.
+//
+// A PlatformProfile describes one way of running an instance (kvm-ubuntu, firecracker, runc,
+// eks-node, ...): its boot and stop pipelines as named phases with duration distributions,
+// its memory overheads, its virtualization overhead factors and its image-pull policy. Every
+// value carries the source it came from (a paper, a doc, or "vmcsim assumption: why").
+//
+// Phases are sampled from their distribution, except two whose time the simulation computes:
+//   image_pull  the layers not cached on the node, through the registry and the network;
+//   unpack      the bytes this start downloaded divided by unpack_throughput.
+// A profile with `creation_rate_per_core` > 0 gates its first phase by a per-host token bucket
+// (Firecracker: 5 microVMs per core per second).
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+#include "models/image/image_puller.hpp"
+#include "models/platform/platform_kind.hpp"
+#include "sim/distributions.hpp"
+#include "sim/time.hpp"
+#include "sim/units.hpp"
+
+namespace vmcsim::models {
+
+// One number and where it came from.
+template <class T>
+struct Sourced {
+  T value{};
+  std::string source;
+};
+
+struct PhaseSpec {
+  std::string name;
+  sim::Distribution duration;  // in seconds
+  std::string text;            // as written, e.g. "{dist: lognormal, median: 1.2s, p95: 2s}"
+  std::string source;
+};
+
+// What virtualization costs the work inside an instance; request processing applies these.
+// Layers compose: a container in a VM pays the VM's and the container runtime's factors.
+struct VirtualizationOverhead {
+  double cpu_time_factor = 1.0;     // CPU time multiplier (1.02 = 2% slower)
+  double random_iops_factor = 1.0;  // share of native random IOPS available (0.5 = half)
+  sim::Time network_rtt_added;      // added to every network round trip
+
+  VirtualizationOverhead then(const VirtualizationOverhead& inner) const {
+    return {cpu_time_factor * inner.cpu_time_factor, random_iops_factor * inner.random_iops_factor,
+            network_rtt_added + inner.network_rtt_added};
+  }
+};
+
+struct PlatformProfile {
+  std::string name;
+  PlatformKind kind = PlatformKind::container;
+  std::string description;
+
+  std::vector<PhaseSpec> boot_phases;  // requested -> ready, in order
+  std::vector<PhaseSpec> stop_phases;  // stop requested -> stopped, in order
+
+  // Memory inside a VM/microVM taken by the guest OS (kernel, init, agents): the application
+  // gets the configured memory minus this.
+  Sourced<sim::Bytes> guest_os_memory;
+  // Hypervisor/VMM memory per VM on the host: fraction x memory + fixed + per_vcpu x vCPUs.
+  Sourced<double> hypervisor_overhead_fraction;
+  Sourced<sim::Bytes> hypervisor_overhead_fixed;
+  Sourced<sim::Bytes> hypervisor_overhead_per_vcpu;
+  // Per-container runtime memory (gVisor sentry, Kata guest + shim); 0 for runc.
+  Sourced<sim::Bytes> runtime_overhead;
+  // Node profiles: the container agent (ECS agent, kubelet + containerd) and the memory kept
+  // back for the system; a node offers memory - guest_os - agent - system_reserved.
+  Sourced<sim::Bytes> agent_memory;
+  Sourced<sim::Bytes> system_reserved_memory;
+  // Node profiles: disk space for image layers on the node.
+  Sourced<sim::Bytes> image_cache_capacity;
+  // Node profiles: the container runtime profile the node's containers use.
+  Sourced<std::string> container_runtime;
+
+  Sourced<double> cpu_time_factor{1.0, ""};
+  Sourced<double> random_iops_factor{1.0, ""};
+  Sourced<sim::Time> network_rtt_added;
+
+  Sourced<double> creation_rate_per_core;  // instances per host core per second; 0 = unlimited
+  Sourced<sim::DataRate> unpack_throughput;
+  Sourced<bool> serialize_image_pulls{true, ""};
+  Sourced<int> max_parallel_layers{3, ""};
+
+  VirtualizationOverhead overhead() const {
+    return {cpu_time_factor.value, random_iops_factor.value, network_rtt_added.value};
+  }
+  PullPolicy pull_policy() const {
+    return {serialize_image_pulls.value, max_parallel_layers.value};
+  }
+  bool is_node() const { return !container_runtime.value.empty(); }
+  // Hypervisor memory for a VM of this profile with `memory` and `vcpus`.
+  sim::Bytes hypervisor_overhead(sim::Bytes memory, int vcpus) const;
+  const PhaseSpec* find_boot_phase(const std::string& name) const;
+};
+
+struct InstanceType {
+  std::string name;
+  int vcpus = 0;
+  sim::Bytes memory;
+  double usd_per_hour = 0.0;
+  std::string source;
+};
+
+// Fargate bills per vCPU-hour and per GB-hour of the task size (us-east-1, Linux/x86).
+struct FargatePricing {
+  double usd_per_vcpu_hour = 0.0;
+  double usd_per_gb_hour = 0.0;
+  std::string source;
+};
+
+}  // namespace vmcsim::models

@@ -1,0 +1,36 @@
+#include "models/platform/instance.hpp"
+
+#include <array>
+
+namespace vmcsim::models {
+
+std::string_view to_string(InstanceState state) {
+  static constexpr std::array<std::string_view, 6> kNames{"requested", "starting", "running",
+                                                          "stopping",  "stopped",  "failed"};
+  return kNames.at(static_cast<std::size_t>(state));
+}
+
+InstanceMemory& InstanceMemory::operator+=(const InstanceMemory& o) {
+  application += o.application;
+  guest_os += o.guest_os;
+  hypervisor_overhead += o.hypervisor_overhead;
+  runtime_overhead += o.runtime_overhead;
+  return *this;
+}
+
+InstanceMemory& InstanceMemory::operator-=(const InstanceMemory& o) {
+  application -= o.application;
+  guest_os -= o.guest_os;
+  hypervisor_overhead -= o.hypervisor_overhead;
+  runtime_overhead -= o.runtime_overhead;
+  return *this;
+}
+
+sim::Time Instance::phase_time(std::string_view name) const {
+  sim::Time total;
+  for (const PhaseSpan& p : phases)
+    if (p.name == name) total += p.duration();
+  return total;
+}
+
+}  // namespace vmcsim::models

@@ -1,0 +1,42 @@
+#include "models/platform/node.hpp"
+
+#include <array>
+
+namespace vmcsim::models {
+
+namespace {
+std::array<std::pair<MemoryUse, sim::Bytes>, 4> parts(const InstanceMemory& m) {
+  return {{{MemoryUse::application, m.application},
+           {MemoryUse::guest_os, m.guest_os},
+           {MemoryUse::hypervisor_overhead, m.hypervisor_overhead},
+           {MemoryUse::runtime_overhead, m.runtime_overhead}}};
+}
+}  // namespace
+
+Node::Node(sim::Simulation& sim, Host& host, std::unique_ptr<Host> owned,
+           std::vector<ResourceId> upstream, const NodeOptions& options, Node* parent,
+           InstanceId vm)
+    : owned_(std::move(owned)),
+      host_(host),
+      cache_(options.image_cache),
+      puller_(sim, host_, std::move(upstream), cache_, options.pull_policy),
+      parent_(parent),
+      vm_(vm) {}
+
+bool Node::try_reserve(const InstanceMemory& m, sim::Millicores cpu) {
+  if (!host_.memory().fits(m.total())) return false;
+  for (const auto& [use, size] : parts(m))
+    host_.memory().try_reserve(size, use);
+  cpu_allocated_ += cpu;
+  ++live_;
+  return true;
+}
+
+void Node::release(const InstanceMemory& m, sim::Millicores cpu) {
+  for (const auto& [use, size] : parts(m))
+    host_.memory().release(size, use);
+  cpu_allocated_ -= cpu;
+  --live_;
+}
+
+}  // namespace vmcsim::models

@@ -1,0 +1,73 @@
+#pragma once
+// Node: a place instances run on: a Host plus the layer cache and image puller of that place.
+//
+// Either a physical host (PlatformRuntime::add_host wraps a Host the caller owns) or a VM node:
+// a VM started from a node profile (ecs-ec2-node, eks-node) is itself a Host that containers
+// go on, as SimGrid makes a VM a Host. A VM node's Host has the VM's vCPUs as CPU capacity,
+// its memory minus guest OS, agent and system-reserved memory as memory capacity, and a NIC
+// of its own whose flows also cross the physical host's NIC (both layers carry the bytes).
+//
+// Invariants: memory is accounted in the Host's MemoryLedger by MemoryUse (never negative,
+// never over capacity); memory_used() is the ledger's total (instances placed here that have
+// not stopped, plus whatever the owner of a physical host reserved itself). CPU requests are
+// summed (cpu_allocated) but not limited: placement decides overcommit.
+#include <memory>
+#include <string>
+#include <vector>
+#include "models/host.hpp"
+#include "models/image/image_puller.hpp"
+#include "models/image/layer_cache.hpp"
+#include "models/platform/instance.hpp"
+#include "sim/units.hpp"
+
+namespace vmcsim::models {
+
+// What the platform layer adds to a physical host.
+struct NodeOptions {
+  sim::Bytes image_cache = sim::Bytes::gib(100);  // disk space for image layers
+  PullPolicy pull_policy;
+};
+
+class Node {
+ public:
+  // A physical host (not owned) or, with `owned`, a VM node's own Host.
+  Node(sim::Simulation& sim, Host& host, std::unique_ptr<Host> owned,
+       std::vector<ResourceId> upstream, const NodeOptions& options, Node* parent, InstanceId vm);
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  Host& host() { return host_; }
+  const Host& host() const { return host_; }
+  const std::string& name() const { return host_.name(); }
+  sim::Millicores cpu_capacity() const { return host_.spec().cpu; }
+  sim::Millicores cpu_allocated() const { return cpu_allocated_; }
+  sim::Bytes memory_capacity() const { return host_.memory().capacity(); }
+  sim::Bytes memory_used() const { return host_.memory().reserved_total(); }
+  sim::Bytes memory_free() const { return host_.memory().free(); }
+  std::size_t live_instances() const { return live_; }
+
+  bool is_vm_node() const { return parent_ != nullptr; }
+  Node* parent() const { return parent_; }  // the physical host's node, for a VM node
+  InstanceId vm() const { return vm_; }     // the VM instance, for a VM node
+  LayerCache& layer_cache() { return cache_; }
+  const LayerCache& layer_cache() const { return cache_; }
+  ImagePuller& puller() { return puller_; }
+
+ private:
+  friend class PlatformRuntime;
+  // All of `m` or nothing.
+  bool try_reserve(const InstanceMemory& m, sim::Millicores cpu);
+  void release(const InstanceMemory& m, sim::Millicores cpu);
+
+  std::unique_ptr<Host> owned_;
+  Host& host_;
+  sim::Millicores cpu_allocated_;
+  std::size_t live_ = 0;
+  LayerCache cache_;
+  ImagePuller puller_;
+  Node* parent_;
+  InstanceId vm_;
+  sim::Time next_creation_slot_;  // microVM creation token bucket (physical hosts)
+};
+
+}  // namespace vmcsim::models

@@ -1,0 +1,253 @@
+#include "models/platform/runtime.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace vmcsim::models {
+
+namespace {
+// A node's layer cache when its profile does not say (vmcsim assumption: a 100 GiB disk).
+constexpr sim::Bytes kDefaultNodeImageCache = sim::Bytes::gib(100);
+
+bool is_vm_like(const PlatformProfile& p) {
+  return p.kind == PlatformKind::vm || p.kind == PlatformKind::microvm || p.is_node();
+}
+}  // namespace
+
+PlatformRuntime::PlatformRuntime(sim::Simulation& sim, FlowModel& flows, std::uint64_t master_seed,
+                                 std::uint64_t replication)
+    : sim_(sim), flows_(flows), master_(master_seed, replication, "platform") {}
+
+Node& PlatformRuntime::add_host(Host& host, const NodeOptions& options) {
+  hosts_.push_back(std::make_unique<Node>(sim_, host, nullptr, std::vector<ResourceId>{}, options,
+                                          nullptr, kNoInstance));
+  return *hosts_.back();
+}
+
+InstanceMemory PlatformRuntime::memory_for(const InstanceSpec& spec, PlatformKind kind,
+                                           int vcpus) const {
+  const PlatformProfile& p = *spec.profile;
+  InstanceMemory m;
+  if (kind == PlatformKind::vm || kind == PlatformKind::microvm) {
+    m.guest_os = p.guest_os_memory.value + p.agent_memory.value + p.system_reserved_memory.value;
+    if (spec.memory <= m.guest_os)
+      throw std::invalid_argument(fmt::format(
+          "service '{}': {} memory {} does not exceed its guest OS, agent and reserved memory {}",
+          spec.service, p.name, spec.memory.to_string(), m.guest_os.to_string()));
+    m.application = spec.memory - m.guest_os;
+    m.hypervisor_overhead = p.hypervisor_overhead(spec.memory, vcpus);
+  } else {
+    m.application = spec.memory;
+    m.runtime_overhead = p.runtime_overhead.value;
+  }
+  return m;
+}
+
+InstanceId PlatformRuntime::start(const InstanceSpec& spec, Node& node, Notify on_ready) {
+  if (spec.profile == nullptr)
+    throw std::invalid_argument("start: service '" + spec.service + "' has no profile");
+  const PlatformProfile& p = *spec.profile;
+  PlatformKind kind;
+  if (is_vm_like(p)) {
+    if (node.is_vm_node())
+      throw std::invalid_argument("start: " + p.name + " on VM node " + node.name() +
+                                  ": nested virtualization is not modelled");
+    kind = p.kind == PlatformKind::microvm ? PlatformKind::microvm : PlatformKind::vm;
+  } else if (p.kind == PlatformKind::container) {
+    kind = node.is_vm_node() ? PlatformKind::container_in_vm : PlatformKind::container;
+  } else {
+    throw std::invalid_argument("start: profile " + p.name +
+                                " is neither a VM, a node nor a "
+                                "container runtime");
+  }
+  if (p.find_boot_phase("image_pull") && (spec.image == nullptr || spec.registry == nullptr))
+    throw std::invalid_argument("start: service '" + spec.service + "' on " + p.name +
+                                " pulls an image: give its image and registry");
+  if (node.is_vm_node() && instance(node.vm()).state != InstanceState::running)
+    throw std::logic_error("start: VM node " + node.name() + " is not running");
+
+  const int vcpus = spec.vcpus > 0
+                        ? spec.vcpus
+                        : std::max(1, static_cast<int>(std::ceil(spec.cpu.cores_value() - 1e-9)));
+  const InstanceMemory memory = memory_for(spec, kind, vcpus);
+
+  const auto id = static_cast<InstanceId>(instances_.size());
+  Slot& s = instances_.emplace_back();
+  s.image = spec.image;
+  s.registry = spec.registry;
+  s.app_init = spec.app_init;
+  s.notify = std::move(on_ready);
+  Instance& i = s.instance;
+  i.id = id;
+  i.service = spec.service;
+  i.kind = kind;
+  i.profile = &p;
+  i.node = &node;
+  i.host = node.is_vm_node() ? node.parent() : &node;
+  i.node_instance = node.vm();
+  i.cpu = spec.cpu;
+  i.vcpus = vcpus;
+  i.overhead = kind == PlatformKind::container_in_vm
+                   ? instance(node.vm()).overhead.then(p.overhead())
+                   : p.overhead();
+  i.requested_at = sim_.now();
+  on_state_change.emit(i);
+
+  if (!node.try_reserve(memory, spec.cpu)) {
+    i.failure = fmt::format("not enough memory on {}: needs {}, {} free", node.name(),
+                            memory.total().to_string(), node.memory_free().to_string());
+    i.stopped_at = sim_.now();
+    set_state(s, InstanceState::failed);
+    sim_.schedule_in(sim::Time::zero(), [this, id] {
+      Slot& slot = instances_[id];
+      if (slot.notify) std::exchange(slot.notify, {})(slot.instance);
+    });
+    return id;
+  }
+  i.memory = memory;
+  set_state(s, InstanceState::starting);
+  run_next_phase(id);
+  return id;
+}
+
+void PlatformRuntime::stop(InstanceId id, Notify on_stopped) {
+  Slot& s = instances_.at(id);
+  if (s.instance.state != InstanceState::running)
+    throw std::logic_error(fmt::format("stop: instance {} of '{}' is {}, not running", id,
+                                       s.instance.service, to_string(s.instance.state)));
+  if (s.offered && s.offered->live_instances() > 0)
+    throw std::logic_error(fmt::format("stop: VM node {} still has {} live instances",
+                                       s.offered->name(), s.offered->live_instances()));
+  s.stopping = true;
+  s.next_phase = 0;
+  s.notify = std::move(on_stopped);
+  s.instance.stop_requested_at = sim_.now();
+  set_state(s, InstanceState::stopping);
+  run_next_phase(id);
+}
+
+void PlatformRuntime::set_state(Slot& s, InstanceState state) {
+  s.instance.state = state;
+  on_state_change.emit(s.instance);
+}
+
+sim::Time PlatformRuntime::sample(InstanceId id, const PhaseSpec& phase,
+                                  const sim::Distribution& d) {
+  sim::RandomStream stream = master_.derive(
+      fmt::format("instance/{}/{}{}", id, instances_[id].stopping ? "stop/" : "", phase.name));
+  return sim::Time::from_seconds(std::max(0.0, d.sample(stream)));
+}
+
+// Firecracker-style creation limit: a token bucket per physical host, refilled at
+// rate x cores per second with a burst of one.
+sim::Time PlatformRuntime::creation_wait(Slot& s) {
+  const double rate = s.instance.profile->creation_rate_per_core.value;
+  if (rate <= 0.0) return sim::Time::zero();
+  Node& host = *s.instance.host;
+  const sim::Time interval =
+      sim::Time::from_seconds(1.0 / (rate * host.cpu_capacity().cores_value()));
+  const sim::Time slot = std::max(sim_.now(), host.next_creation_slot_);
+  host.next_creation_slot_ = slot + interval;
+  return slot - sim_.now();
+}
+
+void PlatformRuntime::run_next_phase(InstanceId id) {
+  Slot& s = instances_[id];
+  const PlatformProfile& p = *s.instance.profile;
+  const auto& phases = s.stopping ? p.stop_phases : p.boot_phases;
+  if (s.next_phase == phases.size()) {
+    s.stopping ? finished_stopping(id) : became_ready(id);
+    return;
+  }
+  const bool first = s.next_phase == 0;
+  const PhaseSpec* phase = &phases[s.next_phase++];
+  const sim::Time start = sim_.now();
+  if (!s.stopping && phase->name == "image_pull") {
+    s.instance.node->puller().pull(*s.image, *s.registry,
+                                   [this, id, phase, start](const PullResult& r) {
+                                     instances_[id].to_unpack = r.downloaded;
+                                     end_phase(id, *phase, start);
+                                   });
+    return;
+  }
+  if (!s.stopping && phase->name == "unpack") {
+    unpack(id, *phase, start);
+    return;
+  }
+  sim::Time d;
+  if (!s.stopping && phase->name == "app_init" && s.app_init) {
+    d = sample(id, *phase, *s.app_init);
+  } else {
+    d = sample(id, *phase, phase->duration);
+  }
+  if (first && !s.stopping) d += creation_wait(s);
+  sim_.schedule_in(d, [this, id, phase, start] { end_phase(id, *phase, start); });
+}
+
+// Decompressing costs CPU time at one core (bytes / unpack_throughput), then writing the
+// files costs disk bandwidth; both are shared with the node's other tenants.
+void PlatformRuntime::unpack(InstanceId id, const PhaseSpec& phase, sim::Time start) {
+  Slot& s = instances_[id];
+  const double rate = s.instance.profile->unpack_throughput.value.bytes_per_second();
+  if (s.to_unpack <= sim::Bytes{} || rate <= 0.0) {
+    sim_.schedule_in(sim::Time::zero(), [this, id, &phase, start] { end_phase(id, phase, start); });
+    return;
+  }
+  const auto cpu_time = sim::Time::from_seconds(static_cast<double>(s.to_unpack.count()) / rate);
+  s.instance.node->host().run_cpu(sim::Millicores::cores(1), cpu_time, [this, id, &phase, start] {
+    instances_[id].instance.node->host().read_write_disk(
+        instances_[id].to_unpack, [this, id, &phase, start] { end_phase(id, phase, start); });
+  });
+}
+
+void PlatformRuntime::end_phase(InstanceId id, const PhaseSpec& phase, sim::Time start) {
+  Instance& i = instances_[id].instance;
+  i.phases.push_back(PhaseSpan{phase.name, start, sim_.now()});
+  on_phase_end.emit(i, i.phases.back());
+  run_next_phase(id);
+}
+
+void PlatformRuntime::became_ready(InstanceId id) {
+  Slot& s = instances_[id];
+  Instance& i = s.instance;
+  i.boot_phase_count = i.phases.size();
+  i.ready_at = sim_.now();
+  if (i.profile->is_node()) {
+    const sim::Bytes cache = i.profile->image_cache_capacity.value > sim::Bytes{}
+                                 ? i.profile->image_cache_capacity.value
+                                 : kDefaultNodeImageCache;
+    const HostSpec& physical = i.host->host().spec();
+    HostSpec spec{fmt::format("{}/{}-{}", physical.name, i.service, id),
+                  sim::Millicores::cores(i.vcpus),
+                  i.memory.application,
+                  physical.disk_bandwidth,
+                  physical.disk_iops,
+                  physical.network_bandwidth,
+                  physical.labels,
+                  0.0,
+                  0.0};
+    auto vm_host = std::make_unique<Host>(std::move(spec), flows_);
+    Host& vm_host_ref = *vm_host;
+    s.offered = std::make_unique<Node>(sim_, vm_host_ref, std::move(vm_host),
+                                       std::vector<ResourceId>{i.host->host().network()},
+                                       NodeOptions{cache, i.profile->pull_policy()}, i.host, id);
+  }
+  set_state(s, InstanceState::running);
+  if (s.notify) std::exchange(s.notify, {})(i);
+}
+
+void PlatformRuntime::finished_stopping(InstanceId id) {
+  Slot& s = instances_[id];
+  Instance& i = s.instance;
+  i.node->release(i.memory, i.cpu);
+  if (s.image != nullptr && i.profile->find_boot_phase("image_pull"))
+    i.node->puller().unpin(*s.image);
+  i.stopped_at = sim_.now();
+  set_state(s, InstanceState::stopped);
+  if (s.notify) std::exchange(s.notify, {})(i);
+}
+
+}  // namespace vmcsim::models

@@ -1,0 +1,98 @@
+#pragma once
+// PlatformRuntime: starts and stops VMs, microVMs and containers on nodes, one per simulation.
+//
+//   FlowModel flows{sim};
+//   Host h1{HostSpec{...}, flows};
+//   PlatformRuntime rt{sim, flows, seed};
+//   Node& host = rt.add_host(h1);
+//   InstanceId vm = rt.start({.service = "web", .profile = &catalog.profile("kvm-ubuntu"),
+//                             .cpu = 2000m, .memory = 4GiB}, host,
+//                            [](Instance& i) { /* running (or failed) */ });
+//   rt.stop(vm, [](Instance& i) { /* stopped: memory released */ });
+//
+// What kind an instance is follows from its profile and where it goes: a vm/microvm profile on
+// a host; a container profile on a host is a container, on a VM node a container_in_vm; a node
+// profile (ecs-ec2-node, eks-node) on a host is a VM that becomes a Node (node_of()) once it is
+// running. Memory is reserved on the node when the start is requested (the instance fails at
+// once if it does not fit) and released when its last stop phase ends:
+//   vm, microvm       memory + hypervisor overhead (fraction x memory + fixed + per-vCPU x
+//                     vCPUs), split as application = memory - guest OS, guest_os, overhead;
+//   container         memory (application) + the runtime's per-container overhead;
+//   VM node           as a vm, with agent and system-reserved memory counted as guest_os.
+// Phase durations are drawn from the stream "instance/<id>/<phase>" derived from the runtime's
+// master stream, so they do not depend on the order in which other instances are created.
+//
+// Observers subscribe to on_phase_end and on_state_change; the runtime knows nothing of them.
+#include <deque>
+#include <memory>
+#include <vector>
+#include "models/image/registry.hpp"
+#include "models/platform/instance.hpp"
+#include "models/platform/node.hpp"
+#include "sim/inplace_function.hpp"
+#include "sim/random.hpp"
+#include "sim/signal.hpp"
+#include "sim/simulation.hpp"
+
+namespace vmcsim::models {
+
+class PlatformRuntime {
+ public:
+  using Notify = sim::InplaceFunction<void(Instance&), 48>;
+
+  PlatformRuntime(sim::Simulation& sim, FlowModel& flows, std::uint64_t master_seed,
+                  std::uint64_t replication = 0);
+  PlatformRuntime(const PlatformRuntime&) = delete;
+  PlatformRuntime& operator=(const PlatformRuntime&) = delete;
+
+  // Makes a physical host (owned by the caller, outliving the runtime) a place to run on.
+  Node& add_host(Host& host, const NodeOptions& options = {});
+
+  // Requests an instance; on_ready runs (from an event) when it is running or has failed.
+  // Throws std::invalid_argument for a spec that cannot mean anything (no profile, a VM on a
+  // VM node, a container without an image where the profile pulls one) and std::logic_error
+  // for a VM node that is not running.
+  InstanceId start(const InstanceSpec& spec, Node& node, Notify on_ready = {});
+  // Runs the stop phases of a running instance; on_stopped runs once its memory is released.
+  // Throws std::logic_error if it is not running, or is a VM node with live instances on it.
+  void stop(InstanceId id, Notify on_stopped = {});
+
+  const Instance& instance(InstanceId id) const { return instances_.at(id).instance; }
+  std::size_t instance_count() const { return instances_.size(); }
+  // The Node a running VM node offers (nullptr for any other instance).
+  Node* node_of(InstanceId id) const { return instances_.at(id).offered.get(); }
+  const std::deque<std::unique_ptr<Node>>& hosts() const { return hosts_; }
+
+  sim::Signal<const Instance&, const PhaseSpan&> on_phase_end;
+  sim::Signal<const Instance&> on_state_change;
+
+ private:
+  struct Slot {
+    Instance instance;
+    const Image* image = nullptr;
+    Registry* registry = nullptr;
+    std::optional<sim::Distribution> app_init;
+    sim::Bytes to_unpack;
+    std::size_t next_phase = 0;
+    bool stopping = false;
+    Notify notify;
+    std::unique_ptr<Node> offered;  // VM nodes: the place they offer containers
+  };
+  void set_state(Slot& s, InstanceState state);
+  void run_next_phase(InstanceId id);
+  void unpack(InstanceId id, const PhaseSpec& phase, sim::Time start);
+  void end_phase(InstanceId id, const PhaseSpec& phase, sim::Time start);
+  void became_ready(InstanceId id);
+  void finished_stopping(InstanceId id);
+  sim::Time sample(InstanceId id, const PhaseSpec& phase, const sim::Distribution& d);
+  sim::Time creation_wait(Slot& s);
+  InstanceMemory memory_for(const InstanceSpec& spec, PlatformKind kind, int vcpus) const;
+
+  sim::Simulation& sim_;
+  FlowModel& flows_;
+  sim::RandomStream master_;
+  std::deque<std::unique_ptr<Node>> hosts_;
+  std::deque<Slot> instances_;
+};
+
+}  // namespace vmcsim::models

@@ -1,0 +1,132 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "models/catalog/catalog.hpp"
+
+using namespace vmcsim;
+using namespace vmcsim::models;
+
+namespace {
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) FAIL("cannot read " << path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::filesystem::path write_catalog(const std::string& profiles, const std::string& types) {
+  const auto dir = std::filesystem::temp_directory_path() / "vmcsim_catalog_test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "profiles.yaml") << profiles;
+  std::ofstream(dir / "instance_types.yaml") << types;
+  return dir;
+}
+
+const char* kTypes =
+    "instance_types: {m5.large: {vcpus: 2, memory: 8GiB, usd_per_hour: 0.096, source: s}}\n"
+    "fargate: {usd_per_vcpu_hour: 0.04, usd_per_gb_hour: 0.004, source: s}\n";
+}  // namespace
+
+TEST_CASE("the shipped catalog has every required profile and a source for every value") {
+  const Catalog c = Catalog::load_default();
+  const std::vector<std::pair<std::string, PlatformKind>> required{
+      {"kvm-ubuntu", PlatformKind::vm},           {"ec2-al2023", PlatformKind::vm},
+      {"firecracker", PlatformKind::microvm},     {"fargate", PlatformKind::microvm},
+      {"runc", PlatformKind::container},          {"gvisor", PlatformKind::container},
+      {"kata", PlatformKind::container},          {"ecs-ec2-node", PlatformKind::container_in_vm},
+      {"eks-node", PlatformKind::container_in_vm}};
+  for (const auto& [name, kind] : required) {
+    const PlatformProfile& p = c.profile(name);
+    CHECK(p.kind == kind);
+    for (const auto& ph : p.boot_phases)
+      CHECK_FALSE(ph.source.empty());
+    for (const auto& ph : p.stop_phases)
+      CHECK_FALSE(ph.source.empty());
+  }
+  CHECK(c.profile("eks-node").is_node());
+  CHECK(c.profile("eks-node").container_runtime.value == "runc");
+  CHECK_THROWS_WITH(c.profile("xen"), Catch::Contains("unknown platform profile 'xen'") &&
+                                          Catch::Contains("firecracker"));
+}
+
+TEST_CASE("instance types and Fargate prices are loaded with their sources") {
+  const Catalog c = Catalog::load_default();
+  const InstanceType& m5 = c.instance_type("m5.large");
+  CHECK(m5.vcpus == 2);
+  CHECK(m5.memory == sim::Bytes::gib(8));
+  CHECK(m5.usd_per_hour == Approx(0.096));
+  CHECK_FALSE(m5.source.empty());
+  for (const char* t : {"t3.micro", "m5.xlarge", "m5.2xlarge", "c5.xlarge", "m5.metal"})
+    CHECK_NOTHROW(c.instance_type(t));
+  CHECK(c.fargate_pricing().usd_per_vcpu_hour == Approx(0.04048));
+  CHECK(c.fargate_pricing().usd_per_gb_hour == Approx(0.004445));
+}
+
+TEST_CASE("durations are parsed from their written forms") {
+  CHECK(parse_duration(YAML::Load("{dist: constant, value: 30ms}")).mean() == Approx(0.030));
+  CHECK(parse_duration(YAML::Load("250ms")).mean() == Approx(0.25));
+  const auto ln = parse_duration(YAML::Load("{dist: lognormal, median: 1.2s, p95: 2s}"));
+  REQUIRE(std::holds_alternative<sim::LogNormal>(ln.variant()));
+  CHECK(std::get<sim::LogNormal>(ln.variant()).median() == Approx(1.2));
+  CHECK(parse_duration(YAML::Load("{dist: normal, mean: 100s, sd: 7s}")).mean() == Approx(100));
+  CHECK_THROWS_WITH(parse_duration(YAML::Load("{dist: gamma, mean: 1s}")),
+                    Catch::Contains("unknown distribution 'gamma'"));
+  CHECK_THROWS_WITH(parse_duration(YAML::Load("{dist: normal, mean: 1s}")),
+                    Catch::Contains("needs 'sd'"));
+  CHECK_THROWS_WITH(parse_duration(YAML::Load("{dist: constant, value: 3 parsecs}")),
+                    Catch::Contains("value"));
+}
+
+TEST_CASE("overrides change phases and fields and reject unknown keys by name") {
+  PlatformProfile fc = Catalog::load_default().profile("firecracker");
+  apply_overrides(fc, YAML::Load("{boot: {kernel: {dist: constant, value: 80ms}}, "
+                                 "hypervisor_overhead_fixed: 3MiB, "
+                                 "creation_rate_per_core: {value: 2, source: my lab}}"));
+  CHECK(fc.find_boot_phase("kernel")->duration.mean() == Approx(0.080));
+  CHECK(fc.find_boot_phase("kernel")->source == "scenario override");
+  CHECK(fc.hypervisor_overhead_fixed.value == sim::Bytes::mib(3));
+  CHECK(fc.creation_rate_per_core.value == 2.0);
+  CHECK(fc.creation_rate_per_core.source == "my lab");
+
+  CHECK_THROWS_WITH(
+      apply_overrides(fc, YAML::Load("{hypervisor_overheed: 3MiB}")),
+      Catch::Contains("unknown key 'hypervisor_overheed'") && Catch::Contains("firecracker"));
+  CHECK_THROWS_WITH(apply_overrides(fc, YAML::Load("{boot: {bios: 1s}}")),
+                    Catch::Contains("unknown boot phase 'bios'"));
+  CHECK_THROWS_WITH(apply_overrides(fc, YAML::Load("{runtime_overhead: lots}")),
+                    Catch::Contains("runtime_overhead"));
+  try {
+    apply_overrides(fc, YAML::Load("a: 1\nnot_a_field: 2\n"));
+    FAIL("expected a CatalogError");
+  } catch (const CatalogError& e) {
+    CHECK(e.line() == 1);  // 'a' is the first unknown key, on line 1
+  }
+}
+
+TEST_CASE("a bad catalog file is rejected with its file, line and field") {
+  const auto dir = write_catalog(
+      "profiles:\n"
+      "  p:\n"
+      "    kind: container\n"
+      "    boot: [{name: a, duration: 1s, source: s}]\n"
+      "    stop: [{name: b, duration: 1s, source: s}]\n"
+      "    runtime_overhead: {value: 1MiB}\n",
+      kTypes);
+  CHECK_THROWS_WITH(Catalog::load(dir), Catch::Contains("profiles.yaml:6:") &&
+                                            Catch::Contains("'runtime_overhead' needs a source"));
+  write_catalog("profiles:\n  p:\n    kind: hovercraft\n    boot: []\n    stop: []\n", kTypes);
+  CHECK_THROWS_WITH(Catalog::load(dir), Catch::Contains("unknown kind 'hovercraft'"));
+}
+
+TEST_CASE("docs/calibration.md is the rendering of the catalog") {
+  const std::filesystem::path doc =
+      std::filesystem::path(VMCSIM_SOURCE_DIR_FOR_TESTS) / "docs" / "calibration.md";
+  const std::string rendered = Catalog::load_default().render_markdown();
+  CHECK(rendered.find("| hypervisor_overhead_fixed | 218MiB |") != std::string::npos);
+  // To regenerate: build/bin/render_calibration > docs/calibration.md
+  CHECK(read_file(doc) == rendered);
+}
