@@ -1,0 +1,212 @@
+// Kubernetes scheduler score plugins, with the integer arithmetic of the Go source so that
+// scores match kube-scheduler's: pkg/scheduler/framework/plugins/noderesources and
+// interpodaffinity/scoring.go (formulas in models/placement/policy.hpp).
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "models/placement/detail/policies.hpp"
+#include "sim/parse_error.hpp"
+
+namespace vmcsim::models::placement {
+namespace detail {
+
+namespace {
+
+constexpr std::int64_t kMaxNodeScore = 100;
+constexpr std::int64_t kMaxCustomPriorityScore = 10;
+
+enum class Plugin { least, most, balanced, ratio, inter_pod };
+
+struct WeightedPlugin {
+  Plugin plugin;
+  std::int64_t weight;
+};
+
+std::int64_t as_int(double v) {
+  return static_cast<std::int64_t>(std::llround(v));
+}
+
+constexpr std::int64_t kScale = kMaxNodeScore / kMaxCustomPriorityScore;
+
+// buildBrokenLinearFunction: linear between shape points, flat beyond the ends.
+std::int64_t shape_at(const std::vector<ShapePoint>& shape, std::int64_t u) {
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (u <= shape[i].utilization) {
+      if (i == 0) return shape[0].score * kScale;
+      const std::int64_t u0 = shape[i - 1].utilization, s0 = shape[i - 1].score * kScale;
+      return s0 + (shape[i].score * kScale - s0) * (u - u0) / (shape[i].utilization - u0);
+    }
+  }
+  return shape.back().score * kScale;
+}
+
+std::int64_t score(Plugin plugin, const PlacementRequest& request, const NodeView& node,
+                   const PolicyOptions& options) {
+  if (plugin == Plugin::inter_pod) {
+    std::int64_t raw = 0;
+    for (const AntiAffinityTerm& t : request.anti_affinity) {
+      if (t.required) continue;
+      raw -= t.weight * matching_pods(node, t);
+    }
+    return raw;
+  }
+  const ResourceVector alloc = node.allocatable();
+  const ResourceVector requested = node.allocated + request.demand;
+  if (plugin == Plugin::balanced) {
+    std::vector<double> fractions;
+    for (const ResourceWeight& r : options.resources) {
+      const double cap = alloc.amount(r.dimension);
+      if (cap <= 0.0) continue;
+      fractions.push_back(std::min(requested.amount(r.dimension) / cap, 1.0));
+    }
+    double std_dev = 0.0;
+    if (fractions.size() == 2) {
+      std_dev = std::abs((fractions[0] - fractions[1]) / 2);
+    } else if (fractions.size() > 2) {
+      double mean = 0.0;
+      for (const double f : fractions)
+        mean += f;
+      mean /= static_cast<double>(fractions.size());
+      double sum = 0.0;
+      for (const double f : fractions)
+        sum += (f - mean) * (f - mean);
+      std_dev = std::sqrt(sum / static_cast<double>(fractions.size()));
+    }
+    return static_cast<std::int64_t>((1 - std_dev) * static_cast<double>(kMaxNodeScore));
+  }
+  std::int64_t node_score = 0;
+  std::int64_t weight_sum = 0;
+  for (const ResourceWeight& r : options.resources) {
+    const std::int64_t cap = as_int(alloc.amount(r.dimension));
+    const std::int64_t req = as_int(requested.amount(r.dimension));
+    if (cap == 0) continue;
+    std::int64_t s = 0;
+    switch (plugin) {
+      case Plugin::least:
+        s = req > cap ? 0 : (cap - req) * kMaxNodeScore / cap;
+        break;
+      case Plugin::most:
+        s = std::min(req, cap) * kMaxNodeScore / cap;
+        break;
+      case Plugin::ratio:
+        s = shape_at(options.shape, req > cap ? 100 : req * 100 / cap);
+        break;
+      default:
+        break;
+    }
+    node_score += s * r.weight;
+    weight_sum += r.weight;
+  }
+  if (weight_sum == 0) return 0;
+  if (plugin == Plugin::ratio) {
+    return as_int(static_cast<double>(node_score) / static_cast<double>(weight_sum));
+  }
+  return node_score / weight_sum;
+}
+
+class K8sPolicy : public PlacementPolicy {
+ public:
+  K8sPolicy(std::vector<WeightedPlugin> plugins, PolicyOptions options, std::string spec)
+      : plugins_{std::move(plugins)}, options_{std::move(options)}, spec_{std::move(spec)} {
+    for (ShapePoint& p : options_.shape)
+      p.score *= kMaxNodeScore / kMaxCustomPriorityScore;
+  }
+  std::string_view name() const override { return spec_; }
+
+  std::optional<NodeIndex> choose(const PlacementRequest& request, std::span<const NodeView> nodes,
+                                  sim::RandomStream&) override {
+    const std::vector<NodeIndex> candidates = feasible_nodes(request, nodes);
+    if (candidates.empty()) return std::nullopt;
+    std::vector<std::int64_t> total(candidates.size(), 0);
+    for (const WeightedPlugin& p : plugins_) {
+      std::vector<std::int64_t> s(candidates.size());
+      for (std::size_t k = 0; k < candidates.size(); ++k) {
+        s[k] = score(p.plugin, request, nodes[candidates[k]], options_);
+      }
+      if (p.plugin == Plugin::inter_pod) normalize(s);
+      for (std::size_t k = 0; k < candidates.size(); ++k)
+        total[k] += p.weight * s[k];
+    }
+    // max_element returns the first of equal maxima: the lowest index.
+    return candidates[static_cast<std::size_t>(std::max_element(total.begin(), total.end()) -
+                                               total.begin())];
+  }
+
+ private:
+  // InterPodAffinity NormalizeScore: map [min, max] of the raw scores onto [0, 100].
+  static void normalize(std::vector<std::int64_t>& s) {
+    const auto [lo, hi] = std::minmax_element(s.begin(), s.end());
+    const std::int64_t min = *lo, diff = *hi - *lo;
+    for (std::int64_t& v : s)
+      v = diff > 0 ? kMaxNodeScore * (v - min) / diff : kMaxNodeScore;
+  }
+
+  std::vector<WeightedPlugin> plugins_;
+  PolicyOptions options_;
+  std::string spec_;
+};
+
+Plugin parse_plugin(std::string_view name, std::string_view spec) {
+  if (name == "LeastAllocated") return Plugin::least;
+  if (name == "MostAllocated") return Plugin::most;
+  if (name == "BalancedAllocation") return Plugin::balanced;
+  if (name == "RequestedToCapacityRatio") return Plugin::ratio;
+  if (name == "InterPodAffinity") return Plugin::inter_pod;
+  throw sim::ParseError(
+      fmt::format("placement '{}': unknown Kubernetes score plugin '{}': expected LeastAllocated, "
+                  "MostAllocated, BalancedAllocation, RequestedToCapacityRatio or InterPodAffinity",
+                  spec, name));
+}
+
+}  // namespace
+
+}  // namespace detail
+
+std::int64_t k8s_score(std::string_view plugin, const PlacementRequest& request,
+                       const NodeView& node, const PolicyOptions& options) {
+  const auto p = detail::parse_plugin(plugin, plugin);
+  if (p == detail::Plugin::inter_pod)
+    throw std::invalid_argument("InterPodAffinity is normalised across nodes: no per-node score");
+  return detail::score(p, request, node, options);
+}
+
+namespace detail {
+
+std::unique_ptr<PlacementPolicy> make_k8s(std::string_view plugins, const PolicyOptions& options,
+                                          std::string_view spec) {
+  std::vector<WeightedPlugin> list;
+  for (const std::string& item : split_top_level(plugins)) {
+    const auto star = item.find('*');
+    std::int64_t weight = 1;
+    if (star != std::string::npos) {
+      const std::string w = item.substr(star + 1);
+      if (w.empty() || w.find_first_not_of("0123456789") != std::string::npos || std::stoll(w) < 1)
+        throw sim::ParseError(
+            fmt::format("placement '{}': weight of '{}' must be a positive integer", spec, item));
+      weight = std::stoll(w);
+    }
+    list.push_back({parse_plugin(std::string_view(item).substr(0, star), spec), weight});
+  }
+  const auto& shape = options.shape;
+  if (shape.empty())
+    throw sim::ParseError(
+        fmt::format("placement '{}': empty RequestedToCapacityRatio shape", spec));
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i].utilization < 0 || shape[i].utilization > 100 || shape[i].score < 0 ||
+        shape[i].score > kMaxCustomPriorityScore ||
+        (i > 0 && shape[i].utilization <= shape[i - 1].utilization))
+      throw sim::ParseError(fmt::format(
+          "placement '{}': shape point {} ({}%, {}) invalid: utilization 0..100 increasing, "
+          "score 0..10",
+          spec, i, shape[i].utilization, shape[i].score));
+  }
+  return std::make_unique<K8sPolicy>(std::move(list), options, std::string(spec));
+}
+
+}  // namespace detail
+}  // namespace vmcsim::models::placement

@@ -1,0 +1,287 @@
+#include "models/placement/policy.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "models/placement/detail/policies.hpp"
+#include "sim/parse_error.hpp"
+
+namespace vmcsim::models::placement {
+
+int NodeView::tasks_of(std::string_view service) const {
+  const auto it = tasks_by_service.find(service);
+  return it == tasks_by_service.end() ? 0 : it->second;
+}
+
+std::optional<std::string_view> NodeView::attribute(std::string_view key) const {
+  if (key == "instanceId" || key == "ec2InstanceId" || key == "host") return id;
+  if (key.starts_with("attribute:")) key.remove_prefix(std::string_view("attribute:").size());
+  const auto it = attributes.find(key);
+  if (it == attributes.end()) return std::nullopt;
+  return it->second;
+}
+
+void NodeView::add(const PlacementRequest& request) {
+  allocated += request.demand;
+  ++tasks;
+  ++tasks_by_service[request.service];
+  running_labels.push_back(request.labels);
+}
+
+void NodeView::remove(const PlacementRequest& request) {
+  allocated -= request.demand;
+  --tasks;
+  if (--tasks_by_service[request.service] <= 0) tasks_by_service.erase(request.service);
+  const auto it = std::find(running_labels.begin(), running_labels.end(), request.labels);
+  if (it != running_labels.end()) running_labels.erase(it);
+}
+
+namespace {
+
+bool member_of_holds(const ClusterQuery& query, const NodeView& node) {
+  return query.matches([&](std::string_view key) -> const std::string* {
+    if (key == "instanceId" || key == "ec2InstanceId") return &node.id;
+    const auto it = node.attributes.find(key);
+    return it == node.attributes.end() ? nullptr : &it->second;
+  });
+}
+
+// The first filter a node fails, or nullptr.
+const char* failed_filter(const PlacementRequest& request, const NodeView& node) {
+  if (node.tasks >= node.max_tasks) return "max tasks";
+  if (request.distinct_instance && node.tasks_of(request.service) > 0) return "distinctInstance";
+  for (const ClusterQuery& q : request.member_of) {
+    if (!member_of_holds(q, node)) return "memberOf";
+  }
+  for (const AntiAffinityTerm& term : request.anti_affinity) {
+    if (term.required && detail::matching_pods(node, term) > 0) return "anti-affinity";
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool passes_constraints(const PlacementRequest& request, const NodeView& node) {
+  return failed_filter(request, node) == nullptr;
+}
+
+bool feasible(const PlacementRequest& request, const NodeView& node) {
+  return request.demand.fits_in(node.free()) && passes_constraints(request, node);
+}
+
+Unplaceable explain_unplaceable(const PlacementRequest& request, std::span<const NodeView> nodes) {
+  if (nodes.empty()) return {"nodes", "no nodes to place on"};
+  std::map<std::string, int> rejected;
+  std::vector<const NodeView*> eligible;
+  for (const NodeView& n : nodes) {
+    if (const char* f = failed_filter(request, n)) {
+      ++rejected[f];
+    } else {
+      eligible.push_back(&n);
+    }
+  }
+  if (eligible.empty()) {
+    std::string why;
+    for (const auto& [filter, count] : rejected) {
+      why += fmt::format("{}{} by {}", why.empty() ? "" : ", ", count, filter);
+    }
+    return {"constraints", fmt::format("all {} nodes rejected: {}", nodes.size(), why)};
+  }
+  for (const Dimension d : kAllDimensions) {
+    if (request.demand.amount(d) <= 0.0) continue;
+    const NodeView* largest = eligible.front();
+    for (const NodeView* n : eligible) {
+      if (n->free().amount(d) > largest->free().amount(d)) largest = n;
+    }
+    if (largest->free().amount(d) < request.demand.amount(d)) {
+      return {std::string(to_string(d)),
+              fmt::format("{}: needs {}, largest free {} on {}", to_string(d),
+                          request.demand.format(d), largest->free().format(d),
+                          largest->name.empty() ? largest->id : largest->name)};
+    }
+  }
+  return {"combination",
+          fmt::format("no single node has all of {} cpu, {} memory free together ({} nodes)",
+                      request.demand.format(Dimension::cpu),
+                      request.demand.format(Dimension::memory), eligible.size())};
+}
+
+PlacementOutcome PlacementPolicy::place(const PlacementRequest& request,
+                                        std::span<const NodeView> nodes,
+                                        sim::RandomStream& stream) {
+  PlacementOutcome out;
+  out.node = choose(request, nodes, stream);
+  if (!out.node) out.reason = explain_unplaceable(request, nodes);
+  return out;
+}
+
+namespace detail {
+
+int matching_pods(const NodeView& node, const AntiAffinityTerm& term) {
+  return static_cast<int>(std::count_if(node.running_labels.begin(), node.running_labels.end(),
+                                        [&](const Labels& labels) {
+                                          const auto it = labels.find(term.key);
+                                          return it != labels.end() && it->second == term.value;
+                                        }));
+}
+
+std::vector<NodeIndex> feasible_nodes(const PlacementRequest& request,
+                                      std::span<const NodeView> nodes) {
+  std::vector<NodeIndex> out;
+  for (NodeIndex i = 0; i < nodes.size(); ++i) {
+    if (feasible(request, nodes[i])) out.push_back(i);
+  }
+  return out;
+}
+
+std::vector<std::string> split_top_level(std::string_view text) {
+  std::vector<std::string> parts;
+  int depth = 0;
+  std::string current;
+  const auto flush = [&] {
+    const auto b = current.find_first_not_of(" \t");
+    const auto e = current.find_last_not_of(" \t");
+    parts.push_back(b == std::string::npos ? std::string{} : current.substr(b, e - b + 1));
+    current.clear();
+  };
+  for (const char c : text) {
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (c == ',' && depth == 0) {
+      flush();
+    } else {
+      current += c;
+    }
+  }
+  flush();
+  return parts;
+}
+
+}  // namespace detail
+
+namespace {
+
+// A policy that scores each feasible node; the highest score wins, ties to the lowest index.
+class ScoredPolicy : public PlacementPolicy {
+ public:
+  enum class Kind { first_fit, best_fit, worst_fit, tetris };
+  explicit ScoredPolicy(Kind kind) : kind_{kind} {}
+  std::string_view name() const override {
+    switch (kind_) {
+      case Kind::first_fit:
+        return "first-fit";
+      case Kind::best_fit:
+        return "best-fit";
+      case Kind::worst_fit:
+        return "worst-fit";
+      case Kind::tetris:
+        return "tetris";
+    }
+    return "?";
+  }
+  std::optional<NodeIndex> choose(const PlacementRequest& request, std::span<const NodeView> nodes,
+                                  sim::RandomStream&) override {
+    std::optional<NodeIndex> best;
+    double best_score = 0.0;
+    for (NodeIndex i = 0; i < nodes.size(); ++i) {
+      if (!feasible(request, nodes[i])) continue;
+      if (kind_ == Kind::first_fit) return i;
+      const double s = score(request.demand, nodes[i]);
+      if (!best || s > best_score) {
+        best = i;
+        best_score = s;
+      }
+    }
+    return best;
+  }
+
+ private:
+  double score(const ResourceVector& demand, const NodeView& node) const {
+    const ResourceVector alloc = node.allocatable();
+    const ResourceVector free = node.free();
+    double left = 0.0;
+    double dot = 0.0;
+    for (const Dimension d : kAllDimensions) {
+      const double cap = alloc.amount(d);
+      if (cap <= 0.0) continue;
+      left += (free.amount(d) - demand.amount(d)) / cap;
+      dot += (demand.amount(d) / cap) * (free.amount(d) / cap);
+    }
+    switch (kind_) {
+      case Kind::best_fit:
+        return -left;
+      case Kind::worst_fit:
+        return left;
+      case Kind::tetris:
+        return dot;
+      case Kind::first_fit:
+        break;
+    }
+    return 0.0;
+  }
+  Kind kind_;
+};
+
+class RandomPolicy : public PlacementPolicy {
+ public:
+  std::string_view name() const override { return "random"; }
+  std::optional<NodeIndex> choose(const PlacementRequest& request, std::span<const NodeView> nodes,
+                                  sim::RandomStream& stream) override {
+    const auto candidates = detail::feasible_nodes(request, nodes);
+    if (candidates.empty()) return std::nullopt;
+    return candidates[stream.below(candidates.size())];
+  }
+};
+
+class RoundRobinPolicy : public PlacementPolicy {
+ public:
+  std::string_view name() const override { return "round-robin"; }
+  std::optional<NodeIndex> choose(const PlacementRequest& request, std::span<const NodeView> nodes,
+                                  sim::RandomStream&) override {
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+      const NodeIndex i = (next_ + k) % nodes.size();
+      if (feasible(request, nodes[i])) {
+        next_ = i + 1;
+        return i;
+      }
+    }
+    return std::nullopt;
+  }
+
+ private:
+  NodeIndex next_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<PlacementPolicy> make_policy(std::string_view spec, const PolicyOptions& options) {
+  using Kind = ScoredPolicy::Kind;
+  if (spec == "first-fit") return std::make_unique<ScoredPolicy>(Kind::first_fit);
+  if (spec == "best-fit") return std::make_unique<ScoredPolicy>(Kind::best_fit);
+  if (spec == "worst-fit") return std::make_unique<ScoredPolicy>(Kind::worst_fit);
+  if (spec == "tetris") return std::make_unique<ScoredPolicy>(Kind::tetris);
+  if (spec == "random") return std::make_unique<RandomPolicy>();
+  if (spec == "round-robin") return std::make_unique<RoundRobinPolicy>();
+  if (spec.starts_with("ecs:")) {
+    const auto strategies = detail::split_top_level(spec.substr(4));
+    return detail::make_ecs(strategies, spec);
+  }
+  if (spec == "k8s")
+    return detail::make_k8s("LeastAllocated,BalancedAllocation,InterPodAffinity*2", options, spec);
+  if (spec.starts_with("k8s:")) return detail::make_k8s(spec.substr(4), options, spec);
+  throw sim::ParseError(
+      fmt::format("unknown placement policy '{}': expected first-fit, best-fit, worst-fit, random, "
+                  "round-robin, tetris, ecs:STRATEGY[,STRATEGY...] or k8s[:PLUGIN[*WEIGHT],...]",
+                  spec));
+}
+
+std::unique_ptr<PlacementPolicy> make_ecs_chain(std::span<const std::string> strategies) {
+  std::string spec = "ecs:";
+  for (std::size_t i = 0; i < strategies.size(); ++i)
+    spec += (i ? "," : "") + strategies[i];
+  return detail::make_ecs(strategies, spec);
+}
+
+}  // namespace vmcsim::models::placement
