@@ -99,7 +99,7 @@ class Cluster {
   sim::Signal<const PlacementDecision&> on_placement;
 
   const ClusterConfig& config() const { return config_; }
-  std::size_t service_count() const { return services_.size(); }
+  std::size_t service_count() const;
   const ServiceConfig& service_config(std::size_t service) const;
   int desired(std::size_t service) const;
   int running(std::size_t service) const;          // running and taking requests
