@@ -7,6 +7,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "models/cluster/cluster.hpp"
+#include "models/metrics/cluster_world.hpp"
 #include "models/placement/metrics.hpp"
 
 namespace vmcsim::models::metrics {
@@ -85,7 +87,8 @@ struct MetricsCollector::State {
   std::optional<placement::ResourceVector> smallest;
 
   std::int64_t arrivals_since_sample = 0;
-  std::vector<double> wait_seconds;  // per service, completed requests
+  std::vector<std::uint64_t> submitted_seen;  // per service, the world's count at the last sample
+  std::vector<double> wait_seconds;           // per service, completed requests
   double stranded_cpu_sum = 0.0, stranded_memory_sum = 0.0;
   std::int64_t stranded_samples = 0;
 
@@ -168,6 +171,25 @@ struct MetricsCollector::State {
     density_peak.set(now, ratio);
   }
 
+  // An instance requested before the collector attached (a Cluster requests its initial
+  // replicas in its constructor): counted from now as if it had just reached its state.
+  void catch_up(const Instance& i) {
+    if (!i.is_live()) return;
+    const bool node = is_node_vm(i);
+    live(i, sim.now(), +1);
+    const std::size_t boot_phases =
+        i.state == InstanceState::starting ? i.phases.size() : i.boot_phase_count;
+    for (std::size_t k = 0; k < boot_phases; ++k)
+      add_phase_sample(node ? m.node_startup : m.startup, i.phases[k].name,
+                       i.phases[k].duration().milliseconds());
+    if (i.state == InstanceState::starting) {
+      if (!node) ++starting;
+      return;
+    }
+    (node ? m.node_startup : m.startup).total_ms.push_back(i.startup_time().milliseconds());
+    if (!node && i.state == InstanceState::running) ++running;
+  }
+
   void on_phase(const Instance& i, const PhaseSpan& span) {
     if (i.state != InstanceState::starting) return;  // stop phases are not startup
     add_phase_sample(is_node_vm(i) ? m.node_startup : m.startup, span.name,
@@ -178,8 +200,15 @@ struct MetricsCollector::State {
     const sim::Time now = sim.now();
     Sample s;
     s.t = now;
-    s.demand_rps = static_cast<double>(arrivals_since_sample) / config.sample_interval.seconds();
+    std::int64_t arrivals = arrivals_since_sample;
     arrivals_since_sample = 0;
+    if (world != nullptr)
+      for (std::size_t k = 0; k < m.services.size(); ++k) {
+        const std::uint64_t n = world->submitted(k);
+        arrivals += static_cast<std::int64_t>(n - submitted_seen[k]);
+        submitted_seen[k] = n;
+      }
+    s.demand_rps = static_cast<double>(arrivals) / config.sample_interval.seconds();
     double cores = 0.0, busy = 0.0, mem_cap = 0.0, mem_used = 0.0;
     for (const auto& h : runtime->hosts()) {
       const double c = h->cpu_capacity().cores_value();
@@ -261,6 +290,7 @@ MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config)
   }
   s.m.request_latency_ms = sim::QuantileSketch(s.config.latency_accuracy);
   s.wait_seconds.assign(s.config.services.size(), 0.0);
+  s.submitted_seen.assign(s.config.services.size(), 0);
   const sim::Time now = sim.now();
   for (Integral* i : {&s.guest_os, &s.hypervisor, &s.runtime_overhead, &s.app_reserved, &s.app_idle,
                       &s.cpu_reserved})
@@ -277,15 +307,41 @@ void MetricsCollector::attach(PlatformRuntime& runtime, const ObservedWorld* wor
   s.runtime = &runtime;
   s.world = world;
   State* st = state_.get();
+  for (InstanceId id = 0; id < runtime.instance_count(); ++id)
+    st->catch_up(runtime.instance(id));
   runtime.on_state_change.connect([st](const Instance& i) { st->on_state(i); });
   runtime.on_phase_end.connect([st](const Instance& i, const PhaseSpan& p) { st->on_phase(i, p); });
   s.sim.schedule_in(
       sim::Time::zero(), [st] { st->sample(); }, kSamplePriority);
 }
 
+void MetricsCollector::connect(Cluster& cluster) {
+  State& s = *state_;
+  if (s.config.services.empty()) {
+    for (std::size_t k = 0; k < cluster.service_count(); ++k) {
+      const ServiceConfig& c = cluster.service_config(k);
+      s.config.services.push_back({c.name, c.slo_latency, std::nullopt});
+      s.m.services.push_back(
+          {c.name, c.slo_latency, sim::QuantileSketch(s.config.latency_accuracy)});
+    }
+    s.wait_seconds.assign(s.config.services.size(), 0.0);
+    s.submitted_seen.assign(s.config.services.size(), 0);
+  } else if (s.config.services.size() != cluster.service_count()) {
+    throw std::invalid_argument(fmt::format("metrics: {} services configured, the cluster has {}",
+                                            s.config.services.size(), cluster.service_count()));
+  }
+  owned_world_ = std::make_unique<ClusterWorld>(cluster);
+  attach(cluster.runtime(), owned_world_.get());
+  for (std::size_t k = 0; k < cluster.service_count(); ++k)
+    s.submitted_seen[k] = cluster.submitted(k);
+  cluster.on_request_done.connect([this](const RequestOutcome& o) {
+    record_request({o.service, o.arrival, o.service_start, o.done});
+  });
+}
+
 void MetricsCollector::record_arrival(std::size_t service, sim::Time /*at*/) {
   State& s = *state_;
-  ++s.m.services.at(service).arrivals;
+  ++s.m.services.at(service).arrivals;  // a Cluster's arrivals are added at finish
   ++s.arrivals_since_sample;
 }
 
@@ -362,6 +418,9 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
     for (std::size_t k = 0; k < records.size(); ++k)
       m.cost_lines.push_back(CostLine{records[k].what, totals.line_usd[k]});
   }
+  if (s.world != nullptr)
+    for (std::size_t k = 0; k < m.services.size(); ++k)
+      m.services[k].arrivals += s.world->submitted(k);
   m.events_processed = s.sim.events_processed();
   return std::move(m);
 }

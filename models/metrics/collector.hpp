@@ -2,18 +2,18 @@
 // MetricsCollector: observes one world (one variant, one replication) through its signals and
 // produces that run's VariantRunMetrics.
 //
-//   MetricsCollector collector{sim, {.variant = "vm", .services = {{"web", 200_ms}},
+//   Cluster cluster{sim, cluster_config};
+//   MetricsCollector collector{sim, {.variant = "vm", .replication = r,
 //                                    .bursts = {{10_min, 20_min, 400.0}}, .end = 1_h}};
-//   collector.attach(cluster.runtime(), world);   // world: an ObservedWorld over the cluster
-//   cluster.on_request_done.connect([&](const RequestOutcome& o) {
-//     collector.record_request({o.service, o.arrival, o.service_start, o.done}); });
-//   ... the runner calls collector.record_arrival(service, t) as it submits requests ...
+//   collector.connect(cluster);   // services (names, SLOs) from the cluster's config
 //   sim.run_until(1_h);
 //   VariantRunMetrics m = collector.finish(sim.now());
 //
 // The models never know the collector exists: it connects to PlatformRuntime's on_phase_end and
-// on_state_change, and reads the rest (capacity, queues, unplaced instances, the bill) through
-// ObservedWorld at sample times and at the end. Signals cannot be disconnected, so the
+// on_state_change and the Cluster's on_request_done, and reads the rest (capacity, queues,
+// unplaced instances, arrivals, the bill) through ObservedWorld at sample times and at the
+// end. Without a Cluster, attach() takes a runtime and any ObservedWorld, and the caller
+// reports requests with record_arrival / record_request. Signals cannot be disconnected, so the
 // collector must outlive the runtime's activity (one collector per run, built next to it).
 //
 // Sampling: one event per interval at t = 0, interval, ... <= config.end, scheduled with the
@@ -34,6 +34,10 @@
 #include "sim/simulation.hpp"
 #include "sim/statistics.hpp"
 
+namespace vmcsim::models {
+class Cluster;
+}
+
 namespace vmcsim::models::metrics {
 
 // What the collector reads from the world that the runtime's signals do not tell. A Cluster
@@ -49,6 +53,9 @@ class ObservedWorld {
   virtual std::int64_t unplaced_instances() const = 0;
   // Billable lifetimes up to now.
   virtual std::vector<BillingRecord> billing(sim::Time now) const = 0;
+  // Requests submitted to `service` so far (demand); a world that does not count them leaves
+  // it at 0 and its caller reports arrivals with record_arrival.
+  virtual std::uint64_t submitted(std::size_t /*service*/) const { return 0; }
 };
 
 struct ServiceMetricsConfig {
@@ -78,12 +85,18 @@ class MetricsCollector {
   MetricsCollector& operator=(const MetricsCollector&) = delete;
   ~MetricsCollector();
 
+  // Observes a Cluster: attach(cluster.runtime(), an ObservedWorld over it), requests from its
+  // on_request_done, and, if the config lists no services, the cluster's services (names and
+  // SLOs; no working-set estimate). The cluster must outlive the collector's use.
+  void connect(Cluster& cluster);
+
   // Connects to the runtime's signals and schedules the first sample at now. `world` may be
   // null (no capacity, queues, unplaced instances or bill); both must outlive the collector's
-  // use. Call once, before the first instance is requested.
+  // use. Call once. Instances already live are taken as they are now (their recorded boot
+  // phases and startup count; their memory and CPU are integrated from now on).
   void attach(PlatformRuntime& runtime, const ObservedWorld* world);
 
-  // A request arrived (counts toward demand_rps and arrivals).
+  // A request arrived (counts toward demand_rps and arrivals; a Cluster's are counted without).
   void record_arrival(std::size_t service, sim::Time at);
   // A request finished: latency = done - arrival, its wait = service_start - arrival.
   struct Request {
@@ -99,6 +112,7 @@ class MetricsCollector {
  private:
   struct State;
   std::unique_ptr<State> state_;
+  std::unique_ptr<ObservedWorld> owned_world_;
 };
 
 }  // namespace vmcsim::models::metrics

@@ -75,7 +75,7 @@ struct ServiceRequests {
   sim::QuantileSketch latency_ms;
   std::uint64_t completed = 0;
   std::uint64_t slo_violations = 0;  // latency > slo_latency
-  std::uint64_t arrivals = 0;        // as told by record_arrival
+  std::uint64_t arrivals = 0;        // record_arrival calls plus what the world counted (submitted)
   // Time-weighted mean number of requests waiting (not yet in service), by Little's law over
   // the completed requests: sum of their waits / run length.
   double mean_queued = 0.0;
