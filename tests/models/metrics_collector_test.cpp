@@ -273,3 +273,36 @@ TEST_CASE("a collector rejects a non-positive sample interval", "[metrics]") {
   c.sample_interval = sim::Time::zero();
   CHECK_THROWS_WITH(MetricsCollector(sim, c), Catch::Contains("sample interval"));
 }
+
+TEST_CASE("idle reserved CPU is the instances' requests minus what their node was busy",
+          "[metrics]") {
+  World w;
+  Node& host = w.add_host("h1", 8, sim::Bytes::gib(32));
+  MetricsCollector collector{w.sim, config_until(kHour)};
+  collector.attach(w.runtime, nullptr);
+  const Image image = make_image("app", "app", 1, sim::Bytes::mib(4));
+  w.runtime.start(w.spec("app", "runc", sim::Millicores::cores(1), sim::Bytes::gib(1), &image),
+                  host);
+  // A quarter of a core busy for the whole hour (the container's work).
+  host.host().run_cpu(mc(250), sim::Time::from_s(900), [] {});
+  w.sim.run_until(kHour);
+  const VariantRunMetrics m = collector.finish(w.sim.now());
+  CHECK(m.reserved_cpu_core_hours == Approx(1.0).epsilon(1e-12));
+  // Unpacking the 4 MiB image adds about 10 ms of CPU on top of the quarter core.
+  CHECK(m.used_cpu_core_hours == Approx(0.25).epsilon(1e-4));
+  CHECK(m.idle_reserved_cpu_core_hours == Approx(0.75).epsilon(1e-4));
+}
+
+TEST_CASE("CPU left free on a host whose memory is full is stranded", "[metrics]") {
+  World w;
+  Node& host = w.add_host("h1", 16, sim::Bytes::gib(16));
+  MetricsCollector collector{w.sim, config_until(sim::Time::from_s(60))};
+  collector.attach(w.runtime, nullptr);
+  // A 2-vCPU, 12 GiB VM: the 4 GiB left cannot take another like it, so 14 cores are stranded;
+  // memory is not (CPU is plentiful).
+  w.runtime.start(w.spec("db", "kvm-ubuntu", sim::Millicores::cores(2), sim::Bytes::gib(12)), host);
+  w.sim.run_until(sim::Time::from_s(60));
+  const VariantRunMetrics m = collector.finish(w.sim.now());
+  CHECK(m.stranded_cpu_fraction == Approx(14.0 / 16.0));
+  CHECK(m.stranded_memory_fraction == 0.0);
+}
