@@ -62,6 +62,27 @@ void add_phase_sample(StartupSamples& group, std::string_view name, double ms) {
   group.phases.push_back(PhaseSamples{std::string(name), {ms}});
 }
 
+InstanceLifecycle lifecycle(const Instance& i) {
+  InstanceLifecycle l;
+  l.service = i.service;
+  l.kind = i.kind;
+  l.profile = i.profile != nullptr ? i.profile->name : "";
+  l.node_vm = is_node_vm(i);
+  if (i.host != nullptr) l.host = i.host->name();
+  if (i.node != nullptr && i.node->is_vm_node()) l.node = i.node->name();
+  l.phases.reserve(i.phases.size());
+  for (const PhaseSpan& p : i.phases)
+    l.phases.push_back({std::string(p.name), p.start, p.end});
+  l.state = i.state;
+  l.requested = i.requested_at;
+  const bool was_ready = i.state == InstanceState::running || i.state == InstanceState::stopping ||
+                         i.state == InstanceState::stopped;
+  if (was_ready) l.ready = i.ready_at;
+  if (i.state == InstanceState::stopped || i.state == InstanceState::failed)
+    l.stopped = i.stopped_at;
+  return l;
+}
+
 }  // namespace
 
 struct MetricsCollector::State {
@@ -403,6 +424,11 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
   for (const auto& b : s.config.bursts)
     m.time_to_capacity.push_back(CapacityCatchUp{b, time_to_capacity(m.timeseries, b)});
 
+  if (s.runtime != nullptr && s.config.record_instances) {
+    m.instances.reserve(s.runtime->instance_count());
+    for (InstanceId id = 0; id < s.runtime->instance_count(); ++id)
+      m.instances.push_back(lifecycle(s.runtime->instance(id)));
+  }
   if (s.runtime != nullptr) {
     double joules = 0.0;
     for (const auto& h : s.runtime->hosts())

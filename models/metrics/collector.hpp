@@ -72,8 +72,10 @@ struct CollectorConfig {
   std::vector<ServiceMetricsConfig> services;  // index = the world's service index
   std::vector<BurstWindow> bursts;
   sim::Time sample_interval = sim::Time::from_s(1);
-  sim::Time end;                   // last sample time (the run's duration)
-  double latency_accuracy = 0.01;  // QuantileSketch relative accuracy
+  sim::Time end;  // last sample time (the run's duration)
+  double latency_accuracy = 0.01;
+  bool record_instances = true;  // copy every instance's lifecycle into the result at finish  //
+                                 // QuantileSketch relative accuracy
 };
 
 class MetricsCollector {

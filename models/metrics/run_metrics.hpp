@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "models/platform/instance.hpp"
+#include "models/platform/platform_kind.hpp"
 #include "sim/statistics.hpp"
 #include "sim/time.hpp"
 
@@ -93,6 +95,25 @@ struct CostLine {
   double usd = 0.0;
 };
 
+// One instance (or node VM) as the run ended: what RunResults' InstanceRecord lists.
+struct InstanceLifecycle {
+  std::string service;
+  PlatformKind kind = PlatformKind::container;
+  std::string profile;
+  bool node_vm = false;  // a container_in_vm worker node, not a service instance
+  std::string host;      // physical host ("" if never placed)
+  std::string node;      // the VM node for container_in_vm, else ""
+  struct Phase {
+    std::string name;
+    sim::Time start, end;
+  };
+  std::vector<Phase> phases;  // boot, then stop, in the order they ran
+  InstanceState state = InstanceState::requested;
+  sim::Time requested;
+  std::optional<sim::Time> ready;    // if it became ready
+  std::optional<sim::Time> stopped;  // if it stopped or failed
+};
+
 struct VariantRunMetrics {
   std::string variant;
   std::uint64_t replication = 0;
@@ -148,6 +169,9 @@ struct VariantRunMetrics {
 
   std::uint64_t events_processed = 0;
   std::vector<Sample> timeseries;
+  // Every instance the runtime knows, in creation order (empty unless
+  // CollectorConfig::record_instances).
+  std::vector<InstanceLifecycle> instances;
 
   // Mean startup of the service instances, ms (NaN if none became ready).
   double startup_mean_ms() const;

@@ -171,6 +171,28 @@ TEST_CASE("node VMs boot in their own startup group and count as nodes, not inst
   const double vm_overhead =
       (vm.memory.guest_os + vm.memory.hypervisor_overhead).gib_value() * 900.0 / 3600.0;
   CHECK(m.memory_overhead_gib_hours == Approx(vm_overhead).epsilon(1e-12));
+
+  // Lifecycles for RunResults' instance list, in creation order.
+  REQUIRE(m.instances.size() == 2);
+  const InstanceLifecycle& node_life = m.instances[0];
+  const InstanceLifecycle& app_life = m.instances[1];
+  CHECK(node_life.node_vm);
+  CHECK(node_life.profile == "eks-node");
+  CHECK(node_life.host == "h1");
+  CHECK(node_life.node.empty());
+  CHECK_FALSE(app_life.node_vm);
+  CHECK(app_life.kind == PlatformKind::container_in_vm);
+  CHECK(app_life.host == "h1");
+  CHECK(app_life.node == node->name());
+  CHECK(app_life.state == InstanceState::running);
+  CHECK(app_life.requested == sim::Time::from_s(300));
+  CHECK(app_life.ready == w.runtime.instance(c).ready_at);
+  CHECK_FALSE(app_life.stopped.has_value());
+  REQUIRE(app_life.phases.size() == w.runtime.instance(c).phases.size());
+  for (std::size_t k = 0; k < app_life.phases.size(); ++k) {
+    CHECK(app_life.phases[k].name == w.runtime.instance(c).phases[k].name);
+    CHECK(app_life.phases[k].end == w.runtime.instance(c).phases[k].end);
+  }
 }
 
 TEST_CASE("energy is the hosts' power at their utilization integrated over the run", "[metrics]") {
