@@ -39,7 +39,7 @@ struct RandomRun {
     config.variant.cluster_autoscaler.logic.scale_down_delay_after_add = 30_s;
     for (int s = 0; s < 2; ++s) {
       ServiceConfig svc = world.service(
-          "svc" + std::to_string(s), sim::Millicores{250 * (1 + static_cast<int>(rng.below(4)))},
+          fmt::format("svc{}", s), sim::Millicores{250 * (1 + static_cast<int>(rng.below(4)))},
           sim::Bytes::mib(256 * (1 + static_cast<int>(rng.below(6)))),
           1 + static_cast<int>(rng.below(4)), 0.02 + 0.1 * rng.uniform01());
       svc.cpu_time = sim::Exponential(0.02 + 0.1 * rng.uniform01());
