@@ -142,6 +142,8 @@ const std::map<std::string, Field>& fields() {
         [](sim::DataRate r) { return fmt::format("{:g}MiB/s", r.bytes_per_second() / (1 << 20)); });
     t["serialize_image_pulls"] = make_field(&P::serialize_image_pulls, "serialize_image_pulls",
                                             boolean, [](bool b) { return b ? "true" : "false"; });
+    t["cache_images_on_node"] = make_field(&P::cache_images_on_node, "cache_images_on_node",
+                                           boolean, [](bool b) { return b ? "true" : "false"; });
     t["max_parallel_layers"] = make_field(&P::max_parallel_layers, "max_parallel_layers", integer,
                                           [](int v) { return std::to_string(v); });
     return t;

@@ -84,6 +84,9 @@ struct PlatformProfile {
   Sourced<sim::DataRate> unpack_throughput;
   Sourced<bool> serialize_image_pulls{true, ""};
   Sourced<int> max_parallel_layers{3, ""};
+  // false: every instance starts with an empty layer cache of its own (a Fargate task's fresh
+  // microVM), so every start pulls its whole image.
+  Sourced<bool> cache_images_on_node{true, ""};
 
   VirtualizationOverhead overhead() const {
     return {cpu_time_factor.value, random_iops_factor.value, network_rtt_added.value};

@@ -26,6 +26,17 @@ InstanceMemory& InstanceMemory::operator-=(const InstanceMemory& o) {
   return *this;
 }
 
+InstanceSpec InstanceSpec::sized_like(std::string service, const PlatformProfile& profile,
+                                      const InstanceType& type) {
+  InstanceSpec s;
+  s.service = std::move(service);
+  s.profile = &profile;
+  s.cpu = sim::Millicores::cores(type.vcpus);
+  s.vcpus = type.vcpus;
+  s.memory = type.memory;
+  return s;
+}
+
 sim::Time Instance::phase_time(std::string_view name) const {
   sim::Time total;
   for (const PhaseSpan& p : phases)

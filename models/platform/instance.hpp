@@ -64,6 +64,10 @@ struct InstanceSpec {
   const Image* image = nullptr;  // containers (and Fargate); must outlive the start
   Registry* registry = nullptr;  // where `image` comes from
   std::optional<sim::Distribution> app_init;  // replaces the profile's app_init phase
+
+  // A VM or VM node sized like an instance type (its vCPUs and memory).
+  static InstanceSpec sized_like(std::string service, const PlatformProfile& profile,
+                                 const InstanceType& type);
 };
 
 struct Instance {

@@ -6,6 +6,8 @@
 // go on, as SimGrid makes a VM a Host. A VM node's Host has the VM's vCPUs as CPU capacity,
 // its memory minus guest OS, agent and system-reserved memory as memory capacity, and a NIC
 // of its own whose flows also cross the physical host's NIC (both layers carry the bytes).
+// Its CPU and disk are resources of their own (sized like the host's disk), not yet coupled to
+// the physical host's: work inside a VM node does not load the metal's CPU or disk.
 //
 // Invariants: memory is accounted in the Host's MemoryLedger by MemoryUse (never negative,
 // never over capacity); memory_used() is the ledger's total (instances placed here that have

@@ -166,11 +166,22 @@ void PlatformRuntime::run_next_phase(InstanceId id) {
   const PhaseSpec* phase = &phases[s.next_phase++];
   const sim::Time start = sim_.now();
   if (!s.stopping && phase->name == "image_pull") {
-    s.instance.node->puller().pull(*s.image, *s.registry,
-                                   [this, id, phase, start](const PullResult& r) {
-                                     instances_[id].to_unpack = r.downloaded;
-                                     end_phase(id, *phase, start);
-                                   });
+    ImagePuller* puller = &s.instance.node->puller();
+    if (!p.cache_images_on_node.value) {
+      // A fresh, private cache (as large as the image) and a puller on the node's network path.
+      Node& n = *s.instance.node;
+      s.own_cache = std::make_unique<LayerCache>(s.image->size());
+      s.own_puller = std::make_unique<ImagePuller>(
+          sim_, n.host(),
+          n.is_vm_node() ? std::vector<ResourceId>{n.parent()->host().network()}
+                         : std::vector<ResourceId>{},
+          *s.own_cache, p.pull_policy());
+      puller = s.own_puller.get();
+    }
+    puller->pull(*s.image, *s.registry, [this, id, phase, start](const PullResult& r) {
+      instances_[id].to_unpack = r.downloaded;
+      end_phase(id, *phase, start);
+    });
     return;
   }
   if (!s.stopping && phase->name == "unpack") {
@@ -244,7 +255,9 @@ void PlatformRuntime::finished_stopping(InstanceId id) {
   Instance& i = s.instance;
   i.node->release(i.memory, i.cpu);
   if (s.image != nullptr && i.profile->find_boot_phase("image_pull"))
-    i.node->puller().unpin(*s.image);
+    (s.own_puller ? *s.own_puller : i.node->puller()).unpin(*s.image);
+  s.own_puller.reset();
+  s.own_cache.reset();
   i.stopped_at = sim_.now();
   set_state(s, InstanceState::stopped);
   if (s.notify) std::exchange(s.notify, {})(i);

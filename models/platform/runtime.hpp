@@ -5,9 +5,12 @@
 //   Host h1{HostSpec{...}, flows};
 //   PlatformRuntime rt{sim, flows, seed};
 //   Node& host = rt.add_host(h1);
-//   InstanceId vm = rt.start({.service = "web", .profile = &catalog.profile("kvm-ubuntu"),
-//                             .cpu = 2000m, .memory = 4GiB}, host,
-//                            [](Instance& i) { /* running (or failed) */ });
+//   InstanceSpec web;                       // service, profile, cpu, memory, image, ...
+//   web.service = "web";
+//   web.profile = &catalog.profile("kvm-ubuntu");
+//   web.cpu = Millicores::cores(2);
+//   web.memory = Bytes::gib(4);
+//   InstanceId vm = rt.start(web, host, [](Instance& i) { /* running (or failed) */ });
 //   rt.stop(vm, [](Instance& i) { /* stopped: memory released */ });
 //
 // What kind an instance is follows from its profile and where it goes: a vm/microvm profile on
@@ -19,8 +22,14 @@
 //                     vCPUs), split as application = memory - guest OS, guest_os, overhead;
 //   container         memory (application) + the runtime's per-container overhead;
 //   VM node           as a vm, with agent and system-reserved memory counted as guest_os.
+// Phases named image_pull and unpack are computed: the node's ImagePuller fetches the layers
+// not cached (through the FlowModel), then unpacking runs the downloaded bytes through the
+// node's CPU (at unpack_throughput per core) and disk. A profile with cache_images_on_node false
+// (Fargate) gives each instance a fresh cache of its own. creation_rate_per_core gates the first
+// phase by a token bucket on the physical host.
 // Phase durations are drawn from the stream "instance/<id>/<phase>" derived from the runtime's
-// master stream, so they do not depend on the order in which other instances are created.
+// master stream: they depend on the seed, the instance's id and the phase only, never on what
+// other instances drew or in which order events happened.
 //
 // Observers subscribe to on_phase_end and on_state_change; the runtime knows nothing of them.
 #include <deque>
@@ -77,6 +86,9 @@ class PlatformRuntime {
     bool stopping = false;
     Notify notify;
     std::unique_ptr<Node> offered;  // VM nodes: the place they offer containers
+    // Profiles that do not cache images on the node: this instance's own cache and puller.
+    std::unique_ptr<LayerCache> own_cache;
+    std::unique_ptr<ImagePuller> own_puller;
   };
   void set_state(Slot& s, InstanceState state);
   void run_next_phase(InstanceId id);

@@ -130,3 +130,34 @@ TEST_CASE("docs/calibration.md is the rendering of the catalog") {
   // To regenerate: build/bin/render_calibration > docs/calibration.md
   CHECK(read_file(doc) == rendered);
 }
+
+TEST_CASE("every value a profile's kind uses has a source") {
+  const Catalog c = Catalog::load_default();
+  for (const auto& [name, p] : c.profiles()) {
+    INFO("profile " << name);
+    CHECK_FALSE(p.cpu_time_factor.source.empty());
+    CHECK_FALSE(p.random_iops_factor.source.empty());
+    CHECK_FALSE(p.network_rtt_added.source.empty());
+    const bool vm_like = p.kind != PlatformKind::container;
+    if (vm_like) {
+      CHECK_FALSE(p.guest_os_memory.source.empty());
+      CHECK_FALSE(p.hypervisor_overhead_fraction.source.empty());
+      CHECK_FALSE(p.hypervisor_overhead_fixed.source.empty());
+      CHECK_FALSE(p.hypervisor_overhead_per_vcpu.source.empty());
+    } else {
+      CHECK_FALSE(p.runtime_overhead.source.empty());
+    }
+    if (p.find_boot_phase("image_pull") != nullptr) {
+      CHECK_FALSE(p.unpack_throughput.source.empty());
+      CHECK_FALSE(p.serialize_image_pulls.source.empty());
+      CHECK_FALSE(p.max_parallel_layers.source.empty());
+    }
+    if (p.is_node()) {
+      CHECK_FALSE(p.agent_memory.source.empty());
+      CHECK_FALSE(p.system_reserved_memory.source.empty());
+      CHECK_FALSE(p.image_cache_capacity.source.empty());
+      CHECK_FALSE(p.serialize_image_pulls.source.empty());
+      CHECK_FALSE(p.max_parallel_layers.source.empty());
+    }
+  }
+}

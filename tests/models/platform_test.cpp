@@ -168,13 +168,21 @@ TEST_CASE("microVM creation is limited to 5 per core per second on a host") {
   for (int k = 0; k < 20; ++k)
     ids.push_back(
         w.runtime.start(w.spec("fn", "firecracker", mc(1000), sim::Bytes::mib(128)), host));
+  // Each holds its 128 MiB (30 MiB of it the minimal guest) plus the 5 MiB VMM, exactly.
+  const PlatformProfile& fc = w.catalog.profile("firecracker");
+  CHECK(host.memory_used() == (sim::Bytes::mib(128) + sim::Bytes::mib(5)) * 20);
+  CHECK(used(host, MemoryUse::guest_os) == fc.guest_os_memory.value * 20);
+  CHECK(used(host, MemoryUse::hypervisor_overhead) == sim::Bytes::mib(5) * 20);
   w.sim.run();
   for (int k = 0; k < 20; ++k) {
     const Instance& i = w.runtime.instance(ids[k]);
     // The k-th creation waits k / 10 s for its token before its VMM starts.
     CHECK(i.phases.front().duration() >= 100_ms * k);
     CHECK(i.phases.front().duration() < 100_ms * k + 1_s);
+    w.runtime.stop(ids[k]);
   }
+  w.sim.run();
+  CHECK(host.memory_used() == sim::Bytes{});
 }
 
 TEST_CASE("a container on a cold host spends most of its start pulling the image") {
@@ -209,8 +217,7 @@ TEST_CASE("containers on a VM node pay both layers and fit in what the node offe
   Node& host = w.add_host("metal", 96, sim::Bytes::gib(384));
   const PlatformProfile& eks = w.catalog.profile("eks-node");
   const InstanceType& m5 = w.catalog.instance_type("m5.large");
-  const InstanceId node_id =
-      w.runtime.start(w.spec("eks", "eks-node", sim::Millicores::cores(m5.vcpus), m5.memory), host);
+  const InstanceId node_id = w.runtime.start(InstanceSpec::sized_like("eks", eks, m5), host);
   CHECK(w.runtime.node_of(node_id) == nullptr);  // not running yet
   w.sim.run();
   Node* node = w.runtime.node_of(node_id);
@@ -384,4 +391,55 @@ TEST_CASE("a randomized run of many starts and stops keeps memory and phases con
     CHECK(n->live_instances() == 0);
     CHECK(n->cpu_allocated() == sim::Millicores{});
   }
+}
+
+TEST_CASE("every Fargate task pulls its whole image, even on a host that pulled it before") {
+  World w;
+  Node& host = w.add_host("h1", 8, sim::Bytes::gib(32));
+  const Image image = make_image("app", "f", 2, sim::Bytes::mib(50));
+  std::vector<InstanceId> ids;
+  for (int k = 0; k < 2; ++k) {
+    ids.push_back(
+        w.runtime.start(w.spec("task", "fargate", mc(1000), sim::Bytes::gib(2), &image), host));
+    w.sim.run();
+  }
+  for (const InstanceId id : ids) {
+    const Instance& t = w.runtime.instance(id);
+    CHECK(t.kind == PlatformKind::microvm);
+    check_phases(t);
+    // 100 MiB over the 1 Gbps registry: at least 0.8 s each time.
+    CHECK(t.phase_time("image_pull") > 800_ms);
+  }
+  CHECK(host.layer_cache().used() == sim::Bytes{});
+  for (const InstanceId id : ids)
+    w.runtime.stop(id);
+  w.sim.run();
+  CHECK(host.memory_used() == sim::Bytes{});
+}
+
+TEST_CASE("an instance's phase durations do not depend on what else was created before it") {
+  auto firecracker_kernel = [](std::vector<std::string> before) {
+    World w(99);
+    Node& host = w.add_host("h1", 16, sim::Bytes::gib(64));
+    const Image image = make_image("app", "d", 1, sim::Bytes::mib(10));
+    for (const std::string& p : before)
+      w.runtime.start(w.spec("other", p, mc(1000), sim::Bytes::gib(1), &image), host);
+    const InstanceId id =
+        w.runtime.start(w.spec("fn", "firecracker", mc(1000), sim::Bytes::mib(128)), host);
+    w.sim.run();
+    return w.runtime.instance(id).phase_time("kernel");
+  };
+  // Same instance id (2), different earlier instances and kinds: the same draw.
+  CHECK(firecracker_kernel({"kvm-ubuntu", "runc"}) == firecracker_kernel({"runc", "kata"}));
+}
+
+TEST_CASE("a service's own app_init replaces the profile's") {
+  World w;
+  Node& host = w.add_host("h1", 4, sim::Bytes::gib(8));
+  InstanceSpec s = w.spec("java", "firecracker", mc(1000), sim::Bytes::mib(512));
+  s.app_init = sim::Distribution{sim::Constant{2.5}};
+  const InstanceId id = w.runtime.start(s, host);
+  w.sim.run();
+  CHECK(w.runtime.instance(id).phase_time("app_init") == 2500_ms);
+  CHECK(w.runtime.instance(id).startup_time() > 2500_ms);
 }
