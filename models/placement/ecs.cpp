@@ -3,6 +3,7 @@
 // PlacementStrategy; developer guide "Amazon ECS task placement strategies".
 #include <algorithm>
 #include <limits>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -68,13 +69,19 @@ class EcsPolicy : public PlacementPolicy {
         candidates = {candidates[stream.below(candidates.size())]};
         break;
       }
+      // Spread: tasks of this service per field value, counted once over all nodes (a node
+      // without the field counts under "absent").
+      std::map<std::optional<std::string_view>, int> per_value;
+      if (s.type == Strategy::Type::spread) {
+        for (const NodeView& n : nodes)
+          per_value[n.attribute(s.field)] += n.tasks_of(request.service);
+      }
       std::vector<double> key(candidates.size());
       for (std::size_t k = 0; k < candidates.size(); ++k) {
         const NodeView& n = nodes[candidates[k]];
         key[k] = s.type == Strategy::Type::binpack
                      ? n.free().amount(s.dimension) - request.demand.amount(s.dimension)
-                     : static_cast<double>(
-                           tasks_with_value(request, nodes, n.attribute(s.field), s.field));
+                     : static_cast<double>(per_value[n.attribute(s.field)]);
       }
       const double best = *std::min_element(key.begin(), key.end());
       std::vector<NodeIndex> kept;
@@ -88,16 +95,6 @@ class EcsPolicy : public PlacementPolicy {
   }
 
  private:
-  // Tasks of the request's service on every node whose `field` has `value`.
-  static int tasks_with_value(const PlacementRequest& request, std::span<const NodeView> nodes,
-                              std::optional<std::string_view> value, const std::string& field) {
-    int count = 0;
-    for (const NodeView& n : nodes) {
-      if (n.attribute(field) == value) count += n.tasks_of(request.service);
-    }
-    return count;
-  }
-
   std::vector<Strategy> chain_;
   std::string spec_;
 };

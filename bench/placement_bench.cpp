@@ -1,0 +1,56 @@
+// Placement decision cost: one choose() over N nodes, for each policy family. Every policy
+// scans all nodes (O(N) per decision); this measures the constant.
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "models/placement/policy.hpp"
+
+using namespace vmcsim;
+using namespace vmcsim::models::placement;
+
+namespace {
+
+std::vector<NodeView> cluster(std::size_t n) {
+  std::vector<NodeView> nodes(n);
+  sim::RandomStream rng{1, 0, "bench/placement"};
+  for (std::size_t i = 0; i < n; ++i) {
+    NodeView& v = nodes[i];
+    v.id = v.name = "i-" + std::to_string(i);
+    v.capacity.cpu = sim::Millicores::cores(16);
+    v.capacity.memory = sim::Bytes::gib(64);
+    v.allocated.cpu = sim::Millicores{static_cast<std::int64_t>(rng.below(15000))};
+    v.allocated.memory = sim::Bytes::mib(static_cast<std::int64_t>(rng.below(60000)));
+    v.attributes["ecs.availability-zone"] = "zone-" + std::to_string(i % 3);
+    v.tasks = static_cast<int>(rng.below(40));
+    v.tasks_by_service["web"] = static_cast<int>(rng.below(3));
+  }
+  return nodes;
+}
+
+void bm_choose(benchmark::State& state, const char* spec) {
+  const auto nodes = cluster(static_cast<std::size_t>(state.range(0)));
+  auto policy = make_policy(spec);
+  sim::RandomStream rng{2};
+  PlacementRequest r;
+  r.demand.cpu = sim::Millicores{500};
+  r.demand.memory = sim::Bytes::mib(1024);
+  r.service = "web";
+  for (auto _ : state)
+    benchmark::DoNotOptimize(policy->choose(r, nodes, rng));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(bm_choose, first_fit, "first-fit")->Arg(100)->Arg(10000);
+BENCHMARK_CAPTURE(bm_choose, best_fit, "best-fit")->Arg(100)->Arg(10000);
+BENCHMARK_CAPTURE(bm_choose, tetris, "tetris")->Arg(100)->Arg(10000);
+BENCHMARK_CAPTURE(bm_choose, ecs_spread_binpack,
+                  "ecs:spread(attribute:ecs.availability-zone),binpack(memory)")
+    ->Arg(100)
+    ->Arg(10000);
+BENCHMARK_CAPTURE(bm_choose, k8s_default, "k8s")->Arg(100)->Arg(10000);
+
+BENCHMARK_MAIN();
