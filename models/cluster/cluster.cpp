@@ -542,12 +542,7 @@ void Cluster::add_node_vm() {
   const VariantConfig& v = config_.variant;
   const auto n = static_cast<std::uint32_t>(node_vms_.size());
   node_vms_.emplace_back();
-  InstanceSpec spec;
-  spec.service = "node";
-  spec.profile = v.node_profile;
-  spec.vcpus = v.node_instance_type.vcpus;
-  spec.cpu = sim::Millicores::cores(spec.vcpus);
-  spec.memory = v.node_instance_type.memory;
+  const InstanceSpec spec = InstanceSpec::sized_like("node", *v.node_profile, v.node_instance_type);
   placement::PlacementRequest request;
   request.service = "node";
   request.demand.cpu = spec.cpu;
