@@ -123,6 +123,12 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
     svc.config = &sc;
     svc.stream = sim::RandomStream(config.seed, config.replication,
                                    fmt::format("service/{}/requests", sc.name));
+    if (sc.image == nullptr && v.profile->find_boot_phase("image_pull") != nullptr)
+      throw std::invalid_argument("cluster: service '" + sc.name + "' runs on " + v.profile->name +
+                                  ", which pulls an image: give the service an image");
+    if (sc.cpu_time.mean() < 0.0 || sc.io_bytes.mean() < 0.0)
+      throw std::invalid_argument("cluster: service '" + sc.name +
+                                  "' has a negative mean CPU time or I/O size");
     svc.spec.service = sc.name;
     svc.spec.profile = v.profile;
     svc.spec.image = sc.image;
@@ -340,8 +346,10 @@ void Cluster::replica_ready(std::uint32_t r, Instance& instance) {
     // The view said it fits but the node refused (e.g. memory taken meanwhile): wait again.
     --tasks_by_node_[rep.node][services_[rep.service].config->name];
     free_cpu_resources_.push_back(rep.cpu);
+    const Node* node = rep.node;
     rep.node = nullptr;
     rep.instance = kNoInstance;
+    if (node->is_vm_node()) maybe_stop_node(node_of_instance_.at(node->vm()));
     if (rep.stop_when_ready) {
       rep.state = ReplicaState::stopped;
       return;
