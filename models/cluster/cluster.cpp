@@ -426,7 +426,7 @@ void Cluster::submit(std::size_t service) {
   const ServiceConfig& sc = *svc.config;
   const double cpu = std::max(0.0, sc.cpu_time.sample(svc.stream));
   const double io = std::max(0.0, sc.io_bytes.sample(svc.stream));
-  submit(service, Request{sim_.now(), sim::Time::from_seconds(cpu),
+  submit(service, Request{sc.name, sim_.now(), sim::Time::from_seconds(cpu),
                           sim::Bytes{static_cast<std::int64_t>(std::llround(io))}});
 }
 
