@@ -439,6 +439,7 @@ void Cluster::submit(std::size_t service, const Request& request) {
     const Replica& rep = replicas_[r];
     if (rep.state != ReplicaState::running || rep.in_service >= rep.concurrency) continue;
     if (best == kNone || rep.in_service < replicas_[best].in_service) best = r;
+    if (rep.in_service == 0) break;  // nothing beats an idle instance; it is the oldest idle one
   }
   if (best == kNone) {
     svc.queue.push_back({sequence, request});
