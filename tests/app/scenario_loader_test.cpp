@@ -232,8 +232,8 @@ TEST_CASE("the full scenario puts every value where the format says") {
 
   REQUIRE(s.variants.size() == 3);
   CHECK(s.variants[0].platform == PlatformKind::vm);
-  CHECK(s.variants[0].overrides.at("kernel.boot.median").text == "1.5s");
-  CHECK(s.variants[0].overrides.at("memory_overhead").text == "256MiB");
+  CHECK(s.variants[0].overrides.at("boot.kernel.median").text == "1.5s");
+  CHECK(s.variants[0].overrides.at("guest_os_memory").text == "256MiB");
   CHECK(s.variants[2].platform == PlatformKind::container_in_vm);
   CHECK(s.variants[2].node_instance_type == "m5.large");
   REQUIRE(s.variants[2].cluster_autoscaler.has_value());
@@ -254,12 +254,12 @@ TEST_CASE("a sweep expands to its grid, the first parameter varying slowest") {
   const Scenario& last = points.back();
   CHECK(last.sweep_point ==
         std::vector<std::pair<std::string, std::string>>{{"services.web.replicas", "4"},
-                                                         {"variants.*.overrides.kernel.boot", "3s"},
+                                                         {"variants.*.overrides.boot.kernel", "3s"},
                                                          {"registry.bandwidth", "2Gbps"}});
   CHECK(last.services[0].replicas == 4);
   CHECK(last.registry.bandwidth == DataRate::gbps(2));
   for (const auto& v : last.variants)
-    CHECK(v.overrides.at("kernel.boot").text == "3s");
+    CHECK(v.overrides.at("boot.kernel").text == "3s");
   CHECK(last.sweep.empty());
   CHECK(points[1].sweep_point[2].second == "1.5Gbps");  // the last parameter varies fastest
   CHECK(points[3].sweep_point[1].second == "2s");

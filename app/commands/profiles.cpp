@@ -1,0 +1,65 @@
+#include "app/commands/profiles.hpp"
+
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace vmcsim::app {
+
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::string profiles_table(const models::Catalog& catalog) {
+  std::string out =
+      fmt::format("{:<16} {:<16} {:>6}  {}\n", "profile", "kind", "phases", "description");
+  for (const auto& [name, p] : catalog.profiles())
+    out += fmt::format("{:<16} {:<16} {:>6}  {}\n", name, to_string(p.kind), p.boot_phases.size(),
+                       p.description);
+  out +=
+      fmt::format("\n{:<14} {:>5} {:>9} {:>12}\n", "instance type", "vCPU", "memory", "USD/hour");
+  for (const auto& [name, t] : catalog.instance_types())
+    out += fmt::format("{:<14} {:>5} {:>9} {:>12}\n", name, t.vcpus, t.memory.to_string(),
+                       t.usd_per_hour);
+  out += "\nEvery value and its source: vmcsim profiles --format markdown\n";
+  return out;
+}
+
+void add_profiles_command(CLI::App& cli, int& exit_code) {
+  auto* cmd = cli.add_subcommand("profiles", "List the calibration catalog with its sources");
+  auto format = std::make_shared<std::string>("table");
+  cmd->add_option("--format", *format, "table, markdown or yaml")
+      ->check(CLI::IsMember({"table", "markdown", "yaml"}))
+      ->capture_default_str();
+  cmd->callback([format, &exit_code] {
+    try {
+      if (*format == "yaml") {
+        const std::filesystem::path dir{VMCSIM_CATALOG_DIR};
+        fmt::print("{}\n{}", read_file(dir / "profiles.yaml"),
+                   read_file(dir / "instance_types.yaml"));
+      } else {
+        const auto catalog = models::Catalog::load_default();
+        fmt::print("{}",
+                   *format == "markdown" ? catalog.render_markdown() : profiles_table(catalog));
+      }
+      exit_code = 0;
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "vmcsim: cannot read the catalog: {}\n", e.what());
+      exit_code = 1;
+    }
+  });
+}
+
+}  // namespace vmcsim::app
