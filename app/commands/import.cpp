@@ -1,6 +1,5 @@
 #include "app/commands/import.hpp"
 
-#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -9,7 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "app/diagnostic.hpp"
+#include "app/commands/print_or_report.hpp"
 #include "app/importers/alibaba_gpu.hpp"
 #include "app/importers/azure_functions.hpp"
 #include "app/importers/azure_vm.hpp"
@@ -90,20 +89,6 @@ std::string import_trace_text(const TraceOptions& t) {
   return out;
 }
 
-// Runs `body`, printing its text; input errors exit 2, anything else 1.
-void run_reporting(int& exit_code, const std::function<std::string()>& body) {
-  try {
-    fmt::print("{}", body());
-    exit_code = 0;
-  } catch (const InputError& e) {
-    fmt::print(stderr, "{}\n", e.what());
-    exit_code = 2;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "vmcsim: internal error: {}\n", e.what());
-    exit_code = 1;
-  }
-}
-
 }  // namespace
 
 const std::vector<std::string>& trace_import_formats() {
@@ -148,7 +133,7 @@ void add_import_command(CLI::App& cli, int& exit_code) {
       "ecs", "ECS task definitions: summary and the scenario services fragment (YAML)");
   ecs->add_option("files", *ecs_files, "Task definition files (JSON)")->required();
   ecs->callback([ecs_files, &exit_code] {
-    run_reporting(exit_code, [&] { return import_ecs_text(*ecs_files); });
+    exit_code = print_or_report([&] { return import_ecs_text(*ecs_files); });
   });
 
   auto k8s_files = std::make_shared<std::vector<std::string>>();
@@ -156,7 +141,7 @@ void add_import_command(CLI::App& cli, int& exit_code) {
       "k8s", "Kubernetes manifests: summary and the scenario services fragment (YAML)");
   k8s->add_option("files", *k8s_files, "Manifest files (YAML)")->required();
   k8s->callback([k8s_files, &exit_code] {
-    run_reporting(exit_code, [&] { return import_k8s_text(*k8s_files); });
+    exit_code = print_or_report([&] { return import_k8s_text(*k8s_files); });
   });
 
   auto trace = std::make_shared<TraceOptions>();
@@ -177,7 +162,7 @@ void add_import_command(CLI::App& cli, int& exit_code) {
       exit_code = 2;
       return;
     }
-    run_reporting(exit_code, [&] { return import_trace_text(*trace); });
+    exit_code = print_or_report([&] { return import_trace_text(*trace); });
   });
 }
 

@@ -1,12 +1,13 @@
 #include "app/commands/profiles.hpp"
 
-#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 
 #include <fmt/format.h>
+
+#include "app/commands/print_or_report.hpp"
 
 namespace vmcsim::app {
 
@@ -44,21 +45,14 @@ void add_profiles_command(CLI::App& cli, int& exit_code) {
       ->check(CLI::IsMember({"table", "markdown", "yaml"}))
       ->capture_default_str();
   cmd->callback([format, &exit_code] {
-    try {
+    exit_code = print_or_report([&] {
       if (*format == "yaml") {
         const std::filesystem::path dir{VMCSIM_CATALOG_DIR};
-        fmt::print("{}\n{}", read_file(dir / "profiles.yaml"),
-                   read_file(dir / "instance_types.yaml"));
-      } else {
-        const auto catalog = models::Catalog::load_default();
-        fmt::print("{}",
-                   *format == "markdown" ? catalog.render_markdown() : profiles_table(catalog));
+        return read_file(dir / "profiles.yaml") + "\n" + read_file(dir / "instance_types.yaml");
       }
-      exit_code = 0;
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "vmcsim: cannot read the catalog: {}\n", e.what());
-      exit_code = 1;
-    }
+      const auto catalog = models::Catalog::load_default();
+      return *format == "markdown" ? catalog.render_markdown() : profiles_table(catalog);
+    });
   });
 }
 

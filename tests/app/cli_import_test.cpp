@@ -96,18 +96,25 @@ void check_round_trip(const std::string& output) {
   }
 }
 
-}  // namespace
-
-TEST_CASE("every ECS fixture imports through the CLI and its fragment loads as a scenario") {
-  for (const auto& file : fixture_files("ecs", ".json")) {
+// `vmcsim import KIND FILE` for every fixture of folder KIND: exit 0, the summary as comments,
+// and a fragment that round-trips through the loader.
+void check_fixtures_import(const std::string& kind, const std::string& extension,
+                           const std::string& summary_start) {
+  for (const auto& file : fixture_files(kind, extension)) {
     DYNAMIC_SECTION(file) {
-      const Run run = run_cli("import ecs '" + file + "'");
+      const Run run = run_cli("import " + kind + " '" + file + "'");
       INFO(run.output);
       REQUIRE(run.exit_code == 0);
-      CHECK_THAT(run.output, Catch::StartsWith("# ECS task definition '"));
+      CHECK_THAT(run.output, Catch::StartsWith(summary_start));
       check_round_trip(run.output);
     }
   }
+}
+
+}  // namespace
+
+TEST_CASE("every ECS fixture imports through the CLI and its fragment loads as a scenario") {
+  check_fixtures_import("ecs", ".json", "# ECS task definition '");
 }
 
 TEST_CASE("several ECS task definitions import into one fragment") {
@@ -119,15 +126,7 @@ TEST_CASE("several ECS task definitions import into one fragment") {
 }
 
 TEST_CASE("every Kubernetes fixture imports through the CLI and its fragment loads as a scenario") {
-  for (const auto& file : fixture_files("k8s", ".yaml")) {
-    DYNAMIC_SECTION(file) {
-      const Run run = run_cli("import k8s '" + file + "'");
-      INFO(run.output);
-      REQUIRE(run.exit_code == 0);
-      CHECK_THAT(run.output, Catch::StartsWith("# Kubernetes manifests: "));
-      check_round_trip(run.output);
-    }
-  }
+  check_fixtures_import("k8s", ".yaml", "# Kubernetes manifests: ");
 }
 
 TEST_CASE("the guestbook fragment keeps each workload's replicas through the scenario loader") {
