@@ -78,7 +78,7 @@ class Replay {
         amounts[i] = {pods_[i].request.demand.amount(d), i};
       const auto nth = amounts.begin() + static_cast<std::ptrdiff_t>(pods_.size() / 100);
       std::nth_element(amounts.begin(), nth, amounts.end());
-      set(smallest_, d, pods_[nth->second].request.demand);
+      smallest_ += pods_[nth->second].request.demand.only(d);
     }
   }
 
@@ -106,26 +106,6 @@ class Replay {
   }
 
  private:
-  static void set(ResourceVector& v, Dimension d, const ResourceVector& from) {
-    switch (d) {
-      case Dimension::cpu:
-        v.cpu = from.cpu;
-        break;
-      case Dimension::memory:
-        v.memory = from.memory;
-        break;
-      case Dimension::disk:
-        v.disk = from.disk;
-        break;
-      case Dimension::network:
-        v.network = from.network;
-        break;
-      case Dimension::gpu:
-        v.gpu_milli = from.gpu_milli;
-        break;
-    }
-  }
-
   void arrive(std::size_t i) {
     const ReplayPod& pod = pods_[i];
     if (pod.departure)

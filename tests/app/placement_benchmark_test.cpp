@@ -34,7 +34,7 @@ app::scenario::Scenario benchmark_scenario() {
 }
 
 // The first pods of the trace: enough to need hundreds of nodes, fast enough for a unit test.
-constexpr std::size_t kPods = 2000;
+constexpr std::size_t kPods = 1000;
 
 std::map<std::string, PlacementRow> by_variant(std::vector<PlacementRow> rows) {
   std::map<std::string, PlacementRow> out;
@@ -116,7 +116,7 @@ TEST_CASE("the deterministic columns of the scheduler benchmark match the golden
   options.max_pods = kPods;
   const std::string table =
       placement_table(run_placement_benchmark(s, options), TableColumns::deterministic);
-  const fs::path golden = test_data / "golden/scheduler-benchmark-alibaba-2000-pods.txt";
+  const fs::path golden = test_data / "golden/scheduler-benchmark-alibaba-1000-pods.txt";
   if (std::getenv("VMCSIM_UPDATE_GOLDEN") != nullptr) std::ofstream{golden} << table;
   std::ifstream in{golden};
   INFO("golden file " << golden
