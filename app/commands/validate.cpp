@@ -29,7 +29,14 @@ std::string summarize(const scenario::Scenario& s, std::size_t sweep_points) {
   }
   std::vector<std::string> groups;
   for (const auto& g : s.hosts)
-    groups.push_back(fmt::format("{} x {} ({} CPU, {})", g.count, g.name, g.cpu, g.memory));
+    groups.push_back(g.from_trace
+                         ? fmt::format("{} x {} (nodes of {}, largest {} CPU, {})", g.count, g.name,
+                                       g.from_trace->file, g.cpu, g.memory)
+                         : fmt::format("{} x {} ({} CPU, {})", g.count, g.name, g.cpu, g.memory));
+  for (const auto& w : s.workloads)
+    if (w.kind == scenario::WorkloadKind::pod_trace)
+      services.push_back(fmt::format("the pods of {}{}", w.trace->file,
+                                     w.hold_pods ? ", held (they never leave)" : ""));
   std::string text = fmt::format(
       "Scenario '{}' is valid: {} variant{} compared side by side: {}; {} service{}: {}; "
       "{} host{} in {} group{}: {}; {} simulated (warmup {}), {} replication{}, seed {}",

@@ -13,6 +13,7 @@
 #include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
+#include "app/importers/alibaba_gpu.hpp"
 #include "app/scenario/imported_services.hpp"
 #include "app/scenario/yaml_field.hpp"
 
@@ -28,7 +29,7 @@ const std::map<std::string, std::vector<std::string>>& key_tables() {
         "output"}},
       {"host_group",
        {"name", "count", "instance_type", "cpu", "memory", "disk_bandwidth", "disk_iops",
-        "network_bandwidth", "zone", "rack", "power", "price_per_hour"}},
+        "network_bandwidth", "zone", "rack", "power", "price_per_hour", "from_trace"}},
       {"power", {"idle_watts", "peak_watts"}},
       {"topology", {"generator", "links"}},
       {"topology_generator", {"zones", "racks_per_zone", "hosts_per_rack", "uplinks"}},
@@ -50,7 +51,7 @@ const std::map<std::string, std::vector<std::string>>& key_tables() {
       {"scaling_step", {"lower", "upper", "change"}},
       {"workload",
        {"service", "kind", "rate", "on", "off", "states", "amplitude", "period", "peak_at", "steps",
-        "trace", "bursts"}},
+        "trace", "bursts", "lifetimes"}},
       {"mmpp_state", {"rate", "mean_sojourn"}},
       {"rate_step", {"at", "rate"}},
       {"trace", {"file", "format"}},
@@ -90,6 +91,8 @@ std::string to_string(WorkloadKind k) {
       return "step";
     case WorkloadKind::trace:
       return "trace";
+    case WorkloadKind::pod_trace:
+      return "pod_trace";
   }
   return "?";
 }
@@ -318,6 +321,8 @@ bool placement_policy_known(const std::string& p) {
   static const std::set<std::string> simple{"first_fit",
                                             "best_fit",
                                             "worst_fit",
+                                            "random",
+                                            "round_robin",
                                             "tetris",
                                             "k8s:LeastAllocated",
                                             "k8s:MostAllocated",
@@ -381,7 +386,9 @@ class Loader {
     }
     if (auto f = root_.optional("registry")) s.registry = registry(*f);
     if (auto f = root_.optional("images")) images(*f, s);
-    const auto services = root_.required("services").elements(false);
+    // A pod_trace scenario has no services (its pods come from the trace).
+    std::vector<Field> services;
+    if (auto f = root_.optional("services")) services = f->elements(false);
     for (const Field& f : services)
       s.services.push_back(service(f, s));
     resolve_imported_services(s);
@@ -391,8 +398,12 @@ class Loader {
     if (auto f = root_.optional("workloads"))
       for (const Field& w : f->elements())
         s.workloads.push_back(workload(w, s));
+    const bool pod_trace =
+        std::any_of(s.workloads.begin(), s.workloads.end(),
+                    [](const Workload& w) { return w.kind == WorkloadKind::pod_trace; });
+    if (!pod_trace) root_.required("services");  // only a pod trace brings its own pods
     for (const Field& f : root_.required("variants").elements(false))
-      s.variants.push_back(variant(f));
+      s.variants.push_back(variant(f, pod_trace));
     if (auto f = root_.optional("slo")) s.slo = slo(*f);
     if (auto f = root_.optional("cost")) s.cost = cost(*f);
     if (auto f = root_.optional("output")) s.output = output(*f, s);
@@ -415,6 +426,7 @@ class Loader {
     f.check_keys(keys("host_group"));
     HostGroup g;
     g.name = unique_name(f, "host group");
+    if (auto t = f.optional("from_trace")) return host_group_from_trace(f, *t, std::move(g));
     if (auto c = f.optional("count")) g.count = static_cast<int>(c->integer(1, 10'000'000));
     if (auto t = f.optional("instance_type")) {
       g.instance_type = t->text();
@@ -447,6 +459,41 @@ class Loader {
     }
     if (auto c = f.optional("price_per_hour")) g.price_per_hour = non_negative(*c);
     return g;
+  }
+
+  // A node list: each node a host with its own capacities (read again by the runner).
+  HostGroup host_group_from_trace(const Field& f, const Field& t, HostGroup g) {
+    for (const char* key : {"count", "instance_type", "cpu", "memory"})
+      if (auto x = f.optional(key))
+        x->fail(
+            "does not apply to a host group from_trace (the node list gives each node's "
+            "capacities)");
+    g.from_trace = trace_ref(t, {"alibaba-nodes"});
+    const auto nodes = importers::load_alibaba_nodes(g.from_trace->file);
+    if (nodes.nodes.empty()) t["file"].fail(fmt::format("'{}' lists no nodes", g.from_trace->file));
+    g.count = static_cast<int>(nodes.nodes.size());
+    for (const auto& n : nodes.nodes) {
+      g.cpu = std::max(g.cpu, n.cpu);
+      g.memory = std::max(g.memory, n.memory);
+    }
+    if (auto z = f.optional("zone")) g.zone = z->text();
+    if (auto r = f.optional("rack")) g.rack = r->text();
+    if (auto c = f.optional("price_per_hour")) g.price_per_hour = non_negative(*c);
+    for (const char* key : {"disk_bandwidth", "disk_iops", "network_bandwidth", "power"})
+      if (auto x = f.optional(key)) x->fail("does not apply to a host group from_trace");
+    return g;
+  }
+
+  // `{file, format}` with the format one of `formats`; the file resolved and checked.
+  TraceRef trace_ref(const Field& t, const std::vector<std::string>& formats) {
+    t.check_keys(keys("trace"));
+    TraceRef ref;
+    ref.format = t.required("format").text();
+    if (std::find(formats.begin(), formats.end(), ref.format) == formats.end())
+      t["format"].fail(
+          fmt::format("unknown value '{}' (allowed: {})", ref.format, fmt::join(formats, ", ")));
+    ref.file = resolve_file(t.required("file"), base_dir_);
+    return ref;
   }
 
   static double non_negative(const Field& f) {
@@ -672,15 +719,18 @@ class Loader {
   Workload workload(const Field& f, const Scenario& s) {
     f.check_keys(keys("workload"));
     Workload w;
+    w.kind = read_enum(
+        f.required("kind"),
+        {WorkloadKind::poisson, WorkloadKind::onoff, WorkloadKind::mmpp, WorkloadKind::diurnal,
+         WorkloadKind::step, WorkloadKind::trace, WorkloadKind::pod_trace});
+    if (w.kind == WorkloadKind::pod_trace) return pod_trace_workload(f, s, std::move(w));
+    if (has_pod_trace_) f.fail("a scenario with a pod_trace workload has no other workload");
     const Field svc = f.required("service");
     w.service = svc.text();
     if (std::none_of(s.services.begin(), s.services.end(),
                      [&](const Service& x) { return x.name == w.service; }))
       svc.fail(fmt::format("undefined service '{}'", w.service));
     check_unique(svc, w.service, names_["workload"], "workload service");
-    w.kind = read_enum(f.required("kind"),
-                       {WorkloadKind::poisson, WorkloadKind::onoff, WorkloadKind::mmpp,
-                        WorkloadKind::diurnal, WorkloadKind::step, WorkloadKind::trace});
     std::vector<std::string> takes;
     switch (w.kind) {
       case WorkloadKind::poisson:
@@ -699,6 +749,7 @@ class Loader {
         takes = {"steps"};
         break;
       case WorkloadKind::trace:
+      case WorkloadKind::pod_trace:
         takes = {"trace"};
         break;
     }
@@ -749,19 +800,11 @@ class Loader {
           w.steps.push_back(step);
         }
         break;
-      case WorkloadKind::trace: {
-        const Field t = f.required("trace");
-        t.check_keys(keys("trace"));
-        TraceRef ref;
-        ref.format = t.required("format").text();
-        const auto& formats = known_trace_formats();
-        if (std::find(formats.begin(), formats.end(), ref.format) == formats.end())
-          t["format"].fail(fmt::format("unknown value '{}' (allowed: {})", ref.format,
-                                       fmt::join(formats, ", ")));
-        ref.file = resolve_file(t.required("file"), base_dir_);
-        w.trace = ref;
+      case WorkloadKind::trace:
+        w.trace = trace_ref(f.required("trace"), known_trace_formats());
         break;
-      }
+      case WorkloadKind::pod_trace:
+        break;  // read by pod_trace_workload()
     }
     if (auto b = f.optional("bursts")) {
       for (const Field& e : b->elements()) {
@@ -779,9 +822,33 @@ class Loader {
     return w;
   }
 
-  Variant variant(const Field& f) {
+  // The pods of a cluster trace, replayed against the hosts by the placement benchmark.
+  Workload pod_trace_workload(const Field& f, const Scenario& s, Workload w) {
+    for (auto it = f.node.begin(); it != f.node.end(); ++it) {
+      const std::string k = it->first.Scalar();
+      if (k != "kind" && k != "trace" && k != "lifetimes")
+        f[k].fail(
+            "does not apply to the pod_trace workload (it takes trace, lifetimes: each pod in "
+            "the trace carries its own demand)");
+    }
+    if (!s.services.empty())
+      f.fail("a scenario with a pod_trace workload has no services (its pods come from the trace)");
+    if (!s.workloads.empty()) f.fail("a scenario with a pod_trace workload has no other workload");
+    w.trace = trace_ref(f.required("trace"), {"alibaba-pods"});
+    if (auto l = f.optional("lifetimes")) {
+      const std::string v = l->text();
+      if (v != "trace" && v != "hold")
+        l->fail(fmt::format("unknown value '{}' (allowed: trace, hold)", v));
+      w.hold_pods = v == "hold";
+    }
+    has_pod_trace_ = true;
+    return w;
+  }
+
+  Variant variant(const Field& f, bool pod_trace) {
     f.check_keys(keys("variant"));
     Variant v;
+    v.where = f.where();
     v.name = unique_name(f, "variant");
     v.platform =
         read_enum(f.required("platform"), {PlatformKind::vm, PlatformKind::microvm,
@@ -804,7 +871,8 @@ class Loader {
       v.placement = p->text();
       if (!placement_policy_known(v.placement))
         p->fail(fmt::format(
-            "unknown placement policy '{}' (allowed: first_fit, best_fit, worst_fit, tetris, "
+            "unknown placement policy '{}' (allowed: first_fit, best_fit, worst_fit, random, "
+            "round_robin, tetris, "
             "k8s:LeastAllocated, k8s:MostAllocated, k8s:BalancedAllocation, "
             "k8s:RequestedToCapacityRatio, ecs:STRATEGY[,STRATEGY...] with binpack(cpu), "
             "binpack(memory), spread(ATTRIBUTE), random)",
@@ -825,6 +893,14 @@ class Loader {
       if (auto t = c->optional("scale_down_utilization_threshold"))
         ca.scale_down_utilization_threshold = fraction(*t);
       v.cluster_autoscaler = ca;
+    }
+    if (pod_trace) {
+      // One pod = one container, or one VM of the profile, placed directly on a host.
+      if (in_vm)
+        f["platform"].fail(
+            "container_in_vm does not apply to a pod_trace scenario (use container "
+            "for pods as containers, vm or microvm for one VM per pod)");
+      f.required("placement");
     }
     if (auto o = f.optional("overrides")) {
       if (!o->node.IsMap()) o->fail("expected a mapping of profile values");
@@ -1078,6 +1154,7 @@ class Loader {
   Field root_;
   const models::Catalog& catalog_;
   std::map<std::string, std::set<std::string>> names_;
+  bool has_pod_trace_ = false;
 };
 
 YAML::Node parse_yaml(const std::string& text, const std::string& file) {

@@ -62,8 +62,17 @@ struct PowerModel {
   double peak_watts = 0.0;
 };
 
+struct TraceRef {
+  std::string file;    // resolved path
+  std::string format;  // one of known_trace_formats() (hosts: alibaba-nodes; pod_trace:
+                       // alibaba-pods)
+};
+
 // A group of identical hosts. Capacities come from `instance_type` (an instance type of the
 // models catalog, models/catalog/instance_types.yaml) unless given explicitly; explicit values win.
+// A group `from_trace` is the node list of a cluster trace instead: each node keeps its own
+// capacities (read by the runner); here `count` is the number of nodes in the list and `cpu`,
+// `memory` those of its largest node (so that size checks against host groups still hold).
 struct HostGroup {
   std::string name;
   int count = 1;
@@ -77,6 +86,7 @@ struct HostGroup {
   std::string rack;
   std::optional<PowerModel> power;
   double price_per_hour = 0.0;  // in cost.currency
+  std::optional<TraceRef> from_trace;
 };
 
 struct Link {
@@ -174,7 +184,11 @@ struct Service {
   SourceLocation where;  // of the service entry, for errors found later (e.g. by importers)
 };
 
-enum class WorkloadKind { poisson, onoff, mmpp, diurnal, step, trace };
+// pod_trace is not request arrivals: it replays a cluster's pods (each with its own CPU, memory
+// and GPU demand, creation and deletion time) against the hosts, for the placement benchmark
+// (app/runner/placement_benchmark.hpp). Its workload has no service, and a scenario with one
+// has no services and no other workload.
+enum class WorkloadKind { poisson, onoff, mmpp, diurnal, step, trace, pod_trace };
 
 struct MmppState {
   double rate = 0.0;  // requests per second
@@ -186,11 +200,6 @@ struct RateStep {
   double rate = 0.0;  // requests per second from `at` on
 };
 
-struct TraceRef {
-  std::string file;    // resolved path
-  std::string format;  // one of known_trace_formats()
-};
-
 // From `at` for `duration`, the arrival rate is multiplied by `multiplier`.
 struct Burst {
   sim::Time at;
@@ -199,7 +208,7 @@ struct Burst {
 };
 
 struct Workload {
-  std::string service;
+  std::string service;  // empty for pod_trace
   WorkloadKind kind = WorkloadKind::poisson;
   double rate = 0.0;  // requests per second: poisson, onoff (while on), diurnal (mean)
   std::optional<TimeDistribution> on;   // onoff
@@ -209,7 +218,10 @@ struct Workload {
   sim::Time period;                     // diurnal
   sim::Time peak_at;                    // diurnal
   std::vector<RateStep> steps;          // step
-  std::optional<TraceRef> trace;        // trace
+  std::optional<TraceRef> trace;        // trace, pod_trace
+  // pod_trace `lifetimes: hold`: pods never leave (deletion times ignored), so the trace fills
+  // the cluster as in Weng et al.'s experiments; `trace` (default): pods leave at deletion.
+  bool hold_pods = false;
   std::vector<Burst> bursts;
 };
 
@@ -240,6 +252,7 @@ struct Variant {
   std::string placement;           // "k8s:LeastAllocated", "ecs:binpack(memory)", "first_fit"
   std::optional<ClusterAutoscaler> cluster_autoscaler;
   std::map<std::string, OverrideValue> overrides;
+  SourceLocation where;  // of the variant entry, for errors found later (e.g. unknown profile)
 };
 
 struct Slo {

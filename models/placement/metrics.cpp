@@ -2,31 +2,6 @@
 
 namespace vmcsim::models::placement {
 
-namespace {
-// `v` with only dimension d kept.
-ResourceVector only(const ResourceVector& v, Dimension d) {
-  ResourceVector out;
-  switch (d) {
-    case Dimension::cpu:
-      out.cpu = v.cpu;
-      break;
-    case Dimension::memory:
-      out.memory = v.memory;
-      break;
-    case Dimension::disk:
-      out.disk = v.disk;
-      break;
-    case Dimension::network:
-      out.network = v.network;
-      break;
-    case Dimension::gpu:
-      out.gpu_milli = v.gpu_milli;
-      break;
-  }
-  return out;
-}
-}  // namespace
-
 PackingMetrics packing_metrics(std::span<const NodeView> nodes, const ResourceVector& smallest) {
   PackingMetrics m;
   ResourceVector used_alloc, used_cap, free_total, free_unusable;
@@ -52,7 +27,7 @@ PackingMetrics packing_metrics(std::span<const NodeView> nodes, const ResourceVe
       for (const Dimension e : kAllDimensions) {
         other_short = other_short || (e != d && short_in[static_cast<std::size_t>(e)]);
       }
-      if (other_short) m.stranded += only(free, d);
+      if (other_short) m.stranded += free.only(d);
     }
   }
   for (const Dimension d : kAllDimensions) {

@@ -51,6 +51,28 @@ bool ResourceVector::fits_in(const ResourceVector& o) const {
          gpu_milli <= o.gpu_milli;
 }
 
+ResourceVector ResourceVector::only(Dimension d) const {
+  ResourceVector out;
+  switch (d) {
+    case Dimension::cpu:
+      out.cpu = cpu;
+      break;
+    case Dimension::memory:
+      out.memory = memory;
+      break;
+    case Dimension::disk:
+      out.disk = disk;
+      break;
+    case Dimension::network:
+      out.network = network;
+      break;
+    case Dimension::gpu:
+      out.gpu_milli = gpu_milli;
+      break;
+  }
+  return out;
+}
+
 std::string ResourceVector::format(Dimension d) const {
   switch (d) {
     case Dimension::cpu:

@@ -38,6 +38,8 @@ struct ResourceVector {
   bool fits_in(const ResourceVector& other) const;
   // Human spelling of one dimension's value ("1.5GiB", "500m", "10Gbps", "250 mGPU").
   std::string format(Dimension d) const;
+  // This vector with every dimension but d zeroed.
+  ResourceVector only(Dimension d) const;
 
   ResourceVector& operator+=(const ResourceVector& o);
   ResourceVector& operator-=(const ResourceVector& o);

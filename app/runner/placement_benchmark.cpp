@@ -1,0 +1,216 @@
+#include "app/runner/placement_benchmark.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "app/importers/alibaba_gpu.hpp"
+#include "models/catalog/catalog.hpp"
+
+namespace vmcsim::app::runner {
+
+namespace {
+
+using models::placement::ClusterQuery;
+using models::placement::NodeView;
+using models::placement::ReplayPod;
+
+const scenario::Workload* pod_trace_of(const scenario::Scenario& s) {
+  for (const auto& w : s.workloads)
+    if (w.kind == scenario::WorkloadKind::pod_trace) return &w;
+  return nullptr;
+}
+
+std::vector<NodeView> nodes_of(const scenario::Scenario& s) {
+  std::vector<NodeView> nodes;
+  const auto label = [](NodeView& n, const scenario::HostGroup& g) {
+    if (!g.zone.empty()) n.attributes["zone"] = g.zone;
+    if (!g.rack.empty()) n.attributes["rack"] = g.rack;
+  };
+  for (const auto& g : s.hosts) {
+    if (g.from_trace) {
+      for (const auto& a : importers::load_alibaba_nodes(g.from_trace->file).nodes) {
+        NodeView& n = nodes.emplace_back();
+        n.id = n.name = a.name;
+        n.capacity.cpu = a.cpu;
+        n.capacity.memory = a.memory;
+        n.capacity.gpu_milli = std::int64_t{a.gpus} * 1000;
+        if (!a.model.empty()) n.attributes["model"] = a.model;
+        label(n, g);
+      }
+      continue;
+    }
+    for (int i = 0; i < g.count; ++i) {
+      NodeView& n = nodes.emplace_back();
+      n.id = n.name = fmt::format("{}-{}", g.name, i);
+      n.capacity.cpu = g.cpu;
+      n.capacity.memory = g.memory;
+      label(n, g);
+    }
+  }
+  return nodes;
+}
+
+// "V100M16|V100M32" -> attribute:model in [V100M16, V100M32]
+ClusterQuery gpu_model_constraint(const std::string& spec) {
+  std::vector<std::string> models;
+  std::size_t start = 0;
+  for (std::size_t bar; (bar = spec.find('|', start)) != std::string::npos; start = bar + 1)
+    models.push_back(spec.substr(start, bar - start));
+  models.push_back(spec.substr(start));
+  return ClusterQuery::parse(fmt::format("attribute:model in [{}]", fmt::join(models, ", ")));
+}
+
+std::vector<ReplayPod> pods_of(const scenario::Workload& w, std::optional<std::size_t> max_pods) {
+  std::vector<ReplayPod> pods;
+  importers::read_alibaba_pods(w.trace->file, {}, [&](const importers::AlibabaPod& a) {
+    if (max_pods && pods.size() == *max_pods) return;
+    ReplayPod& p = pods.emplace_back();
+    p.request.service = "pods";  // one cluster's pods: ECS spread counts them all alike
+    p.request.demand.cpu = a.cpu;
+    p.request.demand.memory = a.memory;
+    p.request.demand.gpu_milli = std::int64_t{a.num_gpu} * a.gpu_milli;
+    if (!a.gpu_spec.empty()) p.request.member_of.push_back(gpu_model_constraint(a.gpu_spec));
+    p.arrival = a.creation;
+    if (!w.hold_pods) p.departure = a.deletion;
+  });
+  std::stable_sort(pods.begin(), pods.end(),
+                   [](const ReplayPod& a, const ReplayPod& b) { return a.arrival < b.arrival; });
+  return pods;
+}
+
+std::string policy_spec(const std::string& placement) {
+  for (const char* name : {"first_fit", "best_fit", "worst_fit", "round_robin"})
+    if (placement == name) {
+      std::string spec = placement;
+      std::replace(spec.begin(), spec.end(), '_', '-');
+      return spec;
+    }
+  return placement;
+}
+
+const models::PlatformProfile& profile_of(const models::Catalog& catalog,
+                                          const scenario::Variant& v, std::size_t index) {
+  const std::string field = fmt::format("variants[{}]", index);
+  const models::PlatformProfile* p = nullptr;
+  try {
+    p = &catalog.profile(v.profile);
+  } catch (const std::out_of_range& e) {
+    throw InputError(v.where, field + ".profile", field + ".profile: " + e.what());
+  }
+  const bool vm =
+      v.platform == scenario::PlatformKind::vm || v.platform == scenario::PlatformKind::microvm;
+  const bool vm_profile =
+      p->kind == models::PlatformKind::vm || p->kind == models::PlatformKind::microvm;
+  if (vm != vm_profile || p->is_node())
+    throw InputError(v.where, field + ".profile",
+                     fmt::format("{}.profile: '{}' is not a {} profile", field, v.profile,
+                                 vm ? "vm or microvm" : "container runtime"));
+  if (!v.overrides.empty())
+    throw InputError(v.where, field + ".overrides",
+                     field + ".overrides: the placement benchmark does not apply overrides");
+  return *p;
+}
+
+}  // namespace
+
+bool has_pod_trace(const scenario::Scenario& s) {
+  return pod_trace_of(s) != nullptr;
+}
+
+std::vector<PlacementRow> run_placement_benchmark(const scenario::Scenario& s,
+                                                  const PlacementBenchmarkOptions& options) {
+  const scenario::Workload* workload = pod_trace_of(s);
+  if (workload == nullptr)
+    throw std::invalid_argument("run_placement_benchmark: scenario '" + s.name +
+                                "' has no pod_trace workload");
+  const std::vector<NodeView> nodes = nodes_of(s);
+  const std::vector<ReplayPod> pods = pods_of(*workload, options.max_pods);
+  const models::Catalog catalog = models::Catalog::load_default();
+
+  models::placement::ReplayOptions replay;
+  replay.end = s.duration;
+  replay.seed = s.seed;
+  replay.head_of_line_blocking = options.head_of_line_blocking;
+  replay.observer = options.observer;
+
+  std::vector<PlacementRow> rows;
+  for (std::size_t i = 0; i < s.variants.size(); ++i) {
+    const scenario::Variant& v = s.variants[i];
+    if (!options.variants.empty() && std::find(options.variants.begin(), options.variants.end(),
+                                               v.name) == options.variants.end())
+      continue;
+    const models::PlatformProfile& profile = profile_of(catalog, v, i);
+    std::vector<ReplayPod> as_run = pods;
+    for (ReplayPod& p : as_run)
+      p.request.demand = models::placement::platform_demand(profile, p.request.demand);
+    const auto policy = models::placement::make_policy(policy_spec(v.placement));
+    rows.push_back({v.name, v.placement, profile.name,
+                    v.platform != scenario::PlatformKind::container,
+                    models::placement::replay_placement(nodes, as_run, *policy, replay)});
+  }
+  return rows;
+}
+
+std::string placement_table(std::span<const PlacementRow> rows, TableColumns columns) {
+  const bool timing = columns == TableColumns::all;
+  const auto seconds = [](sim::Time t) { return fmt::format("{:.1f}", t.seconds()); };
+  std::vector<std::vector<std::string>> cells;
+  std::vector<std::string> header{"variant",
+                                  "placement",
+                                  "pods as",
+                                  "placed",
+                                  "never placed",
+                                  "pending p50",
+                                  "pending p99",
+                                  "peak nodes",
+                                  "mean nodes",
+                                  "stranded CPU mean/peak",
+                                  "stranded mem mean/peak"};
+  if (timing) {
+    header.emplace_back("decide mean");
+    header.emplace_back("decide p99");
+  }
+  cells.push_back(header);
+  for (const PlacementRow& row : rows) {
+    const auto& r = row.result;
+    std::vector<std::string> c{
+        row.variant,
+        row.placement,
+        row.vm_per_pod ? "VM " + row.profile : row.profile,
+        std::to_string(r.pods_placed),
+        std::to_string(r.pods_never_placed),
+        seconds(r.pending_p50) + " s",
+        seconds(r.pending_p99) + " s",
+        std::to_string(r.peak_nodes_used),
+        fmt::format("{:.1f}", r.mean_nodes_used),
+        fmt::format("{:.1f} / {:.0f} cores", r.stranded_mean.cpu.cores_value(),
+                    r.stranded_peak.cpu.cores_value()),
+        fmt::format("{:.0f} / {:.0f} GiB", r.stranded_mean.memory.gib_value(),
+                    r.stranded_peak.memory.gib_value())};
+    if (timing) {
+      c.push_back(fmt::format("{:.1f} us", r.timing.mean_us));
+      c.push_back(fmt::format("{:.1f} us", r.timing.p99_us));
+    }
+    cells.push_back(std::move(c));
+  }
+  std::vector<std::size_t> width(header.size(), 0);
+  for (const auto& line : cells)
+    for (std::size_t i = 0; i < line.size(); ++i)
+      width[i] = std::max(width[i], line[i].size());
+  std::string out;
+  for (const auto& line : cells) {
+    std::string text;
+    for (std::size_t i = 0; i < line.size(); ++i)  // text left, numbers right
+      text += i < 3 ? fmt::format("{:<{}}  ", line[i], width[i])
+                    : fmt::format("{:>{}}  ", line[i], width[i]);
+    while (!text.empty() && text.back() == ' ')
+      text.pop_back();
+    out += text + '\n';
+  }
+  return out;
+}
+
+}  // namespace vmcsim::app::runner

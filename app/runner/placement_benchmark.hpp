@@ -1,0 +1,67 @@
+#pragma once
+// The placement benchmark: a scenario with a pod_trace workload replays a real cluster's pods
+// against its hosts once per variant, each variant a placement policy and a way of running a
+// pod (a container, or one VM of the variant's profile), and compares how they pack.
+//
+//   const Scenario s = load_scenario("scenarios/scheduler-benchmark-alibaba.yaml");
+//   if (has_pod_trace(s)) {
+//     const auto rows = run_placement_benchmark(s);
+//     std::cout << placement_table(rows);
+//   }
+//
+// Hosts: every host group (a `from_trace` node list gives each node its own CPU, memory and
+// GPUs and its GPU model as attribute `model`; an explicit group gives `count` equal hosts).
+// Pods: the alibaba-pods list, in creation order; GPU demand = num_gpu x gpu_milli (milli-GPUs
+// summed over the node's GPUs: a pod's share is not pinned to one GPU, see the replay doc);
+// a non-empty gpu_spec becomes the constraint `attribute:model in [spec1, spec2]`. The replay
+// runs over [0, duration) with the scenario's seed (models/placement/replay.hpp says how).
+// Placement spellings: the scenario's first_fit, best_fit, worst_fit, round_robin are
+// make_policy()'s first-fit, best-fit, worst-fit, round-robin; the others are the same.
+// Errors: an unknown profile, a profile of the wrong kind for the variant's platform, or
+// overrides (not applied here) throw InputError at the variant; bad trace lines throw the
+// importers' InputError at their line.
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "app/scenario/scenario.hpp"
+#include "models/placement/replay.hpp"
+
+namespace vmcsim::app::runner {
+
+struct PlacementBenchmarkOptions {
+  std::vector<std::string> variants;    // run only these (by name); empty: every variant
+  std::optional<std::size_t> max_pods;  // only the first pods of the trace (quick runs)
+  bool head_of_line_blocking = false;   // strict FIFO pending queue (see replay.hpp)
+  // Passed to every replay (tests check invariants after each event).
+  std::function<void(sim::Time, std::span<const models::placement::NodeView>)> observer;
+};
+
+struct PlacementRow {
+  std::string variant;
+  std::string placement;  // as the scenario spells it
+  std::string profile;    // how a pod runs: runc, kvm-ubuntu, ...
+  bool vm_per_pod = false;
+  models::placement::ReplayResult result;
+};
+
+// True when the scenario has a pod_trace workload (then this is how it runs).
+bool has_pod_trace(const scenario::Scenario& s);
+
+// One row per variant, in the scenario's order. Throws std::invalid_argument without a
+// pod_trace workload.
+std::vector<PlacementRow> run_placement_benchmark(const scenario::Scenario& s,
+                                                  const PlacementBenchmarkOptions& options = {});
+
+enum class TableColumns { all, deterministic };
+// A fixed-width text table, one row per variant: pods placed and never placed, pending p50 and
+// p99, peak and mean nodes used, stranded CPU and memory (mean / peak), and (unless
+// `deterministic`) decision time mean and p99 in microseconds. The deterministic table is the same
+// bytes for the same scenario on any machine.
+std::string placement_table(std::span<const PlacementRow> rows,
+                            TableColumns columns = TableColumns::all);
+
+}  // namespace vmcsim::app::runner

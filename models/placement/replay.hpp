@@ -1,0 +1,105 @@
+#pragma once
+// PlacementReplay: a discrete-event replay of a pod trace against a fixed set of nodes under
+// one placement policy, on sim::Simulation: which policy packs a real workload best, and how
+// long it takes to decide.
+//
+//   std::vector<ReplayPod> pods = ...;    // demand, arrival, optional departure
+//   ReplayResult r = replay_placement(nodes, pods, *make_policy("k8s:MostAllocated"), {});
+//
+// Story of one pod: at `arrival` the policy places it; if no node is feasible it waits in a
+// PendingQueue (FIFO, with the reason) and is retried after every departure. At `departure`
+// it leaves its node (freeing capacity, then the queue is retried) or, if it is still
+// waiting, it gives up and counts as never placed: a deleted pod is not scheduled afterwards.
+// Pods without a departure stay to the end; pods arriving at or after `options.end` are
+// outside the replay. At equal times departures fire before arrivals, so a pod leaving at t
+// frees its capacity for one arriving at t.
+//
+// Head-of-line behaviour (options.head_of_line_blocking):
+//   false (default, as kube-scheduler): every waiting pod is retried in FIFO order and a later
+//         one may pass an earlier one that still does not fit; a new arrival is placed at once
+//         if it fits, even while others wait.
+//   true  (strict FIFO, as a batch queue): a retry stops at the first pod that still does not
+//         fit, and a new arrival joins the back of the queue while anything waits, so one large
+//         pod can hold back every pod behind it.
+//
+// Invariants the result holds: pods_placed + pods_never_placed = pods_total (pods that are
+// placed at some point count as placed even if they waited); no node is ever allocated more
+// than its allocatable in any dimension (feasible() guarantees it; tests check it through
+// ReplayOptions::observer). Every output except `timing` is deterministic: the same inputs
+// give the same bits. `timing` is steady_clock wall time and is kept apart so deterministic
+// outputs can be compared byte for byte.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "models/catalog/profile.hpp"
+#include "models/placement/policy.hpp"
+#include "sim/time.hpp"
+
+namespace vmcsim::models::placement {
+
+struct ReplayPod {
+  PlacementRequest request;            // demand (and any constraints) of the pod
+  sim::Time arrival;                   // creation time
+  std::optional<sim::Time> departure;  // deletion time; nullopt: stays to the end
+};
+
+// What a pod asks of a host when it runs in a platform of `profile`, instead of as a plain
+// container:
+//   vm, microvm  one VM per pod: vCPUs = the pod's CPU rounded up to whole cores (at least 1),
+//                memory = pod memory + guest OS (+ agent + system reserved) memory, and the
+//                hypervisor overhead of a VM of that memory and vCPUs on top
+//                (kvm-ubuntu: 0.002 x memory + 218 MiB + 8 MiB x vCPUs);
+//   container    the pod's demand plus the runtime's per-container overhead (0 for runc).
+// Other dimensions (GPU, disk, network) are unchanged.
+ResourceVector platform_demand(const PlatformProfile& profile, const ResourceVector& pod);
+
+struct ReplayOptions {
+  sim::Time end = sim::Time::max();  // horizon: time-weighted metrics cover [0, end)
+  bool head_of_line_blocking = false;
+  std::uint64_t seed = 1;  // for the random policies (stream "placement/replay")
+  // Called after every event with the time and the nodes' state (tests check invariants).
+  std::function<void(sim::Time, std::span<const NodeView>)> observer;
+};
+
+// Wall-clock cost of the policy's decisions (every choose() call: first attempts and
+// retries, successful or not). Not deterministic.
+struct DecisionTiming {
+  std::uint64_t decisions = 0;
+  double mean_us = 0.0;
+  double p99_us = 0.0;
+};
+
+struct ReplayResult {
+  std::string policy;
+  std::size_t pods_total = 0;  // pods arriving before end
+  std::size_t pods_placed = 0;
+  std::size_t pods_never_placed = 0;                   // deleted while waiting, or still waiting
+  std::size_t pods_waited = 0;                         // placed after waiting (pending > 0)
+  std::map<std::string, std::size_t> never_placed_by;  // by Unplaceable::dimension
+  // Pending time of placed pods (0 for those placed on arrival), from a QuantileSketch (1%).
+  sim::Time pending_p50;
+  sim::Time pending_p99;
+  sim::Time pending_max;
+  std::size_t peak_nodes_used = 0;  // nodes with at least one pod, at the busiest moment
+  double mean_nodes_used = 0.0;     // time-weighted over [first arrival, end)
+  // packing_metrics() stranded CPU and memory (free capacity that no pod of the trace can
+  // use because another dimension is short on that node): time-weighted mean and peak. The
+  // "smallest request" is, per dimension, the 1st percentile of the pods' demands, so that a
+  // few odd pods (one asking for no memory) do not make every node look usable.
+  ResourceVector stranded_mean;
+  ResourceVector stranded_peak;
+  sim::Time end;  // where the replay stopped (end, or the last event when end is max)
+  DecisionTiming timing;
+};
+
+// Replays `pods` on `nodes` (their allocations are the starting state; usually empty) under
+// `policy`. Pods must be sorted by arrival (std::invalid_argument otherwise).
+ReplayResult replay_placement(std::vector<NodeView> nodes, std::span<const ReplayPod> pods,
+                              PlacementPolicy& policy, const ReplayOptions& options = {});
+
+}  // namespace vmcsim::models::placement

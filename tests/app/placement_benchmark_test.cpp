@@ -1,0 +1,153 @@
+// The scheduler benchmark scenario (scenarios/scheduler-benchmark-alibaba.yaml): the Alibaba GPU
+// trace 2023 pods replayed against its nodes under placement policies, as containers and as one
+// VM per pod. Reads the shared fixtures through VMCSIM_DATA.
+#include "app/runner/placement_benchmark.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+#include "app/scenario/loader.hpp"
+#include "fixture_path.hpp"
+
+namespace fs = std::filesystem;
+using namespace vmcsim;
+using namespace vmcsim::app::runner;
+using vmcsim::models::placement::NodeView;
+
+namespace {
+
+const fs::path source_dir{VMCSIM_SOURCE_DIR_FOR_TESTS};
+const fs::path test_data{VMCSIM_TEST_DATA};
+
+// The scenario, with ${VMCSIM_DATA} pointing at the fixtures (failing if they are missing).
+app::scenario::Scenario benchmark_scenario() {
+  const fs::path nodes{test::fixture("traces/alibaba-gpu-2023/openb_node_list_all_node.csv")};
+  ::setenv("VMCSIM_DATA", nodes.parent_path().parent_path().parent_path().c_str(), 1);
+  return app::scenario::load_scenario(source_dir / "scenarios/scheduler-benchmark-alibaba.yaml");
+}
+
+// The first pods of the trace: enough to need hundreds of nodes, fast enough for a unit test.
+constexpr std::size_t kPods = 1000;
+
+std::map<std::string, PlacementRow> by_variant(std::vector<PlacementRow> rows) {
+  std::map<std::string, PlacementRow> out;
+  for (auto& r : rows)
+    out.emplace(r.variant, std::move(r));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the scheduler benchmark scenario loads as a pod trace with every policy") {
+  const auto s = benchmark_scenario();
+  REQUIRE(has_pod_trace(s));
+  CHECK(s.services.empty());
+  REQUIRE(s.hosts.size() == 1);
+  CHECK(s.hosts[0].count == 1523);
+  std::set<std::string> placements;
+  for (const auto& v : s.variants)
+    placements.insert(v.placement);
+  for (const char* p :
+       {"first_fit", "best_fit", "worst_fit", "random", "round_robin", "ecs:binpack(cpu)",
+        "ecs:binpack(memory)", "ecs:spread(instanceId)", "k8s:LeastAllocated", "k8s:MostAllocated",
+        "k8s:BalancedAllocation", "k8s:RequestedToCapacityRatio", "tetris"})
+    CHECK(placements.count(p) == 1);
+}
+
+TEST_CASE("no node is ever overcommitted and every pod is either placed or never placed") {
+  const auto s = benchmark_scenario();
+  PlacementBenchmarkOptions options;
+  options.max_pods = kPods;
+  options.variants = {"best-fit", "k8s-least-allocated", "random", "ecs-spread-instance",
+                      "vm-k8s-most-allocated"};
+  std::size_t checks = 0, overcommitted = 0;
+  options.observer = [&](sim::Time, std::span<const NodeView> nodes) {
+    ++checks;
+    for (const NodeView& n : nodes)
+      if (!n.allocated.fits_in(n.allocatable())) ++overcommitted;
+  };
+  const auto rows = run_placement_benchmark(s, options);
+  REQUIRE(rows.size() == options.variants.size());
+  CHECK(checks >= rows.size() * kPods);  // at least one check per arrival
+  CHECK(overcommitted == 0);
+  for (const auto& row : rows) {
+    INFO(row.variant);
+    CHECK(row.result.pods_total == kPods);
+    CHECK(row.result.pods_placed + row.result.pods_never_placed == row.result.pods_total);
+    CHECK(row.result.peak_nodes_used > 0);
+    CHECK(row.result.mean_nodes_used <= static_cast<double>(row.result.peak_nodes_used));
+    CHECK(row.result.timing.decisions >= row.result.pods_total);
+  }
+}
+
+TEST_CASE("packing policies use fewer nodes than spreading ones, and VMs more than containers") {
+  const auto s = benchmark_scenario();
+  PlacementBenchmarkOptions options;
+  options.max_pods = kPods;
+  options.variants = {"best-fit",
+                      "worst-fit",
+                      "k8s-most-allocated",
+                      "k8s-least-allocated",
+                      "vm-k8s-most-allocated",
+                      "vm-best-fit"};
+  const auto rows = by_variant(run_placement_benchmark(s, options));
+  const auto peak = [&](const char* v) { return rows.at(v).result.peak_nodes_used; };
+  const auto mean = [&](const char* v) { return rows.at(v).result.mean_nodes_used; };
+  CHECK(peak("k8s-most-allocated") < peak("k8s-least-allocated"));
+  CHECK(peak("best-fit") < peak("worst-fit"));
+  CHECK(mean("k8s-most-allocated") < mean("k8s-least-allocated"));
+  CHECK(mean("best-fit") < mean("worst-fit"));
+  // The same policy packs VMs (guest OS, hypervisor overhead, whole vCPUs) into more nodes.
+  CHECK(peak("vm-k8s-most-allocated") > peak("k8s-most-allocated"));
+  CHECK(peak("vm-best-fit") > peak("best-fit"));
+  CHECK(mean("vm-best-fit") > mean("best-fit"));
+}
+
+TEST_CASE("the deterministic columns of the scheduler benchmark match the golden table") {
+  const auto s = benchmark_scenario();
+  PlacementBenchmarkOptions options;
+  options.max_pods = kPods;
+  const std::string table =
+      placement_table(run_placement_benchmark(s, options), TableColumns::deterministic);
+  const fs::path golden = test_data / "golden/scheduler-benchmark-alibaba-1000-pods.txt";
+  if (std::getenv("VMCSIM_UPDATE_GOLDEN") != nullptr) std::ofstream{golden} << table;
+  std::ifstream in{golden};
+  INFO("golden file " << golden
+                      << " (regenerate with VMCSIM_UPDATE_GOLDEN=1 after a change "
+                         "you have checked)");
+  REQUIRE(in.good());
+  std::stringstream expected;
+  expected << in.rdbuf();
+  CHECK(table == expected.str());
+}
+
+TEST_CASE("a replay of no pods places nothing and uses no nodes") {
+  const auto s = benchmark_scenario();
+  PlacementBenchmarkOptions options;
+  options.max_pods = 0;
+  options.variants = {"first-fit"};
+  const auto rows = run_placement_benchmark(s, options);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].result.pods_total == 0);
+  CHECK(rows[0].result.peak_nodes_used == 0);
+}
+
+// Not a check: prints the table docs/scheduler-benchmark.md shows (VMCSIM_SCENARIO: another
+// pod_trace scenario file instead).
+TEST_CASE("the whole scheduler benchmark, printed", "[.][scheduler-benchmark]") {
+  auto s = benchmark_scenario();
+  if (const char* other = std::getenv("VMCSIM_SCENARIO")) s = app::scenario::load_scenario(other);
+  const auto rows = run_placement_benchmark(s);
+  std::cout << placement_table(rows);
+  for (const auto& r : rows)
+    for (const auto& [why, n] : r.result.never_placed_by)
+      std::cout << r.variant << ": " << n << " never placed (" << why << ")\n";
+  SUCCEED();
+}
