@@ -213,3 +213,24 @@ TEST_CASE("a topology that cannot hold the hosts is refused with the reason") {
     CHECK_THROWS_WITH((Cluster{sim, config}), Catch::Contains("cannot reach the registry 'hub'"));
   }
 }
+
+TEST_CASE("a container in a VM node pulls over the physical host's topology path") {
+  const auto pull_of_container = [](bool with_topology) {
+    ClusterWorld world;
+    ClusterConfig config = world.config(PlatformKind::container_in_vm, 1);
+    config.services.push_back(
+        world.service("web", sim::Millicores{250}, sim::Bytes::mib(256), 1, 0.01));
+    if (with_topology) config.topology = TopologyConfig{topology::TopologySpec{}, {}, {}};
+    sim::Simulation sim;
+    Cluster cluster{sim, config};
+    sim.run_until(sim::Time::from_s(120));
+    for (InstanceId id = 0; id < cluster.runtime().instance_count(); ++id) {
+      const Instance& i = cluster.runtime().instance(id);
+      if (i.service == "web") return i.phase_time("image_pull");
+    }
+    FAIL("the container never started");
+    return sim::Time::zero();
+  };
+  // The registry's 1 Gbps is the bottleneck either way; only the path latency differs.
+  CHECK(pull_of_container(true) - pull_of_container(false) == sim::Time::from_us(2515));
+}
