@@ -2,6 +2,8 @@
 // decision count and wall-clock time), evictions, and packing efficiency at sample times.
 #include <catch2/catch.hpp>
 
+#include <initializer_list>
+
 #include "cluster_test_support.hpp"
 #include "models/cluster/cluster.hpp"
 #include "models/metrics/collector.hpp"
@@ -110,23 +112,23 @@ TEST_CASE("the summary pools pending times and averages placement counts over re
   VariantRunMetrics a, b;
   a.variant = b.variant = "v";
   b.replication = 1;
-  for (double ms : {0.0, 100.0}) {
-    a.pending_ms.add(ms);
-    a.pending_ms_stats.add(ms);
-  }
-  b.pending_ms.add(300.0);
-  b.pending_ms_stats.add(300.0);
+  // A run's samples go to its sketch (quantiles) and its stats (mean) alike.
+  const auto record = [](sim::QuantileSketch& sketch, sim::RunningStats& stats,
+                         std::initializer_list<double> values) {
+    for (const double x : values) {
+      sketch.add(x);
+      stats.add(x);
+    }
+  };
+  record(a.pending_ms, a.pending_ms_stats, {0.0, 100.0});
+  record(b.pending_ms, b.pending_ms_stats, {300.0});
+  record(a.placement_decision_us, a.placement_decision_us_stats, {10.0, 20.0});
+  record(b.placement_decision_us, b.placement_decision_us_stats, {60.0});
   a.placement_decisions = 2;
   b.placement_decisions = 4;
   a.evictions = 1;
   a.packing_efficiency_cpu = 0.5;
   b.packing_efficiency_cpu = 0.7;
-  for (double us : {10.0, 20.0}) {
-    a.placement_decision_us.add(us);
-    a.placement_decision_us_stats.add(us);
-  }
-  b.placement_decision_us.add(60.0);
-  b.placement_decision_us_stats.add(60.0);
   const VariantRunMetrics runs[] = {a, b};
   const VariantEstimates e = summarize(runs);
   CHECK(e.pending_ms.mean == Approx(400.0 / 3));
