@@ -47,6 +47,15 @@ ojson to_json(const VariantSummary& v, const ResultsJsonOptions& options) {
   j["events"] = v.events;
   if (options.include_wall_seconds) j["wall_seconds"] = v.wall_seconds;
   j["startup_samples_ms"] = v.startup_samples_ms;
+  if (v.pending_time_ms)
+    j["pending_time_ms"] = ojson{{"p50", v.pending_time_ms->p50}, {"p99", v.pending_time_ms->p99}};
+  if (v.placement_decision_us && options.include_wall_seconds)
+    j["placement_decision_us"] =
+        ojson{{"mean", v.placement_decision_us->mean}, {"p99", v.placement_decision_us->p99}};
+  if (v.packing_efficiency)
+    j["packing_efficiency"] = ojson{{"cpu", to_json(v.packing_efficiency->cpu)},
+                                    {"memory", to_json(v.packing_efficiency->memory)}};
+  if (v.evictions) j["evictions"] = to_json(*v.evictions);
   return j;
 }
 

@@ -12,8 +12,8 @@
 namespace vmcsim::app::report {
 
 struct ResultsJsonOptions {
-  /// wall_seconds is the one field that differs between identical runs; golden and
-  /// determinism tests leave it out.
+  /// wall_seconds and placement_decision_us are the fields that differ between identical
+  /// runs; golden and determinism tests leave them out.
   bool include_wall_seconds = true;
 };
 

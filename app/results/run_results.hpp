@@ -128,6 +128,27 @@ struct VariantSummary {
   std::uint64_t events = 0;             ///< simulation events processed, all replications
   double wall_seconds = 0;              ///< wall-clock time spent; the only non-deterministic field
   std::vector<double> startup_samples_ms;  ///< raw startup times (for CDFs), milliseconds
+  /// Placement (absent when not measured). Pending time: requested -> placed per service
+  /// instance, pooled, milliseconds.
+  struct PendingTime {
+    double p50 = 0;
+    double p99 = 0;
+  };
+  std::optional<PendingTime> pending_time_ms;
+  /// Wall-clock microseconds the placement policy took per decision: NOT deterministic, written
+  /// only with wall_seconds.
+  struct DecisionTime {
+    double mean = 0;
+    double p99 = 0;
+  };
+  std::optional<DecisionTime> placement_decision_us;
+  /// Allocated / allocatable over the used placement nodes, time-averaged, 0..1.
+  struct PackingEfficiency {
+    Estimate cpu;
+    Estimate memory;
+  };
+  std::optional<PackingEfficiency> packing_efficiency;
+  std::optional<Estimate> evictions;  ///< instances drained off removed nodes, per replication
 };
 
 /// A paired (common random numbers) difference a - b of one metric between two variants:

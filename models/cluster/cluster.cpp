@@ -13,6 +13,12 @@ namespace vmcsim::models {
 
 namespace {
 constexpr std::uint32_t kNone = UINT32_MAX;
+
+// Wall-clock nanoseconds since `t0`: for PlacementDecision::decision_ns only.
+std::int64_t wall_ns_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+      .count();
+}
 constexpr double kMillicoresPerCore = 1000.0;
 
 bool is_vm_kind(PlatformKind k) {
@@ -109,9 +115,20 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
   policy_ = placement::make_policy(v.placement);
   registry_ = std::make_unique<Registry>(*flows_, config_.registry);
   runtime_ = std::make_unique<PlatformRuntime>(sim, *flows_, config.seed, config.replication);
-  for (const HostConfig& h : config_.hosts) {
-    hosts_.push_back(std::make_unique<Host>(h.spec, *flows_));
-    host_nodes_.push_back(&runtime_->add_host(*hosts_.back(), NodeOptions{h.image_cache, {}}));
+  if (config_.topology)
+    network_ = std::make_unique<ClusterNetwork>(*config_.topology, config_.hosts,
+                                                config_.registry.name, *flows_);
+  for (std::size_t h = 0; h < config_.hosts.size(); ++h) {
+    const HostConfig& hc = config_.hosts[h];
+    NodeOptions options{hc.image_cache, {}, {}, {}};
+    if (network_) {
+      hosts_.push_back(std::make_unique<Host>(network_->labelled(h, hc.spec), *flows_));
+      options.upstream = network_->host_path(h);
+      options.upstream_latency = network_->host_latency(h);
+    } else {
+      hosts_.push_back(std::make_unique<Host>(hc.spec, *flows_));
+    }
+    host_nodes_.push_back(&runtime_->add_host(*hosts_.back(), options));
   }
   host_use_.resize(hosts_.size());
   runtime_->on_state_change.connect([this](const Instance& i) { track_host(i); });
@@ -290,10 +307,7 @@ void Cluster::place(std::uint32_t r) {
   const placement::PlacementRequest request = placement_request(replicas_[r]);
   const auto t0 = std::chrono::steady_clock::now();
   placement::PlacementOutcome out = policy_->place(request, views, placement_stream_);
-  const auto ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
-          .count();
-  PlacementDecision d{replicas_[r].service, "", "", ns};
+  PlacementDecision d{replicas_[r].service, "", "", wall_ns_since(t0), {}};
   if (out.node) {
     d.node = nodes[*out.node]->name();
     on_placement.emit(d);
@@ -411,10 +425,13 @@ void Cluster::retry_pending() {
   views.reserve(nodes.size());
   for (const Node* n : nodes)
     views.push_back(view_of(*n));
+  const auto t0 = std::chrono::steady_clock::now();
   const auto placed = pending_.retry(sim_.now(), views, *policy_, placement_stream_);
+  const std::int64_t ns = placed.empty() ? 0 : wall_ns_since(t0) / std::ssize(placed);
   for (const auto& p : placed) {
     const auto r = static_cast<std::uint32_t>(p.id);
-    on_placement.emit(PlacementDecision{replicas_[r].service, nodes[p.node]->name(), "", 0});
+    on_placement.emit(
+        PlacementDecision{replicas_[r].service, nodes[p.node]->name(), "", ns, p.waited});
     launch(r, *nodes[p.node]);
   }
 }
@@ -560,8 +577,9 @@ void Cluster::add_node_vm() {
   std::vector<placement::NodeView> views;
   for (const Node* h : host_nodes_)
     views.push_back(view_of(*h));
+  const auto t0 = std::chrono::steady_clock::now();
   const auto out = policy_->place(request, views, placement_stream_);
-  PlacementDecision d{PlacementDecision::kNodeVm, "", "", 0};
+  PlacementDecision d{PlacementDecision::kNodeVm, "", "", wall_ns_since(t0), {}};
   if (!out.node) {
     node_vms_[n].state = NodeVm::State::failed;
     d.reason = out.reason->message;
@@ -646,6 +664,7 @@ void Cluster::scan_nodes() {
     if (removable-- <= 0) break;
     const std::uint32_t n = index[k];
     node_vms_[n].state = NodeVm::State::cordoned;
+    ++nodes_drained_;
     // Its containers are drained and replaced on the other nodes.
     for (std::uint32_t r = 0; r < replicas_.size(); ++r) {
       Replica& rep = replicas_[r];
@@ -655,6 +674,7 @@ void Cluster::scan_nodes() {
       const std::size_t service = rep.service;
       auto& live_list = services_[service].live;
       live_list.erase(std::find(live_list.begin(), live_list.end(), r));
+      ++evictions_;
       retire(r);
       scale(service);
     }

@@ -22,6 +22,10 @@
 //                    is pending, and the cluster autoscaler adds node VMs (paying their boot)
 //                    and removes nodes unneeded for `unneeded_time` (their containers are
 //                    drained and replaced elsewhere first).
+// Topology (config.topology): every link is a FlowModel resource; a host's image pulls cross its
+// NIC, the links of its path to the registry and the registry's egress, and each layer request
+// pays the registry's latency plus the path's latency; hosts get "zone" / "rack" labels from the
+// topology unless their config has them (what spread(attribute:zone) sees).
 // Both levels of placement use the policy named by variant.placement over NodeViews of the
 // candidate nodes (CPU request and the exact memory the runtime will reserve); what fits nowhere
 // waits in a PendingQueue retried whenever an instance stops or a node joins.
@@ -61,6 +65,7 @@
 #include "models/autoscaling/ecs_scaling.hpp"
 #include "models/autoscaling/hpa.hpp"
 #include "models/cluster/cluster_config.hpp"
+#include "models/cluster/network.hpp"
 #include "models/cluster/request.hpp"
 #include "models/host.hpp"
 #include "models/image/registry.hpp"
@@ -112,6 +117,9 @@ class Cluster {
   std::uint64_t submitted(std::size_t service) const;
   std::uint64_t completed(std::size_t service) const;
   std::size_t pending_instances() const;
+  // Service instances drained off node VMs the cluster autoscaler removed (and replaced).
+  std::uint64_t evictions() const { return evictions_; }
+  std::uint64_t nodes_drained() const { return nodes_drained_; }
   // Sustainable throughput of the running instances (requests/s): sum over them of concurrency /
   // E[service time at full concurrency, alone on its node].
   double capacity_rps(std::size_t service) const;
@@ -121,6 +129,8 @@ class Cluster {
   double cpu_utilization() const;     // CPU in use / capacity over all physical hosts, 0..1
   double memory_utilization() const;  // memory reserved / capacity over all physical hosts, 0..1
   const std::vector<std::unique_ptr<Host>>& hosts() const { return hosts_; }
+  // The topology and its link resources, or null when the config has none.
+  const ClusterNetwork* network() const { return network_.get(); }
   std::vector<BillableUsage> billable_usage(sim::Time now) const;
 
  private:
@@ -169,6 +179,7 @@ class Cluster {
   std::unique_ptr<FlowModel> flows_;
   std::vector<std::unique_ptr<Host>> hosts_;
   std::unique_ptr<Registry> registry_;
+  std::unique_ptr<ClusterNetwork> network_;
   std::unique_ptr<PlatformRuntime> runtime_;
   std::unique_ptr<placement::PlacementPolicy> policy_;
   sim::RandomStream placement_stream_;
@@ -194,6 +205,8 @@ class Cluster {
   // Tasks per node and service (ECS spread, distinctInstance); looked up, never iterated in
   // pointer order.
   std::map<const Node*, std::map<std::string, int, std::less<>>> tasks_by_node_;
+  std::uint64_t evictions_ = 0;
+  std::uint64_t nodes_drained_ = 0;
   sim::EventId scan_timer_;
   sim::EventId start_event_;
 };

@@ -17,6 +17,7 @@
 #include "models/image/registry.hpp"
 #include "models/placement/fargate.hpp"
 #include "models/platform/platform_kind.hpp"
+#include "models/topology/topology.hpp"
 #include "sim/distributions.hpp"
 #include "sim/time.hpp"
 #include "sim/units.hpp"
@@ -101,9 +102,33 @@ struct HostConfig {
   sim::Bytes image_cache = sim::Bytes::gib(100);  // disk space for image layers
 };
 
+// A link of an explicit topology between two named vertices.
+struct TopologyLinkConfig {
+  std::string from, to;
+  topology::Link link;
+};
+
+// The network between the hosts and the registry (models/cluster/network.hpp builds it). Exactly
+// one of the two forms:
+//  - `generator`: zones x racks x hosts as topology::generate_topology builds them; host i of
+//    ClusterConfig::hosts takes the i-th generated host slot (zone-major, then rack, then host),
+//    so there must be at least as many slots as hosts; the registry is the generated "registry";
+//  - `links`: each host hangs off a rack vertex named by its "rack" label, under a zone vertex
+//    named by its "zone" label (both labels required), by a link of its NIC bandwidth and
+//    `host_link_latency`; each link joins two named vertices: a zone or rack of those labels, the
+//    registry (RegistryConfig::name) or any other name (a switch/core vertex).
+// Hosts without a "zone" / "rack" label get the topology's zone and rack names as labels.
+struct TopologyConfig {
+  std::optional<topology::TopologySpec> generator;
+  std::vector<TopologyLinkConfig> links;
+  sim::Time host_link_latency;
+};
+
 struct ClusterConfig {
   std::vector<HostConfig> hosts;
   RegistryConfig registry;
+  // Absent: pulls cross the host's NIC and the registry's egress only, with no path latency.
+  std::optional<TopologyConfig> topology;
   std::vector<ServiceConfig> services;
   VariantConfig variant;
   std::uint64_t seed = 1;

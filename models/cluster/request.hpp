@@ -31,7 +31,11 @@ struct PlacementDecision {
   std::string node;              // where it went, or "" if it is pending
   std::string reason;            // why it is pending ("" when placed)
   std::int64_t decision_ns = 0;  // wall-clock nanoseconds the policy took: for profiling only,
-                                 // never part of a deterministic result
+                                 // never part of a deterministic result (a pending-queue retry
+                                 // pass reports its time split evenly over what it placed)
+  // Simulated time from the instance's request to this decision: zero when it fits at once,
+  // its time in the pending queue when a retry places it (and zero for node VMs).
+  sim::Time waited;
 };
 
 // One billable lifetime. cost() = duration x (usd_per_hour + vcpus x usd_per_vcpu_hour +

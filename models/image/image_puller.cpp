@@ -7,12 +7,19 @@
 namespace vmcsim::models {
 
 ImagePuller::ImagePuller(sim::Simulation& sim, Host& host, std::vector<ResourceId> upstream,
-                         LayerCache& cache, PullPolicy policy)
-    : sim_(sim), host_(host), upstream_(std::move(upstream)), cache_(cache), policy_(policy) {
+                         LayerCache& cache, PullPolicy policy, sim::Time path_latency)
+    : sim_(sim),
+      host_(host),
+      upstream_(std::move(upstream)),
+      cache_(cache),
+      policy_(policy),
+      path_latency_(path_latency) {
   if (upstream_.size() >= Host::kMaxExtraPath)
     throw std::invalid_argument("image puller: upstream path too long");
   if (policy_.max_parallel_layers < 1)
     throw std::invalid_argument("max_parallel_layers must be at least 1");
+  if (path_latency_ < sim::Time::zero())
+    throw std::invalid_argument("image puller: negative path latency");
 }
 
 void ImagePuller::pull(const Image& image, Registry& registry, Done on_done) {
@@ -57,7 +64,7 @@ void ImagePuller::advance(PullId id) {
     // The digest is stable while the download is in flight; captures stay small (a pointer).
     const std::string* digest = &downloads_.find(layer.digest)->first;
     Registry* registry = p.registry;
-    sim_.schedule_in(registry->spec().request_latency, [this, digest, registry] {
+    sim_.schedule_in(registry->spec().request_latency + path_latency_, [this, digest, registry] {
       const Download& d = downloads_.at(*digest);
       std::array<ResourceId, Host::kMaxExtraPath> path;
       std::copy(upstream_.begin(), upstream_.end(), path.begin());
@@ -103,7 +110,8 @@ void ImagePuller::finish(PullId id) {
 }
 
 void ImagePuller::unpin(const Image& image) {
-  for (const Layer& l : image.layers) cache_.unpin(l.digest);
+  for (const Layer& l : image.layers)
+    cache_.unpin(l.digest);
 }
 
 }  // namespace vmcsim::models

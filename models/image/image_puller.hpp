@@ -9,9 +9,10 @@
 //    host skips the pull; a layer shared by two images is pulled once per host);
 //  - a layer another pull on this host is already downloading is waited for, not downloaded
 //    again;
-//  - each download pays the registry's request latency, then flows over the host's NIC, the
-//    `upstream` resources (a VM node's physical NIC) and the registry's egress, sharing each
-//    with every other flow on it (FlowModel, max-min fair);
+//  - each download pays the registry's request latency plus `path_latency` (the one-way latency
+//    of the network path to the registry, zero without a topology), then flows over the host's
+//    NIC, the `upstream` resources (a VM node's physical NIC, topology links) and the registry's
+//    egress, sharing each with every other flow on it (FlowModel, max-min fair);
 //  - at most `max_parallel_layers` layers of one image are in progress at a time (Docker: 3),
 //    and with `serialize_image_pulls` (kubelet's default) one image at a time per host; an image
 //    whose layers are all cached never waits in that queue (kubelet's IfNotPresent check).
@@ -46,9 +47,9 @@ class ImagePuller {
   using Done = sim::InplaceFunction<void(const PullResult&), 48>;
 
   // `upstream`: resources between the host's NIC and the registry (at most
-  // Host::kMaxExtraPath - 1).
+  // Host::kMaxExtraPath - 1); `path_latency` (>= 0) is added to every layer request.
   ImagePuller(sim::Simulation& sim, Host& host, std::vector<ResourceId> upstream, LayerCache& cache,
-              PullPolicy policy);
+              PullPolicy policy, sim::Time path_latency = sim::Time::zero());
   ImagePuller(const ImagePuller&) = delete;
   ImagePuller& operator=(const ImagePuller&) = delete;
 
@@ -58,6 +59,8 @@ class ImagePuller {
 
   const LayerCache& cache() const { return cache_; }
   const PullPolicy& policy() const { return policy_; }
+  const std::vector<ResourceId>& upstream() const { return upstream_; }
+  sim::Time path_latency() const { return path_latency_; }
   std::size_t pulls_in_progress() const { return pulls_.size(); }
 
  private:
@@ -86,6 +89,7 @@ class ImagePuller {
   std::vector<ResourceId> upstream_;
   LayerCache& cache_;
   PullPolicy policy_;
+  sim::Time path_latency_;
   std::map<PullId, Pull> pulls_;
   std::deque<PullId> queued_;  // waiting behind a serialized pull
   std::map<std::string, Download> downloads_;

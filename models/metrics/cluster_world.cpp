@@ -66,4 +66,8 @@ std::vector<BillingRecord> billing_records(const Cluster& cluster, sim::Time now
   return out;
 }
 
+std::uint64_t ClusterWorld::evictions() const {
+  return cluster_.evictions();
+}
+
 }  // namespace vmcsim::models::metrics

@@ -22,6 +22,7 @@ class ClusterWorld final : public ObservedWorld {
   std::int64_t unplaced_instances() const override;
   std::vector<BillingRecord> billing(sim::Time now) const override;
   std::uint64_t submitted(std::size_t service) const override;
+  std::uint64_t evictions() const override;
 
  private:
   const Cluster& cluster_;

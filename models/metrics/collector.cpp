@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <set>
 #include <stdexcept>
@@ -112,6 +113,8 @@ struct MetricsCollector::State {
   std::vector<double> wait_seconds;           // per service, completed requests
   double stranded_cpu_sum = 0.0, stranded_memory_sum = 0.0;
   std::int64_t stranded_samples = 0;
+  std::array<double, 4> packing_sums{};  // efficiency cpu, memory; fragmentation cpu, memory
+  std::int64_t packing_samples = 0;
   std::vector<placement::NodeView> views;  // reused by every sample
 
   const ServiceMetricsConfig* service_config(const std::string& name) const {
@@ -290,6 +293,13 @@ struct MetricsCollector::State {
     stranded_cpu_sum += pm.stranded.amount(Dimension::cpu) / total.amount(Dimension::cpu);
     stranded_memory_sum += pm.stranded.amount(Dimension::memory) / total.amount(Dimension::memory);
     ++stranded_samples;
+    if (pm.nodes_used > 0) {
+      packing_sums[0] += pm.efficiency(Dimension::cpu);
+      packing_sums[1] += pm.efficiency(Dimension::memory);
+      packing_sums[2] += pm.fragmented(Dimension::cpu);
+      packing_sums[3] += pm.fragmented(Dimension::memory);
+      ++packing_samples;
+    }
   }
 };
 
@@ -310,6 +320,8 @@ MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config)
     s.m.services.push_back(std::move(r));
   }
   s.m.request_latency_ms = sim::QuantileSketch(s.config.latency_accuracy);
+  s.m.pending_ms = sim::QuantileSketch(s.config.latency_accuracy);
+  s.m.placement_decision_us = sim::QuantileSketch(s.config.latency_accuracy);
   s.wait_seconds.assign(s.config.services.size(), 0.0);
   s.submitted_seen.assign(s.config.services.size(), 0);
   const sim::Time now = sim.now();
@@ -358,6 +370,22 @@ void MetricsCollector::connect(Cluster& cluster) {
   cluster.on_request_done.connect([this](const RequestOutcome& o) {
     record_request({o.service, o.arrival, o.service_start, o.done});
   });
+  cluster.on_placement.connect([this](const PlacementDecision& d) {
+    record_placement(
+        {!d.node.empty(), d.service != PlacementDecision::kNodeVm, d.waited, d.decision_ns});
+  });
+}
+
+void MetricsCollector::record_placement(const Decision& d) {
+  VariantRunMetrics& m = state_->m;
+  ++m.placement_decisions;
+  const double us = static_cast<double>(d.wall_ns) / 1e3;
+  m.placement_decision_us.add(us);
+  m.placement_decision_us_stats.add(us);
+  if (d.placed && d.service_instance) {
+    m.pending_ms.add(d.waited.milliseconds());
+    m.pending_ms_stats.add(d.waited.milliseconds());
+  }
 }
 
 void MetricsCollector::record_arrival(std::size_t service, sim::Time /*at*/) {
@@ -411,6 +439,13 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
     m.stranded_cpu_fraction = s.stranded_cpu_sum / static_cast<double>(s.stranded_samples);
     m.stranded_memory_fraction = s.stranded_memory_sum / static_cast<double>(s.stranded_samples);
   }
+  if (s.packing_samples > 0) {
+    const auto n = static_cast<double>(s.packing_samples);
+    m.packing_efficiency_cpu = s.packing_sums[0] / n;
+    m.packing_efficiency_memory = s.packing_sums[1] / n;
+    m.fragmentation_cpu = s.packing_sums[2] / n;
+    m.fragmentation_memory = s.packing_sums[3] / n;
+  }
   m.hosts_used_peak = static_cast<std::int64_t>(s.hosts_peak.until(now));
   m.nodes_peak = static_cast<std::int64_t>(s.nodes_peak.until(now));
   m.density_peak = s.density_peak.until(now);
@@ -444,9 +479,11 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
     for (std::size_t k = 0; k < records.size(); ++k)
       m.cost_lines.push_back(CostLine{records[k].what, totals.line_usd[k]});
   }
-  if (s.world != nullptr)
+  if (s.world != nullptr) {
     for (std::size_t k = 0; k < m.services.size(); ++k)
       m.services[k].arrivals += s.world->submitted(k);
+    m.evictions = s.world->evictions();
+  }
   m.events_processed = s.sim.events_processed();
   return std::move(m);
 }

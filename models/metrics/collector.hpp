@@ -10,11 +10,12 @@
 //   VariantRunMetrics m = collector.finish(sim.now());
 //
 // The models never know the collector exists: it connects to PlatformRuntime's on_phase_end and
-// on_state_change and the Cluster's on_request_done, and reads the rest (capacity, queues,
-// unplaced instances, arrivals, the bill) through ObservedWorld at sample times and at the
-// end. Without a Cluster, attach() takes a runtime and any ObservedWorld, and the caller
-// reports requests with record_arrival / record_request. Signals cannot be disconnected, so the
-// collector must outlive the runtime's activity (one collector per run, built next to it).
+// on_state_change and the Cluster's on_request_done and on_placement, and reads the rest
+// (capacity, queues, unplaced instances, arrivals, evictions, the bill) through ObservedWorld at
+// sample times and at the end. Without a Cluster, attach() takes a runtime and any ObservedWorld,
+// and the caller reports requests with record_arrival / record_request. Signals cannot be
+// disconnected, so the collector must outlive the runtime's activity (one collector per run, built
+// next to it).
 //
 // Sampling: one event per interval at t = 0, interval, ... <= config.end, scheduled with the
 // largest priority so it sees the state after every other event of that instant. These
@@ -56,6 +57,8 @@ class ObservedWorld {
   // Requests submitted to `service` so far (demand); a world that does not count them leaves
   // it at 0 and its caller reports arrivals with record_arrival.
   virtual std::uint64_t submitted(std::size_t /*service*/) const { return 0; }
+  // Service instances evicted so far (drained off nodes being removed); 0 if not modelled.
+  virtual std::uint64_t evictions() const { return 0; }
 };
 
 struct ServiceMetricsConfig {
@@ -106,6 +109,15 @@ class MetricsCollector {
     sim::Time arrival, service_start, done;
   };
   void record_request(const Request& request);
+  // A placement decision: counted; its wall-clock time goes to placement_decision_us; when it
+  // placed a service instance, its wait goes to pending_ms. A Cluster's are recorded without.
+  struct Decision {
+    bool placed = false;
+    bool service_instance = true;  // false for a node VM
+    sim::Time waited;              // requested -> this decision
+    std::int64_t wall_ns = 0;
+  };
+  void record_placement(const Decision& decision);
 
   // Closes the integrals at `now` (>= every recorded change) and returns the run's metrics.
   // Call once.

@@ -151,6 +151,24 @@ struct VariantRunMetrics {
   // node where another dimension is too short for the smallest instance seen).
   double stranded_cpu_fraction = 0.0;
   double stranded_memory_fraction = 0.0;
+  // Mean over sample times (with at least one used node) of placement::packing_metrics on the
+  // placement nodes: allocated / allocatable over the used nodes, and the share of free
+  // capacity on nodes that cannot host the smallest instance seen (fragmentation).
+  double packing_efficiency_cpu = 0.0;
+  double packing_efficiency_memory = 0.0;
+  double fragmentation_cpu = 0.0;
+  double fragmentation_memory = 0.0;
+  // Placement: every decision (placed or not, service instances and node VMs); per service
+  // instance placed, its pending time (requested -> placed, 0 when it fitted at once); service
+  // instances evicted (drained off nodes the cluster autoscaler removed).
+  std::uint64_t placement_decisions = 0;
+  sim::QuantileSketch pending_ms;
+  sim::RunningStats pending_ms_stats;
+  std::uint64_t evictions = 0;
+  // Wall-clock time the placement policy took per decision, microseconds. NOT deterministic
+  // (depends on the machine and its load): writers omit it with the other wall-clock fields.
+  sim::RunningStats placement_decision_us_stats;
+  sim::QuantileSketch placement_decision_us;
   // Fargate-style tasks: paid-for size minus requested size, over the billed time.
   double fargate_waste_cpu_core_hours = 0.0;
   double fargate_waste_memory_gib_hours = 0.0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <stdexcept>
 
@@ -153,6 +154,31 @@ VariantEstimates summarize(std::span<const VariantRunMetrics> runs) {
   e.nodes_peak = over_runs(runs, &VariantRunMetrics::nodes_peak);
   e.energy_kwh = over_runs(runs, &VariantRunMetrics::energy_kwh);
   e.cost_usd = over_runs(runs, &VariantRunMetrics::cost_usd);
+  sim::QuantileSketch pending(runs.front().pending_ms.relative_accuracy());
+  sim::QuantileSketch decision_us(runs.front().placement_decision_us.relative_accuracy());
+  sim::RunningStats decision_all;
+  sim::RunningStats pending_all;
+  std::vector<double> pending_means;
+  for (const auto& r : runs) {
+    pending.merge(r.pending_ms);
+    pending_all.merge(r.pending_ms_stats);
+    pending_means.push_back(r.pending_ms_stats.count() > 0
+                                ? r.pending_ms_stats.mean()
+                                : std::numeric_limits<double>::quiet_NaN());
+    decision_us.merge(r.placement_decision_us);
+    decision_all.merge(r.placement_decision_us_stats);
+  }
+  e.pending_ms = quantiles(pending, pending_all.mean(), pending_means);
+  e.placement_decisions = over_runs(runs, &VariantRunMetrics::placement_decisions);
+  e.evictions = over_runs(runs, &VariantRunMetrics::evictions);
+  e.packing_efficiency_cpu = over_runs(runs, &VariantRunMetrics::packing_efficiency_cpu);
+  e.packing_efficiency_memory = over_runs(runs, &VariantRunMetrics::packing_efficiency_memory);
+  e.fragmentation_cpu = over_runs(runs, &VariantRunMetrics::fragmentation_cpu);
+  e.fragmentation_memory = over_runs(runs, &VariantRunMetrics::fragmentation_memory);
+  if (!decision_us.empty()) {
+    e.placement_decision_us_mean = decision_all.mean();
+    e.placement_decision_us_p99 = decision_us.quantile(0.99);
+  }
   for (const auto& r : runs)
     e.events += r.events_processed;
   return e;

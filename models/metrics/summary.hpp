@@ -68,6 +68,18 @@ struct VariantEstimates {
   Estimate nodes_peak;
   Estimate energy_kwh;
   Estimate cost_usd;
+  // Placement: pending time of the placed service instances (pooled), decisions and evictions
+  // per replication, mean packing efficiency and fragmentation.
+  Quantiles pending_ms;
+  Estimate placement_decisions;
+  Estimate evictions;
+  Estimate packing_efficiency_cpu;
+  Estimate packing_efficiency_memory;
+  Estimate fragmentation_cpu;
+  Estimate fragmentation_memory;
+  // Wall clock, pooled over all decisions: not deterministic, omitted with wall_seconds.
+  double placement_decision_us_mean = 0.0;
+  double placement_decision_us_p99 = 0.0;
   std::uint64_t events = 0;                // all replications
   std::vector<double> startup_samples_ms;  // pooled, replication order
 };

@@ -19,7 +19,8 @@ Node::Node(sim::Simulation& sim, Host& host, std::unique_ptr<Host> owned,
     : owned_(std::move(owned)),
       host_(host),
       cache_(options.image_cache),
-      puller_(sim, host_, std::move(upstream), cache_, options.pull_policy),
+      puller_(sim, host_, std::move(upstream), cache_, options.pull_policy,
+              options.upstream_latency),
       parent_(parent),
       vm_(vm) {}
 

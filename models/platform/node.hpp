@@ -28,6 +28,10 @@ namespace vmcsim::models {
 struct NodeOptions {
   sim::Bytes image_cache = sim::Bytes::gib(100);  // disk space for image layers
   PullPolicy pull_policy;
+  // The network between this host's NIC and the registry (topology links, at most
+  // Host::kMaxExtraPath - 1) and its one-way latency; empty and zero without a topology.
+  std::vector<ResourceId> upstream;
+  sim::Time upstream_latency;
 };
 
 class Node {

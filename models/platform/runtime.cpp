@@ -22,8 +22,8 @@ PlatformRuntime::PlatformRuntime(sim::Simulation& sim, FlowModel& flows, std::ui
     : sim_(sim), flows_(flows), master_(master_seed, replication, "platform") {}
 
 Node& PlatformRuntime::add_host(Host& host, const NodeOptions& options) {
-  hosts_.push_back(std::make_unique<Node>(sim_, host, nullptr, std::vector<ResourceId>{}, options,
-                                          nullptr, kNoInstance));
+  hosts_.push_back(
+      std::make_unique<Node>(sim_, host, nullptr, options.upstream, options, nullptr, kNoInstance));
   return *hosts_.back();
 }
 
@@ -171,11 +171,9 @@ void PlatformRuntime::run_next_phase(InstanceId id) {
       // A fresh, private cache (as large as the image) and a puller on the node's network path.
       Node& n = *s.instance.node;
       s.own_cache = std::make_unique<LayerCache>(s.image->size());
-      s.own_puller = std::make_unique<ImagePuller>(
-          sim_, n.host(),
-          n.is_vm_node() ? std::vector<ResourceId>{n.parent()->host().network()}
-                         : std::vector<ResourceId>{},
-          *s.own_cache, p.pull_policy());
+      s.own_puller =
+          std::make_unique<ImagePuller>(sim_, n.host(), n.puller().upstream(), *s.own_cache,
+                                        p.pull_policy(), n.puller().path_latency());
       puller = s.own_puller.get();
     }
     puller->pull(*s.image, *s.registry, [this, id, phase, start](const PullResult& r) {
@@ -242,9 +240,13 @@ void PlatformRuntime::became_ready(InstanceId id) {
                   0.0};
     auto vm_host = std::make_unique<Host>(std::move(spec), flows_);
     Host& vm_host_ref = *vm_host;
-    s.offered = std::make_unique<Node>(sim_, vm_host_ref, std::move(vm_host),
-                                       std::vector<ResourceId>{i.host->host().network()},
-                                       NodeOptions{cache, i.profile->pull_policy()}, i.host, id);
+    // The VM node's pulls cross its own NIC, the physical NIC and the physical host's path.
+    const ImagePuller& below = i.host->puller();
+    std::vector<ResourceId> upstream{i.host->host().network()};
+    upstream.insert(upstream.end(), below.upstream().begin(), below.upstream().end());
+    s.offered = std::make_unique<Node>(
+        sim_, vm_host_ref, std::move(vm_host), std::move(upstream),
+        NodeOptions{cache, i.profile->pull_policy(), {}, below.path_latency()}, i.host, id);
   }
   set_state(s, InstanceState::running);
   if (s.notify) std::exchange(s.notify, {})(i);
