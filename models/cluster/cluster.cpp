@@ -1,0 +1,822 @@
+#include "models/cluster/cluster.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+namespace vmcsim::models {
+
+namespace {
+constexpr std::uint32_t kNone = UINT32_MAX;
+constexpr double kMillicoresPerCore = 1000.0;
+
+bool is_vm_kind(PlatformKind k) {
+  return k == PlatformKind::vm || k == PlatformKind::microvm;
+}
+
+int vcpus_for(sim::Millicores limit) {
+  return std::max(1, static_cast<int>(std::ceil(limit.cores_value() - 1e-9)));
+}
+}  // namespace
+
+int ServiceConfig::effective_concurrency() const {
+  return concurrency > 0 ? concurrency : vcpus_for(cpu_limit);
+}
+
+struct Cluster::Replica {
+  std::size_t service = 0;
+  ReplicaState state = ReplicaState::pending;
+  bool stop_when_ready = false;
+  InstanceId instance = kNoInstance;
+  Node* node = nullptr;
+  ResourceId cpu;          // the instance's own CPU resource (capacity = its limit)
+  sim::Millicores limit;   // that capacity
+  double busy_mark = 0.0;  // flows_->busy_seconds(cpu) at the last autoscaler sample
+  int in_service = 0;
+  int concurrency = 1;
+};
+
+struct Cluster::Controller {
+  std::variant<std::monostate, autoscaling::HpaController, autoscaling::TargetTrackingController,
+               autoscaling::StepScalingController>
+      impl;
+  int evaluate(sim::Time now, int current, double metric) {
+    return std::visit(
+        [&](auto& c) -> int {
+          if constexpr (std::is_same_v<std::decay_t<decltype(c)>, std::monostate>) {
+            return current;
+          } else {
+            return c.evaluate(now, current, metric);
+          }
+        },
+        impl);
+  }
+};
+
+struct Cluster::Service {
+  const ServiceConfig* config = nullptr;
+  placement::PlacementRequest request;  // the demand of one instance, with its constraints
+  InstanceSpec spec;                    // what to start (node filled at launch)
+  int desired = 0;
+  std::vector<std::uint32_t> live;  // pending, starting and running replicas, oldest first
+  struct Queued {
+    std::uint64_t sequence;
+    Request request;
+  };
+  std::deque<Queued> queue;
+  std::uint64_t submitted = 0;
+  std::uint64_t completed = 0;
+  std::size_t in_service = 0;
+  sim::RandomStream stream{0};
+  Controller controller;
+  sim::EventId timer;
+};
+
+struct Cluster::NodeVm {
+  enum class State : std::uint8_t { starting, running, cordoned, stopping, stopped, failed };
+  State state = State::starting;
+  InstanceId instance = kNoInstance;
+  Node* node = nullptr;
+};
+
+struct Cluster::InFlight {
+  std::uint32_t replica = kNone;
+  std::uint64_t sequence = 0;
+  sim::Time arrival;
+  sim::Time start;
+  sim::Bytes io;
+  std::uint32_t next_free = kNone;
+};
+
+Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
+    : sim_(sim),
+      config_(config),
+      flows_(std::make_unique<FlowModel>(sim)),
+      placement_stream_(config.seed, config.replication, "placement") {
+  const VariantConfig& v = config_.variant;
+  if (config_.hosts.empty()) throw std::invalid_argument("cluster: no hosts");
+  if (v.profile == nullptr)
+    throw std::invalid_argument("cluster: variant '" + v.name + "' has no instance profile");
+  if (v.platform == PlatformKind::container_in_vm &&
+      (v.node_profile == nullptr || v.node_instance_type.vcpus <= 0))
+    throw std::invalid_argument("cluster: container_in_vm variant '" + v.name +
+                                "' needs a node profile and a node instance type");
+  policy_ = placement::make_policy(v.placement);
+  registry_ = std::make_unique<Registry>(*flows_, config_.registry);
+  runtime_ = std::make_unique<PlatformRuntime>(sim, *flows_, config.seed, config.replication);
+  for (const HostConfig& h : config_.hosts) {
+    hosts_.push_back(std::make_unique<Host>(h.spec, *flows_));
+    host_nodes_.push_back(&runtime_->add_host(*hosts_.back(), NodeOptions{h.image_cache, {}}));
+  }
+  host_use_.resize(hosts_.size());
+  runtime_->on_state_change.connect([this](const Instance& i) { track_host(i); });
+
+  services_.resize(config_.services.size());
+  for (std::size_t s = 0; s < services_.size(); ++s) {
+    const ServiceConfig& sc = config_.services[s];
+    Service& svc = services_[s];
+    svc.config = &sc;
+    svc.stream = sim::RandomStream(config.seed, config.replication,
+                                   fmt::format("service/{}/requests", sc.name));
+    svc.spec.service = sc.name;
+    svc.spec.profile = v.profile;
+    svc.spec.image = sc.image;
+    svc.spec.registry = sc.image != nullptr ? registry_.get() : nullptr;
+    svc.spec.app_init = sc.app_init;
+    if (is_vm_kind(v.platform)) {
+      // The app gets what it asked for: the guest OS comes on top.
+      svc.spec.vcpus = vcpus_for(sc.cpu_limit);
+      svc.spec.cpu = sim::Millicores::cores(svc.spec.vcpus);
+      svc.spec.memory = sc.memory_limit + v.profile->guest_os_memory.value +
+                        v.profile->agent_memory.value + v.profile->system_reserved_memory.value;
+    } else {
+      svc.spec.cpu = sc.cpu_request;
+      svc.spec.memory = sc.memory_limit;
+    }
+    svc.request.service = sc.name;
+    svc.request.demand.cpu = svc.spec.cpu;
+    svc.request.demand.memory = reserved_memory(s);
+    for (const std::string& c : sc.placement_constraints) {
+      if (c == "distinctInstance") {
+        svc.request.distinct_instance = true;
+      } else {
+        constexpr std::string_view kPrefix = "memberOf:";
+        const std::string_view text =
+            c.starts_with(kPrefix) ? std::string_view(c).substr(kPrefix.size()) : c;
+        svc.request.member_of.push_back(placement::ClusterQuery::parse(text));
+      }
+    }
+    switch (sc.autoscaling.kind) {
+      case AutoscalerConfig::Kind::none:
+        break;
+      case AutoscalerConfig::Kind::hpa:
+        svc.controller.impl.emplace<autoscaling::HpaController>(sc.autoscaling.hpa);
+        break;
+      case AutoscalerConfig::Kind::target_tracking:
+        svc.controller.impl.emplace<autoscaling::TargetTrackingController>(
+            sc.autoscaling.target_tracking);
+        break;
+      case AutoscalerConfig::Kind::step:
+        svc.controller.impl.emplace<autoscaling::StepScalingController>(sc.autoscaling.step);
+        break;
+    }
+    if (sc.autoscaling.kind != AutoscalerConfig::Kind::none)
+      svc.timer = sim_.schedule_in(sc.autoscaling.period(), [this, s] { evaluate_autoscaler(s); });
+  }
+
+  if (v.platform == PlatformKind::container_in_vm) {
+    const PlatformProfile& np = *v.node_profile;
+    node_template_.id = node_template_.name = "template";
+    node_template_.capacity.cpu = sim::Millicores::cores(v.node_instance_type.vcpus);
+    node_template_.capacity.memory = v.node_instance_type.memory - np.guest_os_memory.value -
+                                     np.agent_memory.value - np.system_reserved_memory.value;
+    if (v.cluster_autoscaler.enabled) {
+      cluster_autoscaler_ =
+          std::make_unique<autoscaling::ClusterAutoscaler>(v.cluster_autoscaler.logic);
+      scan_timer_ =
+          sim_.schedule_in(v.cluster_autoscaler.logic.scan_interval, [this] { scan_nodes(); });
+    }
+    for (int n = 0; n < v.initial_nodes; ++n)
+      add_node_vm();
+  }
+  for (std::size_t s = 0; s < services_.size(); ++s)
+    set_desired(s, config_.services[s].replicas);
+}
+
+Cluster::~Cluster() {
+  for (const Service& s : services_)
+    sim_.cancel(s.timer);
+  sim_.cancel(scan_timer_);
+}
+
+// --- instances -----------------------------------------------------------------------------
+
+sim::Bytes Cluster::reserved_memory(std::size_t service) const {
+  const Service& svc = services_[service];
+  const PlatformProfile& p = *config_.variant.profile;
+  if (is_vm_kind(config_.variant.platform))
+    return svc.spec.memory + p.hypervisor_overhead(svc.spec.memory, svc.spec.vcpus);
+  return svc.spec.memory + p.runtime_overhead.value;
+}
+
+void Cluster::set_desired(std::size_t service, int desired) {
+  Service& svc = services_.at(service);
+  desired = std::max(0, desired);
+  const int old = svc.desired;
+  svc.desired = desired;
+  if (old != desired) on_desired_change.emit(service, old, desired);
+  scale(service);
+}
+
+void Cluster::scale(std::size_t service) {
+  Service& svc = services_[service];
+  while (static_cast<int>(svc.live.size()) < svc.desired)
+    start_replica(service);
+  while (static_cast<int>(svc.live.size()) > svc.desired) {
+    const std::uint32_t newest = svc.live.back();
+    svc.live.pop_back();
+    retire(newest);
+  }
+}
+
+void Cluster::start_replica(std::size_t service) {
+  const auto r = static_cast<std::uint32_t>(replicas_.size());
+  Replica& rep = replicas_.emplace_back();
+  rep.service = service;
+  rep.concurrency = services_[service].config->effective_concurrency();
+  services_[service].live.push_back(r);
+  place(r);
+}
+
+std::vector<Node*> Cluster::candidate_nodes() const {
+  std::vector<Node*> nodes;
+  if (config_.variant.platform == PlatformKind::container_in_vm) {
+    for (const NodeVm& n : node_vms_)
+      if (n.state == NodeVm::State::running) nodes.push_back(n.node);
+  } else {
+    for (const Node* h : host_nodes_)
+      nodes.push_back(const_cast<Node*>(h));
+  }
+  return nodes;
+}
+
+placement::NodeView Cluster::view_of(const Node& node) const {
+  placement::NodeView v;
+  v.id = v.name = node.name();
+  v.capacity.cpu = node.cpu_capacity();
+  v.capacity.memory = node.memory_capacity();
+  v.allocated.cpu = node.cpu_allocated();
+  v.allocated.memory = node.memory_used();
+  for (const auto& [key, value] : node.host().spec().labels)
+    v.attributes.emplace(key, value);
+  v.tasks = static_cast<int>(node.live_instances());
+  v.max_tasks = std::max(v.max_tasks, v.tasks);
+  const auto it = tasks_by_node_.find(&node);
+  if (it != tasks_by_node_.end())
+    for (const auto& [service, count] : it->second)
+      if (count > 0) v.tasks_by_service.emplace(service, count);
+  return v;
+}
+
+placement::PlacementRequest Cluster::placement_request(const Replica& r) const {
+  return services_[r.service].request;
+}
+
+void Cluster::place(std::uint32_t r) {
+  const std::vector<Node*> nodes = candidate_nodes();
+  std::vector<placement::NodeView> views;
+  views.reserve(nodes.size());
+  for (const Node* n : nodes)
+    views.push_back(view_of(*n));
+  const placement::PlacementRequest request = placement_request(replicas_[r]);
+  const auto t0 = std::chrono::steady_clock::now();
+  placement::PlacementOutcome out = policy_->place(request, views, placement_stream_);
+  const auto ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
+  PlacementDecision d{replicas_[r].service, "", "", ns};
+  if (out.node) {
+    d.node = nodes[*out.node]->name();
+    on_placement.emit(d);
+    launch(r, *nodes[*out.node]);
+    return;
+  }
+  d.reason = out.reason->message;
+  on_placement.emit(d);
+  pending_.push(r, request, sim_.now(), std::move(*out.reason));
+}
+
+ResourceId Cluster::instance_cpu(sim::Millicores limit) {
+  ResourceId id;
+  if (free_cpu_resources_.empty()) {
+    id = flows_->add_resource(fmt::format("instance-cpu/{}", flows_->resource_count()),
+                              static_cast<double>(limit.value()));
+  } else {
+    id = free_cpu_resources_.back();
+    free_cpu_resources_.pop_back();
+    flows_->set_capacity(id, static_cast<double>(limit.value()));
+  }
+  return id;
+}
+
+void Cluster::launch(std::uint32_t r, Node& node) {
+  Service& svc = services_[replicas_[r].service];
+  const ServiceConfig& sc = *svc.config;
+  {
+    Replica& rep = replicas_[r];
+    rep.state = ReplicaState::starting;
+    rep.node = &node;
+    if (is_vm_kind(config_.variant.platform)) {
+      rep.limit = sim::Millicores::cores(svc.spec.vcpus);
+    } else {
+      rep.limit = sc.cpu_limit > sim::Millicores{0} ? sc.cpu_limit : node.cpu_capacity();
+    }
+    rep.cpu = instance_cpu(rep.limit);
+    ++tasks_by_node_[&node][sc.name];
+  }
+  const InstanceId id =
+      runtime_->start(svc.spec, node, [this, r](Instance& i) { replica_ready(r, i); });
+  if (by_instance_.size() <= id) by_instance_.resize(id + 1, kNone);
+  by_instance_[id] = r;
+  replicas_[r].instance = id;
+}
+
+void Cluster::replica_ready(std::uint32_t r, Instance& instance) {
+  Replica& rep = replicas_[r];
+  if (instance.state == InstanceState::failed) {
+    // The view said it fits but the node refused (e.g. memory taken meanwhile): wait again.
+    --tasks_by_node_[rep.node][services_[rep.service].config->name];
+    free_cpu_resources_.push_back(rep.cpu);
+    rep.node = nullptr;
+    rep.instance = kNoInstance;
+    if (rep.stop_when_ready) {
+      rep.state = ReplicaState::stopped;
+      return;
+    }
+    rep.state = ReplicaState::pending;
+    pending_.push(r, placement_request(rep), sim_.now(), {"memory", instance.failure});
+    return;
+  }
+  if (rep.stop_when_ready) {
+    rep.state = ReplicaState::stopping;
+    runtime_->stop(rep.instance, [this, r](Instance&) { replica_stopped(r); });
+    return;
+  }
+  rep.state = ReplicaState::running;
+  rep.busy_mark = flows_->busy_seconds(rep.cpu, sim_.now());
+  dispatch(r);
+}
+
+void Cluster::retire(std::uint32_t r) {
+  Replica& rep = replicas_[r];
+  switch (rep.state) {
+    case ReplicaState::pending:
+      pending_.erase(r);
+      rep.state = ReplicaState::stopped;
+      break;
+    case ReplicaState::starting:
+      rep.stop_when_ready = true;
+      break;
+    case ReplicaState::running:
+      rep.state = ReplicaState::draining;
+      if (rep.in_service == 0) {
+        rep.state = ReplicaState::stopping;
+        runtime_->stop(rep.instance, [this, r](Instance&) { replica_stopped(r); });
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void Cluster::replica_stopped(std::uint32_t r) {
+  Replica& rep = replicas_[r];
+  rep.state = ReplicaState::stopped;
+  free_cpu_resources_.push_back(rep.cpu);
+  --tasks_by_node_[rep.node][services_[rep.service].config->name];
+  const Node* node = rep.node;
+  if (node->is_vm_node()) {
+    const std::uint32_t n = node_of_instance_.at(node->vm());
+    if (node_vms_[n].state == NodeVm::State::cordoned) maybe_stop_node(n);
+  }
+  retry_pending();
+}
+
+void Cluster::retry_pending() {
+  if (pending_.empty()) return;
+  const std::vector<Node*> nodes = candidate_nodes();
+  if (nodes.empty()) return;
+  std::vector<placement::NodeView> views;
+  views.reserve(nodes.size());
+  for (const Node* n : nodes)
+    views.push_back(view_of(*n));
+  const auto placed = pending_.retry(sim_.now(), views, *policy_, placement_stream_);
+  for (const auto& p : placed) {
+    const auto r = static_cast<std::uint32_t>(p.id);
+    on_placement.emit(PlacementDecision{replicas_[r].service, nodes[p.node]->name(), "", 0});
+    launch(r, *nodes[p.node]);
+  }
+}
+
+// --- requests ------------------------------------------------------------------------------
+
+void Cluster::submit(std::size_t service) {
+  Service& svc = services_.at(service);
+  const ServiceConfig& sc = *svc.config;
+  const double cpu = std::max(0.0, sc.cpu_time.sample(svc.stream));
+  const double io = std::max(0.0, sc.io_bytes.sample(svc.stream));
+  submit(service, Request{sim_.now(), sim::Time::from_seconds(cpu),
+                          sim::Bytes{static_cast<std::int64_t>(std::llround(io))}});
+}
+
+void Cluster::submit(std::size_t service, const Request& request) {
+  Service& svc = services_.at(service);
+  const std::uint64_t sequence = svc.submitted++;
+  // Least outstanding requests among the running instances, oldest first on ties.
+  std::uint32_t best = kNone;
+  for (const std::uint32_t r : svc.live) {
+    const Replica& rep = replicas_[r];
+    if (rep.state != ReplicaState::running || rep.in_service >= rep.concurrency) continue;
+    if (best == kNone || rep.in_service < replicas_[best].in_service) best = r;
+  }
+  if (best == kNone) {
+    svc.queue.push_back({sequence, request});
+    return;
+  }
+  begin_request(best, sequence, request);
+}
+
+void Cluster::dispatch(std::uint32_t r) {
+  Replica& rep = replicas_[r];
+  Service& svc = services_[rep.service];
+  while (rep.state == ReplicaState::running && rep.in_service < rep.concurrency &&
+         !svc.queue.empty()) {
+    const Service::Queued q = svc.queue.front();
+    svc.queue.pop_front();
+    begin_request(r, q.sequence, q.request);
+  }
+}
+
+void Cluster::begin_request(std::uint32_t r, std::uint64_t sequence, const Request& request) {
+  Replica& rep = replicas_[r];
+  Service& svc = services_[rep.service];
+  ++rep.in_service;
+  ++svc.in_service;
+  std::uint32_t f = free_flight_;
+  if (f == kNone) {
+    f = static_cast<std::uint32_t>(flights_.size());
+    flights_.emplace_back();
+  } else {
+    free_flight_ = flights_[f].next_free;
+  }
+  const Instance& inst = runtime_->instance(rep.instance);
+  const VirtualizationOverhead& o = inst.overhead;
+  flights_[f] = InFlight{
+      r,    sequence, request.arrival, sim_.now(), request.io_bytes * (1.0 / o.random_iops_factor),
+      kNone};
+  // One request is one thread: at most one core, through the instance's limit, the node's CPU
+  // and, for a container in a VM, the physical CPU under it.
+  std::array<ResourceId, 3> path{rep.cpu, rep.node->host().cpu(), {}};
+  std::size_t len = 2;
+  if (rep.node->is_vm_node()) path[len++] = rep.node->parent()->host().cpu();
+  const double work = request.cpu_time.seconds() * o.cpu_time_factor * kMillicoresPerCore;
+  flows_->start_flow(std::span{path.data(), len}, work, kMillicoresPerCore,
+                     [this, f] { cpu_done(f); });
+}
+
+void Cluster::cpu_done(std::uint32_t f) {
+  const InFlight& fl = flights_[f];
+  if (fl.io <= sim::Bytes{}) {
+    io_done(f);
+    return;
+  }
+  const Node& node = *replicas_[fl.replica].node;
+  std::array<ResourceId, 2> path{node.host().disk(), {}};
+  std::size_t len = 1;
+  if (node.is_vm_node()) path[len++] = node.parent()->host().disk();
+  flows_->start_flow(std::span{path.data(), len}, static_cast<double>(fl.io.count()), kUncapped,
+                     [this, f] { io_done(f); });
+}
+
+void Cluster::io_done(std::uint32_t f) {
+  const InFlight fl = flights_[f];
+  flights_[f].next_free = free_flight_;
+  free_flight_ = f;
+  Replica& rep = replicas_[fl.replica];
+  Service& svc = services_[rep.service];
+  --rep.in_service;
+  --svc.in_service;
+  ++svc.completed;
+  const sim::Time now = sim_.now();
+  on_request_done.emit(RequestOutcome{rep.service, fl.sequence, fl.arrival, fl.start, now,
+                                      now - fl.arrival, rep.instance});
+  if (rep.state == ReplicaState::draining && rep.in_service == 0) {
+    rep.state = ReplicaState::stopping;
+    const std::uint32_t r = fl.replica;
+    runtime_->stop(rep.instance, [this, r](Instance&) { replica_stopped(r); });
+    return;
+  }
+  dispatch(fl.replica);
+}
+
+// --- autoscaling ---------------------------------------------------------------------------
+
+void Cluster::evaluate_autoscaler(std::size_t service) {
+  Service& svc = services_[service];
+  const sim::Time period = svc.config->autoscaling.period();
+  svc.timer = sim_.schedule_in(period, [this, service] { evaluate_autoscaler(service); });
+  const sim::Time now = sim_.now();
+  double used_core_seconds = 0.0;
+  int running_count = 0;
+  for (const std::uint32_t r : svc.live) {
+    Replica& rep = replicas_[r];
+    if (rep.state != ReplicaState::running) continue;
+    const double busy = flows_->busy_seconds(rep.cpu, now);
+    used_core_seconds += (busy - rep.busy_mark) * rep.limit.cores_value();
+    rep.busy_mark = busy;
+    ++running_count;
+  }
+  if (running_count == 0 || svc.desired == 0) return;
+  const sim::Millicores request = svc.config->cpu_request > sim::Millicores{0}
+                                      ? svc.config->cpu_request
+                                      : svc.config->cpu_limit;
+  const double metric =
+      100.0 * used_core_seconds / (period.seconds() * request.cores_value() * svc.desired);
+  set_desired(service, svc.controller.evaluate(now, svc.desired, metric));
+}
+
+void Cluster::add_node_vm() {
+  const VariantConfig& v = config_.variant;
+  const auto n = static_cast<std::uint32_t>(node_vms_.size());
+  node_vms_.emplace_back();
+  InstanceSpec spec;
+  spec.service = "node";
+  spec.profile = v.node_profile;
+  spec.vcpus = v.node_instance_type.vcpus;
+  spec.cpu = sim::Millicores::cores(spec.vcpus);
+  spec.memory = v.node_instance_type.memory;
+  placement::PlacementRequest request;
+  request.service = "node";
+  request.demand.cpu = spec.cpu;
+  request.demand.memory =
+      spec.memory + v.node_profile->hypervisor_overhead(spec.memory, spec.vcpus);
+  std::vector<placement::NodeView> views;
+  for (const Node* h : host_nodes_)
+    views.push_back(view_of(*h));
+  const auto out = policy_->place(request, views, placement_stream_);
+  PlacementDecision d{PlacementDecision::kNodeVm, "", "", 0};
+  if (!out.node) {
+    node_vms_[n].state = NodeVm::State::failed;
+    d.reason = out.reason->message;
+    on_placement.emit(d);
+    return;
+  }
+  Node& host = *const_cast<Node*>(host_nodes_[*out.node]);
+  d.node = host.name();
+  on_placement.emit(d);
+  const InstanceId id = runtime_->start(spec, host, [this, n](Instance& i) {
+    if (i.state == InstanceState::failed) {
+      node_vms_[n].state = NodeVm::State::failed;
+      return;
+    }
+    node_ready(n);
+  });
+  if (node_of_instance_.size() <= id) node_of_instance_.resize(id + 1, kNone);
+  node_of_instance_[id] = n;
+  node_vms_[n].instance = id;
+}
+
+void Cluster::node_ready(std::uint32_t n) {
+  NodeVm& vm = node_vms_[n];
+  vm.state = NodeVm::State::running;
+  vm.node = runtime_->node_of(vm.instance);
+  retry_pending();
+}
+
+void Cluster::maybe_stop_node(std::uint32_t n) {
+  NodeVm& vm = node_vms_[n];
+  if (vm.state != NodeVm::State::cordoned || vm.node->live_instances() > 0) return;
+  vm.state = NodeVm::State::stopping;
+  runtime_->stop(vm.instance,
+                 [this, n](Instance&) { node_vms_[n].state = NodeVm::State::stopped; });
+}
+
+void Cluster::scan_nodes() {
+  const ClusterAutoscalerConfig& cfg = config_.variant.cluster_autoscaler;
+  scan_timer_ = sim_.schedule_in(cfg.logic.scan_interval, [this] { scan_nodes(); });
+  const sim::Time now = sim_.now();
+  int live = 0, starting_nodes = 0;
+  for (const NodeVm& vm : node_vms_) {
+    if (vm.state == NodeVm::State::starting) ++starting_nodes;
+    if (vm.state == NodeVm::State::starting || vm.state == NodeVm::State::running) ++live;
+  }
+  // Scale up for what waits, counting the nodes already booting as if they were here.
+  if (!pending_.empty()) {
+    std::vector<placement::PlacementRequest> waiting;
+    for (const auto& e : pending_.waiting())
+      waiting.push_back(e.request);
+    const auto estimate = cluster_autoscaler_->scale_up(now, waiting, node_template_);
+    const int add = std::min(estimate.nodes - starting_nodes, cfg.max_nodes - live);
+    for (int k = 0; k < add; ++k)
+      add_node_vm();
+    if (add > 0) return;
+  }
+  // Scale down: running nodes that stayed under the threshold long enough.
+  std::vector<std::uint32_t> index;
+  std::vector<placement::NodeView> views;
+  std::vector<std::vector<placement::PlacementRequest>> pods;
+  for (std::uint32_t n = 0; n < node_vms_.size(); ++n) {
+    if (node_vms_[n].state != NodeVm::State::running) continue;
+    index.push_back(n);
+    views.push_back(view_of(*node_vms_[n].node));
+    pods.emplace_back();
+  }
+  std::vector<std::uint32_t> on_node(replicas_.size(), kNone);
+  for (std::uint32_t r = 0; r < replicas_.size(); ++r) {
+    const Replica& rep = replicas_[r];
+    if (rep.node == nullptr || rep.state == ReplicaState::stopped) continue;
+    for (std::size_t k = 0; k < index.size(); ++k)
+      if (node_vms_[index[k]].node == rep.node) pods[k].push_back(placement_request(rep));
+  }
+  const auto remove = cluster_autoscaler_->scale_down(now, views, pods);
+  int removable = live - cfg.min_nodes;
+  for (const placement::NodeIndex k : remove) {
+    if (removable-- <= 0) break;
+    const std::uint32_t n = index[k];
+    node_vms_[n].state = NodeVm::State::cordoned;
+    // Its containers are drained and replaced on the other nodes.
+    for (std::uint32_t r = 0; r < replicas_.size(); ++r) {
+      Replica& rep = replicas_[r];
+      if (rep.node != node_vms_[n].node || rep.state == ReplicaState::stopped ||
+          rep.state == ReplicaState::stopping || rep.state == ReplicaState::draining)
+        continue;
+      const std::size_t service = rep.service;
+      auto& live_list = services_[service].live;
+      live_list.erase(std::find(live_list.begin(), live_list.end(), r));
+      retire(r);
+      scale(service);
+    }
+    maybe_stop_node(n);
+  }
+}
+
+// --- observation ---------------------------------------------------------------------------
+
+void Cluster::track_host(const Instance& instance) {
+  if (instance.host == nullptr) return;
+  const auto it = std::find(host_nodes_.begin(), host_nodes_.end(), instance.host);
+  if (it == host_nodes_.end()) return;
+  HostUse& use = host_use_[static_cast<std::size_t>(it - host_nodes_.begin())];
+  const bool busy = instance.host->live_instances() > 0;
+  if (busy == use.busy) return;
+  const sim::Time now = sim_.now();
+  if (busy) {
+    use.since = now;
+  } else {
+    use.total += now - use.since;
+  }
+  use.busy = busy;
+}
+
+std::size_t Cluster::service_count() const { return services_.size(); }
+
+const ServiceConfig& Cluster::service_config(std::size_t service) const {
+  return *services_.at(service).config;
+}
+
+int Cluster::desired(std::size_t service) const {
+  return services_.at(service).desired;
+}
+
+int Cluster::running(std::size_t service) const {
+  int n = 0;
+  for (const std::uint32_t r : services_.at(service).live)
+    n += replicas_[r].state == ReplicaState::running;
+  return n;
+}
+
+int Cluster::starting(std::size_t service) const {
+  int n = 0;
+  for (const std::uint32_t r : services_.at(service).live)
+    n += replicas_[r].state == ReplicaState::starting;
+  return n;
+}
+
+std::size_t Cluster::pending(std::size_t service) const {
+  std::size_t n = 0;
+  for (const std::uint32_t r : services_.at(service).live)
+    n += replicas_[r].state == ReplicaState::pending;
+  return n;
+}
+
+std::size_t Cluster::queued_requests(std::size_t service) const {
+  return services_.at(service).queue.size();
+}
+std::size_t Cluster::in_service(std::size_t service) const {
+  return services_.at(service).in_service;
+}
+std::uint64_t Cluster::submitted(std::size_t service) const {
+  return services_.at(service).submitted;
+}
+std::uint64_t Cluster::completed(std::size_t service) const {
+  return services_.at(service).completed;
+}
+std::size_t Cluster::pending_instances() const {
+  return pending_.size();
+}
+
+double Cluster::capacity_rps(std::size_t service) const {
+  const Service& svc = services_.at(service);
+  const ServiceConfig& sc = *svc.config;
+  double rps = 0.0;
+  for (const std::uint32_t r : svc.live) {
+    const Replica& rep = replicas_[r];
+    if (rep.state != ReplicaState::running) continue;
+    const VirtualizationOverhead& o = runtime_->instance(rep.instance).overhead;
+    const double per_request_cores =
+        std::min(1.0, rep.limit.cores_value() / static_cast<double>(rep.concurrency));
+    const double cpu_s = sc.cpu_time.mean() * o.cpu_time_factor / per_request_cores;
+    const double io_s = sc.io_bytes.mean() / o.random_iops_factor /
+                        rep.node->host().spec().disk_bandwidth.bytes_per_second();
+    if (cpu_s + io_s > 0.0) rps += rep.concurrency / (cpu_s + io_s);
+  }
+  return rps;
+}
+
+std::size_t Cluster::hosts_used() const {
+  return static_cast<std::size_t>(
+      std::count_if(host_nodes_.begin(), host_nodes_.end(),
+                    [](const Node* n) { return n->live_instances() > 0; }));
+}
+
+std::size_t Cluster::nodes() const {
+  return static_cast<std::size_t>(
+      std::count_if(node_vms_.begin(), node_vms_.end(), [](const NodeVm& n) {
+        return n.state != NodeVm::State::stopped && n.state != NodeVm::State::failed;
+      }));
+}
+
+std::size_t Cluster::running_nodes() const {
+  return static_cast<std::size_t>(
+      std::count_if(node_vms_.begin(), node_vms_.end(),
+                    [](const NodeVm& n) { return n.state == NodeVm::State::running; }));
+}
+
+double Cluster::cpu_utilization() const {
+  double used = 0.0, capacity = 0.0;
+  for (const auto& h : hosts_) {
+    used += flows_->allocated(h->cpu());
+    capacity += flows_->capacity(h->cpu());
+  }
+  return capacity > 0.0 ? used / capacity : 0.0;
+}
+
+double Cluster::memory_utilization() const {
+  double used = 0.0, capacity = 0.0;
+  for (const auto& h : hosts_) {
+    used += static_cast<double>(h->memory().reserved_total().count());
+    capacity += static_cast<double>(h->memory().capacity().count());
+  }
+  return capacity > 0.0 ? used / capacity : 0.0;
+}
+
+std::vector<BillableUsage> Cluster::billable_usage(sim::Time now) const {
+  std::vector<BillableUsage> out;
+  const Pricing& pricing = config_.variant.pricing;
+  const auto lifetime = [&](const Instance& i) {
+    if (i.state == InstanceState::failed) return sim::Time::zero();
+    const sim::Time end = i.state == InstanceState::stopped ? i.stopped_at : now;
+    return end - i.requested_at;
+  };
+  switch (pricing.basis) {
+    case Pricing::Basis::host_time:
+      for (std::size_t h = 0; h < hosts_.size(); ++h) {
+        const HostUse& use = host_use_[h];
+        const sim::Time t = use.total + (use.busy ? now - use.since : sim::Time::zero());
+        if (t > sim::Time::zero())
+          out.push_back(
+              {"host:" + hosts_[h]->name(), config_.hosts[h].price_per_hour, 0, 0, t, 0, 0});
+      }
+      break;
+    case Pricing::Basis::instance_time:
+    case Pricing::Basis::fargate:
+      for (const Replica& rep : replicas_) {
+        if (rep.instance == kNoInstance) continue;
+        const Instance& i = runtime_->instance(rep.instance);
+        const sim::Time t = lifetime(i);
+        if (t <= sim::Time::zero()) continue;
+        if (pricing.basis == Pricing::Basis::instance_time) {
+          out.push_back(
+              {fmt::format("instance:{}", i.id), pricing.usd_per_instance_hour, 0, 0, t, 0, 0});
+          continue;
+        }
+        const ServiceConfig& sc = *services_[rep.service].config;
+        const auto fit = placement::fargate_round_up(std::max(sc.cpu_request, sc.cpu_limit),
+                                                     sc.memory_limit, pricing.fargate);
+        if (!fit)
+          throw std::invalid_argument("service '" + sc.name +
+                                      "' is larger than any Fargate task size");
+        out.push_back({fmt::format("fargate:{}", i.id), 0, pricing.fargate.usd_per_vcpu_hour,
+                       pricing.fargate.usd_per_gb_hour, placement::fargate_billed_time(t),
+                       fit->size.cpu.cores_value(), fit->size.memory.gib_value()});
+      }
+      break;
+    case Pricing::Basis::node_time:
+      for (const NodeVm& vm : node_vms_) {
+        if (vm.instance == kNoInstance) continue;
+        const sim::Time t = lifetime(runtime_->instance(vm.instance));
+        if (t > sim::Time::zero())
+          out.push_back({fmt::format("node:{}", vm.instance),
+                         config_.variant.node_instance_type.usd_per_hour, 0, 0, t, 0, 0});
+      }
+      break;
+  }
+  return out;
+}
+
+}  // namespace vmcsim::models

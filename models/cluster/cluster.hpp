@@ -1,0 +1,198 @@
+#pragma once
+// Cluster: one variant's world in one replication. It owns the model objects of the run
+// (FlowModel, hosts, registry, PlatformRuntime, placement policy, autoscalers) and drives them:
+// services keep a desired count of instances, requests queue and are served, autoscalers change
+// desired counts, the cluster autoscaler adds and removes node VMs. It knows nothing of metrics
+// or reports: everything observable is a signal or a const accessor.
+//
+//   sim::Simulation sim;
+//   Cluster cluster{sim, config};   // initial replicas (and node VMs) requested at t = 0
+//   cluster.on_request_done.connect([&](const RequestOutcome& o) { ... });
+//   sim.schedule_at(1_s, [&] { cluster.submit(0); });  // sizes drawn from the service config
+//   sim.run_until(config.duration);
+//
+// Variants (config.variant.platform):
+//   vm               a replica is a VM of the profile with memory = memory_limit + the guest OS
+//                    footprint (the app gets what it asked for) and ceil(cpu_limit) vCPUs,
+//                    placed on physical hosts;
+//   microvm          likewise with a microVM profile (Firecracker, Fargate);
+//   container        a replica is a container on a physical host;
+//   container_in_vm  `initial_nodes` node VMs start at t = 0 on physical hosts; containers go on
+//                    running node VMs (same policy, second level); a container that fits no node
+//                    is pending, and the cluster autoscaler adds node VMs (paying their boot)
+//                    and removes nodes unneeded for `unneeded_time` (their containers are
+//                    drained and replaced elsewhere first).
+// Both levels of placement use the policy named by variant.placement over NodeViews of the
+// candidate nodes (CPU request and the exact memory the runtime will reserve); what fits nowhere
+// waits in a PendingQueue retried whenever an instance stops or a node joins.
+//
+// Requests: each service keeps one FIFO queue. An arriving request goes to the running instance
+// with the fewest requests in service (ties: the oldest instance) if it has fewer than
+// `concurrency`, else it waits. A request runs its CPU work (cpu_time x the instance's
+// cpu_time_factor) as a flow at most one core fast through the instance's own CPU resource
+// (capacity = its CPU limit; vCPUs for VMs), the CPU of the node it is on and, for a container in
+// a VM, the physical host's CPU; then its disk I/O (io_bytes / random_iops_factor: request I/O
+// counts as random I/O) through the node's disk (and the physical disk under a VM node). So an
+// isolated request takes cpu_time x factor / min(1 core, limit) + io / factor / disk bandwidth.
+// latency = done - arrival. An instance being scaled in stops taking requests, finishes those in
+// service (drain), then stops; the newest instances go first.
+//
+// Autoscaling: every service with an autoscaler is evaluated every AutoscalerConfig::period()
+// with metric = 100 x (CPU core-seconds its running instances used during the period) /
+// (period x request cores x desired): the average utilization of the running instances counted
+// as if the instances still booting were idle (Kubernetes' treatment of missing pods on scale-up).
+// With no running instance there is no metric and the evaluation is skipped.
+//
+// Determinism: request sizes come from the per-service stream "service/<name>/requests" in
+// submission order (itself fixed by the event order), placement ties from "placement", phase
+// times from the runtime's per-instance streams; nothing iterates an unordered container.
+// Periodic controllers keep events pending forever: drive a Cluster with run_until(), not run().
+// The Simulation must outlive the Cluster; the Cluster cancels its own timers when destroyed.
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "models/autoscaling/cluster_autoscaler.hpp"
+#include "models/autoscaling/ecs_scaling.hpp"
+#include "models/autoscaling/hpa.hpp"
+#include "models/cluster/cluster_config.hpp"
+#include "models/cluster/request.hpp"
+#include "models/host.hpp"
+#include "models/image/registry.hpp"
+#include "models/placement/pending_queue.hpp"
+#include "models/placement/policy.hpp"
+#include "models/platform/runtime.hpp"
+#include "models/resources/flow_model.hpp"
+#include "sim/random.hpp"
+#include "sim/signal.hpp"
+#include "sim/simulation.hpp"
+
+namespace vmcsim::models {
+
+class Cluster {
+ public:
+  // Builds hosts, registry and runtime, requests the initial node VMs and replicas at now().
+  // Throws std::invalid_argument for a config that cannot run (no hosts, no profile, a
+  // container_in_vm variant without a node profile, an unknown placement policy).
+  Cluster(sim::Simulation& sim, const ClusterConfig& config);
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
+  ~Cluster();
+
+  // A request arriving now (request.arrival <= now; latency counts from it).
+  void submit(std::size_t service_index, const Request& request);
+  // A request arriving now with its CPU time and I/O drawn from the service's distributions.
+  void submit(std::size_t service_index);
+  // Sets a service's desired count (what an autoscaler does; also for scripted scenarios).
+  void set_desired(std::size_t service_index, int desired);
+
+  PlatformRuntime& runtime() { return *runtime_; }
+  const PlatformRuntime& runtime() const { return *runtime_; }
+  FlowModel& flows() { return *flows_; }
+  sim::Signal<const RequestOutcome&> on_request_done;
+  sim::Signal<std::size_t /*service*/, int /*old*/, int /*new*/> on_desired_change;
+  sim::Signal<const PlacementDecision&> on_placement;
+
+  const ClusterConfig& config() const { return config_; }
+  std::size_t service_count() const;
+  const ServiceConfig& service_config(std::size_t service) const;
+  int desired(std::size_t service) const;
+  int running(std::size_t service) const;          // running and taking requests
+  int starting(std::size_t service) const;         // requested or booting (placed, not yet running)
+  std::size_t pending(std::size_t service) const;  // waiting for a place
+  std::size_t queued_requests(std::size_t service) const;
+  std::size_t in_service(std::size_t service) const;
+  std::uint64_t submitted(std::size_t service) const;
+  std::uint64_t completed(std::size_t service) const;
+  std::size_t pending_instances() const;
+  // Sustainable throughput of the running instances (requests/s): sum over them of concurrency /
+  // E[service time at full concurrency, alone on its node].
+  double capacity_rps(std::size_t service) const;
+  std::size_t hosts_used() const;  // physical hosts with at least one live instance or node VM
+  std::size_t nodes() const;       // container_in_vm: live node VMs
+  std::size_t running_nodes() const;
+  double cpu_utilization() const;     // CPU in use / capacity over all physical hosts, 0..1
+  double memory_utilization() const;  // memory reserved / capacity over all physical hosts, 0..1
+  const std::vector<std::unique_ptr<Host>>& hosts() const { return hosts_; }
+  std::vector<BillableUsage> billable_usage(sim::Time now) const;
+
+ private:
+  struct Replica;
+  struct Service;
+  struct NodeVm;
+  struct InFlight;
+  struct Controller;
+  enum class ReplicaState : std::uint8_t {
+    pending,
+    starting,
+    running,
+    draining,
+    stopping,
+    stopped
+  };
+
+  void start_replica(std::size_t service);
+  void scale(std::size_t service);
+  void retire(std::uint32_t replica);
+  void place(std::uint32_t replica);
+  bool try_place(std::uint32_t replica, std::string* reason);
+  void launch(std::uint32_t replica, Node& node);
+  void replica_ready(std::uint32_t replica, Instance& instance);
+  void replica_stopped(std::uint32_t replica);
+  void retry_pending();
+  void dispatch(std::uint32_t replica);
+  void begin_request(std::uint32_t replica, std::uint64_t sequence, const Request& request);
+  void cpu_done(std::uint32_t flight);
+  void io_done(std::uint32_t flight);
+  void evaluate_autoscaler(std::size_t service);
+  void scan_nodes();
+  void add_node_vm();
+  void node_ready(std::uint32_t node_vm);
+  void maybe_stop_node(std::uint32_t node_vm);
+  void track_host(const Instance& instance);
+
+  placement::PlacementRequest placement_request(const Replica& r) const;
+  placement::NodeView view_of(const Node& node) const;
+  std::vector<Node*> candidate_nodes() const;
+  sim::Bytes reserved_memory(std::size_t service) const;
+  ResourceId instance_cpu(sim::Millicores limit);
+
+  sim::Simulation& sim_;
+  ClusterConfig config_;
+  std::unique_ptr<FlowModel> flows_;
+  std::vector<std::unique_ptr<Host>> hosts_;
+  std::unique_ptr<Registry> registry_;
+  std::unique_ptr<PlatformRuntime> runtime_;
+  std::unique_ptr<placement::PlacementPolicy> policy_;
+  sim::RandomStream placement_stream_;
+  std::vector<Service> services_;
+  std::vector<Replica> replicas_;                // by replica index, never reused
+  std::vector<std::uint32_t> by_instance_;       // InstanceId -> replica index (or none)
+  std::vector<std::uint32_t> node_of_instance_;  // InstanceId -> node VM index (or none)
+  std::vector<NodeVm> node_vms_;
+  placement::PendingQueue pending_;  // replicas waiting for a place (id = replica index), FIFO
+  std::vector<InFlight> flights_;
+  std::uint32_t free_flight_ = UINT32_MAX;
+  std::vector<ResourceId> free_cpu_resources_;
+  std::unique_ptr<autoscaling::ClusterAutoscaler> cluster_autoscaler_;
+  placement::NodeView node_template_;
+  // Physical host busy intervals (host_time billing, hosts_used): by runtime host index.
+  struct HostUse {
+    bool busy = false;
+    sim::Time since;
+    sim::Time total;
+  };
+  std::vector<HostUse> host_use_;
+  std::vector<const Node*> host_nodes_;
+  // Tasks per node and service (ECS spread, distinctInstance); looked up, never iterated in
+  // pointer order.
+  std::map<const Node*, std::map<std::string, int, std::less<>>> tasks_by_node_;
+  sim::EventId scan_timer_;
+};
+
+}  // namespace vmcsim::models

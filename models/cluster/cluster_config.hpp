@@ -1,0 +1,114 @@
+#pragma once
+// The plain data a Cluster is built from: hosts, registry, services and one variant (how the
+// services run: vm, microvm, container or container_in_vm). The app-layer runner fills these
+// from a Scenario; tests fill them by hand. Pointers (profiles, images) must outlive the
+// Cluster built from the config.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/autoscaling/cluster_autoscaler.hpp"
+#include "models/autoscaling/ecs_scaling.hpp"
+#include "models/autoscaling/hpa.hpp"
+#include "models/catalog/profile.hpp"
+#include "models/host.hpp"
+#include "models/image/image.hpp"
+#include "models/image/registry.hpp"
+#include "models/placement/fargate.hpp"
+#include "models/platform/platform_kind.hpp"
+#include "sim/distributions.hpp"
+#include "sim/time.hpp"
+#include "sim/units.hpp"
+
+namespace vmcsim::models {
+
+using RegistryConfig = RegistrySpec;
+
+// A service's autoscaler. The metric every kind sees is the service's average CPU utilization in
+// percent of its CPU request over the last sync period (see cluster.hpp).
+struct AutoscalerConfig {
+  enum class Kind { none, hpa, target_tracking, step };
+  Kind kind = Kind::none;
+  autoscaling::HpaSpec hpa;
+  autoscaling::TargetTrackingSpec target_tracking;
+  autoscaling::StepScalingSpec step;
+  // How often the controller is evaluated; zero: 15 s for hpa (the HPA's sync period), 60 s for
+  // the ECS kinds (CloudWatch's standard metric period).
+  sim::Time sync_period;
+
+  sim::Time period() const {
+    if (sync_period > sim::Time::zero()) return sync_period;
+    return kind == Kind::hpa ? sim::Time::from_s(15) : sim::Time::from_s(60);
+  }
+};
+
+struct ServiceConfig {
+  std::string name;
+  sim::Millicores cpu_request, cpu_limit;
+  sim::Bytes memory_request, memory_limit;
+  int replicas = 1;     // initial desired count
+  int concurrency = 0;  // requests an instance serves at once (0: ceil(limit cores), at least 1)
+  sim::Distribution cpu_time = sim::Constant{0.01};  // per request, seconds of CPU at one core
+  sim::Distribution io_bytes = sim::Constant{0.0};   // per request, bytes of disk I/O
+  const Image* image = nullptr;                      // containers / Fargate
+  std::optional<sim::Distribution> app_init;  // replaces the profile's app_init phase (seconds)
+  // ECS expressions (memberOf) and "distinctInstance".
+  std::vector<std::string> placement_constraints;
+  AutoscalerConfig autoscaling;
+  sim::Time slo_latency;  // request latency SLO threshold (0 = none); for the metrics
+
+  int effective_concurrency() const;
+};
+
+// The node-count controller of container_in_vm variants: the decision logic of
+// models/autoscaling plus the bounds the cluster applies.
+struct ClusterAutoscalerConfig {
+  bool enabled = false;
+  int min_nodes = 0;
+  int max_nodes = 100;
+  autoscaling::ClusterAutoscalerConfig logic;  // scan 10 s, unneeded 10 min, threshold 0.5
+};
+
+// How a variant is billed (Cluster::billable_usage).
+struct Pricing {
+  enum class Basis {
+    host_time,      // each physical host while it holds a live instance, at its price_per_hour
+    instance_time,  // each instance while live (requested to stopped), at usd_per_instance_hour
+    node_time,      // each node VM while live, at the node instance type's usd_per_hour
+    fargate,        // each microVM per vCPU-hour and GB-hour of its Fargate size, rounded up
+  };
+  Basis basis = Basis::host_time;
+  double usd_per_instance_hour = 0.0;
+  placement::FargatePrice fargate;
+};
+
+struct VariantConfig {
+  std::string name;
+  PlatformKind platform = PlatformKind::container;
+  const PlatformProfile* profile = nullptr;       // the instance profile (kvm-ubuntu, runc, ...)
+  const PlatformProfile* node_profile = nullptr;  // container_in_vm: ecs-ec2-node / eks-node
+  InstanceType node_instance_type;                // container_in_vm: a node VM's size and price
+  int initial_nodes = 0;                          // container_in_vm
+  std::string placement = "first-fit";            // a models/placement make_policy spec
+  ClusterAutoscalerConfig cluster_autoscaler;     // container_in_vm
+  Pricing pricing;
+};
+
+struct HostConfig {
+  HostSpec spec;
+  double price_per_hour = 0.0;
+  sim::Bytes image_cache = sim::Bytes::gib(100);  // disk space for image layers
+};
+
+struct ClusterConfig {
+  std::vector<HostConfig> hosts;
+  RegistryConfig registry;
+  std::vector<ServiceConfig> services;
+  VariantConfig variant;
+  std::uint64_t seed = 1;
+  std::uint64_t replication = 0;
+  sim::Time duration;  // informational: the runner stops the simulation
+};
+
+}  // namespace vmcsim::models

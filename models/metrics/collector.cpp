@@ -1,0 +1,454 @@
+#include "models/metrics/collector.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <set>
+#include <stdexcept>
+
+#include "models/cluster/cluster.hpp"
+#include "models/metrics/cluster_world.hpp"
+#include "models/placement/metrics.hpp"
+
+namespace vmcsim::models::metrics {
+
+namespace {
+
+constexpr double kSecondsPerHour = 3600.0;
+constexpr double kJoulesPerKwh = 3.6e6;
+constexpr double kBytesPerGib = 1024.0 * 1024.0 * 1024.0;
+// Samples run after every model event of the same instant.
+constexpr std::int16_t kSamplePriority = std::numeric_limits<std::int16_t>::max();
+
+bool is_node_vm(const Instance& i) {
+  return i.profile != nullptr && i.profile->is_node();
+}
+
+// An exact integer quantity whose time integral is wanted (bytes, millicores).
+struct Integral {
+  std::int64_t value = 0;
+  sim::TimeWeightedAverage twa;
+  void add(sim::Time now, std::int64_t delta, double unit) {
+    value += delta;
+    twa.record(now, static_cast<double>(value) / unit);
+  }
+  double hours(sim::Time end) const { return twa.integral(end) / kSecondsPerHour; }
+};
+
+// The largest value a piecewise-constant signal held for a positive time: values replaced at
+// the instant they were set (one instance stops as another starts) are not peaks.
+class Peak {
+ public:
+  void set(sim::Time now, double value) {
+    if (now > since_) peak_ = std::max(peak_, value_);
+    value_ = value;
+    since_ = now;
+  }
+  double until(sim::Time end) const { return end > since_ ? std::max(peak_, value_) : peak_; }
+
+ private:
+  double value_ = 0.0;
+  sim::Time since_;
+  double peak_ = 0.0;
+};
+
+void add_phase_sample(StartupSamples& group, std::string_view name, double ms) {
+  for (auto& p : group.phases)
+    if (p.name == name) {
+      p.ms.push_back(ms);
+      return;
+    }
+  group.phases.push_back(PhaseSamples{std::string(name), {ms}});
+}
+
+InstanceLifecycle lifecycle(const Instance& i) {
+  InstanceLifecycle l;
+  l.service = i.service;
+  l.kind = i.kind;
+  l.profile = i.profile != nullptr ? i.profile->name : "";
+  l.node_vm = is_node_vm(i);
+  if (i.host != nullptr) l.host = i.host->name();
+  if (i.node != nullptr && i.node->is_vm_node()) l.node = i.node->name();
+  l.phases.reserve(i.phases.size());
+  for (const PhaseSpan& p : i.phases)
+    l.phases.push_back({std::string(p.name), p.start, p.end});
+  l.state = i.state;
+  l.requested = i.requested_at;
+  const bool was_ready = i.state == InstanceState::running || i.state == InstanceState::stopping ||
+                         i.state == InstanceState::stopped;
+  if (was_ready) l.ready = i.ready_at;
+  if (i.state == InstanceState::stopped || i.state == InstanceState::failed)
+    l.stopped = i.stopped_at;
+  return l;
+}
+
+}  // namespace
+
+struct MetricsCollector::State {
+  State(sim::Simulation& s, CollectorConfig c) : sim(s), config(std::move(c)) {}
+
+  sim::Simulation& sim;
+  CollectorConfig config;
+  PlatformRuntime* runtime = nullptr;
+  const ObservedWorld* world = nullptr;
+  VariantRunMetrics m;
+  bool finished = false;
+
+  Integral guest_os, hypervisor, runtime_overhead;  // bytes, all live instances and node VMs
+  Integral app_reserved, app_idle;                  // bytes, service instances
+  Integral cpu_reserved;                            // millicores, service instances
+
+  std::map<const Node*, std::int64_t> live_on_host;  // physical host -> live instances + VMs
+  std::int64_t hosts_used = 0, service_live = 0, nodes_live = 0, starting = 0, running = 0;
+  sim::TimeWeightedAverage density, host_in_use;
+  Peak hosts_peak, nodes_peak, density_peak;
+  std::set<InstanceId> live_node_vms;
+  std::map<std::string, const Node*> service_nodes;  // by name: a deterministic sum order
+  std::optional<placement::ResourceVector> smallest;
+
+  std::int64_t arrivals_since_sample = 0;
+  std::vector<std::uint64_t> submitted_seen;  // per service, the world's count at the last sample
+  std::vector<double> wait_seconds;           // per service, completed requests
+  double stranded_cpu_sum = 0.0, stranded_memory_sum = 0.0;
+  std::int64_t stranded_samples = 0;
+
+  const ServiceMetricsConfig* service_config(const std::string& name) const {
+    for (const auto& s : config.services)
+      if (s.name == name) return &s;
+    return nullptr;
+  }
+
+  void on_state(const Instance& i) {
+    const sim::Time now = sim.now();
+    const bool node = is_node_vm(i);
+    switch (i.state) {
+      case InstanceState::requested:
+      case InstanceState::failed:
+        return;  // no memory held, nothing live
+      case InstanceState::starting:
+        live(i, now, +1);
+        if (!node) ++starting;
+        return;
+      case InstanceState::running:
+        if (!node) {
+          --starting;
+          ++running;
+        }
+        (node ? m.node_startup : m.startup).total_ms.push_back(i.startup_time().milliseconds());
+        return;
+      case InstanceState::stopping:
+        if (!node) --running;
+        return;
+      case InstanceState::stopped:
+        live(i, now, -1);
+        return;
+    }
+  }
+
+  // An instance starts (+1) or stops (-1) holding memory and a place on its host.
+  void live(const Instance& i, sim::Time now, int sign) {
+    const bool node = is_node_vm(i);
+    guest_os.add(now, sign * i.memory.guest_os.count(), kBytesPerGib);
+    hypervisor.add(now, sign * i.memory.hypervisor_overhead.count(), kBytesPerGib);
+    runtime_overhead.add(now, sign * i.memory.runtime_overhead.count(), kBytesPerGib);
+    if (node) {
+      nodes_live += sign;
+      nodes_peak.set(now, static_cast<double>(nodes_live));
+      if (sign > 0)
+        live_node_vms.insert(i.id);
+      else
+        live_node_vms.erase(i.id);
+    } else {
+      const ServiceMetricsConfig* sc = service_config(i.service);
+      const std::int64_t app = i.memory.application.count();
+      std::int64_t idle = app;
+      if (sc != nullptr && sc->working_set)
+        idle = std::max<std::int64_t>(0, app - sc->working_set->count());
+      app_reserved.add(now, sign * app, kBytesPerGib);
+      app_idle.add(now, sign * idle, kBytesPerGib);
+      cpu_reserved.add(now, sign * i.cpu.value(), 1000.0);
+      service_live += sign;
+      if (i.node != nullptr) service_nodes.emplace(i.node->name(), i.node);
+      const placement::ResourceVector need{i.cpu, i.memory.total(), {}, {}, 0};
+      if (!smallest) {
+        smallest = need;
+      } else {
+        smallest->cpu = std::min(smallest->cpu, need.cpu);
+        smallest->memory = std::min(smallest->memory, need.memory);
+      }
+    }
+    if (i.host != nullptr) {
+      std::int64_t& n = live_on_host[i.host];
+      if (sign > 0 && n == 0) ++hosts_used;
+      n += sign;
+      if (sign < 0 && n == 0) --hosts_used;
+    }
+    hosts_peak.set(now, static_cast<double>(hosts_used));
+    const double ratio =
+        hosts_used > 0 ? static_cast<double>(service_live) / static_cast<double>(hosts_used) : 0.0;
+    density.record(now, ratio);
+    host_in_use.record(now, hosts_used > 0 ? 1.0 : 0.0);
+    density_peak.set(now, ratio);
+  }
+
+  // An instance requested before the collector attached (a Cluster requests its initial
+  // replicas in its constructor): counted from now as if it had just reached its state.
+  void catch_up(const Instance& i) {
+    if (!i.is_live()) return;
+    const bool node = is_node_vm(i);
+    live(i, sim.now(), +1);
+    const std::size_t boot_phases =
+        i.state == InstanceState::starting ? i.phases.size() : i.boot_phase_count;
+    for (std::size_t k = 0; k < boot_phases; ++k)
+      add_phase_sample(node ? m.node_startup : m.startup, i.phases[k].name,
+                       i.phases[k].duration().milliseconds());
+    if (i.state == InstanceState::starting) {
+      if (!node) ++starting;
+      return;
+    }
+    (node ? m.node_startup : m.startup).total_ms.push_back(i.startup_time().milliseconds());
+    if (!node && i.state == InstanceState::running) ++running;
+  }
+
+  void on_phase(const Instance& i, const PhaseSpan& span) {
+    if (i.state != InstanceState::starting) return;  // stop phases are not startup
+    add_phase_sample(is_node_vm(i) ? m.node_startup : m.startup, span.name,
+                     span.duration().milliseconds());
+  }
+
+  void sample() {
+    const sim::Time now = sim.now();
+    Sample s;
+    s.t = now;
+    std::int64_t arrivals = arrivals_since_sample;
+    arrivals_since_sample = 0;
+    if (world != nullptr)
+      for (std::size_t k = 0; k < m.services.size(); ++k) {
+        const std::uint64_t n = world->submitted(k);
+        arrivals += static_cast<std::int64_t>(n - submitted_seen[k]);
+        submitted_seen[k] = n;
+      }
+    s.demand_rps = static_cast<double>(arrivals) / config.sample_interval.seconds();
+    double cores = 0.0, busy = 0.0, mem_cap = 0.0, mem_used = 0.0;
+    for (const auto& h : runtime->hosts()) {
+      const double c = h->cpu_capacity().cores_value();
+      cores += c;
+      busy += c * h->host().cpu_utilization();
+      mem_cap += static_cast<double>(h->memory_capacity().count());
+      mem_used += static_cast<double>(h->memory_used().count());
+    }
+    s.cpu_utilization = cores > 0.0 ? busy / cores : 0.0;
+    s.memory_utilization = mem_cap > 0.0 ? mem_used / mem_cap : 0.0;
+    s.pending_instances = starting;
+    s.running_instances = running;
+    s.hosts_used = hosts_used;
+    if (world != nullptr) {
+      s.capacity_rps = world->capacity_rps();
+      s.pending_instances += world->unplaced_instances();
+      for (std::size_t k = 0; k < m.services.size(); ++k) {
+        const std::int64_t q = world->queued_requests(k);
+        s.queued_requests += q;
+        m.services[k].max_queued = std::max(m.services[k].max_queued, q);
+      }
+    }
+    sample_stranded();
+    m.timeseries.push_back(s);
+    if (now + config.sample_interval <= config.end)
+      sim.schedule_in(
+          config.sample_interval, [this] { sample(); }, kSamplePriority);
+  }
+
+  // Stranded capacity on the nodes instances are placed on: the live VM nodes when there are
+  // any (container_in_vm), else the physical hosts.
+  void sample_stranded() {
+    if (!smallest) return;
+    std::vector<placement::NodeView> views;
+    auto add = [&views](const Node& n) {
+      placement::NodeView v;
+      v.id = n.name();
+      v.name = n.name();
+      v.capacity.cpu = n.cpu_capacity();
+      v.capacity.memory = n.memory_capacity();
+      v.allocated.cpu = n.cpu_allocated();
+      v.allocated.memory = n.memory_used();
+      views.push_back(std::move(v));
+    };
+    if (!live_node_vms.empty()) {
+      for (InstanceId id : live_node_vms)
+        if (const Node* n = runtime->node_of(id)) add(*n);
+    } else {
+      for (const auto& h : runtime->hosts())
+        add(*h);
+    }
+    if (views.empty()) return;
+    placement::ResourceVector total;
+    for (const auto& v : views)
+      total += v.capacity;
+    const auto pm = placement::packing_metrics(views, *smallest);
+    using placement::Dimension;
+    stranded_cpu_sum += pm.stranded.amount(Dimension::cpu) / total.amount(Dimension::cpu);
+    stranded_memory_sum += pm.stranded.amount(Dimension::memory) / total.amount(Dimension::memory);
+    ++stranded_samples;
+  }
+};
+
+MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config) {
+  if (config.sample_interval <= sim::Time::zero())
+    throw std::invalid_argument("metrics: sample interval must be positive, not " +
+                                config.sample_interval.to_string());
+  for (const auto& b : config.bursts)
+    if (b.end < b.onset)
+      throw std::invalid_argument(fmt::format("metrics: burst at {} ends before it starts ({})",
+                                              b.onset.to_string(), b.end.to_string()));
+  state_ = std::make_unique<State>(sim, std::move(config));
+  State& s = *state_;
+  s.m.variant = s.config.variant;
+  s.m.replication = s.config.replication;
+  for (const auto& svc : s.config.services) {
+    ServiceRequests r{svc.name, svc.slo_latency, sim::QuantileSketch(s.config.latency_accuracy)};
+    s.m.services.push_back(std::move(r));
+  }
+  s.m.request_latency_ms = sim::QuantileSketch(s.config.latency_accuracy);
+  s.wait_seconds.assign(s.config.services.size(), 0.0);
+  s.submitted_seen.assign(s.config.services.size(), 0);
+  const sim::Time now = sim.now();
+  for (Integral* i : {&s.guest_os, &s.hypervisor, &s.runtime_overhead, &s.app_reserved, &s.app_idle,
+                      &s.cpu_reserved})
+    i->twa = sim::TimeWeightedAverage(now);
+  s.density = sim::TimeWeightedAverage(now);
+  s.host_in_use = sim::TimeWeightedAverage(now);
+}
+
+MetricsCollector::~MetricsCollector() = default;
+
+void MetricsCollector::attach(PlatformRuntime& runtime, const ObservedWorld* world) {
+  State& s = *state_;
+  if (s.runtime != nullptr) throw std::logic_error("metrics: attach called twice");
+  s.runtime = &runtime;
+  s.world = world;
+  State* st = state_.get();
+  for (InstanceId id = 0; id < runtime.instance_count(); ++id)
+    st->catch_up(runtime.instance(id));
+  runtime.on_state_change.connect([st](const Instance& i) { st->on_state(i); });
+  runtime.on_phase_end.connect([st](const Instance& i, const PhaseSpan& p) { st->on_phase(i, p); });
+  s.sim.schedule_in(
+      sim::Time::zero(), [st] { st->sample(); }, kSamplePriority);
+}
+
+void MetricsCollector::connect(Cluster& cluster) {
+  State& s = *state_;
+  if (s.config.services.empty()) {
+    for (std::size_t k = 0; k < cluster.service_count(); ++k) {
+      const ServiceConfig& c = cluster.service_config(k);
+      s.config.services.push_back({c.name, c.slo_latency, std::nullopt});
+      s.m.services.push_back(
+          {c.name, c.slo_latency, sim::QuantileSketch(s.config.latency_accuracy)});
+    }
+    s.wait_seconds.assign(s.config.services.size(), 0.0);
+    s.submitted_seen.assign(s.config.services.size(), 0);
+  } else if (s.config.services.size() != cluster.service_count()) {
+    throw std::invalid_argument(fmt::format("metrics: {} services configured, the cluster has {}",
+                                            s.config.services.size(), cluster.service_count()));
+  }
+  owned_world_ = std::make_unique<ClusterWorld>(cluster);
+  attach(cluster.runtime(), owned_world_.get());
+  for (std::size_t k = 0; k < cluster.service_count(); ++k)
+    s.submitted_seen[k] = cluster.submitted(k);
+  cluster.on_request_done.connect([this](const RequestOutcome& o) {
+    record_request({o.service, o.arrival, o.service_start, o.done});
+  });
+}
+
+void MetricsCollector::record_arrival(std::size_t service, sim::Time /*at*/) {
+  State& s = *state_;
+  ++s.m.services.at(service).arrivals;  // a Cluster's arrivals are added at finish
+  ++s.arrivals_since_sample;
+}
+
+void MetricsCollector::record_request(const Request& r) {
+  State& s = *state_;
+  ServiceRequests& svc = s.m.services.at(r.service);
+  const sim::Time latency = r.done - r.arrival;
+  const double ms = latency.milliseconds();
+  svc.latency_ms.add(ms);
+  s.m.request_latency_ms.add(ms);
+  s.m.request_latency_stats.add(ms);
+  ++svc.completed;
+  ++s.m.requests_completed;
+  if (svc.slo_latency > sim::Time::zero() && latency > svc.slo_latency) {
+    ++svc.slo_violations;
+    ++s.m.slo_violations;
+  }
+  s.wait_seconds[r.service] += (r.service_start - r.arrival).seconds();
+}
+
+VariantRunMetrics MetricsCollector::finish(sim::Time now) {
+  State& s = *state_;
+  if (s.finished) throw std::logic_error("metrics: finish called twice");
+  s.finished = true;
+  VariantRunMetrics& m = s.m;
+  m.end = now;
+  m.guest_os_gib_hours = s.guest_os.hours(now);
+  m.hypervisor_overhead_gib_hours = s.hypervisor.hours(now);
+  m.runtime_overhead_gib_hours = s.runtime_overhead.hours(now);
+  m.memory_overhead_gib_hours =
+      m.guest_os_gib_hours + m.hypervisor_overhead_gib_hours + m.runtime_overhead_gib_hours;
+  m.reserved_memory_gib_hours = s.app_reserved.hours(now);
+  m.idle_reserved_memory_gib_hours = s.app_idle.hours(now);
+  m.working_set_estimated =
+      !s.config.services.empty() &&
+      std::all_of(s.config.services.begin(), s.config.services.end(),
+                  [](const ServiceMetricsConfig& c) { return c.working_set.has_value(); });
+  m.reserved_cpu_core_hours = s.cpu_reserved.hours(now);
+  for (const auto& [name, node] : s.service_nodes) {
+    const Host& h = node->host();
+    m.used_cpu_core_hours +=
+        h.flows().busy_seconds(h.cpu(), now) * node->cpu_capacity().cores_value() / kSecondsPerHour;
+  }
+  m.idle_reserved_cpu_core_hours = std::max(0.0, m.reserved_cpu_core_hours - m.used_cpu_core_hours);
+  if (s.stranded_samples > 0) {
+    m.stranded_cpu_fraction = s.stranded_cpu_sum / static_cast<double>(s.stranded_samples);
+    m.stranded_memory_fraction = s.stranded_memory_sum / static_cast<double>(s.stranded_samples);
+  }
+  m.hosts_used_peak = static_cast<std::int64_t>(s.hosts_peak.until(now));
+  m.nodes_peak = static_cast<std::int64_t>(s.nodes_peak.until(now));
+  m.density_peak = s.density_peak.until(now);
+  const double in_use = s.host_in_use.integral(now);
+  m.density_mean = in_use > 0.0 ? s.density.integral(now) / in_use : 0.0;
+
+  const double run_seconds = (now - s.density.start()).seconds();
+  for (std::size_t k = 0; k < m.services.size(); ++k)
+    m.services[k].mean_queued = run_seconds > 0.0 ? s.wait_seconds[k] / run_seconds : 0.0;
+
+  for (const auto& b : s.config.bursts)
+    m.time_to_capacity.push_back(CapacityCatchUp{b, time_to_capacity(m.timeseries, b)});
+
+  if (s.runtime != nullptr && s.config.record_instances) {
+    m.instances.reserve(s.runtime->instance_count());
+    for (InstanceId id = 0; id < s.runtime->instance_count(); ++id)
+      m.instances.push_back(lifecycle(s.runtime->instance(id)));
+  }
+  if (s.runtime != nullptr) {
+    double joules = 0.0;
+    for (const auto& h : s.runtime->hosts())
+      joules += h->host().energy_joules(now);
+    m.energy_kwh = joules / kJoulesPerKwh;
+  }
+  if (s.world != nullptr) {
+    const auto records = s.world->billing(now);
+    const BillingTotals totals = bill(records);
+    m.cost_usd = totals.cost_usd;
+    m.fargate_waste_cpu_core_hours = totals.fargate_waste_cpu_core_hours;
+    m.fargate_waste_memory_gib_hours = totals.fargate_waste_memory_gib_hours;
+    for (std::size_t k = 0; k < records.size(); ++k)
+      m.cost_lines.push_back(CostLine{records[k].what, totals.line_usd[k]});
+  }
+  if (s.world != nullptr)
+    for (std::size_t k = 0; k < m.services.size(); ++k)
+      m.services[k].arrivals += s.world->submitted(k);
+  m.events_processed = s.sim.events_processed();
+  return std::move(m);
+}
+
+}  // namespace vmcsim::models::metrics

@@ -1,0 +1,120 @@
+#pragma once
+// MetricsCollector: observes one world (one variant, one replication) through its signals and
+// produces that run's VariantRunMetrics.
+//
+//   Cluster cluster{sim, cluster_config};
+//   MetricsCollector collector{sim, {.variant = "vm", .replication = r,
+//                                    .bursts = {{10_min, 20_min, 400.0}}, .end = 1_h}};
+//   collector.connect(cluster);   // services (names, SLOs) from the cluster's config
+//   sim.run_until(1_h);
+//   VariantRunMetrics m = collector.finish(sim.now());
+//
+// The models never know the collector exists: it connects to PlatformRuntime's on_phase_end and
+// on_state_change and the Cluster's on_request_done, and reads the rest (capacity, queues,
+// unplaced instances, arrivals, the bill) through ObservedWorld at sample times and at the
+// end. Without a Cluster, attach() takes a runtime and any ObservedWorld, and the caller
+// reports requests with record_arrival / record_request. Signals cannot be disconnected, so the
+// collector must outlive the runtime's activity (one collector per run, built next to it).
+//
+// Sampling: one event per interval at t = 0, interval, ... <= config.end, scheduled with the
+// largest priority so it sees the state after every other event of that instant. These
+// events are counted in events_processed like any other.
+//
+// Hot path: signal handlers update counters and time-weighted sums; nothing is logged and,
+// apart from startup samples and the timeseries, nothing grows with the run.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/metrics/billing.hpp"
+#include "models/metrics/run_metrics.hpp"
+#include "models/platform/runtime.hpp"
+#include "sim/simulation.hpp"
+#include "sim/statistics.hpp"
+
+namespace vmcsim::models {
+class Cluster;
+}
+
+namespace vmcsim::models::metrics {
+
+// What the collector reads from the world that the runtime's signals do not tell. A Cluster
+// offers all of it (capacity_rps, queued_requests, pending_instances, billable_usage).
+class ObservedWorld {
+ public:
+  virtual ~ObservedWorld() = default;
+  // Sustainable throughput of the running instances, all services, requests per second.
+  virtual double capacity_rps() const = 0;
+  // Requests of `service` waiting for a free instance.
+  virtual std::int64_t queued_requests(std::size_t service) const = 0;
+  // Instances wanted but not placed anywhere yet (no node fits).
+  virtual std::int64_t unplaced_instances() const = 0;
+  // Billable lifetimes up to now.
+  virtual std::vector<BillingRecord> billing(sim::Time now) const = 0;
+  // Requests submitted to `service` so far (demand); a world that does not count them leaves
+  // it at 0 and its caller reports arrivals with record_arrival.
+  virtual std::uint64_t submitted(std::size_t /*service*/) const { return 0; }
+};
+
+struct ServiceMetricsConfig {
+  std::string name;       // as the runtime's Instance::service names it
+  sim::Time slo_latency;  // zero: no SLO
+  // Estimated working set of one instance (what of its application memory it really uses);
+  // nullopt: unknown, idle reserved memory is then reported as all of the reserved memory.
+  std::optional<sim::Bytes> working_set;
+};
+
+struct CollectorConfig {
+  std::string variant;
+  std::uint64_t replication = 0;
+  std::vector<ServiceMetricsConfig> services;  // index = the world's service index
+  std::vector<BurstWindow> bursts;
+  sim::Time sample_interval = sim::Time::from_s(1);
+  sim::Time end;  // last sample time (the run's duration)
+  double latency_accuracy = 0.01;
+  bool record_instances = true;  // copy every instance's lifecycle into the result at finish  //
+                                 // QuantileSketch relative accuracy
+};
+
+class MetricsCollector {
+ public:
+  // Throws std::invalid_argument for a non-positive sample interval or a burst that ends
+  // before it starts.
+  MetricsCollector(sim::Simulation& sim, CollectorConfig config);
+  MetricsCollector(const MetricsCollector&) = delete;
+  MetricsCollector& operator=(const MetricsCollector&) = delete;
+  ~MetricsCollector();
+
+  // Observes a Cluster: attach(cluster.runtime(), an ObservedWorld over it), requests from its
+  // on_request_done, and, if the config lists no services, the cluster's services (names and
+  // SLOs; no working-set estimate). The cluster must outlive the collector's use.
+  void connect(Cluster& cluster);
+
+  // Connects to the runtime's signals and schedules the first sample at now. `world` may be
+  // null (no capacity, queues, unplaced instances or bill); both must outlive the collector's
+  // use. Call once. Instances already live are taken as they are now (their recorded boot
+  // phases and startup count; their memory and CPU are integrated from now on).
+  void attach(PlatformRuntime& runtime, const ObservedWorld* world);
+
+  // A request arrived (counts toward demand_rps and arrivals; a Cluster's are counted without).
+  void record_arrival(std::size_t service, sim::Time at);
+  // A request finished: latency = done - arrival, its wait = service_start - arrival.
+  struct Request {
+    std::size_t service = 0;
+    sim::Time arrival, service_start, done;
+  };
+  void record_request(const Request& request);
+
+  // Closes the integrals at `now` (>= every recorded change) and returns the run's metrics.
+  // Call once.
+  VariantRunMetrics finish(sim::Time now);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  std::unique_ptr<ObservedWorld> owned_world_;
+};
+
+}  // namespace vmcsim::models::metrics

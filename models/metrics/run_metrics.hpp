@@ -1,0 +1,191 @@
+#pragma once
+// VariantRunMetrics: what one replication of one variant measured, as plain data.
+//
+// MetricsCollector fills one per Cluster run; summarize() (models/metrics/summary.hpp) turns
+// the replications of a variant into estimates with confidence intervals. Units are in the
+// field names where a value is a plain number (_ms, _s, _gib_hours, _core_hours, _kwh, _usd):
+// they are integrals, means and counts, not points on the clock.
+//
+// Invariants:
+//  - startup samples are in the order instances became ready; phase groups list phases in
+//    pipeline order (the order the first instance of the group ran them);
+//  - service instances and node VMs (container_in_vm worker nodes) are kept apart: a node's
+//    boot is in `node_startup`, never in `startup`;
+//  - every integral is exact for the piecewise-constant quantity it integrates (memory held,
+//    CPU reserved), from the start of the run to its end;
+//  - timeseries samples are at t = 0, interval, 2 x interval, ... <= the end of the run.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "models/platform/instance.hpp"
+#include "models/platform/platform_kind.hpp"
+#include "sim/statistics.hpp"
+#include "sim/time.hpp"
+
+namespace vmcsim::models::metrics {
+
+// Samples of one named phase, in milliseconds.
+struct PhaseSamples {
+  std::string name;
+  std::vector<double> ms;
+};
+
+// Startup of one group of instances (service instances, or node VMs).
+struct StartupSamples {
+  std::vector<double> total_ms;      // requested -> ready, per instance
+  std::vector<PhaseSamples> phases;  // per boot phase, in pipeline order
+
+  // The samples of `name`, or nullptr if no instance ran that phase.
+  const PhaseSamples* phase(std::string_view name) const;
+};
+
+// A burst the runner put into the workload: from onset to end the demand is demand_rps.
+struct BurstWindow {
+  sim::Time onset;
+  sim::Time end;
+  double demand_rps = 0.0;
+};
+
+// How long the world took to catch up with one burst.
+struct CapacityCatchUp {
+  BurstWindow burst;
+  // First sample time in [onset, end] with capacity_rps >= demand_rps, minus onset; empty if
+  // capacity never caught up before the burst ended (censored: "not reached").
+  std::optional<sim::Time> delay;
+};
+
+// The state of the world at one sample time.
+struct Sample {
+  sim::Time t;
+  double demand_rps = 0.0;             // arrivals in (t - interval, t] per second
+  double capacity_rps = 0.0;           // what the running instances sustain
+  double cpu_utilization = 0.0;        // busy share of all physical hosts' CPU, 0..1
+  double memory_utilization = 0.0;     // reserved share of all physical hosts' memory, 0..1
+  std::int64_t pending_instances = 0;  // requested, not yet running (starting or unplaced)
+  std::int64_t running_instances = 0;  // service instances ready and serving
+  std::int64_t hosts_used = 0;         // physical hosts with a live instance or node VM
+  std::int64_t queued_requests = 0;    // waiting for a free instance, all services
+};
+
+// Requests of one service.
+struct ServiceRequests {
+  std::string name;
+  sim::Time slo_latency;  // zero: no SLO, no violations counted
+  sim::QuantileSketch latency_ms;
+  std::uint64_t completed = 0;
+  std::uint64_t slo_violations = 0;  // latency > slo_latency
+  std::uint64_t arrivals = 0;        // record_arrival calls plus what the world counted (submitted)
+  // Time-weighted mean number of requests waiting (not yet in service), by Little's law over
+  // the completed requests: sum of their waits / run length.
+  double mean_queued = 0.0;
+  // Largest queue seen at a sample time (the world's queued_requests).
+  std::int64_t max_queued = 0;
+
+  double slo_violation_fraction() const {
+    return completed ? static_cast<double>(slo_violations) / static_cast<double>(completed) : 0.0;
+  }
+};
+
+// One line of the bill.
+struct CostLine {
+  std::string what;
+  double usd = 0.0;
+};
+
+// One instance (or node VM) as the run ended: what RunResults' InstanceRecord lists.
+struct InstanceLifecycle {
+  std::string service;
+  PlatformKind kind = PlatformKind::container;
+  std::string profile;
+  bool node_vm = false;  // a container_in_vm worker node, not a service instance
+  std::string host;      // physical host ("" if never placed)
+  std::string node;      // the VM node for container_in_vm, else ""
+  struct Phase {
+    std::string name;
+    sim::Time start, end;
+  };
+  std::vector<Phase> phases;  // boot, then stop, in the order they ran
+  InstanceState state = InstanceState::requested;
+  sim::Time requested;
+  std::optional<sim::Time> ready;    // if it became ready
+  std::optional<sim::Time> stopped;  // if it stopped or failed
+};
+
+struct VariantRunMetrics {
+  std::string variant;
+  std::uint64_t replication = 0;
+  sim::Time end;  // the run was observed over [0, end]
+
+  StartupSamples startup;       // service instances
+  StartupSamples node_startup;  // node VMs (container_in_vm)
+
+  std::vector<CapacityCatchUp> time_to_capacity;
+
+  std::vector<ServiceRequests> services;    // in the order the collector was configured
+  sim::QuantileSketch request_latency_ms;   // all services
+  sim::RunningStats request_latency_stats;  // all services, ms: mean, min, max
+  std::uint64_t requests_completed = 0;
+  std::uint64_t slo_violations = 0;
+
+  // Memory not available to applications: guest OS + hypervisor + runtime overhead of every
+  // live instance and node VM, integrated over the run.
+  double memory_overhead_gib_hours = 0.0;
+  double guest_os_gib_hours = 0.0;
+  double hypervisor_overhead_gib_hours = 0.0;
+  double runtime_overhead_gib_hours = 0.0;
+  // Application memory reserved by service instances, and what of it the working-set estimate
+  // says is idle. Without an estimate (working_set_estimated false) idle equals reserved.
+  double reserved_memory_gib_hours = 0.0;
+  double idle_reserved_memory_gib_hours = 0.0;
+  bool working_set_estimated = false;
+  // CPU reserved by service instances (their requests), the CPU the nodes they ran on were
+  // busy (FlowModel busy integrals, including platform work such as unpacking), and the
+  // difference (never below zero).
+  double reserved_cpu_core_hours = 0.0;
+  double used_cpu_core_hours = 0.0;
+  double idle_reserved_cpu_core_hours = 0.0;
+  // Mean over sample times of the share of placement-node capacity stranded (free, but on a
+  // node where another dimension is too short for the smallest instance seen).
+  double stranded_cpu_fraction = 0.0;
+  double stranded_memory_fraction = 0.0;
+  // Fargate-style tasks: paid-for size minus requested size, over the billed time.
+  double fargate_waste_cpu_core_hours = 0.0;
+  double fargate_waste_memory_gib_hours = 0.0;
+
+  // Service instances per used physical host: time-weighted over the time any host was in
+  // use, and the largest value. Peaks here are of values held for a positive time: a state
+  // that lasts zero seconds (one instance stops as another starts) is not a peak.
+  double density_mean = 0.0;
+  double density_peak = 0.0;
+  std::int64_t hosts_used_peak = 0;
+  std::int64_t nodes_peak = 0;  // live node VMs
+
+  double energy_kwh = 0.0;
+  double cost_usd = 0.0;
+  std::vector<CostLine> cost_lines;
+
+  std::uint64_t events_processed = 0;
+  std::vector<Sample> timeseries;
+  // Every instance the runtime knows, in creation order (empty unless
+  // CollectorConfig::record_instances).
+  std::vector<InstanceLifecycle> instances;
+
+  // Mean startup of the service instances, ms (NaN if none became ready).
+  double startup_mean_ms() const;
+  // Mean delay over the bursts capacity caught up with, seconds (NaN if none).
+  double time_to_capacity_mean_s() const;
+  double slo_violation_fraction() const {
+    return requests_completed
+               ? static_cast<double>(slo_violations) / static_cast<double>(requests_completed)
+               : 0.0;
+  }
+};
+
+// Time to capacity for one burst from a timeseries (samples in time order).
+std::optional<sim::Time> time_to_capacity(std::span<const Sample> samples,
+                                          const BurstWindow& burst);
+
+}  // namespace vmcsim::models::metrics

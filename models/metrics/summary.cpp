@@ -1,0 +1,205 @@
+#include "models/metrics/summary.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <stdexcept>
+
+#include "sim/statistics.hpp"
+
+namespace vmcsim::models::metrics {
+
+namespace {
+
+Estimate from_interval(const sim::ConfidenceInterval& ci) {
+  Estimate e;
+  e.n = static_cast<std::int64_t>(ci.n);
+  if (ci.n == 0) return e;
+  e.mean = ci.mean;
+  e.half_width = ci.n >= 2 ? ci.half_width : 0.0;
+  return e;
+}
+
+std::vector<double> finite(std::span<const double> values) {
+  std::vector<double> out;
+  for (double v : values)
+    if (!std::isnan(v)) out.push_back(v);
+  return out;
+}
+
+Quantiles quantiles(const sim::QuantileSketch& pooled, double pooled_mean,
+                    std::span<const double> replication_means) {
+  Quantiles q;
+  q.ci95 = estimate(replication_means);
+  if (pooled.empty()) return q;
+  q.mean = pooled_mean;
+  q.p50 = pooled.quantile(0.50);
+  q.p95 = pooled.quantile(0.95);
+  q.p99 = pooled.quantile(0.99);
+  return q;
+}
+
+// Pooled quantiles of startup samples and phases of one group over all replications.
+void summarize_startup(std::span<const VariantRunMetrics> runs,
+                       const StartupSamples VariantRunMetrics::*group, Quantiles& total,
+                       std::vector<PhaseSummary>& phases, std::vector<double>* pooled_out) {
+  sim::QuantileSketch pooled;
+  sim::RunningStats all;
+  std::vector<double> means;
+  std::vector<std::string> order;
+  for (const auto& r : runs) {
+    const StartupSamples& g = r.*group;
+    sim::RunningStats mine;
+    for (double x : g.total_ms) {
+      pooled.add(x);
+      all.add(x);
+      mine.add(x);
+      if (pooled_out) pooled_out->push_back(x);
+    }
+    means.push_back(mine.mean());
+    for (const auto& p : g.phases)
+      if (std::find(order.begin(), order.end(), p.name) == order.end()) order.push_back(p.name);
+  }
+  total = quantiles(pooled, all.mean(), means);
+  for (const auto& name : order) {
+    sim::QuantileSketch sketch;
+    sim::RunningStats stats;
+    for (const auto& r : runs)
+      if (const PhaseSamples* p = (r.*group).phase(name))
+        for (double x : p->ms) {
+          sketch.add(x);
+          stats.add(x);
+        }
+    phases.push_back(PhaseSummary{name, stats.mean(), sketch.quantile(0.95)});
+  }
+}
+
+template <class F>
+Estimate over_runs(std::span<const VariantRunMetrics> runs, F value) {
+  std::vector<double> v;
+  v.reserve(runs.size());
+  for (const auto& r : runs)
+    v.push_back(static_cast<double>(std::invoke(value, r)));
+  return estimate(v);
+}
+
+// The runs of one variant by replication index.
+std::map<std::uint64_t, const VariantRunMetrics*> by_replication(
+    std::span<const VariantRunMetrics> runs) {
+  std::map<std::uint64_t, const VariantRunMetrics*> out;
+  for (const auto& r : runs)
+    if (!out.emplace(r.replication, &r).second)
+      throw std::invalid_argument(fmt::format(
+          "paired differences: variant '{}' has replication {} twice", r.variant, r.replication));
+  return out;
+}
+
+}  // namespace
+
+Estimate estimate(std::span<const double> per_replication) {
+  const std::vector<double> values = finite(per_replication);
+  return from_interval(sim::confidence_interval_95(values));
+}
+
+VariantEstimates summarize(std::span<const VariantRunMetrics> runs) {
+  if (runs.empty()) throw std::invalid_argument("summarize: no runs");
+  for (const auto& r : runs)
+    if (r.variant != runs.front().variant)
+      throw std::invalid_argument(fmt::format("summarize: runs of variants '{}' and '{}' mixed",
+                                              runs.front().variant, r.variant));
+  VariantEstimates e;
+  e.name = runs.front().variant;
+  e.replications = static_cast<std::int64_t>(runs.size());
+  summarize_startup(runs, &VariantRunMetrics::startup, e.startup_ms, e.startup_phases_ms,
+                    &e.startup_samples_ms);
+  summarize_startup(runs, &VariantRunMetrics::node_startup, e.node_startup_ms,
+                    e.node_startup_phases_ms, nullptr);
+
+  e.time_to_capacity_s = over_runs(runs, &VariantRunMetrics::time_to_capacity_mean_s);
+  for (const auto& r : runs)
+    for (const auto& c : r.time_to_capacity)
+      if (!c.delay) ++e.time_to_capacity_not_reached;
+
+  sim::QuantileSketch latency(runs.front().request_latency_ms.relative_accuracy());
+  sim::RunningStats latency_all;
+  std::vector<double> latency_means;
+  for (const auto& r : runs) {
+    latency.merge(r.request_latency_ms);
+    latency_all.merge(r.request_latency_stats);
+    latency_means.push_back(r.request_latency_stats.mean());
+  }
+  e.request_latency_ms = quantiles(latency, latency_all.mean(), latency_means);
+  e.slo_violation_fraction = over_runs(runs, &VariantRunMetrics::slo_violation_fraction);
+  e.memory_overhead_gib_hours = over_runs(runs, &VariantRunMetrics::memory_overhead_gib_hours);
+  e.idle_reserved_cpu_core_hours =
+      over_runs(runs, &VariantRunMetrics::idle_reserved_cpu_core_hours);
+  e.idle_reserved_memory_gib_hours =
+      over_runs(runs, &VariantRunMetrics::idle_reserved_memory_gib_hours);
+  e.reserved_memory_gib_hours = over_runs(runs, &VariantRunMetrics::reserved_memory_gib_hours);
+  e.working_set_estimated = std::all_of(
+      runs.begin(), runs.end(), [](const VariantRunMetrics& r) { return r.working_set_estimated; });
+  e.fargate_rounding_waste_cpu_core_hours =
+      over_runs(runs, &VariantRunMetrics::fargate_waste_cpu_core_hours);
+  e.fargate_rounding_waste_memory_gib_hours =
+      over_runs(runs, &VariantRunMetrics::fargate_waste_memory_gib_hours);
+  e.stranded_cpu_fraction = over_runs(runs, &VariantRunMetrics::stranded_cpu_fraction);
+  e.stranded_memory_fraction = over_runs(runs, &VariantRunMetrics::stranded_memory_fraction);
+  e.density_instances_per_host = over_runs(runs, &VariantRunMetrics::density_mean);
+  e.density_peak = over_runs(runs, &VariantRunMetrics::density_peak);
+  e.hosts_used_peak = over_runs(runs, &VariantRunMetrics::hosts_used_peak);
+  e.nodes_peak = over_runs(runs, &VariantRunMetrics::nodes_peak);
+  e.energy_kwh = over_runs(runs, &VariantRunMetrics::energy_kwh);
+  e.cost_usd = over_runs(runs, &VariantRunMetrics::cost_usd);
+  for (const auto& r : runs)
+    e.events += r.events_processed;
+  return e;
+}
+
+std::vector<PairedDifference> paired_differences(std::span<const VariantRunMetrics> a,
+                                                 std::span<const VariantRunMetrics> b) {
+  if (a.empty() || b.empty()) throw std::invalid_argument("paired differences: no runs");
+  const auto ra = by_replication(a);
+  const auto rb = by_replication(b);
+  for (const auto& [rep, run] : ra)
+    if (!rb.count(rep))
+      throw std::invalid_argument(
+          fmt::format("paired differences: replication {} of '{}' has no partner in '{}'", rep,
+                      run->variant, b.front().variant));
+  if (ra.size() != rb.size())
+    throw std::invalid_argument(fmt::format("paired differences: '{}' has {} replications, '{}' {}",
+                                            a.front().variant, ra.size(), b.front().variant,
+                                            rb.size()));
+  using Metric = std::function<double(const VariantRunMetrics&)>;
+  const std::pair<const char*, Metric> metrics[] = {
+      {"startup_ms", &VariantRunMetrics::startup_mean_ms},
+      {"time_to_capacity_s", &VariantRunMetrics::time_to_capacity_mean_s},
+      {"cost_usd", [](const VariantRunMetrics& r) { return r.cost_usd; }},
+      {"memory_overhead_gib_hours",
+       [](const VariantRunMetrics& r) { return r.memory_overhead_gib_hours; }},
+      {"slo_violation_fraction", &VariantRunMetrics::slo_violation_fraction},
+  };
+  std::vector<PairedDifference> out;
+  for (const auto& [name, value] : metrics) {
+    std::vector<double> xa, xb;
+    for (const auto& [rep, run] : ra) {
+      const double va = value(*run), vb = value(*rb.at(rep));
+      if (std::isnan(va) || std::isnan(vb)) continue;
+      xa.push_back(va);
+      xb.push_back(vb);
+    }
+    PairedDifference d{
+        name, a.front().variant, b.front().variant, 0.0, 0.0, static_cast<std::int64_t>(xa.size())};
+    if (!xa.empty()) {
+      const sim::ConfidenceInterval ci = sim::paired_difference(xa, xb);
+      d.mean = ci.mean;
+      d.half_width = xa.size() >= 2 ? ci.half_width : 0.0;
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+}  // namespace vmcsim::models::metrics
