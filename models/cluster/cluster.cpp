@@ -181,17 +181,25 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
       scan_timer_ =
           sim_.schedule_in(v.cluster_autoscaler.logic.scan_interval, [this] { scan_nodes(); });
     }
-    for (int n = 0; n < v.initial_nodes; ++n)
-      add_node_vm();
   }
+  // The initial node VMs and replicas are requested from an event at now, so that observers
+  // connected right after construction see every placement and state change.
   for (std::size_t s = 0; s < services_.size(); ++s)
-    set_desired(s, config_.services[s].replicas);
+    services_[s].desired = std::max(0, config_.services[s].replicas);
+  start_event_ = sim_.schedule_in(sim::Time::zero(), [this] {
+    if (config_.variant.platform == PlatformKind::container_in_vm)
+      for (int n = 0; n < config_.variant.initial_nodes; ++n)
+        add_node_vm();
+    for (std::size_t s = 0; s < services_.size(); ++s)
+      scale(s);
+  });
 }
 
 Cluster::~Cluster() {
   for (const Service& s : services_)
     sim_.cancel(s.timer);
   sim_.cancel(scan_timer_);
+  sim_.cancel(start_event_);
 }
 
 // --- instances -----------------------------------------------------------------------------
@@ -559,9 +567,11 @@ void Cluster::add_node_vm() {
   Node& host = *const_cast<Node*>(host_nodes_[*out.node]);
   d.node = host.name();
   on_placement.emit(d);
+  ++tasks_by_node_[&host]["node"];
   const InstanceId id = runtime_->start(spec, host, [this, n](Instance& i) {
     if (i.state == InstanceState::failed) {
       node_vms_[n].state = NodeVm::State::failed;
+      --tasks_by_node_[i.host]["node"];
       return;
     }
     node_ready(n);
@@ -582,8 +592,11 @@ void Cluster::maybe_stop_node(std::uint32_t n) {
   NodeVm& vm = node_vms_[n];
   if (vm.state != NodeVm::State::cordoned || vm.node->live_instances() > 0) return;
   vm.state = NodeVm::State::stopping;
-  runtime_->stop(vm.instance,
-                 [this, n](Instance&) { node_vms_[n].state = NodeVm::State::stopped; });
+  runtime_->stop(vm.instance, [this, n](Instance& i) {
+    node_vms_[n].state = NodeVm::State::stopped;
+    --tasks_by_node_[i.host]["node"];
+    retry_pending();
+  });
 }
 
 void Cluster::scan_nodes() {
@@ -667,6 +680,10 @@ std::size_t Cluster::service_count() const { return services_.size(); }
 
 const ServiceConfig& Cluster::service_config(std::size_t service) const {
   return *services_.at(service).config;
+}
+
+std::size_t Cluster::service_count() const {
+  return services_.size();
 }
 
 int Cluster::desired(std::size_t service) const {

@@ -76,7 +76,9 @@ namespace vmcsim::models {
 
 class Cluster {
  public:
-  // Builds hosts, registry and runtime, requests the initial node VMs and replicas at now().
+  // Builds hosts, registry and runtime and sets each service's desired count to its initial
+  // replicas; the initial node VMs and replicas are requested by an event at now() (so observers
+  // connected right after construction see them).
   // Throws std::invalid_argument for a config that cannot run (no hosts, no profile, a
   // container_in_vm variant without a node profile, an unknown placement policy).
   Cluster(sim::Simulation& sim, const ClusterConfig& config);
@@ -193,6 +195,7 @@ class Cluster {
   // pointer order.
   std::map<const Node*, std::map<std::string, int, std::less<>>> tasks_by_node_;
   sim::EventId scan_timer_;
+  sim::EventId start_event_;
 };
 
 }  // namespace vmcsim::models
