@@ -25,18 +25,10 @@ class InplaceFunction<R(Args...), Capacity> {
   InplaceFunction(F&& f) {  // NOLINT: implicit by design, like std::function
     static_assert(sizeof(D) <= Capacity,
                   "callable too large for InplaceFunction: capture a pointer to its state");
-    static_assert(alignof(D) <= alignof(std::max_align_t), "callable over-aligned");
+    static_assert(alignof(D) <= kAlign, "callable over-aligned: at most pointer alignment");
     static_assert(std::is_nothrow_move_constructible_v<D>, "callable must be nothrow-movable");
     ::new (static_cast<void*>(storage_)) D(std::forward<F>(f));
-    invoke_ = [](void* p, Args&&... args) -> R {
-      return (*static_cast<D*>(p))(std::forward<Args>(args)...);
-    };
-    if constexpr (!std::is_trivially_copyable_v<D> || !std::is_trivially_destructible_v<D>) {
-      manage_ = [](void* dst, void* src) noexcept {
-        if (dst != nullptr) ::new (dst) D(std::move(*static_cast<D*>(src)));
-        static_cast<D*>(src)->~D();
-      };
-    }
+    ops_ = &kOps<D>;
   }
 
   InplaceFunction(InplaceFunction&& other) noexcept { take(other); }
@@ -51,36 +43,51 @@ class InplaceFunction<R(Args...), Capacity> {
   InplaceFunction& operator=(const InplaceFunction&) = delete;
   ~InplaceFunction() { reset(); }
 
-  explicit operator bool() const noexcept { return invoke_ != nullptr; }
-  R operator()(Args... args) { return invoke_(storage_, std::forward<Args>(args)...); }
+  explicit operator bool() const noexcept { return ops_ != nullptr; }
+  R operator()(Args... args) { return ops_->invoke(storage_, std::forward<Args>(args)...); }
 
   void reset() noexcept {
-    if (manage_ != nullptr) manage_(nullptr, storage_);
-    invoke_ = nullptr;
-    manage_ = nullptr;
+    if (ops_ != nullptr && ops_->manage != nullptr) ops_->manage(nullptr, storage_);
+    ops_ = nullptr;
   }
 
  private:
-  using Invoke = R (*)(void*, Args&&...);
-  // Moves *src into dst (when dst is not null) and destroys *src. Null for trivial targets,
-  // which are moved by copying their bytes.
-  using Manage = void (*)(void* dst, void* src) noexcept;
+  // Pointer alignment (not max_align_t), so that no padding follows the ops pointer: a
+  // 48-byte InplaceFunction is 56 bytes and an event record fits one cache line.
+  static constexpr std::size_t kAlign = alignof(void*);
+
+  // One static table per target type, so an InplaceFunction is its storage plus one pointer:
+  // with Capacity 48 it fills exactly one 64-byte cache line next to a little bookkeeping.
+  struct Ops {
+    R (*invoke)(void*, Args&&...);
+    // Moves *src into dst (when dst is not null) and destroys *src. Null for trivially
+    // copyable targets, which are moved by copying their bytes.
+    void (*manage)(void* dst, void* src) noexcept;
+  };
+  template <class D>
+  static constexpr Ops kOps{
+      [](void* p, Args&&... args) -> R { return (*static_cast<D*>(p))(std::forward<Args>(args)...); },
+      std::is_trivially_copyable_v<D> && std::is_trivially_destructible_v<D>
+          ? nullptr
+          : +[](void* dst, void* src) noexcept {
+              if (dst != nullptr) ::new (dst) D(std::move(*static_cast<D*>(src)));
+              static_cast<D*>(src)->~D();
+            }};
 
   void take(InplaceFunction& other) noexcept {
-    if (other.manage_ != nullptr) {
-      other.manage_(storage_, other.storage_);
-    } else if (other.invoke_ != nullptr) {
-      std::memcpy(storage_, other.storage_, Capacity);
+    if (other.ops_ != nullptr) {
+      if (other.ops_->manage != nullptr) {
+        other.ops_->manage(storage_, other.storage_);
+      } else {
+        std::memcpy(storage_, other.storage_, Capacity);
+      }
     }
-    invoke_ = other.invoke_;
-    manage_ = other.manage_;
-    other.invoke_ = nullptr;
-    other.manage_ = nullptr;
+    ops_ = other.ops_;
+    other.ops_ = nullptr;
   }
 
-  alignas(std::max_align_t) std::byte storage_[Capacity];
-  Invoke invoke_ = nullptr;
-  Manage manage_ = nullptr;
+  alignas(kAlign) std::byte storage_[Capacity];
+  const Ops* ops_ = nullptr;
 };
 
 }  // namespace vmcsim::sim

@@ -17,8 +17,6 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
   return splitmix64(x);
 }
 
-constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 }  // namespace
 
 RandomStream::RandomStream(std::uint64_t master_seed, std::uint64_t replication,
@@ -26,7 +24,9 @@ RandomStream::RandomStream(std::uint64_t master_seed, std::uint64_t replication,
   seed_from(mix(mix(master_seed, replication), stable_hash(entity)));
 }
 
-RandomStream::RandomStream(std::uint64_t seed) { seed_from(seed); }
+RandomStream::RandomStream(std::uint64_t seed) {
+  seed_from(seed);
+}
 
 RandomStream RandomStream::derive(std::string_view child) const {
   return RandomStream{mix(identity_, stable_hash(child))};
@@ -35,19 +35,8 @@ RandomStream RandomStream::derive(std::string_view child) const {
 void RandomStream::seed_from(std::uint64_t seed) {
   identity_ = seed;
   std::uint64_t x = seed;
-  for (auto& word : s_) word = splitmix64(x);
-}
-
-std::uint64_t RandomStream::next_u64() {
-  const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-  const std::uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = rotl(s_[3], 45);
-  return result;
+  for (auto& word : s_)
+    word = splitmix64(x);
 }
 
 std::uint64_t RandomStream::below(std::uint64_t n) {

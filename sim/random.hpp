@@ -12,6 +12,7 @@
 // The generator is xoshiro256** (Blackman and Vigna), seeded through SplitMix64 from a
 // 64-bit FNV-1a hash of the name, all vmcsim's own code: the same numbers on every platform and
 // standard library. Distributions are in sim/distributions.hpp.
+#include <bit>
 #include <cstdint>
 #include <string_view>
 
@@ -38,7 +39,18 @@ class RandomStream {
   // A child stream named relative to this one's identity ("host/3" -> "host/3/disk").
   RandomStream derive(std::string_view child) const;
 
-  std::uint64_t next_u64();
+  // xoshiro256**; inline because every draw of every model goes through it.
+  std::uint64_t next_u64() {
+    const std::uint64_t result = std::rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = std::rotl(s_[3], 45);
+    return result;
+  }
   // Uniform on [0, 1), 53 random bits.
   double uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
   // Uniform on (0, 1]: safe to take the logarithm of.
