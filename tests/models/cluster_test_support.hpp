@@ -1,6 +1,8 @@
 #pragma once
 // Small worlds for Cluster tests: the shipped catalog, a test image, hosts and services made to
 // order, and load generators that submit requests on the simulated clock.
+#include <fmt/format.h>
+
 #include <string>
 #include <vector>
 
@@ -41,7 +43,7 @@ struct ClusterWorld {
   ClusterConfig config(PlatformKind kind, int hosts = 2) const {
     ClusterConfig c;
     for (int h = 0; h < hosts; ++h)
-      c.hosts.push_back(cluster_host("h" + std::to_string(h), 16, sim::Bytes::gib(64)));
+      c.hosts.push_back(cluster_host(fmt::format("h{}", h), 16, sim::Bytes::gib(64)));
     c.registry = RegistrySpec{"hub", sim::DataRate::gbps(1), sim::Time::from_ms(20)};
     c.variant.name = std::string(to_string(kind));
     c.variant.platform = kind;
