@@ -682,9 +682,6 @@ const ServiceConfig& Cluster::service_config(std::size_t service) const {
   return *services_.at(service).config;
 }
 
-std::size_t Cluster::service_count() const {
-  return services_.size();
-}
 
 int Cluster::desired(std::size_t service) const {
   return services_.at(service).desired;
