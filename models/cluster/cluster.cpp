@@ -682,7 +682,6 @@ const ServiceConfig& Cluster::service_config(std::size_t service) const {
   return *services_.at(service).config;
 }
 
-
 int Cluster::desired(std::size_t service) const {
   return services_.at(service).desired;
 }
