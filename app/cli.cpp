@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "app/commands/run.hpp"
 #include "app/commands/validate.hpp"
 
 namespace vmcsim::app {
@@ -13,6 +14,8 @@ int run_cli(int argc, char** argv) {
   cli.require_subcommand(0, 1);
   int exit_code = 0;
   add_validate_command(cli, exit_code);
+  add_run_command(cli, exit_code);
+  add_sweep_command(cli, exit_code);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
