@@ -97,12 +97,13 @@ void execute(const RunArgs& args, bool sweep) {
     std::cout << summary_csv(results);
   } else {
     std::cout << report::terminal_table(results);
-    std::cout << fmt::format(
-        "\nResults in {}/ (report.html, results.json, instances.csv, "
-        "timeseries.csv, trace.json{})\n",
-        folder.string(), sweep ? ", sweep.csv" : "");
   }
   std::cout.flush();
+  // On stderr, so stdout is exactly the comparison (golden tests, pipes).
+  fmt::print(stderr,
+             "Results in {}/ (report.html, results.json, instances.csv, timeseries.csv, "
+             "trace.json{})\n",
+             folder.string(), sweep ? ", sweep.csv" : "");
 }
 
 void add_command(CLI::App& cli, int& exit_code, bool sweep) {

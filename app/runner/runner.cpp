@@ -59,7 +59,7 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
   std::vector<std::unique_ptr<models::ArrivalProcess>> processes;
   for (const WorkloadPlan& plan : world.workloads) {
     streams.push_back(std::make_unique<sim::RandomStream>(seed, replication, plan.stream_name));
-    processes.push_back(make_arrivals(plan));
+    processes.push_back(make_arrivals(plan, *streams.back()));
     const std::size_t service = plan.service;
     processes.back()->start(
         sim, *streams.back(),

@@ -1,7 +1,9 @@
 #include "app/runner/world.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <stdexcept>
 
@@ -267,10 +269,48 @@ int nodes_needed(const std::vector<models::ServiceConfig>& services,
   return std::max({static_cast<int>(by_cpu), static_cast<int>(by_memory), distinct, 1});
 }
 
+// vmcsim's replay CSV (header "timestamp,service,...") rather than bare timestamps.
+bool is_replay_csv(const std::string& path) {
+  std::ifstream in{path};
+  std::string header;
+  std::getline(in, header);
+  return header.find("timestamp") != std::string::npos &&
+         header.find("service") != std::string::npos;
+}
+
 std::vector<models::TraceRecord> trace_records(const scenario::Workload& w,
                                                const SourceLocation& where) {
   std::vector<models::TraceRecord> out;
   const auto& t = *w.trace;
+  if (t.format == "timestamps" && !is_replay_csv(t.file)) {
+    // One arrival time in seconds per line; the work of each request is drawn per job.
+    std::ifstream in{t.file};
+    if (!in) throw InputError({t.file, 0, 0}, "", "cannot open the trace file");
+    std::string line;
+    int number = 0;
+    sim::Time last;
+    while (std::getline(in, line)) {
+      ++number;
+      const auto first = line.find_first_not_of(" \t\r");
+      if (first == std::string::npos || line[first] == '#') continue;
+      double seconds = 0;
+      const auto last_char = line.find_last_not_of(" \t\r");
+      const auto* begin = line.data() + first;
+      const auto* end = line.data() + last_char + 1;
+      const auto [ptr, ec] = std::from_chars(begin, end, seconds);
+      if (ec != std::errc{} || ptr != end || !(seconds >= 0))
+        throw InputError({t.file, number, static_cast<int>(first) + 1}, "timestamp",
+                         fmt::format("'{}' is not a time in seconds (>= 0)",
+                                     line.substr(first, last_char + 1 - first)));
+      const sim::Time at = sim::Time::from_seconds(seconds);
+      if (at < last)
+        throw InputError({t.file, number, static_cast<int>(first) + 1}, "timestamp",
+                         "timestamps must not decrease");
+      last = at;
+      out.push_back({at, w.service, sim::Time{}, sim::Bytes{}});
+    }
+    return out;
+  }
   if (t.format == "timestamps") {
     const auto trace = importers::load_replay_csv(t.file);
     for (const auto& r : trace.requests) {
@@ -333,7 +373,8 @@ std::vector<models::StepRate::Step> with_bursts(std::vector<models::StepRate::St
 
 }  // namespace
 
-std::unique_ptr<models::ArrivalProcess> make_arrivals(const WorkloadPlan& plan) {
+std::unique_ptr<models::ArrivalProcess> make_arrivals(const WorkloadPlan& plan,
+                                                      sim::RandomStream& stream) {
   const auto& w = plan.spec;
   const std::string& name = w.service;
   using K = scenario::WorkloadKind;
@@ -375,7 +416,15 @@ std::unique_ptr<models::ArrivalProcess> make_arrivals(const WorkloadPlan& plan) 
           w.peak_at - w.period / 4, plan.shape);
     case K::trace:
       if (w.trace->format == "azure-functions-2019") return steps_process(azure_steps(w));
-      return std::make_unique<models::TraceReplay>(plan.trace);
+      if (!plan.draw_work) return std::make_unique<models::TraceReplay>(plan.trace);
+      {
+        auto records = plan.trace;
+        for (auto& r : records) {
+          r.cpu_time = Time::from_seconds(std::max(0.0, plan.shape.cpu_seconds.sample(stream)));
+          r.io_bytes = Bytes{std::llround(std::max(0.0, plan.shape.io_bytes.sample(stream)))};
+        }
+        return std::make_unique<models::TraceReplay>(std::move(records));
+      }
   }
   throw std::logic_error("unknown workload kind");
 }
@@ -503,8 +552,10 @@ std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& s,
     plan.spec = w;
     plan.shape = {services[plan.service].cpu_time, services[plan.service].io_bytes};
     const SourceLocation where{s.source_file, 0, 0};
-    if (w.kind == scenario::WorkloadKind::trace && w.trace->format != "azure-functions-2019")
+    if (w.kind == scenario::WorkloadKind::trace && w.trace->format != "azure-functions-2019") {
       plan.trace = trace_records(w, where);
+      plan.draw_work = w.trace->format == "timestamps" && !is_replay_csv(w.trace->file);
+    }
     if (!w.bursts.empty() && w.kind != scenario::WorkloadKind::poisson &&
         w.kind != scenario::WorkloadKind::step && w.kind != scenario::WorkloadKind::trace)
       throw InputError(where, "workloads.bursts",

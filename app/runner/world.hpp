@@ -47,6 +47,7 @@ struct WorkloadPlan {
   scenario::Workload spec;
   models::RequestShape shape;
   std::vector<models::TraceRecord> trace;  // trace workloads: the records to replay
+  bool draw_work = false;  // bare timestamps: each job draws cpu_time and io_bytes from `shape`
 };
 
 struct PreparedVariant {
@@ -75,7 +76,9 @@ struct PreparedWorld {
 std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& scenario,
                                              const models::Catalog& catalog);
 
-// Builds the arrival process of a plan (bursts folded into the rate).
-std::unique_ptr<models::ArrivalProcess> make_arrivals(const WorkloadPlan& plan);
+// Builds the arrival process of a plan (bursts folded into the rate). A bare-timestamps trace
+// draws its requests' work from `stream` here, once per job.
+std::unique_ptr<models::ArrivalProcess> make_arrivals(const WorkloadPlan& plan,
+                                                      sim::RandomStream& stream);
 
 }  // namespace vmcsim::app::runner
