@@ -60,7 +60,7 @@ class ScratchDir {
 };
 
 // Runs the vmcsim binary from the source folder with VMCSIM_DATA set to the fixtures.
-Run vmcsim(const std::string& args, const fs::path& scratch) {
+Run run_vmcsim(const std::string& args, const fs::path& scratch) {
   const char* env = std::getenv("VMCSIM_DATA");
   const std::string data = env != nullptr && *env != '\0' ? env : VMCSIM_DEFAULT_DATA;
   const fs::path err_file = scratch / "stderr.txt";
@@ -90,9 +90,9 @@ nlohmann::json results_without_wall(const fs::path& folder) {
 
 TEST_CASE("vmcsim run writes every result file and results.json has the documented keys") {
   ScratchDir dir{"keys"};
-  const Run r = vmcsim("run '" + small_scenario.string() + "' --jobs 2 --out '" +
-                           (dir.path() / "out").string() + "'",
-                       dir.path());
+  const Run r = run_vmcsim("run '" + small_scenario.string() + "' --jobs 2 --out '" +
+                               (dir.path() / "out").string() + "'",
+                           dir.path());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("runner-small · seed 5 · 2 replications") != std::string::npos);
@@ -127,8 +127,8 @@ TEST_CASE("vmcsim run writes every result file and results.json has the document
 TEST_CASE("vmcsim run output is byte-identical whatever the number of worker threads") {
   ScratchDir dir{"jobs"};
   const std::string base = "run '" + small_scenario.string() + "' --quiet --out '";
-  const Run one = vmcsim(base + (dir.path() / "j1").string() + "' --jobs 1", dir.path());
-  const Run two = vmcsim(base + (dir.path() / "j2").string() + "' --jobs 2", dir.path());
+  const Run one = run_vmcsim(base + (dir.path() / "j1").string() + "' --jobs 1", dir.path());
+  const Run two = run_vmcsim(base + (dir.path() / "j2").string() + "' --jobs 2", dir.path());
   REQUIRE(one.exit_code == 0);
   REQUIRE(two.exit_code == 0);
   CHECK(one.out.empty());
@@ -143,8 +143,8 @@ TEST_CASE("vmcsim run output is byte-identical whatever the number of worker thr
 TEST_CASE("vmcsim run with a different seed gives different results") {
   ScratchDir dir{"seed"};
   const std::string base = "run '" + small_scenario.string() + "' --quiet --jobs 2 --out '";
-  REQUIRE(vmcsim(base + (dir.path() / "a").string() + "'", dir.path()).exit_code == 0);
-  REQUIRE(vmcsim(base + (dir.path() / "b").string() + "' --seed 6", dir.path()).exit_code == 0);
+  REQUIRE(run_vmcsim(base + (dir.path() / "a").string() + "'", dir.path()).exit_code == 0);
+  REQUIRE(run_vmcsim(base + (dir.path() / "b").string() + "' --seed 6", dir.path()).exit_code == 0);
   const auto a = results_without_wall(dir.path() / "a");
   const auto b = results_without_wall(dir.path() / "b");
   CHECK(b["seed"] == 6);
@@ -156,7 +156,8 @@ TEST_CASE("vmcsim run with a different seed gives different results") {
 TEST_CASE("vmcsim run exits 2 with the location on a bad scenario") {
   ScratchDir dir{"bad"};
   vmcsim::test::TempFile bad{"bad-run.yaml", "name: x\nduration: 10 parsecs\n"};
-  const Run r = vmcsim("run '" + bad.path() + "' --out '" + dir.path().string() + "'", dir.path());
+  const Run r =
+      run_vmcsim("run '" + bad.path() + "' --out '" + dir.path().string() + "'", dir.path());
   CHECK(r.exit_code == 2);
   CHECK(r.err.find(bad.path() + ":") == 0);
   CHECK(r.err.find("error:") != std::string::npos);
@@ -175,7 +176,7 @@ TEST_CASE("vmcsim run exits 2 naming the trace file when it is missing") {
                "    kind: trace\n    trace: {file: no-such-trace.txt, format: timestamps}\n");
   vmcsim::test::TempFile scenario{"missing-trace.yaml", text};
   const Run r =
-      vmcsim("run '" + scenario.path() + "' --out '" + dir.path().string() + "'", dir.path());
+      run_vmcsim("run '" + scenario.path() + "' --out '" + dir.path().string() + "'", dir.path());
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("no-such-trace.txt") != std::string::npos);
 }
@@ -196,9 +197,9 @@ TEST_CASE("vmcsim run replays a timestamps trace under common random numbers") {
                "    kind: trace\n    trace: {file: " + (dir.path() / "arrivals.txt").string() +
                    ", format: timestamps}\n");
   vmcsim::test::TempFile scenario{"replay.yaml", text};
-  const Run r =
-      vmcsim("run '" + scenario.path() + "' --quiet --out '" + (dir.path() / "out").string() + "'",
-             dir.path());
+  const Run r = run_vmcsim(
+      "run '" + scenario.path() + "' --quiet --out '" + (dir.path() / "out").string() + "'",
+      dir.path());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   // Every variant and replication saw exactly the 600 replayed arrivals: the demand column
@@ -226,17 +227,20 @@ TEST_CASE("vmcsim run replays a timestamps trace under common random numbers") {
 
 TEST_CASE("vmcsim run exits 2 on a usage error") {
   ScratchDir dir{"usage"};
-  CHECK(vmcsim("run '" + small_scenario.string() + "' --format xml", dir.path()).exit_code == 2);
-  CHECK(vmcsim("run", dir.path()).exit_code == 2);
-  CHECK(vmcsim("run '" + small_scenario.string() + "' --replications 0", dir.path()).exit_code ==
+  CHECK(run_vmcsim("run '" + small_scenario.string() + "' --format xml", dir.path()).exit_code ==
         2);
+  CHECK(run_vmcsim("run", dir.path()).exit_code == 2);
+  CHECK(
+      run_vmcsim("run '" + small_scenario.string() + "' --replications 0", dir.path()).exit_code ==
+      2);
 }
 
 TEST_CASE("vmcsim sweep runs every grid point and writes sweep.csv") {
   ScratchDir dir{"sweep"};
-  const Run r = vmcsim("sweep '" + small_scenario.string() + "' --replications 1 --jobs 2 --out '" +
-                           (dir.path() / "out").string() + "'",
-                       dir.path());
+  const Run r =
+      run_vmcsim("sweep '" + small_scenario.string() + "' --replications 1 --jobs 2 --out '" +
+                     (dir.path() / "out").string() + "'",
+                 dir.path());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto j = results_without_wall(dir.path() / "out");
@@ -254,10 +258,10 @@ TEST_CASE("every shipped scenario prints its golden comparison") {
   for (const char* name : {"default", "boot-storm", "density", "ecs-eks-fargate"}) {
     DYNAMIC_SECTION(name) {
       ScratchDir dir{std::string{"golden-"} + name};
-      const Run r = vmcsim(std::string{"run scenarios/"} + name +
-                               ".yaml --replications 1 --jobs 2 --format table --out '" +
-                               dir.path().string() + "'",
-                           dir.path());
+      const Run r = run_vmcsim(std::string{"run scenarios/"} + name +
+                                   ".yaml --replications 1 --jobs 2 --format table --out '" +
+                                   dir.path().string() + "'",
+                               dir.path());
       INFO(r.err);
       REQUIRE(r.exit_code == 0);
       const fs::path golden =
