@@ -223,7 +223,7 @@ TEST_CASE("the full scenario puts every value where the format says") {
   CHECK(s.workloads[0].kind == WorkloadKind::onoff);
   CHECK(s.workloads[0].off->kind == DistKind::weibull);
   REQUIRE(s.workloads[0].bursts.size() == 1);
-  CHECK(s.workloads[0].bursts[0].multiplier == 5);
+  CHECK(s.workloads[0].bursts[0].multiplier == 20);
   CHECK(s.workloads[0].bursts[0].at == Time::from_s(1800));
   CHECK(s.workloads[1].states.size() == 2);
   CHECK(s.workloads[2].peak_at == Time::from_s(14 * 3600));
