@@ -272,3 +272,20 @@ TEST_CASE("every shipped scenario prints its golden comparison") {
     }
   }
 }
+
+TEST_CASE(
+    "vmcsim run --format json prints results.json without wall_seconds, csv one line per "
+    "variant and metric") {
+  ScratchDir dir{"formats"};
+  const std::string base = "run '" + small_scenario.string() + "' --replications 1 --out '" +
+                           (dir.path() / "out").string() + "' --format ";
+  const Run json = run_vmcsim(base + "json", dir.path());
+  REQUIRE(json.exit_code == 0);
+  const auto j = nlohmann::json::parse(json.out);
+  CHECK(j.dump() == results_without_wall(dir.path() / "out").dump());
+  CHECK_FALSE(j["variants"][0].contains("wall_seconds"));
+  const Run csv = run_vmcsim(base + "csv", dir.path());
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.out.rfind("variant,metric,mean,half_width,n\nvm,startup_ms,", 0) == 0);
+  CHECK(csv.out.find("\ncontainer,cost_usd,") != std::string::npos);
+}
