@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -216,36 +217,60 @@ models::PlatformProfile profile_of(const scenario::Variant& v, const models::Cat
     throw InputError(where, "profile",
                      fmt::format("variant '{}': unknown profile '{}': {}", v.name, name, e.what()));
   }
+  // The flattened entries ("kernel.boot.median" -> "1.5s") grouped back into one YAML tree per
+  // field or phase, in the catalog's layout: the scenario writes a phase as "<phase>.boot" (or
+  // ".stop"), the catalog as boot: {<phase>: ...}. Each group is applied on its own so an error
+  // points at the group's first entry.
+  struct Group {
+    YAML::Node tree = YAML::Node(YAML::NodeType::Map);
+    SourceLocation where;
+    std::string path;
+  };
+  std::map<std::string, Group> groups;
   for (const auto& [path, value] : v.overrides) {
-    // "boot.kernel" -> {boot: {kernel: VALUE}}
-    YAML::Node root;
+    std::vector<std::string> parts;
+    for (std::size_t start = 0;;) {
+      const auto dot = path.find('.', start);
+      parts.push_back(path.substr(start, dot - start));
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    const auto pipeline = [](const std::string& x) { return x == "boot" || x == "stop"; };
+    if (parts.size() >= 2 && pipeline(parts[1]) && !pipeline(parts[0]))
+      std::swap(parts[0], parts[1]);
+    const std::string key =
+        pipeline(parts[0]) && parts.size() >= 2 ? parts[0] + "." + parts[1] : parts[0];
+    Group& g = groups[key];
+    if (g.path.empty()) {
+      g.where = value.where;
+      g.path = path;
+    }
     try {
-      root = YAML::Load("{}");
-      YAML::Node leaf = YAML::Load(value.text);
-      std::vector<std::string> parts;
-      std::size_t start = 0;
-      while (true) {
-        const auto dot = path.find('.', start);
-        parts.push_back(path.substr(start, dot - start));
-        if (dot == std::string::npos) break;
-        start = dot + 1;
+      std::vector<YAML::Node> chain{g.tree};
+      for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+        YAML::Node next = chain.back()[parts[i]];
+        if (!next.IsMap()) next = YAML::Node(YAML::NodeType::Map);
+        chain.back()[parts[i]] = next;
+        chain.push_back(chain.back()[parts[i]]);
       }
-      YAML::Node built = leaf;
-      for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-        YAML::Node m = YAML::Load("{}");
-        m[*it] = built;
-        built = m;
-      }
-      models::apply_overrides(p, built);
-    } catch (const models::CatalogError& e) {
-      throw InputError(value.where, "overrides." + path,
-                       fmt::format("variant '{}': override {}: {}", v.name, path, e.what()));
+      chain.back()[parts.back()] = YAML::Load(value.text);
     } catch (const YAML::Exception& e) {
       throw InputError(value.where, "overrides." + path,
                        fmt::format("variant '{}': override {}: {}", v.name, path, e.what()));
+    }
+  }
+  for (const auto& [key, g] : groups) {
+    try {
+      models::apply_overrides(p, g.tree);
+    } catch (const models::CatalogError& e) {
+      throw InputError(g.where, "overrides." + g.path,
+                       fmt::format("variant '{}': override {}: {}", v.name, g.path, e.what()));
+    } catch (const YAML::Exception& e) {
+      throw InputError(g.where, "overrides." + g.path,
+                       fmt::format("variant '{}': override {}: {}", v.name, g.path, e.what()));
     } catch (const sim::ParseError& e) {
-      throw InputError(value.where, "overrides." + path,
-                       fmt::format("variant '{}': override {}: {}", v.name, path, e.what()));
+      throw InputError(g.where, "overrides." + g.path,
+                       fmt::format("variant '{}': override {}: {}", v.name, g.path, e.what()));
     }
   }
   return p;

@@ -289,3 +289,32 @@ TEST_CASE(
   CHECK(csv.out.rfind("variant,metric,mean,half_width,n\nvm,startup_ms,", 0) == 0);
   CHECK(csv.out.find("\ncontainer,cost_usd,") != std::string::npos);
 }
+
+TEST_CASE("a variant's overrides change its catalog profile, and a bad one exits 2 at its line") {
+  ScratchDir dir{"overrides"};
+  const std::string text = read_file(small_scenario);
+  const std::string profile = "    profile: kvm-ubuntu\n";
+  const auto at = text.find(profile);
+  REQUIRE(at != std::string::npos);
+  std::string good = text;
+  good.insert(at + profile.size(),
+              "    overrides:\n      kernel:\n        boot: {dist: constant, value: 80ms}\n");
+  vmcsim::test::TempFile good_file{"overrides-good.yaml", good};
+  const Run ok = run_vmcsim("run '" + good_file.path() + "' --replications 1 --quiet --out '" +
+                                (dir.path() / "good").string() + "'",
+                            dir.path());
+  INFO(ok.err);
+  REQUIRE(ok.exit_code == 0);
+  const auto j = results_without_wall(dir.path() / "good");
+  CHECK(j["variants"][0]["startup_phases_ms"]["kernel"]["mean"].get<double>() == Approx(80.0));
+  CHECK(j["variants"][0]["startup_phases_ms"]["kernel"]["p95"].get<double>() == Approx(80.0));
+
+  std::string bad = text;
+  bad.insert(at + profile.size(), "    overrides:\n      kernal:\n        boot: 1s\n");
+  vmcsim::test::TempFile bad_file{"overrides-bad.yaml", bad};
+  const Run r = run_vmcsim(
+      "run '" + bad_file.path() + "' --out '" + (dir.path() / "bad").string() + "'", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(bad_file.path() + ":57:15: error:") == 0);  // the value of kernal.boot
+  CHECK(r.err.find("unknown boot phase 'kernal'") != std::string::npos);
+}
