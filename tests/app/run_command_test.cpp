@@ -86,6 +86,26 @@ nlohmann::json results_without_wall(const fs::path& folder) {
   return j;
 }
 
+// Arrivals per "variant/replication", summed from timeseries.csv's demand column (arrivals per
+// 1 s sample).
+std::map<std::string, double> arrivals_per_run(const fs::path& folder) {
+  std::istringstream series{read_file(folder / "timeseries.csv")};
+  std::string line;
+  std::getline(series, line);
+  REQUIRE(line.rfind("variant,replication,t_s,demand_rps,", 0) == 0);
+  std::map<std::string, double> arrivals;
+  while (std::getline(series, line)) {
+    std::istringstream fields{line};
+    std::string variant, replication, t, demand;
+    std::getline(fields, variant, ',');
+    std::getline(fields, replication, ',');
+    std::getline(fields, t, ',');
+    std::getline(fields, demand, ',');
+    arrivals[variant + "/" + replication] += std::stod(demand);
+  }
+  return arrivals;
+}
+
 }  // namespace
 
 TEST_CASE("vmcsim run writes every result file and results.json has the documented keys") {
@@ -119,6 +139,14 @@ TEST_CASE("vmcsim run writes every result file and results.json has the document
     CHECK(v["request_latency_ms"]["p50"].get<double>() > 0);
     CHECK(v["events"].get<double>() > 1000);
   }
+  // Common random numbers: replication r of both variants saw the same Poisson arrivals;
+  // different replications saw different ones.
+  const auto arrivals = arrivals_per_run(dir.path() / "out");
+  REQUIRE(arrivals.size() == 4);
+  CHECK(arrivals.at("vm/0") == arrivals.at("container/0"));
+  CHECK(arrivals.at("vm/1") == arrivals.at("container/1"));
+  CHECK(arrivals.at("vm/0") != arrivals.at("vm/1"));
+  CHECK(arrivals.at("vm/0") > 40 * 180 * 0.9);  // 40/s for 3 min plus a 4x minute
   // A VM pays a guest OS; a runc container does not.
   CHECK(j["variants"][0]["memory_overhead_gib_hours"]["mean"].get<double>() >
         j["variants"][1]["memory_overhead_gib_hours"]["mean"].get<double>());
@@ -202,22 +230,8 @@ TEST_CASE("vmcsim run replays a timestamps trace under common random numbers") {
       dir.path());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  // Every variant and replication saw exactly the 600 replayed arrivals: the demand column
-  // (arrivals per 1 s sample) sums to 600 for each.
-  std::istringstream series{read_file(dir.path() / "out" / "timeseries.csv")};
-  std::string line;
-  std::getline(series, line);
-  REQUIRE(line.rfind("variant,replication,t_s,demand_rps,", 0) == 0);
-  std::map<std::string, double> arrivals;
-  while (std::getline(series, line)) {
-    std::istringstream fields{line};
-    std::string variant, replication, t, demand;
-    std::getline(fields, variant, ',');
-    std::getline(fields, replication, ',');
-    std::getline(fields, t, ',');
-    std::getline(fields, demand, ',');
-    arrivals[variant + "/" + replication] += std::stod(demand);
-  }
+  // Every variant and replication saw exactly the 600 replayed arrivals.
+  const auto arrivals = arrivals_per_run(dir.path() / "out");
   REQUIRE(arrivals.size() == 4);
   for (const auto& [run, n] : arrivals) {
     INFO(run);
