@@ -396,6 +396,34 @@ std::vector<models::StepRate::Step> with_bursts(std::vector<models::StepRate::St
   return out;
 }
 
+// A diurnal rate multiplied by the bursts active at t (thinning at the bursted peak).
+class BurstedDiurnal final : public models::RateProfile {
+ public:
+  BurstedDiurnal(const std::string& service, const scenario::Workload& w, Time phase,
+                 models::RequestShape shape)
+      : RateProfile(service, shape),
+        base_(service, models::Rate{w.rate}, w.amplitude, w.period, phase),
+        bursts_(w.bursts) {
+    double m = 1;
+    for (const auto& b : bursts_)
+      m *= std::max(1.0, b.multiplier);
+    peak_ = models::Rate{base_.peak_rate().per_second * m};
+  }
+  models::Rate rate_at(Time t) const override {
+    double r = base_.rate_at(t).per_second;
+    for (const auto& b : bursts_)
+      if (b.at <= t && t < b.at + b.duration) r *= b.multiplier;
+    return models::Rate{r};
+  }
+  models::Rate peak_rate() const override { return peak_; }
+  models::Rate mean_rate() const override { return base_.mean_rate(); }
+
+ private:
+  models::Diurnal base_;
+  std::vector<scenario::Burst> bursts_;
+  models::Rate peak_;
+};
+
 }  // namespace
 
 std::unique_ptr<models::ArrivalProcess> make_arrivals(const WorkloadPlan& plan,
@@ -434,11 +462,14 @@ std::unique_ptr<models::ArrivalProcess> make_arrivals(const WorkloadPlan& plan,
       }
       return std::make_unique<models::Mmpp>(name, std::move(rates), std::move(q), plan.shape);
     }
-    case K::diurnal:
-      return std::make_unique<models::Diurnal>(
-          name, models::Rate{w.rate}, w.amplitude, w.period,
-          // Phase so that the sinusoid peaks at peak_at: sin peaks a quarter period after phase.
-          w.peak_at - w.period / 4, plan.shape);
+    case K::diurnal: {
+      // Phase so that the sinusoid peaks at peak_at: sin peaks a quarter period after phase.
+      const Time phase = w.peak_at - w.period / 4;
+      if (w.bursts.empty())
+        return std::make_unique<models::Diurnal>(name, models::Rate{w.rate}, w.amplitude, w.period,
+                                                 phase, plan.shape);
+      return std::make_unique<BurstedDiurnal>(name, w, phase, plan.shape);
+    }
     case K::trace:
       if (w.trace->format == "azure-functions-2019") return steps_process(azure_steps(w));
       if (!plan.draw_work) return std::make_unique<models::TraceReplay>(plan.trace);
@@ -581,11 +612,12 @@ std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& s,
       plan.trace = trace_records(w, where);
       plan.draw_work = w.trace->format == "timestamps" && !is_replay_csv(w.trace->file);
     }
-    if (!w.bursts.empty() && w.kind != scenario::WorkloadKind::poisson &&
-        w.kind != scenario::WorkloadKind::step && w.kind != scenario::WorkloadKind::trace)
+    if (!w.bursts.empty() &&
+        (w.kind == scenario::WorkloadKind::onoff || w.kind == scenario::WorkloadKind::mmpp))
       throw InputError(where, "workloads.bursts",
-                       fmt::format("workload of '{}': bursts apply to poisson and step workloads "
-                                   "only, not {}",
+                       fmt::format("workload of '{}': bursts on {} workloads are not "
+                                   "modelled yet (poisson, step, diurnal and azure-functions-2019 "
+                                   "take bursts)",
                                    w.service, scenario::to_string(w.kind)));
     if (!w.bursts.empty() && w.kind == scenario::WorkloadKind::trace &&
         w.trace->format != "azure-functions-2019")
@@ -593,7 +625,7 @@ std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& s,
           where, "workloads.bursts",
           fmt::format("workload of '{}': a replayed trace cannot have bursts", w.service));
     for (const auto& b : w.bursts) {
-      double base = w.rate;
+      double base = w.rate;  // diurnal: its mean rate
       if (w.kind == scenario::WorkloadKind::step)
         for (const auto& st : w.steps)
           if (st.at <= b.at) base = st.rate;

@@ -332,3 +332,40 @@ TEST_CASE("a variant's overrides change its catalog profile, and a bad one exits
   CHECK(r.err.find(bad_file.path() + ":57:15: error:") == 0);  // the value of kernal.boot
   CHECK(r.err.find("unknown boot phase 'kernal'") != std::string::npos);
 }
+
+TEST_CASE("a burst multiplies a diurnal workload's rate while it lasts") {
+  ScratchDir dir{"diurnal"};
+  std::string text = read_file(small_scenario);
+  const std::string poisson = "    kind: poisson\n    rate: 40\n";
+  const auto at = text.find(poisson);
+  REQUIRE(at != std::string::npos);
+  // Period 1 min: each minute of the run holds one whole period of the sinusoid.
+  text.replace(at, poisson.size(),
+               "    kind: diurnal\n    rate: 40\n    amplitude: 0.5\n    period: 1m\n"
+               "    peak_at: 15s\n");
+  vmcsim::test::TempFile scenario{"diurnal.yaml", text};
+  const Run r = run_vmcsim("run '" + scenario.path() + "' --replications 1 --quiet --out '" +
+                               (dir.path() / "out").string() + "'",
+                           dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  // Arrivals per whole period (60 s): 40/s on average, 4x during the burst minute [60 s, 120 s).
+  std::istringstream series{read_file(dir.path() / "out" / "timeseries.csv")};
+  std::string line;
+  std::getline(series, line);
+  double minute[3] = {0, 0, 0};
+  while (std::getline(series, line)) {
+    std::istringstream fields{line};
+    std::string variant, replication, t, demand;
+    std::getline(fields, variant, ',');
+    std::getline(fields, replication, ',');
+    std::getline(fields, t, ',');
+    std::getline(fields, demand, ',');
+    const double seconds = std::stod(t);
+    if (variant != "vm" || seconds <= 0 || seconds > 180) continue;
+    minute[static_cast<int>((seconds - 1) / 60)] += std::stod(demand);
+  }
+  CHECK(minute[0] == Approx(2400).margin(300));
+  CHECK(minute[1] == Approx(9600).margin(700));
+  CHECK(minute[2] == Approx(2400).margin(300));
+}
