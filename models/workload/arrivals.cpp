@@ -54,10 +54,10 @@ void ArrivalProcess::stop() {
   running_ = false;
 }
 
-Arrival ArrivalProcess::make_request(Time now, sim::RandomStream& stream) {
+Request ArrivalProcess::make_request(Time now, sim::RandomStream& stream) {
   const double cpu = std::max(0.0, shape_.cpu_seconds.sample(stream));
   const double io = std::max(0.0, shape_.io_bytes.sample(stream));
-  return Arrival{service_, now, Time::from_seconds(cpu), sim::Bytes{std::llround(io)}};
+  return Request{service_, now, Time::from_seconds(cpu), sim::Bytes{std::llround(io)}};
 }
 
 void ArrivalProcess::schedule_next() {
@@ -304,9 +304,9 @@ Time TraceReplay::next_arrival(Time, sim::RandomStream&) {
   return next_ < records_.size() ? records_[next_].arrival : Time::max();
 }
 
-Arrival TraceReplay::make_request(Time now, sim::RandomStream&) {
+Request TraceReplay::make_request(Time now, sim::RandomStream&) {
   const TraceRecord& r = records_[next_++];
-  return Arrival{r.service, now, r.cpu_time, r.io_bytes};
+  return Request{r.service, now, r.cpu_time, r.io_bytes};
 }
 
 }  // namespace vmcsim::models

@@ -6,7 +6,7 @@
 // event (the next arrival), never the whole future, so a day of traffic costs O(1) memory.
 //
 //   Poisson web{"web", Rate{50.0}, RequestShape{LogNormal::from_median_p95(0.02, 0.2), ...}};
-//   web.start(sim, stream, [&](const Arrival& r) { service.handle(r); }, 1_h);
+//   web.start(sim, stream, [&](const Request& r) { service.handle(r); }, 1_h);
 //
 // Kinds: Poisson (constant rate); OnOff (Poisson at an on rate and an off rate, alternating
 // with on/off durations from any distribution); Mmpp (a Markov-modulated Poisson process:
@@ -14,11 +14,11 @@
 // Lewis-Shedler thinning: Diurnal sinusoid, StepRate steps, Burst "baseline x multiplier
 // between onset and end"); TraceReplay (the caller's records, replayed exactly).
 //
-// Each arrival is an Arrival (a request as generated): the service name, the arrival time, the CPU
-// work and the I/O volume, the last two drawn from the process's RequestShape (trace replay takes
-// them from the records). Invariants: arrivals are non-decreasing in time and never after the
-// horizon; the same stream (seed, replication, name) gives the same arrivals; the process object
-// must outlive the simulation run, and the sink must not destroy it.
+// Each arrival carries a Request: the service name, the arrival time, the CPU work and the
+// I/O volume, the last two drawn from the process's RequestShape (trace replay takes them from
+// the records). Invariants: arrivals are non-decreasing in time and never after the horizon;
+// the same stream (seed, replication, name) gives the same arrivals; the process object must
+// outlive the simulation run, and the sink must not destroy it.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -38,9 +38,7 @@ struct Rate {
   double per_second = 0.0;
 };
 
-// Named Arrival, not Request: models/cluster/request.hpp owns models::Request (what a Cluster
-// serves).
-struct Arrival {
+struct Request {
   std::string_view service;  // points into the process (or trace) that produced it
   sim::Time arrival;
   sim::Time cpu_time;   // CPU work at one core
@@ -54,7 +52,7 @@ struct RequestShape {
   sim::Distribution io_bytes = sim::Constant{0.0};
 };
 
-using RequestSink = std::function<void(const Arrival&)>;
+using RequestSink = std::function<void(const Request&)>;
 
 class ArrivalProcess {
  public:
@@ -77,7 +75,7 @@ class ArrivalProcess {
   // The next arrival strictly after (or at) now, or Time::max() if there is none.
   virtual sim::Time next_arrival(sim::Time now, sim::RandomStream& stream) = 0;
   // A request arriving now; trace replay overrides it to use its record.
-  virtual Arrival make_request(sim::Time now, sim::RandomStream& stream);
+  virtual Request make_request(sim::Time now, sim::RandomStream& stream);
   // Resets per-run state (modulating state, trace position) when start() is called.
   virtual void reset(sim::Time /*now*/, sim::RandomStream& /*stream*/) {}
 
@@ -237,7 +235,7 @@ class TraceReplay final : public ArrivalProcess {
 
  private:
   sim::Time next_arrival(sim::Time now, sim::RandomStream& stream) override;
-  Arrival make_request(sim::Time now, sim::RandomStream& stream) override;
+  Request make_request(sim::Time now, sim::RandomStream& stream) override;
   void reset(sim::Time now, sim::RandomStream& stream) override;
   std::vector<TraceRecord> records_;
   std::size_t next_ = 0;

@@ -15,19 +15,19 @@ using sim::Time;
 namespace {
 
 // Runs a process to the horizon and returns its arrivals.
-std::vector<Arrival> collect(ArrivalProcess& p, Time horizon, std::uint64_t seed = 1) {
+std::vector<Request> collect(ArrivalProcess& p, Time horizon, std::uint64_t seed = 1) {
   sim::Simulation sim;
   sim::RandomStream stream{seed, 0, "workload/test"};
-  std::vector<Arrival> out;
+  std::vector<Request> out;
   p.start(
-      sim, stream, [&](const Arrival& r) { out.push_back(r); }, horizon);
+      sim, stream, [&](const Request& r) { out.push_back(r); }, horizon);
   sim.run();
   return out;
 }
 
-std::size_t count_in(const std::vector<Arrival>& rs, Time from, Time to) {
+std::size_t count_in(const std::vector<Request>& rs, Time from, Time to) {
   std::size_t n = 0;
-  for (const Arrival& r : rs)
+  for (const Request& r : rs)
     n += (from <= r.arrival && r.arrival < to) ? 1 : 0;
   return n;
 }
@@ -59,7 +59,7 @@ TEST_CASE("requests carry CPU time and I/O bytes drawn from the configured distr
             RequestShape{sim::Exponential{0.02}, sim::Uniform{0.0, 2.0 * 1024 * 1024}}};
   const auto rs = collect(p, 200_s);
   double cpu = 0, io = 0;
-  for (const Arrival& r : rs) {
+  for (const Request& r : rs) {
     cpu += r.cpu_time.seconds();
     io += static_cast<double>(r.io_bytes.count());
   }
@@ -73,7 +73,7 @@ TEST_CASE("the same seed gives the same arrivals, another seed different ones", 
     Mmpp p{
         "m", {Rate{10.0}, Rate{100.0}}, {{0, 0.5}, {2.0, 0}}, RequestShape{sim::Exponential{0.01}}};
     std::vector<std::pair<std::int64_t, std::int64_t>> v;
-    for (const Arrival& r : collect(p, 100_s, seed))
+    for (const Request& r : collect(p, 100_s, seed))
       v.emplace_back(r.arrival.ns(), r.cpu_time.ns());
     return v;
   };
@@ -173,7 +173,7 @@ TEST_CASE("an arrival process keeps one pending event and stops when asked", "[w
   std::size_t seen = 0;
   p.start(
       sim, stream,
-      [&](const Arrival&) {
+      [&](const Request&) {
         CHECK(sim.pending() == 0);  // the next arrival is scheduled only after this one
         if (++seen == 50) p.stop();
       },
