@@ -123,6 +123,12 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
     svc.config = &sc;
     svc.stream = sim::RandomStream(config.seed, config.replication,
                                    fmt::format("service/{}/requests", sc.name));
+    if (sc.image == nullptr && v.profile->find_boot_phase("image_pull") != nullptr)
+      throw std::invalid_argument("cluster: service '" + sc.name + "' runs on " + v.profile->name +
+                                  ", which pulls an image: give the service an image");
+    if (sc.cpu_time.mean() < 0.0 || sc.io_bytes.mean() < 0.0)
+      throw std::invalid_argument("cluster: service '" + sc.name +
+                                  "' has a negative mean CPU time or I/O size");
     svc.spec.service = sc.name;
     svc.spec.profile = v.profile;
     svc.spec.image = sc.image;
@@ -340,8 +346,10 @@ void Cluster::replica_ready(std::uint32_t r, Instance& instance) {
     // The view said it fits but the node refused (e.g. memory taken meanwhile): wait again.
     --tasks_by_node_[rep.node][services_[rep.service].config->name];
     free_cpu_resources_.push_back(rep.cpu);
+    const Node* node = rep.node;
     rep.node = nullptr;
     rep.instance = kNoInstance;
+    if (node->is_vm_node()) maybe_stop_node(node_of_instance_.at(node->vm()));
     if (rep.stop_when_ready) {
       rep.state = ReplicaState::stopped;
       return;
@@ -418,7 +426,7 @@ void Cluster::submit(std::size_t service) {
   const ServiceConfig& sc = *svc.config;
   const double cpu = std::max(0.0, sc.cpu_time.sample(svc.stream));
   const double io = std::max(0.0, sc.io_bytes.sample(svc.stream));
-  submit(service, Request{sim_.now(), sim::Time::from_seconds(cpu),
+  submit(service, Request{sc.name, sim_.now(), sim::Time::from_seconds(cpu),
                           sim::Bytes{static_cast<std::int64_t>(std::llround(io))}});
 }
 
@@ -431,6 +439,7 @@ void Cluster::submit(std::size_t service, const Request& request) {
     const Replica& rep = replicas_[r];
     if (rep.state != ReplicaState::running || rep.in_service >= rep.concurrency) continue;
     if (best == kNone || rep.in_service < replicas_[best].in_service) best = r;
+    if (rep.in_service == 0) break;  // nothing beats an idle instance; it is the oldest idle one
   }
   if (best == kNone) {
     svc.queue.push_back({sequence, request});
@@ -542,12 +551,7 @@ void Cluster::add_node_vm() {
   const VariantConfig& v = config_.variant;
   const auto n = static_cast<std::uint32_t>(node_vms_.size());
   node_vms_.emplace_back();
-  InstanceSpec spec;
-  spec.service = "node";
-  spec.profile = v.node_profile;
-  spec.vcpus = v.node_instance_type.vcpus;
-  spec.cpu = sim::Millicores::cores(spec.vcpus);
-  spec.memory = v.node_instance_type.memory;
+  const InstanceSpec spec = InstanceSpec::sized_like("node", *v.node_profile, v.node_instance_type);
   placement::PlacementRequest request;
   request.service = "node";
   request.demand.cpu = spec.cpu;

@@ -1,22 +1,16 @@
 #pragma once
-// The small plain records that flow out of a Cluster: requests and their outcomes, placement
-// decisions and billable lifetimes.
+// The small plain records that flow out of a Cluster: request outcomes, placement decisions and
+// billable lifetimes. Requests themselves are models/workload's Request (arrival, CPU time at
+// one core, I/O bytes; its service name is ignored by Cluster::submit, which takes an index).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include "models/workload/arrivals.hpp"  // Request: what a workload submits
 #include "sim/time.hpp"
 #include "sim/units.hpp"
 
 namespace vmcsim::models {
-
-// One request to a service: when it arrived and the work it carries (CPU time at one core,
-// bytes of disk I/O), both before any virtualization overhead.
-struct Request {
-  sim::Time arrival;
-  sim::Time cpu_time;
-  sim::Bytes io_bytes;
-};
 
 // A finished request. Invariant: arrival <= service_start <= done; latency = done - arrival
 // (queueing included).

@@ -136,7 +136,13 @@ TEST_CASE("the same config and seed give the same sequence of request outcomes")
     cluster.on_request_done.connect([&](const RequestOutcome& o) {
       rows.emplace_back(o.service, o.sequence, o.arrival, o.service_start, o.done, o.instance);
     });
-    Load load{sim, cluster, 0, 30.0, true, 5};
+    // The workload layer's Poisson process feeds the cluster, sizes drawn by the process.
+    models::Poisson arrivals{
+        "web", Rate{30.0},
+        RequestShape{sim::LogNormal::from_median_p95(0.05, 0.2), sim::Exponential(2e6)}};
+    sim::RandomStream stream{seed, 0, "workload/web"};
+    arrivals.start(
+        sim, stream, [&](const Request& r) { cluster.submit(0, r); }, 3_min);
     sim.run_until(3_min);
     return rows;
   };

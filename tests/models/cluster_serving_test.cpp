@@ -75,8 +75,8 @@ TEST_CASE("with one instance of concurrency one, the second of two simultaneous 
   REQUIRE(cluster.running(0) == 1);
   std::vector<RequestOutcome> outcomes;
   cluster.on_request_done.connect([&](const RequestOutcome& o) { outcomes.push_back(o); });
-  cluster.submit(0, Request{10_s, 1_s, sim::Bytes{}});
-  cluster.submit(0, Request{10_s, 1_s, sim::Bytes{}});
+  cluster.submit(0, Request{"api", 10_s, 1_s, sim::Bytes{}});
+  cluster.submit(0, Request{"api", 10_s, 1_s, sim::Bytes{}});
   CHECK(cluster.in_service(0) == 1);
   CHECK(cluster.queued_requests(0) == 1);
   sim.run_until(20_s);
