@@ -680,8 +680,6 @@ void Cluster::track_host(const Instance& instance) {
   use.busy = busy;
 }
 
-std::size_t Cluster::service_count() const { return services_.size(); }
-
 const ServiceConfig& Cluster::service_config(std::size_t service) const {
   return *services_.at(service).config;
 }

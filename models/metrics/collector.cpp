@@ -112,6 +112,7 @@ struct MetricsCollector::State {
   std::vector<double> wait_seconds;           // per service, completed requests
   double stranded_cpu_sum = 0.0, stranded_memory_sum = 0.0;
   std::int64_t stranded_samples = 0;
+  std::vector<placement::NodeView> views;  // reused by every sample
 
   const ServiceMetricsConfig* service_config(const std::string& name) const {
     for (const auto& s : config.services)
@@ -263,16 +264,15 @@ struct MetricsCollector::State {
   // any (container_in_vm), else the physical hosts.
   void sample_stranded() {
     if (!smallest) return;
-    std::vector<placement::NodeView> views;
-    auto add = [&views](const Node& n) {
-      placement::NodeView v;
-      v.id = n.name();
-      v.name = n.name();
+    // Views without names: packing_metrics reads only the amounts, and a reused vector of
+    // nameless views does not allocate once it has grown.
+    views.clear();
+    auto add = [this](const Node& n) {
+      placement::NodeView& v = views.emplace_back();
       v.capacity.cpu = n.cpu_capacity();
       v.capacity.memory = n.memory_capacity();
       v.allocated.cpu = n.cpu_allocated();
       v.allocated.memory = n.memory_used();
-      views.push_back(std::move(v));
     };
     if (!live_node_vms.empty()) {
       for (InstanceId id : live_node_vms)
