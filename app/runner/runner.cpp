@@ -63,9 +63,7 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
     const std::size_t service = plan.service;
     processes.back()->start(
         sim, *streams.back(),
-        [&cluster, service](const models::Arrival& a) {
-          cluster.submit(service, models::Request{a.arrival, a.cpu_time, a.io_bytes});
-        },
+        [&cluster, service](const models::Request& r) { cluster.submit(service, r); },
         world.duration);
   }
   sim.run_until(world.duration);

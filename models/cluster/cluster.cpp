@@ -684,6 +684,10 @@ const ServiceConfig& Cluster::service_config(std::size_t service) const {
   return *services_.at(service).config;
 }
 
+std::size_t Cluster::service_count() const {
+  return services_.size();
+}
+
 int Cluster::desired(std::size_t service) const {
   return services_.at(service).desired;
 }
