@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "app/commands/import.hpp"
+#include "app/commands/profiles.hpp"
 #include "app/commands/run.hpp"
 #include "app/commands/validate.hpp"
 
@@ -16,6 +18,8 @@ int run_cli(int argc, char** argv) {
   add_validate_command(cli, exit_code);
   add_run_command(cli, exit_code);
   add_sweep_command(cli, exit_code);
+  add_import_command(cli, exit_code);
+  add_profiles_command(cli, exit_code);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

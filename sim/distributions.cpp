@@ -51,9 +51,15 @@ LogNormal LogNormal::from_median_p95(double median, double p95) {
   constexpr double z95 = 1.6448536269514722;
   return LogNormal{std::log(median), std::log(p95 / median) / z95};
 }
-double LogNormal::sample(RandomStream& s) const { return std::exp(Normal{mu, sigma}.sample(s)); }
-double LogNormal::mean() const { return std::exp(mu + 0.5 * sigma * sigma); }
-double LogNormal::median() const { return std::exp(mu); }
+double LogNormal::sample(RandomStream& s) const {
+  return std::exp(Normal{mu, sigma}.sample(s));
+}
+double LogNormal::mean() const {
+  return std::exp(mu + 0.5 * sigma * sigma);
+}
+double LogNormal::median() const {
+  return std::exp(mu);
+}
 
 Pareto::Pareto(double sc, double sh) : scale{sc}, shape{sh} {
   require(sc > 0.0 && sh > 0.0, "pareto: scale and shape must be positive");
@@ -71,7 +77,9 @@ Weibull::Weibull(double sc, double sh) : scale{sc}, shape{sh} {
 double Weibull::sample(RandomStream& s) const {
   return scale * std::pow(-std::log(s.uniform01_open_left()), 1.0 / shape);
 }
-double Weibull::mean() const { return scale * std::tgamma(1.0 + 1.0 / shape); }
+double Weibull::mean() const {
+  return scale * std::tgamma(1.0 + 1.0 / shape);
+}
 
 Empirical::Empirical(std::vector<double> samples) : sorted{std::move(samples)} {
   require(!sorted.empty(), "empirical: needs at least one sample");
@@ -94,8 +102,8 @@ double Empirical::mean() const {
 }
 
 std::string Distribution::kind() const {
-  static constexpr const char* names[] = {"constant", "uniform", "exponential", "normal",
-                                          "lognormal", "pareto", "weibull", "empirical"};
+  static constexpr const char* names[] = {"constant",  "uniform", "exponential", "normal",
+                                          "lognormal", "pareto",  "weibull",     "empirical"};
   return names[d_.index()];
 }
 

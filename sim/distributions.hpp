@@ -84,7 +84,8 @@ struct Empirical {
 
 class Distribution {
  public:
-  using Variant = std::variant<Constant, Uniform, Exponential, Normal, LogNormal, Pareto, Weibull, Empirical>;
+  using Variant =
+      std::variant<Constant, Uniform, Exponential, Normal, LogNormal, Pareto, Weibull, Empirical>;
   Distribution() : d_{Constant{0.0}} {}
   template <class D>
   Distribution(D d) : d_{std::move(d)} {}  // NOLINT: any member type converts

@@ -22,7 +22,8 @@ class Signal {
     observers_.emplace_back(std::forward<F>(observer));
   }
   void emit(Args... args) const {
-    for (const auto& observer : observers_) observer(args...);
+    for (const auto& observer : observers_)
+      observer(args...);
   }
   bool has_observers() const { return !observers_.empty(); }
 

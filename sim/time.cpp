@@ -27,7 +27,9 @@ constexpr std::array<TimeUnit, 9> kUnits{{{"min", 60'000'000'000},
 
 }  // namespace
 
-Time Time::from_seconds(double seconds) { return Time{std::llround(seconds * 1e9)}; }
+Time Time::from_seconds(double seconds) {
+  return Time{std::llround(seconds * 1e9)};
+}
 
 Time Time::scaled(Time a, double k) {
   return Time::from_ns(std::llround(static_cast<double>(a.ns()) * k));
@@ -38,8 +40,10 @@ Time Time::parse(std::string_view text) {
   auto fail = [&](const std::string& why) -> ParseError {
     return ParseError{"invalid duration '" + original + "': " + why};
   };
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  while (!text.empty() && text.front() == ' ')
+    text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ')
+    text.remove_suffix(1);
   if (text.empty()) throw fail("empty (write a number with a unit, e.g. 250ms, 1.5s, 2h)");
   bool negative = false;
   if (text.front() == '-') {
@@ -60,8 +64,7 @@ Time Time::parse(std::string_view text) {
       }
     }
     if (unit == nullptr) {
-      if (text.empty())
-        throw fail("missing unit (one of ns, us, ms, s, m, min, h, d)");
+      if (text.empty()) throw fail("missing unit (one of ns, us, ms, s, m, min, h, d)");
       throw fail("unknown unit '" + std::string{text} + "' (one of ns, us, ms, s, m, min, h, d)");
     }
     text.remove_prefix(unit->name.size());
@@ -89,10 +92,8 @@ std::string Time::to_string() const {
     const char* name;
     int decimals;
   };
-  constexpr std::array<Scale, 4> scales{{{1'000'000'000, "s", 9},
-                                         {1'000'000, "ms", 6},
-                                         {1'000, "us", 3},
-                                         {1, "ns", 0}}};
+  constexpr std::array<Scale, 4> scales{
+      {{1'000'000'000, "s", 9}, {1'000'000, "ms", 6}, {1'000, "us", 3}, {1, "ns", 0}}};
   for (const auto& s : scales) {
     if (ns_ >= s.ns) {
       const std::int64_t whole = ns_ / s.ns;

@@ -45,20 +45,32 @@ class Time {
   // The shortest exact spelling that parse() reads back: "250ms", "1.5s", "2h", "90s".
   std::string to_string() const;
 
-  constexpr Time& operator+=(Time other) { ns_ += other.ns_; return *this; }
-  constexpr Time& operator-=(Time other) { ns_ -= other.ns_; return *this; }
+  constexpr Time& operator+=(Time other) {
+    ns_ += other.ns_;
+    return *this;
+  }
+  constexpr Time& operator-=(Time other) {
+    ns_ -= other.ns_;
+    return *this;
+  }
   friend constexpr Time operator+(Time a, Time b) { return Time{a.ns_ + b.ns_}; }
   friend constexpr Time operator-(Time a, Time b) { return Time{a.ns_ - b.ns_}; }
   friend constexpr Time operator-(Time a) { return Time{-a.ns_}; }
   template <std::integral I>
-  friend constexpr Time operator*(Time a, I k) { return Time{a.ns_ * static_cast<std::int64_t>(k)}; }
+  friend constexpr Time operator*(Time a, I k) {
+    return Time{a.ns_ * static_cast<std::int64_t>(k)};
+  }
   template <std::integral I>
-  friend constexpr Time operator*(I k, Time a) { return a * k; }
+  friend constexpr Time operator*(I k, Time a) {
+    return a * k;
+  }
   // Scaling by a real factor rounds to the nearest nanosecond.
   friend Time operator*(Time a, double k) { return scaled(a, k); }
   friend Time operator*(double k, Time a) { return scaled(a, k); }
   template <std::integral I>
-  friend constexpr Time operator/(Time a, I k) { return Time{a.ns_ / static_cast<std::int64_t>(k)}; }
+  friend constexpr Time operator/(Time a, I k) {
+    return Time{a.ns_ / static_cast<std::int64_t>(k)};
+  }
   friend constexpr double operator/(Time a, Time b) {
     return static_cast<double>(a.ns_) / static_cast<double>(b.ns_);
   }
@@ -71,14 +83,30 @@ class Time {
 };
 
 namespace literals {
-constexpr Time operator""_ns(unsigned long long v) { return Time::from_ns(static_cast<std::int64_t>(v)); }
-constexpr Time operator""_us(unsigned long long v) { return Time::from_us(static_cast<std::int64_t>(v)); }
-constexpr Time operator""_ms(unsigned long long v) { return Time::from_ms(static_cast<std::int64_t>(v)); }
-constexpr Time operator""_s(unsigned long long v) { return Time::from_s(static_cast<std::int64_t>(v)); }
-constexpr Time operator""_min(unsigned long long v) { return Time::from_s(static_cast<std::int64_t>(v) * 60); }
-constexpr Time operator""_h(unsigned long long v) { return Time::from_s(static_cast<std::int64_t>(v) * 3600); }
-inline Time operator""_s(long double v) { return Time::from_seconds(static_cast<double>(v)); }
-inline Time operator""_ms(long double v) { return Time::from_seconds(static_cast<double>(v) * 1e-3); }
+constexpr Time operator""_ns(unsigned long long v) {
+  return Time::from_ns(static_cast<std::int64_t>(v));
+}
+constexpr Time operator""_us(unsigned long long v) {
+  return Time::from_us(static_cast<std::int64_t>(v));
+}
+constexpr Time operator""_ms(unsigned long long v) {
+  return Time::from_ms(static_cast<std::int64_t>(v));
+}
+constexpr Time operator""_s(unsigned long long v) {
+  return Time::from_s(static_cast<std::int64_t>(v));
+}
+constexpr Time operator""_min(unsigned long long v) {
+  return Time::from_s(static_cast<std::int64_t>(v) * 60);
+}
+constexpr Time operator""_h(unsigned long long v) {
+  return Time::from_s(static_cast<std::int64_t>(v) * 3600);
+}
+inline Time operator""_s(long double v) {
+  return Time::from_seconds(static_cast<double>(v));
+}
+inline Time operator""_ms(long double v) {
+  return Time::from_seconds(static_cast<double>(v) * 1e-3);
+}
 }  // namespace literals
 
 }  // namespace vmcsim::sim

@@ -17,8 +17,10 @@ struct Unit {
 };
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -44,25 +46,40 @@ detail::Decimal split(std::string_view& text, const std::string& original, const
 }
 
 constexpr std::array<Unit, 20> kByteUnits{{
-    {"", 1.0},        {"B", 1.0},
-    {"KiB", 0x1p10},  {"MiB", 0x1p20}, {"GiB", 0x1p30}, {"TiB", 0x1p40},
-    {"Ki", 0x1p10},   {"Mi", 0x1p20},  {"Gi", 0x1p30},  {"Ti", 0x1p40},
-    {"kB", 1e3},      {"KB", 1e3},     {"MB", 1e6},     {"GB", 1e9},     {"TB", 1e12},
-    {"k", 1e3},       {"K", 1e3},      {"M", 1e6},      {"G", 1e9},      {"T", 1e12},
+    {"", 1.0},       {"B", 1.0},     {"KiB", 0x1p10}, {"MiB", 0x1p20}, {"GiB", 0x1p30},
+    {"TiB", 0x1p40}, {"Ki", 0x1p10}, {"Mi", 0x1p20},  {"Gi", 0x1p30},  {"Ti", 0x1p40},
+    {"kB", 1e3},     {"KB", 1e3},    {"MB", 1e6},     {"GB", 1e9},     {"TB", 1e12},
+    {"k", 1e3},      {"K", 1e3},     {"M", 1e6},      {"G", 1e9},      {"T", 1e12},
 }};
 
 constexpr std::array<Unit, 17> kRateUnits{{
-    {"bps", 1.0 / 8},   {"kbps", 1e3 / 8},   {"Kbps", 1e3 / 8},  {"Mbps", 1e6 / 8},
-    {"Gbps", 1e9 / 8},  {"Tbps", 1e12 / 8},  {"Mbit/s", 1e6 / 8}, {"Gbit/s", 1e9 / 8},
-    {"B/s", 1.0},       {"KB/s", 1e3},       {"kB/s", 1e3},      {"MB/s", 1e6},
-    {"GB/s", 1e9},      {"KiB/s", 0x1p10},   {"MiB/s", 0x1p20},  {"GiB/s", 0x1p30},
+    {"bps", 1.0 / 8},
+    {"kbps", 1e3 / 8},
+    {"Kbps", 1e3 / 8},
+    {"Mbps", 1e6 / 8},
+    {"Gbps", 1e9 / 8},
+    {"Tbps", 1e12 / 8},
+    {"Mbit/s", 1e6 / 8},
+    {"Gbit/s", 1e9 / 8},
+    {"B/s", 1.0},
+    {"KB/s", 1e3},
+    {"kB/s", 1e3},
+    {"MB/s", 1e6},
+    {"GB/s", 1e9},
+    {"KiB/s", 0x1p10},
+    {"MiB/s", 0x1p20},
+    {"GiB/s", 0x1p30},
     {"TB/s", 1e12},
 }};
 
 }  // namespace
 
-Bytes Bytes::from_gib(double gib) { return Bytes{std::llround(gib * 0x1p30)}; }
-Bytes Bytes::from_mib(double mib) { return Bytes{std::llround(mib * 0x1p20)}; }
+Bytes Bytes::from_gib(double gib) {
+  return Bytes{std::llround(gib * 0x1p30)};
+}
+Bytes Bytes::from_mib(double mib) {
+  return Bytes{std::llround(mib * 0x1p20)};
+}
 Bytes Bytes::scaled(Bytes a, double k) {
   return Bytes{std::llround(static_cast<double>(a.count()) * k)};
 }
@@ -93,7 +110,8 @@ std::string Bytes::to_string() const {
       const std::int64_t milli = count_ * 1000 / factor;
       if (milli % 1000 == 0) return fmt::format("{}{}", milli / 1000, name);
       std::string s = fmt::format("{:.3f}", static_cast<double>(milli) / 1000.0);
-      while (s.back() == '0') s.pop_back();
+      while (s.back() == '0')
+        s.pop_back();
       return s + name;
     }
   }
@@ -108,7 +126,8 @@ DataRate DataRate::parse(std::string_view text) {
     throw ParseError{fmt::format(
         "invalid rate '{}': {} (use bps, Mbps, Gbps, Tbps for bits, B/s, MB/s, GB/s, MiB/s, "
         "GiB/s for bytes per second)",
-        original, text.empty() ? std::string{"missing unit"} : fmt::format("unknown unit '{}'", text))};
+        original,
+        text.empty() ? std::string{"missing unit"} : fmt::format("unknown unit '{}'", text))};
   return DataRate{detail::decimal_to_double(number) * unit->factor};
 }
 
@@ -124,7 +143,8 @@ std::string DataRate::to_string() const {
   for (const auto& [factor, name] : units) {
     if (bits >= factor) {
       std::string s = fmt::format("{:.6f}", bits / factor);
-      while (s.back() == '0') s.pop_back();
+      while (s.back() == '0')
+        s.pop_back();
       if (s.back() == '.') s.pop_back();
       return s + name;
     }

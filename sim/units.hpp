@@ -39,14 +39,24 @@ class Bytes {
   // "512MiB", "1.5GiB", "100B": the largest binary unit, up to 3 decimals if exact.
   std::string to_string() const;
 
-  constexpr Bytes& operator+=(Bytes o) { count_ += o.count_; return *this; }
-  constexpr Bytes& operator-=(Bytes o) { count_ -= o.count_; return *this; }
+  constexpr Bytes& operator+=(Bytes o) {
+    count_ += o.count_;
+    return *this;
+  }
+  constexpr Bytes& operator-=(Bytes o) {
+    count_ -= o.count_;
+    return *this;
+  }
   friend constexpr Bytes operator+(Bytes a, Bytes b) { return Bytes{a.count_ + b.count_}; }
   friend constexpr Bytes operator-(Bytes a, Bytes b) { return Bytes{a.count_ - b.count_}; }
   template <std::integral I>
-  friend constexpr Bytes operator*(Bytes a, I k) { return Bytes{a.count_ * static_cast<std::int64_t>(k)}; }
+  friend constexpr Bytes operator*(Bytes a, I k) {
+    return Bytes{a.count_ * static_cast<std::int64_t>(k)};
+  }
   template <std::integral I>
-  friend constexpr Bytes operator*(I k, Bytes a) { return a * k; }
+  friend constexpr Bytes operator*(I k, Bytes a) {
+    return a * k;
+  }
   // Scaling by a real factor rounds to the nearest byte.
   friend Bytes operator*(Bytes a, double k) { return scaled(a, k); }
   friend constexpr double operator/(Bytes a, Bytes b) {
@@ -79,11 +89,21 @@ class DataRate {
   // "10Gbps", "1.5Gbps", "800Mbps".
   std::string to_string() const;
 
-  friend constexpr DataRate operator+(DataRate a, DataRate b) { return DataRate{a.bytes_per_second_ + b.bytes_per_second_}; }
-  friend constexpr DataRate operator-(DataRate a, DataRate b) { return DataRate{a.bytes_per_second_ - b.bytes_per_second_}; }
-  friend constexpr DataRate operator*(DataRate a, double k) { return DataRate{a.bytes_per_second_ * k}; }
-  friend constexpr DataRate operator/(DataRate a, double k) { return DataRate{a.bytes_per_second_ / k}; }
-  friend constexpr double operator/(DataRate a, DataRate b) { return a.bytes_per_second_ / b.bytes_per_second_; }
+  friend constexpr DataRate operator+(DataRate a, DataRate b) {
+    return DataRate{a.bytes_per_second_ + b.bytes_per_second_};
+  }
+  friend constexpr DataRate operator-(DataRate a, DataRate b) {
+    return DataRate{a.bytes_per_second_ - b.bytes_per_second_};
+  }
+  friend constexpr DataRate operator*(DataRate a, double k) {
+    return DataRate{a.bytes_per_second_ * k};
+  }
+  friend constexpr DataRate operator/(DataRate a, double k) {
+    return DataRate{a.bytes_per_second_ / k};
+  }
+  friend constexpr double operator/(DataRate a, DataRate b) {
+    return a.bytes_per_second_ / b.bytes_per_second_;
+  }
   friend constexpr auto operator<=>(DataRate, DataRate) = default;
 
  private:
@@ -105,12 +125,24 @@ class Millicores {
   // "500m", "2".
   std::string to_string() const;
 
-  constexpr Millicores& operator+=(Millicores o) { value_ += o.value_; return *this; }
-  constexpr Millicores& operator-=(Millicores o) { value_ -= o.value_; return *this; }
-  friend constexpr Millicores operator+(Millicores a, Millicores b) { return Millicores{a.value_ + b.value_}; }
-  friend constexpr Millicores operator-(Millicores a, Millicores b) { return Millicores{a.value_ - b.value_}; }
+  constexpr Millicores& operator+=(Millicores o) {
+    value_ += o.value_;
+    return *this;
+  }
+  constexpr Millicores& operator-=(Millicores o) {
+    value_ -= o.value_;
+    return *this;
+  }
+  friend constexpr Millicores operator+(Millicores a, Millicores b) {
+    return Millicores{a.value_ + b.value_};
+  }
+  friend constexpr Millicores operator-(Millicores a, Millicores b) {
+    return Millicores{a.value_ - b.value_};
+  }
   template <std::integral I>
-  friend constexpr Millicores operator*(Millicores a, I k) { return Millicores{a.value_ * static_cast<std::int64_t>(k)}; }
+  friend constexpr Millicores operator*(Millicores a, I k) {
+    return Millicores{a.value_ * static_cast<std::int64_t>(k)};
+  }
   friend constexpr double operator/(Millicores a, Millicores b) {
     return static_cast<double>(a.value_) / static_cast<double>(b.value_);
   }
@@ -122,13 +154,13 @@ class Millicores {
 
 }  // namespace vmcsim::sim
 
-#define VMCSIM_FORMAT_AS_STRING(T)                                          \
-  template <>                                                               \
-  struct fmt::formatter<T> : fmt::formatter<std::string_view> {             \
-    template <class Ctx>                                                    \
-    auto format(const T& v, Ctx& ctx) const {                               \
-      return fmt::formatter<std::string_view>::format(v.to_string(), ctx);  \
-    }                                                                       \
+#define VMCSIM_FORMAT_AS_STRING(T)                                         \
+  template <>                                                              \
+  struct fmt::formatter<T> : fmt::formatter<std::string_view> {            \
+    template <class Ctx>                                                   \
+    auto format(const T& v, Ctx& ctx) const {                              \
+      return fmt::formatter<std::string_view>::format(v.to_string(), ctx); \
+    }                                                                      \
   };
 VMCSIM_FORMAT_AS_STRING(vmcsim::sim::Bytes)
 VMCSIM_FORMAT_AS_STRING(vmcsim::sim::DataRate)

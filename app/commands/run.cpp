@@ -5,13 +5,14 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "app/commands/print_or_report.hpp"
 #include "app/diagnostic.hpp"
 #include "app/report/metrics.hpp"
 #include "app/report/results_json.hpp"
@@ -73,7 +74,8 @@ std::string summary_csv(const RunResults& r) {
   return out;
 }
 
-void execute(const RunArgs& args, bool sweep) {
+// Runs and writes the files; returns what goes to stdout.
+std::string execute(const RunArgs& args, bool sweep) {
   const auto s = scenario::load_scenario(args.scenario);
   runner::RunOptions options;
   options.seed = args.seed;
@@ -90,20 +92,18 @@ void execute(const RunArgs& args, bool sweep) {
     write_sweep_csv(results, csv);
     if (!csv) throw std::runtime_error("cannot write " + (folder / "sweep.csv").string());
   }
-  if (args.quiet) return;
-  if (args.format == "json") {
-    report::write_results_json(results, std::cout, {.include_wall_seconds = false});
-  } else if (args.format == "csv") {
-    std::cout << summary_csv(results);
-  } else {
-    std::cout << report::terminal_table(results);
-  }
-  std::cout.flush();
+  if (args.quiet) return {};
   // On stderr, so stdout is exactly the comparison (golden tests, pipes).
   fmt::print(stderr,
              "Results in {}/ (report.html, results.json, instances.csv, timeseries.csv, "
              "trace.json{})\n",
              folder.string(), sweep ? ", sweep.csv" : "");
+  if (args.format == "json") {
+    std::ostringstream json;
+    report::write_results_json(results, json, {.include_wall_seconds = false});
+    return json.str();
+  }
+  return args.format == "csv" ? summary_csv(results) : report::terminal_table(results);
 }
 
 void add_command(CLI::App& cli, int& exit_code, bool sweep) {
@@ -124,20 +124,13 @@ void add_command(CLI::App& cli, int& exit_code, bool sweep) {
       ->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->add_flag("--quiet,-q", args->quiet, "Print nothing on success");
   cmd->callback([args, &exit_code, sweep] {
-    try {
-      execute(*args, sweep);
-      exit_code = 0;
-    } catch (const InputError& e) {
-      std::cout.flush();
-      fmt::print(stderr, "{}\n", e.what());
-      exit_code = 2;
-    } catch (const sim::ParseError& e) {
-      fmt::print(stderr, "vmcsim: error: {}\n", e.what());
-      exit_code = 2;
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "vmcsim: internal error: {}\n", e.what());
-      exit_code = 1;
-    }
+    exit_code = print_or_report([&] {
+      try {
+        return execute(*args, sweep);
+      } catch (const sim::ParseError& e) {  // a value read outside the scenario loader
+        throw InputError({args->scenario, 0, 0}, "", e.what());
+      }
+    });
   });
 }
 

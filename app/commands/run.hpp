@@ -12,8 +12,8 @@
 // and report.html; a sweep also writes sweep.csv (one line per point, variant and key metric)
 // and results.json's sweep_points. A progress bar goes to stderr when stderr is a terminal and
 // the run lasts longer than a second.
-// Exit code (through `exit_code`): 0 success, 2 bad input (InputError, sim::ParseError), 1 any
-// other error, each with a message on stderr.
+// Exit code (through `exit_code`, print_or_report): 0 success, 2 bad input (InputError,
+// sim::ParseError), 1 any other error, each with a message on stderr.
 #include <iosfwd>
 
 #include <CLI/CLI.hpp>

@@ -1,12 +1,11 @@
 #include "app/commands/validate.hpp"
 
-#include <exception>
 #include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "app/diagnostic.hpp"
+#include "app/commands/print_or_report.hpp"
 #include "app/scenario/loader.hpp"
 
 namespace vmcsim::app {
@@ -48,18 +47,11 @@ void add_validate_command(CLI::App& cli, int& exit_code) {
   auto file = std::make_shared<std::string>();
   cmd->add_option("scenario", *file, "The scenario file (YAML)")->required();
   cmd->callback([file, &exit_code] {
-    try {
-      const auto s = scenario::load_scenario(*file);
-      const auto points = scenario::expand_sweep(s);
-      fmt::print("{}", summarize(s, points.size()));
-      exit_code = 0;
-    } catch (const InputError& e) {
-      fmt::print(stderr, "{}\n", e.what());
-      exit_code = 2;
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "vmcsim: internal error: {}\n", e.what());
-      exit_code = 1;
-    }
+    exit_code = print_or_report([&] {
+      const auto catalog = models::Catalog::load_default();
+      const auto s = scenario::load_scenario(*file, catalog);
+      return summarize(s, scenario::expand_sweep(s, catalog).size());
+    });
   });
 }
 

@@ -6,16 +6,6 @@ namespace vmcsim::app::importers {
 
 namespace {
 
-void set_resources(YAML::Node& s, sim::Millicores cpu, sim::Bytes memory,
-                   std::optional<sim::Millicores> cpu_limit,
-                   std::optional<sim::Bytes> memory_limit) {
-  // Zero means "not given": the scenario loader then takes it from the source file.
-  if (cpu > sim::Millicores{}) s["cpu"] = cpu.to_string();
-  if (cpu_limit && *cpu_limit > cpu) s["cpu_limit"] = cpu_limit->to_string();
-  if (memory > sim::Bytes{}) s["memory"] = memory.to_string();
-  if (memory_limit && *memory_limit > memory) s["memory_limit"] = memory_limit->to_string();
-}
-
 // Limits count only when every container has one (else the pod is unbounded).
 template <typename T, typename Get>
 std::optional<T> sum_of_limits(const K8sWorkload& w, Get get) {
@@ -28,28 +18,31 @@ std::optional<T> sum_of_limits(const K8sWorkload& w, Get get) {
   return sum;
 }
 
+std::string ecs_image(const EcsTaskDefinition& task) {
+  for (const auto& c : task.containers)
+    if (c.essential) return c.image;
+  return task.containers.empty() ? std::string{} : task.containers.front().image;
+}
+
 }  // namespace
 
 std::string platform_hint(const EcsTaskDefinition& task) {
   return task.fargate() ? "fargate" : "ec2";
 }
 
-ScenarioFragment scenario_fragment(const EcsTaskDefinition& task) {
-  ScenarioFragment out;
-  out.services = YAML::Node(YAML::NodeType::Sequence);
-  YAML::Node s;
-  s["name"] = task.family;
-  s["ecs_task_definition"] = task.file;
-  set_resources(s, task.total_cpu(), task.total_memory(), std::nullopt, std::nullopt);
-  s["replicas"] = 1;
-  if (!task.placement_constraints.empty()) {
-    YAML::Node constraints(YAML::NodeType::Sequence);
-    for (const auto& pc : task.placement_constraints)
-      constraints.push_back(pc.type == "memberOf" ? fmt::format("memberOf({})", pc.expression)
-                                                  : pc.type);
-    s["placement_constraints"] = constraints;
-  }
-  out.services.push_back(s);
+ImportedServices imported_services(const EcsTaskDefinition& task) {
+  ImportedServices out;
+  ImportedService s;
+  s.name = task.family;
+  s.file = task.file;
+  s.ecs = true;
+  s.image = ecs_image(task);
+  s.cpu = task.total_cpu();
+  s.memory = task.total_memory();
+  for (const auto& pc : task.placement_constraints)
+    s.placement_constraints.push_back(
+        pc.type == "memberOf" ? fmt::format("memberOf({})", pc.expression) : pc.type);
+  out.services.push_back(std::move(s));
   out.platform_hints[task.family] = platform_hint(task);
   out.notes.push_back(fmt::format(
       "service '{}': a task definition has no desired count; replicas 1 until the ECS service says",
@@ -57,18 +50,20 @@ ScenarioFragment scenario_fragment(const EcsTaskDefinition& task) {
   return out;
 }
 
-ScenarioFragment scenario_fragment(const K8sManifest& manifest) {
-  ScenarioFragment out;
-  out.services = YAML::Node(YAML::NodeType::Sequence);
+ImportedServices imported_services(const K8sManifest& manifest) {
+  ImportedServices out;
   for (const auto& w : manifest.workloads) {
-    YAML::Node s;
-    s["name"] = w.name;
-    s["kubernetes"] = w.where.file;
-    set_resources(
-        s, w.cpu(), w.memory(),
-        sum_of_limits<sim::Millicores>(w, [](const K8sContainer& c) { return c.cpu_limit; }),
-        sum_of_limits<sim::Bytes>(w, [](const K8sContainer& c) { return c.memory_limit; }));
-    s["replicas"] = w.replicas;
+    ImportedService s;
+    s.name = w.name;
+    s.file = w.where.file;
+    s.image = w.containers.empty() ? std::string{} : w.containers.front().image;
+    s.cpu = w.cpu();
+    s.memory = w.memory();
+    s.cpu_limit =
+        sum_of_limits<sim::Millicores>(w, [](const K8sContainer& c) { return c.cpu_limit; });
+    s.memory_limit =
+        sum_of_limits<sim::Bytes>(w, [](const K8sContainer& c) { return c.memory_limit; });
+    s.replicas = w.replicas;
     for (const auto& h : manifest.autoscalers) {
       if (manifest.target_of(h) != &w) continue;
       const auto target = h.target_cpu_utilization();
@@ -79,18 +74,17 @@ ScenarioFragment scenario_fragment(const K8sManifest& manifest) {
             w.name, h.name));
         continue;
       }
-      YAML::Node a;
-      a["kind"] = "hpa";
-      a["min_replicas"] = h.min_replicas;
-      a["max_replicas"] = h.max_replicas;
-      a["target_cpu_utilization"] = static_cast<double>(*target) / 100.0;
-      if (h.scale_down && h.scale_down->stabilization_window)
-        a["scale_down_stabilization"] = h.scale_down->stabilization_window->to_string();
+      ImportedAutoscaling a;
+      a.hpa = h.name;
+      a.min_replicas = h.min_replicas;
+      a.max_replicas = h.max_replicas;
+      a.target_cpu_utilization = static_cast<double>(*target) / 100.0;
+      if (h.scale_down) a.scale_down_stabilization = h.scale_down->stabilization_window;
       if (h.scale_up || (h.scale_down && !h.scale_down->policies.empty()))
         out.notes.push_back(fmt::format(
             "service '{}': HPA '{}' scaling policies are not part of the scenario format", w.name,
             h.name));
-      s["autoscaling"] = a;
+      s.autoscaling = a;
     }
     for (const auto& t : w.anti_affinity) {
       // Required one-per-node spreading against the workload's own pods is ECS distinctInstance.
@@ -100,7 +94,7 @@ ScenarioFragment scenario_fragment(const K8sManifest& manifest) {
         own = own && it != w.labels.end() && it->second == v;
       }
       if (t.required && own && t.topology_key == "kubernetes.io/hostname") {
-        s["placement_constraints"] = YAML::Load("[distinctInstance]");
+        s.placement_constraints = {"distinctInstance"};
       } else {
         out.notes.push_back(
             fmt::format("service '{}': {} pod anti-affinity on '{}' is not expressible as a "
@@ -108,7 +102,7 @@ ScenarioFragment scenario_fragment(const K8sManifest& manifest) {
                         w.name, t.required ? "required" : "preferred", t.topology_key));
       }
     }
-    out.services.push_back(s);
+    out.services.push_back(std::move(s));
   }
   for (const auto& h : manifest.autoscalers)
     if (manifest.target_of(h) == nullptr)
@@ -116,6 +110,51 @@ ScenarioFragment scenario_fragment(const K8sManifest& manifest) {
           fmt::format("HorizontalPodAutoscaler '{}': target {} '{}' is not in these files", h.name,
                       h.target_kind, h.target_name));
   return out;
+}
+
+ScenarioFragment scenario_fragment(const ImportedServices& imported) {
+  ScenarioFragment out;
+  out.services = YAML::Node(YAML::NodeType::Sequence);
+  for (const auto& sv : imported.services) {
+    YAML::Node s;
+    s["name"] = sv.name;
+    s[sv.ecs ? "ecs_task_definition" : "kubernetes"] = sv.file;
+    // Zero means "not given": the scenario loader then takes it from the source file.
+    if (sv.cpu > sim::Millicores{}) s["cpu"] = sv.cpu.to_string();
+    if (sv.cpu_limit && *sv.cpu_limit > sv.cpu) s["cpu_limit"] = sv.cpu_limit->to_string();
+    if (sv.memory > sim::Bytes{}) s["memory"] = sv.memory.to_string();
+    if (sv.memory_limit && *sv.memory_limit > sv.memory)
+      s["memory_limit"] = sv.memory_limit->to_string();
+    s["replicas"] = sv.replicas.value_or(1);
+    if (const auto& a = sv.autoscaling) {
+      YAML::Node n;
+      n["kind"] = "hpa";
+      n["min_replicas"] = a->min_replicas;
+      n["max_replicas"] = a->max_replicas;
+      n["target_cpu_utilization"] = a->target_cpu_utilization;
+      if (a->scale_down_stabilization)
+        n["scale_down_stabilization"] = a->scale_down_stabilization->to_string();
+      s["autoscaling"] = n;
+    }
+    if (!sv.placement_constraints.empty()) {
+      YAML::Node constraints(YAML::NodeType::Sequence);
+      for (const auto& c : sv.placement_constraints)
+        constraints.push_back(c);
+      s["placement_constraints"] = constraints;
+    }
+    out.services.push_back(s);
+  }
+  out.platform_hints = imported.platform_hints;
+  out.notes = imported.notes;
+  return out;
+}
+
+ScenarioFragment scenario_fragment(const EcsTaskDefinition& task) {
+  return scenario_fragment(imported_services(task));
+}
+
+ScenarioFragment scenario_fragment(const K8sManifest& manifest) {
+  return scenario_fragment(imported_services(manifest));
 }
 
 std::string ScenarioFragment::to_yaml() const {

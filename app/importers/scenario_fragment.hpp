@@ -18,6 +18,7 @@
 // an HPA whose target is not in the files, preferred anti-affinity) is listed in notes, also as
 // comments, never dropped silently.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,42 @@
 #include "app/importers/k8s_manifest.hpp"
 
 namespace vmcsim::app::importers {
+
+// A Kubernetes HPA on CPU utilization, the one kind of autoscaler the scenario format takes
+// from a manifest.
+struct ImportedAutoscaling {
+  std::string hpa;  // the HorizontalPodAutoscaler's name
+  int min_replicas = 1;
+  int max_replicas = 1;
+  double target_cpu_utilization = 0.0;  // fraction in (0, 1]
+  std::optional<sim::Time> scale_down_stabilization;
+};
+
+// One service as its source file describes it. Both the fragment `vmcsim import` prints and the
+// scenario loader's resolve_imported_services (app/scenario/imported_services.hpp) are built from
+// this, so the two cannot disagree.
+struct ImportedService {
+  std::string name;     // ECS family or Kubernetes workload name
+  std::string file;     // the task definition or manifest it came from
+  bool ecs = false;     // true: an ECS task definition; false: a Kubernetes workload
+  std::string image;    // the first essential (ECS) or first (Kubernetes) container's image
+  sim::Millicores cpu;  // 0: the source gives none
+  std::optional<sim::Millicores> cpu_limit;  // only when every container has one
+  sim::Bytes memory;                         // 0: the source gives none
+  std::optional<sim::Bytes> memory_limit;    // only when every container has one
+  std::optional<int> replicas;               // nullopt: the source has no count (ECS)
+  std::optional<ImportedAutoscaling> autoscaling;
+  std::vector<std::string> placement_constraints;  // "distinctInstance", "memberOf(...)"
+};
+
+struct ImportedServices {
+  std::vector<ImportedService> services;
+  std::map<std::string, std::string> platform_hints;  // service -> "fargate" | "ec2"
+  std::vector<std::string> notes;                     // what the scenario format cannot take
+};
+
+ImportedServices imported_services(const EcsTaskDefinition& task);
+ImportedServices imported_services(const K8sManifest& manifest);
 
 struct ScenarioFragment {
   YAML::Node services;                                // a sequence of service mappings
@@ -39,6 +76,7 @@ struct ScenarioFragment {
 // "fargate" when requiresCompatibilities has FARGATE, else "ec2".
 std::string platform_hint(const EcsTaskDefinition& task);
 
+ScenarioFragment scenario_fragment(const ImportedServices& imported);
 ScenarioFragment scenario_fragment(const EcsTaskDefinition& task);
 ScenarioFragment scenario_fragment(const K8sManifest& manifest);
 

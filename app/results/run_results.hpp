@@ -21,18 +21,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/platform/platform_kind.hpp"
 #include "sim/time.hpp"
 
 namespace vmcsim::app {
 
 /// How an instance runs: a full VM, a microVM, a container on a host kernel, or a container on
-/// a VM node (ECS container instance, EKS worker).
-enum class PlatformKind { vm, microvm, container, container_in_vm };
+/// a VM node (ECS container instance, EKS worker): the models' own kinds.
+using models::PlatformKind;
 
 /// Where an instance was when the replication ended.
 enum class EndState { running, stopped, failed, pending };
 
-std::string_view to_string(PlatformKind kind);
 std::string_view to_string(EndState state);
 
 /// One measured step of an instance's startup or life ("firmware", "image_pull", ...).

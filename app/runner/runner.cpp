@@ -114,34 +114,6 @@ Quantiles copy(const mm::Quantiles& q) {
   return {q.mean, q.p50, q.p95, q.p99, copy(q.ci95)};
 }
 
-PlatformKind platform_of(scenario::PlatformKind k) {
-  switch (k) {
-    case scenario::PlatformKind::vm:
-      return PlatformKind::vm;
-    case scenario::PlatformKind::microvm:
-      return PlatformKind::microvm;
-    case scenario::PlatformKind::container:
-      return PlatformKind::container;
-    case scenario::PlatformKind::container_in_vm:
-      return PlatformKind::container_in_vm;
-  }
-  throw std::logic_error("unknown platform kind");
-}
-
-PlatformKind platform_of(models::PlatformKind k) {
-  switch (k) {
-    case models::PlatformKind::vm:
-      return PlatformKind::vm;
-    case models::PlatformKind::microvm:
-      return PlatformKind::microvm;
-    case models::PlatformKind::container:
-      return PlatformKind::container;
-    case models::PlatformKind::container_in_vm:
-      return PlatformKind::container_in_vm;
-  }
-  throw std::logic_error("unknown platform kind");
-}
-
 EndState end_state_of(models::InstanceState s) {
   switch (s) {
     case models::InstanceState::requested:
@@ -162,7 +134,7 @@ EndState end_state_of(models::InstanceState s) {
 VariantSummary summary_of(const scenario::Variant& v, const mm::VariantEstimates& e) {
   VariantSummary s;
   s.name = v.name;
-  s.platform = platform_of(v.platform);
+  s.platform = v.platform;
   s.profile = v.profile;
   s.startup_ms = copy(e.startup_ms);
   for (const auto& p : e.startup_phases_ms)
@@ -352,7 +324,7 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
           rec.variant = m.variant;
           rec.replication = rep;
           rec.service = inst.node_vm ? std::string{"node"} : inst.service;
-          rec.platform = platform_of(inst.kind);
+          rec.platform = inst.kind;
           rec.profile = inst.profile;
           rec.host = inst.host;
           rec.node = inst.node;

@@ -26,20 +26,6 @@ using sim::Bytes;
 using sim::Millicores;
 using sim::Time;
 
-models::PlatformKind platform_of(scenario::PlatformKind k) {
-  switch (k) {
-    case scenario::PlatformKind::vm:
-      return models::PlatformKind::vm;
-    case scenario::PlatformKind::microvm:
-      return models::PlatformKind::microvm;
-    case scenario::PlatformKind::container:
-      return models::PlatformKind::container;
-    case scenario::PlatformKind::container_in_vm:
-      return models::PlatformKind::container_in_vm;
-  }
-  throw std::logic_error("unknown platform kind");
-}
-
 std::vector<models::HostConfig> hosts_of(const scenario::Scenario& s) {
   std::vector<models::HostConfig> hosts;
   const auto& gen = s.topology ? s.topology->generator : std::nullopt;
@@ -217,10 +203,10 @@ models::PlatformProfile profile_of(const scenario::Variant& v, const models::Cat
     throw InputError(where, "profile",
                      fmt::format("variant '{}': unknown profile '{}': {}", v.name, name, e.what()));
   }
-  // The flattened entries ("kernel.boot.median" -> "1.5s") grouped back into one YAML tree per
-  // field or phase, in the catalog's layout: the scenario writes a phase as "<phase>.boot" (or
-  // ".stop"), the catalog as boot: {<phase>: ...}. Each group is applied on its own so an error
-  // points at the group's first entry.
+  // The flattened entries ("boot.kernel.median" -> "1.5s") grouped back into one YAML tree per
+  // field or phase, in the catalog's layout (boot: {<phase>: ...}; the older "<phase>.boot"
+  // spelling is turned round). Each group is applied on its own so an error points at the
+  // group's first entry.
   struct Group {
     YAML::Node tree = YAML::Node(YAML::NodeType::Map);
     SourceLocation where;
@@ -543,7 +529,7 @@ std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& s,
     c.services = services;
     c.duration = s.duration;
     c.variant.name = v.name;
-    c.variant.platform = platform_of(v.platform);
+    c.variant.platform = v.platform;
     c.variant.placement = policy_spec(v.placement);
     try {
       (void)models::placement::make_policy(c.variant.placement);

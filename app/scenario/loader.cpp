@@ -13,6 +13,7 @@
 #include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
+#include "app/scenario/imported_services.hpp"
 #include "app/scenario/yaml_field.hpp"
 
 namespace vmcsim::app::scenario {
@@ -69,51 +70,10 @@ const std::map<std::string, std::vector<std::string>>& key_tables() {
   return tables;
 }
 
-const std::vector<InstanceType>& known_instance_types() {
-  using sim::Bytes;
-  using sim::Millicores;
-  // Published EC2 sizes (vCPUs, GiB), https://aws.amazon.com/ec2/instance-types/
-  static const std::vector<InstanceType> types{
-      {"t3.medium", Millicores::cores(2), Bytes::gib(4)},
-      {"t3.large", Millicores::cores(2), Bytes::gib(8)},
-      {"m5.large", Millicores::cores(2), Bytes::gib(8)},
-      {"m5.xlarge", Millicores::cores(4), Bytes::gib(16)},
-      {"m5.2xlarge", Millicores::cores(8), Bytes::gib(32)},
-      {"m5.4xlarge", Millicores::cores(16), Bytes::gib(64)},
-      {"m5.metal", Millicores::cores(96), Bytes::gib(384)},
-      {"m6i.large", Millicores::cores(2), Bytes::gib(8)},
-      {"m6i.xlarge", Millicores::cores(4), Bytes::gib(16)},
-      {"m6i.2xlarge", Millicores::cores(8), Bytes::gib(32)},
-      {"c5.large", Millicores::cores(2), Bytes::gib(4)},
-      {"c5.xlarge", Millicores::cores(4), Bytes::gib(8)},
-      {"c5.2xlarge", Millicores::cores(8), Bytes::gib(16)},
-      {"c5.18xlarge", Millicores::cores(72), Bytes::gib(144)},
-      {"c5.metal", Millicores::cores(96), Bytes::gib(192)},
-      {"r5.large", Millicores::cores(2), Bytes::gib(16)},
-      {"r5.xlarge", Millicores::cores(4), Bytes::gib(32)},
-      {"r5.2xlarge", Millicores::cores(8), Bytes::gib(64)},
-  };
-  return types;
-}
-
 const std::vector<std::string>& known_trace_formats() {
   static const std::vector<std::string> formats{"azure-functions-2019", "alibaba-gpu-2023",
                                                 "google-2011", "timestamps"};
   return formats;
-}
-
-std::string to_string(PlatformKind k) {
-  switch (k) {
-    case PlatformKind::vm:
-      return "vm";
-    case PlatformKind::microvm:
-      return "microvm";
-    case PlatformKind::container:
-      return "container";
-    case PlatformKind::container_in_vm:
-      return "container_in_vm";
-  }
-  return "?";
 }
 
 std::string to_string(WorkloadKind k) {
@@ -183,7 +143,7 @@ E read_enum(const Field& f, const E (&values)[N]) {
   std::vector<std::string> names;
   for (E v : values) {
     if (to_string(v) == s) return v;
-    names.push_back(to_string(v));
+    names.push_back(std::string{to_string(v)});
   }
   const std::string hint = closest_match(s, names);
   f.fail(fmt::format("unknown value '{}' ({}allowed: {})", s,
@@ -385,8 +345,8 @@ bool placement_constraint_known(const std::string& c) {
 
 class Loader {
  public:
-  Loader(const YAML::Node& root, std::string file)
-      : file_{std::move(file)}, root_{&file_, root, "", root.Mark()} {
+  Loader(const YAML::Node& root, std::string file, const models::Catalog& catalog)
+      : file_{std::move(file)}, root_{&file_, root, "", root.Mark()}, catalog_{catalog} {
     base_dir_ = fs::path{file_}.parent_path();
   }
 
@@ -421,8 +381,13 @@ class Loader {
     }
     if (auto f = root_.optional("registry")) s.registry = registry(*f);
     if (auto f = root_.optional("images")) images(*f, s);
-    for (const Field& f : root_.required("services").elements(false))
+    const auto services = root_.required("services").elements(false);
+    for (const Field& f : services)
       s.services.push_back(service(f, s));
+    resolve_imported_services(s);
+    for (std::size_t i = 0; i < services.size(); ++i)  // sizes the imported file supplied
+      if (!services[i].optional("cpu") || !services[i].optional("memory"))
+        check_fits(services[i], services[i], s.services[i], s);
     if (auto f = root_.optional("workloads"))
       for (const Field& w : f->elements())
         s.workloads.push_back(workload(w, s));
@@ -453,20 +418,13 @@ class Loader {
     if (auto c = f.optional("count")) g.count = static_cast<int>(c->integer(1, 10'000'000));
     if (auto t = f.optional("instance_type")) {
       g.instance_type = t->text();
-      const auto& types = known_instance_types();
-      const auto it = std::find_if(types.begin(), types.end(), [&](const InstanceType& i) {
-        return i.name == g.instance_type;
-      });
-      if (it != types.end()) {
-        g.cpu = it->cpu;
-        g.memory = it->memory;
+      const auto& types = catalog_.instance_types();
+      if (const auto it = types.find(g.instance_type); it != types.end()) {
+        g.cpu = sim::Millicores::cores(it->second.vcpus);
+        g.memory = it->second.memory;
       } else if (!f.optional("cpu") || !f.optional("memory")) {
-        std::vector<std::string> names;
-        for (const auto& i : types)
-          names.push_back(i.name);
-        t->fail(
-            fmt::format("unknown instance type '{}': give cpu and memory explicitly (known: {})",
-                        g.instance_type, fmt::join(names, ", ")));
+        t->fail(fmt::format("unknown instance type '{}': give cpu and memory explicitly ({})",
+                            g.instance_type, suggest(g.instance_type, types)));
       }
     }
     if (auto c = f.optional("cpu")) g.cpu = c->positive<sim::Millicores>();
@@ -614,13 +572,19 @@ class Loader {
       if (sv.memory_limit < sv.memory_request) l->fail("must not be below the request (memory)");
     }
     if (cpu && memory) check_fits(*cpu, *memory, sv, s);
-    if (auto r = f.optional("replicas")) sv.replicas = static_cast<int>(r->integer(0, 10'000'000));
+    if (auto r = f.optional("replicas")) {
+      sv.replicas = static_cast<int>(r->integer(0, 10'000'000));
+      sv.replicas_written = true;
+    }
     if (auto w = f.optional("work")) {
       w->check_keys(keys("work"));
       if (auto c = w->optional("cpu_time")) sv.work.cpu_time = read_distribution<sim::Time>(*c);
       if (auto b = w->optional("io_bytes")) sv.work.io_bytes = read_distribution<sim::Bytes>(*b);
     }
-    if (auto a = f.optional("autoscaling")) sv.autoscaling = autoscaling(*a, sv.replicas);
+    if (auto a = f.optional("autoscaling")) {
+      sv.autoscaling = autoscaling(*a, sv.replicas);
+      sv.autoscaling_written = true;
+    }
     if (auto p = f.optional("placement_constraints")) {
       for (const Field& c : p->elements()) {
         const std::string text = c.text();
@@ -822,11 +786,17 @@ class Loader {
     v.platform =
         read_enum(f.required("platform"), {PlatformKind::vm, PlatformKind::microvm,
                                            PlatformKind::container, PlatformKind::container_in_vm});
-    v.profile = f.required("profile").text();
-    if (v.profile.empty()) f["profile"].fail("must not be empty");
+    const Field profile_field = f.required("profile");
+    v.profile = profile_field.text();
+    if (v.profile.empty()) profile_field.fail("must not be empty");
+    const models::PlatformProfile& profile = catalog_profile(profile_field, v.platform);
     const bool in_vm = v.platform == PlatformKind::container_in_vm;
     if (in_vm) {
-      v.node_instance_type = f.required("node_instance_type").text();
+      const Field type = f.required("node_instance_type");
+      v.node_instance_type = type.text();
+      if (!catalog_.instance_types().contains(v.node_instance_type))
+        type.fail(fmt::format("unknown instance type '{}' ({})", v.node_instance_type,
+                              suggest(v.node_instance_type, catalog_.instance_types())));
     } else if (auto n = f.optional("node_instance_type")) {
       n->fail("applies to container_in_vm only");
     }
@@ -858,9 +828,58 @@ class Loader {
     }
     if (auto o = f.optional("overrides")) {
       if (!o->node.IsMap()) o->fail("expected a mapping of profile values");
+      check_overrides(*o, profile);
       flatten(*o, "", v.overrides);
     }
     return v;
+  }
+
+  // The catalog profile a variant names; it must exist and be of the variant's platform kind.
+  const models::PlatformProfile& catalog_profile(const Field& f, PlatformKind platform) const {
+    const auto& profiles = catalog_.profiles();
+    const auto it = profiles.find(f.text());
+    if (it == profiles.end())
+      f.fail(fmt::format("unknown profile '{}' ({})", f.text(), suggest(f.text(), profiles)));
+    if (it->second.kind != platform) {
+      std::vector<std::string> of_kind;
+      for (const auto& [name, p] : profiles)
+        if (p.kind == platform) of_kind.push_back(name);
+      f.fail(
+          fmt::format("profile '{}' is a {} profile, but the variant's platform is {} ({} "
+                      "profiles: {})",
+                      f.text(), to_string(it->second.kind), to_string(platform),
+                      to_string(platform), fmt::join(of_kind, ", ")));
+    }
+    return it->second;
+  }
+
+  // Applies the overrides to a copy of the profile, so that an unknown key or a bad value is an
+  // error now, at its place in the file, rather than when the variant runs.
+  void check_overrides(const Field& overrides, const models::PlatformProfile& profile) const {
+    models::PlatformProfile copy = profile;
+    try {
+      models::apply_overrides(copy, overrides.node);
+    } catch (const models::CatalogError& e) {
+      // what() starts with "LINE:COL: " when the catalog knows the node; the location goes into
+      // the InputError instead. Nodes a sweep point set have no mark: then the overrides' place.
+      std::string message = e.what();
+      const std::string prefix = fmt::format("{}:{}: ", e.line(), e.column());
+      if (e.line() > 0 && message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
+      const SourceLocation at =
+          e.line() > 0 ? SourceLocation{file_, e.line(), e.column()} : overrides.where();
+      throw InputError(at, overrides.path, overrides.path + ": " + message);
+    }
+  }
+
+  // "did you mean 'x'? known: a, b, c" over the names of a catalog map.
+  template <class Map>
+  static std::string suggest(const std::string& word, const Map& map) {
+    std::vector<std::string> names;
+    for (const auto& kv : map)
+      names.push_back(kv.first);
+    const std::string hint = closest_match(word, names);
+    return fmt::format("{}known: {}", hint.empty() ? "" : fmt::format("did you mean '{}'? ", hint),
+                       fmt::join(names, ", "));
   }
 
   void flatten(const Field& f, const std::string& prefix,
@@ -1057,6 +1076,7 @@ class Loader {
   std::string file_;
   fs::path base_dir_;
   Field root_;
+  const models::Catalog& catalog_;
   std::map<std::string, std::set<std::string>> names_;
 };
 
@@ -1105,22 +1125,36 @@ void set_path(YAML::Node node, const std::string& table, const std::vector<std::
 
 }  // namespace
 
-Scenario load_scenario_text(const std::string& text, const fs::path& file) {
+Scenario load_scenario_text(const std::string& text, const fs::path& file,
+                            const models::Catalog& catalog) {
   const YAML::Node root = parse_yaml(text, file.string());
-  Scenario s = Loader{root, file.string()}.load();
+  Scenario s = Loader{root, file.string(), catalog}.load();
   s.source_text = text;
   return s;
 }
 
-Scenario load_scenario(const fs::path& file) {
+Scenario load_scenario_text(const std::string& text, const fs::path& file) {
+  return load_scenario_text(text, file, models::Catalog::load_default());
+}
+
+Scenario load_scenario(const fs::path& file, const models::Catalog& catalog) {
   std::ifstream in{file, std::ios::binary};
   if (!in) throw InputError({file.string(), 0, 0}, "", "cannot open the scenario file");
   std::ostringstream text;
   text << in.rdbuf();
-  return load_scenario_text(text.str(), file);
+  return load_scenario_text(text.str(), file, catalog);
+}
+
+Scenario load_scenario(const fs::path& file) {
+  return load_scenario(file, models::Catalog::load_default());
 }
 
 std::vector<Scenario> expand_sweep(const Scenario& scenario) {
+  if (scenario.sweep.empty()) return {scenario};
+  return expand_sweep(scenario, models::Catalog::load_default());
+}
+
+std::vector<Scenario> expand_sweep(const Scenario& scenario, const models::Catalog& catalog) {
   if (scenario.sweep.empty()) return {scenario};
   const YAML::Node original = parse_yaml(scenario.source_text, scenario.source_file);
   const auto& sweep = scenario.sweep;
@@ -1140,7 +1174,7 @@ std::vector<Scenario> expand_sweep(const Scenario& scenario) {
       set_path(doc, "scenario", segs, 0, sweep[p].values[index[p]]);
       point.emplace_back(sweep[p].path, sweep[p].values[index[p]]);
     }
-    Scenario s = Loader{doc, scenario.source_file}.load();
+    Scenario s = Loader{doc, scenario.source_file, catalog}.load();
     s.source_text = YAML::Dump(doc);
     s.sweep_point = std::move(point);
     return s;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "app/diagnostic.hpp"
+#include "models/platform/platform_kind.hpp"
 #include "sim/distributions.hpp"
 #include "sim/time.hpp"
 #include "sim/units.hpp"
@@ -61,8 +62,8 @@ struct PowerModel {
   double peak_watts = 0.0;
 };
 
-// A group of identical hosts. Capacities come from `instance_type` (a small built-in table,
-// see known_instance_types()) unless given explicitly; explicit values win.
+// A group of identical hosts. Capacities come from `instance_type` (an instance type of the
+// models catalog, models/catalog/instance_types.yaml) unless given explicitly; explicit values win.
 struct HostGroup {
   std::string name;
   int count = 1;
@@ -149,9 +150,13 @@ struct Autoscaling {
   std::vector<ScalingStep> steps;       // step
 };
 
+// A service naming an ECS task definition or a Kubernetes manifest is completed from that file
+// by resolve_imported_services (app/scenario/imported_services.hpp), which load_scenario calls:
+// then `image` is the file's container image (it names an entry of `images` only if the scenario
+// defines one of that name), and the values the scenario wrote itself win over the file's.
 struct Service {
   std::string name;
-  std::string image;  // may be empty when a task definition or manifest supplies it
+  std::string image;
   sim::Millicores cpu_request;
   sim::Millicores cpu_limit;  // = request if omitted
   sim::Bytes memory_request;
@@ -162,6 +167,10 @@ struct Service {
   std::string kubernetes;           // resolved path, empty if none
   Autoscaling autoscaling;
   std::vector<std::string> placement_constraints;  // "distinctInstance", "memberOf(...)", ...
+  // Whether the scenario wrote replicas and autoscaling itself (for imported services; a zero
+  // cpu or memory request means "not written").
+  bool replicas_written = false;
+  bool autoscaling_written = false;
   SourceLocation where;  // of the service entry, for errors found later (e.g. by importers)
 };
 
@@ -204,7 +213,8 @@ struct Workload {
   std::vector<Burst> bursts;
 };
 
-enum class PlatformKind { vm, microvm, container, container_in_vm };
+// The platform kinds are the models' own (vm, microvm, container, container_in_vm).
+using models::PlatformKind;
 
 struct ClusterAutoscaler {
   bool enabled = true;
@@ -291,7 +301,6 @@ struct Scenario {
   }
 };
 
-std::string to_string(PlatformKind k);
 std::string to_string(WorkloadKind k);
 std::string to_string(AutoscalerKind k);
 std::string to_string(DistKind k);

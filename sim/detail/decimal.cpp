@@ -35,7 +35,8 @@ bool read_decimal(std::string_view& text, Decimal& out) {
 
 bool scale_decimal(const Decimal& d, std::int64_t factor, std::int64_t& out) {
   Uint128 pow10 = 1;
-  for (int k = 0; k < d.fraction_digits; ++k) pow10 *= 10;
+  for (int k = 0; k < d.fraction_digits; ++k)
+    pow10 *= 10;
   const auto f = static_cast<Uint128>(factor);
   // digits * factor fits in 128 bits for any realistic input; guard anyway.
   if (d.digits != 0 && f > std::numeric_limits<Uint128>::max() / d.digits) return false;

@@ -11,8 +11,8 @@ __extension__ using Uint128 = unsigned __int128;
 
 struct Decimal {
   bool negative = false;
-  Uint128 digits = 0;  // all digits, the decimal point removed
-  int fraction_digits = 0;       // how many of them stand after the point
+  Uint128 digits = 0;       // all digits, the decimal point removed
+  int fraction_digits = 0;  // how many of them stand after the point
 };
 
 // Reads a leading decimal number ("12", "-1.5", ".5") from text and advances text past it.

@@ -1,6 +1,9 @@
 #pragma once
 // Where the app tests find the shared fixtures: $VMCSIM_DATA (CTest sets it), else the
 // compiled-in VMCSIM_DEFAULT_DATA. A missing fixture fails the test with its path; never skipped.
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -32,6 +35,24 @@ std::string input_error_of(F&& f) {
     return e.what();
   }
   return "(no error)";
+}
+
+struct Run {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs the built vmcsim (VMCSIM_CLI) with `args`, a shell-quoted argument string.
+inline Run run_cli(const std::string& args) {
+  const std::string command = std::string{"'"} + VMCSIM_CLI + "' " + args + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
+    out += buffer;
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 // A scratch file for broken-input tests, removed when the object goes away.

@@ -114,7 +114,7 @@ TEST_CASE("results.json has the schema version, provenance and every documented 
     std::sort(expected.begin(), expected.end());
     CHECK(actual == expected);
     CHECK(jv["name"] == v.name);
-    CHECK(jv["platform"] == std::string{app::to_string(v.platform)});
+    CHECK(jv["platform"] == std::string{vmcsim::models::to_string(v.platform)});
     CHECK(jv["startup_ms"]["mean"].get<double>() == v.startup_ms.mean);
     CHECK(jv["startup_ms"]["p50"].get<double>() == v.startup_ms.p50);
     CHECK(jv["startup_ms"]["p95"].get<double>() == v.startup_ms.p95);

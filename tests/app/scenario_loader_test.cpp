@@ -1,7 +1,5 @@
 #include "app/scenario/loader.hpp"
 
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -17,6 +15,7 @@
 
 #include "app/diagnostic.hpp"
 #include "app/scenario/yaml_field.hpp"
+#include "fixture_path.hpp"
 
 namespace fs = std::filesystem;
 using namespace vmcsim::app::scenario;
@@ -25,6 +24,8 @@ using vmcsim::sim::Bytes;
 using vmcsim::sim::DataRate;
 using vmcsim::sim::Millicores;
 using vmcsim::sim::Time;
+using vmcsim::test::Run;
+using vmcsim::test::run_cli;
 
 namespace {
 
@@ -71,23 +72,6 @@ std::string load_error(const fs::path& file) {
     return e.what();
   }
   return {};
-}
-
-struct Run {
-  int exit_code;
-  std::string output;
-};
-
-Run run_cli(const std::string& args) {
-  const std::string command = std::string{"'"} + VMCSIM_CLI + "' " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
-    out += buffer;
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 }  // namespace
@@ -213,7 +197,10 @@ TEST_CASE("the full scenario puts every value where the format says") {
   CHECK(web.autoscaling.steps[1].change == -1);
   CHECK(web.placement_constraints.size() == 2);
   CHECK(s.services[1].ecs_task_definition == (data / "ecs/nginx_ec2.json").lexically_normal());
-  CHECK(s.services[1].image.empty());  // the task definition supplies it
+  CHECK(s.services[1].image == "nginx:latest");         // from the task definition
+  CHECK(s.services[1].cpu_request == Millicores{250});  // 256 CPU units
+  CHECK(s.services[1].memory_request == Bytes::mib(256));
+  CHECK(s.services[1].replicas == 2);  // written in the scenario
   CHECK(s.services[2].kubernetes == (data / "k8s/frontend-deployment.yaml").lexically_normal());
   CHECK(s.services[2].autoscaling.target_cpu_utilization == Approx(0.5));
   CHECK(s.services[2].autoscaling.scale_down_stabilization == Time::from_s(300));
@@ -232,8 +219,8 @@ TEST_CASE("the full scenario puts every value where the format says") {
 
   REQUIRE(s.variants.size() == 3);
   CHECK(s.variants[0].platform == PlatformKind::vm);
-  CHECK(s.variants[0].overrides.at("kernel.boot.median").text == "1.5s");
-  CHECK(s.variants[0].overrides.at("memory_overhead").text == "256MiB");
+  CHECK(s.variants[0].overrides.at("boot.kernel.median").text == "1.5s");
+  CHECK(s.variants[0].overrides.at("guest_os_memory").text == "256MiB");
   CHECK(s.variants[2].platform == PlatformKind::container_in_vm);
   CHECK(s.variants[2].node_instance_type == "m5.large");
   REQUIRE(s.variants[2].cluster_autoscaler.has_value());
@@ -254,12 +241,12 @@ TEST_CASE("a sweep expands to its grid, the first parameter varying slowest") {
   const Scenario& last = points.back();
   CHECK(last.sweep_point ==
         std::vector<std::pair<std::string, std::string>>{{"services.web.replicas", "4"},
-                                                         {"variants.*.overrides.kernel.boot", "3s"},
+                                                         {"variants.*.overrides.boot.kernel", "3s"},
                                                          {"registry.bandwidth", "2Gbps"}});
   CHECK(last.services[0].replicas == 4);
   CHECK(last.registry.bandwidth == DataRate::gbps(2));
   for (const auto& v : last.variants)
-    CHECK(v.overrides.at("kernel.boot").text == "3s");
+    CHECK(v.overrides.at("boot.kernel").text == "3s");
   CHECK(last.sweep.empty());
   CHECK(points[1].sweep_point[2].second == "1.5Gbps");  // the last parameter varies fastest
   CHECK(points[3].sweep_point[1].second == "2s");

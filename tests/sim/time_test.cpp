@@ -16,7 +16,8 @@ TEST_CASE("time literals count exact nanoseconds") {
 
 TEST_CASE("adding a millisecond a million times gives exactly a thousand seconds") {
   Time t;
-  for (int i = 0; i < 1'000'000; ++i) t += 1_ms;
+  for (int i = 0; i < 1'000'000; ++i)
+    t += 1_ms;
   CHECK(t == 1000_s);
 }
 

@@ -1,0 +1,169 @@
+#include "app/commands/import.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "app/commands/print_or_report.hpp"
+#include "app/importers/alibaba_gpu.hpp"
+#include "app/importers/azure_functions.hpp"
+#include "app/importers/azure_vm.hpp"
+#include "app/importers/google_2011.hpp"
+#include "app/importers/replay_csv.hpp"
+#include "app/importers/scenario_fragment.hpp"
+
+namespace vmcsim::app {
+
+namespace im = importers;
+
+namespace {
+
+std::string as_comments(const std::string& text) {
+  std::string out;
+  std::istringstream in{text};
+  for (std::string line; std::getline(in, line);)
+    out += line.empty() ? "#\n" : "# " + line + "\n";
+  return out;
+}
+
+struct TraceOptions {
+  std::string format;
+  std::string file;
+  std::string durations;  // azure-functions-2019 companion files, optional
+  std::string memory;
+  bool skip_bad_lines = false;
+};
+
+// Each format's importer, returning its summary.
+using TraceImport = std::function<std::string(const TraceOptions&, const im::ImportOptions&)>;
+
+const std::map<std::string, TraceImport>& trace_importers() {
+  static const std::map<std::string, TraceImport> importers{
+      {"alibaba-gpu-2023",
+       [](const TraceOptions& t, const im::ImportOptions& o) {
+         return im::summarize(im::load_alibaba_pods(t.file, o));
+       }},
+      {"alibaba-gpu-2023-nodes",
+       [](const TraceOptions& t, const im::ImportOptions& o) {
+         return im::summarize(im::load_alibaba_nodes(t.file, o));
+       }},
+      {"google-2011",
+       [](const TraceOptions& t, const im::ImportOptions& o) {
+         return im::summarize(im::load_google_task_events(t.file, o));
+       }},
+      {"google-2011-machines",
+       [](const TraceOptions& t, const im::ImportOptions& o) {
+         return im::summarize(im::load_google_machine_events(t.file, o));
+       }},
+      {"azure-functions-2019",
+       [](const TraceOptions& t, const im::ImportOptions& o) {
+         return im::summarize(im::load_azure_functions(t.file, t.durations, t.memory, o));
+       }},
+      {"azure-vm-2019",
+       [](const TraceOptions& t, const im::ImportOptions& o) {
+         return im::summarize(im::load_azure_vmtable(t.file, o));
+       }},
+      {"azure-vm-2019-cpu",
+       [](const TraceOptions& t, const im::ImportOptions& o) {
+         return im::summarize(im::load_azure_vm_cpu(t.file, o));
+       }},
+      {"replay-csv",
+       [](const TraceOptions& t, const im::ImportOptions& o) {
+         return im::summarize(im::load_replay_csv(t.file, o));
+       }},
+  };
+  return importers;
+}
+
+std::string import_trace_text(const TraceOptions& t) {
+  im::ImportOptions options;
+  options.skip_bad_lines = t.skip_bad_lines;
+  std::string out = trace_importers().at(t.format)(t, options);
+  // The summary names the skips when there were any; say so when there were none as well.
+  if (t.skip_bad_lines && out.find("skipped ") == std::string::npos)
+    out += "  skipped 0 bad lines\n";
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& trace_import_formats() {
+  static const std::vector<std::string> formats = [] {
+    std::vector<std::string> names;
+    for (const auto& kv : trace_importers())
+      names.push_back(kv.first);
+    return names;
+  }();
+  return formats;
+}
+
+std::string import_ecs_text(const std::vector<std::string>& files) {
+  std::string summaries;
+  im::ImportedServices all;
+  for (const auto& file : files) {
+    const auto task = im::load_ecs_task_definition(file);
+    summaries += im::summarize(task);
+    auto one = im::imported_services(task);
+    for (auto& s : one.services)
+      all.services.push_back(std::move(s));
+    all.platform_hints.merge(one.platform_hints);
+    for (auto& n : one.notes)
+      all.notes.push_back(std::move(n));
+  }
+  return as_comments(summaries) + im::scenario_fragment(all).to_yaml();
+}
+
+std::string import_k8s_text(const std::vector<std::string>& files) {
+  const auto manifest = im::load_k8s_manifests(files);
+  return as_comments(im::summarize(manifest)) +
+         im::scenario_fragment(im::imported_services(manifest)).to_yaml();
+}
+
+void add_import_command(CLI::App& cli, int& exit_code) {
+  auto* cmd = cli.add_subcommand(
+      "import", "Read ECS task definitions, Kubernetes manifests or traces and summarize them");
+  cmd->require_subcommand(1);
+
+  auto ecs_files = std::make_shared<std::vector<std::string>>();
+  auto* ecs = cmd->add_subcommand(
+      "ecs", "ECS task definitions: summary and the scenario services fragment (YAML)");
+  ecs->add_option("files", *ecs_files, "Task definition files (JSON)")->required();
+  ecs->callback([ecs_files, &exit_code] {
+    exit_code = print_or_report([&] { return import_ecs_text(*ecs_files); });
+  });
+
+  auto k8s_files = std::make_shared<std::vector<std::string>>();
+  auto* k8s = cmd->add_subcommand(
+      "k8s", "Kubernetes manifests: summary and the scenario services fragment (YAML)");
+  k8s->add_option("files", *k8s_files, "Manifest files (YAML)")->required();
+  k8s->callback([k8s_files, &exit_code] {
+    exit_code = print_or_report([&] { return import_k8s_text(*k8s_files); });
+  });
+
+  auto trace = std::make_shared<TraceOptions>();
+  auto* tr = cmd->add_subcommand("trace", "A cluster trace: summary of what it holds");
+  tr->add_option("--format", trace->format, "The trace format")
+      ->required()
+      ->check(CLI::IsMember(trace_import_formats()));
+  tr->add_flag("--skip-bad-lines", trace->skip_bad_lines,
+               "Count and report bad lines instead of stopping at the first");
+  tr->add_option("--durations", trace->durations,
+                 "azure-functions-2019: the function durations file");
+  tr->add_option("--memory", trace->memory, "azure-functions-2019: the app memory file");
+  tr->add_option("file", trace->file, "The trace file")->required();
+  tr->callback([trace, &exit_code] {
+    if ((!trace->durations.empty() || !trace->memory.empty()) &&
+        trace->format != "azure-functions-2019") {
+      fmt::print(stderr, "vmcsim: --durations and --memory apply to azure-functions-2019 only\n");
+      exit_code = 2;
+      return;
+    }
+    exit_code = print_or_report([&] { return import_trace_text(*trace); });
+  });
+}
+
+}  // namespace vmcsim::app

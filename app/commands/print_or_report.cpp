@@ -1,0 +1,24 @@
+#include "app/commands/print_or_report.hpp"
+
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "app/diagnostic.hpp"
+
+namespace vmcsim::app {
+
+int print_or_report(const std::function<std::string()>& body) {
+  try {
+    fmt::print("{}", body());
+    return 0;
+  } catch (const InputError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "vmcsim: internal error: {}\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace vmcsim::app

@@ -1,0 +1,87 @@
+#include "app/scenario/imported_services.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace vmcsim::app::scenario {
+
+namespace {
+
+// The imported service `sv` stands for: an ECS task definition describes one; a manifest the
+// workload of the service's name, or its only workload.
+importers::ImportedService import_one(const Service& sv) {
+  if (!sv.ecs_task_definition.empty())
+    return importers::imported_services(importers::load_ecs_task_definition(sv.ecs_task_definition))
+        .services.front();
+  auto all = importers::imported_services(importers::load_k8s_manifests(sv.kubernetes)).services;
+  const auto named = std::find_if(all.begin(), all.end(), [&](const importers::ImportedService& i) {
+    return i.name == sv.name;
+  });
+  if (named != all.end()) return *named;
+  if (all.size() == 1) return all.front();
+  std::vector<std::string> names;
+  for (const auto& i : all)
+    names.push_back(i.name);
+  throw std::invalid_argument(
+      all.empty() ? fmt::format("kubernetes: '{}' has no workload (Deployment, StatefulSet, "
+                                "ReplicaSet, ReplicationController or Pod)",
+                                sv.kubernetes)
+                  : fmt::format("kubernetes: '{}' has {} workloads and none is named '{}': name "
+                                "the service after one of them ({})",
+                                sv.kubernetes, all.size(), sv.name, fmt::join(names, ", ")));
+}
+
+}  // namespace
+
+void merge_imported(Service& sv, const importers::ImportedService& in) {
+  if (sv.image.empty()) sv.image = in.image;
+  if (sv.cpu_request == sim::Millicores{}) {
+    sv.cpu_request = in.cpu;
+    if (sv.cpu_limit == sim::Millicores{}) sv.cpu_limit = in.cpu_limit.value_or(in.cpu);
+  }
+  if (sv.memory_request == sim::Bytes{}) {
+    sv.memory_request = in.memory;
+    if (sv.memory_limit == sim::Bytes{}) sv.memory_limit = in.memory_limit.value_or(in.memory);
+  }
+  if (!sv.replicas_written && in.replicas) sv.replicas = *in.replicas;
+  if (!sv.autoscaling_written && in.autoscaling) {
+    const auto& a = *in.autoscaling;
+    sv.autoscaling = Autoscaling{};
+    sv.autoscaling.kind = AutoscalerKind::hpa;
+    sv.autoscaling.min_replicas = a.min_replicas;
+    sv.autoscaling.max_replicas = a.max_replicas;
+    sv.autoscaling.target_cpu_utilization = a.target_cpu_utilization;
+    if (a.scale_down_stabilization)
+      sv.autoscaling.scale_down_stabilization = *a.scale_down_stabilization;
+  }
+  if (sv.placement_constraints.empty()) sv.placement_constraints = in.placement_constraints;
+}
+
+void resolve_imported_services(Scenario& scenario) {
+  for (std::size_t i = 0; i < scenario.services.size(); ++i) {
+    Service& sv = scenario.services[i];
+    if (sv.ecs_task_definition.empty() && sv.kubernetes.empty()) continue;
+    const std::string field = fmt::format("services[{}]", i);
+    const auto fail = [&](const std::string& message) {
+      throw InputError(sv.where, field, field + ": " + message);
+    };
+    try {
+      merge_imported(sv, import_one(sv));
+    } catch (const InputError& e) {
+      fail(fmt::format("{}: {}",
+                       sv.ecs_task_definition.empty() ? "kubernetes" : "ecs_task_definition",
+                       e.what()));
+    } catch (const std::invalid_argument& e) {
+      fail(e.what());
+    }
+    if (sv.cpu_limit < sv.cpu_request)
+      fail(fmt::format("cpu_limit {} is below the request {}", sv.cpu_limit, sv.cpu_request));
+    if (sv.memory_limit < sv.memory_request)
+      fail(fmt::format("memory_limit {} is below the request {}", sv.memory_limit,
+                       sv.memory_request));
+  }
+}
+
+}  // namespace vmcsim::app::scenario

@@ -1,0 +1,32 @@
+#pragma once
+// Services that name an ECS task definition (`ecs_task_definition: path`) or a Kubernetes
+// manifest (`kubernetes: path`) take what the scenario leaves out from that file.
+//
+// Filled, unless the scenario wrote the value itself:
+//   image            the first essential (ECS) or first (Kubernetes) container's image
+//   cpu, memory      ECS: task-level cpu/memory, else the sum over containers (CPU units -> 1024
+//                    per core: 256 -> 250m); Kubernetes: the sum of the containers' requests
+//                    (a missing request defaults to the limit)
+//   cpu_limit,       Kubernetes: the sum of the containers' limits when every container has one,
+//   memory_limit     else the request; ECS: the request
+//   replicas         Kubernetes: spec.replicas (ECS task definitions have no count)
+//   autoscaling      Kubernetes: an HPA on Resource cpu Utilization targeting the workload
+//                    becomes {kind: hpa, min, max, target_cpu_utilization,
+//                    scale_down_stabilization}
+//   placement_constraints  ECS placementConstraints; Kubernetes required pod anti-affinity on
+//                    kubernetes.io/hostname against the workload's own pods (distinctInstance)
+// A manifest may hold several workloads: the service takes the one of its name, or the only one.
+// Errors (an unreadable or invalid file, no matching workload, a limit below a request) are
+// InputErrors at the service entry, "services[i]: ...", quoting the importer's own located
+// message for errors inside the file.
+#include "app/importers/scenario_fragment.hpp"
+#include "app/scenario/scenario.hpp"
+
+namespace vmcsim::app::scenario {
+
+void resolve_imported_services(Scenario& scenario);
+
+// Merges one imported service into `service` (the rule above); exposed for tests.
+void merge_imported(Service& service, const importers::ImportedService& imported);
+
+}  // namespace vmcsim::app::scenario
