@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -86,14 +87,19 @@ nlohmann::json results_without_wall(const fs::path& folder) {
   return j;
 }
 
-// Arrivals per "variant/replication", summed from timeseries.csv's demand column (arrivals per
-// 1 s sample).
-std::map<std::string, double> arrivals_per_run(const fs::path& folder) {
+struct DemandSample {
+  std::string run;  // "variant/replication"
+  double t = 0;     // seconds
+  double arrivals = 0;
+};
+
+// timeseries.csv's demand column: arrivals per 1 s sample, by run and time.
+std::vector<DemandSample> demand_samples(const fs::path& folder) {
   std::istringstream series{read_file(folder / "timeseries.csv")};
   std::string line;
   std::getline(series, line);
   REQUIRE(line.rfind("variant,replication,t_s,demand_rps,", 0) == 0);
-  std::map<std::string, double> arrivals;
+  std::vector<DemandSample> out;
   while (std::getline(series, line)) {
     std::istringstream fields{line};
     std::string variant, replication, t, demand;
@@ -101,8 +107,16 @@ std::map<std::string, double> arrivals_per_run(const fs::path& folder) {
     std::getline(fields, replication, ',');
     std::getline(fields, t, ',');
     std::getline(fields, demand, ',');
-    arrivals[variant + "/" + replication] += std::stod(demand);
+    out.push_back({variant + "/" + replication, std::stod(t), std::stod(demand)});
   }
+  return out;
+}
+
+// Arrivals per "variant/replication" over the whole run.
+std::map<std::string, double> arrivals_per_run(const fs::path& folder) {
+  std::map<std::string, double> arrivals;
+  for (const auto& d : demand_samples(folder))
+    arrivals[d.run] += d.arrivals;
   return arrivals;
 }
 
@@ -350,21 +364,10 @@ TEST_CASE("a burst multiplies a diurnal workload's rate while it lasts") {
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   // Arrivals per whole period (60 s): 40/s on average, 4x during the burst minute [60 s, 120 s).
-  std::istringstream series{read_file(dir.path() / "out" / "timeseries.csv")};
-  std::string line;
-  std::getline(series, line);
   double minute[3] = {0, 0, 0};
-  while (std::getline(series, line)) {
-    std::istringstream fields{line};
-    std::string variant, replication, t, demand;
-    std::getline(fields, variant, ',');
-    std::getline(fields, replication, ',');
-    std::getline(fields, t, ',');
-    std::getline(fields, demand, ',');
-    const double seconds = std::stod(t);
-    if (variant != "vm" || seconds <= 0 || seconds > 180) continue;
-    minute[static_cast<int>((seconds - 1) / 60)] += std::stod(demand);
-  }
+  for (const auto& d : demand_samples(dir.path() / "out"))
+    if (d.run == "vm/0" && d.t > 0 && d.t <= 180)
+      minute[static_cast<int>((d.t - 1) / 60)] += d.arrivals;
   CHECK(minute[0] == Approx(2400).margin(300));
   CHECK(minute[1] == Approx(9600).margin(700));
   CHECK(minute[2] == Approx(2400).margin(300));
