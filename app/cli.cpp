@@ -5,6 +5,7 @@
 
 #include "app/commands/import.hpp"
 #include "app/commands/profiles.hpp"
+#include "app/commands/run.hpp"
 #include "app/commands/validate.hpp"
 
 namespace vmcsim::app {
@@ -15,6 +16,8 @@ int run_cli(int argc, char** argv) {
   cli.require_subcommand(0, 1);
   int exit_code = 0;
   add_validate_command(cli, exit_code);
+  add_run_command(cli, exit_code);
+  add_sweep_command(cli, exit_code);
   add_import_command(cli, exit_code);
   add_profiles_command(cli, exit_code);
   try {

@@ -114,7 +114,7 @@ TEST_CASE("vmcsim validate summarizes a valid scenario and exits 0") {
   CHECK_THAT(run.output, Catch::Contains("Scenario 'web-io-burst' is valid: 4 variants"));
   CHECK_THAT(run.output, Catch::Contains("microvm (microvm firecracker)"));
   CHECK_THAT(run.output, Catch::Contains("12 hosts in 1 group"));
-  CHECK_THAT(run.output, Catch::Contains("1h simulated (warmup 5m), 5 replications, seed 42"));
+  CHECK_THAT(run.output, Catch::Contains("30m simulated (warmup 5m), 3 replications, seed 42"));
 }
 
 TEST_CASE("the minimal scenario loads with the documented defaults") {
@@ -320,7 +320,7 @@ TEST_CASE("the JSON schema allows exactly the keys the loader allows, mapping by
   }
 }
 
-TEST_CASE("the default scenario compares the four platform kinds under a 20x burst") {
+TEST_CASE("the default scenario compares the four platform kinds under a 5x burst") {
   const Scenario s = load_scenario(source_dir / "scenarios/default.yaml");
   std::set<PlatformKind> kinds;
   for (const auto& v : s.variants)
@@ -329,6 +329,6 @@ TEST_CASE("the default scenario compares the four platform kinds under a 20x bur
                                         PlatformKind::container, PlatformKind::container_in_vm});
   REQUIRE(s.workloads.size() == 1);
   REQUIRE(s.workloads[0].bursts.size() == 1);
-  CHECK(s.workloads[0].bursts[0].multiplier == 20);
+  CHECK(s.workloads[0].bursts[0].multiplier == 5);
   CHECK(s.services[0].work.io_bytes.has_value());
 }

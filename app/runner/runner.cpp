@@ -1,0 +1,361 @@
+#include "app/runner/runner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "app/diagnostic.hpp"
+#include "app/runner/world.hpp"
+#include "app/scenario/loader.hpp"
+#include "models/cluster/cluster.hpp"
+#include "models/metrics/collector.hpp"
+#include "models/metrics/summary.hpp"
+#include "sim/simulation.hpp"
+
+namespace vmcsim::app::runner {
+namespace {
+
+namespace mm = models::metrics;
+
+// One (point, variant, replication) of the run.
+struct Job {
+  std::size_t point = 0;
+  std::size_t variant = 0;
+  std::uint64_t replication = 0;
+};
+
+struct JobResult {
+  mm::VariantRunMetrics metrics;
+  double wall_seconds = 0;
+  std::exception_ptr error;
+};
+
+mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, std::uint64_t seed,
+                              std::uint64_t replication) {
+  const PreparedVariant& pv = world.variants[variant];
+  sim::Simulation sim;
+  models::ClusterConfig config = pv.cluster;
+  config.seed = seed;
+  config.replication = replication;
+  models::Cluster cluster{sim, config};
+  mm::CollectorConfig cc;
+  cc.variant = config.variant.name;
+  cc.replication = replication;
+  cc.services = world.service_metrics;
+  cc.bursts = world.bursts;
+  cc.end = world.duration;
+  mm::MetricsCollector collector{sim, cc};
+  collector.connect(cluster);
+
+  // Streams and processes live at stable addresses for the whole run.
+  std::vector<std::unique_ptr<sim::RandomStream>> streams;
+  std::vector<std::unique_ptr<models::ArrivalProcess>> processes;
+  for (const WorkloadPlan& plan : world.workloads) {
+    streams.push_back(std::make_unique<sim::RandomStream>(seed, replication, plan.stream_name));
+    processes.push_back(make_arrivals(plan, *streams.back()));
+    const std::size_t service = plan.service;
+    processes.back()->start(
+        sim, *streams.back(),
+        [&cluster, service](const models::Request& r) { cluster.submit(service, r); },
+        world.duration);
+  }
+  sim.run_until(world.duration);
+  for (auto& p : processes)
+    p->stop();
+  return collector.finish(sim.now());
+}
+
+// Runs jobs on `threads` workers; each writes results[i] only.
+void run_jobs(const std::vector<Job>& jobs, std::vector<JobResult>& results,
+              const std::vector<std::unique_ptr<PreparedWorld>>& worlds, std::uint64_t seed,
+              unsigned threads, const std::function<void(std::size_t, std::size_t)>& progress) {
+  std::atomic<std::size_t> next{0};
+  std::size_t done = 0;
+  std::mutex progress_mutex;
+  auto worker = [&] {
+    for (std::size_t i = next++; i < jobs.size(); i = next++) {
+      const Job& job = jobs[i];
+      const auto start = std::chrono::steady_clock::now();
+      try {
+        results[i].metrics = run_job(*worlds[job.point], job.variant, seed, job.replication);
+      } catch (...) {
+        results[i].error = std::current_exception();
+      }
+      results[i].wall_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::lock_guard lock{progress_mutex};
+      ++done;
+      if (progress) progress(done, jobs.size());
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    const unsigned n =
+        std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(jobs.size())));
+    for (unsigned t = 1; t < n; ++t)
+      pool.emplace_back(worker);
+    worker();
+  }  // joined
+  for (const auto& r : results)
+    if (r.error) std::rethrow_exception(r.error);
+}
+
+Estimate copy(const mm::Estimate& e) {
+  return {e.mean, e.half_width, e.n};
+}
+Quantiles copy(const mm::Quantiles& q) {
+  return {q.mean, q.p50, q.p95, q.p99, copy(q.ci95)};
+}
+
+EndState end_state_of(models::InstanceState s) {
+  switch (s) {
+    case models::InstanceState::requested:
+      return EndState::pending;
+    case models::InstanceState::starting:
+      return EndState::pending;
+    case models::InstanceState::running:
+    case models::InstanceState::stopping:
+      return EndState::running;
+    case models::InstanceState::stopped:
+      return EndState::stopped;
+    case models::InstanceState::failed:
+      return EndState::failed;
+  }
+  return EndState::pending;
+}
+
+VariantSummary summary_of(const scenario::Variant& v, const mm::VariantEstimates& e) {
+  VariantSummary s;
+  s.name = v.name;
+  s.platform = v.platform;
+  s.profile = v.profile;
+  s.startup_ms = copy(e.startup_ms);
+  for (const auto& p : e.startup_phases_ms)
+    s.startup_phases_ms.push_back({p.phase, p.mean, p.p95});
+  s.time_to_capacity_s = copy(e.time_to_capacity_s);
+  s.request_latency_ms = copy(e.request_latency_ms);
+  s.slo_violation_fraction = copy(e.slo_violation_fraction);
+  s.memory_overhead_gib_hours = copy(e.memory_overhead_gib_hours);
+  s.idle_reserved_cpu_core_hours = copy(e.idle_reserved_cpu_core_hours);
+  s.idle_reserved_memory_gib_hours = copy(e.idle_reserved_memory_gib_hours);
+  s.fargate_rounding_waste_cpu_core_hours = copy(e.fargate_rounding_waste_cpu_core_hours);
+  s.fargate_rounding_waste_memory_gib_hours = copy(e.fargate_rounding_waste_memory_gib_hours);
+  s.stranded_cpu_fraction = copy(e.stranded_cpu_fraction);
+  s.stranded_memory_fraction = copy(e.stranded_memory_fraction);
+  s.density_instances_per_host = copy(e.density_instances_per_host);
+  s.hosts_used_peak = copy(e.hosts_used_peak);
+  s.energy_kwh = copy(e.energy_kwh);
+  s.cost_usd = copy(e.cost_usd);
+  s.events = e.events;
+  s.startup_samples_ms = e.startup_samples_ms;
+  return s;
+}
+
+nlohmann::json yaml_to_json(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: {
+      nlohmann::json j = nlohmann::json::object();
+      for (const auto& kv : n)
+        j[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+      return j;
+    }
+    case YAML::NodeType::Sequence: {
+      nlohmann::json j = nlohmann::json::array();
+      for (const auto& e : n)
+        j.push_back(yaml_to_json(e));
+      return j;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string text = n.Scalar();
+      if (n.Tag() == "!") return text;  // quoted
+      std::int64_t i = 0;
+      if (YAML::convert<std::int64_t>::decode(n, i)) return i;
+      double d = 0;
+      if (YAML::convert<double>::decode(n, d)) return d;
+      bool b = false;
+      if (YAML::convert<bool>::decode(n, b)) return b;
+      return text;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+// The scenario file as JSON with the values the run used: seed, replications, the sweep
+// point's values (already in source_text) and the imported services' resources.
+nlohmann::json resolved_scenario(const scenario::Scenario& s, const PreparedWorld& world,
+                                 std::uint64_t seed, int replications) {
+  nlohmann::json j = yaml_to_json(YAML::Load(s.source_text));
+  j["seed"] = seed;
+  j["replications"] = replications;
+  if (j.contains("services") && j["services"].is_array()) {
+    for (std::size_t i = 0; i < world.services.size() && i < j["services"].size(); ++i) {
+      const auto& sv = world.services[i];
+      auto& js = j["services"][i];
+      js["cpu"] = fmt::format("{}m", sv.cpu_request.value());
+      js["cpu_limit"] = fmt::format("{}m", sv.cpu_limit.value());
+      js["memory"] = fmt::format("{}", sv.memory_request.count());
+      js["memory_limit"] = fmt::format("{}", sv.memory_limit.count());
+      js["replicas"] = sv.replicas;
+      const models::ServiceConfig* cfg =
+          world.variants.empty() ? nullptr : &world.variants[0].cluster.services[i];
+      if (cfg && cfg->image) js["image"] = cfg->image->name;
+      if (sv.autoscaling.kind != scenario::AutoscalerKind::none) {
+        js["autoscaling"]["kind"] = scenario::to_string(sv.autoscaling.kind);
+        js["autoscaling"]["min_replicas"] = sv.autoscaling.min_replicas;
+        js["autoscaling"]["max_replicas"] = sv.autoscaling.max_replicas;
+        js["autoscaling"]["target_cpu_utilization"] = sv.autoscaling.target_cpu_utilization;
+      }
+    }
+  }
+  return j;
+}
+
+struct PointResult {
+  std::vector<VariantSummary> variants;
+  std::vector<PairedDifference> differences;
+};
+
+// Summaries and baseline differences of one point from its slots (variant-major).
+PointResult summarize_point(const scenario::Scenario& s, std::span<const JobResult> slots,
+                            int replications) {
+  PointResult out;
+  std::vector<std::vector<mm::VariantRunMetrics>> runs(s.variants.size());
+  for (std::size_t v = 0; v < s.variants.size(); ++v) {
+    double wall = 0;
+    for (int r = 0; r < replications; ++r) {
+      const JobResult& slot =
+          slots[v * static_cast<std::size_t>(replications) + static_cast<std::size_t>(r)];
+      runs[v].push_back(slot.metrics);
+      wall += slot.wall_seconds;
+    }
+    out.variants.push_back(summary_of(s.variants[v], mm::summarize(runs[v])));
+    out.variants.back().wall_seconds = wall;
+  }
+  std::size_t base = 0;
+  for (std::size_t v = 0; v < s.variants.size(); ++v)
+    if (s.variants[v].name == s.output.baseline) base = v;
+  for (std::size_t v = 0; v < s.variants.size(); ++v) {
+    if (v == base) continue;
+    for (const auto& d : mm::paired_differences(runs[v], runs[base]))
+      out.differences.push_back({d.metric, d.variant_a, d.variant_b, d.mean, d.half_width, d.n});
+  }
+  return out;
+}
+
+std::optional<double> numeric_value(const std::string& text) {
+  try {
+    std::size_t used = 0;
+    const double d = std::stod(text, &used);
+    if (used == text.size()) return d;
+  } catch (const std::exception&) {
+  }
+  try {
+    return sim::Time::parse(text).seconds();
+  } catch (const std::exception&) {
+  }
+  try {
+    return static_cast<double>(sim::Bytes::parse(text).count());
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+RunResults run_points(const scenario::Scenario& original, std::vector<scenario::Scenario> points,
+                      const RunOptions& options, bool sweep) {
+  const std::uint64_t seed = options.seed.value_or(original.seed);
+  const int replications = options.replications.value_or(original.replications);
+  if (replications < 1)
+    throw InputError({original.source_file, 0, 0}, "replications",
+                     fmt::format("replications must be at least 1, not {}", replications));
+  const models::Catalog catalog = models::Catalog::load_default();
+  std::vector<std::unique_ptr<PreparedWorld>> worlds;
+  for (const auto& p : points)
+    worlds.push_back(prepare_world(p, catalog));
+
+  std::vector<Job> jobs;
+  for (std::size_t p = 0; p < points.size(); ++p)
+    for (std::size_t v = 0; v < points[p].variants.size(); ++v)
+      for (int r = 0; r < replications; ++r)
+        jobs.push_back({p, v, static_cast<std::uint64_t>(r)});
+  std::vector<JobResult> slots(jobs.size());
+  const unsigned threads =
+      options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  run_jobs(jobs, slots, worlds, seed, threads, options.progress);
+
+  RunResults results;
+  results.vmcsim_version = VMCSIM_VERSION;
+  results.scenario_name = original.name;
+  results.scenario_file = original.source_file;
+  results.resolved_scenario = resolved_scenario(points[0], *worlds[0], seed, replications);
+  results.seed = seed;
+  results.replications = replications;
+
+  std::size_t offset = 0;
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    const auto& s = points[p];
+    const std::size_t n = s.variants.size() * static_cast<std::size_t>(replications);
+    const std::span<const JobResult> slice{slots.data() + offset, n};
+    PointResult pr = summarize_point(s, slice, replications);
+    if (sweep) {
+      SweepPoint sp;
+      for (const auto& [path, value] : s.sweep_point)
+        sp.parameters.push_back({path, value, numeric_value(value)});
+      for (const auto& v : pr.variants)
+        sp.variants.push_back({v.name, v.startup_ms, v.time_to_capacity_s, v.slo_violation_fraction,
+                               v.memory_overhead_gib_hours, v.hosts_used_peak, v.cost_usd});
+      results.sweep_points.push_back(std::move(sp));
+    }
+    if (p == 0) {
+      results.variants = std::move(pr.variants);
+      results.differences = std::move(pr.differences);
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto& m = slice[i].metrics;
+        const int rep = static_cast<int>(m.replication);
+        for (const auto& inst : m.instances) {
+          InstanceRecord rec;
+          rec.variant = m.variant;
+          rec.replication = rep;
+          rec.service = inst.node_vm ? std::string{"node"} : inst.service;
+          rec.platform = inst.kind;
+          rec.profile = inst.profile;
+          rec.host = inst.host;
+          rec.node = inst.node;
+          for (const auto& ph : inst.phases)
+            rec.phases.push_back({ph.name, ph.start, ph.end});
+          rec.end_state = end_state_of(inst.state);
+          rec.requested = inst.requested;
+          rec.ready = inst.ready;
+          rec.stopped = inst.stopped;
+          results.instances.push_back(std::move(rec));
+        }
+        for (const auto& t : m.timeseries)
+          results.timeseries.push_back({m.variant, rep, t.t, t.demand_rps, t.capacity_rps,
+                                        t.cpu_utilization, t.memory_utilization,
+                                        t.pending_instances, t.running_instances, t.hosts_used,
+                                        t.queued_requests});
+      }
+    }
+    offset += n;
+  }
+  return results;
+}
+
+}  // namespace
+
+RunResults run_scenario(const scenario::Scenario& scenario, const RunOptions& options) {
+  return run_points(scenario, {scenario}, options, false);
+}
+
+RunResults run_sweep(const scenario::Scenario& scenario, const RunOptions& options) {
+  return run_points(scenario, scenario::expand_sweep(scenario), options, true);
+}
+
+}  // namespace vmcsim::app::runner

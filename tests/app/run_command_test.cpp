@@ -1,0 +1,374 @@
+// `vmcsim run` and `vmcsim sweep` end to end: exit codes, the result files, golden outputs of the
+// shipped scenarios, and determinism across worker counts and seeds.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "fixture_path.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path source_dir{VMCSIM_SOURCE_DIR_FOR_TESTS};
+const fs::path small_scenario = fs::path{VMCSIM_TEST_DATA} / "runner" / "small.yaml";
+
+struct Run {
+  int exit_code;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in{path, std::ios::binary};
+  INFO("reading " << path);
+  REQUIRE(in.good());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A fresh scratch folder per test, removed at the end.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& name)
+      : path_(fs::temp_directory_path() /
+              ("vmcsim-run-test-" + std::to_string(::getpid()) + "-" + name)) {
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// Runs the vmcsim binary from the source folder with VMCSIM_DATA set to the fixtures.
+Run run_vmcsim(const std::string& args, const fs::path& scratch) {
+  const char* env = std::getenv("VMCSIM_DATA");
+  const std::string data = env != nullptr && *env != '\0' ? env : VMCSIM_DEFAULT_DATA;
+  const fs::path err_file = scratch / "stderr.txt";
+  const std::string command = "cd '" + source_dir.string() + "' && VMCSIM_DATA='" + data + "' '" +
+                              VMCSIM_CLI + "' " + args + " 2>'" + err_file.string() + "'";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buffer[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
+    out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  const std::string err = fs::exists(err_file) ? read_file(err_file) : std::string{};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, err};
+}
+
+// results.json without the one non-deterministic field.
+nlohmann::json results_without_wall(const fs::path& folder) {
+  auto j = nlohmann::json::parse(read_file(folder / "results.json"));
+  for (auto& v : j["variants"])
+    v.erase("wall_seconds");
+  return j;
+}
+
+struct DemandSample {
+  std::string run;  // "variant/replication"
+  double t = 0;     // seconds
+  double arrivals = 0;
+};
+
+// timeseries.csv's demand column: arrivals per 1 s sample, by run and time.
+std::vector<DemandSample> demand_samples(const fs::path& folder) {
+  std::istringstream series{read_file(folder / "timeseries.csv")};
+  std::string line;
+  std::getline(series, line);
+  REQUIRE(line.rfind("variant,replication,t_s,demand_rps,", 0) == 0);
+  std::vector<DemandSample> out;
+  while (std::getline(series, line)) {
+    std::istringstream fields{line};
+    std::string variant, replication, t, demand;
+    std::getline(fields, variant, ',');
+    std::getline(fields, replication, ',');
+    std::getline(fields, t, ',');
+    std::getline(fields, demand, ',');
+    out.push_back({variant + "/" + replication, std::stod(t), std::stod(demand)});
+  }
+  return out;
+}
+
+// Arrivals per "variant/replication" over the whole run.
+std::map<std::string, double> arrivals_per_run(const fs::path& folder) {
+  std::map<std::string, double> arrivals;
+  for (const auto& d : demand_samples(folder))
+    arrivals[d.run] += d.arrivals;
+  return arrivals;
+}
+
+}  // namespace
+
+TEST_CASE("vmcsim run writes every result file and results.json has the documented keys") {
+  ScratchDir dir{"keys"};
+  const Run r = run_vmcsim("run '" + small_scenario.string() + "' --jobs 2 --out '" +
+                               (dir.path() / "out").string() + "'",
+                           dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("runner-small · seed 5 · 2 replications") != std::string::npos);
+  for (const char* file :
+       {"results.json", "instances.csv", "timeseries.csv", "trace.json", "report.html"})
+    CHECK(fs::file_size(dir.path() / "out" / file) > 0);
+  const auto j = nlohmann::json::parse(read_file(dir.path() / "out" / "results.json"));
+  for (const char* key : {"schema_version", "vmcsim_version", "scenario_name", "scenario_file",
+                          "seed", "replications", "resolved_scenario", "variants", "differences"})
+    CHECK(j.contains(key));
+  CHECK(j["seed"] == 5);
+  CHECK(j["replications"] == 2);
+  CHECK(j["resolved_scenario"]["name"] == "runner-small");
+  REQUIRE(j["variants"].size() == 2);
+  CHECK(j["variants"][0]["name"] == "vm");
+  CHECK(j["variants"][1]["name"] == "container");
+  for (const auto& v : j["variants"]) {
+    for (const char* key :
+         {"startup_ms", "time_to_capacity_s", "request_latency_ms", "slo_violation_fraction",
+          "memory_overhead_gib_hours", "cost_usd", "events", "wall_seconds"})
+      CHECK(v.contains(key));
+    // Both variants really ran: instances started and requests were served.
+    CHECK(v["startup_ms"]["mean"].get<double>() > 0);
+    CHECK(v["request_latency_ms"]["p50"].get<double>() > 0);
+    CHECK(v["events"].get<double>() > 1000);
+  }
+  // Common random numbers: replication r of both variants saw the same Poisson arrivals;
+  // different replications saw different ones.
+  const auto arrivals = arrivals_per_run(dir.path() / "out");
+  REQUIRE(arrivals.size() == 4);
+  CHECK(arrivals.at("vm/0") == arrivals.at("container/0"));
+  CHECK(arrivals.at("vm/1") == arrivals.at("container/1"));
+  CHECK(arrivals.at("vm/0") != arrivals.at("vm/1"));
+  CHECK(arrivals.at("vm/0") > 40 * 180 * 0.9);  // 40/s for 3 min plus a 4x minute
+  // A VM pays a guest OS; a runc container does not.
+  CHECK(j["variants"][0]["memory_overhead_gib_hours"]["mean"].get<double>() >
+        j["variants"][1]["memory_overhead_gib_hours"]["mean"].get<double>());
+}
+
+TEST_CASE("vmcsim run output is byte-identical whatever the number of worker threads") {
+  ScratchDir dir{"jobs"};
+  const std::string base = "run '" + small_scenario.string() + "' --quiet --out '";
+  const Run one = run_vmcsim(base + (dir.path() / "j1").string() + "' --jobs 1", dir.path());
+  const Run two = run_vmcsim(base + (dir.path() / "j2").string() + "' --jobs 2", dir.path());
+  REQUIRE(one.exit_code == 0);
+  REQUIRE(two.exit_code == 0);
+  CHECK(one.out.empty());
+  CHECK(results_without_wall(dir.path() / "j1").dump() ==
+        results_without_wall(dir.path() / "j2").dump());
+  CHECK(read_file(dir.path() / "j1" / "instances.csv") ==
+        read_file(dir.path() / "j2" / "instances.csv"));
+  CHECK(read_file(dir.path() / "j1" / "timeseries.csv") ==
+        read_file(dir.path() / "j2" / "timeseries.csv"));
+}
+
+TEST_CASE("vmcsim run with a different seed gives different results") {
+  ScratchDir dir{"seed"};
+  const std::string base = "run '" + small_scenario.string() + "' --quiet --jobs 2 --out '";
+  REQUIRE(run_vmcsim(base + (dir.path() / "a").string() + "'", dir.path()).exit_code == 0);
+  REQUIRE(run_vmcsim(base + (dir.path() / "b").string() + "' --seed 6", dir.path()).exit_code == 0);
+  const auto a = results_without_wall(dir.path() / "a");
+  const auto b = results_without_wall(dir.path() / "b");
+  CHECK(b["seed"] == 6);
+  CHECK(a["variants"].dump() != b["variants"].dump());
+  CHECK(read_file(dir.path() / "a" / "instances.csv") !=
+        read_file(dir.path() / "b" / "instances.csv"));
+}
+
+TEST_CASE("vmcsim run exits 2 with the location on a bad scenario") {
+  ScratchDir dir{"bad"};
+  vmcsim::test::TempFile bad{"bad-run.yaml", "name: x\nduration: 10 parsecs\n"};
+  const Run r =
+      run_vmcsim("run '" + bad.path() + "' --out '" + dir.path().string() + "'", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(bad.path() + ":") == 0);
+  CHECK(r.err.find("error:") != std::string::npos);
+  CHECK(r.out.empty());
+}
+
+TEST_CASE("vmcsim run exits 2 naming the trace file when it is missing") {
+  ScratchDir dir{"trace"};
+  std::string text = read_file(small_scenario);
+  const std::string poisson =
+      "    kind: poisson\n    rate: 40\n    bursts:\n      - {at: 60s, "
+      "duration: 60s, multiplier: 4}\n";
+  const auto at = text.find(poisson);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, poisson.size(),
+               "    kind: trace\n    trace: {file: no-such-trace.txt, format: timestamps}\n");
+  vmcsim::test::TempFile scenario{"missing-trace.yaml", text};
+  const Run r =
+      run_vmcsim("run '" + scenario.path() + "' --out '" + dir.path().string() + "'", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("no-such-trace.txt") != std::string::npos);
+}
+
+TEST_CASE("vmcsim run replays a timestamps trace under common random numbers") {
+  ScratchDir dir{"replay"};
+  {
+    std::ofstream trace{dir.path() / "arrivals.txt"};
+    trace << "# seconds\n";
+    for (int i = 0; i < 600; ++i)
+      trace << i * 0.25 << '\n';
+  }
+  std::string text = read_file(small_scenario);
+  const std::string poisson =
+      "    kind: poisson\n    rate: 40\n    bursts:\n      - {at: 60s, "
+      "duration: 60s, multiplier: 4}\n";
+  text.replace(text.find(poisson), poisson.size(),
+               "    kind: trace\n    trace: {file: " + (dir.path() / "arrivals.txt").string() +
+                   ", format: timestamps}\n");
+  vmcsim::test::TempFile scenario{"replay.yaml", text};
+  const Run r = run_vmcsim(
+      "run '" + scenario.path() + "' --quiet --out '" + (dir.path() / "out").string() + "'",
+      dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  // Every variant and replication saw exactly the 600 replayed arrivals.
+  const auto arrivals = arrivals_per_run(dir.path() / "out");
+  REQUIRE(arrivals.size() == 4);
+  for (const auto& [run, n] : arrivals) {
+    INFO(run);
+    CHECK(n == Approx(600));
+  }
+}
+
+TEST_CASE("vmcsim run exits 2 on a usage error") {
+  ScratchDir dir{"usage"};
+  CHECK(run_vmcsim("run '" + small_scenario.string() + "' --format xml", dir.path()).exit_code ==
+        2);
+  CHECK(run_vmcsim("run", dir.path()).exit_code == 2);
+  CHECK(
+      run_vmcsim("run '" + small_scenario.string() + "' --replications 0", dir.path()).exit_code ==
+      2);
+}
+
+TEST_CASE("vmcsim sweep runs every grid point and writes sweep.csv") {
+  ScratchDir dir{"sweep"};
+  const Run r =
+      run_vmcsim("sweep '" + small_scenario.string() + "' --replications 1 --jobs 2 --out '" +
+                     (dir.path() / "out").string() + "'",
+                 dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto j = results_without_wall(dir.path() / "out");
+  REQUIRE(j["sweep_points"].size() == 2);
+  CHECK(j["sweep_points"][0]["parameters"][0]["value"] == "2");
+  CHECK(j["sweep_points"][1]["parameters"][0]["value"] == "3");
+  CHECK(j["sweep_points"][1]["variants"].size() == 2);
+  const std::string csv = read_file(dir.path() / "out" / "sweep.csv");
+  CHECK(csv.rfind("services.web.replicas,variant,metric,mean,half_width,n\n", 0) == 0);
+  CHECK(csv.find("\n3,container,startup_ms,") != std::string::npos);
+}
+
+TEST_CASE("every shipped scenario prints its golden comparison") {
+  // Regenerate with scripts/update-golden after an intended change.
+  for (const char* name : {"default", "boot-storm", "density", "ecs-eks-fargate"}) {
+    DYNAMIC_SECTION(name) {
+      ScratchDir dir{std::string{"golden-"} + name};
+      const Run r = run_vmcsim(std::string{"run scenarios/"} + name +
+                                   ".yaml --replications 1 --jobs 2 --format table --out '" +
+                                   dir.path().string() + "'",
+                               dir.path());
+      INFO(r.err);
+      REQUIRE(r.exit_code == 0);
+      const fs::path golden =
+          source_dir / "tests" / "app" / "golden" / (std::string{name} + ".txt");
+      INFO("golden file " << golden << " (scripts/update-golden regenerates it)");
+      REQUIRE(fs::exists(golden));
+      CHECK(r.out == read_file(golden));
+    }
+  }
+}
+
+TEST_CASE(
+    "vmcsim run --format json prints results.json without wall_seconds, csv one line per "
+    "variant and metric") {
+  ScratchDir dir{"formats"};
+  const std::string base = "run '" + small_scenario.string() + "' --replications 1 --out '" +
+                           (dir.path() / "out").string() + "' --format ";
+  const Run json = run_vmcsim(base + "json", dir.path());
+  REQUIRE(json.exit_code == 0);
+  const auto j = nlohmann::json::parse(json.out);
+  CHECK(j.dump() == results_without_wall(dir.path() / "out").dump());
+  CHECK_FALSE(j["variants"][0].contains("wall_seconds"));
+  const Run csv = run_vmcsim(base + "csv", dir.path());
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.out.rfind("variant,metric,mean,half_width,n\nvm,startup_ms,", 0) == 0);
+  CHECK(csv.out.find("\ncontainer,cost_usd,") != std::string::npos);
+}
+
+TEST_CASE("a variant's overrides change its catalog profile, and a bad one exits 2 at its line") {
+  ScratchDir dir{"overrides"};
+  const std::string text = read_file(small_scenario);
+  const std::string profile = "    profile: kvm-ubuntu\n";
+  const auto at = text.find(profile);
+  REQUIRE(at != std::string::npos);
+  std::string good = text;
+  good.insert(at + profile.size(),
+              "    overrides:\n      boot:\n        kernel: {dist: constant, value: 80ms}\n");
+  vmcsim::test::TempFile good_file{"overrides-good.yaml", good};
+  const Run ok = run_vmcsim("run '" + good_file.path() + "' --replications 1 --quiet --out '" +
+                                (dir.path() / "good").string() + "'",
+                            dir.path());
+  INFO(ok.err);
+  REQUIRE(ok.exit_code == 0);
+  const auto j = results_without_wall(dir.path() / "good");
+  CHECK(j["variants"][0]["startup_phases_ms"]["kernel"]["mean"].get<double>() == Approx(80.0));
+  CHECK(j["variants"][0]["startup_phases_ms"]["kernel"]["p95"].get<double>() == Approx(80.0));
+
+  std::string bad = text;
+  bad.insert(at + profile.size(), "    overrides:\n      boot:\n        kernal: 1s\n");
+  vmcsim::test::TempFile bad_file{"overrides-bad.yaml", bad};
+  const Run r = run_vmcsim(
+      "run '" + bad_file.path() + "' --out '" + (dir.path() / "bad").string() + "'", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(bad_file.path() + ":57:") == 0);  // the line of boot.kernal
+  CHECK(r.err.find("unknown boot phase 'kernal'") != std::string::npos);
+}
+
+TEST_CASE("a burst multiplies a diurnal workload's rate while it lasts") {
+  ScratchDir dir{"diurnal"};
+  std::string text = read_file(small_scenario);
+  const std::string poisson = "    kind: poisson\n    rate: 40\n";
+  const auto at = text.find(poisson);
+  REQUIRE(at != std::string::npos);
+  // Period 1 min: each minute of the run holds one whole period of the sinusoid.
+  text.replace(at, poisson.size(),
+               "    kind: diurnal\n    rate: 40\n    amplitude: 0.5\n    period: 1m\n"
+               "    peak_at: 15s\n");
+  vmcsim::test::TempFile scenario{"diurnal.yaml", text};
+  const Run r = run_vmcsim("run '" + scenario.path() + "' --replications 1 --quiet --out '" +
+                               (dir.path() / "out").string() + "'",
+                           dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  // Arrivals per whole period (60 s): 40/s on average, 4x during the burst minute [60 s, 120 s).
+  double minute[3] = {0, 0, 0};
+  for (const auto& d : demand_samples(dir.path() / "out"))
+    if (d.run == "vm/0" && d.t > 0 && d.t <= 180)
+      minute[static_cast<int>((d.t - 1) / 60)] += d.arrivals;
+  CHECK(minute[0] == Approx(2400).margin(300));
+  CHECK(minute[1] == Approx(9600).margin(700));
+  CHECK(minute[2] == Approx(2400).margin(300));
+}
