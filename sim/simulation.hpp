@@ -15,13 +15,13 @@
 // (time, priority) events fire in the order they were scheduled. The clock never goes back:
 // scheduling in the past throws std::invalid_argument.
 //
-// Cost: no heap allocation per event once the pools have grown to the peak number of pending
-// events. Callbacks are InplaceFunction (at most 48 bytes of captures); cancelled events stay
-// in the queue and are skipped when popped (lazy cancellation with a generation counter); a
-// cancelled event's record is reused only once its entry has been popped.
-// Each pending event's record is one 64-byte cache line (callback, ops pointer, generation,
-// free-list link); the next event's record is prefetched while the current callback runs.
-// Captures must be at most pointer-aligned. Throughput: bench/README.md.
+// Cost: no heap allocation per event once the pools have grown to the peak number of queued
+// events (pending, plus cancelled ones whose time has not come yet). Callbacks are InplaceFunction
+// (at most 48 bytes of captures); cancelled events stay in the queue and are skipped when popped
+// (lazy cancellation with a generation counter); a cancelled event's record is reused only once its
+// entry has been popped. Each pending event's record is one 64-byte cache line (callback, ops
+// pointer, generation, free-list link); the next event's record is prefetched while the current
+// callback runs. Captures must be at most pointer-aligned. Throughput: bench/README.md.
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
