@@ -1,7 +1,8 @@
 #pragma once
 // The future event list: what Simulation keeps its pending events in.
 //
-// Every implementation holds small plain EventEntry values and pops them in the total order
+// Every implementation takes and returns small plain EventEntry values, and pops them in the
+// total order
 //     (time, priority, sequence)
 // where a smaller priority fires first among equal times and the sequence number, unique and
 // increasing with every schedule call, breaks the remaining ties in scheduling order (FIFO).
@@ -34,8 +35,8 @@ struct EventEntry {
            (sequence & ((std::uint64_t{1} << 48) - 1));
   }
   friend constexpr bool operator<(const EventEntry& a, const EventEntry& b) {
-    // One branch-free 128-bit comparison of (time, order): the heap's sift loops compare
-    // random keys, where a mispredicted branch per comparison would dominate.
+    // One branch-free 128-bit comparison of (time, order): queues compare random keys, where a
+    // mispredicted branch per comparison would dominate.
     __extension__ using Key = unsigned __int128;
     const auto key = [](const EventEntry& e) {
       return (Key{static_cast<std::uint64_t>(e.time.ns()) ^ (std::uint64_t{1} << 63)} << 64) |
