@@ -1,7 +1,8 @@
 #pragma once
 // The future event list: what Simulation keeps its pending events in.
 //
-// Every implementation holds small plain EventEntry values and pops them in the total order
+// Every implementation takes and returns small plain EventEntry values, and pops them in the
+// total order
 //     (time, priority, sequence)
 // where a smaller priority fires first among equal times and the sequence number, unique and
 // increasing with every schedule call, breaks the remaining ties in scheduling order (FIFO).
@@ -15,6 +16,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <vector>
+
+#include <boost/align/aligned_allocator.hpp>
 
 #include "sim/time.hpp"
 
@@ -32,8 +35,8 @@ struct EventEntry {
            (sequence & ((std::uint64_t{1} << 48) - 1));
   }
   friend constexpr bool operator<(const EventEntry& a, const EventEntry& b) {
-    // One branch-free 128-bit comparison of (time, order): the heap's sift loops compare
-    // random keys, where a mispredicted branch per comparison would dominate.
+    // One branch-free 128-bit comparison of (time, order): queues compare random keys, where a
+    // mispredicted branch per comparison would dominate.
     __extension__ using Key = unsigned __int128;
     const auto key = [](const EventEntry& e) {
       return (Key{static_cast<std::uint64_t>(e.time.ns()) ^ (std::uint64_t{1} << 63)} << 64) |
@@ -53,70 +56,128 @@ concept FutureEventList = requires(Q q, const Q cq, EventEntry e) {
   {q.clear()};
 };
 
-// A d-ary min-heap in one contiguous vector. Arity 4 keeps a node's children in one or two
-// cache lines and halves the depth of a binary heap, which pays off once the heap outgrows
-// the cache. Pops use Floyd's bottom-up sift and prefetch the grandchildren of the path, so
-// the cache misses of a large heap overlap (see bench/README.md).
+// A d-ary min-heap of 16-byte nodes (time, slot, generation). Pops use Floyd's bottom-up sift
+// and prefetch the grandchildren of the path, so the cache misses of a large heap overlap.
+//
+// Layout (see bench/README.md): the root sits at index Arity - 1 of a 64-byte-aligned array,
+// so every family of Arity siblings starts at a multiple of Arity; with Arity = 4 a family is
+// exactly one cache line and each level of a sift costs one line. The (priority, sequence)
+// order is not in the node: it lives in a side array indexed by slot and is read only when two
+// times are equal, which keeps nodes at 16 bytes without changing the total order.
+//
+// Precondition: the slots of the entries in the queue are distinct (Simulation guarantees it:
+// a record's slot is reused only after its entry has been popped). Memory grows with the
+// largest slot pushed.
 template <unsigned Arity = 4>
 class DaryHeapQueue {
   static_assert(Arity >= 2);
+  static constexpr std::size_t kRoot = Arity - 1;
 
  public:
   void push(const EventEntry& e) {
-    heap_.push_back(e);
+    if (e.slot >= order_.size()) order_.resize(std::size_t{e.slot} + 1);
+    order_[e.slot] = e.order;
+    if (heap_.empty()) heap_.resize(kRoot);  // the padding before the root
+    heap_.push_back(Node{e.time.ns(), e.slot, e.generation});
     sift_up(heap_.size() - 1);
   }
   EventEntry pop() {
-    EventEntry top = heap_.front();
-    const EventEntry last = heap_.back();
-    heap_.pop_back();
-    if (!heap_.empty()) sift_down(last);
+    const EventEntry top = entry(heap_[kRoot]);
+    remove_top();
     return top;
   }
-  const EventEntry& top() const { return heap_.front(); }
-  bool empty() const { return heap_.empty(); }
-  std::size_t size() const { return heap_.size(); }
+  EventEntry top() const { return entry(heap_[kRoot]); }
+
+  // Fast paths for an engine that dispatches by slot (BasicSimulation uses them when a queue
+  // has them): the smallest entry without reading its order, which lives elsewhere in memory.
+  Time top_time() const { return Time::from_ns(heap_[kRoot].time); }
+  std::uint32_t top_slot() const { return heap_[kRoot].slot; }
+  // Removes the smallest entry and returns it with order = 0.
+  EventEntry pop_unordered() {
+    const Node& n = heap_[kRoot];
+    const EventEntry top{Time::from_ns(n.time), 0, n.slot, n.generation};
+    remove_top();
+    return top;
+  }
+  bool empty() const { return heap_.size() <= kRoot; }
+  std::size_t size() const { return heap_.size() <= kRoot ? 0 : heap_.size() - kRoot; }
   void clear() { heap_.clear(); }
-  void reserve(std::size_t n) { heap_.reserve(n); }
+  void reserve(std::size_t n) {
+    heap_.reserve(n + kRoot);
+    order_.reserve(n);
+  }
 
  private:
+  struct Node {
+    std::int64_t time;
+    std::uint32_t slot;
+    std::uint32_t generation;
+  };
+  static_assert(sizeof(Node) == 16);
+
+  void remove_top() {
+    const Node last = heap_.back();
+    heap_.pop_back();
+    if (heap_.size() > kRoot) sift_down(last);
+  }
+  EventEntry entry(const Node& n) const {
+    return EventEntry{Time::from_ns(n.time), order_[n.slot], n.slot, n.generation};
+  }
+  bool less(const Node& a, const Node& b) const {
+    // Distinct times decide alone (and in a hold model almost all are distinct, so this branch
+    // predicts well); only equal times look up the order.
+    if (__builtin_expect(a.time == b.time, 0)) return order_[a.slot] < order_[b.slot];
+    return a.time < b.time;
+  }
+  static std::size_t first_child(std::size_t i) { return Arity * (i - kRoot + 1); }
+  static std::size_t parent(std::size_t i) { return i / Arity + Arity - 2; }
+
   void sift_up(std::size_t i) {
-    const EventEntry e = heap_[i];
-    while (i > 0) {
-      const std::size_t parent = (i - 1) / Arity;
-      if (!(e < heap_[parent])) break;
-      heap_[i] = heap_[parent];
-      i = parent;
+    const Node e = heap_[i];
+    while (i > kRoot) {
+      const std::size_t p = parent(i);
+      if (!less(e, heap_[p])) break;
+      heap_[i] = heap_[p];
+      i = p;
     }
     heap_[i] = e;
   }
   // Places e, which replaces the root. Floyd's bottom-up variant: the hole first follows the
   // smaller children to a leaf (one comparison fewer per level, no test against e), then e
   // rises from there; e is usually a recent tail element, so it rises only a level or two.
-  void sift_down(const EventEntry& e) {
+  void sift_down(const Node& e) {
     const std::size_t n = heap_.size();
-    std::size_t i = 0;
+    std::size_t i = kRoot;
     for (;;) {
-      const std::size_t first = i * Arity + 1;
+      const std::size_t first = first_child(i);
       if (first >= n) break;
       // Fetch all grandchildren while the children are compared: the path down a large heap
       // is a chain of cache misses, and overlapping them beats fetching one level at a time.
-      const std::size_t grandchildren = first * Arity + 1;
+      const std::size_t grandchildren = first_child(first);
       if (grandchildren < n) {
         const char* from = reinterpret_cast<const char*>(&heap_[grandchildren]);
         const std::size_t bytes =
-            std::min<std::size_t>(Arity * Arity, n - grandchildren) * sizeof(EventEntry);
+            std::min<std::size_t>(Arity * Arity, n - grandchildren) * sizeof(Node);
         for (std::size_t b = 0; b < bytes; b += 64)
           __builtin_prefetch(from + b);
       }
       std::size_t best = first;
       if (first + Arity <= n) {
         // A full family: a fixed trip count the compiler unrolls into conditional moves.
-        for (std::size_t c = first + 1; c < first + Arity; ++c)
-          best = heap_[c] < heap_[best] ? c : best;
+        std::int64_t best_time = heap_[first].time;
+        for (std::size_t c = first + 1; c < first + Arity; ++c) {
+          const std::int64_t t = heap_[c].time;
+          if (__builtin_expect(t == best_time, 0)) {
+            if (order_[heap_[c].slot] < order_[heap_[best].slot]) best = c;
+          } else {
+            const bool smaller = t < best_time;
+            best = smaller ? c : best;
+            best_time = smaller ? t : best_time;
+          }
+        }
       } else {
         for (std::size_t c = first + 1; c < n; ++c)
-          best = heap_[c] < heap_[best] ? c : best;
+          best = less(heap_[c], heap_[best]) ? c : best;
       }
       heap_[i] = heap_[best];
       i = best;
@@ -125,7 +186,8 @@ class DaryHeapQueue {
     sift_up(i);
   }
 
-  std::vector<EventEntry> heap_;
+  std::vector<Node, boost::alignment::aligned_allocator<Node, 64>> heap_;
+  std::vector<std::uint64_t> order_;  // (priority, sequence) by slot
 };
 
 static_assert(FutureEventList<DaryHeapQueue<4>>);

@@ -15,12 +15,13 @@
 // (time, priority) events fire in the order they were scheduled. The clock never goes back:
 // scheduling in the past throws std::invalid_argument.
 //
-// Cost: no heap allocation per event once the pools have grown to the peak number of pending
-// events. Callbacks are InplaceFunction (at most 48 bytes of captures); cancelled events stay
-// in the queue and are skipped when popped (lazy cancellation with a generation counter).
-// Each pending event's record is one 64-byte cache line (callback, ops pointer, generation,
-// free-list link); the next event's record is prefetched while the current callback runs.
-// Captures must be at most pointer-aligned. Throughput: bench/README.md.
+// Cost: no heap allocation per event once the pools have grown to the peak number of queued
+// events (pending, plus cancelled ones whose time has not come yet). Callbacks are InplaceFunction
+// (at most 48 bytes of captures); cancelled events stay in the queue and are skipped when popped
+// (lazy cancellation with a generation counter); a cancelled event's record is reused only once its
+// entry has been popped. Each pending event's record is one 64-byte cache line (callback, ops
+// pointer, generation, free-list link); the next event's record is prefetched while the current
+// callback runs. Captures must be at most pointer-aligned. Throughput: bench/README.md.
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
@@ -87,7 +88,10 @@ class BasicSimulation {
     if (!id.valid() || id.slot >= records_.size()) return false;
     Record& r = records_[id.slot];
     if (r.generation != id.generation || !r.fn) return false;
-    release(id.slot);
+    // The slot stays taken until its entry is popped: queues may key data by slot (see
+    // DaryHeapQueue), so a slot is never in the queue twice.
+    r.fn.reset();
+    ++r.generation;
     --live_;
     return true;
   }
@@ -105,14 +109,14 @@ class BasicSimulation {
   void run_until(Time end) {
     stopped_ = false;
     while (!stopped_ && !queue_.empty()) {
-      const EventEntry& top = queue_.top();
-      if (end < top.time) break;
-      const EventEntry e = queue_.pop();
-      // The next event's record was written long ago and is likely out of cache: fetch it
-      // while this callback runs.
-      if (!queue_.empty()) __builtin_prefetch(&records_[queue_.top().slot]);
+      if (end < top_time()) break;
+      const EventEntry e = pop();
+      if (!queue_.empty()) __builtin_prefetch(&records_[top_slot()]);
       Record& r = records_[e.slot];
-      if (r.generation != e.generation || !r.fn) continue;  // cancelled
+      if (r.generation != e.generation) {  // cancelled: its entry is out, so the slot is free
+        push_free(e.slot);
+        continue;
+      }
       now_ = e.time;
       // Move the callback out and free its record before calling it: the callback may
       // schedule (growing the pool) or try to cancel itself (a no-op).
@@ -150,8 +154,31 @@ class BasicSimulation {
     Record& r = records_[slot];
     r.fn.reset();
     ++r.generation;
-    r.next_free = free_head_;
+    push_free(slot);
+  }
+  void push_free(std::uint32_t slot) {
+    records_[slot].next_free = free_head_;
     free_head_ = slot;
+  }
+  // Through the queue's fast paths if it has them: DaryHeapQueue's top() and pop() also read
+  // the order, which the loop does not need.
+  Time top_time() const {
+    if constexpr (requires { queue_.top_time(); })
+      return queue_.top_time();
+    else
+      return queue_.top().time;
+  }
+  std::uint32_t top_slot() const {
+    if constexpr (requires { queue_.top_slot(); })
+      return queue_.top_slot();
+    else
+      return queue_.top().slot;
+  }
+  EventEntry pop() {
+    if constexpr (requires { queue_.pop_unordered(); })
+      return queue_.pop_unordered();
+    else
+      return queue_.pop();
   }
 
   Queue queue_;
