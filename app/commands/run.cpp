@@ -19,6 +19,7 @@
 #include "app/report/terminal_table.hpp"
 #include "app/report/text_format.hpp"
 #include "app/report/write_all.hpp"
+#include "app/runner/placement_benchmark.hpp"
 #include "app/runner/runner.hpp"
 #include "app/scenario/loader.hpp"
 #include "sim/parse_error.hpp"
@@ -75,8 +76,27 @@ std::string summary_csv(const RunResults& r) {
 }
 
 // Runs and writes the files; returns what goes to stdout.
+// A pod_trace scenario is a placement benchmark: one row per policy, no request serving.
+std::string execute_placement_benchmark(scenario::Scenario s, const RunArgs& args) {
+  if (args.seed) s.seed = *args.seed;
+  const auto rows = runner::run_placement_benchmark(s);
+  const std::string table = runner::placement_table(rows);
+  const std::filesystem::path folder = args.out.empty() ? s.output.directory : args.out;
+  std::filesystem::create_directories(folder);
+  std::ofstream out{folder / "placement.txt", std::ios::binary};
+  out << table;
+  if (!out) throw std::runtime_error("cannot write " + (folder / "placement.txt").string());
+  if (args.quiet) return {};
+  fmt::print(stderr, "Results in {}/ (placement.txt)\n", folder.string());
+  return table;
+}
+
 std::string execute(const RunArgs& args, bool sweep) {
   const auto s = scenario::load_scenario(args.scenario);
+  if (runner::has_pod_trace(s)) {
+    if (sweep) throw InputError{{args.scenario, 0, 0}, "", "a pod_trace scenario has no sweep"};
+    return execute_placement_benchmark(s, args);
+  }
   runner::RunOptions options;
   options.seed = args.seed;
   options.replications = args.replications;

@@ -155,6 +155,12 @@ VariantSummary summary_of(const scenario::Variant& v, const mm::VariantEstimates
   s.cost_usd = copy(e.cost_usd);
   s.events = e.events;
   s.startup_samples_ms = e.startup_samples_ms;
+  s.pending_time_ms = VariantSummary::PendingTime{e.pending_ms.p50, e.pending_ms.p99};
+  s.placement_decision_us =
+      VariantSummary::DecisionTime{e.placement_decision_us_mean, e.placement_decision_us_p99};
+  s.packing_efficiency = VariantSummary::PackingEfficiency{copy(e.packing_efficiency_cpu),
+                                                           copy(e.packing_efficiency_memory)};
+  s.evictions = copy(e.evictions);
   return s;
 }
 

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
+#include <span>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -61,6 +63,33 @@ std::vector<models::HostConfig> hosts_of(const scenario::Scenario& s) {
     }
   }
   return hosts;
+}
+
+// The scenario's network between hosts and registry. Generated: the scenario's uplinks serve
+// both rack and zone uplinks; host and registry links add no constraint of their own (the host
+// NIC and the registry egress are already resources), only the path structure.
+std::optional<models::TopologyConfig> topology_of(const scenario::Scenario& s,
+                                                  std::span<const models::HostConfig> hosts) {
+  if (!s.topology) return std::nullopt;
+  models::TopologyConfig t;
+  if (const auto& g = s.topology->generator) {
+    models::topology::TopologySpec spec;
+    spec.zones = g->zones;
+    spec.racks_per_zone = g->racks_per_zone;
+    spec.hosts_per_rack = g->hosts_per_rack;
+    const models::topology::Link uplink{g->uplinks.bandwidth, g->uplinks.latency};
+    spec.rack_uplink = uplink;
+    spec.zone_uplink = uplink;
+    sim::DataRate widest_nic;
+    for (const auto& h : hosts)
+      widest_nic = std::max(widest_nic, h.spec.network_bandwidth);
+    spec.host_link = {widest_nic, Time::zero()};
+    spec.registry_link = {s.registry.bandwidth, Time::zero()};
+    t.generator = spec;
+  }
+  for (const auto& l : s.topology->links)
+    t.links.push_back({l.from, l.to, {l.link.bandwidth, l.link.latency}});
+  return t;
 }
 
 models::Image image_of(const scenario::Image& im) {
@@ -467,6 +496,9 @@ std::unique_ptr<models::ArrivalProcess> make_arrivals(const WorkloadPlan& plan,
         }
         return std::make_unique<models::TraceReplay>(std::move(records));
       }
+    case K::pod_trace:
+      // Pods are placed, not served: run_placement_benchmark replays them (vmcsim run routes).
+      throw std::logic_error("a pod_trace workload has no request arrivals");
   }
   throw std::logic_error("unknown workload kind");
 }
@@ -526,6 +558,7 @@ std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& s,
     models::ClusterConfig& c = pv.cluster;
     c.hosts = hosts;
     c.registry = registry;
+    c.topology = topology_of(s, hosts);
     c.services = services;
     c.duration = s.duration;
     c.variant.name = v.name;

@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "app/scenario/loader.hpp"
 #include "fixture_path.hpp"
 
 namespace {
@@ -80,10 +81,14 @@ Run run_vmcsim(const std::string& args, const fs::path& scratch) {
 }
 
 // results.json without the one non-deterministic field.
+// results.json without its wall-clock fields (run time, placement decision time): the rest is
+// deterministic.
 nlohmann::json results_without_wall(const fs::path& folder) {
   auto j = nlohmann::json::parse(read_file(folder / "results.json"));
-  for (auto& v : j["variants"])
+  for (auto& v : j["variants"]) {
     v.erase("wall_seconds");
+    v.erase("placement_decision_us");
+  }
   return j;
 }
 
@@ -371,4 +376,17 @@ TEST_CASE("a burst multiplies a diurnal workload's rate while it lasts") {
   CHECK(minute[0] == Approx(2400).margin(300));
   CHECK(minute[1] == Approx(9600).margin(700));
   CHECK(minute[2] == Approx(2400).margin(300));
+}
+
+TEST_CASE("vmcsim run replays a pod_trace scenario as a placement benchmark, one row per policy") {
+  ScratchDir dir{"placement"};
+  const Run r = run_vmcsim("run scenarios/scheduler-benchmark-alibaba.yaml --out '" +
+                               (dir.path() / "out").string() + "'",
+                           dir.path());
+  REQUIRE(r.exit_code == 0);
+  const auto s = vmcsim::app::scenario::load_scenario(
+      (source_dir / "scenarios" / "scheduler-benchmark-alibaba.yaml").string());
+  for (const auto& v : s.variants)
+    CHECK_THAT(r.out, Catch::Contains("\n" + v.name + " "));
+  CHECK(read_file(dir.path() / "out" / "placement.txt") == r.out);
 }
