@@ -1,6 +1,6 @@
 #pragma once
-// Where the app tests find the shared fixtures: $VMCSIM_DATA (CTest sets it), else the
-// compiled-in VMCSIM_DEFAULT_DATA. A missing fixture fails the test with its path; never skipped.
+// Helpers of the app tests: shared fixtures (tests/fixture.hpp), InputError texts, scratch files,
+// running the CLI.
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -14,17 +14,9 @@
 #include <catch2/catch.hpp>
 
 #include "app/diagnostic.hpp"
+#include "fixture.hpp"
 
 namespace vmcsim::test {
-
-inline std::string fixture(const std::string& relative) {
-  const char* env = std::getenv("VMCSIM_DATA");
-  const std::string root = env != nullptr && *env != '\0' ? env : VMCSIM_DEFAULT_DATA;
-  const std::string path = root + "/" + relative;
-  INFO("fixture " << path << " (set VMCSIM_DATA to the shared fixtures directory)");
-  REQUIRE(std::filesystem::is_regular_file(path));
-  return path;
-}
 
 // The what() of the InputError that f throws, or "(no error)".
 template <typename F>

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "fixture.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <vector>
@@ -22,13 +24,7 @@ using test::cpu_mem;
 using test::make_node;
 
 namespace {
-std::filesystem::path fixture(const char* relative) {
-  const char* env = std::getenv("VMCSIM_DATA");
-  const std::filesystem::path p = std::filesystem::path(env ? env : VMCSIM_DEFAULT_DATA) / relative;
-  if (!std::filesystem::exists(p))
-    FAIL("fixture missing: " << p.string() << " (set VMCSIM_DATA to the shared fixtures folder)");
-  return p;
-}
+using vmcsim::test::fixture;
 
 HpaSpec no_stabilization(int min, int max, double target) {
   HpaSpec s;
@@ -131,7 +127,7 @@ TEST_CASE("the HPA restores min and max before computing", "[autoscaling][hpa]")
 TEST_CASE("the autoscaling/v2 HPA fixture is read and scales with its behavior",
           "[autoscaling][hpa]") {
   const auto path = fixture("k8s/horizontal-pod-autoscaler.yaml");
-  const HpaSpec spec = hpa_spec_from_yaml(YAML::LoadFile(path.string()), path.string());
+  const HpaSpec spec = hpa_spec_from_yaml(YAML::LoadFile(path), path);
   CHECK(spec.min_replicas == 1);
   CHECK(spec.max_replicas == 5);
   CHECK(spec.target == 4.0);  // averageValue: 4 running requests per pod

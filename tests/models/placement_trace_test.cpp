@@ -2,6 +2,8 @@
 // "Beware of Fragmentation", USENIX ATC 2023), read straight from the shared fixtures.
 #include <catch2/catch.hpp>
 
+#include "fixture.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -17,10 +19,7 @@ using namespace vmcsim::models::placement;
 namespace {
 
 std::vector<std::vector<std::string>> read_csv(const char* relative) {
-  const char* env = std::getenv("VMCSIM_DATA");
-  const auto path = std::filesystem::path(env ? env : VMCSIM_DEFAULT_DATA) / relative;
-  std::ifstream in(path);
-  if (!in) FAIL("fixture missing: " << path.string() << " (set VMCSIM_DATA)");
+  std::ifstream in(vmcsim::test::fixture(relative));
   std::vector<std::vector<std::string>> rows;
   std::string line;
   std::getline(in, line);  // header
