@@ -58,8 +58,10 @@ std::string terminal_table(const RunResults& r) {
       out += '\n';
     }
   }
-  for (const auto& d : r.differences)
-    out += "\n" + describe_difference(d);
+  for (const auto& d : r.differences) {
+    out += '\n';
+    out += describe_difference(d);
+  }
   if (!r.differences.empty()) out += '\n';
   return out;
 }
