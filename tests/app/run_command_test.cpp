@@ -390,3 +390,12 @@ TEST_CASE("vmcsim run replays a pod_trace scenario as a placement benchmark, one
     CHECK_THAT(r.out, Catch::Contains("\n" + v.name + " "));
   CHECK(read_file(dir.path() / "out" / "placement.txt") == r.out);
 }
+
+TEST_CASE("vmcsim run says on stderr that a scenario's warmup is not applied") {
+  ScratchDir dir{"warmup"};
+  const Run r = run_vmcsim("run scenarios/density.yaml --replications 1 --quiet --out '" +
+                               (dir.path() / "out").string() + "'",
+                           dir.path());
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("warmup 1m is not applied yet"));
+}
