@@ -19,8 +19,9 @@ namespace {
 constexpr double kSecondsPerHour = 3600.0;
 constexpr double kJoulesPerKwh = 3.6e6;
 constexpr double kBytesPerGib = 1024.0 * 1024.0 * 1024.0;
-// Samples run after every model event of the same instant.
+// Samples run after every model event of the same instant; the warm-up end before all of them.
 constexpr std::int16_t kSamplePriority = std::numeric_limits<std::int16_t>::max();
+constexpr std::int16_t kWarmupPriority = std::numeric_limits<std::int16_t>::min();
 
 bool is_node_vm(const Instance& i) {
   return i.profile != nullptr && i.profile->is_node();
@@ -47,6 +48,11 @@ class Peak {
     since_ = now;
   }
   double until(sim::Time end) const { return end > since_ ? std::max(peak_, value_) : peak_; }
+  // Forgets the peaks before now; the current value carries on.
+  void restart(sim::Time now) {
+    peak_ = 0.0;
+    since_ = now;
+  }
 
  private:
   double value_ = 0.0;
@@ -61,6 +67,12 @@ void add_phase_sample(StartupSamples& group, std::string_view name, double ms) {
       return;
     }
   group.phases.push_back(PhaseSamples{std::string(name), {ms}});
+}
+
+// CPU the node's host was busy up to now, core-seconds.
+double busy_core_seconds(const Node& node, sim::Time now) {
+  const Host& h = node.host();
+  return h.flows().busy_seconds(h.cpu(), now) * node.cpu_capacity().cores_value();
 }
 
 InstanceLifecycle lifecycle(const Instance& i) {
@@ -117,6 +129,18 @@ struct MetricsCollector::State {
   std::int64_t packing_samples = 0;
   std::vector<placement::NodeView> views;  // reused by every sample
 
+  // Warm-up deletion: what had accumulated by the warm-up end, subtracted at finish.
+  double energy_joules_at_warmup = 0.0;
+  std::map<std::string, double> busy_at_warmup;  // node name -> busy core-seconds
+  std::map<std::string, double> bill_at_warmup;  // billing line -> USD
+  BillingTotals totals_at_warmup;
+  std::uint64_t evictions_at_warmup = 0;
+  std::vector<std::uint64_t> submitted_at_warmup;  // per service
+
+  // Observations made (or instances requested, requests arrived) before the warm-up end are
+  // deleted.
+  bool counts(sim::Time t) const { return t >= config.warmup; }
+
   const ServiceMetricsConfig* service_config(const std::string& name) const {
     for (const auto& s : config.services)
       if (s.name == name) return &s;
@@ -139,7 +163,8 @@ struct MetricsCollector::State {
           --starting;
           ++running;
         }
-        (node ? m.node_startup : m.startup).total_ms.push_back(i.startup_time().milliseconds());
+        if (counts(i.requested_at))
+          (node ? m.node_startup : m.startup).total_ms.push_back(i.startup_time().milliseconds());
         return;
       case InstanceState::stopping:
         if (!node) --running;
@@ -204,19 +229,22 @@ struct MetricsCollector::State {
     live(i, sim.now(), +1);
     const std::size_t boot_phases =
         i.state == InstanceState::starting ? i.phases.size() : i.boot_phase_count;
-    for (std::size_t k = 0; k < boot_phases; ++k)
+    const bool counted = counts(i.requested_at);
+    for (std::size_t k = 0; counted && k < boot_phases; ++k)
       add_phase_sample(node ? m.node_startup : m.startup, i.phases[k].name,
                        i.phases[k].duration().milliseconds());
     if (i.state == InstanceState::starting) {
       if (!node) ++starting;
       return;
     }
-    (node ? m.node_startup : m.startup).total_ms.push_back(i.startup_time().milliseconds());
+    if (counted)
+      (node ? m.node_startup : m.startup).total_ms.push_back(i.startup_time().milliseconds());
     if (!node && i.state == InstanceState::running) ++running;
   }
 
   void on_phase(const Instance& i, const PhaseSpan& span) {
     if (i.state != InstanceState::starting) return;  // stop phases are not startup
+    if (!counts(i.requested_at)) return;
     add_phase_sample(is_node_vm(i) ? m.node_startup : m.startup, span.name,
                      span.duration().milliseconds());
   }
@@ -253,10 +281,11 @@ struct MetricsCollector::State {
       for (std::size_t k = 0; k < m.services.size(); ++k) {
         const std::int64_t q = world->queued_requests(k);
         s.queued_requests += q;
-        m.services[k].max_queued = std::max(m.services[k].max_queued, q);
+        if (counts(now)) m.services[k].max_queued = std::max(m.services[k].max_queued, q);
       }
     }
-    sample_stranded();
+    s.nodes_used = nodes_live;
+    if (counts(now)) sample_stranded();
     m.timeseries.push_back(s);
     if (now + config.sample_interval <= config.end)
       sim.schedule_in(
@@ -301,12 +330,50 @@ struct MetricsCollector::State {
       ++packing_samples;
     }
   }
+
+  // The warm-up ends: integrals, means and peaks restart; what is read from the models as a
+  // total (energy, CPU busy, the bill, evictions, arrivals) is remembered to be subtracted.
+  void end_warmup() {
+    const sim::Time now = sim.now();
+    for (Integral* i :
+         {&guest_os, &hypervisor, &runtime_overhead, &app_reserved, &app_idle, &cpu_reserved})
+      i->twa.reset(now);
+    density.reset(now);
+    host_in_use.reset(now);
+    for (Peak* p : {&hosts_peak, &nodes_peak, &density_peak})
+      p->restart(now);
+    if (runtime != nullptr) {
+      for (const auto& h : runtime->hosts()) {
+        energy_joules_at_warmup += h->host().energy_joules(now);
+        busy_at_warmup[h->name()] = busy_core_seconds(*h, now);
+      }
+      for (InstanceId id : live_node_vms)
+        if (const Node* n = runtime->node_of(id))
+          busy_at_warmup[n->name()] = busy_core_seconds(*n, now);
+      for (const auto& [name, node] : service_nodes)
+        busy_at_warmup[name] = busy_core_seconds(*node, now);
+    }
+    if (world != nullptr) {
+      const auto records = world->billing(now);
+      totals_at_warmup = bill(records);
+      for (std::size_t k = 0; k < records.size(); ++k)
+        bill_at_warmup[records[k].what] += totals_at_warmup.line_usd[k];
+      evictions_at_warmup = world->evictions();
+      for (std::size_t k = 0; k < m.services.size(); ++k)
+        submitted_at_warmup[k] = world->submitted(k);
+    }
+  }
 };
 
 MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config) {
   if (config.sample_interval <= sim::Time::zero())
     throw std::invalid_argument("metrics: sample interval must be positive, not " +
                                 config.sample_interval.to_string());
+  if (config.warmup < sim::Time::zero())
+    throw std::invalid_argument("metrics: negative warm-up " + config.warmup.to_string());
+  if (config.end > sim::Time::zero() && config.warmup >= config.end)
+    throw std::invalid_argument(fmt::format("metrics: warm-up {} is not shorter than the run ({})",
+                                            config.warmup.to_string(), config.end.to_string()));
   for (const auto& b : config.bursts)
     if (b.end < b.onset)
       throw std::invalid_argument(fmt::format("metrics: burst at {} ends before it starts ({})",
@@ -315,6 +382,7 @@ MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config)
   State& s = *state_;
   s.m.variant = s.config.variant;
   s.m.replication = s.config.replication;
+  s.m.warmup = s.config.warmup;
   for (const auto& svc : s.config.services) {
     ServiceRequests r{svc.name, svc.slo_latency, sim::QuantileSketch(s.config.latency_accuracy)};
     s.m.services.push_back(std::move(r));
@@ -324,12 +392,18 @@ MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config)
   s.m.placement_decision_us = sim::QuantileSketch(s.config.latency_accuracy);
   s.wait_seconds.assign(s.config.services.size(), 0.0);
   s.submitted_seen.assign(s.config.services.size(), 0);
+  s.submitted_at_warmup.assign(s.config.services.size(), 0);
   const sim::Time now = sim.now();
   for (Integral* i : {&s.guest_os, &s.hypervisor, &s.runtime_overhead, &s.app_reserved, &s.app_idle,
                       &s.cpu_reserved})
     i->twa = sim::TimeWeightedAverage(now);
   s.density = sim::TimeWeightedAverage(now);
   s.host_in_use = sim::TimeWeightedAverage(now);
+  if (s.config.warmup > now) {
+    State* st = state_.get();
+    sim.schedule_at(
+        s.config.warmup, [st] { st->end_warmup(); }, kWarmupPriority);
+  }
 }
 
 MetricsCollector::~MetricsCollector() = default;
@@ -359,6 +433,7 @@ void MetricsCollector::connect(Cluster& cluster) {
     }
     s.wait_seconds.assign(s.config.services.size(), 0.0);
     s.submitted_seen.assign(s.config.services.size(), 0);
+    s.submitted_at_warmup.assign(s.config.services.size(), 0);
   } else if (s.config.services.size() != cluster.service_count()) {
     throw std::invalid_argument(fmt::format("metrics: {} services configured, the cluster has {}",
                                             s.config.services.size(), cluster.service_count()));
@@ -377,26 +452,30 @@ void MetricsCollector::connect(Cluster& cluster) {
 }
 
 void MetricsCollector::record_placement(const Decision& d) {
-  VariantRunMetrics& m = state_->m;
+  State& s = *state_;
+  const sim::Time now = s.sim.now();
+  if (!s.counts(now)) return;
+  VariantRunMetrics& m = s.m;
   ++m.placement_decisions;
   const double us = static_cast<double>(d.wall_ns) / 1e3;
   m.placement_decision_us.add(us);
   m.placement_decision_us_stats.add(us);
-  if (d.placed && d.service_instance) {
+  if (d.placed && d.service_instance && s.counts(now - d.waited)) {
     m.pending_ms.add(d.waited.milliseconds());
     m.pending_ms_stats.add(d.waited.milliseconds());
   }
 }
 
-void MetricsCollector::record_arrival(std::size_t service, sim::Time /*at*/) {
+void MetricsCollector::record_arrival(std::size_t service, sim::Time at) {
   State& s = *state_;
-  ++s.m.services.at(service).arrivals;  // a Cluster's arrivals are added at finish
-  ++s.arrivals_since_sample;
+  if (s.counts(at)) ++s.m.services.at(service).arrivals;  // a Cluster's are added at finish
+  ++s.arrivals_since_sample;  // demand in the timeseries covers the whole run
 }
 
 void MetricsCollector::record_request(const Request& r) {
   State& s = *state_;
   ServiceRequests& svc = s.m.services.at(r.service);
+  if (!s.counts(r.arrival)) return;
   const sim::Time latency = r.done - r.arrival;
   const double ms = latency.milliseconds();
   svc.latency_ms.add(ms);
@@ -430,9 +509,9 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
                   [](const ServiceMetricsConfig& c) { return c.working_set.has_value(); });
   m.reserved_cpu_core_hours = s.cpu_reserved.hours(now);
   for (const auto& [name, node] : s.service_nodes) {
-    const Host& h = node->host();
-    m.used_cpu_core_hours +=
-        h.flows().busy_seconds(h.cpu(), now) * node->cpu_capacity().cores_value() / kSecondsPerHour;
+    const auto before = s.busy_at_warmup.find(name);
+    const double at_warmup = before == s.busy_at_warmup.end() ? 0.0 : before->second;
+    m.used_cpu_core_hours += (busy_core_seconds(*node, now) - at_warmup) / kSecondsPerHour;
   }
   m.idle_reserved_cpu_core_hours = std::max(0.0, m.reserved_cpu_core_hours - m.used_cpu_core_hours);
   if (s.stranded_samples > 0) {
@@ -457,7 +536,8 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
     m.services[k].mean_queued = run_seconds > 0.0 ? s.wait_seconds[k] / run_seconds : 0.0;
 
   for (const auto& b : s.config.bursts)
-    m.time_to_capacity.push_back(CapacityCatchUp{b, time_to_capacity(m.timeseries, b)});
+    if (s.counts(b.onset))
+      m.time_to_capacity.push_back(CapacityCatchUp{b, time_to_capacity(m.timeseries, b)});
 
   if (s.runtime != nullptr && s.config.record_instances) {
     m.instances.reserve(s.runtime->instance_count());
@@ -468,21 +548,26 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
     double joules = 0.0;
     for (const auto& h : s.runtime->hosts())
       joules += h->host().energy_joules(now);
-    m.energy_kwh = joules / kJoulesPerKwh;
+    m.energy_kwh = (joules - s.energy_joules_at_warmup) / kJoulesPerKwh;
   }
   if (s.world != nullptr) {
     const auto records = s.world->billing(now);
     const BillingTotals totals = bill(records);
-    m.cost_usd = totals.cost_usd;
-    m.fargate_waste_cpu_core_hours = totals.fargate_waste_cpu_core_hours;
-    m.fargate_waste_memory_gib_hours = totals.fargate_waste_memory_gib_hours;
-    for (std::size_t k = 0; k < records.size(); ++k)
-      m.cost_lines.push_back(CostLine{records[k].what, totals.line_usd[k]});
-  }
-  if (s.world != nullptr) {
+    const BillingTotals& before = s.totals_at_warmup;
+    m.cost_usd = totals.cost_usd - before.cost_usd;
+    m.fargate_waste_cpu_core_hours =
+        totals.fargate_waste_cpu_core_hours - before.fargate_waste_cpu_core_hours;
+    m.fargate_waste_memory_gib_hours =
+        totals.fargate_waste_memory_gib_hours - before.fargate_waste_memory_gib_hours;
+    for (std::size_t k = 0; k < records.size(); ++k) {
+      const auto at_warmup = s.bill_at_warmup.find(records[k].what);
+      m.cost_lines.push_back(CostLine{
+          records[k].what,
+          totals.line_usd[k] - (at_warmup == s.bill_at_warmup.end() ? 0.0 : at_warmup->second)});
+    }
     for (std::size_t k = 0; k < m.services.size(); ++k)
-      m.services[k].arrivals += s.world->submitted(k);
-    m.evictions = s.world->evictions();
+      m.services[k].arrivals += s.world->submitted(k) - s.submitted_at_warmup[k];
+    m.evictions = s.world->evictions() - s.evictions_at_warmup;
   }
   m.events_processed = s.sim.events_processed();
   return std::move(m);

@@ -21,6 +21,21 @@
 // largest priority so it sees the state after every other event of that instant. These
 // events are counted in events_processed like any other.
 //
+// Warm-up deletion (Law and Kelton): with config.warmup = W > 0, what happened before W does
+// not count in the run's statistics.
+//  - an instance's observations (startup, its phases, its pending time) count if it was
+//    requested at or after W; a request's (latency, SLO, wait, arrival) if it arrived at or
+//    after W; placement decisions made at or after W; evictions after W;
+//  - integrals (GiB·h, core·h, energy, cost), time-weighted means (density) and peaks cover
+//    [W, end]: an instance live across W counts from W; a cost is the bill at the end minus
+//    the bill at W (so a Fargate task live across W pays its one-minute minimum and rounding
+//    before W);
+//  - sample-time means (stranded capacity, packing, fragmentation, largest queue) use the
+//    samples at t >= W; a burst whose onset is before W has no time to capacity;
+//  - the timeseries, the instance lifecycles and events_processed still cover the whole run.
+// One extra event at W (the lowest priority, before anything else of that instant) takes the
+// snapshots; without a warm-up there is none.
+//
 // Hot path: signal handlers update counters and time-weighted sums; nothing is logged and,
 // apart from startup samples and the timeseries, nothing grows with the run.
 #include <cstdint>
@@ -75,16 +90,16 @@ struct CollectorConfig {
   std::vector<ServiceMetricsConfig> services;  // index = the world's service index
   std::vector<BurstWindow> bursts;
   sim::Time sample_interval = sim::Time::from_s(1);
-  sim::Time end;  // last sample time (the run's duration)
-  double latency_accuracy = 0.01;
-  bool record_instances = true;  // copy every instance's lifecycle into the result at finish  //
-                                 // QuantileSketch relative accuracy
+  sim::Time end;                   // last sample time (the run's duration)
+  sim::Time warmup;                // statistics start here (see above); zero: no warm-up
+  double latency_accuracy = 0.01;  // QuantileSketch relative accuracy
+  bool record_instances = true;    // copy every instance's lifecycle into the result at finish
 };
 
 class MetricsCollector {
  public:
-  // Throws std::invalid_argument for a non-positive sample interval or a burst that ends
-  // before it starts.
+  // Throws std::invalid_argument for a non-positive sample interval, a negative warm-up, a
+  // warm-up not shorter than a positive end, or a burst that ends before it starts.
   MetricsCollector(sim::Simulation& sim, CollectorConfig config);
   MetricsCollector(const MetricsCollector&) = delete;
   MetricsCollector& operator=(const MetricsCollector&) = delete;

@@ -12,7 +12,8 @@
 //  - service instances and node VMs (container_in_vm worker nodes) are kept apart: a node's
 //    boot is in `node_startup`, never in `startup`;
 //  - every integral is exact for the piecewise-constant quantity it integrates (memory held,
-//    CPU reserved), from the start of the run to its end;
+//    CPU reserved), from the warm-up end (0 without a warm-up) to the end of the run; every
+//    statistic leaves out what the warm-up deletes (MetricsCollector, collector.hpp);
 //  - timeseries samples are at t = 0, interval, 2 x interval, ... <= the end of the run.
 #include <cstdint>
 #include <optional>
@@ -68,6 +69,7 @@ struct Sample {
   std::int64_t running_instances = 0;  // service instances ready and serving
   std::int64_t hosts_used = 0;         // physical hosts with a live instance or node VM
   std::int64_t queued_requests = 0;    // waiting for a free instance, all services
+  std::int64_t nodes_used = 0;         // live node VMs (container_in_vm); 0 for other platforms
 };
 
 // Requests of one service.
@@ -117,7 +119,8 @@ struct InstanceLifecycle {
 struct VariantRunMetrics {
   std::string variant;
   std::uint64_t replication = 0;
-  sim::Time end;  // the run was observed over [0, end]
+  sim::Time end;     // the run was observed over [0, end]
+  sim::Time warmup;  // statistics cover [warmup, end]; the timeseries and instances all of it
 
   StartupSamples startup;       // service instances
   StartupSamples node_startup;  // node VMs (container_in_vm)

@@ -2,12 +2,14 @@
 // platform_test_support.hpp and a hand-driven ObservedWorld (no Cluster needed).
 #include <catch2/catch.hpp>
 
+#include "metrics_test_support.hpp"
 #include "models/metrics/collector.hpp"
 #include "platform_test_support.hpp"
 
 using namespace vmcsim;
 using namespace vmcsim::models;
 using namespace vmcsim::models::metrics;
+using vmcsim::models::testing::HandWorld;
 using vmcsim::models::testing::make_image;
 using vmcsim::models::testing::mc;
 using vmcsim::models::testing::World;
@@ -15,35 +17,6 @@ using vmcsim::models::testing::World;
 namespace {
 
 constexpr sim::Time kHour = sim::Time::from_s(3600);
-
-// The parts of a world the runtime does not tell, set by the test; bills every instance of the
-// runtime per hour from its request to its stop (or now).
-struct HandWorld : ObservedWorld {
-  explicit HandWorld(const PlatformRuntime& rt) : runtime(rt) {}
-  double capacity_rps() const override { return capacity; }
-  std::int64_t queued_requests(std::size_t) const override { return queued; }
-  std::int64_t unplaced_instances() const override { return unplaced; }
-  std::vector<BillingRecord> billing(sim::Time now) const override {
-    std::vector<BillingRecord> out;
-    for (InstanceId id = 0; id < runtime.instance_count(); ++id) {
-      const Instance& i = runtime.instance(id);
-      const sim::Time until = i.state == InstanceState::stopped ? i.stopped_at : now;
-      out.push_back({"instance " + std::to_string(id),
-                     BillingModel::per_hour,
-                     until - i.requested_at,
-                     usd_per_hour,
-                     {},
-                     {},
-                     {}});
-    }
-    return out;
-  }
-  const PlatformRuntime& runtime;
-  double capacity = 0.0;
-  std::int64_t queued = 0;
-  std::int64_t unplaced = 0;
-  double usd_per_hour = 0.0;
-};
 
 CollectorConfig config_until(sim::Time end, std::vector<ServiceMetricsConfig> services = {}) {
   CollectorConfig c;
