@@ -93,11 +93,6 @@ std::string execute_placement_benchmark(scenario::Scenario s, const RunArgs& arg
 
 std::string execute(const RunArgs& args, bool sweep) {
   const auto s = scenario::load_scenario(args.scenario);
-  if (s.warmup > sim::Time::zero())
-    fmt::print(stderr,
-               "warning: {}: warmup {} is not applied yet: the statistics cover the whole run, "
-               "from 0 to {}\n",
-               args.scenario, s.warmup, s.duration);
   if (runner::has_pod_trace(s)) {
     if (sweep) throw InputError{{args.scenario, 0, 0}, "", "a pod_trace scenario has no sweep"};
     return execute_placement_benchmark(s, args);

@@ -36,7 +36,7 @@ void write_instances_csv(const RunResults& results, std::ostream& out) {
   out << ",end_state\n";
   for (const auto& i : results.instances) {
     out << csv_field(i.variant) << ',' << i.replication << ',' << csv_field(i.service) << ','
-        << to_string(i.platform) << ',' << csv_field(i.profile) << ',' << csv_field(i.host) << ','
+        << to_string(i.kind) << ',' << csv_field(i.profile) << ',' << csv_field(i.host) << ','
         << csv_field(i.node) << ',' << exact_seconds(i.requested) << ','
         << optional_seconds(i.ready) << ',' << optional_seconds(i.stopped);
     for (const auto& name : phases) {
@@ -48,19 +48,19 @@ void write_instances_csv(const RunResults& results, std::ostream& out) {
         out << ',' << exact_seconds(it->start) << ',' << exact_seconds(it->end);
       }
     }
-    out << ',' << to_string(i.end_state) << '\n';
+    out << ',' << to_string(end_state(i.state)) << '\n';
   }
 }
 
 void write_timeseries_csv(const RunResults& results, std::ostream& out) {
   out << "variant,replication,t_s,demand_rps,capacity_rps,cpu_utilization,memory_utilization,"
-         "pending_instances,running_instances,hosts_used,queued_requests\n";
+         "pending_instances,running_instances,hosts_used,queued_requests,nodes_used\n";
   for (const auto& s : results.timeseries) {
     out << csv_field(s.variant) << ',' << s.replication << ',' << exact_seconds(s.t) << ','
         << shortest(s.demand_rps) << ',' << shortest(s.capacity_rps) << ','
         << shortest(s.cpu_utilization) << ',' << shortest(s.memory_utilization) << ','
         << s.pending_instances << ',' << s.running_instances << ',' << s.hosts_used << ','
-        << s.queued_requests << '\n';
+        << s.queued_requests << ',' << s.nodes_used << '\n';
   }
 }
 

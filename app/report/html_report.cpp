@@ -4,6 +4,7 @@
 #include <array>
 #include <map>
 #include <ostream>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -67,7 +68,7 @@ std::string swatch(std::size_t i) {
 }
 
 // Metrics down, variants across: reads like the terminal table and fits any number of metrics.
-std::string summary_table(const RunResults& r) {
+std::string metrics_table(const RunResults& r, std::span<const HeadlineMetric> metrics) {
   std::string out = "<table>\n<thead><tr><th>metric</th>";
   for (std::size_t i = 0; i < r.variants.size(); ++i) {
     const auto& v = r.variants[i];
@@ -75,7 +76,7 @@ std::string summary_table(const RunResults& r) {
                        to_string(v.platform), html_escape(v.profile));
   }
   out += "</tr></thead>\n<tbody>\n";
-  for (const auto& m : headline_metrics()) {
+  for (const auto& m : metrics) {
     out += fmt::format("<tr><td>{} <small>({})</small></td>", html_escape(m.label),
                        html_escape(m.unit));
     for (const auto& v : r.variants) {
@@ -132,42 +133,78 @@ std::string phase_bars(const RunResults& r) {
                                 {"mean time in phase (s), stacked", false, {}, {}});
 }
 
-std::string capacity_chart(const RunResults& r) {
-  // Mean over replications at each sample time, per variant.
-  struct Sum {
-    double demand = 0, capacity = 0;
-    int n = 0;
-  };
+// The time axis of the timeseries charts: minutes beyond 20 minutes of simulated time.
+struct TimeAxis {
+  double per_unit = 1.0;  // seconds per axis unit
+  std::string label;
+};
+
+TimeAxis time_axis(const RunResults& r) {
   double max_t = 0;
   for (const auto& s : r.timeseries)
     max_t = std::max(max_t, s.t.seconds());
-  const bool minutes = max_t > 1200;
-  const double per_unit = minutes ? 60.0 : 1.0;
-  std::vector<svg::LineSeries> series;
-  std::vector<svg::Point> demand;
-  for (std::size_t i = 0; i < r.variants.size(); ++i) {
-    std::map<std::int64_t, Sum> by_time;
-    for (const auto& s : r.timeseries) {
-      if (s.variant != r.variants[i].name) continue;
-      auto& sum = by_time[s.t.ns()];
-      sum.demand += s.demand_rps;
-      sum.capacity += s.capacity_rps;
-      ++sum.n;
-    }
-    svg::LineSeries capacity{r.variants[i].name + " capacity", variant_colour(i), {}, false, true};
-    const bool first_demand = demand.empty();
-    for (const auto& [t, sum] : by_time) {
-      const double x = static_cast<double>(t) * 1e-9 / per_unit;
-      capacity.points.push_back({x, sum.capacity / sum.n});
-      if (first_demand) demand.push_back({x, sum.demand / sum.n});
-    }
-    series.push_back(std::move(capacity));
+  if (max_t > 1200) return {60.0, "simulated time (min)"};
+  return {1.0, "simulated time (s)"};
+}
+
+// One variant's value at each sample time, averaged over its replications.
+std::vector<svg::Point> mean_over_replications(const RunResults& r, const std::string& variant,
+                                               double (*value)(const TimeseriesSample&),
+                                               const TimeAxis& axis) {
+  std::map<std::int64_t, std::pair<double, int>> by_time;  // t (ns) -> sum, count
+  for (const auto& s : r.timeseries) {
+    if (s.variant != variant) continue;
+    auto& [sum, n] = by_time[s.t.ns()];
+    sum += value(s);
+    ++n;
   }
+  std::vector<svg::Point> points;
+  for (const auto& [t, sum_n] : by_time)
+    points.push_back({static_cast<double>(t) * 1e-9 / axis.per_unit, sum_n.first / sum_n.second});
+  return points;
+}
+
+std::string capacity_chart(const RunResults& r) {
+  const TimeAxis axis = time_axis(r);
+  std::vector<svg::LineSeries> series;
+  for (std::size_t i = 0; i < r.variants.size(); ++i)
+    series.push_back(
+        {r.variants[i].name + " capacity", variant_colour(i),
+         mean_over_replications(
+             r, r.variants[i].name, [](const TimeseriesSample& s) { return s.capacity_rps; }, axis),
+         false, true});
   // Under common random numbers every variant sees the same demand: draw it once, on top.
-  series.push_back({"demand", "#333333", std::move(demand), true, true});
+  if (!r.variants.empty())
+    series.push_back({"demand", "#333333",
+                      mean_over_replications(
+                          r, r.variants.front().name,
+                          [](const TimeseriesSample& s) { return s.demand_rps; }, axis),
+                      true, true});
   return svg::line_chart("Serving capacity and demand over time", series,
-                         {minutes ? "simulated time (min)" : "simulated time (s)", false, {}, {}},
-                         {"requests per second", false, {}, {}});
+                         {axis.label, false, {}, {}}, {"requests per second", false, {}, {}});
+}
+
+// Physical hosts in use over time per variant, and the live node VMs of variants that have
+// them (dashed).
+std::string hosts_chart(const RunResults& r) {
+  const TimeAxis axis = time_axis(r);
+  std::vector<svg::LineSeries> series;
+  for (std::size_t i = 0; i < r.variants.size(); ++i)
+    series.push_back({r.variants[i].name + " hosts", variant_colour(i),
+                      mean_over_replications(
+                          r, r.variants[i].name,
+                          [](const TimeseriesSample& s) { return double(s.hosts_used); }, axis),
+                      false, true});
+  for (std::size_t i = 0; i < r.variants.size(); ++i) {
+    if (r.variants[i].nodes_peak.mean <= 0) continue;
+    series.push_back({r.variants[i].name + " node VMs", variant_colour(i),
+                      mean_over_replications(
+                          r, r.variants[i].name,
+                          [](const TimeseriesSample& s) { return double(s.nodes_used); }, axis),
+                      true, true});
+  }
+  return svg::line_chart("Hosts and node VMs in use over time", series, {axis.label, false, {}, {}},
+                         {"in use (mean over replications)", false, 0.0, {}});
 }
 
 std::string estimate_bars(const RunResults& r, const std::string& title, const std::string& label,
@@ -199,12 +236,13 @@ void write_html_report(const RunResults& r, std::ostream& out) {
       << "<title>vmcsim report: " << html_escape(r.scenario_name) << "</title>\n<style>" << kStyle
       << "</style>\n</head>\n<body>\n<main>\n";
   out << "<header>\n<h1>" << html_escape(r.scenario_name) << "</h1>\n<p class=\"meta\">"
-      << html_escape(fmt::format("scenario {} · seed {} · {} replications per variant · vmcsim {}",
-                                 r.scenario_file, r.seed, r.replications, r.vmcsim_version))
+      << html_escape(fmt::format("scenario {} · seed {} · {} per variant{} · vmcsim {}",
+                                 r.scenario_file, r.seed, count_of(r.replications, "replication"),
+                                 warmup_note(r), r.vmcsim_version))
       << "</p>\n</header>\n";
   section(out, "Summary",
           "Mean ± half-width of the 95% confidence interval over replications (Student t).",
-          summary_table(r));
+          metrics_table(r, headline_metrics()));
   if (!r.differences.empty()) {
     std::string items = "<ul class=\"differences\">\n";
     for (const auto& d : r.differences) {
@@ -226,6 +264,16 @@ void write_html_report(const RunResults& r, std::ostream& out) {
             "Requests per second the ready instances can serve, against offered load (dashed), "
             "averaged over replications.",
             capacity_chart(r));
+  }
+  if (std::any_of(r.variants.begin(), r.variants.end(),
+                  [](const VariantSummary& v) { return v.placement_measured(); })) {
+    std::string body = metrics_table(r, placement_metrics());
+    if (!r.timeseries.empty()) body += hosts_chart(r);
+    section(out, "Placement",
+            "How the variants pack their instances onto hosts (or node VMs): peaks, efficiency "
+            "and stranded or fragmented capacity are means over sample times after the warm-up; "
+            "pending time runs from request to placement.",
+            body);
   }
   section(out, "Memory spent on overhead",
           "Guest OS, hypervisor and runtime memory integrated over the run; whiskers are 95% "

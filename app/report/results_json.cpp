@@ -31,6 +31,7 @@ ojson to_json(const VariantSummary& v, const ResultsJsonOptions& options) {
   j["startup_ms"] = to_json(v.startup_ms);
   j["startup_phases_ms"] = phases_to_json(v.startup_phases_ms);
   j["time_to_capacity_s"] = to_json(v.time_to_capacity_s);
+  j["time_to_capacity_not_reached"] = v.time_to_capacity_not_reached;
   j["request_latency_ms"] = to_json(v.request_latency_ms);
   j["slo_violation_fraction"] = to_json(v.slo_violation_fraction);
   j["memory_overhead_gib_hours"] = to_json(v.memory_overhead_gib_hours);
@@ -42,20 +43,23 @@ ojson to_json(const VariantSummary& v, const ResultsJsonOptions& options) {
   j["stranded_memory_fraction"] = to_json(v.stranded_memory_fraction);
   j["density_instances_per_host"] = to_json(v.density_instances_per_host);
   j["hosts_used_peak"] = to_json(v.hosts_used_peak);
+  j["nodes_peak"] = to_json(v.nodes_peak);
   j["energy_kwh"] = to_json(v.energy_kwh);
   j["cost_usd"] = to_json(v.cost_usd);
   j["events"] = v.events;
   if (options.include_wall_seconds) j["wall_seconds"] = v.wall_seconds;
   j["startup_samples_ms"] = v.startup_samples_ms;
-  if (v.pending_time_ms)
-    j["pending_time_ms"] = ojson{{"p50", v.pending_time_ms->p50}, {"p99", v.pending_time_ms->p99}};
-  if (v.placement_decision_us && options.include_wall_seconds)
+  if (!v.placement_measured()) return j;
+  j["pending_time_ms"] = to_json(v.pending_ms);
+  j["placement_decisions"] = to_json(v.placement_decisions);
+  if (options.include_wall_seconds)
     j["placement_decision_us"] =
-        ojson{{"mean", v.placement_decision_us->mean}, {"p99", v.placement_decision_us->p99}};
-  if (v.packing_efficiency)
-    j["packing_efficiency"] = ojson{{"cpu", to_json(v.packing_efficiency->cpu)},
-                                    {"memory", to_json(v.packing_efficiency->memory)}};
-  if (v.evictions) j["evictions"] = to_json(*v.evictions);
+        ojson{{"mean", v.placement_decision_us_mean}, {"p99", v.placement_decision_us_p99}};
+  j["packing_efficiency"] = ojson{{"cpu", to_json(v.packing_efficiency_cpu)},
+                                  {"memory", to_json(v.packing_efficiency_memory)}};
+  j["fragmentation"] =
+      ojson{{"cpu", to_json(v.fragmentation_cpu)}, {"memory", to_json(v.fragmentation_memory)}};
+  j["evictions"] = to_json(v.evictions);
   return j;
 }
 
@@ -94,6 +98,7 @@ nlohmann::ordered_json results_to_json(const RunResults& results,
   j["scenario_name"] = results.scenario_name;
   j["scenario_file"] = results.scenario_file;
   j["seed"] = results.seed;
+  j["warmup_s"] = results.warmup.seconds();
   j["replications"] = results.replications;
   // The resolved scenario is an ordinary (key-sorted) json; sorted keys are deterministic too.
   j["resolved_scenario"] = ojson::parse(results.resolved_scenario.dump());

@@ -42,8 +42,8 @@ std::string terminal_table(const RunResults& r) {
     for (std::size_t c = 0; c < row.size(); ++c)
       widths[c] = std::max(widths[c], columns(row[c]));
   }
-  std::string out = fmt::format("{} · seed {} · {} replications (mean ± 95% CI)\n", r.scenario_name,
-                                r.seed, r.replications);
+  std::string out = fmt::format("{} · seed {} · {}{} (mean ± 95% CI)\n", r.scenario_name, r.seed,
+                                count_of(r.replications, "replication"), warmup_note(r));
   for (std::size_t i = 0; i < rows.size(); ++i) {
     for (std::size_t c = 0; c < rows[i].size(); ++c) {
       out += (c ? "  " : "") + pad(rows[i][c], widths[c], c > 0);

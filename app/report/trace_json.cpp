@@ -33,7 +33,7 @@ ojson slice(std::string_view name, std::string_view category, sim::Time start, s
                {"pid", pid},
                {"tid", tid},
                {"args", ojson{{"service", instance.service},
-                              {"platform", to_string(instance.platform)},
+                              {"platform", to_string(instance.kind)},
                               {"profile", instance.profile},
                               {"node", instance.node}}}};
 }

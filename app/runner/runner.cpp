@@ -31,14 +31,17 @@ struct Job {
   std::uint64_t replication = 0;
 };
 
-struct JobResult {
-  mm::VariantRunMetrics metrics;
-  double wall_seconds = 0;
-  std::exception_ptr error;
+// What the jobs leave behind, one slot per job (in job order). The metrics sit in their own
+// array so the runs of one variant are contiguous for summarize() without a copy.
+struct JobResults {
+  explicit JobResults(std::size_t n) : metrics(n), wall_seconds(n, 0.0), errors(n) {}
+  std::vector<mm::VariantRunMetrics> metrics;
+  std::vector<double> wall_seconds;
+  std::vector<std::exception_ptr> errors;
 };
 
 mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, std::uint64_t seed,
-                              std::uint64_t replication) {
+                              std::uint64_t replication, sim::Time warmup) {
   const PreparedVariant& pv = world.variants[variant];
   sim::Simulation sim;
   models::ClusterConfig config = pv.cluster;
@@ -51,6 +54,7 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
   cc.services = world.service_metrics;
   cc.bursts = world.bursts;
   cc.end = world.duration;
+  cc.warmup = warmup;
   mm::MetricsCollector collector{sim, cc};
   collector.connect(cluster);
 
@@ -72,8 +76,9 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
   return collector.finish(sim.now());
 }
 
-// Runs jobs on `threads` workers; each writes results[i] only.
-void run_jobs(const std::vector<Job>& jobs, std::vector<JobResult>& results,
+// Runs jobs on `threads` workers; each writes slot i of `results` only.
+void run_jobs(const std::vector<Job>& jobs, JobResults& results,
+              const std::vector<scenario::Scenario>& points,
               const std::vector<std::unique_ptr<PreparedWorld>>& worlds, std::uint64_t seed,
               unsigned threads, const std::function<void(std::size_t, std::size_t)>& progress) {
   std::atomic<std::size_t> next{0};
@@ -84,11 +89,12 @@ void run_jobs(const std::vector<Job>& jobs, std::vector<JobResult>& results,
       const Job& job = jobs[i];
       const auto start = std::chrono::steady_clock::now();
       try {
-        results[i].metrics = run_job(*worlds[job.point], job.variant, seed, job.replication);
+        results.metrics[i] = run_job(*worlds[job.point], job.variant, seed, job.replication,
+                                     points[job.point].warmup);
       } catch (...) {
-        results[i].error = std::current_exception();
+        results.errors[i] = std::current_exception();
       }
-      results[i].wall_seconds =
+      results.wall_seconds[i] =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       std::lock_guard lock{progress_mutex};
       ++done;
@@ -103,64 +109,15 @@ void run_jobs(const std::vector<Job>& jobs, std::vector<JobResult>& results,
       pool.emplace_back(worker);
     worker();
   }  // joined
-  for (const auto& r : results)
-    if (r.error) std::rethrow_exception(r.error);
+  for (const auto& e : results.errors)
+    if (e) std::rethrow_exception(e);
 }
 
-Estimate copy(const mm::Estimate& e) {
-  return {e.mean, e.half_width, e.n};
-}
-Quantiles copy(const mm::Quantiles& q) {
-  return {q.mean, q.p50, q.p95, q.p99, copy(q.ci95)};
-}
-
-EndState end_state_of(models::InstanceState s) {
-  switch (s) {
-    case models::InstanceState::requested:
-      return EndState::pending;
-    case models::InstanceState::starting:
-      return EndState::pending;
-    case models::InstanceState::running:
-    case models::InstanceState::stopping:
-      return EndState::running;
-    case models::InstanceState::stopped:
-      return EndState::stopped;
-    case models::InstanceState::failed:
-      return EndState::failed;
-  }
-  return EndState::pending;
-}
-
-VariantSummary summary_of(const scenario::Variant& v, const mm::VariantEstimates& e) {
+VariantSummary summary_of(const scenario::Variant& v, std::span<const mm::VariantRunMetrics> runs) {
   VariantSummary s;
-  s.name = v.name;
+  static_cast<mm::VariantEstimates&>(s) = mm::summarize(runs);
   s.platform = v.platform;
   s.profile = v.profile;
-  s.startup_ms = copy(e.startup_ms);
-  for (const auto& p : e.startup_phases_ms)
-    s.startup_phases_ms.push_back({p.phase, p.mean, p.p95});
-  s.time_to_capacity_s = copy(e.time_to_capacity_s);
-  s.request_latency_ms = copy(e.request_latency_ms);
-  s.slo_violation_fraction = copy(e.slo_violation_fraction);
-  s.memory_overhead_gib_hours = copy(e.memory_overhead_gib_hours);
-  s.idle_reserved_cpu_core_hours = copy(e.idle_reserved_cpu_core_hours);
-  s.idle_reserved_memory_gib_hours = copy(e.idle_reserved_memory_gib_hours);
-  s.fargate_rounding_waste_cpu_core_hours = copy(e.fargate_rounding_waste_cpu_core_hours);
-  s.fargate_rounding_waste_memory_gib_hours = copy(e.fargate_rounding_waste_memory_gib_hours);
-  s.stranded_cpu_fraction = copy(e.stranded_cpu_fraction);
-  s.stranded_memory_fraction = copy(e.stranded_memory_fraction);
-  s.density_instances_per_host = copy(e.density_instances_per_host);
-  s.hosts_used_peak = copy(e.hosts_used_peak);
-  s.energy_kwh = copy(e.energy_kwh);
-  s.cost_usd = copy(e.cost_usd);
-  s.events = e.events;
-  s.startup_samples_ms = e.startup_samples_ms;
-  s.pending_time_ms = VariantSummary::PendingTime{e.pending_ms.p50, e.pending_ms.p99};
-  s.placement_decision_us =
-      VariantSummary::DecisionTime{e.placement_decision_us_mean, e.placement_decision_us_p99};
-  s.packing_efficiency = VariantSummary::PackingEfficiency{copy(e.packing_efficiency_cpu),
-                                                           copy(e.packing_efficiency_memory)};
-  s.evictions = copy(e.evictions);
   return s;
 }
 
@@ -229,29 +186,25 @@ struct PointResult {
   std::vector<PairedDifference> differences;
 };
 
-// Summaries and baseline differences of one point from its slots (variant-major).
-PointResult summarize_point(const scenario::Scenario& s, std::span<const JobResult> slots,
-                            int replications) {
+// Summaries and baseline differences of one point from its runs (variant-major).
+PointResult summarize_point(const scenario::Scenario& s,
+                            std::span<const mm::VariantRunMetrics> runs,
+                            std::span<const double> wall_seconds, int replications) {
   PointResult out;
-  std::vector<std::vector<mm::VariantRunMetrics>> runs(s.variants.size());
+  const auto per_variant = static_cast<std::size_t>(replications);
+  const auto runs_of = [&](std::size_t v) { return runs.subspan(v * per_variant, per_variant); };
   for (std::size_t v = 0; v < s.variants.size(); ++v) {
-    double wall = 0;
-    for (int r = 0; r < replications; ++r) {
-      const JobResult& slot =
-          slots[v * static_cast<std::size_t>(replications) + static_cast<std::size_t>(r)];
-      runs[v].push_back(slot.metrics);
-      wall += slot.wall_seconds;
-    }
-    out.variants.push_back(summary_of(s.variants[v], mm::summarize(runs[v])));
-    out.variants.back().wall_seconds = wall;
+    out.variants.push_back(summary_of(s.variants[v], runs_of(v)));
+    for (const double w : wall_seconds.subspan(v * per_variant, per_variant))
+      out.variants.back().wall_seconds += w;
   }
   std::size_t base = 0;
   for (std::size_t v = 0; v < s.variants.size(); ++v)
     if (s.variants[v].name == s.output.baseline) base = v;
   for (std::size_t v = 0; v < s.variants.size(); ++v) {
     if (v == base) continue;
-    for (const auto& d : mm::paired_differences(runs[v], runs[base]))
-      out.differences.push_back({d.metric, d.variant_a, d.variant_b, d.mean, d.half_width, d.n});
+    for (auto& d : mm::paired_differences(runs_of(v), runs_of(base)))
+      out.differences.push_back(std::move(d));
   }
   return out;
 }
@@ -291,10 +244,10 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
     for (std::size_t v = 0; v < points[p].variants.size(); ++v)
       for (int r = 0; r < replications; ++r)
         jobs.push_back({p, v, static_cast<std::uint64_t>(r)});
-  std::vector<JobResult> slots(jobs.size());
+  JobResults slots(jobs.size());
   const unsigned threads =
       options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  run_jobs(jobs, slots, worlds, seed, threads, options.progress);
+  run_jobs(jobs, slots, points, worlds, seed, threads, options.progress);
 
   RunResults results;
   results.vmcsim_version = VMCSIM_VERSION;
@@ -302,14 +255,16 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   results.scenario_file = original.source_file;
   results.resolved_scenario = resolved_scenario(points[0], *worlds[0], seed, replications);
   results.seed = seed;
+  results.warmup = points[0].warmup;
   results.replications = replications;
 
   std::size_t offset = 0;
   for (std::size_t p = 0; p < points.size(); ++p) {
     const auto& s = points[p];
     const std::size_t n = s.variants.size() * static_cast<std::size_t>(replications);
-    const std::span<const JobResult> slice{slots.data() + offset, n};
-    PointResult pr = summarize_point(s, slice, replications);
+    const std::span<const mm::VariantRunMetrics> slice{slots.metrics.data() + offset, n};
+    PointResult pr = summarize_point(
+        s, slice, std::span<const double>{slots.wall_seconds.data() + offset, n}, replications);
     if (sweep) {
       SweepPoint sp;
       for (const auto& [path, value] : s.sweep_point)
@@ -323,30 +278,24 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
       results.variants = std::move(pr.variants);
       results.differences = std::move(pr.differences);
       for (std::size_t i = 0; i < n; ++i) {
-        const auto& m = slice[i].metrics;
+        auto& m = slots.metrics[offset + i];
         const int rep = static_cast<int>(m.replication);
-        for (const auto& inst : m.instances) {
+        // Summarised above: the records move into the results.
+        for (auto& inst : m.instances) {
           InstanceRecord rec;
+          static_cast<mm::InstanceLifecycle&>(rec) = std::move(inst);
+          if (rec.node_vm) rec.service = "node";
           rec.variant = m.variant;
           rec.replication = rep;
-          rec.service = inst.node_vm ? std::string{"node"} : inst.service;
-          rec.platform = inst.kind;
-          rec.profile = inst.profile;
-          rec.host = inst.host;
-          rec.node = inst.node;
-          for (const auto& ph : inst.phases)
-            rec.phases.push_back({ph.name, ph.start, ph.end});
-          rec.end_state = end_state_of(inst.state);
-          rec.requested = inst.requested;
-          rec.ready = inst.ready;
-          rec.stopped = inst.stopped;
           results.instances.push_back(std::move(rec));
         }
-        for (const auto& t : m.timeseries)
-          results.timeseries.push_back({m.variant, rep, t.t, t.demand_rps, t.capacity_rps,
-                                        t.cpu_utilization, t.memory_utilization,
-                                        t.pending_instances, t.running_instances, t.hosts_used,
-                                        t.queued_requests});
+        for (auto& t : m.timeseries) {
+          TimeseriesSample sample;
+          static_cast<mm::Sample&>(sample) = t;
+          sample.variant = m.variant;
+          sample.replication = rep;
+          results.timeseries.push_back(std::move(sample));
+        }
       }
     }
     offset += n;

@@ -9,8 +9,9 @@
 // models::Cluster from the scenario (prepare_world, world.hpp), the scenario's workloads
 // connected to Cluster::submit, and a MetricsCollector; it runs to the scenario's duration and
 // leaves its VariantRunMetrics in a slot preallocated for it. After all jobs, the slots are
-// summarised per variant (models/metrics summarize), paired against the baseline variant and
-// copied into RunResults in scenario order.
+// summarised per variant (models/metrics summarize, the result type RunResults wraps), paired
+// against the baseline variant, in scenario order. Statistics leave out the scenario's
+// warm-up (MetricsCollector's warm-up deletion); the timeseries and instances cover the run.
 //
 // Invariants:
 //  - Common random numbers: replication r of every variant sees the same arrivals and request

@@ -31,8 +31,8 @@ std::vector<double> finite(std::span<const double> values) {
   return out;
 }
 
-Quantiles quantiles(const sim::QuantileSketch& pooled, double pooled_mean,
-                    std::span<const double> replication_means) {
+Quantiles pooled_quantiles(const sim::QuantileSketch& pooled, double pooled_mean,
+                           std::span<const double> replication_means) {
   Quantiles q;
   q.ci95 = estimate(replication_means);
   if (pooled.empty()) return q;
@@ -64,7 +64,7 @@ void summarize_startup(std::span<const VariantRunMetrics> runs,
     for (const auto& p : g.phases)
       if (std::find(order.begin(), order.end(), p.name) == order.end()) order.push_back(p.name);
   }
-  total = quantiles(pooled, all.mean(), means);
+  total = pooled_quantiles(pooled, all.mean(), means);
   for (const auto& name : order) {
     sim::QuantileSketch sketch;
     sim::RunningStats stats;
@@ -105,6 +105,32 @@ Estimate estimate(std::span<const double> per_replication) {
   return from_interval(sim::confidence_interval_95(values));
 }
 
+Quantiles quantiles(std::span<const double> pooled_samples,
+                    std::span<const double> replication_means) {
+  sim::QuantileSketch sketch;
+  sim::RunningStats stats;
+  for (double x : pooled_samples) {
+    sketch.add(x);
+    stats.add(x);
+  }
+  return pooled_quantiles(sketch, stats.mean(), replication_means);
+}
+
+PairedDifference paired_difference(std::string metric, std::string variant_a, std::string variant_b,
+                                   std::span<const double> a, std::span<const double> b) {
+  PairedDifference d{std::move(metric),
+                     std::move(variant_a),
+                     std::move(variant_b),
+                     0.0,
+                     0.0,
+                     static_cast<std::int64_t>(a.size())};
+  const sim::ConfidenceInterval ci = sim::paired_difference(a, b);
+  if (ci.n == 0) return d;
+  d.mean = ci.mean;
+  d.half_width = ci.n >= 2 ? ci.half_width : 0.0;
+  return d;
+}
+
 VariantEstimates summarize(std::span<const VariantRunMetrics> runs) {
   if (runs.empty()) throw std::invalid_argument("summarize: no runs");
   for (const auto& r : runs)
@@ -132,7 +158,7 @@ VariantEstimates summarize(std::span<const VariantRunMetrics> runs) {
     latency_all.merge(r.request_latency_stats);
     latency_means.push_back(r.request_latency_stats.mean());
   }
-  e.request_latency_ms = quantiles(latency, latency_all.mean(), latency_means);
+  e.request_latency_ms = pooled_quantiles(latency, latency_all.mean(), latency_means);
   e.slo_violation_fraction = over_runs(runs, &VariantRunMetrics::slo_violation_fraction);
   e.memory_overhead_gib_hours = over_runs(runs, &VariantRunMetrics::memory_overhead_gib_hours);
   e.idle_reserved_cpu_core_hours =
@@ -168,7 +194,7 @@ VariantEstimates summarize(std::span<const VariantRunMetrics> runs) {
     decision_us.merge(r.placement_decision_us);
     decision_all.merge(r.placement_decision_us_stats);
   }
-  e.pending_ms = quantiles(pending, pending_all.mean(), pending_means);
+  e.pending_ms = pooled_quantiles(pending, pending_all.mean(), pending_means);
   e.placement_decisions = over_runs(runs, &VariantRunMetrics::placement_decisions);
   e.evictions = over_runs(runs, &VariantRunMetrics::evictions);
   e.packing_efficiency_cpu = over_runs(runs, &VariantRunMetrics::packing_efficiency_cpu);
@@ -216,14 +242,7 @@ std::vector<PairedDifference> paired_differences(std::span<const VariantRunMetri
       xa.push_back(va);
       xb.push_back(vb);
     }
-    PairedDifference d{
-        name, a.front().variant, b.front().variant, 0.0, 0.0, static_cast<std::int64_t>(xa.size())};
-    if (!xa.empty()) {
-      const sim::ConfidenceInterval ci = sim::paired_difference(xa, xb);
-      d.mean = ci.mean;
-      d.half_width = xa.size() >= 2 ? ci.half_width : 0.0;
-    }
-    out.push_back(std::move(d));
+    out.push_back(paired_difference(name, a.front().variant, b.front().variant, xa, xb));
   }
   return out;
 }

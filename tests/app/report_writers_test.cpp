@@ -19,7 +19,7 @@
 #include "app/report/text_format.hpp"
 #include "app/report/trace_json.hpp"
 #include "app/report/write_all.hpp"
-#include "app/results/summarize.hpp"
+#include "models/metrics/summary.hpp"
 #include "sample_results.hpp"
 
 using namespace vmcsim;
@@ -78,6 +78,7 @@ TEST_CASE("results.json has the schema version, provenance and every documented 
   CHECK(j.at("scenario_name") == r.scenario_name);
   CHECK(j.at("scenario_file") == r.scenario_file);
   CHECK(j.at("seed") == 42);
+  CHECK(j.at("warmup_s") == r.warmup.seconds());
   CHECK(j.at("replications") == 2);
   CHECK(j.at("resolved_scenario") == r.resolved_scenario);
   REQUIRE(j.at("variants").size() == r.variants.size());
@@ -87,6 +88,7 @@ TEST_CASE("results.json has the schema version, provenance and every documented 
                                       "startup_ms",
                                       "startup_phases_ms",
                                       "time_to_capacity_s",
+                                      "time_to_capacity_not_reached",
                                       "request_latency_ms",
                                       "slo_violation_fraction",
                                       "memory_overhead_gib_hours",
@@ -98,6 +100,7 @@ TEST_CASE("results.json has the schema version, provenance and every documented 
                                       "stranded_memory_fraction",
                                       "density_instances_per_host",
                                       "hosts_used_peak",
+                                      "nodes_peak",
                                       "energy_kwh",
                                       "cost_usd",
                                       "events",
@@ -195,7 +198,7 @@ TEST_CASE("timeseries.csv has its documented header and one row per sample") {
   REQUIRE(lines.size() == r.timeseries.size() + 1);
   CHECK(lines[0] ==
         "variant,replication,t_s,demand_rps,capacity_rps,cpu_utilization,memory_utilization,"
-        "pending_instances,running_instances,hosts_used,queued_requests");
+        "pending_instances,running_instances,hosts_used,queued_requests,nodes_used");
   CHECK(lines[1].rfind("vm,0,0.000000000,100,150,", 0) == 0);
 }
 
@@ -367,32 +370,30 @@ TEST_CASE("a paired difference reads as a sentence with its interval") {
   CHECK(describe_difference(other).find("a minus b in events") == 0);
 }
 
-TEST_CASE("estimates from replications use the Student t interval") {
-  const std::vector<double> values{1, 2, 3};
-  const auto e = app::estimate_from_replications(values);
-  CHECK(e.mean == Approx(2.0));
-  // t(0.975, 2) = 4.302653 times s / sqrt(n) = 1 / sqrt(3).
-  CHECK(e.half_width == Approx(4.302653 / std::sqrt(3.0)).epsilon(1e-5));
-  CHECK(e.n == 3);
-  const std::vector<double> one{5};
-  const auto single = app::estimate_from_replications(one);
-  CHECK(single.mean == 5);
-  CHECK(single.half_width == 0);
-  CHECK(single.n == 1);
+TEST_CASE("a paired difference of one replication says an interval needs two, not a verdict") {
+  const app::PairedDifference d{"startup_ms", "container", "vm", -8530, 0, 1};
+  CHECK(describe_difference(d) ==
+        "container starts 8.53 s sooner than vm (paired over 1 replication: a 95% confidence "
+        "interval needs at least 2).");
+  const app::PairedDifference other{"events", "a", "b", 3, 0, 1};
+  CHECK(describe_difference(other) ==
+        "a minus b in events: 3.000 (paired over 1 replication: a 95% confidence interval "
+        "needs at least 2).");
+  const app::PairedDifference none{"time_to_capacity_s", "vm", "runc", 0, 0, 0};
+  CHECK(describe_difference(none) ==
+        "vm and runc: no replication measured time_to_capacity_s in both, nothing to compare.");
 }
 
-TEST_CASE("quantiles from samples are within the sketch's one percent") {
-  std::vector<double> samples;
-  for (int i = 1; i <= 1000; ++i)
-    samples.push_back(i);
-  const std::vector<double> means{400, 600};
-  const auto q = app::quantiles_from_samples(samples, means);
-  CHECK(q.mean == Approx(500.5));
-  CHECK(q.p50 == Approx(500).epsilon(0.011));
-  CHECK(q.p95 == Approx(950).epsilon(0.011));
-  CHECK(q.p99 == Approx(990).epsilon(0.011));
-  CHECK(q.ci95.mean == Approx(500));
-  CHECK(q.ci95.n == 2);
+TEST_CASE("the terminal table says 1 replication, singular, and names the warm-up left out") {
+  auto r = test::sample_results();
+  r.replications = 1;
+  r.warmup = 5_min;
+  const auto table = terminal_table(r);
+  CHECK(table.rfind("burst: vm vs container · seed 42 · 1 replication · warm-up ", 0) == 0);
+  CHECK_THAT(table, Catch::Contains(" left out (mean ± 95% CI)\n"));
+  r.replications = 2;
+  r.warmup = sim::Time::zero();
+  CHECK(terminal_table(r).rfind("burst: vm vs container · seed 42 · 2 replications (mean", 0) == 0);
 }
 
 TEST_CASE("nice ticks cover the range at a 1-2-5 step") {
@@ -475,4 +476,16 @@ TEST_CASE("report.html gives every phase its own colour") {
     colours.insert(html.substr(fill + 6, 7));
   }
   CHECK(colours.size() == phases.size());
+}
+
+TEST_CASE("an estimate of nothing measured shows as n/a, not as zero") {
+  CHECK(format_estimate({0, 0, 0}, 1) == "n/a");
+  CHECK(format_estimate({2.5, 0, 1}, 1) == "2.5");
+  CHECK(format_estimate({2.5, 0.25, 2}, 2) == "2.50 ± 0.25");
+  auto r = test::sample_results();
+  r.variants[0].time_to_capacity_s = {};
+  const auto lines = lines_of(terminal_table(r));
+  REQUIRE(lines.size() > 6);
+  CHECK(lines[6].rfind("time to capacity (s)", 0) == 0);
+  CHECK_THAT(lines[6], Catch::Contains("n/a"));
 }

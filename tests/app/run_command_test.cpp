@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -391,11 +392,88 @@ TEST_CASE("vmcsim run replays a pod_trace scenario as a placement benchmark, one
   CHECK(read_file(dir.path() / "out" / "placement.txt") == r.out);
 }
 
-TEST_CASE("vmcsim run says on stderr that a scenario's warmup is not applied") {
+// instances.csv's service instances (node VMs left out) that became ready: variant, requested
+// and ready times in seconds.
+struct ReadyInstance {
+  std::string variant;
+  double requested_s = 0;
+  double ready_s = 0;
+};
+
+std::vector<ReadyInstance> ready_instances(const fs::path& folder) {
+  std::istringstream csv{read_file(folder / "instances.csv")};
+  std::string line;
+  std::getline(csv, line);
+  REQUIRE(line.rfind("variant,replication,service,platform,profile,host,node,requested_s,ready_s,",
+                     0) == 0);
+  std::vector<ReadyInstance> out;
+  while (std::getline(csv, line)) {
+    std::istringstream fields{line};
+    std::vector<std::string> f;
+    for (std::string x; f.size() < 9 && std::getline(fields, x, ',');)
+      f.push_back(x);
+    REQUIRE(f.size() == 9);
+    if (f[2] == "node" || f[8].empty()) continue;
+    out.push_back({f[0], std::stod(f[7]), std::stod(f[8])});
+  }
+  return out;
+}
+
+TEST_CASE("vmcsim run leaves instances requested during the warm-up out of the startup samples") {
+  // The same small scenario without a warm-up and with 45 s of it: the simulation is the same,
+  // so the warm-up run's startup samples are, instance by instance, the other run's instances
+  // requested at or after 45 s.
   ScratchDir dir{"warmup"};
-  const Run r = run_vmcsim("run scenarios/density.yaml --replications 1 --quiet --out '" +
-                               (dir.path() / "out").string() + "'",
-                           dir.path());
-  REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.err, Catch::Contains("warmup 1m is not applied yet"));
+  std::string text = read_file(small_scenario);
+  const auto at = text.find("warmup: 0s");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 10, "warmup: 45s");
+  const fs::path with_warmup = dir.path() / "small-warmup.yaml";
+  std::ofstream{with_warmup} << text;
+  const auto run = [&](const fs::path& scenario, const std::string& out) {
+    return run_vmcsim("run '" + scenario.string() + "' --replications 1 --jobs 1 --out '" +
+                          (dir.path() / out).string() + "'",
+                      dir.path());
+  };
+  const Run plain = run(small_scenario, "plain");
+  const Run warm = run(with_warmup, "warm");
+  REQUIRE(plain.exit_code == 0);
+  REQUIRE(warm.exit_code == 0);
+  CHECK(warm.err.find("warning") == std::string::npos);
+  CHECK_THAT(warm.out,
+             Catch::Contains("runner-small · seed 5 · 1 replication · warm-up 45s left out"));
+  const auto plain_json = nlohmann::json::parse(read_file(dir.path() / "plain" / "results.json"));
+  const auto warm_json = nlohmann::json::parse(read_file(dir.path() / "warm" / "results.json"));
+  CHECK(plain_json["warmup_s"] == 0.0);
+  CHECK(warm_json["warmup_s"] == 45.0);
+  const auto instances = ready_instances(dir.path() / "plain");
+  for (std::size_t v = 0; v < 2; ++v) {
+    const std::string name = warm_json["variants"][v]["name"];
+    DYNAMIC_SECTION(name) {
+      std::vector<double> expected, all;
+      for (const auto& i : instances) {
+        if (i.variant != name) continue;
+        const double ms = (i.ready_s - i.requested_s) * 1000.0;
+        all.push_back(ms);
+        if (i.requested_s >= 45.0) expected.push_back(ms);
+      }
+      auto kept = warm_json["variants"][v]["startup_samples_ms"].get<std::vector<double>>();
+      auto plain_samples =
+          plain_json["variants"][v]["startup_samples_ms"].get<std::vector<double>>();
+      std::sort(expected.begin(), expected.end());
+      std::sort(all.begin(), all.end());
+      std::sort(kept.begin(), kept.end());
+      std::sort(plain_samples.begin(), plain_samples.end());
+      // The two initial replicas (requested at 0) are gone; the burst's scale-up is kept.
+      REQUIRE(all.size() == plain_samples.size());
+      REQUIRE(expected.size() + 2 <= all.size());
+      REQUIRE_FALSE(expected.empty());
+      REQUIRE(kept.size() == expected.size());
+      for (std::size_t k = 0; k < kept.size(); ++k)
+        CHECK(kept[k] == Approx(expected[k]).epsilon(1e-9));
+    }
+  }
+  // The same simulation: the timeseries (which cover the warm-up) agree sample by sample.
+  CHECK(read_file(dir.path() / "plain" / "timeseries.csv") ==
+        read_file(dir.path() / "warm" / "timeseries.csv"));
 }

@@ -7,13 +7,12 @@
 
 #include <fmt/format.h>
 
-#include "app/results/summarize.hpp"
+#include "models/metrics/summary.hpp"
 
 namespace vmcsim::test {
 namespace {
 
 using namespace vmcsim::sim::literals;
-using app::EndState;
 using app::PlatformKind;
 
 struct VariantSpec {
@@ -97,7 +96,7 @@ app::RunResults sample_results() {
         in.variant = spec.name;
         in.replication = rep;
         in.service = k < 4 ? "web" : "worker";
-        in.platform = spec.platform;
+        in.kind = spec.platform;
         in.profile = spec.profile;
         in.host = fmt::format("host-{}", k / spec.per_host);
         if (spec.platform == PlatformKind::container_in_vm) in.node = fmt::format("node-{}", k / 2);
@@ -111,10 +110,10 @@ app::RunResults sample_results() {
           t = t + d;
         }
         in.ready = t;
-        in.end_state = EndState::running;
+        in.state = models::InstanceState::running;
         if (k == kInstances - 1) {
           in.stopped = t + 120_s;
-          in.end_state = EndState::stopped;
+          in.state = models::InstanceState::stopped;
         }
         const double ms = (t - in.requested).milliseconds();
         samples.push_back(ms);
@@ -140,7 +139,7 @@ app::RunResults sample_results() {
         r.timeseries.push_back(ts);
       }
     }
-    s.startup_ms = app::quantiles_from_samples(samples, rep_means);
+    s.startup_ms = models::metrics::quantiles(samples, rep_means);
     for (const auto& [name, d] : spec.phases) {
       const auto& v = phase_ms[name];
       double mean = 0;
@@ -151,11 +150,11 @@ app::RunResults sample_results() {
     const double scale = 1.0 + static_cast<double>(vi);
     const auto est = [](double a, double b) {
       const std::vector<double> v{a, b};
-      return app::estimate_from_replications(v);
+      return models::metrics::estimate(v);
     };
     s.time_to_capacity_s = est(rep_means[0] / 1000 + 1, rep_means[1] / 1000 + 1);
-    s.request_latency_ms = app::quantiles_from_samples(std::vector<double>{12, 15, 20, 80 * scale},
-                                                       std::vector<double>{30, 34});
+    s.request_latency_ms = models::metrics::quantiles(std::vector<double>{12, 15, 20, 80 * scale},
+                                                      std::vector<double>{30, 34});
     s.slo_violation_fraction = est(0.02 * (3 - scale), 0.025 * (3 - scale));
     s.memory_overhead_gib_hours = est(vi == 0 ? 3.1 : 0.2 * scale, vi == 0 ? 3.3 : 0.25 * scale);
     s.idle_reserved_cpu_core_hours = est(1.5 / scale, 1.7 / scale);
@@ -174,11 +173,11 @@ app::RunResults sample_results() {
     startup_means[spec.name] = rep_means;
     r.variants.push_back(std::move(s));
   }
-  r.differences.push_back(app::paired_difference("startup_ms", "container", "vm",
-                                                 startup_means["container"], startup_means["vm"]));
-  r.differences.push_back(app::paired_difference("cost_usd", "container", "vm",
-                                                 std::vector<double>{2.4, 2.55},
-                                                 std::vector<double>{4.8, 5.1}));
+  r.differences.push_back(models::metrics::paired_difference(
+      "startup_ms", "container", "vm", startup_means["container"], startup_means["vm"]));
+  r.differences.push_back(models::metrics::paired_difference("cost_usd", "container", "vm",
+                                                             std::vector<double>{2.4, 2.55},
+                                                             std::vector<double>{4.8, 5.1}));
   for (int point = 0; point < 3; ++point) {
     app::SweepPoint sp;
     const double rps = 200.0 * (1 << point);

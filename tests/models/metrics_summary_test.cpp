@@ -207,3 +207,31 @@ TEST_CASE("summarize refuses runs of different variants", "[metrics]") {
   std::vector<VariantRunMetrics> runs{run("vm", 0), run("container", 1)};
   CHECK_THROWS_WITH(summarize(runs), Catch::Contains("mixed"));
 }
+
+TEST_CASE("an estimate from three replications has the Student t half-width", "[metrics]") {
+  const std::vector<double> values{1, 2, 3};
+  const auto e = estimate(values);
+  CHECK(e.mean == Approx(2.0));
+  // t(0.975, 2) = 4.302653 times s / sqrt(n) = 1 / sqrt(3).
+  CHECK(e.half_width == Approx(4.302653 / std::sqrt(3.0)).epsilon(1e-5));
+  CHECK(e.n == 3);
+  const std::vector<double> one{5};
+  const auto single = estimate(one);
+  CHECK(single.mean == 5);
+  CHECK(single.half_width == 0);
+  CHECK(single.n == 1);
+}
+
+TEST_CASE("quantiles from pooled samples are within the sketch's one percent", "[metrics]") {
+  std::vector<double> samples;
+  for (int i = 1; i <= 1000; ++i)
+    samples.push_back(i);
+  const std::vector<double> means{400, 600};
+  const auto q = quantiles(samples, means);
+  CHECK(q.mean == Approx(500.5));
+  CHECK(q.p50 == Approx(500).epsilon(0.011));
+  CHECK(q.p95 == Approx(950).epsilon(0.011));
+  CHECK(q.p99 == Approx(990).epsilon(0.011));
+  CHECK(q.ci95.mean == Approx(500));
+  CHECK(q.ci95.n == 2);
+}
