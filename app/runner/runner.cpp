@@ -91,6 +91,12 @@ void run_jobs(const std::vector<Job>& jobs, JobResults& results,
       try {
         results.metrics[i] = run_job(*worlds[job.point], job.variant, seed, job.replication,
                                      points[job.point].warmup);
+      } catch (const std::invalid_argument& e) {
+        // A model refusing what the variant asks of it (a service its profile cannot run, a
+        // task no Fargate size covers, ...): bad input, placed at the variant's entry.
+        const scenario::Variant& v = points[job.point].variants[job.variant];
+        results.errors[i] = std::make_exception_ptr(
+            InputError(v.where, "variants", fmt::format("variant '{}': {}", v.name, e.what())));
       } catch (...) {
         results.errors[i] = std::current_exception();
       }

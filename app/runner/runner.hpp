@@ -23,7 +23,9 @@
 //  - Errors: bad input found while preparing (an importer, an unknown catalog profile, an
 //    override the catalog rejects) is an InputError naming file:line:col; it is thrown before
 //    any job runs. An exception inside a job is rethrown after all jobs stopped (the first one in
-//    slot order).
+//    slot order); a model's std::invalid_argument there (the models' way of refusing a
+//    configuration: a service the variant's profile cannot run, a task larger than any Fargate
+//    size, ...) becomes an InputError at the variant's entry in the scenario.
 #include <cstddef>
 #include <cstdint>
 #include <functional>

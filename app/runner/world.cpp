@@ -554,7 +554,7 @@ std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& s,
 
   for (const auto& v : s.variants) {
     PreparedVariant pv;
-    const SourceLocation where{s.source_file, 0, 0};
+    const SourceLocation& where = v.where;
     models::ClusterConfig& c = pv.cluster;
     c.hosts = hosts;
     c.registry = registry;
@@ -577,7 +577,22 @@ std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& s,
       const std::string runtime = pv.node_profile->container_runtime.value.empty()
                                       ? std::string{"runc"}
                                       : pv.node_profile->container_runtime.value;
-      pv.profile = std::make_unique<models::PlatformProfile>(catalog.profile(runtime));
+      // A bad runtime is placed at the override that named it, if one did.
+      const auto o = v.overrides.find("container_runtime");
+      const SourceLocation& runtime_where = o != v.overrides.end() ? o->second.where : where;
+      try {
+        pv.profile = std::make_unique<models::PlatformProfile>(catalog.profile(runtime));
+      } catch (const std::out_of_range& e) {
+        throw InputError(runtime_where, "overrides.container_runtime",
+                         fmt::format("variant '{}': node profile '{}' runs containers with '{}', "
+                                     "which is no catalog profile: {}",
+                                     v.name, v.profile, runtime, e.what()));
+      }
+      if (pv.profile->kind != models::PlatformKind::container)
+        throw InputError(runtime_where, "overrides.container_runtime",
+                         fmt::format("variant '{}': node profile '{}' runs containers with '{}', "
+                                     "a {} profile, not a container runtime",
+                                     v.name, v.profile, runtime, to_string(pv.profile->kind)));
       try {
         c.variant.node_instance_type = catalog.instance_type(v.node_instance_type);
       } catch (const std::out_of_range& e) {

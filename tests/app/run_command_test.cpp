@@ -477,3 +477,28 @@ TEST_CASE("vmcsim run leaves instances requested during the warm-up out of the s
   CHECK(read_file(dir.path() / "plain" / "timeseries.csv") ==
         read_file(dir.path() / "warm" / "timeseries.csv"));
 }
+
+TEST_CASE("vmcsim run exits 2 at the variant's line when a model refuses what the variant asks") {
+  // Scenarios that load (vmcsim validate accepts them) but whose variant the models cannot
+  // build or run; each file's first line is the expected message.
+  const fs::path folder = fs::path{VMCSIM_TEST_DATA} / "bad-run";
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator{folder})
+    if (e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 2);
+  for (const auto& file : files) {
+    DYNAMIC_SECTION(file.filename().string()) {
+      ScratchDir dir{"bad-run"};
+      std::ifstream in{file};
+      std::string first;
+      std::getline(in, first);
+      REQUIRE(first.rfind("# expect: ", 0) == 0);
+      const Run r = run_vmcsim("run '" + file.string() + "' --replications 1 --jobs 1 --out '" +
+                                   (dir.path() / "out").string() + "'",
+                               dir.path());
+      CHECK(r.exit_code == 2);
+      CHECK(r.err == folder.string() + "/" + first.substr(10) + "\n");
+    }
+  }
+}
