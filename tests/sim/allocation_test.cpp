@@ -85,6 +85,18 @@ struct Hold {
   }
 };
 
+// Runs 10,000 events of warm-up, then a million while counting heap allocations.
+std::uint64_t allocations_in_a_million_events(Simulation& sim, Hold& hold) {
+  hold.stop_at = 10'000;
+  sim.run();
+  hold.stop_at = hold.fired + 1'000'000;
+  allocations = 0;
+  counting = true;
+  sim.run();
+  counting = false;
+  return allocations;
+}
+
 }  // namespace
 
 TEST_CASE("the counting operator new sees allocations inside the measured region", "[allocation]") {
@@ -104,18 +116,9 @@ TEST_CASE("a million events of a hold model run without a heap allocation after 
   Hold hold{sim};
   for (std::size_t i = 0; i < kPending; ++i)
     sim.schedule_in(Time{}, [&hold] { hold.fire(); });
-  hold.stop_at = 10'000;  // warm-up
-  sim.run();
-
-  hold.stop_at = hold.fired + 1'000'000;
-  allocations = 0;
-  counting = true;
-  sim.run();
-  counting = false;
-
+  CHECK(allocations_in_a_million_events(sim, hold) == 0);
   CHECK(hold.fired == hold.stop_at);
   CHECK(sim.pending() == kPending);
-  CHECK(allocations == 0);
 }
 
 // The same hold model written as processes (sim/process.hpp): each of the kPending processes
@@ -147,18 +150,9 @@ TEST_CASE("a million timeouts of a hold model written as processes run without a
   processes.reserve(kPending);
   for (std::size_t i = 0; i < kPending; ++i)
     processes.push_back(holder(pool, hold));
-  hold.stop_at = 10'000;  // warm-up
-  sim.run();
-
-  hold.stop_at = hold.fired + 1'000'000;
-  allocations = 0;
-  counting = true;
-  sim.run();
-  counting = false;
-
+  CHECK(allocations_in_a_million_events(sim, hold) == 0);
   CHECK(hold.fired == hold.stop_at);
   CHECK(sim.pending() == kPending);
-  CHECK(allocations == 0);
 }
 
 TEST_CASE("a warm process pool starts, runs and frees processes without a heap allocation",

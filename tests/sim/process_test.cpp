@@ -626,3 +626,27 @@ TEST_CASE("a story written as processes gives the same trace as the same story w
             process_trace.lines[i - 1].substr(0, process_trace.lines[i - 1].find(' '));
   CHECK(ties >= 3);
 }
+
+namespace {
+// The example of docs/processes.md, printing into a string.
+Process doc_boot(ProcessPool& pool, Event<Time>& ready) {
+  co_await timeout(1_s);
+  co_await timeout(1500_ms);
+  ready.succeed(pool.simulation().now());
+}
+Process doc_deploy(ProcessPool& pool, Event<Time>& ready, std::string& out) {
+  const Time at = co_await ready;
+  co_await timeout(600_ms);
+  out = fmt::format("VM up at {}, app up at {}", at, pool.simulation().now());
+}
+}  // namespace
+
+TEST_CASE("the example of docs/processes.md prints what the page says") {
+  Simulation sim;
+  ProcessPool pool{sim};
+  Event<Time> ready;
+  std::string out;
+  Process b = doc_boot(pool, ready), d = doc_deploy(pool, ready, out);
+  sim.run();
+  CHECK(out == "VM up at 2.5s, app up at 3.1s");
+}
