@@ -1,12 +1,13 @@
 // Coroutine processes (sim/process.hpp) against the callback engine, in one binary.
 //
-//   Hold/Callback   the hold model as in event_queue_bench: every event schedules its successor
+//   HoldCallback    the hold model as in event_queue_bench: every event schedules its successor
 //                   after an exponential increment (mean 1 ms) through a callback;
-//   Hold/Process    the same model as N processes, each `co_await timeout(increment)` forever
+//   HoldProcess     the same model as N processes, each `co_await timeout(increment)` forever
 //                   (SimPy's formulation, bench/peers/simpy_hold.py);
 //   Start/Pooled    start, run and free short processes (one timeout each), frames from a warm
 //                   ProcessPool;
 //   Start/Heap      the same with frames from the heap (a Simulation& argument, no pool).
+// N = 1e2, 1e3, 1e4: 1e3 frames fit the L2 cache, 1e4 do not (bench/README.md).
 // Reported as events/s (hold) or process starts/s, rates over CPU time.
 #include <benchmark/benchmark.h>
 
@@ -123,7 +124,7 @@ void BM_Start(benchmark::State& state) {
 }
 
 void hold_sizes(benchmark::internal::Benchmark* b) {
-  b->Arg(100)->Arg(10'000)->MinTime(0.3)->Unit(benchmark::kMillisecond);
+  b->Arg(100)->Arg(1000)->Arg(10'000)->MinTime(0.3)->Unit(benchmark::kMillisecond);
 }
 
 BENCHMARK(BM_HoldCallback)->Apply(hold_sizes);

@@ -327,6 +327,29 @@ TEST_CASE("destroying a waiting process cancels its timeout and frees its frame"
   CHECK_FALSE(p.valid());
 }
 
+TEST_CASE("interrupting a story cancels the sub-process it was waiting for") {
+  Simulation sim;
+  ProcessPool pool{sim};
+  std::vector<Time> woke;
+  std::vector<std::string> log;
+  auto story = [](ProcessPool& pool, std::vector<Time>& woke,
+                  std::vector<std::string>& log) -> Process {
+    try {
+      std::vector<Time> steps{1_s, 10_s};
+      co_await sleeper(pool, std::move(steps), woke);
+    } catch (const Interrupted& i) {
+      log.push_back(fmt::format("{} at {}", i.cause(), pool.simulation().now()));
+    }
+  };
+  Process p = story(pool, woke, log);
+  sim.schedule_at(5_s, [&] { p.interrupt("abort boot"); });
+  sim.run();
+  CHECK(log == std::vector<std::string>{"abort boot at 5s"});
+  CHECK(woke == std::vector<Time>{1_s});  // the sub-process's 11 s wake-up never came
+  CHECK(sim.now() == 5_s);
+  CHECK(pool.frames_in_use() == 1);  // only the finished story
+}
+
 TEST_CASE("destroying a process that others join wakes them with Interrupted") {
   Simulation sim;
   ProcessPool pool{sim};
