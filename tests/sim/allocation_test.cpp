@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <vector>
 
 #include "sim/distributions.hpp"
+#include "sim/process.hpp"
 #include "sim/random.hpp"
 #include "sim/simulation.hpp"
 
@@ -83,6 +85,18 @@ struct Hold {
   }
 };
 
+// Runs 10,000 events of warm-up, then a million while counting heap allocations.
+std::uint64_t allocations_in_a_million_events(Simulation& sim, Hold& hold) {
+  hold.stop_at = 10'000;
+  sim.run();
+  hold.stop_at = hold.fired + 1'000'000;
+  allocations = 0;
+  counting = true;
+  sim.run();
+  counting = false;
+  return allocations;
+}
+
 }  // namespace
 
 TEST_CASE("the counting operator new sees allocations inside the measured region", "[allocation]") {
@@ -102,16 +116,71 @@ TEST_CASE("a million events of a hold model run without a heap allocation after 
   Hold hold{sim};
   for (std::size_t i = 0; i < kPending; ++i)
     sim.schedule_in(Time{}, [&hold] { hold.fire(); });
-  hold.stop_at = 10'000;  // warm-up
-  sim.run();
-
-  hold.stop_at = hold.fired + 1'000'000;
-  allocations = 0;
-  counting = true;
-  sim.run();
-  counting = false;
-
+  CHECK(allocations_in_a_million_events(sim, hold) == 0);
   CHECK(hold.fired == hold.stop_at);
   CHECK(sim.pending() == kPending);
+}
+
+// The same hold model written as processes (sim/process.hpp): each of the kPending processes
+// awaits an exponential timeout forever. Frames come from a ProcessPool.
+namespace {
+
+Process holder(ProcessPool& pool, Hold& hold) {
+  for (;;) {
+    co_await timeout(Time::from_seconds(hold.increment.sample(hold.rng)));
+    if (++hold.fired == hold.stop_at) pool.simulation().stop();
+  }
+}
+
+Process short_story(ProcessPool&, Event<int>& go, std::uint64_t& sum) {
+  sum += static_cast<std::uint64_t>(co_await go);
+  co_await timeout(Time::from_ms(1));
+}
+
+}  // namespace
+
+TEST_CASE("a million timeouts of a hold model written as processes run without a heap allocation",
+          "[allocation][process]") {
+  constexpr std::size_t kPending = 1000;
+  Simulation sim;
+  sim.reserve(kPending + 1);
+  ProcessPool pool{sim};
+  Hold hold{sim};
+  std::vector<Process> processes;
+  processes.reserve(kPending);
+  for (std::size_t i = 0; i < kPending; ++i)
+    processes.push_back(holder(pool, hold));
+  CHECK(allocations_in_a_million_events(sim, hold) == 0);
+  CHECK(hold.fired == hold.stop_at);
+  CHECK(sim.pending() == kPending);
+}
+
+TEST_CASE("a warm process pool starts, runs and frees processes without a heap allocation",
+          "[allocation][process]") {
+  constexpr std::size_t kProcesses = 1000;
+  Simulation sim;
+  sim.reserve(2 * kProcesses + 1);
+  ProcessPool pool{sim};
+  std::vector<Process> processes(kProcesses);
+  std::uint64_t sum = 0;
+  auto round = [&] {
+    Event<int> go;
+    for (auto& p : processes)
+      p = short_story(pool, go, sum);
+    sim.schedule_in(Time{}, [&go] { go.succeed(2); });
+    sim.run();
+    for (auto& p : processes)
+      p.reset();
+  };
+  round();  // warm-up: the pool and the event records grow to their peak
+
+  allocations = 0;
+  counting = true;
+  for (int i = 0; i < 10; ++i)
+    round();
+  counting = false;
+
+  CHECK(sum == 2 * 11 * kProcesses);
+  CHECK(pool.frames_in_use() == 0);
   CHECK(allocations == 0);
 }
