@@ -1,5 +1,7 @@
 #include "models/placement/detail/gpu_devices.hpp"
 
+#include <algorithm>
+
 namespace vmcsim::models::placement {
 
 namespace {
@@ -54,6 +56,15 @@ void take_gpus(std::span<std::int32_t> devices, const PlacementRequest& request,
 void release_gpus(std::span<std::int32_t> devices, const PlacementRequest& request,
                   GpuSlots slots) {
   add_share(devices, slots, gpu_share(request));
+}
+
+DevicesAfter devices_after(const NodeView& node, const PlacementRequest& request) {
+  DevicesAfter after;
+  after.count = std::min(node.gpu_free.size(), kMaxGpuDevices);
+  std::copy_n(node.gpu_free.begin(), after.count, after.free.begin());
+  const std::span<std::int32_t> devices{after.free.data(), after.count};
+  if (const auto slots = gpu_assignment(request, devices)) take_gpus(devices, request, *slots);
+  return after;
 }
 
 }  // namespace detail

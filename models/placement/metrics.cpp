@@ -121,13 +121,8 @@ double gpu_fragmentation(const NodeView& node, std::span<const PodClass> workloa
 
 double gpu_fragmentation_after(const NodeView& node, const PlacementRequest& request,
                                std::span<const PodClass> workload) {
-  std::array<std::int32_t, kMaxGpuDevices> devices{};
-  const std::size_t n = std::min(node.gpu_free.size(), kMaxGpuDevices);
-  std::copy_n(node.gpu_free.begin(), n, devices.begin());
-  const std::span<std::int32_t> after{devices.data(), n};
-  if (const auto slots = detail::gpu_assignment(request, after))
-    detail::take_gpus(after, request, *slots);
-  return fragmentation_of(node, node.free() - request.demand, after, workload);
+  const detail::DevicesAfter after = detail::devices_after(node, request);
+  return fragmentation_of(node, node.free() - request.demand, after.view(), workload);
 }
 
 }  // namespace vmcsim::models::placement

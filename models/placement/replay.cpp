@@ -39,28 +39,6 @@ std::vector<ReplayPod> speed_up_arrivals(std::span<const ReplayPod> pods, double
   return out;
 }
 
-std::array<double, kDimensions> offered_load(std::span<const NodeView> nodes,
-                                             std::span<const ReplayPod> pods) {
-  std::array<double, kDimensions> load{};
-  if (pods.empty()) return load;
-  const double window = (pods.back().arrival - pods.front().arrival).seconds();
-  if (window <= 0.0) return load;
-  ResourceVector capacity;
-  for (const NodeView& n : nodes)
-    capacity += n.allocatable();
-  for (const ReplayPod& p : pods) {
-    if (!p.lifetime) continue;
-    for (const Dimension d : kAllDimensions)
-      load[static_cast<std::size_t>(d)] += p.request.demand.amount(d) * p.lifetime->seconds();
-  }
-  for (const Dimension d : kAllDimensions) {
-    const double cap = capacity.amount(d);
-    auto& l = load[static_cast<std::size_t>(d)];
-    l = cap > 0.0 ? l / (cap * window) : 0.0;
-  }
-  return load;
-}
-
 namespace {
 
 // Times every choose() of the wrapped policy with steady_clock: the one non-deterministic
@@ -93,11 +71,10 @@ class TimedPolicy final : public PlacementPolicy {
 constexpr std::int16_t kDeparturePriority = -1;
 constexpr std::int16_t kGiveUpPriority = 1;
 
-std::vector<PlacementRequest> requests_of(std::span<const ReplayPod> pods) {
+std::vector<PlacementRequest> gpu_requests_of(std::span<const ReplayPod> pods) {
   std::vector<PlacementRequest> out;
-  out.reserve(pods.size());
   for (const ReplayPod& p : pods)
-    out.push_back(p.request);
+    if (p.request.demand.gpu_milli > 0) out.push_back(p.request);
   return out;
 }
 
@@ -112,7 +89,7 @@ class Replay {
         queue_{PendingQueue::Order::fifo, options.head_of_line_blocking},
         stream_{options.seed, 0, "placement/replay"},
         state_(pods.size()),
-        workload_{options.workload.empty() ? workload_classes(requests_of(pods))
+        workload_{options.workload.empty() ? workload_classes(gpu_requests_of(pods))
                                            : options.workload} {
     // The smallest demand in each dimension, ignoring the 1% smallest pods: one odd pod (the
     // openb trace has one asking for no memory) must not decide what capacity counts as usable.
@@ -135,7 +112,8 @@ class Replay {
       ++result_.pods_total;
       sim_.schedule_at(pods_[i].arrival, [this, i] { arrive(i); });
     }
-    result_.offered_load = offered_load(nodes_, pods_.first(result_.pods_total));
+    for (const NodeView& n : nodes_)
+      capacity_ += n.allocatable();
     if (result_.pods_total == 0)
       return finish(options_.end == sim::Time::max() ? sim::Time{} : options_.end);
     start_ = last_ = pods_.front().arrival;
@@ -162,6 +140,7 @@ class Replay {
 
   void arrive(std::size_t i) {
     const ReplayPod& pod = pods_[i];
+    present_ += pod.request.demand;
     if (options_.head_of_line_blocking && !queue_.empty()) {
       // Strict FIFO: behind everything already waiting, without a decision of its own yet.
       queue_.push(i, pod.request, sim_.now(),
@@ -203,6 +182,7 @@ class Replay {
     PodState& s = state_[i];
     const NodeIndex node = *s.node;
     nodes_[node].remove(pods_[i].request, s.gpus);
+    present_ -= pods_[i].request.demand;
     touched_.push_back(node);
     s.node.reset();
     s.done = true;
@@ -218,6 +198,7 @@ class Replay {
         break;
       }
     queue_.erase(i);
+    present_ -= pods_[i].request.demand;
     state_[i].done = true;
     ++result_.pods_gave_up;
     censored(sim_.now() - pods_[i].arrival);
@@ -261,6 +242,12 @@ class Replay {
     result_.stranded_peak.cpu = std::max(result_.stranded_peak.cpu, stranded_.cpu);
     result_.stranded_peak.memory = std::max(result_.stranded_peak.memory, stranded_.memory);
     result_.gpu_fragmentation_peak = std::max(result_.gpu_fragmentation_peak, fragmentation_);
+    for (const Dimension d : kAllDimensions) {
+      const auto k = static_cast<std::size_t>(d);
+      if (capacity_.amount(d) > 0.0)
+        result_.peak_demand[k] =
+            std::max(result_.peak_demand[k], present_.amount(d) / capacity_.amount(d));
+    }
     if (options_.observer) options_.observer(sim_.now(), nodes_);
   }
 
@@ -329,6 +316,8 @@ class Replay {
   std::vector<NodeState> node_state_;  // each node's share of the totals below
   std::vector<NodeIndex> touched_;     // nodes changed since the last observe()
   std::size_t nodes_used_ = 0;
+  ResourceVector capacity_;  // of all nodes
+  ResourceVector present_;   // demand of the pods running or waiting
   ResourceVector stranded_;
   double fragmentation_ = 0.0;  // milli-GPUs
   double nodes_area_ = 0.0, cpu_area_ = 0.0, memory_area_ = 0.0, fragmentation_area_ = 0.0;

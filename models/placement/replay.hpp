@@ -74,20 +74,14 @@ ResourceVector platform_demand(const PlatformProfile& profile, const ResourceVec
 // lifetimes kept. Order is kept. Throws std::invalid_argument unless speedup >= 1.
 std::vector<ReplayPod> speed_up_arrivals(std::span<const ReplayPod> pods, double speedup);
 
-// Offered load per dimension (indexed by Dimension): what the pods with a lifetime ask, demand
-// x lifetime summed, per second of their arrival window [first, last arrival], over the nodes'
-// total allocatable. 1 = the arrivals alone would keep the whole cluster busy in that dimension
-// if packing were perfect. 0 for a dimension the nodes do not have, or a window of zero length.
-std::array<double, kDimensions> offered_load(std::span<const NodeView> nodes,
-                                             std::span<const ReplayPod> pods);
-
 struct ReplayOptions {
   sim::Time end = sim::Time::max();  // horizon: time-weighted metrics cover [first arrival, end)
   bool head_of_line_blocking = false;
   std::optional<sim::Time> patience;  // a pod waiting this long gives up (besides its lifetime)
   std::uint64_t seed = 1;             // for the random policies (stream "placement/replay")
   // The pod classes GPU fragmentation is measured against; empty: workload_classes() of the
-  // pods replayed.
+  // pods replayed that ask for GPUs (how many GPUs a GPU pod could not use: counting CPU-only
+  // pods, for which every free GPU is a fragment, would add the same floor to every policy).
   std::vector<PodClass> workload;
   // Called after every event with the time and the nodes' state (tests check invariants).
   std::function<void(sim::Time, std::span<const NodeView>)> observer;
@@ -130,7 +124,9 @@ struct ReplayResult {
   // time-weighted mean and peak.
   double gpu_fragmentation_mean = 0.0;
   double gpu_fragmentation_peak = 0.0;
-  std::array<double, kDimensions> offered_load{};  // offered_load() of the pods replayed
+  // Pressure: the most that the pods present at once (running or waiting) asked, over the
+  // nodes' total allocatable, per dimension (indexed by Dimension); above 1 some must wait.
+  std::array<double, kDimensions> peak_demand{};
   sim::Time end;  // where the replay stopped (end, or the last event when end is max)
   DecisionTiming timing;
 

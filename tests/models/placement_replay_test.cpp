@@ -159,6 +159,7 @@ TEST_CASE("in trace time the six pods never overlap: one node, nobody waits") {
   CHECK(r.pods_placed == 6);
   CHECK(r.pods_waited == 0);
   CHECK(r.peak_nodes_used == 1);
+  CHECK(r.peak_demand[static_cast<std::size_t>(Dimension::cpu)] == Approx(4.0 / 12));
 }
 
 TEST_CASE("ten times faster arrivals make pods wait and give up, as worked out by hand") {
@@ -178,6 +179,8 @@ TEST_CASE("ten times faster arrivals make pods wait and give up, as worked out b
   CHECK(r.never_placed_wait_mean == 40_s);  // (50 + 30) / 2
   CHECK(r.never_placed_by.at("cpu") == 2);
   CHECK(r.peak_nodes_used == 3);
+  // At 50 s p0..p2 run and p3, p4, p5 wait: 20 of the 12 cores are asked for.
+  CHECK(r.peak_demand[static_cast<std::size_t>(Dimension::cpu)] == Approx(20.0 / 12));
 }
 
 TEST_CASE("a pod gives up after the patience when that is shorter than its lifetime") {
@@ -194,7 +197,7 @@ TEST_CASE("a pod gives up after the patience when that is shorter than its lifet
   CHECK(r.wait_all_p99.seconds() == Approx(20).epsilon(0.01));
 }
 
-TEST_CASE("a pod whose patience ends when room frees is still placed") {
+TEST_CASE("a pod whose wait reaches its lifetime just as room frees is still placed") {
   // Give-ups fire after departures at the same time: the 1-core pod waits exactly 50 s.
   const std::vector<NodeView> nodes{node("a", 4, 16)};
   const std::vector<ReplayPod> pods{pod(4, 1, 0_s, 60_s), pod(1, 1, 10_s, 50_s)};
@@ -216,17 +219,4 @@ TEST_CASE("speeding up arrivals divides the gaps and keeps the lifetimes") {
   CHECK(!fast[1].lifetime);
   CHECK(fast[2].lifetime == 9_s);
   CHECK_THROWS_AS(speed_up_arrivals(pods, 0.5), std::invalid_argument);
-}
-
-TEST_CASE("offered load is demand x lifetime per second of arrivals over the capacity") {
-  // 2 x 4 cores = 8 cores. Arrivals over 100 s ask 2 cores x 100 s twice and 4 cores x 50 s:
-  // 600 core-seconds per 100 s = 6 cores = 75%; memory 3 x 1 GiB x ... as computed below.
-  const std::vector<NodeView> nodes{node("a", 4, 16), node("b", 4, 16)};
-  const std::vector<ReplayPod> pods{pod(2, 1, 0_s, 100_s), pod(4, 4, 50_s, 50_s),
-                                    pod(2, 1, 100_s, 100_s), pod(1, 1, 100_s)};  // no lifetime
-  const auto load = offered_load(nodes, pods);
-  CHECK(load[static_cast<std::size_t>(Dimension::cpu)] == Approx(0.75));
-  // (1 x 100 + 4 x 50 + 1 x 100) GiB s / (32 GiB x 100 s) = 400 / 3200
-  CHECK(load[static_cast<std::size_t>(Dimension::memory)] == Approx(0.125));
-  CHECK(load[static_cast<std::size_t>(Dimension::gpu)] == 0.0);
 }

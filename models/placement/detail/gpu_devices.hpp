@@ -1,6 +1,7 @@
 #pragma once
 // Internal: how a request's GPU demand maps onto a node's GPU devices (node_view.hpp says the
 // rules). NodeView::add/remove, feasible() and the fragmentation metric go through these.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -18,5 +19,13 @@ void take_gpus(std::span<std::int32_t> devices, const PlacementRequest& request,
 void release_gpus(std::span<std::int32_t> devices, const PlacementRequest& request, GpuSlots slots);
 // The milli-GPUs the request asks of each device it takes.
 std::int32_t gpu_share(const PlacementRequest& request);
+
+// A node's devices as they would be after placing a request there (what-if, for scoring).
+struct DevicesAfter {
+  std::array<std::int32_t, kMaxGpuDevices> free{};
+  std::size_t count = 0;
+  std::span<const std::int32_t> view() const { return {free.data(), count}; }
+};
+DevicesAfter devices_after(const NodeView& node, const PlacementRequest& request);
 
 }  // namespace vmcsim::models::placement::detail
