@@ -35,8 +35,10 @@ std::string summarize(const scenario::Scenario& s, std::size_t sweep_points) {
                          : fmt::format("{} x {} ({} CPU, {})", g.count, g.name, g.cpu, g.memory));
   for (const auto& w : s.workloads)
     if (w.kind == scenario::WorkloadKind::pod_trace)
-      services.push_back(fmt::format("the pods of {}{}", w.trace->file,
-                                     w.hold_pods ? ", held (they never leave)" : ""));
+      services.push_back(fmt::format(
+          "the pods of {}{}{}", w.trace->file, w.hold_pods ? ", held (they never leave)" : "",
+          w.arrival_speedup != 1.0 ? fmt::format(", arriving {}x as fast", w.arrival_speedup)
+                                   : ""));
   std::string text = fmt::format(
       "Scenario '{}' is valid: {} variant{} compared side by side: {}; {} service{}: {}; "
       "{} host{} in {} group{}: {}; {} simulated (warmup {}), {} replication{}, seed {}",

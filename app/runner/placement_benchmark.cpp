@@ -8,6 +8,7 @@
 
 #include "app/importers/alibaba_gpu.hpp"
 #include "models/catalog/catalog.hpp"
+#include "models/placement/fgd.hpp"
 
 namespace vmcsim::app::runner {
 
@@ -37,6 +38,7 @@ std::vector<NodeView> nodes_of(const scenario::Scenario& s) {
         n.capacity.cpu = a.cpu;
         n.capacity.memory = a.memory;
         n.capacity.gpu_milli = std::int64_t{a.gpus} * 1000;
+        n.gpu_free.assign(static_cast<std::size_t>(a.gpus), 1000);  // each GPU a device
         if (!a.model.empty()) n.attributes["model"] = a.model;
         label(n, g);
       }
@@ -65,6 +67,7 @@ ClusterQuery gpu_model_constraint(const std::string& spec) {
 
 std::vector<ReplayPod> pods_of(const scenario::Workload& w, std::optional<std::size_t> max_pods) {
   std::vector<ReplayPod> pods;
+  if (!max_pods) max_pods = w.max_pods;
   importers::read_alibaba_pods(w.trace->file, {}, [&](const importers::AlibabaPod& a) {
     if (max_pods && pods.size() == *max_pods) return;
     ReplayPod& p = pods.emplace_back();
@@ -72,13 +75,26 @@ std::vector<ReplayPod> pods_of(const scenario::Workload& w, std::optional<std::s
     p.request.demand.cpu = a.cpu;
     p.request.demand.memory = a.memory;
     p.request.demand.gpu_milli = std::int64_t{a.num_gpu} * a.gpu_milli;
+    p.request.gpus = a.num_gpu;
     if (!a.gpu_spec.empty()) p.request.member_of.push_back(gpu_model_constraint(a.gpu_spec));
     p.arrival = a.creation;
-    if (!w.hold_pods) p.departure = a.deletion;
+    if (!w.hold_pods) p.lifetime = a.deletion - a.creation;
   });
   std::stable_sort(pods.begin(), pods.end(),
                    [](const ReplayPod& a, const ReplayPod& b) { return a.arrival < b.arrival; });
+  if (w.arrival_speedup != 1.0)
+    return models::placement::speed_up_arrivals(pods, w.arrival_speedup);
   return pods;
+}
+
+// FGD's target workload is every pod of the trace as run, CPU-only pods included (the
+// authors' setting), so that it keeps CPU-only pods off GPU nodes that GPU pods need.
+std::unique_ptr<models::placement::PlacementPolicy> fgd_policy(std::span<const ReplayPod> pods) {
+  std::vector<models::placement::PlacementRequest> requests;
+  for (const ReplayPod& p : pods)
+    requests.push_back(p.request);
+  if (requests.empty()) requests.emplace_back();  // no pods: nothing to place, any workload
+  return models::placement::make_fgd_policy(models::placement::workload_classes(requests));
 }
 
 std::string policy_spec(const std::string& placement) {
@@ -134,6 +150,7 @@ std::vector<PlacementRow> run_placement_benchmark(const scenario::Scenario& s,
   replay.end = s.duration;
   replay.seed = s.seed;
   replay.head_of_line_blocking = options.head_of_line_blocking;
+  replay.patience = workload->patience;
   replay.observer = options.observer;
 
   std::vector<PlacementRow> rows;
@@ -146,7 +163,9 @@ std::vector<PlacementRow> run_placement_benchmark(const scenario::Scenario& s,
     std::vector<ReplayPod> as_run = pods;
     for (ReplayPod& p : as_run)
       p.request.demand = models::placement::platform_demand(profile, p.request.demand);
-    const auto policy = models::placement::make_policy(policy_spec(v.placement));
+    const auto policy = v.placement == "fgd"
+                            ? fgd_policy(as_run)
+                            : models::placement::make_policy(policy_spec(v.placement));
     rows.push_back({v.name, v.placement, profile.name,
                     v.platform != scenario::PlatformKind::container,
                     models::placement::replay_placement(nodes, as_run, *policy, replay)});
@@ -156,7 +175,7 @@ std::vector<PlacementRow> run_placement_benchmark(const scenario::Scenario& s,
 
 std::string placement_table(std::span<const PlacementRow> rows, TableColumns columns) {
   const bool timing = columns == TableColumns::all;
-  const auto seconds = [](sim::Time t) { return fmt::format("{:.1f}", t.seconds()); };
+  const auto seconds = [](sim::Time t) { return fmt::format("{:.1f} s", t.seconds()); };
   std::vector<std::vector<std::string>> cells;
   std::vector<std::string> header{"variant",
                                   "placement",
@@ -165,10 +184,11 @@ std::string placement_table(std::span<const PlacementRow> rows, TableColumns col
                                   "never placed",
                                   "pending p50",
                                   "pending p99",
+                                  "never placed waited",
                                   "peak nodes",
-                                  "mean nodes",
                                   "stranded CPU mean/peak",
-                                  "stranded mem mean/peak"};
+                                  "stranded mem mean/peak",
+                                  "GPU frag mean/peak"};
   if (timing) {
     header.emplace_back("decide mean");
     header.emplace_back("decide p99");
@@ -181,15 +201,17 @@ std::string placement_table(std::span<const PlacementRow> rows, TableColumns col
         row.placement,
         row.vm_per_pod ? "VM " + row.profile : row.profile,
         std::to_string(r.pods_placed),
-        std::to_string(r.pods_never_placed),
-        seconds(r.pending_p50) + " s",
-        seconds(r.pending_p99) + " s",
+        std::to_string(r.pods_never_placed()),
+        seconds(r.pending_p50),
+        seconds(r.pending_p99),
+        seconds(r.never_placed_wait_mean),
         std::to_string(r.peak_nodes_used),
-        fmt::format("{:.1f}", r.mean_nodes_used),
         fmt::format("{:.1f} / {:.0f} cores", r.stranded_mean.cpu.cores_value(),
                     r.stranded_peak.cpu.cores_value()),
         fmt::format("{:.0f} / {:.0f} GiB", r.stranded_mean.memory.gib_value(),
-                    r.stranded_peak.memory.gib_value())};
+                    r.stranded_peak.memory.gib_value()),
+        fmt::format("{:.1f} / {:.1f} GPUs", r.gpu_fragmentation_mean / 1000.0,
+                    r.gpu_fragmentation_peak / 1000.0)};
     if (timing) {
       c.push_back(fmt::format("{:.1f} us", r.timing.mean_us));
       c.push_back(fmt::format("{:.1f} us", r.timing.p99_us));
@@ -210,6 +232,22 @@ std::string placement_table(std::span<const PlacementRow> rows, TableColumns col
       text.pop_back();
     out += text + '\n';
   }
+  // How hard the pods pushed, once per way of running a pod (VMs ask more CPU and memory).
+  std::vector<std::string> seen;
+  for (const PlacementRow& row : rows) {
+    const std::string as = row.vm_per_pod ? "VM " + row.profile : row.profile;
+    if (std::find(seen.begin(), seen.end(), as) != seen.end()) continue;
+    const auto at = [&](models::placement::Dimension d) {
+      return 100.0 * row.result.peak_demand[static_cast<std::size_t>(d)];
+    };
+    out += fmt::format(
+        "{}pods as {}: CPU {:.0f}%, memory {:.0f}%, GPU {:.0f}%",
+        seen.empty() ? "\npeak demand of the pods present (running or waiting), " : "; ", as,
+        at(models::placement::Dimension::cpu), at(models::placement::Dimension::memory),
+        at(models::placement::Dimension::gpu));
+    seen.push_back(as);
+  }
+  if (!seen.empty()) out += " of the cluster\n";
   return out;
 }
 

@@ -11,10 +11,13 @@
 //
 // Hosts: every host group (a `from_trace` node list gives each node its own CPU, memory and
 // GPUs and its GPU model as attribute `model`; an explicit group gives `count` equal hosts).
-// Pods: the alibaba-pods list, in creation order; GPU demand = num_gpu x gpu_milli (milli-GPUs
-// summed over the node's GPUs: a pod's share is not pinned to one GPU, see the replay doc);
-// a non-empty gpu_spec becomes the constraint `attribute:model in [spec1, spec2]`. The replay
-// runs over [0, duration) with the scenario's seed (models/placement/replay.hpp says how).
+// Nodes' GPUs are devices (node_view.hpp): a pod asks num_gpu GPUs with gpu_milli free each,
+// so a 0.46 GPU share needs one GPU with 460 milli free. Pods: the alibaba-pods list (its first
+// max_pods), in creation order, arrivals sped up by the workload's arrival_speedup; each runs
+// for deletion - creation once placed (lifetimes: trace) or stays (hold), and gives up after
+// waiting that long or the workload's patience; a non-empty gpu_spec becomes the constraint
+// `attribute:model in [spec1, spec2]`. The replay runs over [0, duration) with the scenario's
+// seed (models/placement/replay.hpp says how).
 // Placement spellings: the scenario's first_fit, best_fit, worst_fit, round_robin are
 // make_policy()'s first-fit, best-fit, worst-fit, round-robin; the others are the same.
 // Errors: an unknown profile, a profile of the wrong kind for the variant's platform, or
@@ -34,7 +37,7 @@ namespace vmcsim::app::runner {
 
 struct PlacementBenchmarkOptions {
   std::vector<std::string> variants;    // run only these (by name); empty: every variant
-  std::optional<std::size_t> max_pods;  // only the first pods of the trace (quick runs)
+  std::optional<std::size_t> max_pods;  // only the first pods (default: the workload's max_pods)
   bool head_of_line_blocking = false;   // strict FIFO pending queue (see replay.hpp)
   // Passed to every replay (tests check invariants after each event).
   std::function<void(sim::Time, std::span<const models::placement::NodeView>)> observer;
@@ -57,10 +60,13 @@ std::vector<PlacementRow> run_placement_benchmark(const scenario::Scenario& s,
                                                   const PlacementBenchmarkOptions& options = {});
 
 enum class TableColumns { all, deterministic };
-// A fixed-width text table, one row per variant: pods placed and never placed, pending p50 and
-// p99, peak and mean nodes used, stranded CPU and memory (mean / peak), and (unless
-// `deterministic`) decision time mean and p99 in microseconds. The deterministic table is the same
-// bytes for the same scenario on any machine.
+// A fixed-width text table, one row per variant: pods placed and never placed (gave up or still
+// waiting), pending p50 and p99 of the placed pods, the mean wait of the never placed ones
+// (censored at giving up or the end), peak nodes used, stranded CPU and memory (mean / peak),
+// GPU fragmentation (mean / peak, in GPUs) and (unless `deterministic`) decision time mean and
+// p99 in microseconds; then one line with the peak demand of the pods present, per way of
+// running a pod. The deterministic table is the same bytes for the same scenario on any
+// machine.
 std::string placement_table(std::span<const PlacementRow> rows,
                             TableColumns columns = TableColumns::all);
 

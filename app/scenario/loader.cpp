@@ -51,7 +51,7 @@ const std::map<std::string, std::vector<std::string>>& key_tables() {
       {"scaling_step", {"lower", "upper", "change"}},
       {"workload",
        {"service", "kind", "rate", "on", "off", "states", "amplitude", "period", "peak_at", "steps",
-        "trace", "bursts", "lifetimes"}},
+        "trace", "bursts", "lifetimes", "arrival_speedup", "patience", "max_pods"}},
       {"mmpp_state", {"rate", "mean_sojourn"}},
       {"rate_step", {"at", "rate"}},
       {"trace", {"file", "format"}},
@@ -826,10 +826,12 @@ class Loader {
   Workload pod_trace_workload(const Field& f, const Scenario& s, Workload w) {
     for (auto it = f.node.begin(); it != f.node.end(); ++it) {
       const std::string k = it->first.Scalar();
-      if (k != "kind" && k != "trace" && k != "lifetimes")
+      if (k != "kind" && k != "trace" && k != "lifetimes" && k != "arrival_speedup" &&
+          k != "patience" && k != "max_pods")
         f[k].fail(
-            "does not apply to the pod_trace workload (it takes trace, lifetimes: each pod in "
-            "the trace carries its own demand)");
+            "does not apply to the pod_trace workload (it takes trace, lifetimes, "
+            "arrival_speedup, patience, max_pods: each pod in the trace carries its own "
+            "demand)");
     }
     if (!s.services.empty())
       f.fail("a scenario with a pod_trace workload has no services (its pods come from the trace)");
@@ -841,6 +843,19 @@ class Loader {
         l->fail(fmt::format("unknown value '{}' (allowed: trace, hold)", v));
       w.hold_pods = v == "hold";
     }
+    if (auto k = f.optional("arrival_speedup")) {
+      w.arrival_speedup = k->number();
+      if (!(w.arrival_speedup >= 1.0) || !std::isfinite(w.arrival_speedup))
+        k->fail(
+            "must be a number of at least 1 (the gaps between pod creations are divided by it)");
+      if (w.hold_pods && w.arrival_speedup != 1.0)
+        k->fail(
+            "does not apply with lifetimes: hold (held pods never leave, so their pace "
+            "does not change what fits)");
+    }
+    if (auto p = f.optional("patience")) w.patience = p->positive<sim::Time>();
+    if (auto m = f.optional("max_pods"))
+      w.max_pods = static_cast<std::size_t>(m->integer(0, 1'000'000'000));
     has_pod_trace_ = true;
     return w;
   }
@@ -869,10 +884,14 @@ class Loader {
     }
     if (auto p = f.optional("placement")) {
       v.placement = p->text();
-      if (!placement_policy_known(v.placement))
+      if (v.placement == "fgd" && !pod_trace)
+        p->fail(
+            "fgd applies to pod_trace scenarios only (it needs the trace's pods as its target "
+            "workload)");
+      if (!placement_policy_known(v.placement) && v.placement != "fgd")
         p->fail(fmt::format(
             "unknown placement policy '{}' (allowed: first_fit, best_fit, worst_fit, random, "
-            "round_robin, tetris, "
+            "round_robin, tetris, fgd (pod_trace only), "
             "k8s:LeastAllocated, k8s:MostAllocated, k8s:BalancedAllocation, "
             "k8s:RequestedToCapacityRatio, ecs:STRATEGY[,STRATEGY...] with binpack(cpu), "
             "binpack(memory), spread(ATTRIBUTE), random)",

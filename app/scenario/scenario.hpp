@@ -220,8 +220,12 @@ struct Workload {
   std::vector<RateStep> steps;          // step
   std::optional<TraceRef> trace;        // trace, pod_trace
   // pod_trace `lifetimes: hold`: pods never leave (deletion times ignored), so the trace fills
-  // the cluster as in Weng et al.'s experiments; `trace` (default): pods leave at deletion.
+  // the cluster as in Weng et al.'s experiments; `trace` (default): each pod runs for its trace
+  // lifetime (deletion - creation) once placed.
   bool hold_pods = false;
+  double arrival_speedup = 1.0;         // pod_trace: gaps between creations divided by this
+  std::optional<sim::Time> patience;    // pod_trace: a pod waiting this long gives up
+  std::optional<std::size_t> max_pods;  // pod_trace: only the first pods of the trace
   std::vector<Burst> bursts;
 };
 

@@ -7,6 +7,13 @@
 // `tasks` counts every running task or pod (for max_tasks, the Kubernetes default 110 pods per
 // node); `tasks_by_service` counts them per service (ECS spread and distinctInstance);
 // `running_labels` holds the labels of each running instance (pod anti-affinity).
+//
+// GPUs: a node either pools them (`gpu_free` empty: capacity.gpu_milli is one pool any GPU
+// demand draws from) or holds them as devices (`gpu_free[i]`: free milli-GPUs of GPU i, 1000 =
+// idle; then sum(gpu_free) = free().gpu_milli). A request that names `gpus` devices needs that
+// many GPUs each with demand.gpu_milli / gpus free (a 0.46 GPU share fits one GPU with 460 free,
+// not two with 230 each), as GPU sharing works in the Alibaba trace (Weng et al., ATC 2023).
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,6 +27,9 @@ namespace vmcsim::models::placement {
 
 using NodeIndex = std::size_t;
 struct PlacementRequest;
+// The GPU devices a placed request holds on its node (bit i = device i); 0 on a pooled node.
+using GpuSlots = std::uint32_t;
+inline constexpr std::size_t kMaxGpuDevices = 32;
 
 struct NodeView {
   std::string id;    // instance id / hostname: what `instanceId` and `host` refer to
@@ -32,6 +42,7 @@ struct NodeView {
   int max_tasks = 110;
   std::map<std::string, int, std::less<>> tasks_by_service;
   std::vector<Labels> running_labels;
+  std::vector<std::int32_t> gpu_free;  // per GPU device (at most kMaxGpuDevices); empty: pooled
 
   ResourceVector allocatable() const { return capacity - system_reserved; }
   ResourceVector free() const { return allocatable() - allocated; }
@@ -39,10 +50,12 @@ struct NodeView {
   // `instanceId`, `ec2InstanceId` and `host` name the node id; anything else an attribute
   // (with or without the "attribute:" prefix).
   std::optional<std::string_view> attribute(std::string_view key) const;
-  // Records a placed request in this view (allocated, tasks, service count, labels).
-  void add(const PlacementRequest& request);
-  // Removes a request added before.
-  void remove(const PlacementRequest& request);
+  // Records a placed request in this view (allocated, tasks, service count, labels) and, on a
+  // node with GPU devices, takes the request's GPUs: for each, the device with the least free
+  // that still holds the share (best fit; ties to the lowest index). Returns the devices taken.
+  GpuSlots add(const PlacementRequest& request);
+  // Removes a request added before; `gpus` is what add() returned for it.
+  void remove(const PlacementRequest& request, GpuSlots gpus = 0);
 };
 
 // Pod anti-affinity by label against instances already on a node (topology key: the node).
@@ -61,6 +74,13 @@ struct PlacementRequest {
   bool distinct_instance = false;       // ECS distinctInstance: one task of the service per node
   std::vector<ClusterQuery> member_of;  // ECS memberOf: every expression must hold
   std::vector<AntiAffinityTerm> anti_affinity;
+  // GPU devices the GPU demand spans, demand.gpu_milli / gpus on each (a multiple of gpus).
+  // 0: on a node with devices, all of it on one device (more than 1000 never fits there).
+  int gpus = 0;
 };
+
+// True when the request's GPU demand fits the node's GPU devices (always true on a pooled node,
+// where the ResourceVector comparison decides).
+bool gpus_fit(const PlacementRequest& request, const NodeView& node);
 
 }  // namespace vmcsim::models::placement

@@ -17,12 +17,17 @@ void PendingQueue::push(std::uint64_t id, PlacementRequest request, sim::Time no
 
 std::vector<PendingQueue::Placed> PendingQueue::retry(sim::Time now, std::span<NodeView> nodes,
                                                       PlacementPolicy& policy,
-                                                      sim::RandomStream& stream) {
+                                                      sim::RandomStream& stream,
+                                                      std::optional<NodeIndex> freed) {
   std::vector<Placed> placed;
   std::vector<Entry> still;
   std::size_t i = 0;
   for (; i < entries_.size(); ++i) {
     Entry& e = entries_[i];
+    if (freed && !blocking_ && !feasible(e.request, nodes[*freed])) {
+      still.push_back(std::move(e));
+      continue;
+    }
     const PlacementOutcome out = policy.place(e.request, nodes, stream);
     if (!out.node) {
       e.reason = *out.reason;
@@ -33,9 +38,9 @@ std::vector<PendingQueue::Placed> PendingQueue::retry(sim::Time now, std::span<N
       }
       continue;
     }
-    nodes[*out.node].add(e.request);
+    const GpuSlots gpus = nodes[*out.node].add(e.request);
     const sim::Time waited = now - e.enqueued;
-    placed.push_back({e.id, *out.node, waited});
+    placed.push_back({e.id, *out.node, waited, gpus});
     ++placed_count_;
     total_wait_ += waited;
     max_wait_ = std::max(max_wait_, waited);

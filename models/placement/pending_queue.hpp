@@ -9,6 +9,7 @@
 // count and the total and maximum pending time of everything it placed.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -31,6 +32,7 @@ class PendingQueue {
     std::uint64_t id;
     NodeIndex node;
     sim::Time waited;
+    GpuSlots gpus = 0;  // the GPU devices it took (NodeView::add)
   };
 
   explicit PendingQueue(Order order = Order::fifo, bool head_of_line_blocking = false)
@@ -39,9 +41,13 @@ class PendingQueue {
   void push(std::uint64_t id, PlacementRequest request, sim::Time now, Unplaceable reason,
             int priority = 0);
   // Tries the waiting requests in queue order; each one placed is added to `nodes` (so the
-  // next sees the capacity it took) and removed from the queue.
+  // next sees the capacity it took) and removed from the queue. `freed`: the caller promises
+  // this node is the only one that gained room since every waiting request was last tried
+  // (one departure); a request that does not fit it then still fits nowhere and is skipped
+  // without asking the policy (not with head-of-line blocking, which stops at the first
+  // failure anyway and holds requests that were never tried).
   std::vector<Placed> retry(sim::Time now, std::span<NodeView> nodes, PlacementPolicy& policy,
-                            sim::RandomStream& stream);
+                            sim::RandomStream& stream, std::optional<NodeIndex> freed = {});
   // Drops a request (cancelled); false if it is not waiting.
   bool erase(std::uint64_t id);
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "models/placement/detail/gpu_devices.hpp"
 #include "models/placement/detail/policies.hpp"
 #include "sim/parse_error.hpp"
 
@@ -23,14 +25,19 @@ std::optional<std::string_view> NodeView::attribute(std::string_view key) const 
   return it->second;
 }
 
-void NodeView::add(const PlacementRequest& request) {
+GpuSlots NodeView::add(const PlacementRequest& request) {
+  const auto gpus = detail::gpu_assignment(request, gpu_free);
+  if (!gpus) throw std::logic_error("NodeView::add: the request's GPUs do not fit " + name);
+  detail::take_gpus(gpu_free, request, *gpus);
   allocated += request.demand;
   ++tasks;
   ++tasks_by_service[request.service];
   running_labels.push_back(request.labels);
+  return *gpus;
 }
 
-void NodeView::remove(const PlacementRequest& request) {
+void NodeView::remove(const PlacementRequest& request, GpuSlots gpus) {
+  detail::release_gpus(gpu_free, request, gpus);
   allocated -= request.demand;
   --tasks;
   if (--tasks_by_service[request.service] <= 0) tasks_by_service.erase(request.service);
@@ -68,7 +75,8 @@ bool passes_constraints(const PlacementRequest& request, const NodeView& node) {
 }
 
 bool feasible(const PlacementRequest& request, const NodeView& node) {
-  return request.demand.fits_in(node.free()) && passes_constraints(request, node);
+  return request.demand.fits_in(node.free()) && passes_constraints(request, node) &&
+         gpus_fit(request, node);
 }
 
 Unplaceable explain_unplaceable(const PlacementRequest& request, std::span<const NodeView> nodes) {
@@ -101,6 +109,13 @@ Unplaceable explain_unplaceable(const PlacementRequest& request, std::span<const
                           request.demand.format(d), largest->free().format(d),
                           largest->name.empty() ? largest->id : largest->name)};
     }
+  }
+  for (const NodeView* n : eligible) {
+    if (request.demand.fits_in(n->free()) && !gpus_fit(request, *n))
+      return {"gpu", fmt::format("gpu: {} fits some node's free GPUs in total ({}), but not its "
+                                 "devices one by one",
+                                 request.demand.format(Dimension::gpu),
+                                 n->name.empty() ? n->id : n->name)};
   }
   return {"combination",
           fmt::format("no single node has all of {} cpu, {} memory free together ({} nodes)",

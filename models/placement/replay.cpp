@@ -5,7 +5,6 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "models/placement/metrics.hpp"
 #include "models/placement/pending_queue.hpp"
 #include "sim/simulation.hpp"
 #include "sim/statistics.hpp"
@@ -25,6 +24,19 @@ ResourceVector platform_demand(const PlatformProfile& profile, const ResourceVec
     d.memory += profile.runtime_overhead.value;
   }
   return d;
+}
+
+std::vector<ReplayPod> speed_up_arrivals(std::span<const ReplayPod> pods, double speedup) {
+  if (!(speedup >= 1.0))
+    throw std::invalid_argument("speed_up_arrivals: the speedup must be at least 1");
+  std::vector<ReplayPod> out{pods.begin(), pods.end()};
+  if (out.empty()) return out;
+  const sim::Time first = out.front().arrival;
+  for (ReplayPod& p : out) {
+    const double gap = static_cast<double>((p.arrival - first).ns()) / speedup;
+    p.arrival = first + sim::Time::from_ns(std::llround(gap));
+  }
+  return out;
 }
 
 namespace {
@@ -55,8 +67,16 @@ class TimedPolicy final : public PlacementPolicy {
   sim::QuantileSketch sketch_;
 };
 
-// Departures before arrivals at equal times (smaller priority fires first).
+// At equal times: departures, then arrivals, then give-ups (smaller priority fires first).
 constexpr std::int16_t kDeparturePriority = -1;
+constexpr std::int16_t kGiveUpPriority = 1;
+
+std::vector<PlacementRequest> gpu_requests_of(std::span<const ReplayPod> pods) {
+  std::vector<PlacementRequest> out;
+  for (const ReplayPod& p : pods)
+    if (p.request.demand.gpu_milli > 0) out.push_back(p.request);
+  return out;
+}
 
 class Replay {
  public:
@@ -68,7 +88,9 @@ class Replay {
         options_{options},
         queue_{PendingQueue::Order::fifo, options.head_of_line_blocking},
         stream_{options.seed, 0, "placement/replay"},
-        node_of_(pods.size()) {
+        state_(pods.size()),
+        workload_{options.workload.empty() ? workload_classes(gpu_requests_of(pods))
+                                           : options.workload} {
     // The smallest demand in each dimension, ignoring the 1% smallest pods: one odd pod (the
     // openb trace has one asking for no memory) must not decide what capacity counts as usable.
     std::vector<std::pair<double, std::size_t>> amounts(pods_.size());
@@ -90,6 +112,8 @@ class Replay {
       ++result_.pods_total;
       sim_.schedule_at(pods_[i].arrival, [this, i] { arrive(i); });
     }
+    for (const NodeView& n : nodes_)
+      capacity_ += n.allocatable();
     if (result_.pods_total == 0)
       return finish(options_.end == sim::Time::max() ? sim::Time{} : options_.end);
     start_ = last_ = pods_.front().arrival;
@@ -106,11 +130,17 @@ class Replay {
   }
 
  private:
+  // Where a pod is: not arrived yet or waiting (node unset, not done), running, or done (left,
+  // or gave up).
+  struct PodState {
+    std::optional<NodeIndex> node;
+    GpuSlots gpus = 0;
+    bool done = false;
+  };
+
   void arrive(std::size_t i) {
     const ReplayPod& pod = pods_[i];
-    if (pod.departure)
-      sim_.schedule_at(
-          std::max(*pod.departure, sim_.now()), [this, i] { depart(i); }, kDeparturePriority);
+    present_ += pod.request.demand;
     if (options_.head_of_line_blocking && !queue_.empty()) {
       // Strict FIFO: behind everything already waiting, without a decision of its own yet.
       queue_.push(i, pod.request, sim_.now(),
@@ -119,67 +149,105 @@ class Replay {
     } else {
       PlacementOutcome out = timed_.place(pod.request, nodes_, stream_);
       if (out.node) {
-        nodes_[*out.node].add(pod.request);
-        touched_.push_back(*out.node);
-        node_of_[i] = *out.node;
-        ++result_.pods_placed;
+        start(i, *out.node, nodes_[*out.node].add(pod.request));
         pending_.add(0.0);
+        wait_all_.add(0.0);
       } else {
         queue_.push(i, pod.request, sim_.now(), std::move(*out.reason));
       }
     }
+    if (!state_[i].node) {
+      std::optional<sim::Time> patience = pod.lifetime;
+      if (options_.patience && (!patience || *options_.patience < *patience))
+        patience = options_.patience;
+      if (patience)
+        sim_.schedule_at(
+            sim_.now() + *patience, [this, i] { give_up(i); }, kGiveUpPriority);
+    }
     observe();
   }
 
+  // Pod i runs on `node` from now on, for its lifetime.
+  void start(std::size_t i, NodeIndex node, GpuSlots gpus) {
+    state_[i].node = node;
+    state_[i].gpus = gpus;
+    touched_.push_back(node);
+    ++result_.pods_placed;
+    if (const auto& lifetime = pods_[i].lifetime)
+      sim_.schedule_at(
+          sim_.now() + *lifetime, [this, i] { depart(i); }, kDeparturePriority);
+  }
+
   void depart(std::size_t i) {
-    if (const auto node = node_of_[i]) {
-      nodes_[*node].remove(pods_[i].request);
-      touched_.push_back(*node);
-      node_of_[i].reset();
-      placed(queue_.retry(sim_.now(), nodes_, timed_, stream_));
-    } else {
-      // Deleted while waiting: it gives up. Find its last reason before erasing it.
-      for (const auto& e : queue_.waiting())
-        if (e.id == i) {
-          ++result_.never_placed_by[e.reason.dimension];
-          break;
-        }
-      if (queue_.erase(i)) {
-        ++result_.pods_never_placed;
-        if (options_.head_of_line_blocking)  // the new head may fit now
-          placed(queue_.retry(sim_.now(), nodes_, timed_, stream_));
+    PodState& s = state_[i];
+    const NodeIndex node = *s.node;
+    nodes_[node].remove(pods_[i].request, s.gpus);
+    present_ -= pods_[i].request.demand;
+    touched_.push_back(node);
+    s.node.reset();
+    s.done = true;
+    placed(queue_.retry(sim_.now(), nodes_, timed_, stream_, node));
+    observe();
+  }
+
+  void give_up(std::size_t i) {
+    if (state_[i].node || state_[i].done) return;  // placed meanwhile
+    for (const auto& e : queue_.waiting())
+      if (e.id == i) {
+        ++result_.never_placed_by[e.reason.dimension];
+        break;
       }
-    }
+    queue_.erase(i);
+    present_ -= pods_[i].request.demand;
+    state_[i].done = true;
+    ++result_.pods_gave_up;
+    censored(sim_.now() - pods_[i].arrival);
+    if (options_.head_of_line_blocking)  // the new head may fit now
+      placed(queue_.retry(sim_.now(), nodes_, timed_, stream_));
     observe();
   }
 
   void placed(const std::vector<PendingQueue::Placed>& done) {
     for (const auto& p : done) {
-      node_of_[p.id] = p.node;
-      touched_.push_back(p.node);
-      ++result_.pods_placed;
+      start(p.id, p.node, p.gpus);
       if (p.waited > sim::Time{}) ++result_.pods_waited;
       pending_.add(p.waited.seconds());
+      wait_all_.add(p.waited.seconds());
     }
+  }
+
+  void censored(sim::Time waited) {
+    wait_all_.add(waited.seconds());
+    never_placed_wait_ += waited.seconds();
   }
 
   // Integrates the last state over [last_, now), then takes the new one.
   void observe() {
     const sim::Time now = sim_.now() < start_ ? start_ : sim_.now();
     accumulate(now);
-    // packing_metrics() sums over nodes, so only the nodes this event changed are recomputed.
+    // The metrics sum over nodes, so only the nodes this event changed are recomputed.
     for (NodeIndex k : touched_) {
-      const PackingMetrics m = packing_metrics(std::span{&nodes_[k], 1}, smallest_);
+      const NodeView& n = nodes_[k];
+      const PackingMetrics m = packing_metrics(std::span{&n, 1}, smallest_);
       NodeState& was = node_state_[k];
+      const double fragmentation = gpu_fragmentation(n, workload_);
       nodes_used_ = nodes_used_ - was.used + m.nodes_used;
       stranded_ -= was.stranded;
       stranded_ += m.stranded;
-      was = {m.nodes_used, m.stranded};
+      fragmentation_ += fragmentation - was.fragmentation;
+      was = {m.nodes_used, m.stranded, fragmentation};
     }
     touched_.clear();
     result_.peak_nodes_used = std::max(result_.peak_nodes_used, nodes_used_);
     result_.stranded_peak.cpu = std::max(result_.stranded_peak.cpu, stranded_.cpu);
     result_.stranded_peak.memory = std::max(result_.stranded_peak.memory, stranded_.memory);
+    result_.gpu_fragmentation_peak = std::max(result_.gpu_fragmentation_peak, fragmentation_);
+    for (const Dimension d : kAllDimensions) {
+      const auto k = static_cast<std::size_t>(d);
+      if (capacity_.amount(d) > 0.0)
+        result_.peak_demand[k] =
+            std::max(result_.peak_demand[k], present_.amount(d) / capacity_.amount(d));
+    }
     if (options_.observer) options_.observer(sim_.now(), nodes_);
   }
 
@@ -189,6 +257,7 @@ class Replay {
     nodes_area_ += static_cast<double>(nodes_used_) * dt;
     cpu_area_ += static_cast<double>(stranded_.cpu.value()) * dt;
     memory_area_ += static_cast<double>(stranded_.memory.count()) * dt;
+    fragmentation_area_ += fragmentation_ * dt;
     last_ = until;
   }
 
@@ -196,22 +265,29 @@ class Replay {
     result_.policy = std::string{policy_.name()};
     result_.end = end;
     accumulate(end);
-    // Whatever still waits at the end was never placed.
+    // Whatever still waits at the end was never placed; it waited until the end at least.
     for (const auto& e : queue_.waiting()) {
-      ++result_.pods_never_placed;
+      ++result_.pods_still_waiting;
       ++result_.never_placed_by[e.reason.dimension];
+      censored(end - e.enqueued);
     }
     const double span = (end - start_).seconds();
     if (span > 0) {
       result_.mean_nodes_used = nodes_area_ / span;
       result_.stranded_mean.cpu = sim::Millicores{std::llround(cpu_area_ / span)};
       result_.stranded_mean.memory = sim::Bytes{std::llround(memory_area_ / span)};
+      result_.gpu_fragmentation_mean = fragmentation_area_ / span;
     }
     if (!pending_.empty()) {
       result_.pending_p50 = sim::Time::from_seconds(pending_.quantile(0.5));
       result_.pending_p99 = sim::Time::from_seconds(pending_.quantile(0.99));
       result_.pending_max = sim::Time::from_seconds(pending_.max());
     }
+    if (!wait_all_.empty())
+      result_.wait_all_p99 = sim::Time::from_seconds(wait_all_.quantile(0.99));
+    if (const std::size_t never = result_.pods_never_placed(); never > 0)
+      result_.never_placed_wait_mean =
+          sim::Time::from_seconds(never_placed_wait_ / static_cast<double>(never));
     result_.timing = timed_.timing();
     return std::move(result_);
   }
@@ -224,20 +300,27 @@ class Replay {
   PendingQueue queue_;
   sim::RandomStream stream_;
   sim::Simulation sim_;
-  std::vector<std::optional<NodeIndex>> node_of_;  // per pod, while it runs
-  ResourceVector smallest_;                        // per dimension, over the trace's pods
-  sim::QuantileSketch pending_;                    // seconds
+  std::vector<PodState> state_;     // per pod
+  std::vector<PodClass> workload_;  // what GPU fragmentation is measured against
+  ResourceVector smallest_;         // per dimension, over the trace's pods
+  sim::QuantileSketch pending_;     // seconds, placed pods
+  sim::QuantileSketch wait_all_;    // seconds, every pod (censored for the never placed)
+  double never_placed_wait_ = 0.0;  // seconds, summed
   ReplayResult result_;
   sim::Time start_, last_;
   struct NodeState {
     std::size_t used = 0;  // 1 when it runs a pod
     ResourceVector stranded;
+    double fragmentation = 0.0;
   };
   std::vector<NodeState> node_state_;  // each node's share of the totals below
   std::vector<NodeIndex> touched_;     // nodes changed since the last observe()
   std::size_t nodes_used_ = 0;
+  ResourceVector capacity_;  // of all nodes
+  ResourceVector present_;   // demand of the pods running or waiting
   ResourceVector stranded_;
-  double nodes_area_ = 0.0, cpu_area_ = 0.0, memory_area_ = 0.0;
+  double fragmentation_ = 0.0;  // milli-GPUs
+  double nodes_area_ = 0.0, cpu_area_ = 0.0, memory_area_ = 0.0, fragmentation_area_ = 0.0;
 };
 
 }  // namespace

@@ -57,8 +57,32 @@ TEST_CASE("the scheduler benchmark scenario loads as a pod trace with every poli
   for (const char* p :
        {"first_fit", "best_fit", "worst_fit", "random", "round_robin", "ecs:binpack(cpu)",
         "ecs:binpack(memory)", "ecs:spread(instanceId)", "k8s:LeastAllocated", "k8s:MostAllocated",
-        "k8s:BalancedAllocation", "k8s:RequestedToCapacityRatio", "tetris"})
+        "k8s:BalancedAllocation", "k8s:RequestedToCapacityRatio", "tetris", "fgd"})
     CHECK(placements.count(p) == 1);
+  // Pods come and go, sped up so that they press on the cluster (docs/scheduler-benchmark.md).
+  REQUIRE(s.workloads.size() == 1);
+  CHECK(!s.workloads[0].hold_pods);
+  CHECK(s.workloads[0].arrival_speedup == 100000.0);
+  CHECK(s.workloads[0].patience == sim::Time::from_s(3600));
+}
+
+TEST_CASE("under the shipped pressure some pods wait, and FGD fragments the GPUs least") {
+  // The first 2000 pods of the trace in the shipped mode: the busy part of the trace arrives
+  // within seconds, so the cluster fills and pods queue.
+  const auto s = benchmark_scenario();
+  PlacementBenchmarkOptions options;
+  options.max_pods = 2000;
+  options.variants = {"k8s-most-allocated", "fgd", "k8s-least-allocated"};
+  const auto rows = by_variant(run_placement_benchmark(s, options));
+  const auto& packer = rows.at("k8s-most-allocated").result;
+  CHECK(packer.peak_demand[static_cast<std::size_t>(models::placement::Dimension::gpu)] > 0.2);
+  for (const auto& [name, row] : rows) {
+    INFO(name);
+    CHECK(row.result.pods_placed + row.result.pods_never_placed() == 2000);
+    CHECK(row.result.pending_max >= row.result.pending_p99);
+  }
+  CHECK(rows.at("fgd").result.gpu_fragmentation_mean <
+        rows.at("k8s-most-allocated").result.gpu_fragmentation_mean);
 }
 
 TEST_CASE("no node is ever overcommitted and every pod is either placed or never placed") {
@@ -70,8 +94,15 @@ TEST_CASE("no node is ever overcommitted and every pod is either placed or never
   std::size_t checks = 0, overcommitted = 0;
   options.observer = [&](sim::Time, std::span<const NodeView> nodes) {
     ++checks;
-    for (const NodeView& n : nodes)
+    for (const NodeView& n : nodes) {
       if (!n.allocated.fits_in(n.allocatable())) ++overcommitted;
+      std::int64_t device_free = 0;
+      for (const std::int32_t f : n.gpu_free) {
+        if (f < 0 || f > 1000) ++overcommitted;
+        device_free += f;
+      }
+      if (device_free != n.free().gpu_milli) ++overcommitted;  // devices agree with the total
+    }
   };
   const auto rows = run_placement_benchmark(s, options);
   REQUIRE(rows.size() == options.variants.size());
@@ -80,7 +111,7 @@ TEST_CASE("no node is ever overcommitted and every pod is either placed or never
   for (const auto& row : rows) {
     INFO(row.variant);
     CHECK(row.result.pods_total == kPods);
-    CHECK(row.result.pods_placed + row.result.pods_never_placed == row.result.pods_total);
+    CHECK(row.result.pods_placed + row.result.pods_never_placed() == row.result.pods_total);
     CHECK(row.result.peak_nodes_used > 0);
     CHECK(row.result.mean_nodes_used <= static_cast<double>(row.result.peak_nodes_used));
     CHECK(row.result.timing.decisions >= row.result.pods_total);
@@ -88,15 +119,16 @@ TEST_CASE("no node is ever overcommitted and every pod is either placed or never
 }
 
 TEST_CASE("packing policies use fewer nodes than spreading ones, and VMs more than containers") {
-  const auto s = benchmark_scenario();
+  // Held pods (the fill experiment): node counts then only grow, and compare packing alone.
+  auto s = benchmark_scenario();
+  s.workloads.at(0).hold_pods = true;
+  s.workloads.at(0).arrival_speedup = 1.0;
+  s.workloads.at(0).patience.reset();
+  s.duration = sim::Time::from_s(150 * 86400);  // trace time: the arrivals span 149 days
   PlacementBenchmarkOptions options;
   options.max_pods = kPods;
-  options.variants = {"best-fit",
-                      "worst-fit",
-                      "k8s-most-allocated",
-                      "k8s-least-allocated",
-                      "vm-k8s-most-allocated",
-                      "vm-best-fit"};
+  options.variants = {"best-fit", "worst-fit", "k8s-most-allocated", "k8s-least-allocated",
+                      "vm-k8s-most-allocated"};
   const auto rows = by_variant(run_placement_benchmark(s, options));
   const auto peak = [&](const char* v) { return rows.at(v).result.peak_nodes_used; };
   const auto mean = [&](const char* v) { return rows.at(v).result.mean_nodes_used; };
@@ -104,10 +136,11 @@ TEST_CASE("packing policies use fewer nodes than spreading ones, and VMs more th
   CHECK(peak("best-fit") < peak("worst-fit"));
   CHECK(mean("k8s-most-allocated") < mean("k8s-least-allocated"));
   CHECK(mean("best-fit") < mean("worst-fit"));
-  // The same policy packs VMs (guest OS, hypervisor overhead, whole vCPUs) into more nodes.
+  // MostAllocated packs VMs (guest OS, hypervisor overhead, whole vCPUs) into more nodes.
+  // (Best-fit does not reliably: with GPUs as devices its VMs used 420 nodes vs 421 for
+  // containers on these pods, since a bigger pod changes which node fits best.)
   CHECK(peak("vm-k8s-most-allocated") > peak("k8s-most-allocated"));
-  CHECK(peak("vm-best-fit") > peak("best-fit"));
-  CHECK(mean("vm-best-fit") > mean("best-fit"));
+  CHECK(mean("vm-k8s-most-allocated") > mean("k8s-most-allocated"));
 }
 
 TEST_CASE("the deterministic columns of the scheduler benchmark match the golden table") {
