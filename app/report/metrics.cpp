@@ -19,7 +19,7 @@ constexpr std::array kHeadline{
                    [](const VariantSummary& v) { return v.startup_ms.ci95; }, 1},
     HeadlineMetric{"startup_ms.p95", "startup, p95", "ms",
                    [](const VariantSummary& v) {
-                     return Estimate{v.startup_ms.p95, 0, 0};
+                     return Estimate{v.startup_ms.p95, 0, v.startup_ms.ci95.n};
                    },
                    1},
     HeadlineMetric{"time_to_capacity_s", "time to capacity", "s",
@@ -70,11 +70,20 @@ std::span<const HeadlineMetric> headline_metrics() {
 }
 
 std::string format_estimate(const Estimate& estimate, int precision) {
+  // No replication has a value (no burst, no request, no instance): not applicable, not zero.
+  if (estimate.n == 0) return "n/a";
   if (estimate.half_width == 0) return fmt::format("{:.{}f}", estimate.mean, precision);
   return fmt::format("{:.{}f} ± {:.{}f}", estimate.mean, precision, estimate.half_width, precision);
 }
 
 std::string describe_difference(const PairedDifference& d) {
+  if (d.n == 0) {
+    std::string_view what = d.metric;
+    for (const auto& h : kHeadline)
+      if (h.key == d.metric) what = h.label;
+    return fmt::format("{} and {}: {} is not applicable (no replication has it for both).",
+                       d.variant_a, d.variant_b, what);
+  }
   const bool significant = std::abs(d.mean) > d.half_width;
   const std::string tail = fmt::format(" (paired over {} replications{}).", d.n,
                                        significant ? "" : "; not significant at 95%");
