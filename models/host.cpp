@@ -32,7 +32,7 @@ Host::Host(HostSpec spec, FlowModel& flows)
       disk_{flows.add_resource(spec_.name + "/disk", spec_.disk_bandwidth.bytes_per_second())},
       network_{flows.add_resource(spec_.name + "/net", spec_.network_bandwidth.bytes_per_second())},
       memory_{spec_.memory},
-      built_at_{flows.now()} {}
+      powered_since_{flows.now()} {}
 
 const std::string& Host::label(const std::string& key) const {
   static const std::string kNone;
@@ -73,12 +73,29 @@ FlowId Host::transfer(sim::Bytes size, std::span<const ResourceId> extra_path, s
                            static_cast<double>(size.count()), kUncapped, std::move(done));
 }
 
+void Host::set_powered(bool on) {
+  if (on == powered_) return;
+  const sim::Time now = flows_.now();
+  if (on) {
+    powered_since_ = now;
+  } else {
+    powered_before_ += now - powered_since_;
+  }
+  powered_ = on;
+}
+
+sim::Time Host::powered_time(sim::Time now) const {
+  return powered_before_ + (powered_ ? now - powered_since_ : sim::Time::zero());
+}
+
 double Host::power_watts() const {
+  if (!powered_) return 0.0;
   return spec_.idle_watts + (spec_.peak_watts - spec_.idle_watts) * cpu_utilization();
 }
 
 double Host::energy_joules(sim::Time now) const {
-  return spec_.idle_watts * (now - built_at_).seconds() +
+  // CPU is busy only while something runs, so only while powered.
+  return spec_.idle_watts * powered_time(now).seconds() +
          (spec_.peak_watts - spec_.idle_watts) * flows_.busy_seconds(cpu_, now);
 }
 

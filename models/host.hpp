@@ -11,8 +11,10 @@
 //  - Disk and network are fluid flows sharing bandwidth max-min fairly (noisy neighbours).
 //    disk_iops is kept in the spec for platform models (e.g. to derive an effective
 //    bandwidth for small random I/O); the disk resource itself is bandwidth only.
-//  - Power: power_watts() = idle + (peak - idle) x CPU utilization; energy_joules(now) is its
-//    exact integral since the host was built (utilization is piecewise constant).
+//  - Power: a powered host draws idle + (peak - idle) x CPU utilization, a powered-off one
+//    nothing; energy_joules(now) is the exact integral since the host was built (utilization and
+//    power state are piecewise constant). A host is powered from construction until
+//    set_powered(false); CPU work on a powered-off host is the caller's error (not checked).
 #include <map>
 #include <span>
 #include <string>
@@ -74,6 +76,11 @@ class Host {
   const MemoryLedger& memory() const { return memory_; }
 
   double cpu_utilization() const { return flows_.utilization(cpu_); }
+  // Switches the host on or off from now (idempotent).
+  void set_powered(bool on);
+  bool powered() const { return powered_; }
+  // Time powered from construction to `now` (now >= the last set_powered call).
+  sim::Time powered_time(sim::Time now) const;
   double power_watts() const;
   // Joules consumed from construction to `now` (now >= the last CPU allocation change).
   double energy_joules(sim::Time now) const;
@@ -85,7 +92,9 @@ class Host {
   ResourceId disk_;
   ResourceId network_;
   MemoryLedger memory_;
-  sim::Time built_at_;
+  bool powered_ = true;
+  sim::Time powered_since_;   // when it was last switched on (valid while powered_)
+  sim::Time powered_before_;  // powered time up to powered_since_ (or the last switch off)
 };
 
 }  // namespace vmcsim::models

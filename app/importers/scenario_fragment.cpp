@@ -38,6 +38,8 @@ ImportedServices imported_services(const EcsTaskDefinition& task) {
   s.ecs = true;
   s.image = ecs_image(task);
   s.cpu = task.total_cpu();
+  // Task-level cpu is a hard limit; container-level cpu units alone are only shares.
+  s.cpu_limit = task.cpu;
   s.memory = task.total_memory();
   for (const auto& pc : task.placement_constraints)
     s.placement_constraints.push_back(
@@ -121,7 +123,11 @@ ScenarioFragment scenario_fragment(const ImportedServices& imported) {
     s[sv.ecs ? "ecs_task_definition" : "kubernetes"] = sv.file;
     // Zero means "not given": the scenario loader then takes it from the source file.
     if (sv.cpu > sim::Millicores{}) s["cpu"] = sv.cpu.to_string();
-    if (sv.cpu_limit && *sv.cpu_limit > sv.cpu) s["cpu_limit"] = sv.cpu_limit->to_string();
+    if (!sv.cpu_limit) {
+      if (sv.cpu > sim::Millicores{}) s["cpu_limit"] = "none";  // `cpu` alone would cap it
+    } else if (*sv.cpu_limit > sv.cpu) {
+      s["cpu_limit"] = sv.cpu_limit->to_string();
+    }
     if (sv.memory > sim::Bytes{}) s["memory"] = sv.memory.to_string();
     if (sv.memory_limit && *sv.memory_limit > sv.memory)
       s["memory_limit"] = sv.memory_limit->to_string();

@@ -5,7 +5,8 @@
 //     - name: nginx
 //       ecs_task_definition: path/to/nginx_fargate.json   (or kubernetes: path/to/manifest.yaml)
 //       cpu: 250m                    memory: 512MiB
-//       cpu_limit / memory_limit     only when the source gives limits above the requests
+//       cpu_limit / memory_limit     only when the source gives limits above the requests;
+//                                    cpu_limit: none when it gives no CPU limit
 //       replicas: 3
 //       autoscaling: {kind: hpa, min_replicas, max_replicas, target_cpu_utilization (fraction),
 //                     scale_down_stabilization}
@@ -48,10 +49,11 @@ struct ImportedService {
   bool ecs = false;     // true: an ECS task definition; false: a Kubernetes workload
   std::string image;    // the first essential (ECS) or first (Kubernetes) container's image
   sim::Millicores cpu;  // 0: the source gives none
-  std::optional<sim::Millicores> cpu_limit;  // only when every container has one
-  sim::Bytes memory;                         // 0: the source gives none
-  std::optional<sim::Bytes> memory_limit;    // only when every container has one
-  std::optional<int> replicas;               // nullopt: the source has no count (ECS)
+  // ECS: the task-level cpu; Kubernetes: only when every container has one. None: no hard limit.
+  std::optional<sim::Millicores> cpu_limit;
+  sim::Bytes memory;                       // 0: the source gives none
+  std::optional<sim::Bytes> memory_limit;  // only when every container has one
+  std::optional<int> replicas;             // nullopt: the source has no count (ECS)
   std::optional<ImportedAutoscaling> autoscaling;
   std::vector<std::string> placement_constraints;  // "distinctInstance", "memberOf(...)"
 };

@@ -113,15 +113,20 @@ std::string warmup_note(const RunResults& results) {
 }
 
 std::string format_estimate(const Estimate& estimate, int precision) {
+  // No replication has a value (no burst, no request, no instance): not applicable, not zero.
   if (estimate.n == 0) return "n/a";
   if (estimate.half_width == 0) return fmt::format("{:.{}f}", estimate.mean, precision);
   return fmt::format("{:.{}f} ± {:.{}f}", estimate.mean, precision, estimate.half_width, precision);
 }
 
 std::string describe_difference(const PairedDifference& d) {
-  if (d.n == 0)
-    return fmt::format("{} and {}: no replication measured {} in both, nothing to compare.",
-                       d.variant_a, d.variant_b, d.metric);
+  if (d.n == 0) {
+    std::string_view what = d.metric;
+    for (const auto& h : kHeadline)
+      if (h.key == d.metric) what = h.label;
+    return fmt::format("{} and {}: {} is not applicable (no replication has it for both).",
+                       d.variant_a, d.variant_b, what);
+  }
   // One replication gives a difference but no spread: no interval, so no verdict either.
   const bool interval = d.n >= 2;
   const bool significant = std::abs(d.mean) > d.half_width;

@@ -169,7 +169,8 @@ nlohmann::json resolved_scenario(const scenario::Scenario& s, const PreparedWorl
       const auto& sv = world.services[i];
       auto& js = j["services"][i];
       js["cpu"] = fmt::format("{}m", sv.cpu_request.value());
-      js["cpu_limit"] = fmt::format("{}m", sv.cpu_limit.value());
+      js["cpu_limit"] =
+          sv.cpu_limit.value() > 0 ? fmt::format("{}m", sv.cpu_limit.value()) : std::string{"none"};
       js["memory"] = fmt::format("{}", sv.memory_request.count());
       js["memory_limit"] = fmt::format("{}", sv.memory_limit.count());
       js["replicas"] = sv.replicas;

@@ -531,7 +531,8 @@ std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& s,
     models::ServiceConfig c;
     c.name = sv.name;
     c.cpu_request = sv.cpu_request;
-    c.cpu_limit = std::max(sv.cpu_limit, sv.cpu_request);
+    c.cpu_limit =
+        sv.cpu_limit > Millicores{} ? std::max(sv.cpu_limit, sv.cpu_request) : Millicores{};
     c.memory_request = sv.memory_request;
     c.memory_limit = std::max(sv.memory_limit, sv.memory_request);
     c.replicas = sv.replicas;
@@ -663,19 +664,23 @@ std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& s,
       if (w.kind == scenario::WorkloadKind::step)
         for (const auto& st : w.steps)
           if (st.at <= b.at) base = st.rate;
-      world->bursts.push_back({b.at, b.at + b.duration, base * b.multiplier});
+      world->bursts.push_back({b.at, b.at + b.duration, base * b.multiplier, plan.service});
     }
     world->workloads.push_back(std::move(plan));
   }
-  // A burst's demand also includes the other workloads' base rates.
+  // A burst's demand also includes the base rates of its service's other workloads (the
+  // capacity it is compared with is that service's: see metrics::BurstWindow).
   for (auto& b : world->bursts) {
     double others = 0;
-    for (const auto& w : s.workloads)
-      if (w.kind == scenario::WorkloadKind::poisson) others += w.rate;
-    for (const auto& w : s.workloads)
-      for (const auto& wb : w.bursts)
-        if (wb.at == b.onset && w.kind == scenario::WorkloadKind::poisson) others -= w.rate;
-    b.demand_rps += std::max(0.0, others);
+    for (std::size_t k = 0; k < s.workloads.size(); ++k) {
+      const auto& w = s.workloads[k];
+      if (w.kind != scenario::WorkloadKind::poisson || world->workloads[k].service != b.service)
+        continue;
+      const bool bursting = std::any_of(w.bursts.begin(), w.bursts.end(),
+                                        [&](const auto& wb) { return wb.at == b.onset; });
+      if (!bursting) others += w.rate;
+    }
+    b.demand_rps += others;
   }
   std::sort(world->bursts.begin(), world->bursts.end(),
             [](const auto& a, const auto& b) { return a.onset < b.onset; });

@@ -39,7 +39,7 @@ void merge_imported(Service& sv, const importers::ImportedService& in) {
   if (sv.image.empty()) sv.image = in.image;
   if (sv.cpu_request == sim::Millicores{}) {
     sv.cpu_request = in.cpu;
-    if (sv.cpu_limit == sim::Millicores{}) sv.cpu_limit = in.cpu_limit.value_or(in.cpu);
+    if (sv.cpu_limit == sim::Millicores{}) sv.cpu_limit = in.cpu_limit.value_or(sim::Millicores{});
   }
   if (sv.memory_request == sim::Bytes{}) {
     sv.memory_request = in.memory;
@@ -76,7 +76,7 @@ void resolve_imported_services(Scenario& scenario) {
     } catch (const std::invalid_argument& e) {
       fail(e.what());
     }
-    if (sv.cpu_limit < sv.cpu_request)
+    if (sv.cpu_limit > sim::Millicores{} && sv.cpu_limit < sv.cpu_request)
       fail(fmt::format("cpu_limit {} is below the request {}", sv.cpu_limit, sv.cpu_request));
     if (sv.memory_limit < sv.memory_request)
       fail(fmt::format("memory_limit {} is below the request {}", sv.memory_limit,

@@ -7,8 +7,10 @@
 //   cpu, memory      ECS: task-level cpu/memory, else the sum over containers (CPU units -> 1024
 //                    per core: 256 -> 250m); Kubernetes: the sum of the containers' requests
 //                    (a missing request defaults to the limit)
-//   cpu_limit,       Kubernetes: the sum of the containers' limits when every container has one,
-//   memory_limit     else the request; ECS: the request
+//   cpu_limit        Kubernetes: the sum of the containers' limits when every container has one,
+//                    else none (requests without limits are CPU shares, no CFS quota); ECS: the
+//                    task-level cpu (a hard limit), else none (container cpu units are shares)
+//   memory_limit     Kubernetes: as cpu_limit, else the request; ECS: the request
 //   replicas         Kubernetes: spec.replicas (ECS task definitions have no count)
 //   autoscaling      Kubernetes: an HPA on Resource cpu Utilization targeting the workload
 //                    becomes {kind: hpa, min, max, target_cpu_utilization,

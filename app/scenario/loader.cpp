@@ -611,8 +611,12 @@ class Loader {
     if (cpu) sv.cpu_request = sv.cpu_limit = cpu->positive<sim::Millicores>();
     if (memory) sv.memory_request = sv.memory_limit = memory->positive<sim::Bytes>();
     if (auto l = f.optional("cpu_limit")) {
-      sv.cpu_limit = l->positive<sim::Millicores>();
-      if (sv.cpu_limit < sv.cpu_request) l->fail("must not be below the request (cpu)");
+      if (l->text() == "none") {
+        sv.cpu_limit = sim::Millicores{};
+      } else {
+        sv.cpu_limit = l->positive<sim::Millicores>();
+        if (sv.cpu_limit < sv.cpu_request) l->fail("must not be below the request (cpu)");
+      }
     }
     if (auto l = f.optional("memory_limit")) {
       sv.memory_limit = l->positive<sim::Bytes>();

@@ -168,7 +168,9 @@ struct Service {
   std::string name;
   std::string image;
   sim::Millicores cpu_request;
-  sim::Millicores cpu_limit;  // = request if omitted
+  // A hard cap; = request if omitted; zero: none (`cpu_limit: none`, or an imported service whose
+  // source sets no CPU limit: CPU shares only).
+  sim::Millicores cpu_limit;
   sim::Bytes memory_request;
   sim::Bytes memory_limit;  // = request if omitted
   int replicas = 1;

@@ -124,6 +124,8 @@ const std::map<std::string, Field>& fields() {
     t["image_cache_capacity"] =
         make_field(&P::image_cache_capacity, "image_cache_capacity", bytes, bytes_text);
     t["agent_memory"] = make_field(&P::agent_memory, "agent_memory", bytes, bytes_text);
+    t["agent_memory_per_pod"] =
+        make_field(&P::agent_memory_per_pod, "agent_memory_per_pod", bytes, bytes_text);
     t["system_reserved_memory"] =
         make_field(&P::system_reserved_memory, "system_reserved_memory", bytes, bytes_text);
     t["container_runtime"] = make_field(
@@ -144,6 +146,8 @@ const std::map<std::string, Field>& fields() {
                                             boolean, [](bool b) { return b ? "true" : "false"; });
     t["cache_images_on_node"] = make_field(&P::cache_images_on_node, "cache_images_on_node",
                                            boolean, [](bool b) { return b ? "true" : "false"; });
+    t["fargate_task_sizes"] = make_field(&P::fargate_task_sizes, "fargate_task_sizes", boolean,
+                                         [](bool b) { return b ? "true" : "false"; });
     t["max_parallel_layers"] = make_field(&P::max_parallel_layers, "max_parallel_layers", integer,
                                           [](int v) { return std::to_string(v); });
     return t;
@@ -311,14 +315,15 @@ Catalog Catalog::load(const std::filesystem::path& dir) {
       const std::string name = kv.first.as<std::string>();
       const YAML::Node& n = kv.second;
       const std::string where = "instance type '" + name + "'";
-      check_keys(n, {"vcpus", "memory", "usd_per_hour", "source"}, where);
-      for (const char* k : {"vcpus", "memory", "usd_per_hour", "source"})
+      check_keys(n, {"vcpus", "memory", "max_pods", "usd_per_hour", "source"}, where);
+      for (const char* k : {"vcpus", "memory", "max_pods", "usd_per_hour", "source"})
         if (!n[k]) fail(n, where + ": needs '" + k + "'");
       InstanceType t;
       t.name = name;
       t.vcpus = static_cast<int>(number_of(n["vcpus"], "vcpus"));
       t.memory =
           parsed(n["memory"], "memory", [](const std::string& s) { return sim::Bytes::parse(s); });
+      t.max_pods = static_cast<int>(number_of(n["max_pods"], "max_pods"));
       t.usd_per_hour = number_of(n["usd_per_hour"], "usd_per_hour");
       t.source = scalar(n["source"], "source");
       c.instance_types_.emplace(name, std::move(t));
@@ -385,11 +390,11 @@ std::string Catalog::render_markdown() const {
                            cell(field.source(p)));
   }
   out +=
-      "\n## Instance types\n\n| type | vCPU | memory | USD per hour | source |\n"
-      "|---|---|---|---|---|\n";
+      "\n## Instance types\n\n| type | vCPU | memory | max pods | USD per hour | source |\n"
+      "|---|---|---|---|---|---|\n";
   for (const auto& [name, t] : instance_types_)
-    out += fmt::format("| {} | {} | {} | {} | {} |\n", name, t.vcpus, t.memory.to_string(),
-                       t.usd_per_hour, cell(t.source));
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", name, t.vcpus, t.memory.to_string(),
+                       t.max_pods, t.usd_per_hour, cell(t.source));
   out += fmt::format(
       "\n## Fargate pricing\n\n| per vCPU-hour | per GB-hour | source |\n|---|---|---|\n"
       "| {} | {} | {} |\n",

@@ -9,6 +9,11 @@ sim::Bytes PlatformProfile::hypervisor_overhead(sim::Bytes memory, int vcpus) co
          hypervisor_overhead_per_vcpu.value * vcpus;
 }
 
+sim::Bytes PlatformProfile::guest_memory(int max_pods) const {
+  return guest_os_memory.value + agent_memory.value + agent_memory_per_pod.value * max_pods +
+         system_reserved_memory.value;
+}
+
 const PhaseSpec* PlatformProfile::find_boot_phase(const std::string& name) const {
   const auto it = std::find_if(boot_phases.begin(), boot_phases.end(),
                                [&](const PhaseSpec& p) { return p.name == name; });

@@ -71,6 +71,9 @@ struct PlatformProfile {
   // back for the system; a node offers memory - guest_os - agent - system_reserved.
   Sourced<sim::Bytes> agent_memory;
   Sourced<sim::Bytes> system_reserved_memory;
+  // Node profiles: agent memory reserved per pod the node may hold (the EKS AMI's kube-reserved
+  // is 255 MiB + 11 MiB x max pods of the instance type).
+  Sourced<sim::Bytes> agent_memory_per_pod;
   // Node profiles: disk space for image layers on the node.
   Sourced<sim::Bytes> image_cache_capacity;
   // Node profiles: the container runtime profile the node's containers use.
@@ -87,6 +90,9 @@ struct PlatformProfile {
   // false: every instance starts with an empty layer cache of its own (a Fargate task's fresh
   // microVM), so every start pulls its whole image.
   Sourced<bool> cache_images_on_node{true, ""};
+  // true: an instance runs at the smallest Fargate task size covering its CPU and memory, and
+  // that size's CPU is a hard limit on its work (not the microVM's whole vCPUs).
+  Sourced<bool> fargate_task_sizes{false, ""};
 
   VirtualizationOverhead overhead() const {
     return {cpu_time_factor.value, random_iops_factor.value, network_rtt_added.value};
@@ -95,6 +101,9 @@ struct PlatformProfile {
     return {serialize_image_pulls.value, max_parallel_layers.value};
   }
   bool is_node() const { return !container_runtime.value.empty(); }
+  // Memory inside a VM its application cannot use: guest OS, agent (plus agent_memory_per_pod x
+  // `max_pods` for a node of an instance type holding that many pods) and system reserved.
+  sim::Bytes guest_memory(int max_pods = 0) const;
   // Hypervisor memory for a VM of this profile with `memory` and `vcpus`.
   sim::Bytes hypervisor_overhead(sim::Bytes memory, int vcpus) const;
   const PhaseSpec* find_boot_phase(const std::string& name) const;
@@ -104,6 +113,7 @@ struct InstanceType {
   std::string name;
   int vcpus = 0;
   sim::Bytes memory;
+  int max_pods = 0;  // pods a Kubernetes node of this type holds (EKS: by its ENIs and IPs)
   double usd_per_hour = 0.0;
   std::string source;
 };

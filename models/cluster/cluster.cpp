@@ -31,7 +31,7 @@ int vcpus_for(sim::Millicores limit) {
 }  // namespace
 
 int ServiceConfig::effective_concurrency() const {
-  return concurrency > 0 ? concurrency : vcpus_for(cpu_limit);
+  return concurrency > 0 ? concurrency : vcpus_for(cpu_size());
 }
 
 struct Cluster::Replica {
@@ -68,6 +68,7 @@ struct Cluster::Service {
   const ServiceConfig* config = nullptr;
   placement::PlacementRequest request;  // the demand of one instance, with its constraints
   InstanceSpec spec;                    // what to start (node filled at launch)
+  sim::Millicores vm_cpu_cap;           // vm / microvm: what one instance's work may use
   int desired = 0;
   std::vector<std::uint32_t> live;  // pending, starting and running replicas, oldest first
   struct Queued {
@@ -120,7 +121,7 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
                                                 config_.registry.name, *flows_);
   for (std::size_t h = 0; h < config_.hosts.size(); ++h) {
     const HostConfig& hc = config_.hosts[h];
-    NodeOptions options{hc.image_cache, {}, {}, {}};
+    NodeOptions options{hc.image_cache, {}, {}, {}, hc.power_off_when_empty};
     if (network_) {
       hosts_.push_back(std::make_unique<Host>(network_->labelled(h, hc.spec), *flows_));
       options.upstream = network_->host_path(h);
@@ -152,11 +153,24 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
     svc.spec.registry = sc.image != nullptr ? registry_.get() : nullptr;
     svc.spec.app_init = sc.app_init;
     if (is_vm_kind(v.platform)) {
-      // The app gets what it asked for: the guest OS comes on top.
-      svc.spec.vcpus = vcpus_for(sc.cpu_limit);
-      svc.spec.cpu = sim::Millicores::cores(svc.spec.vcpus);
-      svc.spec.memory = sc.memory_limit + v.profile->guest_os_memory.value +
-                        v.profile->agent_memory.value + v.profile->system_reserved_memory.value;
+      // The app gets what it asked for: the guest OS comes on top. A VM's work uses its vCPUs;
+      // a Fargate task runs at the smallest valid size covering it, and that size's CPU is a hard
+      // limit inside its microVM (task-level cpu is a CFS quota on ECS, Fargate included).
+      sim::Millicores cpu = sc.cpu_size();
+      sim::Bytes memory = sc.memory_limit;
+      if (v.profile->fargate_task_sizes.value) {
+        const auto fit = placement::fargate_round_up(cpu, memory);
+        if (!fit)
+          throw std::invalid_argument("cluster: service '" + sc.name +
+                                      "' is larger than any Fargate task size");
+        cpu = fit->size.cpu;
+        memory = fit->size.memory;
+      }
+      svc.spec.vcpus = vcpus_for(cpu);
+      svc.vm_cpu_cap =
+          v.profile->fargate_task_sizes.value ? cpu : sim::Millicores::cores(svc.spec.vcpus);
+      svc.spec.cpu = svc.vm_cpu_cap;
+      svc.spec.memory = memory + v.profile->guest_memory();
     } else {
       svc.spec.cpu = sc.cpu_request;
       svc.spec.memory = sc.memory_limit;
@@ -196,8 +210,8 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
     const PlatformProfile& np = *v.node_profile;
     node_template_.id = node_template_.name = "template";
     node_template_.capacity.cpu = sim::Millicores::cores(v.node_instance_type.vcpus);
-    node_template_.capacity.memory = v.node_instance_type.memory - np.guest_os_memory.value -
-                                     np.agent_memory.value - np.system_reserved_memory.value;
+    node_template_.capacity.memory =
+        v.node_instance_type.memory - np.guest_memory(v.node_instance_type.max_pods);
     if (v.cluster_autoscaler.enabled) {
       cluster_autoscaler_ =
           std::make_unique<autoscaling::ClusterAutoscaler>(v.cluster_autoscaler.logic);
@@ -340,7 +354,7 @@ void Cluster::launch(std::uint32_t r, Node& node) {
     rep.state = ReplicaState::starting;
     rep.node = &node;
     if (is_vm_kind(config_.variant.platform)) {
-      rep.limit = sim::Millicores::cores(svc.spec.vcpus);
+      rep.limit = svc.vm_cpu_cap;
     } else {
       rep.limit = sc.cpu_limit > sim::Millicores{0} ? sc.cpu_limit : node.cpu_capacity();
     }
@@ -495,9 +509,10 @@ void Cluster::begin_request(std::uint32_t r, std::uint64_t sequence, const Reque
       kNone};
   // One request is one thread: at most one core, through the instance's limit, the node's CPU
   // and, for a container in a VM, the physical CPU under it.
-  std::array<ResourceId, 3> path{rep.cpu, rep.node->host().cpu(), {}};
-  std::size_t len = 2;
-  if (rep.node->is_vm_node()) path[len++] = rep.node->parent()->host().cpu();
+  const NodePath node_cpu = rep.node->cpu_path();
+  std::array<ResourceId, 3> path{rep.cpu};
+  std::copy(node_cpu.span().begin(), node_cpu.span().end(), path.begin() + 1);
+  const std::size_t len = 1 + node_cpu.size;
   const double work = request.cpu_time.seconds() * o.cpu_time_factor * kMillicoresPerCore;
   flows_->start_flow(std::span{path.data(), len}, work, kMillicoresPerCore,
                      [this, f] { cpu_done(f); });
@@ -509,12 +524,8 @@ void Cluster::cpu_done(std::uint32_t f) {
     io_done(f);
     return;
   }
-  const Node& node = *replicas_[fl.replica].node;
-  std::array<ResourceId, 2> path{node.host().disk(), {}};
-  std::size_t len = 1;
-  if (node.is_vm_node()) path[len++] = node.parent()->host().disk();
-  flows_->start_flow(std::span{path.data(), len}, static_cast<double>(fl.io.count()), kUncapped,
-                     [this, f] { io_done(f); });
+  flows_->start_flow(replicas_[fl.replica].node->disk_path().span(),
+                     static_cast<double>(fl.io.count()), kUncapped, [this, f] { io_done(f); });
 }
 
 void Cluster::io_done(std::uint32_t f) {
@@ -835,8 +846,8 @@ std::vector<BillableUsage> Cluster::billable_usage(sim::Time now) const {
           continue;
         }
         const ServiceConfig& sc = *services_[rep.service].config;
-        const auto fit = placement::fargate_round_up(std::max(sc.cpu_request, sc.cpu_limit),
-                                                     sc.memory_limit, pricing.fargate);
+        const auto fit =
+            placement::fargate_round_up(sc.cpu_size(), sc.memory_limit, pricing.fargate);
         if (!fit)
           throw std::invalid_argument("service '" + sc.name +
                                       "' is larger than any Fargate task size");

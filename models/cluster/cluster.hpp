@@ -13,10 +13,14 @@
 //
 // Variants (config.variant.platform):
 //   vm               a replica is a VM of the profile with memory = memory_limit + the guest OS
-//                    footprint (the app gets what it asked for) and ceil(cpu_limit) vCPUs,
-//                    placed on physical hosts;
-//   microvm          likewise with a microVM profile (Firecracker, Fargate);
-//   container        a replica is a container on a physical host;
+//                    footprint (the app gets what it asked for) and ceil(max(request, limit))
+//                    vCPUs, placed on physical hosts; its work may use all its vCPUs;
+//   microvm          likewise with a microVM profile (Firecracker); a profile with
+//                    fargate_task_sizes (Fargate) rounds the task up to a Fargate size, takes that
+//                    size's memory, and caps its work at the size's CPU (task-level cpu is a hard
+//                    limit), not at its microVM's vCPUs;
+//   container        a replica is a container on a physical host; its work is capped at
+//                    cpu_limit, or with no limit (CPU shares only) at its node's CPU;
 //   container_in_vm  `initial_nodes` node VMs start at t = 0 on physical hosts; containers go on
 //                    running node VMs (same policy, second level); a container that fits no node
 //                    is pending, and the cluster autoscaler adds node VMs (paying their boot)
@@ -26,6 +30,8 @@
 // NIC, the links of its path to the registry and the registry's egress, and each layer request
 // pays the registry's latency plus the path's latency; hosts get "zone" / "rack" labels from the
 // topology unless their config has them (what spread(attribute:zone) sees).
+// Power: a physical host is powered only while it holds a live instance or node VM (unless its
+// HostConfig says power_off_when_empty = false), so energy counts the hosts a variant uses.
 // Both levels of placement use the policy named by variant.placement over NodeViews of the
 // candidate nodes (CPU request and the exact memory the runtime will reserve); what fits nowhere
 // waits in a PendingQueue retried whenever an instance stops or a node joins.

@@ -3,6 +3,7 @@
 // services run: vm, microvm, container or container_in_vm). The app-layer runner fills these
 // from a Scenario; tests fill them by hand. Pointers (profiles, images) must outlive the
 // Cluster built from the config.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,6 +47,9 @@ struct AutoscalerConfig {
 
 struct ServiceConfig {
   std::string name;
+  // cpu_limit is a hard cap (a CFS quota: Kubernetes limits.cpu, ECS task-level cpu); zero means
+  // none (CPU shares only, as a pod without limits.cpu or an ECS container with container-level
+  // cpu units only): a container then runs up to what its node has free.
   sim::Millicores cpu_request, cpu_limit;
   sim::Bytes memory_request, memory_limit;
   int replicas = 1;     // initial desired count
@@ -60,6 +64,8 @@ struct ServiceConfig {
   sim::Time slo_latency;  // request latency SLO threshold (0 = none); for the metrics
 
   int effective_concurrency() const;
+  // What a VM, microVM or Fargate task of this service is sized for: max(request, limit).
+  sim::Millicores cpu_size() const { return std::max(cpu_request, cpu_limit); }
 };
 
 // The node-count controller of container_in_vm variants: the decision logic of
@@ -100,6 +106,9 @@ struct HostConfig {
   HostSpec spec;
   double price_per_hour = 0.0;
   sim::Bytes image_cache = sim::Bytes::gib(100);  // disk space for image layers
+  // Off while it holds no instance or node VM (no idle power then), as host-time billing
+  // only counts a host while it holds one; false: always on.
+  bool power_off_when_empty = true;
 };
 
 // A link of an explicit topology between two named vertices.

@@ -13,6 +13,10 @@ double ClusterWorld::capacity_rps() const {
   return total;
 }
 
+double ClusterWorld::capacity_rps(std::size_t service) const {
+  return cluster_.capacity_rps(service);
+}
+
 std::int64_t ClusterWorld::queued_requests(std::size_t service) const {
   return static_cast<std::int64_t>(cluster_.queued_requests(service));
 }

@@ -18,6 +18,7 @@ class ClusterWorld final : public ObservedWorld {
   explicit ClusterWorld(const Cluster& cluster) : cluster_(cluster) {}
 
   double capacity_rps() const override;
+  double capacity_rps(std::size_t service) const override;
   std::int64_t queued_requests(std::size_t service) const override;
   std::int64_t unplaced_instances() const override;
   std::vector<BillingRecord> billing(sim::Time now) const override;

@@ -122,7 +122,8 @@ struct MetricsCollector::State {
 
   std::int64_t arrivals_since_sample = 0;
   std::vector<std::uint64_t> submitted_seen;  // per service, the world's count at the last sample
-  std::vector<double> wait_seconds;           // per service, completed requests
+  std::vector<std::optional<sim::Time>> caught_up;  // per burst: onset -> capacity reached it
+  std::vector<double> wait_seconds;                 // per service, completed requests
   double stranded_cpu_sum = 0.0, stranded_memory_sum = 0.0;
   std::int64_t stranded_samples = 0;
   std::array<double, 4> packing_sums{};  // efficiency cpu, memory; fragmentation cpu, memory
@@ -285,6 +286,13 @@ struct MetricsCollector::State {
       }
     }
     s.nodes_used = nodes_live;
+    for (std::size_t b = 0; b < config.bursts.size(); ++b) {
+      const BurstWindow& burst = config.bursts[b];
+      if (caught_up[b] || now < burst.onset || now > burst.end) continue;
+      const double capacity =
+          burst.service && world != nullptr ? world->capacity_rps(*burst.service) : s.capacity_rps;
+      if (capacity >= burst.demand_rps) caught_up[b] = now - burst.onset;
+    }
     if (counts(now)) sample_stranded();
     m.timeseries.push_back(s);
     if (now + config.sample_interval <= config.end)
@@ -393,6 +401,7 @@ MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config)
   s.wait_seconds.assign(s.config.services.size(), 0.0);
   s.submitted_seen.assign(s.config.services.size(), 0);
   s.submitted_at_warmup.assign(s.config.services.size(), 0);
+  s.caught_up.assign(s.config.bursts.size(), std::nullopt);
   const sim::Time now = sim.now();
   for (Integral* i : {&s.guest_os, &s.hypervisor, &s.runtime_overhead, &s.app_reserved, &s.app_idle,
                       &s.cpu_reserved})
@@ -535,9 +544,9 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
   for (std::size_t k = 0; k < m.services.size(); ++k)
     m.services[k].mean_queued = run_seconds > 0.0 ? s.wait_seconds[k] / run_seconds : 0.0;
 
-  for (const auto& b : s.config.bursts)
-    if (s.counts(b.onset))
-      m.time_to_capacity.push_back(CapacityCatchUp{b, time_to_capacity(m.timeseries, b)});
+  for (std::size_t b = 0; b < s.config.bursts.size(); ++b)
+    if (s.counts(s.config.bursts[b].onset))
+      m.time_to_capacity.push_back(CapacityCatchUp{s.config.bursts[b], s.caught_up[b]});
 
   if (s.runtime != nullptr && s.config.record_instances) {
     m.instances.reserve(s.runtime->instance_count());

@@ -63,6 +63,8 @@ class ObservedWorld {
   virtual ~ObservedWorld() = default;
   // Sustainable throughput of the running instances, all services, requests per second.
   virtual double capacity_rps() const = 0;
+  // The same for one service (a world of one service need not override it).
+  virtual double capacity_rps(std::size_t /*service*/) const { return capacity_rps(); }
   // Requests of `service` waiting for a free instance.
   virtual std::int64_t queued_requests(std::size_t service) const = 0;
   // Instances wanted but not placed anywhere yet (no node fits).

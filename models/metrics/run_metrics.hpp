@@ -16,6 +16,7 @@
 //    statistic leaves out what the warm-up deletes (MetricsCollector, collector.hpp);
 //  - timeseries samples are at t = 0, interval, 2 x interval, ... <= the end of the run.
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -43,18 +44,22 @@ struct StartupSamples {
   const PhaseSamples* phase(std::string_view name) const;
 };
 
-// A burst the runner put into the workload: from onset to end the demand is demand_rps.
+// A burst the runner put into the workload: from onset to end the demand is demand_rps, of
+// `service` alone (compared with that service's capacity: another service's spare instances
+// cannot serve its requests), or with no service of all services together.
 struct BurstWindow {
   sim::Time onset;
   sim::Time end;
   double demand_rps = 0.0;
+  std::optional<std::size_t> service = std::nullopt;
 };
 
 // How long the world took to catch up with one burst.
 struct CapacityCatchUp {
   BurstWindow burst;
-  // First sample time in [onset, end] with capacity_rps >= demand_rps, minus onset; empty if
-  // capacity never caught up before the burst ended (censored: "not reached").
+  // First sample time in [onset, end] with capacity_rps (of the burst's service, if it names
+  // one) >= demand_rps, minus onset; empty if capacity never caught up before the burst ended
+  // (censored: "not reached").
   std::optional<sim::Time> delay;
 };
 
@@ -198,10 +203,11 @@ struct VariantRunMetrics {
   double startup_mean_ms() const;
   // Mean delay over the bursts capacity caught up with, seconds (NaN if none).
   double time_to_capacity_mean_s() const;
+  // NaN without a completed request: not applicable (summaries leave it out), not 0.
   double slo_violation_fraction() const {
     return requests_completed
                ? static_cast<double>(slo_violations) / static_cast<double>(requests_completed)
-               : 0.0;
+               : std::numeric_limits<double>::quiet_NaN();
   }
 };
 

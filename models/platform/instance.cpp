@@ -34,6 +34,7 @@ InstanceSpec InstanceSpec::sized_like(std::string service, const PlatformProfile
   s.cpu = sim::Millicores::cores(type.vcpus);
   s.vcpus = type.vcpus;
   s.memory = type.memory;
+  s.max_pods = type.max_pods;
   return s;
 }
 

@@ -61,6 +61,7 @@ struct InstanceSpec {
   sim::Millicores cpu;                       // CPU request (a VM: its vCPUs x 1000)
   sim::Bytes memory;             // VM/microVM: configured guest memory; container: limit
   int vcpus = 0;                 // 0: ceil(cpu in cores), at least 1
+  int max_pods = 0;              // a VM node: pods it may hold (per-pod agent memory)
   const Image* image = nullptr;  // containers (and Fargate); must outlive the start
   Registry* registry = nullptr;  // where `image` comes from
   std::optional<sim::Distribution> app_init;  // replaces the profile's app_init phase

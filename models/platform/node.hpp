@@ -6,14 +6,18 @@
 // go on, as SimGrid makes a VM a Host. A VM node's Host has the VM's vCPUs as CPU capacity,
 // its memory minus guest OS, agent and system-reserved memory as memory capacity, and a NIC
 // of its own whose flows also cross the physical host's NIC (both layers carry the bytes).
-// Its CPU and disk are resources of their own (sized like the host's disk), not yet coupled to
-// the physical host's: work inside a VM node does not load the metal's CPU or disk.
+// Its CPU and disk are resources of their own (its vCPUs; a disk sized like the host's), and
+// work inside it crosses the physical host's too (cpu_path(), disk_path()): a VM node's unpacks
+// and requests load the metal and share it with every other tenant of the host.
 //
 // Invariants: memory is accounted in the Host's MemoryLedger by MemoryUse (never negative,
 // never over capacity); memory_used() is the ledger's total (instances placed here that have
 // not stopped, plus whatever the owner of a physical host reserved itself). CPU requests are
-// summed (cpu_allocated) but not limited: placement decides overcommit.
+// summed (cpu_allocated) but not limited: placement decides overcommit. With
+// power_off_when_empty, a physical host is powered exactly while live_instances() > 0.
+#include <array>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 #include "models/host.hpp"
@@ -24,6 +28,13 @@
 
 namespace vmcsim::models {
 
+// The FlowModel resources some work on a node crosses, innermost first.
+struct NodePath {
+  std::array<ResourceId, 2> resources;
+  std::size_t size = 0;
+  std::span<const ResourceId> span() const { return {resources.data(), size}; }
+};
+
 // What the platform layer adds to a physical host.
 struct NodeOptions {
   sim::Bytes image_cache = sim::Bytes::gib(100);  // disk space for image layers
@@ -32,6 +43,9 @@ struct NodeOptions {
   // Host::kMaxExtraPath - 1) and its one-way latency; empty and zero without a topology.
   std::vector<ResourceId> upstream;
   sim::Time upstream_latency;
+  // Physical hosts: switched off (Host::set_powered) while no instance or VM node is live on
+  // them, so an unused host draws no power; false: always on (idle power counts all the time).
+  bool power_off_when_empty = false;
 };
 
 class Node {
@@ -51,6 +65,11 @@ class Node {
   sim::Bytes memory_used() const { return host_.memory().reserved_total(); }
   sim::Bytes memory_free() const { return host_.memory().free(); }
   std::size_t live_instances() const { return live_; }
+
+  // CPU work here crosses this node's CPU and, on a VM node, the physical host's CPU; disk I/O
+  // likewise crosses both disks.
+  NodePath cpu_path() const;
+  NodePath disk_path() const;
 
   bool is_vm_node() const { return parent_ != nullptr; }
   Node* parent() const { return parent_; }  // the physical host's node, for a VM node
@@ -73,6 +92,7 @@ class Node {
   ImagePuller puller_;
   Node* parent_;
   InstanceId vm_;
+  bool power_off_when_empty_;
   sim::Time next_creation_slot_;  // microVM creation token bucket (physical hosts)
 };
 

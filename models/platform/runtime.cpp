@@ -32,7 +32,7 @@ InstanceMemory PlatformRuntime::memory_for(const InstanceSpec& spec, PlatformKin
   const PlatformProfile& p = *spec.profile;
   InstanceMemory m;
   if (kind == PlatformKind::vm || kind == PlatformKind::microvm) {
-    m.guest_os = p.guest_os_memory.value + p.agent_memory.value + p.system_reserved_memory.value;
+    m.guest_os = p.guest_memory(spec.max_pods);
     if (spec.memory <= m.guest_os)
       throw std::invalid_argument(fmt::format(
           "service '{}': {} memory {} does not exceed its guest OS, agent and reserved memory {}",
@@ -197,7 +197,8 @@ void PlatformRuntime::run_next_phase(InstanceId id) {
 }
 
 // Decompressing costs CPU time at one core (bytes / unpack_throughput), then writing the
-// files costs disk bandwidth; both are shared with the node's other tenants.
+// files costs disk bandwidth; both are shared with the node's other tenants and, on a VM node,
+// with every tenant of the physical host under it.
 void PlatformRuntime::unpack(InstanceId id, const PhaseSpec& phase, sim::Time start) {
   Slot& s = instances_[id];
   const double rate = s.instance.profile->unpack_throughput.value.bytes_per_second();
@@ -205,11 +206,15 @@ void PlatformRuntime::unpack(InstanceId id, const PhaseSpec& phase, sim::Time st
     sim_.schedule_in(sim::Time::zero(), [this, id, &phase, start] { end_phase(id, phase, start); });
     return;
   }
-  const auto cpu_time = sim::Time::from_seconds(static_cast<double>(s.to_unpack.count()) / rate);
-  s.instance.node->host().run_cpu(sim::Millicores::cores(1), cpu_time, [this, id, &phase, start] {
-    instances_[id].instance.node->host().read_write_disk(
-        instances_[id].to_unpack, [this, id, &phase, start] { end_phase(id, phase, start); });
-  });
+  constexpr double kOneCore = 1000.0;  // millicores
+  const double cpu_work = static_cast<double>(s.to_unpack.count()) / rate * kOneCore;
+  flows_.start_flow(s.instance.node->cpu_path().span(), cpu_work, kOneCore,
+                    [this, id, &phase, start] {
+                      Slot& slot = instances_[id];
+                      flows_.start_flow(slot.instance.node->disk_path().span(),
+                                        static_cast<double>(slot.to_unpack.count()), kUncapped,
+                                        [this, id, &phase, start] { end_phase(id, phase, start); });
+                    });
 }
 
 void PlatformRuntime::end_phase(InstanceId id, const PhaseSpec& phase, sim::Time start) {

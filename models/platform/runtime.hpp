@@ -21,7 +21,8 @@
 //   vm, microvm       memory + hypervisor overhead (fraction x memory + fixed + per-vCPU x
 //                     vCPUs), split as application = memory - guest OS, guest_os, overhead;
 //   container         memory (application) + the runtime's per-container overhead;
-//   VM node           as a vm, with agent and system-reserved memory counted as guest_os.
+//   VM node           as a vm, with agent (plus per-pod agent memory x spec.max_pods) and
+//                     system-reserved memory counted as guest_os.
 // Phases named image_pull and unpack are computed: the node's ImagePuller fetches the layers
 // not cached (through the FlowModel), then unpacking runs the downloaded bytes through the
 // node's CPU (at unpack_throughput per core) and disk. A profile with cache_images_on_node false

@@ -36,7 +36,7 @@ TEST_CASE("an ECS Fargate task definition gives the service its image and task s
   const Service s = load_service("{name: web, ecs_task_definition: '" + path + "'}").services[0];
   CHECK(s.image == "nginx:latest");
   CHECK(s.cpu_request == Millicores{250});  // 256 units x 1000 / 1024
-  CHECK(s.cpu_limit == Millicores{250});
+  CHECK(s.cpu_limit == Millicores{250});    // task-level cpu is a hard limit (CFS quota)
   CHECK(s.memory_request == Bytes::mib(512));
   CHECK(s.memory_limit == Bytes::mib(512));
   CHECK(s.replicas == 1);  // a task definition has no count
@@ -50,6 +50,7 @@ TEST_CASE("an ECS task definition without task sizes gives the sum of its contai
                         .services[0];
   CHECK(s.image == "tomcat");
   CHECK(s.cpu_request == Millicores::cores(1));
+  CHECK(s.cpu_limit == Millicores{});  // container cpu units alone are shares: no hard limit
   CHECK(s.memory_request == Bytes::gib(2));
   CHECK(s.replicas == 3);  // written in the scenario
 }
@@ -63,7 +64,7 @@ TEST_CASE("a Kubernetes service takes the workload of its name from a manifest")
   CHECK(s.image == "gcr.io/google_samples/gb-redisslave:v1");
   CHECK(s.replicas == 2);
   CHECK(s.cpu_request == Millicores{100});
-  CHECK(s.cpu_limit == Millicores{100});
+  CHECK(s.cpu_limit == Millicores{});  // requests without limits: CPU shares, no CFS quota
   CHECK(s.memory_request == Bytes::mib(100));
   CHECK(s.memory_limit == Bytes::mib(100));
 }
@@ -155,4 +156,20 @@ spec:
       input_error_of([&] { load_service("{name: big, kubernetes: '" + big.path() + "'}"); });
   CHECK_THAT(message, Catch::StartsWith("inline.yaml:4:12: error: services[0]: request 100 fits "
                                         "no host group (the largest has 16, 'h')"));
+}
+
+TEST_CASE("cpu_limit: none leaves a written service without a hard CPU limit") {
+  const auto service = [](const std::string& extra) {
+    return load_scenario_text(
+               "name: t\nduration: 10m\nhosts: [{name: h, count: 1, cpu: \"4\", memory: 8GiB}]\n"
+               "images: {web: {size: 100MiB, layers: 1}}\n"
+               "services: [{name: w, image: web, cpu: 300m, memory: 1GiB" +
+                   extra + "}]\nvariants: [{name: c, platform: container, profile: runc}]\n",
+               "inline.yaml")
+        .services[0];
+  };
+  CHECK(service("").cpu_limit == Millicores{300});  // `cpu` alone: request and limit
+  const Service unlimited = service(", cpu_limit: none");
+  CHECK(unlimited.cpu_request == Millicores{300});
+  CHECK(unlimited.cpu_limit == Millicores{});
 }

@@ -20,6 +20,7 @@ TEST_CASE("an ECS Fargate task definition becomes one service with a fargate hin
   CHECK(s["name"].as<std::string>() == "nginx");
   CHECK(s["ecs_task_definition"].as<std::string>() == path);
   CHECK(s["cpu"].as<std::string>() == "250m");
+  CHECK_FALSE(s["cpu_limit"]);  // task-level cpu: a hard limit equal to the request
   CHECK(s["memory"].as<std::string>() == "512MiB");
   CHECK(s["replicas"].as<int>() == 1);
   CHECK_FALSE(s["image"]);
@@ -31,6 +32,8 @@ TEST_CASE("an ECS EC2 task definition without task sizes sums its containers") {
   const YAML::Node s = YAML::Load(fragment.to_yaml())["services"][0];
   CHECK(s["name"].as<std::string>() == "tomcat-webserver");
   CHECK(s["cpu"].as<std::string>() == "1");
+  // Container-level CPU units only: shares, no hard limit (`cpu` alone would mean one).
+  CHECK(s["cpu_limit"].as<std::string>() == "none");
   CHECK(s["memory"].as<std::string>() == "2GiB");
   CHECK(fragment.platform_hints.at("tomcat-webserver") == "ec2");
 }
@@ -57,6 +60,7 @@ TEST_CASE("the guestbook becomes three services with their replicas") {
   CHECK(services[0]["name"].as<std::string>() == "redis-master");
   CHECK(services[0]["kubernetes"].as<std::string>() == path);
   CHECK(services[0]["cpu"].as<std::string>() == "100m");
+  CHECK(services[0]["cpu_limit"].as<std::string>() == "none");  // requests without limits
   CHECK(services[0]["memory"].as<std::string>() == "100MiB");
   CHECK(services[0]["replicas"].as<int>() == 1);
   CHECK(services[1]["replicas"].as<int>() == 2);

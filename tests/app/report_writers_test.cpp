@@ -381,7 +381,7 @@ TEST_CASE("a paired difference of one replication says an interval needs two, no
         "needs at least 2).");
   const app::PairedDifference none{"time_to_capacity_s", "vm", "runc", 0, 0, 0};
   CHECK(describe_difference(none) ==
-        "vm and runc: no replication measured time_to_capacity_s in both, nothing to compare.");
+        "vm and runc: time to capacity is not applicable (no replication has it for both).");
 }
 
 TEST_CASE("the terminal table says 1 replication, singular, and names the warm-up left out") {

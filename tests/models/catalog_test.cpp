@@ -62,8 +62,41 @@ TEST_CASE("instance types and Fargate prices are loaded with their sources") {
   CHECK_FALSE(m5.source.empty());
   for (const char* t : {"t3.micro", "m5.xlarge", "m5.2xlarge", "c5.xlarge", "m5.metal"})
     CHECK_NOTHROW(c.instance_type(t));
+  // eni-max-pods.txt of the EKS AMI: ENIs x (IPv4 addresses per ENI - 1) + 2.
+  CHECK(m5.max_pods == 3 * (10 - 1) + 2);
+  CHECK(c.instance_type("m5.xlarge").max_pods == 4 * (15 - 1) + 2);
+  for (const auto& [name, type] : c.instance_types()) {
+    INFO(name);
+    CHECK(type.max_pods > 0);
+  }
   CHECK(c.fargate_pricing().usd_per_vcpu_hour == Approx(0.04048));
   CHECK(c.fargate_pricing().usd_per_gb_hour == Approx(0.004445));
+}
+
+TEST_CASE("an EKS node reserves the EKS AMI's kube-reserved memory for its instance type") {
+  const Catalog c = Catalog::load_default();
+  const PlatformProfile& eks = c.profile("eks-node");
+  const auto kube_reserved = [&](const char* type) {
+    const int pods = c.instance_type(type).max_pods;
+    return eks.guest_memory(pods) - eks.guest_os_memory.value - eks.system_reserved_memory.value;
+  };
+  // bootstrap.sh: 11 MiB x max pods + 255 MiB.
+  CHECK(kube_reserved("m5.large") == sim::Bytes::mib(11 * 29 + 255));
+  CHECK(kube_reserved("m5.xlarge") == sim::Bytes::mib(11 * 58 + 255));
+  // ECS reserves no per-task memory; a plain VM profile has no agent at all.
+  const PlatformProfile& ecs = c.profile("ecs-ec2-node");
+  CHECK(ecs.guest_memory(58) == ecs.guest_memory(0));
+  const PlatformProfile& kvm = c.profile("kvm-ubuntu");
+  CHECK(kvm.guest_memory() == kvm.guest_os_memory.value);
+}
+
+TEST_CASE("only Fargate runs its tasks at Fargate sizes") {
+  const Catalog c = Catalog::load_default();
+  for (const auto& [name, p] : c.profiles()) {
+    INFO(name);
+    CHECK(p.fargate_task_sizes.value == (name == "fargate"));
+  }
+  CHECK_FALSE(c.profile("fargate").fargate_task_sizes.source.empty());
 }
 
 TEST_CASE("durations are parsed from their written forms") {

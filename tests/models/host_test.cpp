@@ -127,6 +127,21 @@ TEST_CASE_METHOD(OneHost, "power follows CPU utilization and energy integrates i
   CHECK(host.energy_joules(2_s + 5_s) == Approx(900.0));
 }
 
+TEST_CASE_METHOD(OneHost, "a powered-off host draws nothing and energy counts powered time only") {
+  CHECK(host.powered());
+  // On 0-2 s, off 2-5 s, on again 5-6 s: 3 s at 100 W idle.
+  sim.schedule_at(2_s, [&] {
+    host.set_powered(false);
+    host.set_powered(false);  // idempotent
+    CHECK(host.power_watts() == 0.0);
+  });
+  sim.schedule_at(5_s, [&] { host.set_powered(true); });
+  sim.run_until(6_s);
+  CHECK(host.powered_time(6_s) == 3_s);
+  CHECK(host.energy_joules(6_s) == Approx(300.0));
+  CHECK(host.power_watts() == 100.0);
+}
+
 TEST_CASE("a host with an impossible spec is rejected naming the field") {
   sim::Simulation sim;
   FlowModel flows{sim};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 
 #include "models/platform_test_support.hpp"
@@ -225,8 +226,11 @@ TEST_CASE("containers on a VM node pay both layers and fit in what the node offe
   CHECK(node->is_vm_node());
   CHECK(node->parent() == &host);
   CHECK(node->cpu_capacity() == mc(2000));
-  CHECK(node->memory_capacity() == m5.memory - eks.guest_os_memory.value - eks.agent_memory.value -
-                                       eks.system_reserved_memory.value);
+  // kube-reserved on the EKS AMI: 255 MiB + 11 MiB x 29 pods (m5.large) = 574 MiB.
+  CHECK(eks.guest_memory(m5.max_pods) - eks.guest_os_memory.value -
+            eks.system_reserved_memory.value ==
+        sim::Bytes::mib(574));
+  CHECK(node->memory_capacity() == m5.memory - eks.guest_memory(m5.max_pods));
   CHECK(host.memory_used() == m5.memory + eks.hypervisor_overhead(m5.memory, 2));
 
   const Image image = make_image("app", "app", 2, sim::Bytes::mib(30));
@@ -442,4 +446,51 @@ TEST_CASE("a service's own app_init replaces the profile's") {
   w.sim.run();
   CHECK(w.runtime.instance(id).phase_time("app_init") == 2500_ms);
   CHECK(w.runtime.instance(id).startup_time() > 2500_ms);
+}
+
+TEST_CASE("containers unpacking in two VM nodes share the physical host's CPU and disk") {
+  // A 1-core, 1 GB/s host under two ecs-ec2-node VMs (m5.large: 2 vCPUs and a 1 GB/s disk each).
+  // Unpacking 60 MiB costs 60 MiB / 400 MiB/s = 0.15 s of one core, then 60 MiB through the disk.
+  // Alone, that is 0.15 s + 62.9 ms; two at once get half the host's core and half its disk
+  // (max-min fair), so each takes twice as long, although each VM has CPU and disk to spare.
+  const Image image = make_image("app", "vmnode", 2, sim::Bytes::mib(30));
+  const Catalog catalog = Catalog::load_default();
+  const PlatformProfile& node_profile = catalog.profile("ecs-ec2-node");
+  const double unpack_rate = catalog.profile("runc").unpack_throughput.value.bytes_per_second();
+  const double bytes = static_cast<double>(image.size().count());
+  const sim::Time alone = sim::Time::from_seconds(bytes / unpack_rate + bytes / 1e9);
+
+  // Boots `nodes` VM nodes on one host, then starts a container on each at the same instant.
+  const auto unpack_times = [&](int nodes) {
+    World w;
+    Node& host = w.add_host("metal", 1, sim::Bytes::gib(64));
+    const InstanceType& m5 = w.catalog.instance_type("m5.large");
+    std::vector<InstanceId> vms;
+    for (int k = 0; k < nodes; ++k)
+      vms.push_back(w.runtime.start(InstanceSpec::sized_like("node", node_profile, m5), host));
+    w.sim.run();
+    const double busy_before = w.flows.busy_seconds(host.host().cpu(), w.sim.now());
+    std::vector<InstanceId> containers;
+    for (const InstanceId vm : vms) {
+      Node* node = w.runtime.node_of(vm);
+      REQUIRE(node != nullptr);
+      containers.push_back(
+          w.runtime.start(w.spec("app", "runc", mc(250), sim::Bytes::mib(256), &image), *node));
+    }
+    w.sim.run();
+    // The metal's CPU carried every unpack: busy for their CPU time at one core each.
+    CHECK(w.flows.busy_seconds(host.host().cpu(), w.sim.now()) - busy_before ==
+          Approx(nodes * bytes / unpack_rate));
+    std::vector<sim::Time> times;
+    for (const InstanceId c : containers) {
+      check_phases(w.runtime.instance(c));
+      times.push_back(w.runtime.instance(c).phase_time("unpack"));
+    }
+    return times;
+  };
+
+  const auto one = unpack_times(1);
+  CHECK(std::llabs((one[0] - alone).ns()) <= 2);
+  for (const sim::Time t : unpack_times(2))
+    CHECK(std::llabs((t - alone * 2).ns()) <= 4);
 }
