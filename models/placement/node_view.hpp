@@ -6,13 +6,16 @@
 // Invariants: allocatable() = capacity - system_reserved; free() = allocatable() - allocated;
 // `tasks` counts every running task or pod (for max_tasks, the Kubernetes default 110 pods per
 // node); `tasks_by_service` counts them per service (ECS spread and distinctInstance);
-// `running_labels` holds the labels of each running instance (pod anti-affinity).
+// `running` groups the running instances by labels and required anti-affinity terms, with a
+// count each (inter-pod affinity, anti-affinity and topology spread; see domains.hpp): the sum of
+// the counts is at most `tasks`, and no group has a count below 1.
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "models/placement/affinity.hpp"
 #include "models/placement/query.hpp"
 #include "models/placement/resources.hpp"
 
@@ -20,6 +23,13 @@ namespace vmcsim::models::placement {
 
 using NodeIndex = std::size_t;
 struct PlacementRequest;
+
+// Running instances that share labels and required anti-affinity terms (those of one service).
+struct RunningPods {
+  Labels labels;
+  std::vector<PodAffinityTerm> anti_affinity;  // required terms only: they act on newcomers
+  int count = 0;
+};
 
 struct NodeView {
   std::string id;    // instance id / hostname: what `instanceId` and `host` refer to
@@ -31,7 +41,7 @@ struct NodeView {
   int tasks = 0;
   int max_tasks = 110;
   std::map<std::string, int, std::less<>> tasks_by_service;
-  std::vector<Labels> running_labels;
+  std::vector<RunningPods> running;
 
   ResourceVector allocatable() const { return capacity - system_reserved; }
   ResourceVector free() const { return allocatable() - allocated; }
@@ -43,15 +53,11 @@ struct NodeView {
   void add(const PlacementRequest& request);
   // Removes a request added before.
   void remove(const PlacementRequest& request);
-};
-
-// Pod anti-affinity by label against instances already on a node (topology key: the node).
-// Required terms filter; preferred terms lower the node's score by `weight` per matching pod.
-struct AntiAffinityTerm {
-  std::string key;
-  std::string value;
-  bool required = true;
-  int weight = 1;  // preferred only, 1..100 as in Kubernetes
+  // Records `count` more (or, negative, fewer) running instances of `request` in `running` only
+  // (for views built from a count of instances per service).
+  void record_running(const PlacementRequest& request, int count);
+  // Running instances whose labels `selector` matches.
+  int matching_pods(const LabelSelector& selector) const;
 };
 
 struct PlacementRequest {
@@ -60,7 +66,10 @@ struct PlacementRequest {
   Labels labels;
   bool distinct_instance = false;       // ECS distinctInstance: one task of the service per node
   std::vector<ClusterQuery> member_of;  // ECS memberOf: every expression must hold
-  std::vector<AntiAffinityTerm> anti_affinity;
+  // Kubernetes inter-pod terms and spread constraints against running instances (domains.hpp).
+  std::vector<PodAffinityTerm> anti_affinity;
+  std::vector<PodAffinityTerm> affinity;
+  std::vector<TopologySpreadConstraint> topology_spread;
 };
 
 }  // namespace vmcsim::models::placement
