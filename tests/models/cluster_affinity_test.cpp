@@ -34,28 +34,7 @@ struct ZonedWorld {
     config.services.back().labels = {{"app", "web"}};
     return config.services.back();
   }
-  // Placements per zone, and the reasons of those that found no node.
-  struct Outcome {
-    std::map<std::string, int> per_zone;
-    std::vector<std::string> unplaced;
-  };
-  Outcome run() {
-    sim::Simulation sim;
-    Cluster cluster{sim, config};
-    std::map<std::string, std::string> zone_of;
-    for (const auto& h : cluster.hosts())
-      zone_of[h->name()] = h->label("zone");
-    Outcome out;
-    cluster.on_placement.connect([&](const PlacementDecision& d) {
-      if (d.node.empty()) {
-        out.unplaced.push_back(d.reason);
-      } else {
-        ++out.per_zone[zone_of.at(d.node)];
-      }
-    });
-    sim.run_until(sim::Time::from_s(5));
-    return out;
-  }
+  testing::ZonePlacements run() const { return testing::placements_by_zone(config); }
 };
 
 }  // namespace
