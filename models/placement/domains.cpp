@@ -21,6 +21,14 @@ T lookup(const Map& per_domain, std::string_view key, std::string_view value) {
   return v == k->second.end() ? T{} : v->second;
 }
 
+// The entry for `key`, looked up without building a string unless it is new.
+template <class Map>
+typename Map::mapped_type& entry(Map& map, std::string_view key) {
+  const auto it = map.find(key);
+  if (it != map.end()) return it->second;
+  return map.emplace(std::string(key), typename Map::mapped_type{}).first->second;
+}
+
 bool matches_all(const std::vector<PodAffinityTerm>& terms, const Labels& labels) {
   return std::all_of(terms.begin(), terms.end(),
                      [&](const PodAffinityTerm& t) { return t.selector.matches(labels); });
@@ -42,7 +50,7 @@ DomainCounts::DomainCounts(const PlacementRequest& request, std::span<const Node
       for (const PodAffinityTerm& t : g.anti_affinity) {
         if (!t.selector.matches(request.labels)) continue;
         if (const auto v = n.attribute(t.topology_key)) {
-          forbidden_[t.topology_key][std::string(*v)] += g.count;
+          entry(entry(forbidden_, t.topology_key), *v) += g.count;
           active_ = true;
         }
       }
@@ -50,14 +58,14 @@ DomainCounts::DomainCounts(const PlacementRequest& request, std::span<const Node
       if (!required_affinity.empty() && matches_all(required_affinity, g.labels)) {
         for (const PodAffinityTerm& t : required_affinity)
           if (const auto v = n.attribute(t.topology_key))
-            affinity_[t.topology_key][std::string(*v)] += g.count;
+            entry(entry(affinity_, t.topology_key), *v) += g.count;
       }
       const auto weigh = [&](const PodAffinityTerm& t, int sign) {
         if (!t.selector.matches(g.labels)) return;
         const auto v = n.attribute(t.topology_key);
         if (!v) return;
-        if (t.required && sign < 0) anti_affinity_[t.topology_key][std::string(*v)] += g.count;
-        if (!t.required) score_[t.topology_key][std::string(*v)] += sign * t.weight * g.count;
+        if (t.required && sign < 0) entry(entry(anti_affinity_, t.topology_key), *v) += g.count;
+        if (!t.required) entry(entry(score_, t.topology_key), *v) += sign * t.weight * g.count;
       };
       for (const PodAffinityTerm& t : request.anti_affinity)
         weigh(t, -1);
@@ -71,7 +79,7 @@ DomainCounts::DomainCounts(const PlacementRequest& request, std::span<const Node
       if (!std::all_of(request.member_of.begin(), request.member_of.end(),
                        [&](const ClusterQuery& q) { return detail::member_of_holds(q, n); }))
         continue;
-      int& count = spread_[i].count[std::string(*v)];
+      int& count = entry(spread_[i].count, *v);
       count += n.matching_pods(c.selector);
     }
   }
