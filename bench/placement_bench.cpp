@@ -29,6 +29,21 @@ std::vector<NodeView> cluster(std::size_t n) {
   return nodes;
 }
 
+// The same nodes each running pods of two services (labels app=web and app=db), for the
+// inter-pod terms.
+std::vector<NodeView> labelled_cluster(std::size_t n) {
+  auto nodes = cluster(n);
+  PlacementRequest web, db;
+  web.labels = {{"app", "web"}};
+  db.labels = {{"app", "db"}};
+  for (NodeView& v : nodes) {
+    v.attributes = node_attributes(v.id, {{"zone", v.attributes["ecs.availability-zone"]}});
+    v.record_running(web, v.tasks_by_service["web"]);
+    v.record_running(db, 3);
+  }
+  return nodes;
+}
+
 void bm_choose(benchmark::State& state, const char* spec) {
   const auto nodes = cluster(static_cast<std::size_t>(state.range(0)));
   auto policy = make_policy(spec);
@@ -52,5 +67,33 @@ BENCHMARK_CAPTURE(bm_choose, ecs_spread_binpack,
     ->Arg(100)
     ->Arg(10000);
 BENCHMARK_CAPTURE(bm_choose, k8s_default, "k8s")->Arg(100)->Arg(10000);
+
+// k8s with a preferred zone anti-affinity, a required hostname anti-affinity and a
+// ScheduleAnyway zone spread: the per-decision domain counts plus the lookups per node.
+void bm_choose_inter_pod(benchmark::State& state) {
+  const auto nodes = labelled_cluster(static_cast<std::size_t>(state.range(0)));
+  auto policy = make_policy("k8s");
+  sim::RandomStream rng{2};
+  PlacementRequest r;
+  r.demand.cpu = sim::Millicores{500};
+  r.demand.memory = sim::Bytes::mib(1024);
+  r.service = "web";
+  r.labels = {{"app", "web"}};
+  PodAffinityTerm zone;
+  zone.selector.match_labels = {{"app", "db"}};
+  zone.topology_key = std::string(kZoneKey);
+  zone.required = false;
+  zone.weight = 10;
+  PodAffinityTerm host = zone;
+  host.topology_key = std::string(kHostnameKey);
+  host.required = true;
+  host.selector.match_labels = {{"app", "cache"}};
+  r.anti_affinity = {zone, host};
+  r.topology_spread.push_back({1, std::string(kZoneKey), false, {{{"app", "web"}}, {}}});
+  for (auto _ : state)
+    benchmark::DoNotOptimize(policy->choose(r, nodes, rng));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(bm_choose_inter_pod)->Arg(100)->Arg(10000);
 
 BENCHMARK_MAIN();

@@ -246,15 +246,84 @@ class Walker {
     return c;
   }
 
-  K8sAntiAffinityTerm term(const YAML::Node& node, const std::string& path, bool required) const {
-    K8sAntiAffinityTerm t;
+  // A labelSelector (nullopt when absent).
+  std::optional<K8sLabelSelector> selector(const YAML::Node& parent,
+                                           const std::string& path) const {
+    const YAML::Node node = child(parent, path, "labelSelector");
+    if (!node || node.IsNull()) return std::nullopt;
+    const std::string p = join(path, "labelSelector");
+    K8sLabelSelector sel;
+    sel.match_labels = labels(child(node, p, "matchLabels"), join(p, "matchLabels"));
+    const YAML::Node expressions = sequence(node, p, "matchExpressions");
+    using Op = models::placement::LabelRequirement::Op;
+    for (std::size_t i = 0; i < expressions.size(); ++i) {
+      const std::string ep = fmt::format("{}.matchExpressions[{}]", p, i);
+      models::placement::LabelRequirement r;
+      r.key = string(expressions[i], ep, "key", true);
+      const std::string op = string(expressions[i], ep, "operator", true);
+      const auto parsed = models::placement::parse_label_operator(op);
+      if (!parsed)
+        fail(expressions[i]["operator"], join(ep, "operator"),
+             fmt::format("'{}' is not In, NotIn, Exists or DoesNotExist", op));
+      r.op = *parsed;
+      const YAML::Node values = sequence(expressions[i], ep, "values");
+      for (std::size_t v = 0; v < values.size(); ++v)
+        r.values.push_back(scalar(values[v], fmt::format("{}.values[{}]", ep, v)));
+      const bool set_op = r.op == Op::in || r.op == Op::not_in;
+      if (set_op && r.values.empty())
+        fail(expressions[i], ep, fmt::format("operator {} needs values", op));
+      if (!set_op && !r.values.empty())
+        fail(expressions[i], ep, fmt::format("operator {} takes no values", op));
+      sel.match_expressions.push_back(std::move(r));
+    }
+    return sel;
+  }
+
+  K8sAffinityTerm term(const YAML::Node& node, const std::string& path, bool required) const {
+    K8sAffinityTerm t;
     t.required = required;
     t.topology_key = string(node, path, "topologyKey", true);
-    const YAML::Node selector = child(node, path, "labelSelector");
-    if (selector && !selector.IsNull())
-      t.match_labels = labels(child(selector, join(path, "labelSelector"), "matchLabels"),
-                              join(path, "labelSelector.matchLabels"));
+    t.selector = selector(node, path);
     return t;
+  }
+
+  // podAffinity or podAntiAffinity: required and preferred terms.
+  std::vector<K8sAffinityTerm> terms(const YAML::Node& affinity, const std::string& path,
+                                     const char* kind) const {
+    std::vector<K8sAffinityTerm> out;
+    const YAML::Node node = child(affinity, path, kind);
+    if (!node || node.IsNull()) return out;
+    const std::string ap = join(path, kind);
+    const YAML::Node req = sequence(node, ap, "requiredDuringSchedulingIgnoredDuringExecution");
+    for (std::size_t i = 0; i < req.size(); ++i)
+      out.push_back(
+          term(req[i], fmt::format("{}.requiredDuringSchedulingIgnoredDuringExecution[{}]", ap, i),
+               true));
+    const YAML::Node pref = sequence(node, ap, "preferredDuringSchedulingIgnoredDuringExecution");
+    for (std::size_t i = 0; i < pref.size(); ++i) {
+      const std::string p =
+          fmt::format("{}.preferredDuringSchedulingIgnoredDuringExecution[{}]", ap, i);
+      auto t = term(require(pref[i], p, "podAffinityTerm"), join(p, "podAffinityTerm"), false);
+      const auto weight = integer(pref[i], p, "weight", 1, 100);
+      if (!weight) fail(pref[i], p, "missing required 'weight'");
+      t.weight = *weight;
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  K8sSpreadConstraint spread(const YAML::Node& node, const std::string& path) const {
+    K8sSpreadConstraint c;
+    const auto skew = integer(node, path, "maxSkew", 1, std::numeric_limits<int>::max());
+    if (!skew) fail(node, path, "missing required 'maxSkew'");
+    c.max_skew = *skew;
+    c.topology_key = string(node, path, "topologyKey", true);
+    c.when_unsatisfiable = string(node, path, "whenUnsatisfiable", true);
+    if (c.when_unsatisfiable != "DoNotSchedule" && c.when_unsatisfiable != "ScheduleAnyway")
+      fail(node["whenUnsatisfiable"], join(path, "whenUnsatisfiable"),
+           fmt::format("'{}' is not DoNotSchedule or ScheduleAnyway", c.when_unsatisfiable));
+    c.selector = selector(node, path);
+    return c;
   }
 
   // spec is the pod spec (spec.template.spec, or spec of a Pod).
@@ -263,26 +332,15 @@ class Walker {
     if (containers.size() == 0) fail(spec, path, "a pod needs at least one container");
     for (std::size_t i = 0; i < containers.size(); ++i)
       w.containers.push_back(container(containers[i], fmt::format("{}.containers[{}]", path, i)));
+    const YAML::Node spread_constraints = sequence(spec, path, "topologySpreadConstraints");
+    for (std::size_t i = 0; i < spread_constraints.size(); ++i)
+      w.topology_spread.push_back(
+          spread(spread_constraints[i], fmt::format("{}.topologySpreadConstraints[{}]", path, i)));
     const YAML::Node affinity = child(spec, path, "affinity");
     if (!affinity || affinity.IsNull()) return;
-    const std::string ap = join(path, "affinity.podAntiAffinity");
-    const YAML::Node anti = child(affinity, join(path, "affinity"), "podAntiAffinity");
-    if (!anti || anti.IsNull()) return;
-    const YAML::Node req = sequence(anti, ap, "requiredDuringSchedulingIgnoredDuringExecution");
-    for (std::size_t i = 0; i < req.size(); ++i)
-      w.anti_affinity.push_back(
-          term(req[i], fmt::format("{}.requiredDuringSchedulingIgnoredDuringExecution[{}]", ap, i),
-               true));
-    const YAML::Node pref = sequence(anti, ap, "preferredDuringSchedulingIgnoredDuringExecution");
-    for (std::size_t i = 0; i < pref.size(); ++i) {
-      const std::string p =
-          fmt::format("{}.preferredDuringSchedulingIgnoredDuringExecution[{}]", ap, i);
-      auto t = term(require(pref[i], p, "podAffinityTerm"), join(p, "podAffinityTerm"), false);
-      const auto weight = integer(pref[i], p, "weight", 1, 100);
-      if (!weight) fail(pref[i], p, "missing required 'weight'");
-      t.weight = *weight;
-      w.anti_affinity.push_back(std::move(t));
-    }
+    const std::string ap = join(path, "affinity");
+    w.affinity = terms(affinity, ap, "podAffinity");
+    w.anti_affinity = terms(affinity, ap, "podAntiAffinity");
   }
 
   K8sWorkload workload(const YAML::Node& doc, const std::string& kind, const std::string& name,
@@ -500,11 +558,13 @@ std::string summarize(const K8sManifest& manifest) {
       memory.to_string(), manifest.autoscalers.size(), manifest.autoscalers.size() == 1 ? "" : "s",
       manifest.ignored.size());
   for (const auto& w : manifest.workloads)
-    out +=
-        fmt::format("  {} {}: {} replica{} x {} container{} (cpu {}, memory {}){}\n", w.kind,
-                    w.name, w.replicas, w.replicas == 1 ? "" : "s", w.containers.size(),
-                    w.containers.size() == 1 ? "" : "s", w.cpu().to_string(),
-                    w.memory().to_string(), w.anti_affinity.empty() ? "" : ", pod anti-affinity");
+    out += fmt::format("  {} {}: {} replica{} x {} container{} (cpu {}, memory {}){}\n", w.kind,
+                       w.name, w.replicas, w.replicas == 1 ? "" : "s", w.containers.size(),
+                       w.containers.size() == 1 ? "" : "s", w.cpu().to_string(),
+                       w.memory().to_string(),
+                       w.affinity.empty() && w.anti_affinity.empty() && w.topology_spread.empty()
+                           ? ""
+                           : ", inter-pod constraints");
   for (const auto& h : manifest.autoscalers)
     out += fmt::format("  HorizontalPodAutoscaler {}: {} {} in {}..{} replicas, {} metric{}{}\n",
                        h.name, h.target_kind, h.target_name, h.min_replicas, h.max_replicas,

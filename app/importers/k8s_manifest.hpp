@@ -4,8 +4,10 @@
 // Modelled kinds:
 //   Deployment, StatefulSet, ReplicaSet, ReplicationController (spec.replicas, default 1;
 //   spec.template), Pod (one replica) -> K8sWorkload: pod labels, containers with
-//   resources.requests/limits (cpu, memory), pod anti-affinity (matchLabels terms; required and
-//   preferred). Init containers and matchExpressions are not modelled.
+//   resources.requests/limits (cpu, memory), pod affinity and anti-affinity (required and
+//   preferred terms: topologyKey, labelSelector with matchLabels and matchExpressions),
+//   topologySpreadConstraints (maxSkew, topologyKey, whenUnsatisfiable, labelSelector). Init
+//   containers, namespaces of terms and node affinity are not modelled.
 //   HorizontalPodAutoscaler -> K8sHpa: autoscaling/v2 (and v2beta2, same shape): scaleTargetRef,
 //   min/maxReplicas, metrics (Resource, ContainerResource, Pods, Object, External with targets
 //   Utilization/AverageValue/Value), behavior.scaleUp/scaleDown (stabilizationWindowSeconds,
@@ -28,6 +30,7 @@
 #include <vector>
 
 #include "app/diagnostic.hpp"
+#include "models/placement/affinity.hpp"
 #include "sim/time.hpp"
 #include "sim/units.hpp"
 
@@ -52,11 +55,27 @@ struct K8sContainer {
   sim::Bytes memory() const;
 };
 
-struct K8sAntiAffinityTerm {
+// metav1.LabelSelector: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist).
+struct K8sLabelSelector {
+  std::map<std::string, std::string> match_labels;
+  std::vector<models::placement::LabelRequirement> match_expressions;
+};
+
+// A podAffinity or podAntiAffinity term; namespaces and namespaceSelector are not modelled.
+struct K8sAffinityTerm {
   bool required = false;  // requiredDuringScheduling... (else preferred)
   int weight = 0;         // 1..100 for preferred terms, 0 for required ones
   std::string topology_key;
-  std::map<std::string, std::string> match_labels;
+  std::optional<K8sLabelSelector> selector;  // nullopt: no labelSelector (matches no pod)
+};
+
+// A topologySpreadConstraints entry (minDomains, matchLabelKeys and the node policies are not
+// modelled).
+struct K8sSpreadConstraint {
+  int max_skew = 1;
+  std::string topology_key;
+  std::string when_unsatisfiable;  // DoNotSchedule or ScheduleAnyway
+  std::optional<K8sLabelSelector> selector;
 };
 
 struct K8sWorkload {
@@ -66,7 +85,9 @@ struct K8sWorkload {
   int replicas = 1;
   std::map<std::string, std::string> labels;  // the pods' labels
   std::vector<K8sContainer> containers;
-  std::vector<K8sAntiAffinityTerm> anti_affinity;
+  std::vector<K8sAffinityTerm> affinity;       // podAffinity
+  std::vector<K8sAffinityTerm> anti_affinity;  // podAntiAffinity
+  std::vector<K8sSpreadConstraint> topology_spread;
   SourceLocation where;         // the document
   sim::Millicores cpu() const;  // per pod: sum over containers
   sim::Bytes memory() const;

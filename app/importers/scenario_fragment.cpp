@@ -1,6 +1,7 @@
 #include "app/importers/scenario_fragment.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace vmcsim::app::importers {
 
@@ -16,6 +17,53 @@ std::optional<T> sum_of_limits(const K8sWorkload& w, Get get) {
     sum += *limit;
   }
   return sum;
+}
+
+models::placement::LabelSelector selector_of(const K8sLabelSelector& in) {
+  models::placement::LabelSelector out;
+  out.match_labels.insert(in.match_labels.begin(), in.match_labels.end());
+  out.match_expressions = in.match_expressions;
+  return out;
+}
+
+// The topology key as nodes carry it, or nullopt with a note on what was not imported.
+std::optional<std::string> resolved_key(const std::string& key, const std::string& what,
+                                        std::vector<std::string>& notes) {
+  auto resolved = models::placement::topology_key(key);
+  if (!resolved)
+    notes.push_back(fmt::format("{}: nodes carry no such attribute (known: {}); not imported", what,
+                                fmt::join(models::placement::topology_keys(), ", ")));
+  return resolved;
+}
+
+template <class Map>
+YAML::Node string_map(const Map& m) {
+  YAML::Node n(YAML::NodeType::Map);
+  for (const auto& [k, v] : m)
+    n[k] = v;
+  return n;
+}
+
+// match_labels and match_expressions as the scenario format spells them.
+void write_selector(YAML::Node& n, const models::placement::LabelSelector& sel) {
+  // An empty selector matches every pod: written as match_labels: {}.
+  if (!sel.match_labels.empty() || sel.match_expressions.empty())
+    n["match_labels"] = string_map(sel.match_labels);
+  if (sel.match_expressions.empty()) return;
+  YAML::Node list(YAML::NodeType::Sequence);
+  for (const auto& r : sel.match_expressions) {
+    YAML::Node e;
+    e["key"] = r.key;
+    e["operator"] = std::string(models::placement::to_string(r.op));
+    if (!r.values.empty()) {
+      YAML::Node values(YAML::NodeType::Sequence);
+      for (const auto& v : r.values)
+        values.push_back(v);
+      e["values"] = values;
+    }
+    list.push_back(e);
+  }
+  n["match_expressions"] = list;
 }
 
 std::string ecs_image(const EcsTaskDefinition& task) {
@@ -88,20 +136,33 @@ ImportedServices imported_services(const K8sManifest& manifest) {
             h.name));
       s.autoscaling = a;
     }
-    for (const auto& t : w.anti_affinity) {
-      // Required one-per-node spreading against the workload's own pods is ECS distinctInstance.
-      bool own = !t.match_labels.empty();
-      for (const auto& [k, v] : t.match_labels) {
-        const auto it = w.labels.find(k);
-        own = own && it != w.labels.end() && it->second == v;
+    s.labels = w.labels;
+    // A term or constraint without a labelSelector matches no pod: it would change nothing
+    // (anti-affinity, spread) or block every node (affinity), so it is noted, not imported.
+    const auto terms = [&](const std::vector<K8sAffinityTerm>& in, const char* kind) {
+      std::vector<models::placement::PodAffinityTerm> terms_out;
+      for (const auto& t : in) {
+        const auto what = fmt::format("service '{}': {} pod {} on '{}'", w.name,
+                                      t.required ? "required" : "preferred", kind, t.topology_key);
+        if (!t.selector) {
+          out.notes.push_back(what + " has no labelSelector; not imported");
+        } else if (const auto key = resolved_key(t.topology_key, what, out.notes)) {
+          terms_out.push_back(
+              {selector_of(*t.selector), *key, t.required, t.required ? 1 : t.weight});
+        }
       }
-      if (t.required && own && t.topology_key == "kubernetes.io/hostname") {
-        s.placement_constraints = {"distinctInstance"};
-      } else {
-        out.notes.push_back(
-            fmt::format("service '{}': {} pod anti-affinity on '{}' is not expressible as a "
-                        "placement constraint",
-                        w.name, t.required ? "required" : "preferred", t.topology_key));
+      return terms_out;
+    };
+    s.affinity = terms(w.affinity, "affinity");
+    s.anti_affinity = terms(w.anti_affinity, "anti-affinity");
+    for (const auto& c : w.topology_spread) {
+      const auto what =
+          fmt::format("service '{}': topology spread constraint on '{}'", w.name, c.topology_key);
+      if (!c.selector) {
+        out.notes.push_back(what + " has no labelSelector; not imported");
+      } else if (const auto key = resolved_key(c.topology_key, what, out.notes)) {
+        s.topology_spread.push_back(
+            {c.max_skew, *key, c.when_unsatisfiable == "DoNotSchedule", selector_of(*c.selector)});
       }
     }
     out.services.push_back(std::move(s));
@@ -147,6 +208,33 @@ ScenarioFragment scenario_fragment(const ImportedServices& imported) {
       for (const auto& c : sv.placement_constraints)
         constraints.push_back(c);
       s["placement_constraints"] = constraints;
+    }
+    if (!sv.labels.empty()) s["labels"] = string_map(sv.labels);
+    for (const auto& [key, terms] :
+         {std::pair{"affinity", &sv.affinity}, std::pair{"anti_affinity", &sv.anti_affinity}}) {
+      if (terms->empty()) continue;
+      YAML::Node list(YAML::NodeType::Sequence);
+      for (const auto& t : *terms) {
+        YAML::Node n;
+        n["type"] = t.required ? "required" : "preferred";
+        if (!t.required) n["weight"] = t.weight;
+        n["topology_key"] = t.topology_key;
+        write_selector(n, t.selector);
+        list.push_back(n);
+      }
+      s[key] = list;
+    }
+    if (!sv.topology_spread.empty()) {
+      YAML::Node list(YAML::NodeType::Sequence);
+      for (const auto& c : sv.topology_spread) {
+        YAML::Node n;
+        n["max_skew"] = c.max_skew;
+        n["topology_key"] = c.topology_key;
+        n["when_unsatisfiable"] = c.do_not_schedule ? "DoNotSchedule" : "ScheduleAnyway";
+        write_selector(n, c.selector);
+        list.push_back(n);
+      }
+      s["topology_spread"] = list;
     }
     out.services.push_back(s);
   }

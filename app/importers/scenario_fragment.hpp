@@ -10,14 +10,18 @@
 //       replicas: 3
 //       autoscaling: {kind: hpa, min_replicas, max_replicas, target_cpu_utilization (fraction),
 //                     scale_down_stabilization}
-//       placement_constraints: [distinctInstance, "memberOf(EXPRESSION)"]
+//       placement_constraints: [distinctInstance, "memberOf(EXPRESSION)"]   (ECS)
+//       labels: {app: web}                                                 (Kubernetes)
+//       affinity / anti_affinity: [{type: required|preferred, weight, topology_key,
+//                                   match_labels, match_expressions}]
+//       topology_spread: [{max_skew, topology_key, when_unsatisfiable, match_labels, ...}]
 // `image` is left out on purpose: with a task definition or manifest named, the scenario loader
 // takes the image from that file, and an `image:` key would have to name an entry of `images:`
 // (with sizes the sources do not give). The scenario format has no per-service platform key
 // (platforms are chosen per variant), so the ECS platform hint (fargate/ec2) is returned in
 // platform_hints and written as a comment. What cannot be expressed (an HPA on a custom metric,
-// an HPA whose target is not in the files, preferred anti-affinity) is listed in notes, also as
-// comments, never dropped silently.
+// an HPA whose target is not in the files, a term on a topology key nodes do not carry or
+// without a label selector) is listed in notes, also as comments, never dropped silently.
 #include <map>
 #include <optional>
 #include <string>
@@ -56,6 +60,12 @@ struct ImportedService {
   std::optional<int> replicas;             // nullopt: the source has no count (ECS)
   std::optional<ImportedAutoscaling> autoscaling;
   std::vector<std::string> placement_constraints;  // "distinctInstance", "memberOf(...)"
+  // Kubernetes: the pod labels, pod (anti-)affinity terms and topology spread constraints with
+  // their topology keys resolved (models/placement/affinity.hpp).
+  std::map<std::string, std::string> labels;
+  std::vector<models::placement::PodAffinityTerm> affinity;
+  std::vector<models::placement::PodAffinityTerm> anti_affinity;
+  std::vector<models::placement::TopologySpreadConstraint> topology_spread;
 };
 
 struct ImportedServices {

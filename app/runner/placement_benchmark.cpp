@@ -26,9 +26,13 @@ const scenario::Workload* pod_trace_of(const scenario::Scenario& s) {
 
 std::vector<NodeView> nodes_of(const scenario::Scenario& s) {
   std::vector<NodeView> nodes;
-  const auto label = [](NodeView& n, const scenario::HostGroup& g) {
-    if (!g.zone.empty()) n.attributes["zone"] = g.zone;
-    if (!g.rack.empty()) n.attributes["rack"] = g.rack;
+  // The attributes placement sees, from the node's own labels and its group's.
+  const auto label = [](NodeView& n, const scenario::HostGroup& g,
+                        std::map<std::string, std::string> labels = {}) {
+    if (!g.zone.empty()) labels["zone"] = g.zone;
+    if (!g.rack.empty()) labels["rack"] = g.rack;
+    if (!g.instance_type.empty()) labels["instance_type"] = g.instance_type;
+    n.attributes = models::placement::node_attributes(n.id, labels);
   };
   for (const auto& g : s.hosts) {
     if (g.from_trace) {
@@ -39,8 +43,9 @@ std::vector<NodeView> nodes_of(const scenario::Scenario& s) {
         n.capacity.memory = a.memory;
         n.capacity.gpu_milli = std::int64_t{a.gpus} * 1000;
         n.gpu_free.assign(static_cast<std::size_t>(a.gpus), 1000);  // each GPU a device
-        if (!a.model.empty()) n.attributes["model"] = a.model;
-        label(n, g);
+        std::map<std::string, std::string> labels;
+        if (!a.model.empty()) labels["model"] = a.model;
+        label(n, g, std::move(labels));
       }
       continue;
     }

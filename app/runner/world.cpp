@@ -547,6 +547,10 @@ std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& s,
         c.placement_constraints.push_back(pc);
       }
     }
+    c.labels = models::placement::Labels(sv.labels.begin(), sv.labels.end());
+    c.affinity = sv.affinity;
+    c.anti_affinity = sv.anti_affinity;
+    c.topology_spread = sv.topology_spread;
     c.autoscaling = autoscaler_of(sv.autoscaling);
     c.slo_latency = slo;
     services.push_back(c);

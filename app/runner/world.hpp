@@ -7,6 +7,9 @@
 //    zone, rack and instance_type; a topology generator assigns zones "zone-<z>" and racks
 //    "zone-<z>-rack-<r>" round the hosts in order when the group names none. Missing disk or
 //    network bandwidths take 500MB/s and 10Gbps (vmcsim assumption).
+//  - services' labels, affinity/anti-affinity terms and topology spread constraints go to the
+//    ServiceConfig as they are (keys already resolved by the loader); the nodes' attributes come
+//    from the host labels through placement::node_attributes (in the Cluster).
 //  - services with `ecs_task_definition` or `kubernetes` take CPU, memory, image, placement
 //    constraints (ECS), replicas and autoscaling (Kubernetes HPA) from the file unless the
 //    scenario gives them (the scenario wins; replicas: a scenario value other than 1 wins). An

@@ -57,6 +57,10 @@ void merge_imported(Service& sv, const importers::ImportedService& in) {
       sv.autoscaling.scale_down_stabilization = *a.scale_down_stabilization;
   }
   if (sv.placement_constraints.empty()) sv.placement_constraints = in.placement_constraints;
+  if (sv.labels.empty()) sv.labels = in.labels;
+  if (sv.affinity.empty()) sv.affinity = in.affinity;
+  if (sv.anti_affinity.empty()) sv.anti_affinity = in.anti_affinity;
+  if (sv.topology_spread.empty()) sv.topology_spread = in.topology_spread;
 }
 
 void resolve_imported_services(Scenario& scenario) {

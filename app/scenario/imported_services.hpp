@@ -15,8 +15,10 @@
 //   autoscaling      Kubernetes: an HPA on Resource cpu Utilization targeting the workload
 //                    becomes {kind: hpa, min, max, target_cpu_utilization,
 //                    scale_down_stabilization}
-//   placement_constraints  ECS placementConstraints; Kubernetes required pod anti-affinity on
-//                    kubernetes.io/hostname against the workload's own pods (distinctInstance)
+//   placement_constraints  ECS placementConstraints
+//   labels, affinity, anti_affinity, topology_spread  Kubernetes: the pod template's labels,
+//                    podAffinity / podAntiAffinity terms and topologySpreadConstraints (each
+//                    list taken whole when the scenario wrote none of its own)
 // A manifest may hold several workloads: the service takes the one of its name, or the only one.
 // Errors (an unreadable or invalid file, no matching workload, a limit below a request) are
 // InputErrors at the service entry, "services[i]: ...", quoting the importer's own located

@@ -16,6 +16,8 @@
 #include "app/importers/alibaba_gpu.hpp"
 #include "app/scenario/imported_services.hpp"
 #include "app/scenario/yaml_field.hpp"
+#include "models/placement/policy.hpp"
+#include "sim/parse_error.hpp"
 
 namespace vmcsim::app::scenario {
 
@@ -40,7 +42,12 @@ const std::map<std::string, std::vector<std::string>>& key_tables() {
       {"layer", {"digest", "size"}},
       {"service",
        {"name", "image", "cpu", "cpu_limit", "memory", "memory_limit", "replicas", "work",
-        "ecs_task_definition", "kubernetes", "autoscaling", "placement_constraints"}},
+        "ecs_task_definition", "kubernetes", "autoscaling", "placement_constraints", "labels",
+        "affinity", "anti_affinity", "topology_spread"}},
+      {"affinity_term", {"type", "weight", "topology_key", "match_labels", "match_expressions"}},
+      {"label_requirement", {"key", "operator", "values"}},
+      {"topology_spread",
+       {"max_skew", "topology_key", "when_unsatisfiable", "match_labels", "match_expressions"}},
       {"work", {"cpu_time", "io_bytes"}},
       {"distribution",
        {"dist", "value", "low", "high", "mean", "stddev", "median", "p95", "sigma", "cv", "scale",
@@ -329,6 +336,16 @@ bool placement_policy_known(const std::string& p) {
                                             "k8s:BalancedAllocation",
                                             "k8s:RequestedToCapacityRatio"};
   if (simple.count(p) > 0) return true;
+  // Kubernetes score plugin lists ("k8s", "k8s:MostAllocated*2,InterPodAffinity"): the models'
+  // own parser decides.
+  if (p == "k8s" || p.rfind("k8s:", 0) == 0) {
+    try {
+      (void)models::placement::make_policy(p);
+      return true;
+    } catch (const sim::ParseError&) {
+      return false;
+    }
+  }
   if (p.rfind("ecs:", 0) != 0) return false;
   // ECS chains up to five strategies: "ecs:spread(attribute:ecs.availability-zone),binpack(memory)"
   std::stringstream chain{p.substr(4)};
@@ -647,7 +664,113 @@ class Loader {
         sv.placement_constraints.push_back(text);
       }
     }
+    if (auto l = f.optional("labels")) sv.labels = string_map(*l);
+    if (auto a = f.optional("affinity"))
+      for (const Field& t : a->elements())
+        sv.affinity.push_back(affinity_term(t));
+    if (auto a = f.optional("anti_affinity"))
+      for (const Field& t : a->elements())
+        sv.anti_affinity.push_back(affinity_term(t));
+    if (auto a = f.optional("topology_spread"))
+      for (const Field& c : a->elements())
+        sv.topology_spread.push_back(spread_constraint(c));
     return sv;
+  }
+
+  // A mapping of plain strings (labels, match_labels).
+  static std::map<std::string, std::string> string_map(const Field& f) {
+    if (!f.node.IsMap()) f.fail("expected a mapping of names to values, e.g. {app: web}");
+    std::map<std::string, std::string> out;
+    for (auto it = f.node.begin(); it != f.node.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      const Field value = f[key];
+      if (key.empty()) f.fail("a label name must not be empty");
+      if (!out.emplace(key, value.text()).second)
+        value.fail(fmt::format("duplicate label '{}'", key));
+    }
+    return out;
+  }
+
+  // `topology_key`: a short name (hostname, zone, rack) or a well-known node attribute.
+  static std::string topology_key(const Field& f) {
+    const std::string text = f.text();
+    if (auto key = models::placement::topology_key(text)) return *key;
+    f.fail(fmt::format("unknown topology key '{}' (known: {})", text,
+                       fmt::join(models::placement::topology_keys(), ", ")));
+  }
+
+  // match_labels and match_expressions of a term or spread constraint; one of them is required
+  // (a term without a selector would match no pod).
+  static models::placement::LabelSelector selector(const Field& f) {
+    using models::placement::LabelRequirement;
+    models::placement::LabelSelector sel;
+    const auto labels = f.optional("match_labels");
+    const auto expressions = f.optional("match_expressions");
+    if (!labels && !expressions)
+      f.fail(
+          "give match_labels or match_expressions (the pods it counts; match_labels: {} counts "
+          "every pod)");
+    if (labels)
+      for (const auto& [k, v] : string_map(*labels))
+        sel.match_labels.emplace(k, v);
+    if (expressions) {
+      for (const Field& e : expressions->elements(false)) {
+        e.check_keys(keys("label_requirement"));
+        LabelRequirement r;
+        r.key = e.required("key").text();
+        const Field op = e.required("operator");
+        const auto parsed = models::placement::parse_label_operator(op.text());
+        if (!parsed)
+          op.fail(fmt::format("unknown operator '{}' (allowed: In, NotIn, Exists, DoesNotExist)",
+                              op.text()));
+        r.op = *parsed;
+        const bool set_op =
+            r.op == LabelRequirement::Op::in || r.op == LabelRequirement::Op::not_in;
+        if (auto values = e.optional("values")) {
+          if (!set_op) values->fail(fmt::format("does not apply to operator {}", op.text()));
+          for (const Field& v : values->elements(false))
+            r.values.push_back(v.text());
+        } else if (set_op) {
+          e.required("values");
+        }
+        sel.match_expressions.push_back(std::move(r));
+      }
+    }
+    return sel;
+  }
+
+  models::placement::PodAffinityTerm affinity_term(const Field& f) {
+    f.check_keys(keys("affinity_term"));
+    models::placement::PodAffinityTerm t;
+    if (auto type = f.optional("type")) {
+      const std::string text = type->text();
+      if (text != "required" && text != "preferred")
+        type->fail(fmt::format("unknown value '{}' (allowed: required, preferred)", text));
+      t.required = text == "required";
+    }
+    if (t.required) {
+      if (auto w = f.optional("weight")) w->fail("applies to preferred terms only");
+    } else {
+      t.weight = static_cast<int>(f.required("weight").integer(1, 100));
+    }
+    t.topology_key = topology_key(f.required("topology_key"));
+    t.selector = selector(f);
+    return t;
+  }
+
+  models::placement::TopologySpreadConstraint spread_constraint(const Field& f) {
+    f.check_keys(keys("topology_spread"));
+    models::placement::TopologySpreadConstraint c;
+    c.max_skew = static_cast<int>(f.required("max_skew").integer(1, 1'000'000));
+    c.topology_key = topology_key(f.required("topology_key"));
+    if (auto w = f.optional("when_unsatisfiable")) {
+      const std::string text = w->text();
+      if (text != "DoNotSchedule" && text != "ScheduleAnyway")
+        w->fail(fmt::format("unknown value '{}' (allowed: DoNotSchedule, ScheduleAnyway)", text));
+      c.do_not_schedule = text == "DoNotSchedule";
+    }
+    c.selector = selector(f);
+    return c;
   }
 
   // A service must fit on at least one host group (CPU and memory at once).
@@ -895,9 +1018,9 @@ class Loader {
       if (!placement_policy_known(v.placement) && v.placement != "fgd")
         p->fail(fmt::format(
             "unknown placement policy '{}' (allowed: first_fit, best_fit, worst_fit, random, "
-            "round_robin, tetris, fgd (pod_trace only), "
-            "k8s:LeastAllocated, k8s:MostAllocated, k8s:BalancedAllocation, "
-            "k8s:RequestedToCapacityRatio, ecs:STRATEGY[,STRATEGY...] with binpack(cpu), "
+            "round_robin, tetris, fgd (pod_trace only), k8s, k8s:PLUGIN[*WEIGHT][,...] with "
+            "LeastAllocated, MostAllocated, BalancedAllocation, RequestedToCapacityRatio, "
+            "InterPodAffinity, PodTopologySpread, ecs:STRATEGY[,STRATEGY...] with binpack(cpu), "
             "binpack(memory), spread(ATTRIBUTE), random)",
             v.placement));
     }

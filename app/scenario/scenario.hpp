@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "app/diagnostic.hpp"
+#include "models/placement/affinity.hpp"
 #include "models/platform/platform_kind.hpp"
 #include "sim/distributions.hpp"
 #include "sim/time.hpp"
@@ -179,6 +180,12 @@ struct Service {
   std::string kubernetes;           // resolved path, empty if none
   Autoscaling autoscaling;
   std::vector<std::string> placement_constraints;  // "distinctInstance", "memberOf(...)", ...
+  // Kubernetes-style inter-pod placement (models/placement/affinity.hpp), topology keys resolved
+  // to full keys (`zone` -> topology.kubernetes.io/zone).
+  std::map<std::string, std::string> labels;
+  std::vector<models::placement::PodAffinityTerm> affinity;
+  std::vector<models::placement::PodAffinityTerm> anti_affinity;
+  std::vector<models::placement::TopologySpreadConstraint> topology_spread;
   // Whether the scenario wrote replicas and autoscaling itself (for imported services; a zero
   // cpu or memory request means "not written").
   bool replicas_written = false;

@@ -176,6 +176,11 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
       svc.spec.memory = sc.memory_limit;
     }
     svc.request.service = sc.name;
+    svc.request.labels = sc.labels;
+    svc.request.affinity = sc.affinity;
+    svc.request.anti_affinity = sc.anti_affinity;
+    svc.request.topology_spread = sc.topology_spread;
+    service_index_.emplace(sc.name, s);
     svc.request.demand.cpu = svc.spec.cpu;
     svc.request.demand.memory = reserved_memory(s);
     for (const std::string& c : sc.placement_constraints) {
@@ -297,14 +302,25 @@ placement::NodeView Cluster::view_of(const Node& node) const {
   v.capacity.memory = node.memory_capacity();
   v.allocated.cpu = node.cpu_allocated();
   v.allocated.memory = node.memory_used();
-  for (const auto& [key, value] : node.host().spec().labels)
-    v.attributes.emplace(key, value);
+  if (node.is_vm_node()) {
+    // A node VM sits in its physical host's zone and rack but is of the node instance type.
+    auto labels = node.host().spec().labels;
+    labels["instance_type"] = config_.variant.node_instance_type.name;
+    v.attributes = placement::node_attributes(node.name(), labels);
+  } else {
+    v.attributes = placement::node_attributes(node.name(), node.host().spec().labels);
+  }
   v.tasks = static_cast<int>(node.live_instances());
   v.max_tasks = std::max(v.max_tasks, v.tasks);
   const auto it = tasks_by_node_.find(&node);
   if (it != tasks_by_node_.end())
-    for (const auto& [service, count] : it->second)
-      if (count > 0) v.tasks_by_service.emplace(service, count);
+    for (const auto& [service, count] : it->second) {
+      if (count <= 0) continue;
+      v.tasks_by_service.emplace(service, count);
+      // Service instances (not node VMs) with their labels and terms, for inter-pod constraints.
+      const auto s = service_index_.find(service);
+      if (s != service_index_.end()) v.record_running(services_[s->second].request, count);
+    }
   return v;
 }
 

@@ -29,7 +29,11 @@
 // Topology (config.topology): every link is a FlowModel resource; a host's image pulls cross its
 // NIC, the links of its path to the registry and the registry's egress, and each layer request
 // pays the registry's latency plus the path's latency; hosts get "zone" / "rack" labels from the
-// topology unless their config has them (what spread(attribute:zone) sees).
+// topology unless their config has them. Placement sees each node's attributes as
+// placement::node_attributes() makes them of its host's labels (zone, rack, instance type under
+// their ECS and Kubernetes names, and the hostname); a node VM has its physical host's zone and
+// rack and the variant's node instance type. Services' labels, pod (anti-)affinity terms and
+// topology spread constraints act per topology domain (models/placement/domains.hpp).
 // Power: a physical host is powered only while it holds a live instance or node VM (unless its
 // HostConfig says power_off_when_empty = false), so energy counts the hosts a variant uses.
 // Both levels of placement use the policy named by variant.placement over NodeViews of the
@@ -211,6 +215,7 @@ class Cluster {
   // Tasks per node and service (ECS spread, distinctInstance); looked up, never iterated in
   // pointer order.
   std::map<const Node*, std::map<std::string, int, std::less<>>> tasks_by_node_;
+  std::map<std::string, std::size_t, std::less<>> service_index_;  // service name -> index
   std::uint64_t evictions_ = 0;
   std::uint64_t nodes_drained_ = 0;
   sim::EventId scan_timer_;

@@ -16,6 +16,7 @@
 #include "models/host.hpp"
 #include "models/image/image.hpp"
 #include "models/image/registry.hpp"
+#include "models/placement/affinity.hpp"
 #include "models/placement/fargate.hpp"
 #include "models/platform/platform_kind.hpp"
 #include "models/topology/topology.hpp"
@@ -60,6 +61,12 @@ struct ServiceConfig {
   std::optional<sim::Distribution> app_init;  // replaces the profile's app_init phase (seconds)
   // ECS expressions (memberOf) and "distinctInstance".
   std::vector<std::string> placement_constraints;
+  // Kubernetes-style: the instances' labels, inter-pod terms and spread constraints (topology
+  // keys resolved, see models/placement/affinity.hpp).
+  placement::Labels labels;
+  std::vector<placement::PodAffinityTerm> affinity;
+  std::vector<placement::PodAffinityTerm> anti_affinity;
+  std::vector<placement::TopologySpreadConstraint> topology_spread;
   AutoscalerConfig autoscaling;
   sim::Time slo_latency;  // request latency SLO threshold (0 = none); for the metrics
 

@@ -20,7 +20,7 @@ namespace {
 constexpr std::int64_t kMaxNodeScore = 100;
 constexpr std::int64_t kMaxCustomPriorityScore = 10;
 
-enum class Plugin { least, most, balanced, ratio, inter_pod };
+enum class Plugin { least, most, balanced, ratio, inter_pod, spread };
 
 struct WeightedPlugin {
   Plugin plugin;
@@ -47,14 +47,6 @@ std::int64_t shape_at(const std::vector<ShapePoint>& shape, std::int64_t u) {
 
 std::int64_t score(Plugin plugin, const PlacementRequest& request, const NodeView& node,
                    const PolicyOptions& options) {
-  if (plugin == Plugin::inter_pod) {
-    std::int64_t raw = 0;
-    for (const AntiAffinityTerm& t : request.anti_affinity) {
-      if (t.required) continue;
-      raw -= t.weight * matching_pods(node, t);
-    }
-    return raw;
-  }
   const ResourceVector alloc = node.allocatable();
   const ResourceVector requested = node.allocated + request.demand;
   if (plugin == Plugin::balanced) {
@@ -120,15 +112,22 @@ class K8sPolicy : public PlacementPolicy {
 
   std::optional<NodeIndex> choose(const PlacementRequest& request, std::span<const NodeView> nodes,
                                   sim::RandomStream&) override {
-    const std::vector<NodeIndex> candidates = feasible_nodes(request, nodes);
+    const DomainCounts domains(request, nodes);
+    const std::vector<NodeIndex> candidates = feasible_nodes(request, nodes, domains);
     if (candidates.empty()) return std::nullopt;
     std::vector<std::int64_t> total(candidates.size(), 0);
     for (const WeightedPlugin& p : plugins_) {
       std::vector<std::int64_t> s(candidates.size());
-      for (std::size_t k = 0; k < candidates.size(); ++k) {
-        s[k] = score(p.plugin, request, nodes[candidates[k]], options_);
+      if (p.plugin == Plugin::spread) {
+        s = domains.spread_scores(request, nodes, candidates);
+      } else if (p.plugin == Plugin::inter_pod) {
+        for (std::size_t k = 0; k < candidates.size(); ++k)
+          s[k] = domains.preferred_score(nodes[candidates[k]]);
+        normalize(s);
+      } else {
+        for (std::size_t k = 0; k < candidates.size(); ++k)
+          s[k] = score(p.plugin, request, nodes[candidates[k]], options_);
       }
-      if (p.plugin == Plugin::inter_pod) normalize(s);
       for (std::size_t k = 0; k < candidates.size(); ++k)
         total[k] += p.weight * s[k];
     }
@@ -138,12 +137,16 @@ class K8sPolicy : public PlacementPolicy {
   }
 
  private:
-  // InterPodAffinity NormalizeScore: map [min, max] of the raw scores onto [0, 100].
+  // InterPodAffinity NormalizeScore: map [min, max] of the raw scores onto [0, 100] in float64
+  // as the Go code does (all 0 when max == min).
   static void normalize(std::vector<std::int64_t>& s) {
     const auto [lo, hi] = std::minmax_element(s.begin(), s.end());
     const std::int64_t min = *lo, diff = *hi - *lo;
     for (std::int64_t& v : s)
-      v = diff > 0 ? kMaxNodeScore * (v - min) / diff : kMaxNodeScore;
+      v = diff > 0 ? static_cast<std::int64_t>(
+                         static_cast<double>(kMaxNodeScore) *
+                         (static_cast<double>(v - min) / static_cast<double>(diff)))
+                   : 0;
   }
 
   std::vector<WeightedPlugin> plugins_;
@@ -157,9 +160,11 @@ Plugin parse_plugin(std::string_view name, std::string_view spec) {
   if (name == "BalancedAllocation") return Plugin::balanced;
   if (name == "RequestedToCapacityRatio") return Plugin::ratio;
   if (name == "InterPodAffinity") return Plugin::inter_pod;
+  if (name == "PodTopologySpread") return Plugin::spread;
   throw sim::ParseError(
       fmt::format("placement '{}': unknown Kubernetes score plugin '{}': expected LeastAllocated, "
-                  "MostAllocated, BalancedAllocation, RequestedToCapacityRatio or InterPodAffinity",
+                  "MostAllocated, BalancedAllocation, RequestedToCapacityRatio, InterPodAffinity "
+                  "or PodTopologySpread",
                   spec, name));
 }
 
@@ -170,8 +175,9 @@ Plugin parse_plugin(std::string_view name, std::string_view spec) {
 std::int64_t k8s_score(std::string_view plugin, const PlacementRequest& request,
                        const NodeView& node, const PolicyOptions& options) {
   const auto p = detail::parse_plugin(plugin, plugin);
-  if (p == detail::Plugin::inter_pod)
-    throw std::invalid_argument("InterPodAffinity is normalised across nodes: no per-node score");
+  if (p == detail::Plugin::inter_pod || p == detail::Plugin::spread)
+    throw std::invalid_argument(
+        fmt::format("{} is normalised across nodes: no per-node score", plugin));
   return detail::score(p, request, node, options);
 }
 

@@ -6,7 +6,9 @@
 // Invariants: allocatable() = capacity - system_reserved; free() = allocatable() - allocated;
 // `tasks` counts every running task or pod (for max_tasks, the Kubernetes default 110 pods per
 // node); `tasks_by_service` counts them per service (ECS spread and distinctInstance);
-// `running_labels` holds the labels of each running instance (pod anti-affinity).
+// `running` groups the running instances by labels and required anti-affinity terms, with a
+// count each (inter-pod affinity, anti-affinity and topology spread; see domains.hpp): the sum of
+// the counts is at most `tasks`, and no group has a count below 1.
 //
 // GPUs: a node either pools them (`gpu_free` empty: capacity.gpu_milli is one pool any GPU
 // demand draws from) or holds them as devices (`gpu_free[i]`: free milli-GPUs of GPU i, 1000 =
@@ -20,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/placement/affinity.hpp"
 #include "models/placement/query.hpp"
 #include "models/placement/resources.hpp"
 
@@ -31,6 +34,13 @@ struct PlacementRequest;
 using GpuSlots = std::uint32_t;
 inline constexpr std::size_t kMaxGpuDevices = 32;
 
+// Running instances that share labels and required anti-affinity terms (those of one service).
+struct RunningPods {
+  Labels labels;
+  std::vector<PodAffinityTerm> anti_affinity;  // required terms only: they act on newcomers
+  int count = 0;
+};
+
 struct NodeView {
   std::string id;    // instance id / hostname: what `instanceId` and `host` refer to
   std::string name;  // for messages; may equal id
@@ -41,7 +51,7 @@ struct NodeView {
   int tasks = 0;
   int max_tasks = 110;
   std::map<std::string, int, std::less<>> tasks_by_service;
-  std::vector<Labels> running_labels;
+  std::vector<RunningPods> running;
   std::vector<std::int32_t> gpu_free;  // per GPU device (at most kMaxGpuDevices); empty: pooled
 
   ResourceVector allocatable() const { return capacity - system_reserved; }
@@ -56,15 +66,11 @@ struct NodeView {
   GpuSlots add(const PlacementRequest& request);
   // Removes a request added before; `gpus` is what add() returned for it.
   void remove(const PlacementRequest& request, GpuSlots gpus = 0);
-};
-
-// Pod anti-affinity by label against instances already on a node (topology key: the node).
-// Required terms filter; preferred terms lower the node's score by `weight` per matching pod.
-struct AntiAffinityTerm {
-  std::string key;
-  std::string value;
-  bool required = true;
-  int weight = 1;  // preferred only, 1..100 as in Kubernetes
+  // Records `count` more (or, negative, fewer) running instances of `request` in `running` only
+  // (for views built from a count of instances per service).
+  void record_running(const PlacementRequest& request, int count);
+  // Running instances whose labels `selector` matches.
+  int matching_pods(const LabelSelector& selector) const;
 };
 
 struct PlacementRequest {
@@ -73,7 +79,10 @@ struct PlacementRequest {
   Labels labels;
   bool distinct_instance = false;       // ECS distinctInstance: one task of the service per node
   std::vector<ClusterQuery> member_of;  // ECS memberOf: every expression must hold
-  std::vector<AntiAffinityTerm> anti_affinity;
+  // Kubernetes inter-pod terms and spread constraints against running instances (domains.hpp).
+  std::vector<PodAffinityTerm> anti_affinity;
+  std::vector<PodAffinityTerm> affinity;
+  std::vector<TopologySpreadConstraint> topology_spread;
   // GPU devices the GPU demand spans, demand.gpu_milli / gpus on each (a multiple of gpus).
   // 0: on a node with devices, all of it on one device (more than 1000 never fits there).
   int gpus = 0;

@@ -19,6 +19,7 @@ int NodeView::tasks_of(std::string_view service) const {
 
 std::optional<std::string_view> NodeView::attribute(std::string_view key) const {
   if (key == "instanceId" || key == "ec2InstanceId" || key == "host") return id;
+  if (key == kHostnameKey && !attributes.contains(key)) return id;
   if (key.starts_with("attribute:")) key.remove_prefix(std::string_view("attribute:").size());
   const auto it = attributes.find(key);
   if (it == attributes.end()) return std::nullopt;
@@ -32,7 +33,7 @@ GpuSlots NodeView::add(const PlacementRequest& request) {
   allocated += request.demand;
   ++tasks;
   ++tasks_by_service[request.service];
-  running_labels.push_back(request.labels);
+  record_running(request, 1);
   return *gpus;
 }
 
@@ -41,11 +42,32 @@ void NodeView::remove(const PlacementRequest& request, GpuSlots gpus) {
   allocated -= request.demand;
   --tasks;
   if (--tasks_by_service[request.service] <= 0) tasks_by_service.erase(request.service);
-  const auto it = std::find(running_labels.begin(), running_labels.end(), request.labels);
-  if (it != running_labels.end()) running_labels.erase(it);
+  record_running(request, -1);
 }
 
-namespace {
+void NodeView::record_running(const PlacementRequest& request, int count) {
+  std::vector<PodAffinityTerm> required;
+  for (const PodAffinityTerm& t : request.anti_affinity)
+    if (t.required) required.push_back(t);
+  const auto it = std::find_if(running.begin(), running.end(), [&](const RunningPods& g) {
+    return g.labels == request.labels && g.anti_affinity == required;
+  });
+  if (it == running.end()) {
+    if (count > 0) running.push_back({request.labels, std::move(required), count});
+    return;
+  }
+  it->count += count;
+  if (it->count <= 0) running.erase(it);
+}
+
+int NodeView::matching_pods(const LabelSelector& selector) const {
+  int n = 0;
+  for (const RunningPods& g : running)
+    if (selector.matches(g.labels)) n += g.count;
+  return n;
+}
+
+namespace detail {
 
 bool member_of_holds(const ClusterQuery& query, const NodeView& node) {
   return query.matches([&](std::string_view key) -> const std::string* {
@@ -55,23 +77,34 @@ bool member_of_holds(const ClusterQuery& query, const NodeView& node) {
   });
 }
 
+}  // namespace detail
+
+namespace {
+
 // The first filter a node fails, or nullptr.
-const char* failed_filter(const PlacementRequest& request, const NodeView& node) {
+const char* failed_filter(const PlacementRequest& request, const NodeView& node,
+                          const DomainCounts& domains) {
   if (node.tasks >= node.max_tasks) return "max tasks";
   if (request.distinct_instance && node.tasks_of(request.service) > 0) return "distinctInstance";
   for (const ClusterQuery& q : request.member_of) {
-    if (!member_of_holds(q, node)) return "memberOf";
+    if (!detail::member_of_holds(q, node)) return "memberOf";
   }
-  for (const AntiAffinityTerm& term : request.anti_affinity) {
-    if (term.required && detail::matching_pods(node, term) > 0) return "anti-affinity";
-  }
-  return nullptr;
+  return domains.failed_filter(request, node);
 }
 
 }  // namespace
 
+bool passes_constraints(const PlacementRequest& request, const NodeView& node,
+                        const DomainCounts& domains) {
+  return failed_filter(request, node, domains) == nullptr;
+}
+
 bool passes_constraints(const PlacementRequest& request, const NodeView& node) {
-  return failed_filter(request, node) == nullptr;
+  return passes_constraints(request, node, DomainCounts(request, std::span(&node, 1)));
+}
+
+bool feasible(const PlacementRequest& request, const NodeView& node, const DomainCounts& domains) {
+  return request.demand.fits_in(node.free()) && passes_constraints(request, node, domains);
 }
 
 bool feasible(const PlacementRequest& request, const NodeView& node) {
@@ -83,8 +116,9 @@ Unplaceable explain_unplaceable(const PlacementRequest& request, std::span<const
   if (nodes.empty()) return {"nodes", "no nodes to place on"};
   std::map<std::string, int> rejected;
   std::vector<const NodeView*> eligible;
+  const DomainCounts domains(request, nodes);
   for (const NodeView& n : nodes) {
-    if (const char* f = failed_filter(request, n)) {
+    if (const char* f = failed_filter(request, n, domains)) {
       ++rejected[f];
     } else {
       eligible.push_back(&n);
@@ -134,21 +168,19 @@ PlacementOutcome PlacementPolicy::place(const PlacementRequest& request,
 
 namespace detail {
 
-int matching_pods(const NodeView& node, const AntiAffinityTerm& term) {
-  return static_cast<int>(std::count_if(node.running_labels.begin(), node.running_labels.end(),
-                                        [&](const Labels& labels) {
-                                          const auto it = labels.find(term.key);
-                                          return it != labels.end() && it->second == term.value;
-                                        }));
+std::vector<NodeIndex> feasible_nodes(const PlacementRequest& request,
+                                      std::span<const NodeView> nodes,
+                                      const DomainCounts& domains) {
+  std::vector<NodeIndex> out;
+  for (NodeIndex i = 0; i < nodes.size(); ++i) {
+    if (feasible(request, nodes[i], domains)) out.push_back(i);
+  }
+  return out;
 }
 
 std::vector<NodeIndex> feasible_nodes(const PlacementRequest& request,
                                       std::span<const NodeView> nodes) {
-  std::vector<NodeIndex> out;
-  for (NodeIndex i = 0; i < nodes.size(); ++i) {
-    if (feasible(request, nodes[i])) out.push_back(i);
-  }
-  return out;
+  return feasible_nodes(request, nodes, DomainCounts(request, nodes));
 }
 
 std::vector<std::string> split_top_level(std::string_view text) {
@@ -200,8 +232,9 @@ class ScoredPolicy : public PlacementPolicy {
                                   sim::RandomStream&) override {
     std::optional<NodeIndex> best;
     double best_score = 0.0;
+    const DomainCounts domains(request, nodes);
     for (NodeIndex i = 0; i < nodes.size(); ++i) {
-      if (!feasible(request, nodes[i])) continue;
+      if (!feasible(request, nodes[i], domains)) continue;
       if (kind_ == Kind::first_fit) return i;
       const double s = score(request.demand, nodes[i]);
       if (!best || s > best_score) {
@@ -255,9 +288,10 @@ class RoundRobinPolicy : public PlacementPolicy {
   std::string_view name() const override { return "round-robin"; }
   std::optional<NodeIndex> choose(const PlacementRequest& request, std::span<const NodeView> nodes,
                                   sim::RandomStream&) override {
+    const DomainCounts domains(request, nodes);
     for (std::size_t k = 0; k < nodes.size(); ++k) {
       const NodeIndex i = (next_ + k) % nodes.size();
-      if (feasible(request, nodes[i])) {
+      if (feasible(request, nodes[i], domains)) {
         next_ = i + 1;
         return i;
       }
@@ -284,7 +318,8 @@ std::unique_ptr<PlacementPolicy> make_policy(std::string_view spec, const Policy
     return detail::make_ecs(strategies, spec);
   }
   if (spec == "k8s")
-    return detail::make_k8s("LeastAllocated,BalancedAllocation,InterPodAffinity*2", options, spec);
+    return detail::make_k8s(
+        "LeastAllocated,BalancedAllocation,InterPodAffinity*2,PodTopologySpread*2", options, spec);
   if (spec.starts_with("k8s:")) return detail::make_k8s(spec.substr(4), options, spec);
   throw sim::ParseError(
       fmt::format("unknown placement policy '{}': expected first-fit, best-fit, worst-fit, random, "

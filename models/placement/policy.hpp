@@ -3,7 +3,9 @@
 //
 // Every policy first filters the nodes a request may go to (feasible(): the demand fits free()
 // in every dimension, the node has a task slot left (max_tasks), memberOf expressions hold,
-// distinctInstance and required anti-affinity are respected), then ranks the feasible ones.
+// distinctInstance, required pod affinity and anti-affinity and DoNotSchedule topology spread
+// constraints are respected, per topology domain as domains.hpp says), then ranks the feasible
+// ones.
 // Ties go to the lowest index, except for the random policies, which draw from the stream given.
 // When no node is feasible, place() says why (Unplaceable).
 //
@@ -24,7 +26,7 @@
 //                     random: one candidate uniformly
 //                   then the lowest index among what is left.
 //   k8s             the default Kubernetes profile: LeastAllocated*1,BalancedAllocation*1,
-//                   InterPodAffinity*2
+//                   InterPodAffinity*2,PodTopologySpread*2
 //   k8s:P[*w],...   Kubernetes score plugins with weights (w defaults to 1); node score =
 //                   sum_p w_p * score_p(node), each score_p in [0, MaxNodeScore = 100]. P is:
 //     LeastAllocated      per resource r: (alloc_r - req_r) * 100 / alloc_r (integer division,
@@ -35,15 +37,20 @@
 //     RequestedToCapacityRatio  per resource: u = req_r * 100 / alloc_r, score = the
 //                         piecewise-linear shape at u (shape scores 0..10 scaled by 10), then
 //                         round(sum_r(score_r * w_r) / sum_r w_r)
-//     InterPodAffinity    preferred anti-affinity: raw = -sum over preferred terms of weight x
-//                         matching running pods; normalised over the feasible nodes to
-//                         (raw - min) * 100 / (max - min) (all 100 when max == min)
+//     InterPodAffinity    preferred terms: raw = sum over preferred affinity terms of weight x
+//                         running pods matching it in the node's topology domain, minus the same
+//                         for preferred anti-affinity (DomainCounts::preferred_score); normalised
+//                         over the feasible nodes to int(100 x (raw - min) / (max - min)) (all 0
+//                         when max == min)
+//     PodTopologySpread   ScheduleAnyway constraints (DomainCounts::spread_scores): fewer matching
+//                         pods in the node's domain score higher
 //   where req_r = allocated_r + the incoming pod's demand_r ("requested includes the incoming
 //   pod") and alloc_r = allocatable. Resources and their weights come from PolicyOptions
 //   (default cpu = 1, memory = 1). Source: kubernetes pkg/scheduler/framework/plugins/
 //   noderesources (least_allocated.go, most_allocated.go, balanced_allocation.go,
-//   requested_to_capacity_ratio.go) and interpodaffinity/scoring.go. Difference: Kubernetes
-//   breaks score ties at random; vmcsim takes the lowest index (deterministic).
+//   requested_to_capacity_ratio.go), interpodaffinity/scoring.go and podtopologyspread/
+//   scoring.go. Difference: Kubernetes breaks score ties at random; vmcsim takes the lowest index
+//   (deterministic).
 // Unknown names or arguments throw sim::ParseError naming the spec and what is accepted.
 #include <cstdint>
 #include <memory>
@@ -53,6 +60,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/placement/domains.hpp"
 #include "models/placement/node_view.hpp"
 #include "sim/random.hpp"
 
@@ -66,9 +74,15 @@ struct Unplaceable {
   std::string message;  // e.g. "memory: needs 2GiB, largest free 1.5GiB on node-3"
 };
 
-// The filters every policy applies (everything except the resource fit).
-bool passes_constraints(const PlacementRequest& request, const NodeView& node);
+// The filters every policy applies (everything except the resource fit), the inter-pod ones
+// (affinity, anti-affinity, topology spread) with `domains` counted over every node the decision
+// considers.
+bool passes_constraints(const PlacementRequest& request, const NodeView& node,
+                        const DomainCounts& domains);
 // passes_constraints() and demand fits free() in every dimension.
+bool feasible(const PlacementRequest& request, const NodeView& node, const DomainCounts& domains);
+// The same with `node` as the only node counted (a lone node, or a node template).
+bool passes_constraints(const PlacementRequest& request, const NodeView& node);
 bool feasible(const PlacementRequest& request, const NodeView& node);
 // Why no node is feasible (meaningful only when none is).
 Unplaceable explain_unplaceable(const PlacementRequest& request, std::span<const NodeView> nodes);
@@ -109,8 +123,9 @@ struct PolicyOptions {
 };
 
 // One node-local Kubernetes plugin's score (0..100) for `request` on `node`: LeastAllocated,
-// MostAllocated, BalancedAllocation or RequestedToCapacityRatio (InterPodAffinity is normalised
-// across nodes and throws std::invalid_argument). For checking and reporting scores.
+// MostAllocated, BalancedAllocation or RequestedToCapacityRatio (InterPodAffinity and
+// PodTopologySpread are normalised across nodes and throw std::invalid_argument). For checking
+// and reporting scores.
 std::int64_t k8s_score(std::string_view plugin, const PlacementRequest& request,
                        const NodeView& node, const PolicyOptions& options = {});
 

@@ -112,8 +112,13 @@ spec:
   CHECK(a["max_replicas"].as<int>() == 12);
   CHECK(a["target_cpu_utilization"].as<double>() == Approx(0.6));
   CHECK(a["scale_down_stabilization"].as<std::string>() == "5m");
-  REQUIRE(s["placement_constraints"].size() == 1);
-  CHECK(s["placement_constraints"][0].as<std::string>() == "distinctInstance");
+  // Required self-anti-affinity per host is written as the term itself (not distinctInstance).
+  CHECK_FALSE(s["placement_constraints"]);
+  CHECK(s["labels"]["app"].as<std::string>() == "web");
+  REQUIRE(s["anti_affinity"].size() == 1);
+  CHECK(s["anti_affinity"][0]["type"].as<std::string>() == "required");
+  CHECK(s["anti_affinity"][0]["topology_key"].as<std::string>() == "kubernetes.io/hostname");
+  CHECK(s["anti_affinity"][0]["match_labels"]["app"].as<std::string>() == "web");
   CHECK(fragment.notes.empty());
 
   const auto vllm =

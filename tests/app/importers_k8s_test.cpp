@@ -215,7 +215,8 @@ spec:
   REQUIRE(db.anti_affinity.size() == 2);
   CHECK(db.anti_affinity[0].required);
   CHECK(db.anti_affinity[0].topology_key == "kubernetes.io/hostname");
-  CHECK(db.anti_affinity[0].match_labels.at("app") == "db");
+  REQUIRE(db.anti_affinity[0].selector);
+  CHECK(db.anti_affinity[0].selector->match_labels.at("app") == "db");
   CHECK_FALSE(db.anti_affinity[1].required);
   CHECK(db.anti_affinity[1].weight == 50);
   CHECK(db.anti_affinity[1].topology_key == "topology.kubernetes.io/zone");

@@ -245,17 +245,16 @@ TEST_CASE("ECS step scaling supports percent, exact and scale-in alarms", "[auto
 TEST_CASE("the cluster autoscaler estimates nodes by first-fit decreasing on the template",
           "[autoscaling][ca]") {
   const NodeView tmpl = make_node("template", 4000, Bytes::gib(16), 0, Bytes{});
-  std::vector<PlacementRequest> pending(
-      5, PlacementRequest{cpu_mem(1500, Bytes::gib(1)), "a", {}, {}, {}, {}});
+  std::vector<PlacementRequest> pending(5, test::labelled(cpu_mem(1500, Bytes::gib(1)), "a"));
   // Two 1500m pods per 4000m node: 5 pods -> 3 nodes.
   CHECK(estimate_nodes_to_add(pending, tmpl, 100).nodes == 3);
   // Big ones first: 3000m + 1000m fill a node, 2500 + 1500 another.
   std::vector<PlacementRequest> mixed{
-      {cpu_mem(1000, Bytes::gib(1)), "a", {}, {}, {}, {}},
-      {cpu_mem(2500, Bytes::gib(1)), "a", {}, {}, {}, {}},
-      {cpu_mem(3000, Bytes::gib(1)), "a", {}, {}, {}, {}},
-      {cpu_mem(1500, Bytes::gib(1)), "a", {}, {}, {}, {}},
-      {cpu_mem(9000, Bytes::gib(1)), "a", {}, {}, {}, {}},  // larger than a node
+      test::labelled(cpu_mem(1000, Bytes::gib(1)), "a"),
+      test::labelled(cpu_mem(2500, Bytes::gib(1)), "a"),
+      test::labelled(cpu_mem(3000, Bytes::gib(1)), "a"),
+      test::labelled(cpu_mem(1500, Bytes::gib(1)), "a"),
+      test::labelled(cpu_mem(9000, Bytes::gib(1)), "a"),  // larger than a node
   };
   const auto e = estimate_nodes_to_add(mixed, tmpl, 100);
   CHECK(e.nodes == 2);
@@ -270,9 +269,9 @@ TEST_CASE("the cluster autoscaler removes a node unneeded for 10 minutes whose p
                               make_node("n1", 4000, Bytes::gib(8), 2400, Bytes::gib(1)),
                               make_node("n2", 4000, Bytes::gib(8), 1500, Bytes::gib(1))};
   const std::vector<std::vector<PlacementRequest>> pods{
-      {{cpu_mem(400, Bytes::gib(1)), "a", {}, {}, {}, {}}},
-      {{cpu_mem(2400, Bytes::gib(1)), "b", {}, {}, {}, {}}},
-      {{cpu_mem(1500, Bytes::gib(1)), "c", {}, {}, {}, {}}}};
+      {test::labelled(cpu_mem(400, Bytes::gib(1)), "a")},
+      {test::labelled(cpu_mem(2400, Bytes::gib(1)), "b")},
+      {test::labelled(cpu_mem(1500, Bytes::gib(1)), "c")}};
   CHECK(ClusterAutoscaler::utilization(nodes[0]) == Approx(0.125));  // memory 1/8 > cpu 0.1
   ClusterAutoscaler ca;
   CHECK(ca.scale_down(0_s, nodes, pods).empty());
@@ -283,7 +282,7 @@ TEST_CASE("the cluster autoscaler removes a node unneeded for 10 minutes whose p
   ClusterAutoscaler busy;
   busy.scale_down(0_s, nodes, pods);
   const NodeView tmpl = make_node("t", 4000, Bytes::gib(8), 0, Bytes{});
-  const std::vector<PlacementRequest> want{{cpu_mem(100, Bytes::mib(1)), "x", {}, {}, {}, {}}};
+  const std::vector<PlacementRequest> want{test::labelled(cpu_mem(100, Bytes::mib(1)), "x")};
   CHECK(busy.scale_up(300_s, want, tmpl).nodes == 1);
   CHECK(busy.scale_down(600_s, nodes, pods).empty());
   CHECK(busy.scale_down(900_s, nodes, pods) == std::vector<std::size_t>{0});

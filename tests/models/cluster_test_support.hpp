@@ -3,6 +3,7 @@
 // order, and load generators that submit requests on the simulated clock.
 #include <fmt/format.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -102,5 +103,30 @@ class Load {
   sim::RandomStream stream_;
   sim::EventId next_;
 };
+
+// Where a cluster's placements of its first `until` went: per zone label of the chosen host, and
+// the reasons of those that found no node.
+struct ZonePlacements {
+  std::map<std::string, int> per_zone;
+  std::vector<std::string> unplaced;
+};
+inline ZonePlacements placements_by_zone(const ClusterConfig& config,
+                                         sim::Time until = sim::Time::from_s(5)) {
+  sim::Simulation sim;
+  Cluster cluster{sim, config};
+  std::map<std::string, std::string> zone_of;
+  for (const auto& h : cluster.hosts())
+    zone_of[h->name()] = h->label("zone");
+  ZonePlacements out;
+  cluster.on_placement.connect([&](const PlacementDecision& d) {
+    if (d.node.empty()) {
+      out.unplaced.push_back(d.reason);
+    } else {
+      ++out.per_zone[zone_of.at(d.node)];
+    }
+  });
+  sim.run_until(until);
+  return out;
+}
 
 }  // namespace vmcsim::models::testing

@@ -1,6 +1,7 @@
 #pragma once
 // Small builders shared by the placement and autoscaling tests.
 #include <string>
+#include <string_view>
 
 #include "models/placement/node_view.hpp"
 
@@ -23,6 +24,28 @@ inline models::placement::NodeView make_node(std::string id, std::int64_t cap_mi
   n.capacity = cpu_mem(cap_millicores, cap_memory);
   n.allocated = cpu_mem(used_millicores, used_memory);
   return n;
+}
+
+// A pod affinity term on `key` selecting pods by `labels`; preferred when weight > 0.
+inline models::placement::PodAffinityTerm term(std::string_view key,
+                                               models::placement::Labels labels, int weight = 0) {
+  models::placement::PodAffinityTerm t;
+  t.selector.match_labels = std::move(labels);
+  t.topology_key = std::string(key);
+  t.required = weight == 0;
+  t.weight = weight == 0 ? 1 : weight;
+  return t;
+}
+
+// A request of `demand` for `service` whose instances carry `labels` (none by default).
+inline models::placement::PlacementRequest labelled(models::placement::ResourceVector demand,
+                                                    std::string service,
+                                                    models::placement::Labels labels = {}) {
+  models::placement::PlacementRequest r;
+  r.demand = demand;
+  r.service = std::move(service);
+  r.labels = std::move(labels);
+  return r;
 }
 
 }  // namespace vmcsim::test

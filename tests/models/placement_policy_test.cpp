@@ -29,7 +29,7 @@ std::vector<NodeView> k8s_nodes() {
           make_node("B", 4000, Bytes::gib(8), 3000, Bytes::gib(1))};
 }
 PlacementRequest pod_1cpu_1gib() {
-  return {cpu_mem(1000, Bytes::gib(1)), "web", {}, {}, {}, {}};
+  return test::labelled(cpu_mem(1000, Bytes::gib(1)), "web");
 }
 }  // namespace
 
@@ -106,10 +106,11 @@ TEST_CASE("Kubernetes filters nodes at max pods and by required anti-affinity",
   nodes[0].tasks = 110;  // the default limit
   CHECK(choose("k8s", pod, nodes) == 1u);
   nodes[0].tasks = 0;
-  nodes[0].running_labels.push_back({{"app", "web"}});
-  pod.anti_affinity.push_back({"app", "web", true, 1});
+  const auto web = test::labelled({}, "web", {{"app", "web"}});
+  nodes[0].record_running(web, 1);
+  pod.anti_affinity.push_back(test::term(kHostnameKey, {{"app", "web"}}));
   CHECK(choose("k8s:LeastAllocated", pod, nodes) == 1u);
-  nodes[1].running_labels.push_back({{"app", "web"}});
+  nodes[1].record_running(web, 1);
   CHECK_FALSE(choose("k8s:LeastAllocated", pod, nodes).has_value());
   auto rng = stream();
   const auto out = make_policy("k8s")->place(pod, nodes, rng);
@@ -123,12 +124,12 @@ TEST_CASE("Kubernetes preferred anti-affinity outweighs resource scores by its w
   // Two identical empty nodes; node 0 already runs a pod labelled app=web.
   std::vector<NodeView> nodes{make_node("n0", 4000, Bytes::gib(8), 0, Bytes{}),
                               make_node("n1", 4000, Bytes::gib(8), 0, Bytes{})};
-  nodes[0].running_labels.push_back({{"app", "web"}});
+  nodes[0].record_running(test::labelled({}, "web", {{"app", "web"}}), 1);
   auto pod = pod_1cpu_1gib();
   // Without anti-affinity the tie goes to the lowest index.
   CHECK(choose("k8s", pod, nodes) == 0u);
   // Preferred: raw scores -100 (n0) and 0 (n1), normalised to 0 and 100; x2 -> n1.
-  pod.anti_affinity.push_back({"app", "web", false, 100});
+  pod.anti_affinity.push_back(test::term(kHostnameKey, {{"app", "web"}}, 100));
   CHECK(choose("k8s", pod, nodes) == 1u);
 }
 
@@ -136,7 +137,7 @@ TEST_CASE("first, best and worst fit and Tetris pick the nodes computed by hand"
   // Both 4 CPU / 8 GiB. n0 free 3000m / 1 GiB; n1 free 1000m / 6 GiB. Demand 500m / 1 GiB.
   std::vector<NodeView> nodes{make_node("n0", 4000, Bytes::gib(8), 1000, Bytes::gib(7)),
                               make_node("n1", 4000, Bytes::gib(8), 3000, Bytes::gib(2))};
-  const PlacementRequest r{cpu_mem(500, Bytes::gib(1)), "s", {}, {}, {}, {}};
+  const PlacementRequest r = test::labelled(cpu_mem(500, Bytes::gib(1)), "s");
   CHECK(choose("first-fit", r, nodes) == 0u);
   // Left after placing: n0 2500/4000 + 0/8 = 0.625; n1 500/4000 + 5/8 = 0.75.
   CHECK(choose("best-fit", r, nodes) == 0u);
@@ -149,7 +150,7 @@ TEST_CASE("round-robin cycles over the feasible nodes and random stays among the
   std::vector<NodeView> nodes{make_node("n0", 1000, Bytes::gib(1), 0, Bytes{}),
                               make_node("n1", 1000, Bytes::gib(1), 1000, Bytes{}),
                               make_node("n2", 1000, Bytes::gib(1), 0, Bytes{})};
-  const PlacementRequest r{cpu_mem(100, Bytes::mib(1)), "s", {}, {}, {}, {}};
+  const PlacementRequest r = test::labelled(cpu_mem(100, Bytes::mib(1)), "s");
   auto rr = make_policy("round-robin");
   auto rng = stream();
   CHECK(rr->choose(r, nodes, rng) == 0u);
@@ -170,7 +171,7 @@ TEST_CASE("an unplaceable request names the short dimension and the largest free
       make_node("node-1", 4000, Bytes::gib(8), 0, Bytes::gib(7)),
       make_node("node-3", 4000, Bytes::gib(8), 0, Bytes::from_gib(6.5)),
   };
-  const PlacementRequest r{cpu_mem(1000, Bytes::gib(2)), "s", {}, {}, {}, {}};
+  const PlacementRequest r = test::labelled(cpu_mem(1000, Bytes::gib(2)), "s");
   auto rng = stream();
   const auto out = make_policy("best-fit")->place(r, nodes, rng);
   REQUIRE_FALSE(out.node);
@@ -204,7 +205,7 @@ std::vector<NodeView> ecs_nodes() {
 TEST_CASE("ECS spread then binpack narrows to the fullest instance of the emptiest zone",
           "[placement][ecs]") {
   const auto nodes = ecs_nodes();
-  const PlacementRequest r{cpu_mem(256, Bytes::mib(512)), "web", {}, {}, {}, {}};
+  const PlacementRequest r = test::labelled(cpu_mem(256, Bytes::mib(512)), "web");
   // spread(zone): zone a has 1 web task, zone b none -> {i-2, i-3}; binpack(memory): i-3 has
   // 2 GiB free, i-2 3 GiB -> i-3.
   CHECK(choose("ecs:spread(attribute:ecs.availability-zone),binpack(memory)", r, nodes) == 3u);
@@ -223,7 +224,7 @@ TEST_CASE("ECS spread then binpack narrows to the fullest instance of the emptie
 
 TEST_CASE("ECS random picks among the candidates the earlier strategies left", "[placement][ecs]") {
   const auto nodes = ecs_nodes();
-  const PlacementRequest r{cpu_mem(256, Bytes::mib(512)), "web", {}, {}, {}, {}};
+  const PlacementRequest r = test::labelled(cpu_mem(256, Bytes::mib(512)), "web");
   auto policy = make_policy("ecs:spread(attribute:ecs.availability-zone),random");
   auto rng = stream();
   int hits[4] = {0, 0, 0, 0};
@@ -236,7 +237,8 @@ TEST_CASE("ECS random picks among the candidates the earlier strategies left", "
 
 TEST_CASE("ECS distinctInstance and memberOf constraints filter instances", "[placement][ecs]") {
   const auto nodes = ecs_nodes();
-  PlacementRequest r{cpu_mem(256, Bytes::mib(512)), "web", {}, true, {}, {}};
+  PlacementRequest r = test::labelled(cpu_mem(256, Bytes::mib(512)), "web");
+  r.distinct_instance = true;
   CHECK(choose("ecs:binpack(cpu)", r, nodes) == 1u);  // i-0 already runs web
   r.distinct_instance = false;
   r.member_of.push_back(ClusterQuery::parse("attribute:ecs.instance-type == m5.large"));

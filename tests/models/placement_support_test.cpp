@@ -17,7 +17,7 @@ using test::make_node;
 
 namespace {
 PlacementRequest req(std::int64_t millicores, std::string service = "s") {
-  return {cpu_mem(millicores, Bytes::mib(64)), std::move(service), {}, {}, {}, {}};
+  return test::labelled(cpu_mem(millicores, Bytes::mib(64)), std::move(service));
 }
 }  // namespace
 

@@ -14,12 +14,14 @@ std::unique_ptr<PlacementPolicy> make_ecs(std::span<const std::string> strategie
 std::unique_ptr<PlacementPolicy> make_k8s(std::string_view plugins, const PolicyOptions& options,
                                           std::string_view spec);
 
-// Running instances on `node` whose labels match the term.
-int matching_pods(const NodeView& node, const AntiAffinityTerm& term);
+// Whether the memberOf expression holds on `node`.
+bool member_of_holds(const ClusterQuery& query, const NodeView& node);
 
-// Indices of the feasible nodes, in order.
+// Indices of the feasible nodes, in order (with the domains counted over `nodes`).
 std::vector<NodeIndex> feasible_nodes(const PlacementRequest& request,
                                       std::span<const NodeView> nodes);
+std::vector<NodeIndex> feasible_nodes(const PlacementRequest& request,
+                                      std::span<const NodeView> nodes, const DomainCounts& domains);
 
 // Splits "a(b,c),d" at the commas outside parentheses, trimming blanks.
 std::vector<std::string> split_top_level(std::string_view text);
