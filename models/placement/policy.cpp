@@ -104,12 +104,13 @@ bool passes_constraints(const PlacementRequest& request, const NodeView& node) {
 }
 
 bool feasible(const PlacementRequest& request, const NodeView& node, const DomainCounts& domains) {
-  return request.demand.fits_in(node.free()) && passes_constraints(request, node, domains);
+  return request.demand.fits_in(node.free()) && gpus_fit(request, node) &&
+         passes_constraints(request, node, domains);
 }
 
 bool feasible(const PlacementRequest& request, const NodeView& node) {
-  return request.demand.fits_in(node.free()) && passes_constraints(request, node) &&
-         gpus_fit(request, node);
+  return request.demand.fits_in(node.free()) && gpus_fit(request, node) &&
+         passes_constraints(request, node);
 }
 
 Unplaceable explain_unplaceable(const PlacementRequest& request, std::span<const NodeView> nodes) {
