@@ -134,6 +134,7 @@ std::vector<PlacementRow> run_placement_benchmark(const scenario::Scenario& s,
   replay.end = s.duration;
   replay.seed = s.seed;
   replay.head_of_line_blocking = options.head_of_line_blocking;
+  replay.use_index = options.use_index;
   replay.observer = options.observer;
 
   std::vector<PlacementRow> rows;

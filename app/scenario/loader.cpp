@@ -329,6 +329,14 @@ bool placement_policy_known(const std::string& p) {
                                             "k8s:BalancedAllocation",
                                             "k8s:RequestedToCapacityRatio"};
   if (simple.count(p) > 0) return true;
+  // kube-scheduler's percentageOfNodesToScore after a k8s plugin (models/placement/policy.hpp).
+  if (const auto comma = p.find(",percentageOfNodesToScore=");
+      comma != std::string::npos && p.rfind("k8s:", 0) == 0) {
+    const std::string number =
+        p.substr(comma + std::string_view(",percentageOfNodesToScore=").size());
+    return simple.count(p.substr(0, comma)) > 0 && !number.empty() && number.size() <= 3 &&
+           number.find_first_not_of("0123456789") == std::string::npos && std::stoi(number) <= 100;
+  }
   if (p.rfind("ecs:", 0) != 0) return false;
   // ECS chains up to five strategies: "ecs:spread(attribute:ecs.availability-zone),binpack(memory)"
   std::stringstream chain{p.substr(4)};

@@ -34,6 +34,7 @@ std::vector<PendingQueue::Placed> PendingQueue::retry(sim::Time now, std::span<N
       continue;
     }
     nodes[*out.node].add(e.request);
+    policy.node_changed(nodes, *out.node);
     const sim::Time waited = now - e.enqueued;
     placed.push_back({e.id, *out.node, waited});
     ++placed_count_;

@@ -39,7 +39,8 @@ class PendingQueue {
   void push(std::uint64_t id, PlacementRequest request, sim::Time now, Unplaceable reason,
             int priority = 0);
   // Tries the waiting requests in queue order; each one placed is added to `nodes` (so the
-  // next sees the capacity it took) and removed from the queue.
+  // next sees the capacity it took; the policy is told through node_changed) and removed from
+  // the queue.
   std::vector<Placed> retry(sim::Time now, std::span<NodeView> nodes, PlacementPolicy& policy,
                             sim::RandomStream& stream);
   // Drops a request (cancelled); false if it is not waiting.

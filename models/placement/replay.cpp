@@ -44,6 +44,10 @@ class TimedPolicy final : public PlacementPolicy {
     sketch_.add(took.count());
     return chosen;
   }
+  void track(std::span<const NodeView> nodes) override { inner_.track(nodes); }
+  void node_changed(std::span<const NodeView> nodes, NodeIndex i) override {
+    inner_.node_changed(nodes, i);
+  }
   DecisionTiming timing() const {
     if (stats_.empty()) return {};
     return {stats_.count(), stats_.mean(), sketch_.quantile(0.99)};
@@ -94,6 +98,7 @@ class Replay {
       return finish(options_.end == sim::Time::max() ? sim::Time{} : options_.end);
     start_ = last_ = pods_.front().arrival;
     node_state_.resize(nodes_.size());
+    if (options_.use_index) timed_.track(nodes_);
     for (NodeIndex k = 0; k < nodes_.size(); ++k)
       touched_.push_back(k);
     observe();
@@ -120,6 +125,7 @@ class Replay {
       PlacementOutcome out = timed_.place(pod.request, nodes_, stream_);
       if (out.node) {
         nodes_[*out.node].add(pod.request);
+        timed_.node_changed(nodes_, *out.node);
         touched_.push_back(*out.node);
         node_of_[i] = *out.node;
         ++result_.pods_placed;
@@ -134,6 +140,7 @@ class Replay {
   void depart(std::size_t i) {
     if (const auto node = node_of_[i]) {
       nodes_[*node].remove(pods_[i].request);
+      timed_.node_changed(nodes_, *node);
       touched_.push_back(*node);
       node_of_[i].reset();
       placed(queue_.retry(sim_.now(), nodes_, timed_, stream_));

@@ -62,6 +62,9 @@ struct ReplayOptions {
   sim::Time end = sim::Time::max();  // horizon: time-weighted metrics cover [0, end)
   bool head_of_line_blocking = false;
   std::uint64_t seed = 1;  // for the random policies (stream "placement/replay")
+  // The policy tracks the replay's nodes (PlacementPolicy::track: its index, if it has one).
+  // false: every decision scans every node. The choices are the same; only timing differs.
+  bool use_index = true;
   // Called after every event with the time and the nodes' state (tests check invariants).
   std::function<void(sim::Time, std::span<const NodeView>)> observer;
 };

@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 
+#include "models/placement/node_index.hpp"
 #include "models/placement/policy.hpp"
 
 namespace vmcsim::models::placement::detail {
@@ -20,6 +21,25 @@ int matching_pods(const NodeView& node, const AntiAffinityTerm& term);
 // Indices of the feasible nodes, in order.
 std::vector<NodeIndex> feasible_nodes(const PlacementRequest& request,
                                       std::span<const NodeView> nodes);
+
+// The lowest feasible index in [from, to): through `tree` (over the same nodes) when given,
+// else by scanning.
+std::optional<NodeIndex> next_feasible(const PlacementRequest& request,
+                                       std::span<const NodeView> nodes, const FitTree* tree,
+                                       NodeIndex from, NodeIndex to);
+
+// The span PlacementPolicy::track() was given: choose() may use an index only over it.
+class Tracking {
+ public:
+  void track(std::span<const NodeView> nodes) { nodes_ = nodes; }
+  bool covers(std::span<const NodeView> nodes) const {
+    return nodes_.data() != nullptr && nodes.data() == nodes_.data() &&
+           nodes.size() == nodes_.size();
+  }
+
+ private:
+  std::span<const NodeView> nodes_;
+};
 
 // Splits "a(b,c),d" at the commas outside parentheses, trimming blanks.
 std::vector<std::string> split_top_level(std::string_view text);
