@@ -153,7 +153,7 @@ class K8sPolicy : public PlacementPolicy {
   std::vector<NodeIndex> sample(const PlacementRequest& request, std::span<const NodeView> nodes) {
     const std::size_t n = nodes.size();
     const std::size_t want = num_feasible_nodes_to_find(options_.percentage_of_nodes_to_score, n);
-    const FitTree* tree = tracking_.covers(nodes) ? &tree_ : nullptr;
+    const FitTree* tree = fit_.over(nodes);
     if (want >= n) {  // every node is examined: start and order do not matter
       std::vector<NodeIndex> all;
       for (auto i = next_feasible(request, nodes, tree, 0, n); i;
@@ -181,12 +181,9 @@ class K8sPolicy : public PlacementPolicy {
   }
 
  public:
-  void track(std::span<const NodeView> nodes) override {
-    tracking_.track(nodes);
-    tree_.assign(nodes);
-  }
+  void track(std::span<const NodeView> nodes) override { fit_.track(nodes); }
   void node_changed(std::span<const NodeView> nodes, NodeIndex i) override {
-    if (tracking_.covers(nodes)) tree_.update(i, nodes[i]);
+    fit_.node_changed(nodes, i);
   }
 
  private:
@@ -194,8 +191,7 @@ class K8sPolicy : public PlacementPolicy {
   PolicyOptions options_;
   std::string spec_;
   NodeIndex next_start_ = 0;
-  Tracking tracking_;
-  FitTree tree_;
+  TrackedFitTree fit_;
 };
 
 Plugin parse_plugin(std::string_view name, std::string_view spec) {

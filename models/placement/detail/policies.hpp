@@ -41,6 +41,26 @@ class Tracking {
   std::span<const NodeView> nodes_;
 };
 
+// A FitTree over the tracked span: what first-fit, round-robin and the k8s search keep.
+class TrackedFitTree {
+ public:
+  void track(std::span<const NodeView> nodes) {
+    tracking_.track(nodes);
+    tree_.assign(nodes);
+  }
+  void node_changed(std::span<const NodeView> nodes, NodeIndex i) {
+    if (tracking_.covers(nodes)) tree_.update(i, nodes[i]);
+  }
+  // The tree when `nodes` is the tracked span, else null (scan).
+  const FitTree* over(std::span<const NodeView> nodes) const {
+    return tracking_.covers(nodes) ? &tree_ : nullptr;
+  }
+
+ private:
+  Tracking tracking_;
+  FitTree tree_;
+};
+
 // Splits "a(b,c),d" at the commas outside parentheses, trimming blanks.
 std::vector<std::string> split_top_level(std::string_view text);
 
