@@ -156,6 +156,7 @@ std::vector<PlacementRow> run_placement_benchmark(const scenario::Scenario& s,
   replay.seed = s.seed;
   replay.head_of_line_blocking = options.head_of_line_blocking;
   replay.patience = workload->patience;
+  replay.use_index = options.use_index;
   replay.observer = options.observer;
 
   std::vector<PlacementRow> rows;

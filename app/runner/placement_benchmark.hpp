@@ -39,6 +39,7 @@ struct PlacementBenchmarkOptions {
   std::vector<std::string> variants;    // run only these (by name); empty: every variant
   std::optional<std::size_t> max_pods;  // only the first pods (default: the workload's max_pods)
   bool head_of_line_blocking = false;   // strict FIFO pending queue (see replay.hpp)
+  bool use_index = true;                // false: every decision scans every node (benchmarks)
   // Passed to every replay (tests check invariants after each event).
   std::function<void(sim::Time, std::span<const models::placement::NodeView>)> observer;
 };

@@ -132,7 +132,15 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
     host_nodes_.push_back(&runtime_->add_host(*hosts_.back(), options));
   }
   host_use_.resize(hosts_.size());
-  runtime_->on_state_change.connect([this](const Instance& i) { track_host(i); });
+  for (std::size_t h = 0; h < host_nodes_.size(); ++h) {
+    host_index_.emplace(host_nodes_[h], h);
+    host_views_.push_back(view_of(*host_nodes_[h]));
+  }
+  policy_->track(host_views_);
+  runtime_->on_state_change.connect([this](const Instance& i) {
+    track_host(i);
+    if (i.host != nullptr) refresh_view(*i.host);
+  });
 
   services_.resize(config_.services.size());
   for (std::size_t s = 0; s < services_.size(); ++s) {
@@ -283,6 +291,13 @@ void Cluster::start_replica(std::size_t service) {
   place(r);
 }
 
+void Cluster::refresh_view(const Node& node) {
+  const auto it = host_index_.find(&node);
+  if (it == host_index_.end()) return;
+  host_views_[it->second] = view_of(node);
+  policy_->node_changed(host_views_, it->second);
+}
+
 std::vector<Node*> Cluster::candidate_nodes() const {
   std::vector<Node*> nodes;
   if (config_.variant.platform == PlatformKind::container_in_vm) {
@@ -329,19 +344,28 @@ placement::PlacementRequest Cluster::placement_request(const Replica& r) const {
 }
 
 void Cluster::place(std::uint32_t r) {
-  const std::vector<Node*> nodes = candidate_nodes();
+  const bool on_hosts = config_.variant.platform != PlatformKind::container_in_vm;
+  const std::vector<Node*> nodes = on_hosts ? std::vector<Node*>{} : candidate_nodes();
   std::vector<placement::NodeView> views;
-  views.reserve(nodes.size());
-  for (const Node* n : nodes)
-    views.push_back(view_of(*n));
-  const placement::PlacementRequest request = placement_request(replicas_[r]);
+  if (!on_hosts) {
+    views.reserve(nodes.size());
+    for (const Node* n : nodes)
+      views.push_back(view_of(*n));
+  }
+  const auto node_at = [&](placement::NodeIndex i) -> Node& {
+    return on_hosts ? *const_cast<Node*>(host_nodes_[i]) : *nodes[i];
+  };
+  const placement::PlacementRequest& request = services_[replicas_[r].service].request;
   const auto t0 = std::chrono::steady_clock::now();
-  placement::PlacementOutcome out = policy_->place(request, views, placement_stream_);
+  placement::PlacementOutcome out =
+      policy_->place(request, on_hosts ? std::span<const placement::NodeView>{host_views_} : views,
+                     placement_stream_);
   PlacementDecision d{replicas_[r].service, "", "", wall_ns_since(t0), {}};
   if (out.node) {
-    d.node = nodes[*out.node]->name();
+    Node& node = node_at(*out.node);
+    d.node = node.name();
     on_placement.emit(d);
-    launch(r, *nodes[*out.node]);
+    launch(r, node);
     return;
   }
   d.reason = out.reason->message;
@@ -376,6 +400,7 @@ void Cluster::launch(std::uint32_t r, Node& node) {
     }
     rep.cpu = instance_cpu(rep.limit);
     ++tasks_by_node_[&node][sc.name];
+    refresh_view(node);
   }
   const InstanceId id =
       runtime_->start(svc.spec, node, [this, r](Instance& i) { replica_ready(r, i); });
@@ -389,6 +414,7 @@ void Cluster::replica_ready(std::uint32_t r, Instance& instance) {
   if (instance.state == InstanceState::failed) {
     // The view said it fits but the node refused (e.g. memory taken meanwhile): wait again.
     --tasks_by_node_[rep.node][services_[rep.service].config->name];
+    refresh_view(*rep.node);
     free_cpu_resources_.push_back(rep.cpu);
     const Node* node = rep.node;
     rep.node = nullptr;
@@ -439,6 +465,7 @@ void Cluster::replica_stopped(std::uint32_t r) {
   rep.state = ReplicaState::stopped;
   free_cpu_resources_.push_back(rep.cpu);
   --tasks_by_node_[rep.node][services_[rep.service].config->name];
+  refresh_view(*rep.node);
   const Node* node = rep.node;
   if (node->is_vm_node()) {
     const std::uint32_t n = node_of_instance_.at(node->vm());
@@ -449,20 +476,27 @@ void Cluster::replica_stopped(std::uint32_t r) {
 
 void Cluster::retry_pending() {
   if (pending_.empty()) return;
-  const std::vector<Node*> nodes = candidate_nodes();
-  if (nodes.empty()) return;
+  const bool on_hosts = config_.variant.platform != PlatformKind::container_in_vm;
+  const std::vector<Node*> nodes = on_hosts ? std::vector<Node*>{} : candidate_nodes();
+  if (!on_hosts && nodes.empty()) return;
   std::vector<placement::NodeView> views;
-  views.reserve(nodes.size());
-  for (const Node* n : nodes)
-    views.push_back(view_of(*n));
+  if (!on_hosts) {
+    views.reserve(nodes.size());
+    for (const Node* n : nodes)
+      views.push_back(view_of(*n));
+  }
   const auto t0 = std::chrono::steady_clock::now();
-  const auto placed = pending_.retry(sim_.now(), views, *policy_, placement_stream_);
+  // On the hosts the retry adds what it places to the kept views (the policy is told); the
+  // launches below then refresh them from the nodes themselves.
+  const auto placed =
+      pending_.retry(sim_.now(), on_hosts ? std::span<placement::NodeView>{host_views_} : views,
+                     *policy_, placement_stream_);
   const std::int64_t ns = placed.empty() ? 0 : wall_ns_since(t0) / std::ssize(placed);
   for (const auto& p : placed) {
     const auto r = static_cast<std::uint32_t>(p.id);
-    on_placement.emit(
-        PlacementDecision{replicas_[r].service, nodes[p.node]->name(), "", ns, p.waited});
-    launch(r, *nodes[p.node]);
+    Node& node = on_hosts ? *const_cast<Node*>(host_nodes_[p.node]) : *nodes[p.node];
+    on_placement.emit(PlacementDecision{replicas_[r].service, node.name(), "", ns, p.waited});
+    launch(r, node);
   }
 }
 
@@ -601,11 +635,8 @@ void Cluster::add_node_vm() {
   request.demand.cpu = spec.cpu;
   request.demand.memory =
       spec.memory + v.node_profile->hypervisor_overhead(spec.memory, spec.vcpus);
-  std::vector<placement::NodeView> views;
-  for (const Node* h : host_nodes_)
-    views.push_back(view_of(*h));
   const auto t0 = std::chrono::steady_clock::now();
-  const auto out = policy_->place(request, views, placement_stream_);
+  const auto out = policy_->place(request, host_views_, placement_stream_);
   PlacementDecision d{PlacementDecision::kNodeVm, "", "", wall_ns_since(t0), {}};
   if (!out.node) {
     node_vms_[n].state = NodeVm::State::failed;
@@ -617,10 +648,12 @@ void Cluster::add_node_vm() {
   d.node = host.name();
   on_placement.emit(d);
   ++tasks_by_node_[&host]["node"];
+  refresh_view(host);
   const InstanceId id = runtime_->start(spec, host, [this, n](Instance& i) {
     if (i.state == InstanceState::failed) {
       node_vms_[n].state = NodeVm::State::failed;
       --tasks_by_node_[i.host]["node"];
+      refresh_view(*i.host);
       return;
     }
     node_ready(n);
@@ -644,6 +677,7 @@ void Cluster::maybe_stop_node(std::uint32_t n) {
   runtime_->stop(vm.instance, [this, n](Instance& i) {
     node_vms_[n].state = NodeVm::State::stopped;
     --tasks_by_node_[i.host]["node"];
+    refresh_view(*i.host);
     retry_pending();
   });
 }
@@ -713,9 +747,9 @@ void Cluster::scan_nodes() {
 
 void Cluster::track_host(const Instance& instance) {
   if (instance.host == nullptr) return;
-  const auto it = std::find(host_nodes_.begin(), host_nodes_.end(), instance.host);
-  if (it == host_nodes_.end()) return;
-  HostUse& use = host_use_[static_cast<std::size_t>(it - host_nodes_.begin())];
+  const auto it = host_index_.find(instance.host);
+  if (it == host_index_.end()) return;
+  HostUse& use = host_use_[it->second];
   const bool busy = instance.host->live_instances() > 0;
   if (busy == use.busy) return;
   const sim::Time now = sim_.now();

@@ -180,6 +180,8 @@ class Cluster {
 
   placement::PlacementRequest placement_request(const Replica& r) const;
   placement::NodeView view_of(const Node& node) const;
+  // Rebuilds the kept view of a physical host after it changed (no-op for node VMs).
+  void refresh_view(const Node& node);
   std::vector<Node*> candidate_nodes() const;
   sim::Bytes reserved_memory(std::size_t service) const;
   ResourceId instance_cpu(sim::Millicores limit);
@@ -212,6 +214,11 @@ class Cluster {
   };
   std::vector<HostUse> host_use_;
   std::vector<const Node*> host_nodes_;
+  // The physical hosts' placement views, kept current (refresh_view on every instance state
+  // change and task count change) and tracked by the policy, so a decision over the hosts
+  // neither rebuilds n views nor scans n nodes when the policy has an index.
+  std::vector<placement::NodeView> host_views_;
+  std::map<const Node*, std::size_t> host_index_;  // looked up, never iterated
   // Tasks per node and service (ECS spread, distinctInstance); looked up, never iterated in
   // pointer order.
   std::map<const Node*, std::map<std::string, int, std::less<>>> tasks_by_node_;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -54,6 +55,10 @@ Strategy parse_strategy(const std::string& text, std::string_view spec) {
                   spec, text));
 }
 
+// Tracked (PlacementPolicy::track), a chain that starts with binpack(R) finds the feasible
+// nodes tied for the least R left through OrderedNodes keyed by free R: from the first node
+// whose free R holds the demand, the first feasible one has the least, and its ties follow it
+// in index order. The rest of the chain then runs on those candidates as usual.
 class EcsPolicy : public PlacementPolicy {
  public:
   EcsPolicy(std::vector<Strategy> chain, std::string spec)
@@ -62,8 +67,17 @@ class EcsPolicy : public PlacementPolicy {
 
   std::optional<NodeIndex> choose(const PlacementRequest& request, std::span<const NodeView> nodes,
                                   sim::RandomStream& stream) override {
-    std::vector<NodeIndex> candidates = feasible_nodes(request, nodes);
-    for (const Strategy& s : chain_) {
+    std::size_t first = 0;  // the first strategy still to apply
+    std::vector<NodeIndex> candidates;
+    const DomainCounts domains(request, nodes);
+    if (binpack_ && tracking_.covers(nodes)) {
+      candidates = least_left(request, nodes, domains);
+      first = 1;
+    } else {
+      candidates = feasible_nodes(request, nodes, domains);
+    }
+    for (std::size_t k = first; k < chain_.size(); ++k) {
+      const Strategy& s = chain_[k];
       if (candidates.size() <= 1) break;
       if (s.type == Strategy::Type::random) {
         candidates = {candidates[stream.below(candidates.size())]};
@@ -93,10 +107,41 @@ class EcsPolicy : public PlacementPolicy {
     if (candidates.empty()) return std::nullopt;
     return candidates.front();
   }
+  void track(std::span<const NodeView> nodes) override {
+    if (chain_.front().type != Strategy::Type::binpack) return;
+    const Dimension d = chain_.front().dimension;
+    binpack_.emplace([d](const NodeView& n) { return n.free().amount(d); }, false);
+    binpack_->assign(nodes);
+    tracking_.track(nodes);
+  }
+  void node_changed(std::span<const NodeView> nodes, NodeIndex i) override {
+    if (binpack_ && tracking_.covers(nodes)) binpack_->update(i, nodes[i]);
+  }
 
  private:
+  // The feasible nodes with the least of the first binpack's resource left, in index order.
+  std::vector<NodeIndex> least_left(const PlacementRequest& request,
+                                    std::span<const NodeView> nodes,
+                                    const DomainCounts& domains) const {
+    std::vector<NodeIndex> tied;
+    if (binpack_->groups().empty()) return tied;
+    const auto& order = binpack_->groups().front().order;
+    double least = 0.0;
+    for (auto it = order.lower_bound({request.demand.amount(chain_.front().dimension), 0});
+         it != order.end(); ++it) {
+      const auto [free, i] = *it;
+      if (!tied.empty() && free != least) break;
+      if (!feasible(request, nodes[i], domains)) continue;
+      least = free;
+      tied.push_back(i);
+    }
+    return tied;
+  }
+
   std::vector<Strategy> chain_;
   std::string spec_;
+  Tracking tracking_;
+  std::optional<OrderedNodes> binpack_;  // keyed by free R of a leading binpack(R), one group
 };
 
 }  // namespace

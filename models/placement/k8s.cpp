@@ -113,7 +113,7 @@ class K8sPolicy : public PlacementPolicy {
   std::optional<NodeIndex> choose(const PlacementRequest& request, std::span<const NodeView> nodes,
                                   sim::RandomStream&) override {
     const DomainCounts domains(request, nodes);
-    const std::vector<NodeIndex> candidates = feasible_nodes(request, nodes, domains);
+    const std::vector<NodeIndex> candidates = sample(request, nodes, domains);
     if (candidates.empty()) return std::nullopt;
     std::vector<std::int64_t> total(candidates.size(), 0);
     for (const WeightedPlugin& p : plugins_) {
@@ -149,9 +149,53 @@ class K8sPolicy : public PlacementPolicy {
                    : 0;
   }
 
+  // kube-scheduler's findNodesThatPassFilters, one node at a time: from next_start_ (wrapping)
+  // until num_feasible_nodes_to_find() feasible nodes are found; next_start_ advances by the
+  // nodes examined. Returned in index order, so score ties go to the lowest index. Tracked, the
+  // search jumps from feasible node to feasible node through the FitTree.
+  std::vector<NodeIndex> sample(const PlacementRequest& request, std::span<const NodeView> nodes,
+                                const DomainCounts& domains) {
+    const std::size_t n = nodes.size();
+    const std::size_t want = num_feasible_nodes_to_find(options_.percentage_of_nodes_to_score, n);
+    const FitTree* tree = fit_.over(nodes);
+    if (want >= n) {  // every node is examined: start and order do not matter
+      std::vector<NodeIndex> all;
+      for (auto i = next_feasible(request, nodes, tree, 0, n, domains); i;
+           i = next_feasible(request, nodes, tree, *i + 1, n, domains))
+        all.push_back(*i);
+      return all;
+    }
+    const NodeIndex start = next_start_ % n;
+    std::vector<NodeIndex> found;
+    std::size_t examined = n;
+    for (const auto& [from, to] : {std::pair{start, n}, std::pair{NodeIndex{0}, start}}) {
+      for (auto i = next_feasible(request, nodes, tree, from, to, domains); i;
+           i = next_feasible(request, nodes, tree, *i + 1, to, domains)) {
+        found.push_back(*i);
+        if (found.size() == want) {
+          examined = (*i + n - start) % n + 1;
+          break;
+        }
+      }
+      if (found.size() == want) break;
+    }
+    next_start_ = (start + examined) % n;
+    std::sort(found.begin(), found.end());
+    return found;
+  }
+
+ public:
+  void track(std::span<const NodeView> nodes) override { fit_.track(nodes); }
+  void node_changed(std::span<const NodeView> nodes, NodeIndex i) override {
+    fit_.node_changed(nodes, i);
+  }
+
+ private:
   std::vector<WeightedPlugin> plugins_;
   PolicyOptions options_;
   std::string spec_;
+  NodeIndex next_start_ = 0;
+  TrackedFitTree fit_;
 };
 
 Plugin parse_plugin(std::string_view name, std::string_view spec) {
@@ -172,6 +216,18 @@ Plugin parse_plugin(std::string_view name, std::string_view spec) {
 
 }  // namespace detail
 
+std::size_t num_feasible_nodes_to_find(int percentage_of_nodes_to_score, std::size_t nodes) {
+  constexpr std::size_t kMinFeasibleNodesToFind = 100;
+  constexpr std::size_t kMinFeasibleNodesPercentageToFind = 5;
+  if (nodes < kMinFeasibleNodesToFind || percentage_of_nodes_to_score >= 100) return nodes;
+  std::size_t percentage = static_cast<std::size_t>(std::max(0, percentage_of_nodes_to_score));
+  if (percentage == 0) {
+    const std::size_t adaptive = 50 - std::min<std::size_t>(50, nodes / 125);
+    percentage = std::max(adaptive, kMinFeasibleNodesPercentageToFind);
+  }
+  return std::max(nodes * percentage / 100, kMinFeasibleNodesToFind);
+}
+
 std::int64_t k8s_score(std::string_view plugin, const PlacementRequest& request,
                        const NodeView& node, const PolicyOptions& options) {
   const auto p = detail::parse_plugin(plugin, plugin);
@@ -186,7 +242,18 @@ namespace detail {
 std::unique_ptr<PlacementPolicy> make_k8s(std::string_view plugins, const PolicyOptions& options,
                                           std::string_view spec) {
   std::vector<WeightedPlugin> list;
+  PolicyOptions resolved = options;
   for (const std::string& item : split_top_level(plugins)) {
+    constexpr std::string_view kPercentage = "percentageOfNodesToScore=";
+    if (item.starts_with(kPercentage)) {
+      const std::string p = item.substr(kPercentage.size());
+      if (p.empty() || p.size() > 9 || p.find_first_not_of("0123456789") != std::string::npos)
+        throw sim::ParseError(fmt::format(
+            "placement '{}': percentageOfNodesToScore must be a whole number 0..100, got '{}'",
+            spec, p));
+      resolved.percentage_of_nodes_to_score = std::stoi(p);
+      continue;
+    }
     const auto star = item.find('*');
     std::int64_t weight = 1;
     if (star != std::string::npos) {
@@ -198,7 +265,12 @@ std::unique_ptr<PlacementPolicy> make_k8s(std::string_view plugins, const Policy
     }
     list.push_back({parse_plugin(std::string_view(item).substr(0, star), spec), weight});
   }
-  const auto& shape = options.shape;
+  // Only a setting: the default profile's plugins.
+  if (list.empty()) list = {{Plugin::least, 1}, {Plugin::balanced, 1}, {Plugin::inter_pod, 2}};
+  if (resolved.percentage_of_nodes_to_score < 0)
+    throw sim::ParseError(fmt::format("placement '{}': percentageOfNodesToScore {} is negative",
+                                      spec, resolved.percentage_of_nodes_to_score));
+  const auto& shape = resolved.shape;
   if (shape.empty())
     throw sim::ParseError(
         fmt::format("placement '{}': empty RequestedToCapacityRatio shape", spec));
@@ -211,7 +283,7 @@ std::unique_ptr<PlacementPolicy> make_k8s(std::string_view plugins, const Policy
           "score 0..10",
           spec, i, shape[i].utilization, shape[i].score));
   }
-  return std::make_unique<K8sPolicy>(std::move(list), options, std::string(spec));
+  return std::make_unique<K8sPolicy>(std::move(list), resolved, std::string(spec));
 }
 
 }  // namespace detail

@@ -24,7 +24,9 @@ std::vector<PendingQueue::Placed> PendingQueue::retry(sim::Time now, std::span<N
   std::size_t i = 0;
   for (; i < entries_.size(); ++i) {
     Entry& e = entries_[i];
-    if (freed && !blocking_ && !feasible(e.request, nodes[*freed])) {
+    const bool inter_pod = !e.request.affinity.empty() || !e.request.anti_affinity.empty() ||
+                           !e.request.topology_spread.empty();
+    if (freed && !blocking_ && !inter_pod && !feasible(e.request, nodes[*freed])) {
       still.push_back(std::move(e));
       continue;
     }
@@ -39,6 +41,7 @@ std::vector<PendingQueue::Placed> PendingQueue::retry(sim::Time now, std::span<N
       continue;
     }
     const GpuSlots gpus = nodes[*out.node].add(e.request);
+    policy.node_changed(nodes, *out.node);
     const sim::Time waited = now - e.enqueued;
     placed.push_back({e.id, *out.node, waited, gpus});
     ++placed_count_;

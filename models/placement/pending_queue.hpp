@@ -41,11 +41,12 @@ class PendingQueue {
   void push(std::uint64_t id, PlacementRequest request, sim::Time now, Unplaceable reason,
             int priority = 0);
   // Tries the waiting requests in queue order; each one placed is added to `nodes` (so the
-  // next sees the capacity it took) and removed from the queue. `freed`: the caller promises
-  // this node is the only one that gained room since every waiting request was last tried
-  // (one departure); a request that does not fit it then still fits nowhere and is skipped
-  // without asking the policy (not with head-of-line blocking, which stops at the first
-  // failure anyway and holds requests that were never tried).
+  // next sees the capacity it took; the policy is told through node_changed) and removed from
+  // the queue. `freed`: the caller promises this node is the only one that gained room since
+  // every waiting request was last tried (one departure, of an instance without required
+  // anti-affinity terms); a request without inter-pod terms that does not fit it then still fits
+  // nowhere and is skipped without asking the policy (not with head-of-line blocking, which
+  // stops at the first failure anyway and holds requests that were never tried).
   std::vector<Placed> retry(sim::Time now, std::span<NodeView> nodes, PlacementPolicy& policy,
                             sim::RandomStream& stream, std::optional<NodeIndex> freed = {});
   // Drops a request (cancelled); false if it is not waiting.

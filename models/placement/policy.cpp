@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -184,6 +185,25 @@ std::vector<NodeIndex> feasible_nodes(const PlacementRequest& request,
   return feasible_nodes(request, nodes, DomainCounts(request, nodes));
 }
 
+std::optional<NodeIndex> next_feasible(const PlacementRequest& request,
+                                       std::span<const NodeView> nodes, const FitTree* tree,
+                                       NodeIndex from, NodeIndex to, const DomainCounts& domains) {
+  to = std::min(to, nodes.size());
+  // A few nodes are checked directly first: when most nodes fit (a k8s sample, round-robin on
+  // a roomy cluster) the next node usually does, and one check is cheaper than a descent.
+  constexpr NodeIndex kCheckFirst = 16;
+  const NodeIndex checked = tree == nullptr ? to : std::min(to, from + kCheckFirst);
+  for (NodeIndex i = from; i < checked; ++i)
+    if (feasible(request, nodes[i], domains)) return i;
+  if (checked >= to) return std::nullopt;
+  // The tree proposes nodes whose capacity and slots fit; the constraints are checked here.
+  for (auto i = tree->first_fit(request.demand, checked); i && *i < to;
+       i = tree->first_fit(request.demand, *i + 1)) {
+    if (feasible(request, nodes[*i], domains)) return i;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> split_top_level(std::string_view text) {
   std::vector<std::string> parts;
   int depth = 0;
@@ -212,6 +232,11 @@ std::vector<std::string> split_top_level(std::string_view text) {
 namespace {
 
 // A policy that scores each feasible node; the highest score wins, ties to the lowest index.
+// Tracked (PlacementPolicy::track), first-fit asks a FitTree for the lowest feasible node, and
+// best-fit / worst-fit walk OrderedNodes keyed by sum_d free_d / allocatable_d: within a group of
+// equal allocatable, that key minus sum_d demand_d / allocatable_d is the score's "left", so the
+// walk starts where a fit becomes possible and stops once no later node can reach the best score
+// (with a margin for rounding: every node that could tie is scored exactly).
 class ScoredPolicy : public PlacementPolicy {
  public:
   enum class Kind { first_fit, best_fit, worst_fit, tetris };
@@ -231,9 +256,14 @@ class ScoredPolicy : public PlacementPolicy {
   }
   std::optional<NodeIndex> choose(const PlacementRequest& request, std::span<const NodeView> nodes,
                                   sim::RandomStream&) override {
+    const DomainCounts domains(request, nodes);
+    if (tracking_.covers(nodes)) {
+      if (kind_ == Kind::first_fit)
+        return detail::next_feasible(request, nodes, &tree_, 0, nodes.size(), domains);
+      if (kind_ == Kind::best_fit || kind_ == Kind::worst_fit) return walk(request, nodes, domains);
+    }
     std::optional<NodeIndex> best;
     double best_score = 0.0;
-    const DomainCounts domains(request, nodes);
     for (NodeIndex i = 0; i < nodes.size(); ++i) {
       if (!feasible(request, nodes[i], domains)) continue;
       if (kind_ == Kind::first_fit) return i;
@@ -245,8 +275,74 @@ class ScoredPolicy : public PlacementPolicy {
     }
     return best;
   }
+  void track(std::span<const NodeView> nodes) override {
+    tracking_.track(nodes);
+    if (kind_ == Kind::first_fit) tree_.assign(nodes);
+    if (kind_ == Kind::best_fit || kind_ == Kind::worst_fit) ordered_.assign(nodes);
+  }
+  void node_changed(std::span<const NodeView> nodes, NodeIndex i) override {
+    if (!tracking_.covers(nodes)) return;
+    const NodeView& node = nodes[i];
+    if (kind_ == Kind::first_fit) tree_.update(i, node);
+    if (kind_ == Kind::best_fit || kind_ == Kind::worst_fit) ordered_.update(i, node);
+  }
 
  private:
+  // Sum over the dimensions the node has of free / allocatable: OrderedNodes' key.
+  static double normalised_free(const NodeView& node) {
+    const ResourceVector alloc = node.allocatable();
+    const ResourceVector free = node.free();
+    double sum = 0.0;
+    for (const Dimension d : kAllDimensions) {
+      const double cap = alloc.amount(d);
+      if (cap > 0.0) sum += free.amount(d) / cap;
+    }
+    return sum;
+  }
+
+  std::optional<NodeIndex> walk(const PlacementRequest& request, std::span<const NodeView> nodes,
+                                const DomainCounts& domains) {
+    const bool best_fit = kind_ == Kind::best_fit;
+    std::optional<NodeIndex> best;
+    double best_score = 0.0;  // score(): -left for best-fit, left for worst-fit
+    const auto consider = [&](NodeIndex i) {
+      if (!feasible(request, nodes[i], domains)) return;
+      const double s = score(request.demand, nodes[i]);
+      if (!best || s > best_score || (s == best_score && i < *best)) {
+        best = i;
+        best_score = s;
+      }
+    };
+    // Rounding of key - offset against the score's own sum: far below this margin.
+    const auto margin = [](double key, double offset) {
+      return 1e-9 * (1.0 + std::abs(key) + std::abs(offset));
+    };
+    for (const OrderedNodes::Group& g : ordered_.groups()) {
+      double offset = 0.0;  // sum_d demand_d / allocatable_d: key - offset = left
+      for (const Dimension d : kAllDimensions) {
+        const double cap = g.allocatable.amount(d);
+        if (cap > 0.0) offset += request.demand.amount(d) / cap;
+      }
+      // A feasible node has free >= demand everywhere: key >= offset.
+      const double lowest = offset - margin(offset, offset);
+      if (best_fit) {
+        for (auto it = g.order.lower_bound({lowest, 0}); it != g.order.end(); ++it) {
+          const auto [key, i] = *it;
+          if (best && key - offset - margin(key, offset) > -best_score) break;
+          consider(i);
+        }
+      } else {
+        for (auto it = g.order.rbegin(); it != g.order.rend(); ++it) {
+          const auto [key, i] = *it;
+          if (key < lowest) break;
+          if (best && key - offset + margin(key, offset) < best_score) break;
+          consider(i);
+        }
+      }
+    }
+    return best;
+  }
+
   double score(const ResourceVector& demand, const NodeView& node) const {
     const ResourceVector alloc = node.allocatable();
     const ResourceVector free = node.free();
@@ -271,6 +367,9 @@ class ScoredPolicy : public PlacementPolicy {
     return 0.0;
   }
   Kind kind_;
+  detail::Tracking tracking_;
+  FitTree tree_;
+  OrderedNodes ordered_{normalised_free};
 };
 
 class RandomPolicy : public PlacementPolicy {
@@ -284,24 +383,29 @@ class RandomPolicy : public PlacementPolicy {
   }
 };
 
+// Tracked, the search for the next feasible node goes through a FitTree.
 class RoundRobinPolicy : public PlacementPolicy {
  public:
   std::string_view name() const override { return "round-robin"; }
   std::optional<NodeIndex> choose(const PlacementRequest& request, std::span<const NodeView> nodes,
                                   sim::RandomStream&) override {
+    if (nodes.empty()) return std::nullopt;
+    const FitTree* tree = fit_.over(nodes);
+    const NodeIndex start = next_ % nodes.size();
     const DomainCounts domains(request, nodes);
-    for (std::size_t k = 0; k < nodes.size(); ++k) {
-      const NodeIndex i = (next_ + k) % nodes.size();
-      if (feasible(request, nodes[i], domains)) {
-        next_ = i + 1;
-        return i;
-      }
-    }
-    return std::nullopt;
+    auto i = detail::next_feasible(request, nodes, tree, start, nodes.size(), domains);
+    if (!i) i = detail::next_feasible(request, nodes, tree, 0, start, domains);
+    if (i) next_ = *i + 1;
+    return i;
+  }
+  void track(std::span<const NodeView> nodes) override { fit_.track(nodes); }
+  void node_changed(std::span<const NodeView> nodes, NodeIndex i) override {
+    fit_.node_changed(nodes, i);
   }
 
  private:
   NodeIndex next_ = 0;
+  detail::TrackedFitTree fit_;
 };
 
 }  // namespace

@@ -44,6 +44,9 @@
 //                         when max == min)
 //     PodTopologySpread   ScheduleAnyway constraints (DomainCounts::spread_scores): fewer matching
 //                         pods in the node's domain score higher
+//     percentageOfNodesToScore=N  not a plugin: kube-scheduler's setting (PolicyOptions); the
+//                         nodes scored are a sample (num_feasible_nodes_to_find()); with only
+//                         this item the default profile's plugins are used ("k8s:percentage...")
 //   where req_r = allocated_r + the incoming pod's demand_r ("requested includes the incoming
 //   pod") and alloc_r = allocatable. Resources and their weights come from PolicyOptions
 //   (default cpu = 1, memory = 1). Source: kubernetes pkg/scheduler/framework/plugins/
@@ -51,6 +54,9 @@
 //   requested_to_capacity_ratio.go), interpodaffinity/scoring.go and podtopologyspread/
 //   scoring.go. Difference: Kubernetes breaks score ties at random; vmcsim takes the lowest index
 //   (deterministic).
+//   Like kube-scheduler, a k8s policy scores only a sample of the feasible nodes at 100 nodes
+//   or more (percentageOfNodesToScore, default adaptive: num_feasible_nodes_to_find());
+//   "k8s:...,percentageOfNodesToScore=100" scores every feasible node.
 // Unknown names or arguments throw sim::ParseError naming the spec and what is accepted.
 #include <cstdint>
 #include <memory>
@@ -103,6 +109,22 @@ class PlacementPolicy {
   // choose(), with the reason when nothing fits.
   PlacementOutcome place(const PlacementRequest& request, std::span<const NodeView> nodes,
                          sim::RandomStream& stream);
+
+  // Incremental decisions (large clusters). A caller that keeps its NodeViews in one vector
+  // across decisions calls track(nodes) once (again after adding or removing nodes), then
+  // node_changed(nodes, i) after every change to nodes[i] (NodeView::add, remove, any field).
+  // A choose() over that same span (same data and size) may then use the policy's index
+  // (models/placement/node_index.hpp: first-fit, best-fit, worst-fit, round-robin, ECS chains
+  // that start with binpack, the k8s feasibility search); over any other span the policy
+  // scans every node, as without track(), and node_changed() about another span is ignored
+  // (so code that is handed some span, like PendingQueue::retry, can always report). The
+  // choice is the same either way: an index only skips nodes that cannot win. The tracked
+  // vector must outlive the tracking.
+  virtual void track(std::span<const NodeView> nodes) { (void)nodes; }
+  virtual void node_changed(std::span<const NodeView> nodes, NodeIndex i) {
+    (void)nodes;
+    (void)i;
+  }
 };
 
 // One point of the RequestedToCapacityRatio shape: utilization in percent (0..100, increasing
@@ -120,7 +142,19 @@ struct PolicyOptions {
   std::vector<ResourceWeight> resources{{Dimension::cpu, 1}, {Dimension::memory, 1}};
   // Default: favour fuller nodes (bin packing), as in the Kubernetes docs' example.
   std::vector<ShapePoint> shape{{0, 0}, {100, 10}};
+  // kube-scheduler's percentageOfNodesToScore (k8s policies only): 0 is Kubernetes' adaptive
+  // default, 100 (or more) scores every feasible node. See num_feasible_nodes_to_find().
+  int percentage_of_nodes_to_score = 0;
 };
+
+// kube-scheduler's numFeasibleNodesToFind (pkg/scheduler/schedule_one.go): how many feasible
+// nodes a k8s policy looks for before it stops filtering and scores them. All nodes below 100
+// nodes or at percentage >= 100; else percentage 0 means max(5, 50 - nodes / 125) (integer
+// division), and the result is max(100, nodes * percentage / 100). The search starts where the
+// previous one stopped (kube's nextStartNodeIndex, advanced by the number of nodes examined,
+// modulo the node count) and wraps; among the nodes found the best score wins, ties to the lowest
+// index. With every node examined the choice equals full scoring.
+std::size_t num_feasible_nodes_to_find(int percentage_of_nodes_to_score, std::size_t nodes);
 
 // One node-local Kubernetes plugin's score (0..100) for `request` on `node`: LeastAllocated,
 // MostAllocated, BalancedAllocation or RequestedToCapacityRatio (InterPodAffinity and

@@ -56,6 +56,10 @@ class TimedPolicy final : public PlacementPolicy {
     sketch_.add(took.count());
     return chosen;
   }
+  void track(std::span<const NodeView> nodes) override { inner_.track(nodes); }
+  void node_changed(std::span<const NodeView> nodes, NodeIndex i) override {
+    inner_.node_changed(nodes, i);
+  }
   DecisionTiming timing() const {
     if (stats_.empty()) return {};
     return {stats_.count(), stats_.mean(), sketch_.quantile(0.99)};
@@ -118,6 +122,7 @@ class Replay {
       return finish(options_.end == sim::Time::max() ? sim::Time{} : options_.end);
     start_ = last_ = pods_.front().arrival;
     node_state_.resize(nodes_.size());
+    if (options_.use_index) timed_.track(nodes_);
     for (NodeIndex k = 0; k < nodes_.size(); ++k)
       touched_.push_back(k);
     observe();
@@ -150,6 +155,7 @@ class Replay {
       PlacementOutcome out = timed_.place(pod.request, nodes_, stream_);
       if (out.node) {
         start(i, *out.node, nodes_[*out.node].add(pod.request));
+        timed_.node_changed(nodes_, *out.node);
         pending_.add(0.0);
         wait_all_.add(0.0);
       } else {
@@ -182,6 +188,7 @@ class Replay {
     PodState& s = state_[i];
     const NodeIndex node = *s.node;
     nodes_[node].remove(pods_[i].request, s.gpus);
+    timed_.node_changed(nodes_, node);
     present_ -= pods_[i].request.demand;
     touched_.push_back(node);
     s.node.reset();

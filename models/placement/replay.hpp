@@ -83,6 +83,9 @@ struct ReplayOptions {
   // pods replayed that ask for GPUs (how many GPUs a GPU pod could not use: counting CPU-only
   // pods, for which every free GPU is a fragment, would add the same floor to every policy).
   std::vector<PodClass> workload;
+  // The policy tracks the replay's nodes (PlacementPolicy::track: its index, if it has one).
+  // false: every decision scans every node. The choices are the same; only timing differs.
+  bool use_index = true;
   // Called after every event with the time and the nodes' state (tests check invariants).
   std::function<void(sim::Time, std::span<const NodeView>)> observer;
 };
