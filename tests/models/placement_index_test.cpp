@@ -155,7 +155,9 @@ TEST_CASE("a k8s policy scores only the sample and starts the next search where 
   for (int i = 0; i < 200; ++i)
     nodes.push_back(make_node(fmt::format("n{}", i), 4000, Bytes::gib(8), 0, Bytes{}));
   nodes[150].allocated.cpu = sim::Millicores{4000};
-  const PlacementRequest pod{cpu_mem(1000, Bytes::gib(1)), "web", {}, {}, {}, {}};
+  PlacementRequest pod;
+  pod.demand = cpu_mem(1000, Bytes::gib(1));
+  pod.service = "web";
   sim::RandomStream rng{1};
   auto sampled = make_policy("k8s:LeastAllocated");
   // 1st search: nodes 0..99 (100 examined), lowest index 0.
