@@ -36,12 +36,22 @@ bool matches_all(const std::vector<PodAffinityTerm>& terms, const Labels& labels
 
 }  // namespace
 
+bool DomainCounts::has_terms(const PlacementRequest& request) {
+  return !request.affinity.empty() || !request.anti_affinity.empty() ||
+         !request.topology_spread.empty();
+}
+
+DomainCounts DomainCounts::without_running_anti_affinity(const PlacementRequest& request,
+                                                         std::span<const NodeView> nodes) {
+  if (!has_terms(request)) return DomainCounts{};
+  return DomainCounts(request, nodes);
+}
+
 DomainCounts::DomainCounts(const PlacementRequest& request, std::span<const NodeView> nodes) {
   std::vector<PodAffinityTerm> required_affinity;
   for (const PodAffinityTerm& t : request.affinity)
     if (t.required) required_affinity.push_back(t);
-  const bool has_terms = !request.affinity.empty() || !request.anti_affinity.empty() ||
-                         !request.topology_spread.empty();
+  const bool has_terms = DomainCounts::has_terms(request);
   active_ = has_terms;
   spread_.resize(request.topology_spread.size());
   for (const NodeView& n : nodes) {

@@ -43,6 +43,13 @@ class DomainCounts {
  public:
   // Counts over `nodes` for `request`.
   DomainCounts(const PlacementRequest& request, std::span<const NodeView> nodes);
+  // The same, for a caller that knows no running instance in `nodes` has required anti-affinity
+  // terms (an indexed policy keeps that count): a request without inter-pod terms of its own then
+  // needs no walk over the nodes, and every node passes.
+  static DomainCounts without_running_anti_affinity(const PlacementRequest& request,
+                                                    std::span<const NodeView> nodes);
+  // Whether the request has inter-pod terms or spread constraints of its own.
+  static bool has_terms(const PlacementRequest& request);
 
   // The first inter-pod filter `node` fails ("affinity", "anti-affinity", "topology spread"), or
   // nullptr. `node` should be one of the nodes counted.
@@ -58,6 +65,7 @@ class DomainCounts {
                                           std::span<const NodeIndex> candidates) const;
 
  private:
+  DomainCounts() = default;  // inactive: no terms anywhere
   // value -> T per topology key: a node is looked up by its value of each key.
   template <class T>
   using PerDomain = std::map<std::string, std::map<std::string, T, std::less<>>, std::less<>>;

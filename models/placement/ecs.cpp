@@ -69,7 +69,7 @@ class EcsPolicy : public PlacementPolicy {
                                   sim::RandomStream& stream) override {
     std::size_t first = 0;  // the first strategy still to apply
     std::vector<NodeIndex> candidates;
-    const DomainCounts domains(request, nodes);
+    const DomainCounts domains = tracking_.domains(request, nodes);
     if (binpack_ && tracking_.covers(nodes)) {
       candidates = least_left(request, nodes, domains);
       first = 1;
@@ -115,6 +115,7 @@ class EcsPolicy : public PlacementPolicy {
     tracking_.track(nodes);
   }
   void node_changed(std::span<const NodeView> nodes, NodeIndex i) override {
+    tracking_.node_changed(nodes, i);
     if (binpack_ && tracking_.covers(nodes)) binpack_->update(i, nodes[i]);
   }
 

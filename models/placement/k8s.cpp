@@ -112,7 +112,7 @@ class K8sPolicy : public PlacementPolicy {
 
   std::optional<NodeIndex> choose(const PlacementRequest& request, std::span<const NodeView> nodes,
                                   sim::RandomStream&) override {
-    const DomainCounts domains(request, nodes);
+    const DomainCounts domains = fit_.domains(request, nodes);
     const std::vector<NodeIndex> candidates = sample(request, nodes, domains);
     if (candidates.empty()) return std::nullopt;
     std::vector<std::int64_t> total(candidates.size(), 0);

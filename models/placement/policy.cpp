@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <stdexcept>
 #include <cmath>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -256,7 +256,7 @@ class ScoredPolicy : public PlacementPolicy {
   }
   std::optional<NodeIndex> choose(const PlacementRequest& request, std::span<const NodeView> nodes,
                                   sim::RandomStream&) override {
-    const DomainCounts domains(request, nodes);
+    const DomainCounts domains = tracking_.domains(request, nodes);
     if (tracking_.covers(nodes)) {
       if (kind_ == Kind::first_fit)
         return detail::next_feasible(request, nodes, &tree_, 0, nodes.size(), domains);
@@ -282,6 +282,7 @@ class ScoredPolicy : public PlacementPolicy {
   }
   void node_changed(std::span<const NodeView> nodes, NodeIndex i) override {
     if (!tracking_.covers(nodes)) return;
+    tracking_.node_changed(nodes, i);
     const NodeView& node = nodes[i];
     if (kind_ == Kind::first_fit) tree_.update(i, node);
     if (kind_ == Kind::best_fit || kind_ == Kind::worst_fit) ordered_.update(i, node);
@@ -392,7 +393,7 @@ class RoundRobinPolicy : public PlacementPolicy {
     if (nodes.empty()) return std::nullopt;
     const FitTree* tree = fit_.over(nodes);
     const NodeIndex start = next_ % nodes.size();
-    const DomainCounts domains(request, nodes);
+    const DomainCounts domains = fit_.domains(request, nodes);
     auto i = detail::next_feasible(request, nodes, tree, start, nodes.size(), domains);
     if (!i) i = detail::next_feasible(request, nodes, tree, 0, start, domains);
     if (i) next_ = *i + 1;

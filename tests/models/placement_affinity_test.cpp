@@ -325,3 +325,36 @@ TEST_CASE("ScheduleAnyway zone spread scores the emptier zone 100 as computed by
   CHECK(make_policy("k8s:MostAllocated")->choose(pod, nodes, rng) == 1u);
   CHECK(make_policy("k8s:MostAllocated,PodTopologySpread*2")->choose(pod, nodes, rng) == 2u);
 }
+
+TEST_CASE("an indexed policy sees a running pod's zone anti-affinity added after it began tracking",
+          "[placement][affinity][index]") {
+  // 3 zones x 2 nodes. A db pod with required zone anti-affinity against app=web lands on
+  // z0-n0 after the policies started tracking the nodes: from then on web pods (without terms
+  // of their own) must avoid both nodes of zone-0, indexed or not.
+  for (const char* spec : {"first-fit", "best-fit", "round-robin", "ecs:binpack(memory)", "k8s"}) {
+    INFO(spec);
+    auto nodes = zoned_nodes(3, 2);
+    auto indexed = make_policy(spec);
+    auto scanning = make_policy(spec);
+    indexed->track(nodes);
+    auto rng_a = stream();
+    auto rng_b = stream();
+    const PlacementRequest web = labelled(cpu_mem(500, Bytes::gib(1)), "web", {{"app", "web"}});
+    // Before: zone-0 is allowed; both pick the same node.
+    CHECK(indexed->choose(web, nodes, rng_a) == scanning->choose(web, nodes, rng_b));
+
+    PlacementRequest db = labelled(cpu_mem(500, Bytes::gib(1)), "db", {{"app", "db"}});
+    db.anti_affinity = {term(kZoneKey, {{"app", "web"}})};
+    nodes[0].add(db);
+    indexed->node_changed(nodes, 0);
+    for (int k = 0; k < 4; ++k) {
+      const auto a = indexed->choose(web, nodes, rng_a);
+      const auto b = scanning->choose(web, nodes, rng_b);
+      REQUIRE(a);
+      CHECK(a == b);
+      CHECK(nodes[*a].attribute(kZoneKey) != std::optional<std::string_view>("zone-0"));
+      nodes[*a].add(web);
+      indexed->node_changed(nodes, *a);
+    }
+  }
+}

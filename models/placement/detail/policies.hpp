@@ -31,16 +31,44 @@ std::optional<NodeIndex> next_feasible(const PlacementRequest& request,
                                        NodeIndex from, NodeIndex to, const DomainCounts& domains);
 
 // The span PlacementPolicy::track() was given: choose() may use an index only over it.
+// It also counts the tracked nodes running instances with required anti-affinity terms: while
+// there are none, a request without inter-pod terms needs no DomainCounts walk over the nodes,
+// which keeps indexed decisions sublinear.
 class Tracking {
  public:
-  void track(std::span<const NodeView> nodes) { nodes_ = nodes; }
+  void track(std::span<const NodeView> nodes) {
+    nodes_ = nodes;
+    anti_affinity_.assign(nodes.size(), false);
+    with_anti_affinity_ = 0;
+    for (NodeIndex i = 0; i < nodes.size(); ++i)
+      node_changed(nodes, i);
+  }
   bool covers(std::span<const NodeView> nodes) const {
     return nodes_.data() != nullptr && nodes.data() == nodes_.data() &&
            nodes.size() == nodes_.size();
   }
+  void node_changed(std::span<const NodeView> nodes, NodeIndex i) {
+    if (!covers(nodes)) return;
+    bool has = false;
+    for (const RunningPods& g : nodes[i].running)
+      has = has || !g.anti_affinity.empty();
+    if (has != static_cast<bool>(anti_affinity_[i])) {
+      anti_affinity_[i] = has;
+      with_anti_affinity_ += has ? 1 : -1;
+    }
+  }
+  // The inter-pod counts for `request` over `nodes`, without walking them when they are the
+  // tracked nodes and none runs an instance with required anti-affinity.
+  DomainCounts domains(const PlacementRequest& request, std::span<const NodeView> nodes) const {
+    if (covers(nodes) && with_anti_affinity_ == 0)
+      return DomainCounts::without_running_anti_affinity(request, nodes);
+    return DomainCounts(request, nodes);
+  }
 
  private:
   std::span<const NodeView> nodes_;
+  std::vector<bool> anti_affinity_;  // per tracked node
+  std::ptrdiff_t with_anti_affinity_ = 0;
 };
 
 // A FitTree over the tracked span: what first-fit, round-robin and the k8s search keep.
@@ -51,7 +79,11 @@ class TrackedFitTree {
     tree_.assign(nodes);
   }
   void node_changed(std::span<const NodeView> nodes, NodeIndex i) {
+    tracking_.node_changed(nodes, i);
     if (tracking_.covers(nodes)) tree_.update(i, nodes[i]);
+  }
+  DomainCounts domains(const PlacementRequest& request, std::span<const NodeView> nodes) const {
+    return tracking_.domains(request, nodes);
   }
   // The tree when `nodes` is the tracked span, else null (scan).
   const FitTree* over(std::span<const NodeView> nodes) const {
