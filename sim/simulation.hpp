@@ -28,6 +28,7 @@
 
 #include "sim/event_queue.hpp"
 #include "sim/inplace_function.hpp"
+#include "sim/radix_heap_queue.hpp"
 #include "sim/time.hpp"
 
 namespace vmcsim::sim {
@@ -73,8 +74,7 @@ class BasicSimulation {
     Record& r = records_[slot];
     r.fn = std::move(fn);
     r.next_free = kNone;
-    queue_.push(
-        EventEntry{when, EventEntry::make_order(priority, sequence_++), slot, r.generation});
+    queue_.push(EventEntry{when, EventEntry::make_order(priority, sequence_++), slot});
     ++live_;
     return EventId{slot, r.generation};
   }
@@ -113,7 +113,7 @@ class BasicSimulation {
       const EventEntry e = pop();
       if (!queue_.empty()) __builtin_prefetch(&records_[top_slot()]);
       Record& r = records_[e.slot];
-      if (r.generation != e.generation) {  // cancelled: its entry is out, so the slot is free
+      if (!r.fn) {  // cancelled: its entry is out, so the slot is free
         push_free(e.slot);
         continue;
       }
@@ -192,7 +192,7 @@ class BasicSimulation {
 };
 
 // The default engine; bench/README.md records why this queue is the default.
-using Simulation = BasicSimulation<DaryHeapQueue<4>>;
-extern template class BasicSimulation<DaryHeapQueue<4>>;
+using Simulation = BasicSimulation<RadixHeapQueue<>>;
+extern template class BasicSimulation<RadixHeapQueue<>>;
 
 }  // namespace vmcsim::sim

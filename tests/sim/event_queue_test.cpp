@@ -7,6 +7,7 @@
 
 #include "sim/calendar_queue.hpp"
 #include "sim/event_queue.hpp"
+#include "sim/radix_heap_queue.hpp"
 #include "sim/random.hpp"
 #include "sim/simulation.hpp"
 
@@ -43,7 +44,7 @@ void check_against_reference(std::uint64_t seed, bool monotone, std::size_t oper
       const Time base =
           monotone ? now : now - Time::from_ms(static_cast<std::int64_t>(rng.below(20)));
       const EventEntry e{random_time(rng, base), EventEntry::make_order(priority, sequence++),
-                         static_cast<std::uint32_t>(i), 0};
+                         static_cast<std::uint32_t>(i)};
       q.push(e);
       reference.insert(e);
     } else {
@@ -71,7 +72,8 @@ void check_against_reference(std::uint64_t seed, bool monotone, std::size_t oper
 
 TEMPLATE_TEST_CASE(
     "a future event list pops a random workload in the reference (time, order) order",
-    "[event_queue]", DaryHeapQueue<4>, DaryHeapQueue<2>, CalendarQueue) {
+    "[event_queue]", DaryHeapQueue<4>, DaryHeapQueue<2>, CalendarQueue, RadixHeapQueue<>,
+    (RadixHeapQueue<4, 16>)) {
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
     check_against_reference<TestType>(seed, /*monotone=*/true, 40'000);
     check_against_reference<TestType>(seed + 100, /*monotone=*/false, 20'000);
@@ -82,7 +84,7 @@ TEST_CASE("the calendar queue grows and shrinks its calendar with the number of 
           "[event_queue]") {
   CalendarQueue q;
   for (std::uint32_t i = 0; i < 10'000; ++i)
-    q.push(EventEntry{Time::from_us(i * 7 % 10'000), EventEntry::make_order(0, i), i, 0});
+    q.push(EventEntry{Time::from_us(i * 7 % 10'000), EventEntry::make_order(0, i), i});
   const std::size_t grown = q.bucket_count();
   CHECK(grown >= 10'000 / 2);
   CHECK(q.day_width_ns() > 0);
