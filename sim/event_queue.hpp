@@ -97,6 +97,16 @@ class DaryHeapQueue {
   // has them): the smallest entry without reading its order, which lives elsewhere in memory.
   Time top_time() const { return Time::from_ns(heap_[kRoot].time); }
   std::uint32_t top_slot() const { return heap_[kRoot].slot; }
+  // The slot most likely to be popped after the top: the root's earliest child (ties aside), or
+  // the top itself. A prefetching hint only; requires !empty().
+  std::uint32_t next_slot_hint() const {
+    const std::size_t first = first_child(kRoot);
+    const std::size_t end = std::min(first + Arity, heap_.size());
+    std::size_t best = first < end ? first : kRoot;
+    for (std::size_t c = first + 1; c < end; ++c)
+      best = heap_[c].time < heap_[best].time ? c : best;
+    return heap_[best].slot;
+  }
   // Removes the smallest entry and returns it with order = 0.
   EventEntry pop_unordered() {
     const Node& n = heap_[kRoot];

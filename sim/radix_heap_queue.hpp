@@ -71,6 +71,9 @@ class RadixHeapQueue {
   std::uint32_t top_slot() const {
     return front_.empty() ? buckets_[lowest()].min.slot : front_.top_slot();
   }
+  std::uint32_t next_slot_hint() const {
+    return front_.empty() ? top_slot() : front_.next_slot_hint();
+  }
   EventEntry pop_unordered() {
     if (front_.empty()) refill();
     --size_;
@@ -180,6 +183,13 @@ class RadixHeapQueue {
     while (left > 0) {
       const std::uint32_t n = std::min(left, kBlock);
       const std::uint32_t next = next_block_[block];
+      // Blocks come from a LIFO pool, so the next one is anywhere: fetch its start while this
+      // one is read (the hardware prefetcher follows only the sequential part).
+      if (next != kNone) {
+        const char* p = reinterpret_cast<const char*>(&blocks_[next]);
+        for (std::size_t b = 0; b < 256; b += 64)
+          __builtin_prefetch(p + b);
+      }
       for (std::uint32_t i = 0; i < n; ++i) {
         const EventEntry e = blocks_[block].entries[i];  // f may grow (move) the pool
         f(e);

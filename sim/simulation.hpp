@@ -18,10 +18,14 @@
 // Cost: no heap allocation per event once the pools have grown to the peak number of queued
 // events (pending, plus cancelled ones whose time has not come yet). Callbacks are InplaceFunction
 // (at most 48 bytes of captures); cancelled events stay in the queue and are skipped when popped
-// (lazy cancellation with a generation counter); a cancelled event's record is reused only once its
-// entry has been popped. Each pending event's record is one 64-byte cache line (callback, ops
-// pointer, generation, free-list link); the next event's record is prefetched while the current
-// callback runs. Captures must be at most pointer-aligned. Throughput: bench/README.md.
+// (lazy cancellation: cancel empties the record's callback and bumps its generation, which stale
+// EventIds then fail to match); a cancelled event's record is reused only once its entry has been
+// popped, so a queued record with an empty callback is exactly a cancelled event. Each pending
+// event's record is one 64-byte cache line (callback, ops pointer, generation, free-list link),
+// read once when the event fires: the next event's record, and the one after it when the queue
+// can tell, are prefetched while the current callback runs. Captures must be at most
+// pointer-aligned. The queue is RadixHeapQueue (sim/radix_heap_queue.hpp); any FutureEventList
+// gives the same run. Throughput: bench/README.md.
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
@@ -111,7 +115,13 @@ class BasicSimulation {
     while (!stopped_ && !queue_.empty()) {
       if (end < top_time()) break;
       const EventEntry e = pop();
-      if (!queue_.empty()) __builtin_prefetch(&records_[top_slot()]);
+      if (!queue_.empty()) {
+        // The next record, and, if the queue can tell, the one after it: the callback about to
+        // run takes less time than a miss, so one event ahead hides only part of it.
+        __builtin_prefetch(&records_[top_slot()]);
+        if constexpr (requires { queue_.next_slot_hint(); })
+          __builtin_prefetch(&records_[queue_.next_slot_hint()]);
+      }
       Record& r = records_[e.slot];
       if (!r.fn) {  // cancelled: its entry is out, so the slot is free
         push_free(e.slot);
