@@ -59,11 +59,7 @@ class RadixHeapQueue {
     }
   }
   EventEntry pop() {
-    if (front_.empty()) refill();
-    --size_;
-    const EventEntry e = front_.pop();
-    last_popped_ = key(e.time);
-    return e;
+    return take([this] { return front_.pop(); });
   }
   EventEntry top() const { return front_.empty() ? buckets_[lowest()].min : front_.top(); }
   // Fast paths for BasicSimulation, as DaryHeapQueue's: they skip reading the order.
@@ -75,11 +71,7 @@ class RadixHeapQueue {
     return front_.empty() ? top_slot() : front_.next_slot_hint();
   }
   EventEntry pop_unordered() {
-    if (front_.empty()) refill();
-    --size_;
-    const EventEntry e = front_.pop_unordered();
-    last_popped_ = key(e.time);
-    return e;
+    return take([this] { return front_.pop_unordered(); });
   }
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
@@ -131,6 +123,15 @@ class RadixHeapQueue {
   }
   unsigned lowest() const { return static_cast<unsigned>(std::countr_zero(occupied_)) + 1; }
 
+  // Removes the smallest entry through pop_front, one of the front's two pops.
+  template <class PopFront>
+  EventEntry take(PopFront pop_front) {
+    if (front_.empty()) refill();
+    --size_;
+    const EventEntry e = pop_front();
+    last_popped_ = key(e.time);
+    return e;
+  }
   void set_shift(unsigned shift) {
     window_ = shift >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << shift) - 1;
   }
