@@ -27,8 +27,7 @@ struct EventEntry {
   Time time;
   // (priority + 2^15) << 48 | sequence: one integer compares priority, then sequence.
   std::uint64_t order = 0;
-  std::uint32_t slot = 0;        // index of the event's record in the simulation's pool
-  std::uint32_t generation = 0;  // the record's generation when scheduled (lazy cancellation)
+  std::uint32_t slot = 0;  // index of the event's record in the simulation's pool
 
   static constexpr std::uint64_t make_order(std::int16_t priority, std::uint64_t sequence) {
     return (static_cast<std::uint64_t>(static_cast<std::int32_t>(priority) + 32768) << 48) |
@@ -56,18 +55,17 @@ concept FutureEventList = requires(Q q, const Q cq, EventEntry e) {
   {q.clear()};
 };
 
-// A d-ary min-heap of 16-byte nodes (time, slot, generation). Pops use Floyd's bottom-up sift
-// and prefetch the grandchildren of the path, so the cache misses of a large heap overlap.
+// A d-ary min-heap of 16-byte nodes (time, slot, order index). Pops use Floyd's bottom-up
+// sift and prefetch the grandchildren of the path, so the cache misses of a large heap overlap.
 //
 // Layout (see bench/README.md): the root sits at index Arity - 1 of a 64-byte-aligned array,
 // so every family of Arity siblings starts at a multiple of Arity; with Arity = 4 a family is
 // exactly one cache line and each level of a sift costs one line. The (priority, sequence)
-// order is not in the node: it lives in a side array indexed by slot and is read only when two
-// times are equal, which keeps nodes at 16 bytes without changing the total order.
-//
-// Precondition: the slots of the entries in the queue are distinct (Simulation guarantees it:
-// a record's slot is reused only after its entry has been popped). Memory grows with the
-// largest slot pushed.
+// order is not in the node: it lives in a side array, at an index the heap hands out and takes
+// back (a LIFO free list, so the side array is as large as the heap's peak size and the index
+// a push takes is the one the last pop freed, still in cache), and is read only when two times
+// are equal. Nodes stay 16 bytes without changing the total order. Memory grows with the
+// largest size reached.
 template <unsigned Arity = 4>
 class DaryHeapQueue {
   static_assert(Arity >= 2);
@@ -75,10 +73,17 @@ class DaryHeapQueue {
 
  public:
   void push(const EventEntry& e) {
-    if (e.slot >= order_.size()) order_.resize(std::size_t{e.slot} + 1);
-    order_[e.slot] = e.order;
+    std::uint32_t index;
+    if (!free_.empty()) {
+      index = free_.back();
+      free_.pop_back();
+      order_[index] = e.order;
+    } else {
+      index = static_cast<std::uint32_t>(order_.size());
+      order_.push_back(e.order);
+    }
     if (heap_.empty()) heap_.resize(kRoot);  // the padding before the root
-    heap_.push_back(Node{e.time.ns(), e.slot, e.generation});
+    heap_.push_back(Node{e.time.ns(), e.slot, index});
     sift_up(heap_.size() - 1);
   }
   EventEntry pop() {
@@ -92,41 +97,63 @@ class DaryHeapQueue {
   // has them): the smallest entry without reading its order, which lives elsewhere in memory.
   Time top_time() const { return Time::from_ns(heap_[kRoot].time); }
   std::uint32_t top_slot() const { return heap_[kRoot].slot; }
+  // The slot most likely to be popped after the top: the root's earliest child (ties aside), or
+  // the top itself. A prefetching hint only; requires !empty().
+  std::uint32_t next_slot_hint() const {
+    const std::size_t first = first_child(kRoot);
+    const std::size_t end = std::min(first + Arity, heap_.size());
+    std::size_t best = first < end ? first : kRoot;
+    for (std::size_t c = first + 1; c < end; ++c)
+      best = heap_[c].time < heap_[best].time ? c : best;
+    return heap_[best].slot;
+  }
   // Removes the smallest entry and returns it with order = 0.
   EventEntry pop_unordered() {
     const Node& n = heap_[kRoot];
-    const EventEntry top{Time::from_ns(n.time), 0, n.slot, n.generation};
+    const EventEntry top{Time::from_ns(n.time), 0, n.slot};
     remove_top();
     return top;
   }
   bool empty() const { return heap_.size() <= kRoot; }
   std::size_t size() const { return heap_.size() <= kRoot ? 0 : heap_.size() - kRoot; }
-  void clear() { heap_.clear(); }
+  void clear() {
+    heap_.clear();
+    order_.clear();
+    free_.clear();
+  }
   void reserve(std::size_t n) {
     heap_.reserve(n + kRoot);
     order_.reserve(n);
+    free_.reserve(n);
+  }
+  // Appends every entry to out, in no particular order, and empties the queue.
+  void drain(std::vector<EventEntry>& out) {
+    for (std::size_t i = kRoot; i < heap_.size(); ++i)
+      out.push_back(entry(heap_[i]));
+    clear();
   }
 
  private:
   struct Node {
     std::int64_t time;
     std::uint32_t slot;
-    std::uint32_t generation;
+    std::uint32_t order_index;  // where this entry's (priority, sequence) is in order_
   };
   static_assert(sizeof(Node) == 16);
 
   void remove_top() {
+    free_.push_back(heap_[kRoot].order_index);
     const Node last = heap_.back();
     heap_.pop_back();
     if (heap_.size() > kRoot) sift_down(last);
   }
   EventEntry entry(const Node& n) const {
-    return EventEntry{Time::from_ns(n.time), order_[n.slot], n.slot, n.generation};
+    return EventEntry{Time::from_ns(n.time), order_[n.order_index], n.slot};
   }
   bool less(const Node& a, const Node& b) const {
     // Distinct times decide alone (and in a hold model almost all are distinct, so this branch
     // predicts well); only equal times look up the order.
-    if (__builtin_expect(a.time == b.time, 0)) return order_[a.slot] < order_[b.slot];
+    if (__builtin_expect(a.time == b.time, 0)) return order_[a.order_index] < order_[b.order_index];
     return a.time < b.time;
   }
   static std::size_t first_child(std::size_t i) { return Arity * (i - kRoot + 1); }
@@ -168,7 +195,7 @@ class DaryHeapQueue {
         for (std::size_t c = first + 1; c < first + Arity; ++c) {
           const std::int64_t t = heap_[c].time;
           if (__builtin_expect(t == best_time, 0)) {
-            if (order_[heap_[c].slot] < order_[heap_[best].slot]) best = c;
+            if (order_[heap_[c].order_index] < order_[heap_[best].order_index]) best = c;
           } else {
             const bool smaller = t < best_time;
             best = smaller ? c : best;
@@ -187,7 +214,8 @@ class DaryHeapQueue {
   }
 
   std::vector<Node, boost::alignment::aligned_allocator<Node, 64>> heap_;
-  std::vector<std::uint64_t> order_;  // (priority, sequence) by slot
+  std::vector<std::uint64_t> order_;  // (priority, sequence) by order index
+  std::vector<std::uint32_t> free_;   // order indices not in use
 };
 
 static_assert(FutureEventList<DaryHeapQueue<4>>);

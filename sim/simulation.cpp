@@ -1,5 +1,5 @@
 #include "sim/simulation.hpp"
 
 namespace vmcsim::sim {
-template class BasicSimulation<DaryHeapQueue<4>>;
+template class BasicSimulation<RadixHeapQueue<>>;
 }  // namespace vmcsim::sim

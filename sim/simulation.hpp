@@ -18,16 +18,21 @@
 // Cost: no heap allocation per event once the pools have grown to the peak number of queued
 // events (pending, plus cancelled ones whose time has not come yet). Callbacks are InplaceFunction
 // (at most 48 bytes of captures); cancelled events stay in the queue and are skipped when popped
-// (lazy cancellation with a generation counter); a cancelled event's record is reused only once its
-// entry has been popped. Each pending event's record is one 64-byte cache line (callback, ops
-// pointer, generation, free-list link); the next event's record is prefetched while the current
-// callback runs. Captures must be at most pointer-aligned. Throughput: bench/README.md.
+// (lazy cancellation: cancel empties the record's callback and bumps its generation, which stale
+// EventIds then fail to match); a cancelled event's record is reused only once its entry has been
+// popped, so a queued record with an empty callback is exactly a cancelled event. Each pending
+// event's record is one 64-byte cache line (callback, ops pointer, generation, free-list link),
+// read once when the event fires: the next event's record, and the one after it when the queue
+// can tell, are prefetched while the current callback runs. Captures must be at most
+// pointer-aligned. The queue is RadixHeapQueue (sim/radix_heap_queue.hpp); any FutureEventList
+// gives the same run. Throughput: bench/README.md.
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
 
 #include "sim/event_queue.hpp"
 #include "sim/inplace_function.hpp"
+#include "sim/radix_heap_queue.hpp"
 #include "sim/time.hpp"
 
 namespace vmcsim::sim {
@@ -73,8 +78,7 @@ class BasicSimulation {
     Record& r = records_[slot];
     r.fn = std::move(fn);
     r.next_free = kNone;
-    queue_.push(
-        EventEntry{when, EventEntry::make_order(priority, sequence_++), slot, r.generation});
+    queue_.push(EventEntry{when, EventEntry::make_order(priority, sequence_++), slot});
     ++live_;
     return EventId{slot, r.generation};
   }
@@ -111,9 +115,15 @@ class BasicSimulation {
     while (!stopped_ && !queue_.empty()) {
       if (end < top_time()) break;
       const EventEntry e = pop();
-      if (!queue_.empty()) __builtin_prefetch(&records_[top_slot()]);
+      if (!queue_.empty()) {
+        // The next record, and, if the queue can tell, the one after it: the callback about to
+        // run takes less time than a miss, so one event ahead hides only part of it.
+        __builtin_prefetch(&records_[top_slot()]);
+        if constexpr (requires { queue_.next_slot_hint(); })
+          __builtin_prefetch(&records_[queue_.next_slot_hint()]);
+      }
       Record& r = records_[e.slot];
-      if (r.generation != e.generation) {  // cancelled: its entry is out, so the slot is free
+      if (!r.fn) {  // cancelled: its entry is out, so the slot is free
         push_free(e.slot);
         continue;
       }
@@ -192,7 +202,7 @@ class BasicSimulation {
 };
 
 // The default engine; bench/README.md records why this queue is the default.
-using Simulation = BasicSimulation<DaryHeapQueue<4>>;
-extern template class BasicSimulation<DaryHeapQueue<4>>;
+using Simulation = BasicSimulation<RadixHeapQueue<>>;
+extern template class BasicSimulation<RadixHeapQueue<>>;
 
 }  // namespace vmcsim::sim

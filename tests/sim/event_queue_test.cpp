@@ -7,6 +7,7 @@
 
 #include "sim/calendar_queue.hpp"
 #include "sim/event_queue.hpp"
+#include "sim/radix_heap_queue.hpp"
 #include "sim/random.hpp"
 #include "sim/simulation.hpp"
 
@@ -43,7 +44,7 @@ void check_against_reference(std::uint64_t seed, bool monotone, std::size_t oper
       const Time base =
           monotone ? now : now - Time::from_ms(static_cast<std::int64_t>(rng.below(20)));
       const EventEntry e{random_time(rng, base), EventEntry::make_order(priority, sequence++),
-                         static_cast<std::uint32_t>(i), 0};
+                         static_cast<std::uint32_t>(i)};
       q.push(e);
       reference.insert(e);
     } else {
@@ -71,7 +72,8 @@ void check_against_reference(std::uint64_t seed, bool monotone, std::size_t oper
 
 TEMPLATE_TEST_CASE(
     "a future event list pops a random workload in the reference (time, order) order",
-    "[event_queue]", DaryHeapQueue<4>, DaryHeapQueue<2>, CalendarQueue) {
+    "[event_queue]", DaryHeapQueue<4>, DaryHeapQueue<2>, CalendarQueue, RadixHeapQueue<>,
+    (RadixHeapQueue<4, 16>)) {
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
     check_against_reference<TestType>(seed, /*monotone=*/true, 40'000);
     check_against_reference<TestType>(seed + 100, /*monotone=*/false, 20'000);
@@ -82,7 +84,7 @@ TEST_CASE("the calendar queue grows and shrinks its calendar with the number of 
           "[event_queue]") {
   CalendarQueue q;
   for (std::uint32_t i = 0; i < 10'000; ++i)
-    q.push(EventEntry{Time::from_us(i * 7 % 10'000), EventEntry::make_order(0, i), i, 0});
+    q.push(EventEntry{Time::from_us(i * 7 % 10'000), EventEntry::make_order(0, i), i});
   const std::size_t grown = q.bucket_count();
   CHECK(grown >= 10'000 / 2);
   CHECK(q.day_width_ns() > 0);
@@ -136,13 +138,93 @@ struct TraceModel {
 
 }  // namespace
 
-TEST_CASE("a simulation on the calendar queue produces the same event trace as the default",
+TEST_CASE("a simulation on any queue produces the same event trace as the default",
           "[event_queue]") {
-  TraceModel<Simulation> heap_model;
-  TraceModel<BasicSimulation<CalendarQueue>> calendar_model;
-  const auto heap_trace = heap_model.run();
-  const auto calendar_trace = calendar_model.run();
-  REQUIRE(heap_trace.size() > 10'000);
-  CHECK(heap_model.sim.events_processed() < heap_model.next_label);  // some were cancelled
-  CHECK(heap_trace == calendar_trace);
+  TraceModel<Simulation> default_model;
+  const auto expected = default_model.run();
+  REQUIRE(expected.size() > 10'000);
+  CHECK(default_model.sim.events_processed() < default_model.next_label);  // some were cancelled
+  CHECK(TraceModel<BasicSimulation<CalendarQueue>>{}.run() == expected);
+  CHECK(TraceModel<BasicSimulation<DaryHeapQueue<4>>>{}.run() == expected);
+  // A tiny front and whole capacity: the radix buckets, spills and refills all take part.
+  CHECK(TraceModel<BasicSimulation<RadixHeapQueue<4, 16>>>{}.run() == expected);
+}
+
+namespace {
+
+EventEntry entry_at(std::int64_t ns, std::uint64_t sequence, std::int16_t priority = 0) {
+  return EventEntry{Time::from_ns(ns), EventEntry::make_order(priority, sequence),
+                    static_cast<std::uint32_t>(sequence)};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "the radix heap queue spills to buckets past its whole capacity and merges back below half",
+    "[event_queue]") {
+  RadixHeapQueue<4, 64> q;
+  for (std::uint64_t i = 0; i < 200; ++i)
+    q.push(entry_at(static_cast<std::int64_t>((i * 7919) % 1000 * 1000), i));
+  CHECK(q.front_size() <= 8);  // spilled: about FrontCapacity entries stay in the front
+  std::int64_t last = -1;
+  while (q.size() > 20) {
+    const EventEntry e = q.pop();
+    REQUIRE(e.time.ns() > last);
+    last = e.time.ns();
+    if (q.size() > 40) REQUIRE(q.front_size() < q.size());
+  }
+  CHECK(q.front_size() == q.size());  // small again: one heap holds everything
+}
+
+TEST_CASE("the radix heap queue keeps a burst of equal times in (priority, sequence) order",
+          "[event_queue]") {
+  RadixHeapQueue<4, 16> q;
+  std::multiset<EventEntry> reference;
+  RandomStream rng{11};
+  std::uint64_t sequence = 0;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 500; ++i) {
+      const auto priority = static_cast<std::int16_t>(static_cast<int>(rng.below(3)) - 1);
+      // Half of them at one time, the rest spread: the burst cannot be split by time.
+      const std::int64_t t = 1'000'000 * (round + 1) + (i % 2 == 0 ? 0 : 1 + rng.below(100'000));
+      const EventEntry e = entry_at(t, sequence++, priority);
+      q.push(e);
+      reference.insert(e);
+    }
+    for (int i = 0; i < 400; ++i) {
+      REQUIRE(q.pop().slot == reference.begin()->slot);
+      reference.erase(reference.begin());
+    }
+  }
+  while (!reference.empty()) {
+    REQUIRE(q.pop().slot == reference.begin()->slot);
+    reference.erase(reference.begin());
+  }
+  CHECK(q.empty());
+}
+
+TEST_CASE("the radix heap queue orders a push earlier than its last pop", "[event_queue]") {
+  // Not what a simulation does (it never schedules in the past), but the queue stays exact.
+  RadixHeapQueue<4, 16> q;
+  for (std::uint64_t i = 0; i < 100; ++i)
+    q.push(entry_at(1000 + static_cast<std::int64_t>(i) * 10, i));
+  for (int i = 0; i < 50; ++i)
+    q.pop();
+  q.push(entry_at(5, 100));
+  CHECK(q.top().slot == 100);
+  CHECK(q.pop().time.ns() == 5);
+  CHECK(q.pop().slot == 50);
+  CHECK(q.size() == 49);
+}
+
+TEST_CASE("the heap's prefetch hint names the entry that pops second", "[event_queue]") {
+  DaryHeapQueue<4> q;
+  q.push(entry_at(50, 0));
+  q.push(entry_at(10, 1));
+  q.push(entry_at(30, 2));
+  q.push(entry_at(20, 3));
+  CHECK(q.top_slot() == 1);
+  CHECK(q.next_slot_hint() == 3);
+  q.pop();
+  CHECK(q.top_slot() == 3);
 }
