@@ -34,6 +34,7 @@
 #include "sim/inplace_function.hpp"
 #include "sim/radix_heap_queue.hpp"
 #include "sim/time.hpp"
+#include "sim/timeout.hpp"
 
 namespace vmcsim::sim {
 
@@ -57,6 +58,9 @@ class BasicSimulation {
   BasicSimulation& operator=(const BasicSimulation&) = delete;
 
   Time now() const { return now_; }
+  // What a coroutine process awaits to let time pass (sim/process.hpp):
+  // `co_await sim.timeout(250_ms)`, the same value as the free sim::timeout().
+  Timeout timeout(Time delay) const { return sim::timeout(delay); }
   // Events that have fired so far (cancelled ones are not counted).
   std::uint64_t events_processed() const { return processed_; }
   // Events scheduled and neither fired nor cancelled.

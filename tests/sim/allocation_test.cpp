@@ -88,7 +88,8 @@ struct Hold {
 };
 
 // Runs 10,000 events of warm-up, then a million while counting heap allocations.
-std::uint64_t allocations_in_a_million_events(Simulation& sim, Hold& hold) {
+template <class Sim>
+std::uint64_t allocations_in_a_million_events(Sim& sim, Hold<Sim>& hold) {
   hold.stop_at = 10'000;
   sim.run();
   hold.stop_at = hold.fired + 1'000'000;
@@ -130,7 +131,7 @@ TEMPLATE_TEST_CASE("a million events of a hold model run without a heap allocati
 // awaits an exponential timeout forever. Frames come from a ProcessPool.
 namespace {
 
-Process holder(ProcessPool& pool, Hold& hold) {
+Process holder(ProcessPool& pool, Hold<Simulation>& hold) {
   for (;;) {
     co_await timeout(Time::from_seconds(hold.increment.sample(hold.rng)));
     if (++hold.fired == hold.stop_at) pool.simulation().stop();
@@ -150,7 +151,7 @@ TEST_CASE("a million timeouts of a hold model written as processes run without a
   Simulation sim;
   sim.reserve(kPending + 1);
   ProcessPool pool{sim};
-  Hold hold{sim};
+  Hold<Simulation> hold{sim};
   std::vector<Process> processes;
   processes.reserve(kPending);
   for (std::size_t i = 0; i < kPending; ++i)

@@ -95,6 +95,21 @@ TEST_CASE("a timeout resumes the process after its delay") {
   CHECK(p.exception() == nullptr);
 }
 
+Process member_sleeper(ProcessPool& pool, Time delay, std::vector<Time>& woke) {
+  co_await pool.simulation().timeout(delay);
+  woke.push_back(pool.simulation().now());
+}
+
+TEST_CASE("co_await sim.timeout(d) waits like the free timeout(d)") {
+  Simulation sim;
+  ProcessPool pool{sim};
+  std::vector<Time> woke;
+  Process p = member_sleeper(pool, 750_ms, woke);
+  sim.run();
+  CHECK(woke == std::vector<Time>{750_ms});
+  CHECK_THROWS_AS(sim.timeout(-1_ms), std::invalid_argument);
+}
+
 TEST_CASE("a started process runs from an event at now, after its caller carries on") {
   Simulation sim;
   ProcessPool pool{sim};
