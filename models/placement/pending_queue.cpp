@@ -24,9 +24,8 @@ std::vector<PendingQueue::Placed> PendingQueue::retry(sim::Time now, std::span<N
   std::size_t i = 0;
   for (; i < entries_.size(); ++i) {
     Entry& e = entries_[i];
-    const bool inter_pod = !e.request.affinity.empty() || !e.request.anti_affinity.empty() ||
-                           !e.request.topology_spread.empty();
-    if (freed && !blocking_ && !inter_pod && !feasible(e.request, nodes[*freed])) {
+    if (freed && !blocking_ && !DomainCounts::has_terms(e.request) &&
+        !feasible(e.request, nodes[*freed])) {
       still.push_back(std::move(e));
       continue;
     }

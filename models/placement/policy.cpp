@@ -47,14 +47,26 @@ void NodeView::remove(const PlacementRequest& request, GpuSlots gpus) {
 }
 
 void NodeView::record_running(const PlacementRequest& request, int count) {
-  std::vector<PodAffinityTerm> required;
-  for (const PodAffinityTerm& t : request.anti_affinity)
-    if (t.required) required.push_back(t);
+  // Called on every placement and departure: find the group without copying the terms; only a
+  // new group stores its own copy of the request's required anti-affinity terms.
+  const auto same_required = [&](const RunningPods& g) {
+    auto own = g.anti_affinity.begin();
+    for (const PodAffinityTerm& t : request.anti_affinity) {
+      if (!t.required) continue;
+      if (own == g.anti_affinity.end() || !(*own == t)) return false;
+      ++own;
+    }
+    return own == g.anti_affinity.end();
+  };
   const auto it = std::find_if(running.begin(), running.end(), [&](const RunningPods& g) {
-    return g.labels == request.labels && g.anti_affinity == required;
+    return g.labels == request.labels && same_required(g);
   });
   if (it == running.end()) {
-    if (count > 0) running.push_back({request.labels, std::move(required), count});
+    if (count <= 0) return;
+    std::vector<PodAffinityTerm> required;
+    for (const PodAffinityTerm& t : request.anti_affinity)
+      if (t.required) required.push_back(t);
+    running.push_back({request.labels, std::move(required), count});
     return;
   }
   it->count += count;
