@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "compiled_paths.hpp"
+
 namespace vmcsim::test {
 
 inline std::string fixture(const std::string& relative) {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "compiled_paths.hpp"
 #include "app/report/csv_writers.hpp"
 #include "app/report/html_report.hpp"
 #include "app/report/metrics.hpp"

@@ -1,3 +1,4 @@
+#include "compiled_paths.hpp"
 #include "app/scenario/loader.hpp"
 
 #include <algorithm>

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "compiled_paths.hpp"
 #include "models/catalog/catalog.hpp"
 
 using namespace vmcsim;
