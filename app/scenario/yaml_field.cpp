@@ -48,6 +48,15 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+std::string shorten(std::string_view text) {
+  constexpr std::size_t limit = 64;
+  if (text.size() <= limit) return std::string{text};
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut;  // do not split a UTF-8 sequence
+  return fmt::format("{}... ({} bytes)", text.substr(0, cut), text.size());
+}
+
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
   std::string best;
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();

@@ -46,6 +46,10 @@ struct Field {
   Q positive() const;
 };
 
+// `text` as it may appear in a message: at most 64 bytes (cut at a UTF-8 character boundary,
+// then "..."), so that a hostile megabyte-long key or value gives a one-line error.
+std::string shorten(std::string_view text);
+
 // The closest of `candidates` to `word` by Damerau-Levenshtein distance, if close enough to be
 // a plausible typo; empty otherwise.
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);

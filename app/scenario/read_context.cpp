@@ -1,0 +1,93 @@
+#include "app/scenario/read_context.hpp"
+
+#include <cstdlib>
+
+#include "app/scenario/loader.hpp"
+
+namespace vmcsim::app::scenario {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string>& keys(const char* table) {
+  return key_tables().at(table);
+}
+
+ReadContext::ReadContext(std::string file, const models::Catalog& catalog)
+    : file_{std::move(file)}, catalog_{catalog} {
+  base_dir_ = fs::path{file_}.parent_path();
+}
+
+std::string ReadContext::unique_name(const Field& f, const char* what) {
+  const std::string name = f.required("name").text();
+  if (name.empty()) f["name"].fail("must not be empty");
+  check_unique(f["name"], name, what);
+  return name;
+}
+
+void ReadContext::check_unique(const Field& f, const std::string& name, const char* what) {
+  if (!names_[what].insert(name).second)
+    f.fail(fmt::format("duplicate {} name '{}'", what, shorten(name)));
+}
+
+std::string ReadContext::resolve_file(const Field& f) const {
+  const std::string raw = f.text();
+  std::string expanded;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw.compare(i, 2, "${") != 0) {
+      expanded += raw[i];
+      continue;
+    }
+    const std::size_t close = raw.find('}', i);
+    if (close == std::string::npos) f.fail(fmt::format("unclosed '${{' in '{}'", raw));
+    const std::string var = raw.substr(i + 2, close - i - 2);
+    const char* value = std::getenv(var.c_str());
+    if (value == nullptr) {
+      f.fail(var == "VMCSIM_DATA"
+                 ? fmt::format("'{}' uses ${{VMCSIM_DATA}}, which is not set: set VMCSIM_DATA to "
+                               "the folder holding the shared fixtures (../shared/fixtures)",
+                               raw)
+                 : fmt::format("'{}' uses ${{{}}}, which is not set in the environment", raw, var));
+    }
+    expanded += value;
+    i = close;
+  }
+  fs::path p{expanded};
+  if (p.is_relative()) p = base_dir_ / p;
+  p = p.lexically_normal();
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec))
+    f.fail(fmt::format("file not found: '{}'{}", p.string(),
+                       expanded == raw ? "" : fmt::format(" (from '{}')", raw)));
+  return p.string();
+}
+
+TraceRef ReadContext::trace_ref(const Field& t, const std::vector<std::string>& formats) const {
+  t.check_keys(keys("trace"));
+  TraceRef ref;
+  ref.format = t.required("format").text();
+  if (std::find(formats.begin(), formats.end(), ref.format) == formats.end())
+    t["format"].fail(fmt::format("unknown value '{}' (allowed: {})", shorten(ref.format),
+                                 fmt::join(formats, ", ")));
+  ref.file = resolve_file(t.required("file"));
+  return ref;
+}
+
+double non_negative(const Field& f) {
+  const double v = f.number();
+  if (v < 0) f.fail(fmt::format("must not be negative, got {}", f.text()));
+  return v;
+}
+
+double positive_number(const Field& f) {
+  const double v = f.number();
+  if (!(v > 0)) f.fail(fmt::format("must be greater than zero, got {}", f.text()));
+  return v;
+}
+
+double fraction(const Field& f) {
+  const double v = f.number();
+  if (!(v > 0 && v <= 1)) f.fail(fmt::format("must be a fraction in (0, 1], got {}", f.text()));
+  return v;
+}
+
+}  // namespace vmcsim::app::scenario

@@ -1,0 +1,87 @@
+#pragma once
+// ReadContext: what the section readers of the scenario loader share while one file is read:
+// the file and its folder (for relative paths), the calibration catalog, the names seen so far
+// (for duplicate checks), and small readers used by several sections. Internal to the loader
+// (app/scenario/loader.hpp is the public interface).
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "app/scenario/scenario.hpp"
+#include "app/scenario/yaml_field.hpp"
+#include "models/catalog/catalog.hpp"
+
+namespace vmcsim::app::scenario {
+
+// Allowed keys by mapping name ("host_group", "power", ...). Each section reader declares the
+// tables of the mappings it reads; key_tables() (loader.hpp) is their union.
+using KeyTables = std::map<std::string, std::vector<std::string>>;
+
+// The allowed keys of mapping `table` (one of key_tables()).
+const std::vector<std::string>& keys(const char* table);
+
+class ReadContext {
+ public:
+  ReadContext(std::string file, const models::Catalog& catalog);
+
+  const std::string& file() const { return file_; }
+  const std::string* file_ptr() const { return &file_; }
+  const std::filesystem::path& base_dir() const { return base_dir_; }
+  const models::Catalog& catalog() const { return catalog_; }
+
+  // The entry's required, non-empty `name`, unique among the `what`s read so far.
+  std::string unique_name(const Field& f, const char* what);
+  // Fails at `f` if `name` was already seen among the `what`s.
+  void check_unique(const Field& f, const std::string& name, const char* what);
+
+  // Expands ${VAR} from the environment, resolves relative to the scenario file's folder and
+  // checks that the file exists.
+  std::string resolve_file(const Field& f) const;
+  // `{file, format}` with the format one of `formats`; the file resolved and checked.
+  TraceRef trace_ref(const Field& t, const std::vector<std::string>& formats) const;
+
+  bool has_pod_trace = false;  // a pod_trace workload was read
+
+ private:
+  std::string file_;
+  std::filesystem::path base_dir_;
+  const models::Catalog& catalog_;
+  std::map<std::string, std::set<std::string>> names_;
+};
+
+double non_negative(const Field& f);
+double positive_number(const Field& f);
+double fraction(const Field& f);  // in (0, 1]
+
+// Reads an enumeration by its to_string() spelling; unknown values list the allowed ones.
+template <class E, std::size_t N>
+E read_enum(const Field& f, const E (&values)[N]) {
+  const std::string s = f.text();
+  std::vector<std::string> names;
+  for (E v : values) {
+    if (to_string(v) == s) return v;
+    names.push_back(std::string{to_string(v)});
+  }
+  const std::string hint = closest_match(s, names);
+  f.fail(fmt::format("unknown value '{}' ({}allowed: {})", shorten(s),
+                     hint.empty() ? "" : fmt::format("did you mean '{}'? ", hint),
+                     fmt::join(names, ", ")));
+}
+
+// "did you mean 'x'? known: a, b, c" over the names of a catalog map.
+template <class Map>
+std::string suggest(const std::string& word, const Map& map) {
+  std::vector<std::string> names;
+  for (const auto& kv : map)
+    names.push_back(kv.first);
+  const std::string hint = closest_match(word, names);
+  return fmt::format("{}known: {}", hint.empty() ? "" : fmt::format("did you mean '{}'? ", hint),
+                     fmt::join(names, ", "));
+}
+
+}  // namespace vmcsim::app::scenario

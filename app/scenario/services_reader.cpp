@@ -1,0 +1,137 @@
+// `services`: what runs, with its requests, limits, work, autoscaling and placement rules.
+#include <algorithm>
+
+#include "app/scenario/section_readers.hpp"
+
+namespace vmcsim::app::scenario {
+
+const KeyTables& service_key_tables() {
+  static const KeyTables tables{
+      {"service",
+       {"name", "image", "cpu", "cpu_limit", "memory", "memory_limit", "replicas", "work",
+        "ecs_task_definition", "kubernetes", "autoscaling", "placement_constraints", "labels",
+        "affinity", "anti_affinity", "topology_spread"}},
+      {"work", {"cpu_time", "io_bytes"}},
+  };
+  return tables;
+}
+
+namespace {
+
+bool placement_constraint_known(const std::string& c) {
+  return c == "distinctInstance" ||
+         (c.rfind("memberOf(", 0) == 0 && c.size() > 10 && c.back() == ')');
+}
+
+// The source file (ECS task definition or Kubernetes manifest) a service is imported from.
+void read_import(ReadContext& cx, const Field& f, Service& sv) {
+  if (auto e = f.optional("ecs_task_definition")) sv.ecs_task_definition = cx.resolve_file(*e);
+  if (auto k = f.optional("kubernetes")) sv.kubernetes = cx.resolve_file(*k);
+  if (!sv.ecs_task_definition.empty() && !sv.kubernetes.empty())
+    f["kubernetes"].fail("give either ecs_task_definition or kubernetes, not both");
+}
+
+// cpu, memory and their limits; an imported service may take them from its file.
+void read_resources(const Field& f, bool imported, Service& sv, const Scenario& s) {
+  std::optional<Field> cpu = imported ? f.optional("cpu") : f.required("cpu");
+  std::optional<Field> memory = imported ? f.optional("memory") : f.required("memory");
+  if (cpu) sv.cpu_request = sv.cpu_limit = cpu->positive<sim::Millicores>();
+  if (memory) sv.memory_request = sv.memory_limit = memory->positive<sim::Bytes>();
+  if (auto l = f.optional("cpu_limit")) {
+    if (l->text() == "none") {
+      sv.cpu_limit = sim::Millicores{};
+    } else {
+      sv.cpu_limit = l->positive<sim::Millicores>();
+      if (sv.cpu_limit < sv.cpu_request) l->fail("must not be below the request (cpu)");
+    }
+  }
+  if (auto l = f.optional("memory_limit")) {
+    sv.memory_limit = l->positive<sim::Bytes>();
+    if (sv.memory_limit < sv.memory_request) l->fail("must not be below the request (memory)");
+  }
+  if (cpu && memory) check_fits(*cpu, *memory, sv, s);
+}
+
+Work read_work(const Field& w) {
+  w.check_keys(keys("work"));
+  Work work;
+  if (auto c = w.optional("cpu_time")) work.cpu_time = read_distribution<sim::Time>(*c);
+  if (auto b = w.optional("io_bytes")) work.io_bytes = read_distribution<sim::Bytes>(*b);
+  return work;
+}
+
+// placement_constraints, labels, affinity, anti_affinity, topology_spread.
+void read_placement_rules(const Field& f, Service& sv) {
+  if (auto p = f.optional("placement_constraints")) {
+    for (const Field& c : p->elements()) {
+      const std::string text = c.text();
+      if (!placement_constraint_known(text))
+        c.fail(
+            fmt::format("unknown placement constraint '{}' (allowed: distinctInstance, "
+                        "memberOf(EXPRESSION))",
+                        shorten(text)));
+      sv.placement_constraints.push_back(text);
+    }
+  }
+  if (auto l = f.optional("labels")) sv.labels = read_string_map(*l);
+  if (auto a = f.optional("affinity"))
+    for (const Field& t : a->elements())
+      sv.affinity.push_back(read_affinity_term(t));
+  if (auto a = f.optional("anti_affinity"))
+    for (const Field& t : a->elements())
+      sv.anti_affinity.push_back(read_affinity_term(t));
+  if (auto a = f.optional("topology_spread"))
+    for (const Field& c : a->elements())
+      sv.topology_spread.push_back(read_spread_constraint(c));
+}
+
+}  // namespace
+
+Service read_service(ReadContext& cx, const Field& f, const Scenario& s) {
+  f.check_keys(keys("service"));
+  Service sv;
+  sv.where = f.where();
+  sv.name = cx.unique_name(f, "service");
+  read_import(cx, f, sv);
+  const bool imported = !sv.ecs_task_definition.empty() || !sv.kubernetes.empty();
+  // With a task definition or manifest, image and resources may come from that file.
+  if (auto i = imported ? f.optional("image") : std::optional<Field>{f.required("image")}) {
+    sv.image = i->text();
+    const bool known = std::any_of(s.images.begin(), s.images.end(),
+                                   [&](const Image& im) { return im.name == sv.image; });
+    if (!known)
+      i->fail(fmt::format("undefined image '{}' (define it under images)", shorten(sv.image)));
+  }
+  read_resources(f, imported, sv, s);
+  if (auto r = f.optional("replicas")) {
+    sv.replicas = static_cast<int>(r->integer(0, 10'000'000));
+    sv.replicas_written = true;
+  }
+  if (auto w = f.optional("work")) sv.work = read_work(*w);
+  if (auto a = f.optional("autoscaling")) {
+    sv.autoscaling = read_autoscaling(*a, sv.replicas);
+    sv.autoscaling_written = true;
+  }
+  read_placement_rules(f, sv);
+  return sv;
+}
+
+void check_fits(const Field& cpu, const Field& memory, const Service& sv, const Scenario& s) {
+  const HostGroup* largest_cpu = &s.hosts.front();
+  const HostGroup* largest_memory = &s.hosts.front();
+  for (const HostGroup& g : s.hosts) {
+    if (sv.cpu_request <= g.cpu && sv.memory_request <= g.memory) return;
+    if (largest_cpu->cpu < g.cpu) largest_cpu = &g;
+    if (largest_memory->memory < g.memory) largest_memory = &g;
+  }
+  if (largest_cpu->cpu < sv.cpu_request)
+    cpu.fail(fmt::format("request {} fits no host group (the largest has {}, '{}')", sv.cpu_request,
+                         largest_cpu->cpu, largest_cpu->name));
+  if (largest_memory->memory < sv.memory_request)
+    memory.fail(fmt::format("request {} fits no host group (the largest has {}, '{}')",
+                            sv.memory_request, largest_memory->memory, largest_memory->name));
+  memory.fail(fmt::format("no host group has both {} CPU and {} memory", sv.cpu_request,
+                          sv.memory_request));
+}
+
+}  // namespace vmcsim::app::scenario
