@@ -1,6 +1,6 @@
 #pragma once
 // `vmcsim validate SCENARIO`: loads a scenario (and every point of its sweep) and prints a
-// one-paragraph summary, or the first error as FILE:LINE:COL: error: ... on stderr.
+// one-paragraph summary, or every error (up to 20) as FILE:LINE:COL: error: ... lines on stderr.
 // Exit code (through `exit_code`): 0 valid, 2 invalid input, 1 internal error.
 #include <string>
 

@@ -45,11 +45,12 @@ Image read_image(const std::string& name, const Field& img) {
 
 }  // namespace
 
-void read_images(ReadContext&, const Field& f, Scenario& s) {
+void read_images(ReadContext& cx, const Field& f, Scenario& s) {
   if (!f.node.IsMap()) f.fail("expected a mapping of image name to image");
   for (auto it = f.node.begin(); it != f.node.end(); ++it) {
     const std::string name = it->first.Scalar();
-    s.images.push_back(read_image(name, f[name]));
+    if (!cx.attempt([&] { s.images.push_back(read_image(name, f[name])); }))
+      cx.note_failed(name, "image");
   }
 }
 

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/scenario/imported_services.hpp"
+#include "app/scenario/input_errors.hpp"
 #include "app/scenario/section_readers.hpp"
 
 namespace vmcsim::app::scenario {
@@ -29,6 +30,8 @@ const KeyTables& top_level_key_tables() {
 
 // Reads a whole document, section by section, in the order later sections need earlier ones:
 // hosts before services (size checks), services before workloads, variants before output.
+// Each entry is read on its own (ReadContext::attempt), so that the errors of independent
+// entries are all reported; checks against an entry that failed are skipped.
 class Loader {
  public:
   Loader(const YAML::Node& root, std::string file, const models::Catalog& catalog)
@@ -37,65 +40,142 @@ class Loader {
   Scenario load() {
     if (!root_.node.IsDefined() || root_.node.IsNull())
       throw InputError({cx_.file(), 1, 1}, "", "the scenario file is empty");
-    root_.check_keys(keys("scenario"));
+    if (!root_.node.IsMap()) root_.check_keys(keys("scenario"));  // throws: not a mapping
     Scenario s;
+    cx_.attempt([&] { root_.check_keys(keys("scenario")); });
     read_run_settings(s);
-    for (const Field& f : root_.required("hosts").elements(false))
-      s.hosts.push_back(read_host_group(cx_, f));
-    if (auto f = root_.optional("topology")) {
-      s.topology = read_topology(cx_, *f);
-      check_topology_holds_hosts(*f, s);
-    }
-    if (auto f = root_.optional("registry")) s.registry = read_registry(cx_, *f);
-    if (auto f = root_.optional("images")) read_images(cx_, *f, s);
+    read_hosts(s);
+    if (auto f = root_.optional("registry"))
+      cx_.attempt([&] { s.registry = read_registry(cx_, *f); });
+    if (auto f = root_.optional("images")) cx_.attempt([&] { read_images(cx_, *f, s); });
     read_services(s);
-    if (auto f = root_.optional("workloads"))
-      for (const Field& w : f->elements())
-        s.workloads.push_back(read_workload(cx_, w, s));
-    const bool pod_trace =
-        std::any_of(s.workloads.begin(), s.workloads.end(),
-                    [](const Workload& w) { return w.kind == WorkloadKind::pod_trace; });
-    if (!pod_trace) root_.required("services");  // only a pod trace brings its own pods
-    for (const Field& f : root_.required("variants").elements(false))
-      s.variants.push_back(read_variant(cx_, f, pod_trace));
-    if (auto f = root_.optional("slo")) s.slo = read_slo(*f);
-    if (auto f = root_.optional("cost")) s.cost = read_cost(*f);
-    if (auto f = root_.optional("output")) s.output = read_output(*f, s);
+    read_workloads(s);
+    read_variants(s);
+    if (auto f = root_.optional("slo")) cx_.attempt([&] { s.slo = read_slo(*f); });
+    if (auto f = root_.optional("cost")) cx_.attempt([&] { s.cost = read_cost(*f); });
+    if (auto f = root_.optional("output")) cx_.attempt([&] { s.output = read_output(cx_, *f, s); });
     if (auto f = root_.optional("sweep"))
-      for (const Field& p : f->elements())
-        s.sweep.push_back(read_sweep_parameter(root_, p));
+      each(*f, true, [&](const Field& p) { s.sweep.push_back(read_sweep_parameter(root_, p)); });
+    cx_.throw_errors();
     s.source_file = cx_.file();
     return s;
   }
 
  private:
+  // Reads each element of the list `f` on its own; `read` fails for that element only.
+  // Returns whether every element was read.
+  template <class Read>
+  bool each(const Field& f, bool allow_empty, Read read, const char* what = nullptr) {
+    std::vector<Field> elements;
+    if (!cx_.attempt([&] { elements = f.elements(allow_empty); })) return false;
+    bool all = true;
+    for (const Field& e : elements) {
+      if (cx_.attempt([&] { read(e); })) continue;
+      all = false;
+      if (what != nullptr) cx_.note_failed(e, what);
+    }
+    return all;
+  }
+
+  // The top-level key `key`; an error (kept) if it is missing.
+  // Not reported when a misspelled key (the unknown key error suggests `key`) already was.
+  std::optional<Field> required(const char* key) {
+    std::optional<Field> f;
+    if (!root_.optional(key) && misspelled(key)) return f;
+    cx_.attempt([&] { f = root_.required(key); });
+    return f;
+  }
+
+  bool misspelled(const std::string& key) const {
+    const auto& allowed = keys("scenario");
+    for (auto it = root_.node.begin(); it != root_.node.end(); ++it) {
+      const std::string k = it->first.IsScalar() ? it->first.Scalar() : std::string{};
+      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end() &&
+          closest_match(k, allowed) == key)
+        return true;
+    }
+    return false;
+  }
+
   // name, description, seed, replications, duration, warmup.
   void read_run_settings(Scenario& s) {
-    s.name = root_.required("name").text();
-    if (auto f = root_.optional("description")) s.description = f->text();
+    cx_.attempt([&] { s.name = root_.required("name").text(); });
+    if (auto f = root_.optional("description")) cx_.attempt([&] { s.description = f->text(); });
     if (auto f = root_.optional("seed"))
-      s.seed = static_cast<std::uint64_t>(f->integer(0, std::numeric_limits<long long>::max()));
+      cx_.attempt([&] {
+        s.seed = static_cast<std::uint64_t>(f->integer(0, std::numeric_limits<long long>::max()));
+      });
     if (auto f = root_.optional("replications"))
-      s.replications = static_cast<int>(f->integer(1, 100000));
-    s.duration = root_.required("duration").positive<sim::Time>();
-    if (auto f = root_.optional("warmup")) {
-      s.warmup = f->quantity<sim::Time>();
-      if (!(s.warmup < s.duration))
-        f->fail(fmt::format("warmup {} must be shorter than duration {}", s.warmup, s.duration));
-    }
+      cx_.attempt([&] { s.replications = static_cast<int>(f->integer(1, 100000)); });
+    // Without a valid duration, the checks against it (warmup, bursts) are skipped.
+    if (!cx_.attempt([&] { s.duration = root_.required("duration").positive<sim::Time>(); }))
+      s.duration = sim::Time::max();
+    if (auto f = root_.optional("warmup"))
+      cx_.attempt([&] {
+        s.warmup = f->quantity<sim::Time>();
+        if (!(s.warmup < s.duration))
+          f->fail(fmt::format("warmup {} must be shorter than duration {}", s.warmup, s.duration));
+      });
+  }
+
+  // The host groups and the topology that places them.
+  void read_hosts(Scenario& s) {
+    const auto list = required("hosts");
+    cx_.hosts_complete = list && each(*list, false, [&](const Field& f) {
+                           s.hosts.push_back(read_host_group(cx_, f));
+                         });
+    if (auto f = root_.optional("topology"))
+      cx_.attempt([&] {
+        s.topology = read_topology(cx_, *f);
+        if (cx_.hosts_complete) check_topology_holds_hosts(*f, s);
+      });
   }
 
   // The services, completed from their imported files, each checked to fit a host group.
   void read_services(Scenario& s) {
     // A pod_trace scenario has no services (its pods come from the trace).
-    std::vector<Field> services;
-    if (auto f = root_.optional("services")) services = f->elements(false);
-    for (const Field& f : services)
-      s.services.push_back(read_service(cx_, f, s));
-    resolve_imported_services(s);
-    for (std::size_t i = 0; i < services.size(); ++i)  // sizes the imported file supplied
-      if (!services[i].optional("cpu") || !services[i].optional("memory"))
-        check_fits(services[i], services[i], s.services[i], s);
+    const auto list = root_.optional("services");
+    if (!list) return;
+    std::vector<Field> read;  // the entries read, in the order of s.services
+    const bool all = each(
+        *list, false,
+        [&](const Field& f) {
+          s.services.push_back(read_service(cx_, f, s));
+          read.push_back(f);
+        },
+        "service");
+    if (!all || !cx_.attempt([&] { resolve_imported_services(s); })) return;
+    if (!cx_.hosts_complete) return;
+    for (std::size_t i = 0; i < read.size(); ++i)  // sizes the imported file supplied
+      if (!read[i].optional("cpu") || !read[i].optional("memory"))
+        cx_.attempt([&] { check_fits(read[i], read[i], s.services[i], s); });
+  }
+
+  void read_workloads(Scenario& s) {
+    if (auto f = root_.optional("workloads"))
+      each(*f, true, [&](const Field& w) { s.workloads.push_back(read_workload(cx_, w, s)); });
+  }
+
+  // Whether a workload entry asks for a pod trace (read from the file, so that it holds even
+  // when that entry had an error).
+  bool pod_trace_written() const {
+    const Field list = root_["workloads"];
+    if (!list.defined() || !list.node.IsSequence()) return false;
+    for (std::size_t i = 0; i < list.node.size(); ++i) {
+      const Field kind = list.at(i)["kind"];
+      if (kind.defined() && kind.node.IsScalar() && kind.node.Scalar() == "pod_trace") return true;
+    }
+    return false;
+  }
+
+  void read_variants(Scenario& s) {
+    const bool pod_trace = pod_trace_written();
+    if (!pod_trace) required("services");  // only a pod trace brings its own pods
+    if (const auto list = required("variants"))
+      each(
+          *list, false,
+          [&](const Field& f) { s.variants.push_back(read_variant(cx_, f, pod_trace)); },
+          "variant");
   }
 
   ReadContext cx_;

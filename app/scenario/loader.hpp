@@ -4,7 +4,10 @@
 // Every problem throws app::InputError whose what() is
 //   FILE:LINE:COL: error: FIELD: MESSAGE
 // e.g. "web.yaml:12:5: error: services[0].memory: invalid size '512Mb': unknown unit 'Mb' ...".
-// Loading stops at the first error; nothing is run before a scenario has loaded completely.
+// Each entry of each section is read on its own, so that every independent error of a file is
+// reported: one error is thrown as itself, several as one InputErrors
+// (app/scenario/input_errors.hpp) whose what() has one line per error (at most 20) and whose
+// location is the first error's. Nothing is run before a scenario has loaded completely.
 // Checked: unknown keys (with a "did you mean" over that mapping's keys), duplicate keys,
 // wrong types, non-positive sizes and counts, unit errors (sim::ParseError wrapped), unknown
 // enum values (listing the allowed ones), duplicate names, undefined references, missing

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "app/scenario/input_errors.hpp"
 #include "app/scenario/loader.hpp"
 
 namespace vmcsim::app::scenario {
@@ -70,6 +71,37 @@ TraceRef ReadContext::trace_ref(const Field& t, const std::vector<std::string>& 
                                  fmt::join(formats, ", ")));
   ref.file = resolve_file(t.required("file"));
   return ref;
+}
+
+bool ReadContext::attempt(const std::function<void()>& read) {
+  try {
+    read();
+    return true;
+  } catch (const InputError& e) {
+    errors_.push_back(e);
+    if (errors_.size() >= max_errors) throw InputErrors(errors_, true);
+  } catch (const RefersToFailedEntry&) {
+  }
+  return false;
+}
+
+void ReadContext::throw_errors() const {
+  if (errors_.size() == 1) throw errors_.front();
+  if (!errors_.empty()) throw InputErrors(errors_, false);
+}
+
+void ReadContext::note_failed(const Field& entry, const char* what) {
+  const Field name = entry["name"];
+  if (name.defined() && name.node.IsScalar()) note_failed(name.node.Scalar(), what);
+}
+
+void ReadContext::note_failed(const std::string& name, const char* what) {
+  failed_[what].insert(name);
+}
+
+bool ReadContext::failed(const char* what, const std::string& name) const {
+  const auto it = failed_.find(what);
+  return it != failed_.end() && it->second.count(name) > 0;
 }
 
 double non_negative(const Field& f) {

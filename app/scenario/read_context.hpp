@@ -4,6 +4,7 @@
 // (for duplicate checks), and small readers used by several sections. Internal to the loader
 // (app/scenario/loader.hpp is the public interface).
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -25,6 +26,11 @@ using KeyTables = std::map<std::string, std::vector<std::string>>;
 // The allowed keys of mapping `table` (one of key_tables()).
 const std::vector<std::string>& keys(const char* table);
 
+// Thrown by a reader that cannot go on because an entry it refers to had an error of its own
+// (a workload of a service whose entry failed): ReadContext::attempt drops the entry without
+// reporting a second, misleading error ("undefined service").
+struct RefersToFailedEntry {};
+
 class ReadContext {
  public:
   ReadContext(std::string file, const models::Catalog& catalog);
@@ -45,13 +51,32 @@ class ReadContext {
   // `{file, format}` with the format one of `formats`; the file resolved and checked.
   TraceRef trace_ref(const Field& t, const std::vector<std::string>& formats) const;
 
+  // Runs `read`, which reads one entry or section. An InputError it throws is kept, and the
+  // loader goes on with the next entry, so that one run reports every independent error; once
+  // max_errors are kept, all of them are thrown at once (InputErrors). Returns whether `read`
+  // succeeded.
+  bool attempt(const std::function<void()>& read);
+  // Throws the errors kept so far: one as itself, several as InputErrors. Nothing if none.
+  void throw_errors() const;
+  bool has_errors() const { return !errors_.empty(); }
+  static constexpr std::size_t max_errors = 20;
+
+  // Entries that failed, by kind ("service", "image", "variant") and name, so that references
+  // to them fail silently (throw RefersToFailedEntry) rather than as undefined.
+  void note_failed(const Field& entry, const char* what);
+  void note_failed(const std::string& name, const char* what);
+  bool failed(const char* what, const std::string& name) const;
+
   bool has_pod_trace = false;  // a pod_trace workload was read
+  bool hosts_complete = true;  // every host group was read (else size checks are skipped)
 
  private:
   std::string file_;
   std::filesystem::path base_dir_;
   const models::Catalog& catalog_;
   std::map<std::string, std::set<std::string>> names_;
+  std::map<std::string, std::set<std::string>> failed_;
+  std::vector<InputError> errors_;
 };
 
 double non_negative(const Field& f);

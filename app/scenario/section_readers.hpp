@@ -62,7 +62,7 @@ Variant read_variant(ReadContext& cx, const Field& f, bool pod_trace);
 const KeyTables& settings_key_tables();
 Slo read_slo(const Field& f);
 Cost read_cost(const Field& f);
-Output read_output(const Field& f, const Scenario& s);
+Output read_output(const ReadContext& cx, const Field& f, const Scenario& s);
 
 // sweep.cpp: sweep_parameter, range.
 const KeyTables& sweep_key_tables();

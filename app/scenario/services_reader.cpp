@@ -32,7 +32,8 @@ void read_import(ReadContext& cx, const Field& f, Service& sv) {
 }
 
 // cpu, memory and their limits; an imported service may take them from its file.
-void read_resources(const Field& f, bool imported, Service& sv, const Scenario& s) {
+void read_resources(const ReadContext& cx, const Field& f, bool imported, Service& sv,
+                    const Scenario& s) {
   std::optional<Field> cpu = imported ? f.optional("cpu") : f.required("cpu");
   std::optional<Field> memory = imported ? f.optional("memory") : f.required("memory");
   if (cpu) sv.cpu_request = sv.cpu_limit = cpu->positive<sim::Millicores>();
@@ -49,7 +50,7 @@ void read_resources(const Field& f, bool imported, Service& sv, const Scenario& 
     sv.memory_limit = l->positive<sim::Bytes>();
     if (sv.memory_limit < sv.memory_request) l->fail("must not be below the request (memory)");
   }
-  if (cpu && memory) check_fits(*cpu, *memory, sv, s);
+  if (cpu && memory && cx.hosts_complete) check_fits(*cpu, *memory, sv, s);
 }
 
 Work read_work(const Field& w) {
@@ -99,10 +100,11 @@ Service read_service(ReadContext& cx, const Field& f, const Scenario& s) {
     sv.image = i->text();
     const bool known = std::any_of(s.images.begin(), s.images.end(),
                                    [&](const Image& im) { return im.name == sv.image; });
+    if (!known && cx.failed("image", sv.image)) throw RefersToFailedEntry{};
     if (!known)
       i->fail(fmt::format("undefined image '{}' (define it under images)", shorten(sv.image)));
   }
-  read_resources(f, imported, sv, s);
+  read_resources(cx, f, imported, sv, s);
   if (auto r = f.optional("replicas")) {
     sv.replicas = static_cast<int>(r->integer(0, 10'000'000));
     sv.replicas_written = true;

@@ -38,7 +38,7 @@ Cost read_cost(const Field& f) {
   return c;
 }
 
-Output read_output(const Field& f, const Scenario& s) {
+Output read_output(const ReadContext& cx, const Field& f, const Scenario& s) {
   f.check_keys(keys("output"));
   Output o;
   if (auto d = f.optional("directory")) o.directory = d->text();
@@ -56,8 +56,10 @@ Output read_output(const Field& f, const Scenario& s) {
   if (auto b = f.optional("baseline")) {
     o.baseline = b->text();
     if (std::none_of(s.variants.begin(), s.variants.end(),
-                     [&](const Variant& v) { return v.name == o.baseline; }))
+                     [&](const Variant& v) { return v.name == o.baseline; })) {
+      if (cx.failed("variant", o.baseline)) throw RefersToFailedEntry{};
       b->fail(fmt::format("undefined variant '{}'", shorten(o.baseline)));
+    }
   }
   return o;
 }

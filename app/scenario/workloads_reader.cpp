@@ -177,8 +177,10 @@ Workload read_workload(ReadContext& cx, const Field& f, const Scenario& s) {
   const Field svc = f.required("service");
   w.service = svc.text();
   if (std::none_of(s.services.begin(), s.services.end(),
-                   [&](const Service& x) { return x.name == w.service; }))
+                   [&](const Service& x) { return x.name == w.service; })) {
+    if (cx.failed("service", w.service)) throw RefersToFailedEntry{};
     svc.fail(fmt::format("undefined service '{}'", shorten(w.service)));
+  }
   cx.check_unique(svc, w.service, "workload service");
   const std::vector<std::string> takes = parameters_of(w.kind);
   for (auto it = f.node.begin(); it != f.node.end(); ++it) {
