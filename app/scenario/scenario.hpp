@@ -295,6 +295,16 @@ struct Output {
   std::string baseline;                       // a variant name; empty: the first variant
 };
 
+// A value the file did not give that the loader (or an importer it calls) filled in, so that
+// `validate` can list it and results can mark it as assumed: a replica count raised to the
+// autoscaler's minimum, a default request for an imported container without one, ...
+struct Assumption {
+  std::string field;   // the path in the scenario, "services[0].replicas"
+  std::string value;   // as it would be written, "4"
+  std::string reason;  // why this value, "the autoscaler's min_replicas"
+  SourceLocation where;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -313,6 +323,8 @@ struct Scenario {
   std::optional<Cost> cost;
   std::vector<SweepParameter> sweep;
   Output output;
+  // Values assumed while loading, in the order they were assumed.
+  std::vector<Assumption> assumptions;
 
   std::string source_file;  // the file it was loaded from
   std::string source_text;  // its text, for sweep expansion and for results to carry
