@@ -7,6 +7,7 @@
 
 #include "app/commands/print_or_report.hpp"
 #include "app/scenario/loader.hpp"
+#include "app/scenario/work_estimate.hpp"
 
 namespace vmcsim::app {
 
@@ -48,17 +49,27 @@ std::string summarize(const scenario::Scenario& s, std::size_t sweep_points) {
       s.hosts.size() == 1 ? "" : "s", fmt::join(groups, ", "), s.duration, s.warmup, s.replications,
       s.replications == 1 ? "" : "s", s.seed);
   if (!s.sweep.empty()) text += fmt::format("; the sweep has {} points", sweep_points);
-  return text + ".\n";
+  text += fmt::format(".\nWork estimate: {}.\n", to_string(scenario::estimate_work(s)));
+  if (!s.assumptions.empty()) {
+    text += fmt::format("Assumed ({} value{} the file does not give):\n", s.assumptions.size(),
+                        s.assumptions.size() == 1 ? "" : "s");
+    for (const auto& a : s.assumptions)
+      text += fmt::format("  {}: {}: {} ({})\n", to_string(a.where), a.field, a.value, a.reason);
+  }
+  return text;
 }
 
 void add_validate_command(CLI::App& cli, int& exit_code) {
   auto* cmd = cli.add_subcommand("validate", "Check a scenario file and summarize it");
   auto file = std::make_shared<std::string>();
+  auto options = std::make_shared<scenario::LoadOptions>();
   cmd->add_option("scenario", *file, "The scenario file (YAML)")->required();
-  cmd->callback([file, &exit_code] {
+  cmd->add_flag("--allow-large", options->allow_large,
+                "Accept a scenario whose work estimate exceeds the budget");
+  cmd->callback([file, options, &exit_code] {
     exit_code = print_or_report([&] {
       const auto catalog = models::Catalog::load_default();
-      const auto s = scenario::load_scenario(*file, catalog);
+      const auto s = scenario::load_scenario(*file, catalog, *options);
       return summarize(s, scenario::expand_sweep(s, catalog).size());
     });
   });

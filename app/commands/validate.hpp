@@ -12,7 +12,8 @@ namespace vmcsim::app {
 
 void add_validate_command(CLI::App& cli, int& exit_code);
 
-// The summary `validate` prints: variants, services, hosts, duration, replications, sweep.
+// The summary `validate` prints: variants, services, hosts, duration, replications, sweep;
+// then the work estimate and the values assumed (Scenario::assumptions), one line each.
 std::string summarize(const scenario::Scenario& s, std::size_t sweep_points);
 
 }  // namespace vmcsim::app

@@ -39,7 +39,7 @@ void read_kind_specific(const Field& f, Autoscaling& a) {
     if (v && a.kind != kind) v->fail(fmt::format("applies to {} only", to_string(kind)));
     return v;
   };
-  if (auto t = only_for("tolerance", AutoscalerKind::hpa)) a.tolerance = non_negative(*t);
+  if (auto t = only_for("tolerance", AutoscalerKind::hpa)) a.tolerance = non_negative(*t, 1.0);
   if (auto t = only_for("scale_down_stabilization", AutoscalerKind::hpa))
     a.scale_down_stabilization = t->quantity<sim::Time>();
   if (auto c = f.optional("cooldown")) {

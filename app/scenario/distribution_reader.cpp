@@ -60,11 +60,11 @@ void read_lognormal(const Field& f, DistributionSpec<Q>& d) {
     d.distribution = sim::LogNormal::from_median_p95(base_value(d.median), base_value(d.p95));
   } else if (has("median") && has("sigma")) {
     d.median = f["median"].positive<Q>();
-    d.sigma = f["sigma"].number();
+    d.sigma = f["sigma"].number(0, 100);
     d.distribution = sim::LogNormal::from_median_sigma(base_value(d.median), d.sigma);
   } else if (has("mean") && has("cv")) {
     d.mean = f["mean"].positive<Q>();
-    d.cv = f["cv"].number();
+    d.cv = f["cv"].number(0, 100);
     d.distribution = sim::LogNormal::from_mean_cv(base_value(d.mean), d.cv);
   } else {
     f.fail(pairs);
@@ -100,7 +100,7 @@ void read_parameters(const Field& f, DistributionSpec<Q>& d) {
     case DistKind::pareto:
     case DistKind::weibull:
       d.scale = f.required("scale").positive<Q>();
-      d.shape = f.required("shape").number();
+      d.shape = f.required("shape").number(0, 1000);
       if (d.kind == DistKind::pareto)
         d.distribution = sim::Pareto{base_value(d.scale), d.shape};
       else

@@ -21,8 +21,8 @@ namespace {
 PowerModel read_power(const Field& p) {
   p.check_keys(keys("power"));
   PowerModel pm;
-  pm.idle_watts = non_negative(p.required("idle_watts"));
-  pm.peak_watts = non_negative(p.required("peak_watts"));
+  pm.idle_watts = non_negative(p.required("idle_watts"), kMaxWatts);
+  pm.peak_watts = non_negative(p.required("peak_watts"), kMaxWatts);
   if (pm.peak_watts < pm.idle_watts) p["peak_watts"].fail("must not be below idle_watts");
   return pm;
 }
@@ -44,7 +44,7 @@ HostGroup host_group_from_trace(ReadContext& cx, const Field& f, const Field& t,
   }
   if (auto z = f.optional("zone")) g.zone = z->text();
   if (auto r = f.optional("rack")) g.rack = r->text();
-  if (auto c = f.optional("price_per_hour")) g.price_per_hour = non_negative(*c);
+  if (auto c = f.optional("price_per_hour")) g.price_per_hour = non_negative(*c, kMaxPrice);
   for (const char* key : {"disk_bandwidth", "disk_iops", "network_bandwidth", "power"})
     if (auto x = f.optional(key)) x->fail("does not apply to a host group from_trace");
   return g;
@@ -82,7 +82,7 @@ HostGroup read_host_group(ReadContext& cx, const Field& f) {
   if (auto z = f.optional("zone")) g.zone = z->text();
   if (auto r = f.optional("rack")) g.rack = r->text();
   if (auto p = f.optional("power")) g.power = read_power(*p);
-  if (auto c = f.optional("price_per_hour")) g.price_per_hour = non_negative(*c);
+  if (auto c = f.optional("price_per_hour")) g.price_per_hour = non_negative(*c, kMaxPrice);
   return g;
 }
 

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/scenario/imported_services.hpp"
+#include "app/scenario/input_checks.hpp"
 #include "app/scenario/input_errors.hpp"
 #include "app/scenario/section_readers.hpp"
 
@@ -57,6 +58,8 @@ class Loader {
     if (auto f = root_.optional("sweep"))
       each(*f, true, [&](const Field& p) { s.sweep.push_back(read_sweep_parameter(root_, p)); });
     cx_.throw_errors();
+    auto assumed = cx_.take_assumptions();
+    s.assumptions.insert(s.assumptions.begin(), assumed.begin(), assumed.end());
     s.source_file = cx_.file();
     return s;
   }
@@ -127,7 +130,9 @@ class Loader {
     if (auto f = root_.optional("topology"))
       cx_.attempt([&] {
         s.topology = read_topology(cx_, *f);
-        if (cx_.hosts_complete) check_topology_holds_hosts(*f, s);
+        if (!cx_.hosts_complete) return;
+        check_topology_holds_hosts(*f, s);
+        check_explicit_links(*f, s);
       });
   }
 
@@ -213,23 +218,40 @@ Scenario load_document(const YAML::Node& root, const std::string& file,
 }
 
 Scenario load_scenario_text(const std::string& text, const fs::path& file,
-                            const models::Catalog& catalog) {
-  const YAML::Node root = parse_yaml(text, file.string());
-  Scenario s = load_document(root, file.string(), catalog);
+                            const models::Catalog& catalog, const LoadOptions& options) {
+  const std::string name = file.string();
+  check_input_text(text, name, options);
+  const YAML::Node root = parse_document(text, name);
+  Scenario s = load_document(root, name, catalog);
   s.source_text = text;
+  if (!options.allow_large) check_work(s, Field{&name, root, "", root.Mark()}, options.budget);
   return s;
+}
+
+Scenario load_scenario_text(const std::string& text, const fs::path& file,
+                            const models::Catalog& catalog) {
+  return load_scenario_text(text, file, catalog, LoadOptions{});
 }
 
 Scenario load_scenario_text(const std::string& text, const fs::path& file) {
   return load_scenario_text(text, file, models::Catalog::load_default());
 }
 
-Scenario load_scenario(const fs::path& file, const models::Catalog& catalog) {
+Scenario load_scenario(const fs::path& file, const models::Catalog& catalog,
+                       const LoadOptions& options) {
   std::ifstream in{file, std::ios::binary};
   if (!in) throw InputError({file.string(), 0, 0}, "", "cannot open the scenario file");
+  std::error_code ec;
+  const auto size = fs::file_size(file, ec);
+  const std::uint64_t limit = max_file_bytes(options);
+  if (!ec && size > limit) throw too_large(file.string(), size, limit);
   std::ostringstream text;
   text << in.rdbuf();
-  return load_scenario_text(text.str(), file, catalog);
+  return load_scenario_text(text.str(), file, catalog, options);
+}
+
+Scenario load_scenario(const fs::path& file, const models::Catalog& catalog) {
+  return load_scenario(file, catalog, LoadOptions{});
 }
 
 Scenario load_scenario(const fs::path& file) {

@@ -26,9 +26,28 @@
 #include <vector>
 
 #include "app/scenario/scenario.hpp"
+#include "app/scenario/work_estimate.hpp"
 #include "models/catalog/catalog.hpp"
 
 namespace vmcsim::app::scenario {
+
+// Limits on what a scenario file may ask. Every load checks, before any reader runs:
+//   - the file's size (max_file_bytes; 0 takes VMCSIM_MAX_INPUT_BYTES from the environment,
+//     else kDefaultMaxFileBytes);
+//   - that it is valid UTF-8 (the error points at the first bad byte); a UTF-8 byte order mark
+//     is skipped without shifting lines or columns;
+//   - that it holds one YAML document, nested at most kMaxDepth mappings and lists deep, with
+//     at most kMaxNodes nodes once aliases are expanded;
+// and after reading, that its work estimate (work_estimate.hpp) fits `budget`, unless
+// allow_large (the CLI's --allow-large) lifts that refusal.
+struct LoadOptions {
+  bool allow_large = false;
+  WorkBudget budget;
+  std::uint64_t max_file_bytes = 0;
+};
+constexpr std::uint64_t kDefaultMaxFileBytes = 64ULL << 20;  // 64 MiB
+constexpr int kMaxDepth = 64;
+constexpr std::size_t kMaxNodes = 10'000'000;
 
 // Without a catalog argument: the catalog shipped with vmcsim (models::Catalog::load_default).
 Scenario load_scenario(const std::filesystem::path& file);
@@ -37,10 +56,15 @@ Scenario load_scenario(const std::filesystem::path& file, const models::Catalog&
 Scenario load_scenario_text(const std::string& text, const std::filesystem::path& file);
 Scenario load_scenario_text(const std::string& text, const std::filesystem::path& file,
                             const models::Catalog& catalog);
+Scenario load_scenario(const std::filesystem::path& file, const models::Catalog& catalog,
+                       const LoadOptions& options);
+Scenario load_scenario_text(const std::string& text, const std::filesystem::path& file,
+                            const models::Catalog& catalog, const LoadOptions& options);
 
 // One scenario per point of the sweep grid (the cartesian product of the swept values, the
 // first parameter varying slowest), each loaded and validated like the original and carrying
-// its values in sweep_point. Without a sweep: a one-element vector with a copy.
+// its values in sweep_point. Without a sweep: a one-element vector with a copy. (The work
+// estimate of the original already counts every point; points are not estimated again.)
 std::vector<Scenario> expand_sweep(const Scenario& scenario);
 std::vector<Scenario> expand_sweep(const Scenario& scenario, const models::Catalog& catalog);
 

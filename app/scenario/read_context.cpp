@@ -104,21 +104,31 @@ bool ReadContext::failed(const char* what, const std::string& name) const {
   return it != failed_.end() && it->second.count(name) > 0;
 }
 
-double non_negative(const Field& f) {
+double non_negative(const Field& f, double max) {
   const double v = f.number();
   if (v < 0) f.fail(fmt::format("must not be negative, got {}", f.text()));
+  if (v > max) f.fail(fmt::format("must be at most {}, got {}", max, f.text()));
   return v;
 }
 
-double positive_number(const Field& f) {
+double positive_number(const Field& f, double max) {
   const double v = f.number();
   if (!(v > 0)) f.fail(fmt::format("must be greater than zero, got {}", f.text()));
+  if (v > max) f.fail(fmt::format("must be at most {}, got {}", max, f.text()));
   return v;
 }
 
 double fraction(const Field& f) {
   const double v = f.number();
   if (!(v > 0 && v <= 1)) f.fail(fmt::format("must be a fraction in (0, 1], got {}", f.text()));
+  return v;
+}
+
+double request_rate(const Field& f, bool allow_zero) {
+  const double v = allow_zero ? non_negative(f, kMaxRate) : positive_number(f, kMaxRate);
+  if (v > 0 && v < kMinRate)
+    f.fail(fmt::format("must be at least {} requests per second (one in 11.6 days){}, got {}",
+                       kMinRate, allow_zero ? " or 0" : "", f.text()));
   return v;
 }
 

@@ -67,6 +67,10 @@ class ReadContext {
   void note_failed(const std::string& name, const char* what);
   bool failed(const char* what, const std::string& name) const;
 
+  // Records a value the file did not give (Scenario::assumptions).
+  void assume(Assumption a) { assumptions_.push_back(std::move(a)); }
+  std::vector<Assumption> take_assumptions() { return std::move(assumptions_); }
+
   bool has_pod_trace = false;  // a pod_trace workload was read
   bool hosts_complete = true;  // every host group was read (else size checks are skipped)
 
@@ -77,11 +81,21 @@ class ReadContext {
   std::map<std::string, std::set<std::string>> names_;
   std::map<std::string, std::set<std::string>> failed_;
   std::vector<InputError> errors_;
+  std::vector<Assumption> assumptions_;
 };
 
-double non_negative(const Field& f);
-double positive_number(const Field& f);
+// Plain numbers: finite, in the range named (docs/scenario-format.md, "Ranges").
+double non_negative(const Field& f, double max = Field::kMaxNumber);
+double positive_number(const Field& f, double max = Field::kMaxNumber);
 double fraction(const Field& f);  // in (0, 1]
+// A request rate per second: at most kMaxRate, and if not zero at least kMinRate (a slower
+// rate's gaps between arrivals would not fit a run).
+double request_rate(const Field& f, bool allow_zero);
+constexpr double kMinRate = 1e-6;  // one request in 11.6 days
+constexpr double kMaxRate = 1e9;
+// Money (price_per_hour, cost.per_*) and power in watts.
+constexpr double kMaxPrice = 1e6;
+constexpr double kMaxWatts = 1e6;
 
 // Reads an enumeration by its to_string() spelling; unknown values list the allowed ones.
 template <class E, std::size_t N>

@@ -23,6 +23,9 @@ Topology read_topology(ReadContext& cx, const Field& f);
 Registry read_registry(ReadContext& cx, const Field& f);
 // The generated topology has room for every host (the loader calls it once hosts are read).
 void check_topology_holds_hosts(const Field& topology, const Scenario& s);
+// Explicit links: every host group has a zone and a rack, each link end is declared (a zone,
+// rack, the registry, or a switch several links join), every rack reaches the registry.
+void check_explicit_links(const Field& topology, const Scenario& s);
 
 // images_reader.cpp: image, layer.
 const KeyTables& image_key_tables();

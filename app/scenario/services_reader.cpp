@@ -2,6 +2,8 @@
 #include <algorithm>
 
 #include "app/scenario/section_readers.hpp"
+#include "models/placement/query.hpp"
+#include "sim/parse_error.hpp"
 
 namespace vmcsim::app::scenario {
 
@@ -21,6 +23,36 @@ namespace {
 bool placement_constraint_known(const std::string& c) {
   return c == "distinctInstance" ||
          (c.rfind("memberOf(", 0) == 0 && c.size() > 10 && c.back() == ')');
+}
+
+// The expression of memberOf(EXPRESSION) must parse as the placement model will parse it.
+void check_member_of(const Field& f, const std::string& c) {
+  if (c.rfind("memberOf(", 0) != 0) return;
+  const std::string expression = c.substr(9, c.size() - 10);
+  try {
+    (void)models::placement::ClusterQuery::parse(expression);
+  } catch (const sim::ParseError& e) {
+    f.fail(e.what());  // "memberOf expression '...': at column N: ..."
+  }
+}
+
+// With an autoscaler, the replicas to start lie within [min_replicas, max_replicas]: more than
+// the maximum is an error; fewer than the minimum (0 or an omitted count) starts the minimum,
+// as Kubernetes' HPA and ECS service auto scaling do, and is recorded as assumed.
+void fit_replicas_to_autoscaler(ReadContext& cx, const Field& f, Service& sv) {
+  const Autoscaling& a = sv.autoscaling;
+  if (a.kind == AutoscalerKind::none) return;
+  if (sv.replicas > a.max_replicas)
+    f["replicas"].fail(fmt::format(
+        "{} is above autoscaling.max_replicas ({}): the autoscaler never runs more; lower "
+        "replicas or raise max_replicas",
+        sv.replicas, a.max_replicas));
+  if (sv.replicas >= a.min_replicas) return;
+  cx.assume({f.path + ".replicas", std::to_string(a.min_replicas),
+             fmt::format("{} raised to autoscaling.min_replicas (the autoscaler never runs fewer)",
+                         sv.replicas_written ? std::to_string(sv.replicas) : "the default 1"),
+             f["replicas"].where()});
+  sv.replicas = a.min_replicas;
 }
 
 // The source file (ECS task definition or Kubernetes manifest) a service is imported from.
@@ -71,6 +103,7 @@ void read_placement_rules(const Field& f, Service& sv) {
             fmt::format("unknown placement constraint '{}' (allowed: distinctInstance, "
                         "memberOf(EXPRESSION))",
                         shorten(text)));
+      check_member_of(c, text);
       sv.placement_constraints.push_back(text);
     }
   }
@@ -113,6 +146,7 @@ Service read_service(ReadContext& cx, const Field& f, const Scenario& s) {
   if (auto a = f.optional("autoscaling")) {
     sv.autoscaling = read_autoscaling(*a, sv.replicas);
     sv.autoscaling_written = true;
+    fit_replicas_to_autoscaler(cx, f, sv);
   }
   read_placement_rules(f, sv);
   return sv;

@@ -32,9 +32,9 @@ Cost read_cost(const Field& f) {
   f.check_keys(keys("cost"));
   Cost c;
   if (auto x = f.optional("currency")) c.currency = x->text();
-  if (auto x = f.optional("per_vcpu_hour")) c.per_vcpu_hour = non_negative(*x);
-  if (auto x = f.optional("per_gib_hour")) c.per_gib_hour = non_negative(*x);
-  if (auto x = f.optional("per_kwh")) c.per_kwh = non_negative(*x);
+  if (auto x = f.optional("per_vcpu_hour")) c.per_vcpu_hour = non_negative(*x, kMaxPrice);
+  if (auto x = f.optional("per_gib_hour")) c.per_gib_hour = non_negative(*x, kMaxPrice);
+  if (auto x = f.optional("per_kwh")) c.per_kwh = non_negative(*x, kMaxPrice);
   return c;
 }
 

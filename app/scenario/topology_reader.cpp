@@ -1,4 +1,7 @@
 // `topology` (generated or explicit links) and `registry`.
+#include <map>
+#include <set>
+
 #include "app/scenario/section_readers.hpp"
 
 namespace vmcsim::app::scenario {
@@ -69,6 +72,82 @@ void check_topology_holds_hosts(const Field& f, const Scenario& s) {
       f["generator"].fail(
           fmt::format("has room for {} hosts, but hosts declare {}", slots, s.host_count()));
   }
+}
+
+namespace {
+
+// Racks by name with their zone, from the host groups: an explicit topology places each host
+// by its group's zone and rack.
+std::map<std::string, std::string> declared_racks(const Field& links, const Scenario& s) {
+  std::map<std::string, std::string> zone_of;
+  for (const HostGroup& g : s.hosts) {
+    if (g.zone.empty() || g.rack.empty())
+      links.fail(fmt::format(
+          "host group '{}' has no {}: explicit links place each host by its group's zone and "
+          "rack (give both)",
+          g.name, g.zone.empty() ? "zone" : "rack"));
+    const auto [it, fresh] = zone_of.emplace(g.rack, g.zone);
+    if (!fresh && it->second != g.zone)
+      links.fail(fmt::format("rack '{}' is in zone '{}' and, for host group '{}', in zone '{}'",
+                             g.rack, it->second, g.name, g.zone));
+  }
+  for (const HostGroup& g : s.hosts)
+    if (zone_of.count(g.zone) > 0)
+      links.fail(fmt::format("'{}' names both a zone and a rack", g.zone));
+  return zone_of;
+}
+
+// Each link end is a declared zone or rack, the registry, or a switch joining several links.
+void check_link_ends(const Field& links, const Scenario& s,
+                     const std::map<std::string, std::string>& zone_of) {
+  std::set<std::string> zones;
+  for (const HostGroup& g : s.hosts)
+    zones.insert(g.zone);
+  std::map<std::string, int> uses;
+  for (const ExplicitLink& l : s.topology->links)
+    ++uses[l.from], ++uses[l.to];
+  std::vector<std::string> known{"registry"};
+  for (const auto& [rack, zone] : zone_of)
+    known.push_back(rack);
+  known.insert(known.end(), zones.begin(), zones.end());
+  for (std::size_t i = 0; i < s.topology->links.size(); ++i) {
+    const ExplicitLink& l = s.topology->links[i];
+    if (l.from == l.to) links.at(i)["to"].fail(fmt::format("joins '{}' to itself", l.from));
+    for (const auto& [end, key] : {std::pair{l.from, "from"}, std::pair{l.to, "to"}}) {
+      if (end == "registry" || zone_of.count(end) > 0 || zones.count(end) > 0 || uses[end] > 1)
+        continue;
+      const std::string hint = closest_match(end, known);
+      links.at(i)[key].fail(fmt::format(
+          "'{}' is no rack or zone of a host group, nor the registry, nor a switch other links "
+          "join{}",
+          shorten(end), hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+    }
+  }
+}
+
+}  // namespace
+
+void check_explicit_links(const Field& f, const Scenario& s) {
+  if (!s.topology || s.topology->links.empty()) return;
+  const Field links = f["links"];
+  const auto zone_of = declared_racks(links, s);
+  check_link_ends(links, s, zone_of);
+  // Every rack must reach the registry (a pull crosses host -> rack -> links -> registry).
+  std::multimap<std::string, std::string> next;
+  for (const ExplicitLink& l : s.topology->links)
+    next.emplace(l.from, l.to), next.emplace(l.to, l.from);
+  std::set<std::string> reached{"registry"};
+  std::vector<std::string> todo{"registry"};
+  while (!todo.empty()) {
+    const std::string v = todo.back();
+    todo.pop_back();
+    for (auto [it, end] = next.equal_range(v); it != end; ++it)
+      if (reached.insert(it->second).second) todo.push_back(it->second);
+  }
+  for (const auto& [rack, zone] : zone_of)
+    if (reached.count(rack) == 0)
+      links.fail(fmt::format("rack '{}' (zone '{}') cannot reach the registry through these links",
+                             rack, zone));
 }
 
 Registry read_registry(ReadContext&, const Field& f) {

@@ -28,6 +28,9 @@ const std::vector<std::string>& known_trace_formats() {
 
 namespace {
 
+// A burst multiplies the rate at most this much (a million-fold burst is a different workload).
+constexpr double kMaxBurstMultiplier = 1e4;
+
 std::vector<std::string> parameters_of(WorkloadKind kind) {
   switch (kind) {
     case WorkloadKind::poisson:
@@ -52,40 +55,49 @@ void read_mmpp(const Field& f, Workload& w) {
   if (states.size() < 2) f["states"].fail("an MMPP needs at least two states");
   for (const Field& st : states) {
     st.check_keys(keys("mmpp_state"));
-    w.states.push_back(
-        {non_negative(st.required("rate")), st.required("mean_sojourn").positive<sim::Time>()});
+    w.states.push_back({request_rate(st.required("rate"), true),
+                        st.required("mean_sojourn").positive<sim::Time>()});
   }
 }
 
-void read_diurnal(const Field& f, Workload& w) {
-  w.rate = positive_number(f.required("rate"));
+void read_diurnal(ReadContext& cx, const Field& f, Workload& w) {
+  w.rate = request_rate(f.required("rate"), false);
   w.amplitude = non_negative(f.required("amplitude"));
   if (w.amplitude > 1) f["amplitude"].fail("must be at most 1 (the rate would go negative)");
-  w.period = f.optional("period") ? f["period"].positive<sim::Time>() : sim::Time::from_s(86400);
+  if (auto p = f.optional("period")) {
+    w.period = p->positive<sim::Time>();
+  } else {
+    w.period = sim::Time::from_s(86400);
+    cx.assume(
+        {f.path + ".period", "24h", "a diurnal cycle lasts a day unless period says", f.where()});
+  }
   if (auto p = f.optional("peak_at")) {
     w.peak_at = p->quantity<sim::Time>();
     if (!(w.peak_at < w.period)) p->fail("must be within the period");
   }
 }
 
-void read_rate_steps(const Field& f, Workload& w) {
+void read_rate_steps(const Field& f, Workload& w, sim::Time duration) {
   for (const Field& st : f.required("steps").elements(false)) {
     st.check_keys(keys("rate_step"));
     const RateStep step{st.required("at").quantity<sim::Time>(), non_negative(st.required("rate"))};
     if (!w.steps.empty() && !(w.steps.back().at < step.at))
       st["at"].fail("steps must be in increasing time order");
+    if (!(step.at < duration))
+      st["at"].fail(
+          fmt::format("{} is not before the end of the scenario ({})", step.at, duration));
     w.steps.push_back(step);
   }
 }
 
 // The arrival process of kind w.kind (all but pod_trace).
-void read_arrivals(ReadContext& cx, const Field& f, Workload& w) {
+void read_arrivals(ReadContext& cx, const Field& f, Workload& w, const Scenario& s) {
   switch (w.kind) {
     case WorkloadKind::poisson:
-      w.rate = positive_number(f.required("rate"));
+      w.rate = request_rate(f.required("rate"), false);
       break;
     case WorkloadKind::onoff:
-      w.rate = positive_number(f.required("rate"));
+      w.rate = request_rate(f.required("rate"), false);
       w.on = read_distribution<sim::Time>(f.required("on"));
       w.off = read_distribution<sim::Time>(f.required("off"));
       break;
@@ -93,10 +105,10 @@ void read_arrivals(ReadContext& cx, const Field& f, Workload& w) {
       read_mmpp(f, w);
       break;
     case WorkloadKind::diurnal:
-      read_diurnal(f, w);
+      read_diurnal(cx, f, w);
       break;
     case WorkloadKind::step:
-      read_rate_steps(f, w);
+      read_rate_steps(f, w, s.duration);
       break;
     case WorkloadKind::trace:
       w.trace = cx.trace_ref(f.required("trace"), known_trace_formats());
@@ -116,7 +128,7 @@ std::vector<Burst> read_bursts(const Field& b, const Scenario& s) {
       e["at"].fail(
           fmt::format("{} is not before the end of the scenario ({})", burst.at, s.duration));
     burst.duration = e.required("duration").positive<sim::Time>();
-    burst.multiplier = positive_number(e.required("multiplier"));
+    burst.multiplier = positive_number(e.required("multiplier"), kMaxBurstMultiplier);
     out.push_back(burst);
   }
   return out;
@@ -130,7 +142,7 @@ void read_pod_trace_options(const Field& f, Workload& w) {
     w.hold_pods = v == "hold";
   }
   if (auto k = f.optional("arrival_speedup")) {
-    w.arrival_speedup = k->number();
+    w.arrival_speedup = k->number(-Field::kMaxNumber, 1e6);
     if (!(w.arrival_speedup >= 1.0) || !std::isfinite(w.arrival_speedup))
       k->fail("must be a number of at least 1 (the gaps between pod creations are divided by it)");
     if (w.hold_pods && w.arrival_speedup != 1.0)
@@ -190,7 +202,7 @@ Workload read_workload(ReadContext& cx, const Field& f, const Scenario& s) {
       f[k].fail(fmt::format("does not apply to the {} workload (it takes {})", to_string(w.kind),
                             fmt::join(takes, ", ")));
   }
-  read_arrivals(cx, f, w);
+  read_arrivals(cx, f, w, s);
   if (auto b = f.optional("bursts")) w.bursts = read_bursts(*b, s);
   return w;
 }

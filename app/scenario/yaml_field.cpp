@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <limits>
 #include <set>
 
@@ -22,7 +23,7 @@ std::string kind_name(const YAML::Node& n) {
     case YAML::NodeType::Sequence:
       return "a list";
     case YAML::NodeType::Scalar:
-      return fmt::format("'{}'", n.Scalar());
+      return fmt::format("'{}'", shorten(n.Scalar()));
     default:
       return "nothing";
   }
@@ -58,9 +59,14 @@ std::string shorten(std::string_view text) {
 }
 
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+  // The distance table is |word| x |candidate|: only short strings are typos worth the cost,
+  // so a hostile megabyte-long key fails at once.
+  constexpr std::size_t kMaxTypoLength = 64;
   std::string best;
+  if (word.size() > kMaxTypoLength) return best;
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();
   for (const auto& c : candidates) {
+    if (c.size() > kMaxTypoLength) continue;
     const std::size_t dist = edit_distance(word, c);
     if (dist < best_distance) best_distance = dist, best = c;
   }
@@ -105,15 +111,15 @@ void Field::check_keys(const std::vector<std::string>& allowed) const {
   for (auto it = node.begin(); it != node.end(); ++it) {
     const YAML::Node key = it->first;  // a copy: the iterator returns a temporary pair
     const std::string name = key.IsScalar() ? key.Scalar() : std::string{};
-    const std::string key_path = path.empty() ? name : path + "." + name;
+    const std::string key_path = path.empty() ? shorten(name) : path + "." + shorten(name);
     const Field key_field{file, key, key_path, key.Mark()};
     if (!key.IsScalar()) key_field.fail("a key must be a plain name");
-    if (!seen.insert(name).second) key_field.fail(fmt::format("duplicate key '{}'", name));
+    if (!seen.insert(name).second) key_field.fail(fmt::format("duplicate key '{}'", shorten(name)));
     if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
     const std::string hint = closest_match(name, allowed);
-    key_field.fail(
-        hint.empty() ? fmt::format("unknown key '{}' (allowed: {})", name, fmt::join(allowed, ", "))
-                     : fmt::format("unknown key '{}' (did you mean '{}'?)", name, hint));
+    key_field.fail(hint.empty() ? fmt::format("unknown key '{}' (allowed: {})", shorten(name),
+                                              fmt::join(allowed, ", "))
+                                : fmt::format("unknown key '{}' (did you mean '{}'?)", name, hint));
   }
 }
 
@@ -137,18 +143,21 @@ long long Field::integer(long long min, long long max) const {
   long long v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc{} || end != s.data() + s.size())
-    fail(fmt::format("expected a whole number, got '{}'", s));
+    fail(fmt::format("expected a whole number, got '{}'", shorten(s)));
   if (v < min) fail(fmt::format("must be at least {}, got {}", min, v));
   if (v > max) fail(fmt::format("must be at most {}, got {}", max, v));
   return v;
 }
 
-double Field::number() const {
+double Field::number(double min, double max) const {
   const std::string s = text();
   double v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc{} || end != s.data() + s.size())
-    fail(fmt::format("expected a number, got '{}'", s));
+    fail(fmt::format("expected a number, got '{}'", shorten(s)));
+  if (!std::isfinite(v)) fail(fmt::format("must be a finite number, got '{}'", shorten(s)));
+  if (v < min) fail(fmt::format("must be at least {}, got {}", min, s));
+  if (v > max) fail(fmt::format("must be at most {}, got {}", max, s));
   return v;
 }
 
@@ -159,20 +168,56 @@ bool Field::boolean() const {
   fail(fmt::format("expected true or false, got '{}'", s));
 }
 
+template <>
+sim::Time max_quantity<sim::Time>() {
+  return sim::Time::from_s(3650LL * 86400);
+}
+template <>
+sim::Bytes max_quantity<sim::Bytes>() {
+  return sim::Bytes{1LL << 50};
+}
+template <>
+sim::DataRate max_quantity<sim::DataRate>() {
+  return sim::DataRate::bits_per_second(1e15);
+}
+template <>
+sim::Millicores max_quantity<sim::Millicores>() {
+  return sim::Millicores::cores(1'000'000);
+}
+
 template <class Q>
 Q Field::quantity() const {
-  const std::string s = text();
+  return quantity_at_most<Q>(max_quantity<Q>());
+}
+
+namespace {
+
+template <class Q>
+Q parse_quantity(const Field& f) {
+  const std::string s = f.text();
   try {
     return Q::parse(s);
   } catch (const sim::ParseError& e) {
-    fail(e.what());
+    f.fail(e.what());
   }
+}
+
+}  // namespace
+
+template <class Q>
+Q Field::quantity_at_most(Q max) const {
+  const Q q = parse_quantity<Q>(*this);
+  if (q < Q{}) fail(fmt::format("must not be negative, got '{}'", shorten(text())));
+  if (max < q) fail(fmt::format("must be at most {}, got '{}'", max, shorten(text())));
+  return q;
 }
 
 template <class Q>
 Q Field::positive() const {
-  const Q q = quantity<Q>();
-  if (!(Q{} < q)) fail(fmt::format("must be greater than zero, got '{}'", text()));
+  const Q q = parse_quantity<Q>(*this);
+  if (!(Q{} < q)) fail(fmt::format("must be greater than zero, got '{}'", shorten(text())));
+  if (max_quantity<Q>() < q)
+    fail(fmt::format("must be at most {}, got '{}'", max_quantity<Q>(), shorten(text())));
   return q;
 }
 
@@ -180,6 +225,10 @@ template sim::Time Field::quantity<sim::Time>() const;
 template sim::Bytes Field::quantity<sim::Bytes>() const;
 template sim::DataRate Field::quantity<sim::DataRate>() const;
 template sim::Millicores Field::quantity<sim::Millicores>() const;
+template sim::Time Field::quantity_at_most<sim::Time>(sim::Time) const;
+template sim::Bytes Field::quantity_at_most<sim::Bytes>(sim::Bytes) const;
+template sim::DataRate Field::quantity_at_most<sim::DataRate>(sim::DataRate) const;
+template sim::Millicores Field::quantity_at_most<sim::Millicores>(sim::Millicores) const;
 template sim::Time Field::positive<sim::Time>() const;
 template sim::Bytes Field::positive<sim::Bytes>() const;
 template sim::DataRate Field::positive<sim::DataRate>() const;

@@ -37,21 +37,38 @@ struct Field {
 
   std::string text() const;  // a scalar's text
   long long integer(long long min, long long max) const;
-  double number() const;
+  // A finite number (NaN and infinity are never valid) in [min, max].
+  double number(double min = -kMaxNumber, double max = kMaxNumber) const;
   bool boolean() const;
-  // A value of a strong type parsed with Q::parse (Time, Bytes, DataRate, Millicores).
+  // A value of a strong type parsed with Q::parse (Time, Bytes, DataRate, Millicores), within
+  // the range of its type (max_quantity<Q>()): never negative, never beyond the maximum.
   template <class Q>
   Q quantity() const;
+  // The same, greater than zero.
   template <class Q>
   Q positive() const;
+  // The same, at most `max` (a key's narrower range).
+  template <class Q>
+  Q quantity_at_most(Q max) const;
+
+  // The largest plain number any key takes unless it documents a narrower range.
+  static constexpr double kMaxNumber = 1e12;
 };
+
+// The largest value of each quantity type a scenario may give (docs/scenario-format.md,
+// "Ranges"): far beyond any real machine or run, small enough that sums over a million hosts
+// and products with counts stay inside the 64-bit representation.
+//   Time: 3650d (10 years)   Bytes: 1PiB   DataRate: 1Pbps   Millicores: 1,000,000 cores
+template <class Q>
+Q max_quantity();
 
 // `text` as it may appear in a message: at most 64 bytes (cut at a UTF-8 character boundary,
 // then "..."), so that a hostile megabyte-long key or value gives a one-line error.
 std::string shorten(std::string_view text);
 
 // The closest of `candidates` to `word` by Damerau-Levenshtein distance, if close enough to be
-// a plausible typo; empty otherwise.
+// a plausible typo; empty otherwise, and for strings longer than 64 bytes (no typo is that long,
+// and the distance costs |word| x |candidate|).
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace vmcsim::app::scenario

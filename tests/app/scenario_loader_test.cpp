@@ -1,5 +1,5 @@
-#include "compiled_paths.hpp"
 #include "app/scenario/loader.hpp"
+#include "compiled_paths.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -116,6 +116,8 @@ TEST_CASE("vmcsim validate summarizes a valid scenario and exits 0") {
   CHECK_THAT(run.output, Catch::Contains("microvm (microvm firecracker)"));
   CHECK_THAT(run.output, Catch::Contains("12 hosts in 1 group"));
   CHECK_THAT(run.output, Catch::Contains("30m simulated (warmup 5m), 3 replications, seed 42"));
+  CHECK_THAT(run.output, Catch::Contains("Work estimate: about "));
+  CHECK_THAT(run.output, Catch::Contains(" events over 12 runs"));
 }
 
 TEST_CASE("the minimal scenario loads with the documented defaults") {
