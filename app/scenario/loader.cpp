@@ -15,6 +15,7 @@
 
 #include "app/importers/alibaba_gpu.hpp"
 #include "app/scenario/imported_services.hpp"
+#include "app/scenario/world_checks.hpp"
 #include "app/scenario/yaml_field.hpp"
 #include "models/placement/policy.hpp"
 #include "sim/parse_error.hpp"
@@ -428,6 +429,7 @@ class Loader {
       for (const Field& p : f->elements())
         s.sweep.push_back(sweep_parameter(p));
     s.source_file = file_;
+    check_world(s, catalog_);
     return s;
   }
 
@@ -846,6 +848,7 @@ class Loader {
   Workload workload(const Field& f, const Scenario& s) {
     f.check_keys(keys("workload"));
     Workload w;
+    w.where = f.where();
     w.kind = read_enum(
         f.required("kind"),
         {WorkloadKind::poisson, WorkloadKind::onoff, WorkloadKind::mmpp, WorkloadKind::diurnal,
@@ -934,6 +937,7 @@ class Loader {
         break;  // read by pod_trace_workload()
     }
     if (auto b = f.optional("bursts")) {
+      w.bursts_where = b->where();
       for (const Field& e : b->elements()) {
         e.check_keys(keys("burst"));
         Burst burst;

@@ -47,6 +47,9 @@ void NodeView::remove(const PlacementRequest& request, GpuSlots gpus) {
 }
 
 void NodeView::record_running(const PlacementRequest& request, int count) {
+  const ResourceVector extra = nonzero_requests(request.demand) - request.demand;
+  scoring_defaults.cpu += extra.cpu * count;
+  scoring_defaults.memory += extra.memory * count;
   // Called on every placement and departure: find the group without copying the terms; only a
   // new group stores its own copy of the request's required anti-affinity terms.
   const auto same_required = [&](const RunningPods& g) {
