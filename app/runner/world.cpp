@@ -139,14 +139,6 @@ sim::Distribution time_distribution(const std::optional<scenario::TimeDistributi
   return d ? d->distribution : sim::Distribution{sim::Constant{fallback_seconds}};
 }
 
-std::string policy_spec(const std::string& placement) {
-  if (placement.empty()) return "first-fit";
-  if (placement.starts_with("ecs") || placement.starts_with("k8s")) return placement;
-  std::string out = placement;
-  std::replace(out.begin(), out.end(), '_', '-');
-  return out;
-}
-
 // Nodes the initial replicas need (container_in_vm), for the initial node count.
 int nodes_needed(const std::vector<models::ServiceConfig>& services,
                  const models::InstanceType& node) {
@@ -384,7 +376,8 @@ PreparedVariant prepared_variant(const scenario::Scenario& s, const scenario::Va
   c.duration = s.duration;
   c.variant.name = v.name;
   c.variant.platform = v.platform;
-  c.variant.placement = policy_spec(v.placement);
+  // make_policy reads the scenario's spelling (models/registry/placement_policies.hpp).
+  c.variant.placement = v.placement.empty() ? "first_fit" : v.placement;
   if (v.platform == scenario::PlatformKind::container_in_vm) {
     map_nodes(v, catalog, pv);
   } else {

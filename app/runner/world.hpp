@@ -19,8 +19,8 @@
 //    initial node count is the cluster autoscaler's min_nodes or, if larger, the nodes the
 //    initial replicas need (by CPU, by memory, one per replica with distinctInstance), capped
 //    at max_nodes.
-//  - placement: "first_fit"/"best_fit"/... become make_policy's "first-fit"/"best-fit"; "ecs:"
-//    and "k8s:" specs pass through; empty is first-fit.
+//  - placement: the spec as written (make_policy reads the registry's names); empty is
+//    first_fit.
 //  - billing: vm, container and microvm pay their physical hosts' price while in use; a
 //    microvm profile named "fargate..." pays Fargate's per-vCPU and per-GB hour (catalog prices,
 //    rounded sizes); container_in_vm pays its node VMs' instance-type price.

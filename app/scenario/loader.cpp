@@ -14,8 +14,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/importers/alibaba_gpu.hpp"
+#include "app/importers/trace_formats.hpp"
 #include "app/scenario/imported_services.hpp"
 #include "app/scenario/world_checks.hpp"
+#include "models/registry/placement_policies.hpp"
 #include "app/scenario/yaml_field.hpp"
 #include "models/placement/policy.hpp"
 #include "sim/parse_error.hpp"
@@ -80,8 +82,8 @@ const std::map<std::string, std::vector<std::string>>& key_tables() {
 }
 
 const std::vector<std::string>& known_trace_formats() {
-  static const std::vector<std::string> formats{"azure-functions-2019", "alibaba-gpu-2023",
-                                                "google-2011", "timestamps"};
+  static const std::vector<std::string> formats =
+      importers::trace_format_names(importers::kRequestWorkload);
   return formats;
 }
 
@@ -325,40 +327,17 @@ std::string resolve_file(const Field& f, const fs::path& base_dir) {
   return p.string();
 }
 
-bool placement_policy_known(const std::string& p) {
-  static const std::set<std::string> simple{"first_fit",
-                                            "best_fit",
-                                            "worst_fit",
-                                            "random",
-                                            "round_robin",
-                                            "tetris",
-                                            "k8s:LeastAllocated",
-                                            "k8s:MostAllocated",
-                                            "k8s:BalancedAllocation",
-                                            "k8s:RequestedToCapacityRatio"};
-  if (simple.count(p) > 0) return true;
-  // Kubernetes score plugin lists ("k8s", "k8s:MostAllocated*2,InterPodAffinity"): the models'
-  // own parser decides.
-  if (p == "k8s" || p.rfind("k8s:", 0) == 0) {
-    try {
-      (void)models::placement::make_policy(p);
-      return true;
-    } catch (const sim::ParseError&) {
-      return false;
-    }
+// What is wrong with a `placement:` spec, if anything: the name is looked up in the one table of
+// policies (models/registry/placement_policies.hpp) and the arguments checked by its factory.
+std::optional<std::string> placement_problem(const std::string& spec) {
+  if (models::registry::find_policy(spec) == nullptr)
+    return models::registry::placement_policies().unknown(spec);
+  try {
+    (void)models::placement::make_policy(spec);
+  } catch (const sim::ParseError& e) {
+    return std::string{e.what()};
   }
-  if (p.rfind("ecs:", 0) != 0) return false;
-  // ECS chains up to five strategies: "ecs:spread(attribute:ecs.availability-zone),binpack(memory)"
-  std::stringstream chain{p.substr(4)};
-  std::string s;
-  int n = 0;
-  while (std::getline(chain, s, ',')) {
-    ++n;
-    const bool ok = s == "random" || s == "binpack(cpu)" || s == "binpack(memory)" ||
-                    (s.rfind("spread(", 0) == 0 && s.size() > 8 && s.back() == ')');
-    if (!ok) return false;
-  }
-  return n >= 1 && n <= 5;
+  return std::nullopt;
 }
 
 bool placement_constraint_known(const std::string& c) {
@@ -487,7 +466,7 @@ class Loader {
         x->fail(
             "does not apply to a host group from_trace (the node list gives each node's "
             "capacities)");
-    g.from_trace = trace_ref(t, {"alibaba-nodes"});
+    g.from_trace = trace_ref(t, importers::trace_format_names(importers::kHostNodes));
     const auto nodes = importers::load_alibaba_nodes(g.from_trace->file);
     if (nodes.nodes.empty()) t["file"].fail(fmt::format("'{}' lists no nodes", g.from_trace->file));
     g.count = static_cast<int>(nodes.nodes.size());
@@ -967,7 +946,7 @@ class Loader {
     if (!s.services.empty())
       f.fail("a scenario with a pod_trace workload has no services (its pods come from the trace)");
     if (!s.workloads.empty()) f.fail("a scenario with a pod_trace workload has no other workload");
-    w.trace = trace_ref(f.required("trace"), {"alibaba-pods"});
+    w.trace = trace_ref(f.required("trace"), importers::trace_format_names(importers::kPodTrace));
     if (auto l = f.optional("lifetimes")) {
       const std::string v = l->text();
       if (v != "trace" && v != "hold")
@@ -1019,14 +998,8 @@ class Loader {
         p->fail(
             "fgd applies to pod_trace scenarios only (it needs the trace's pods as its target "
             "workload)");
-      if (!placement_policy_known(v.placement) && v.placement != "fgd")
-        p->fail(fmt::format(
-            "unknown placement policy '{}' (allowed: first_fit, best_fit, worst_fit, random, "
-            "round_robin, tetris, fgd (pod_trace only), k8s, k8s:PLUGIN[*WEIGHT][,...] with "
-            "LeastAllocated, MostAllocated, BalancedAllocation, RequestedToCapacityRatio, "
-            "InterPodAffinity, PodTopologySpread, ecs:STRATEGY[,STRATEGY...] with binpack(cpu), "
-            "binpack(memory), spread(ATTRIBUTE), random)",
-            v.placement));
+      if (v.placement != "fgd")
+        if (const auto problem = placement_problem(v.placement)) p->fail(*problem);
     }
     if (auto c = f.optional("cluster_autoscaler")) {
       if (!in_vm) c->fail("applies to container_in_vm only (it adds VM nodes)");

@@ -323,8 +323,13 @@ TEST_CASE("a malformed cluster query is rejected with the column and what was ex
 }
 
 TEST_CASE("make_policy rejects unknown names and arguments clearly", "[placement]") {
-  CHECK_THROWS_WITH(make_policy("best_fit"),
-                    Catch::Contains("unknown placement policy 'best_fit'"));
+  CHECK_THROWS_WITH(make_policy("best_guess"),
+                    Catch::Contains("unknown placement policy 'best_guess' (allowed: first_fit, "
+                                    "best_fit, worst_fit, random, round_robin, tetris, "
+                                    "k8s[:PLUGIN[*WEIGHT],...], ecs:STRATEGY[,STRATEGY...], fgd)"));
+  CHECK_THROWS_WITH(make_policy("first_fit:x"), Catch::Contains("'first_fit' takes no arguments"));
+  // The scenario's spelling and the older hyphenated one build the same policy.
+  CHECK(make_policy("round_robin")->name() == make_policy("round-robin")->name());
   CHECK_THROWS_WITH(make_policy("ecs:binpack(disk)"),
                     Catch::Contains("binpack needs cpu or memory"));
   CHECK_THROWS_WITH(make_policy("ecs:spread(zone)"), Catch::Contains("spread needs instanceId"));
