@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/commands/import.hpp"
+#include "app/commands/list.hpp"
 #include "app/commands/profiles.hpp"
 #include "app/commands/run.hpp"
 #include "app/commands/validate.hpp"
@@ -20,6 +21,7 @@ int run_cli(int argc, char** argv) {
   add_sweep_command(cli, exit_code);
   add_import_command(cli, exit_code);
   add_profiles_command(cli, exit_code);
+  add_list_command(cli, exit_code);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

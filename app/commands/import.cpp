@@ -9,12 +9,8 @@
 #include <fmt/ranges.h>
 
 #include "app/commands/print_or_report.hpp"
-#include "app/importers/alibaba_gpu.hpp"
-#include "app/importers/azure_functions.hpp"
-#include "app/importers/azure_vm.hpp"
-#include "app/importers/google_2011.hpp"
-#include "app/importers/replay_csv.hpp"
 #include "app/importers/scenario_fragment.hpp"
+#include "app/importers/trace_formats.hpp"
 
 namespace vmcsim::app {
 
@@ -38,51 +34,12 @@ struct TraceOptions {
   bool skip_bad_lines = false;
 };
 
-// Each format's importer, returning its summary.
-using TraceImport = std::function<std::string(const TraceOptions&, const im::ImportOptions&)>;
-
-const std::map<std::string, TraceImport>& trace_importers() {
-  static const std::map<std::string, TraceImport> importers{
-      {"alibaba-gpu-2023",
-       [](const TraceOptions& t, const im::ImportOptions& o) {
-         return im::summarize(im::load_alibaba_pods(t.file, o));
-       }},
-      {"alibaba-gpu-2023-nodes",
-       [](const TraceOptions& t, const im::ImportOptions& o) {
-         return im::summarize(im::load_alibaba_nodes(t.file, o));
-       }},
-      {"google-2011",
-       [](const TraceOptions& t, const im::ImportOptions& o) {
-         return im::summarize(im::load_google_task_events(t.file, o));
-       }},
-      {"google-2011-machines",
-       [](const TraceOptions& t, const im::ImportOptions& o) {
-         return im::summarize(im::load_google_machine_events(t.file, o));
-       }},
-      {"azure-functions-2019",
-       [](const TraceOptions& t, const im::ImportOptions& o) {
-         return im::summarize(im::load_azure_functions(t.file, t.durations, t.memory, o));
-       }},
-      {"azure-vm-2019",
-       [](const TraceOptions& t, const im::ImportOptions& o) {
-         return im::summarize(im::load_azure_vmtable(t.file, o));
-       }},
-      {"azure-vm-2019-cpu",
-       [](const TraceOptions& t, const im::ImportOptions& o) {
-         return im::summarize(im::load_azure_vm_cpu(t.file, o));
-       }},
-      {"replay-csv",
-       [](const TraceOptions& t, const im::ImportOptions& o) {
-         return im::summarize(im::load_replay_csv(t.file, o));
-       }},
-  };
-  return importers;
-}
-
 std::string import_trace_text(const TraceOptions& t) {
   im::ImportOptions options;
   options.skip_bad_lines = t.skip_bad_lines;
-  std::string out = trace_importers().at(t.format)(t, options);
+  const auto* format = im::trace_formats().find(t.format);
+  if (format == nullptr) throw std::invalid_argument(im::trace_formats().unknown(t.format));
+  std::string out = format->factory.summarize({t.file, t.durations, t.memory}, options);
   // The summary names the skips when there were any; say so when there were none as well.
   if (t.skip_bad_lines && out.find("skipped ") == std::string::npos)
     out += "  skipped 0 bad lines\n";
@@ -92,10 +49,13 @@ std::string import_trace_text(const TraceOptions& t) {
 }  // namespace
 
 const std::vector<std::string>& trace_import_formats() {
+  // Every format of the table, under its name and its older spellings.
   static const std::vector<std::string> formats = [] {
     std::vector<std::string> names;
-    for (const auto& kv : trace_importers())
-      names.push_back(kv.first);
+    for (const auto& m : im::trace_formats().modules()) {
+      names.push_back(m.name);
+      names.insert(names.end(), m.aliases.begin(), m.aliases.end());
+    }
     return names;
   }();
   return formats;

@@ -8,26 +8,42 @@
 #include "app/commands/print_or_report.hpp"
 #include "app/scenario/loader.hpp"
 #include "app/scenario/work_estimate.hpp"
+#include "models/placement/resources.hpp"
 
 namespace vmcsim::app {
 
 using sim::Bytes;
 using sim::Millicores;
 
+namespace {
+
+// Where an imported service's requests came from, and what stands in for a missing one.
+std::string request_note(const scenario::Service& sv) {
+  if (sv.ecs_task_definition.empty() && sv.kubernetes.empty()) return {};
+  const bool no_cpu = sv.cpu_request == Millicores{}, no_memory = sv.memory_request == Bytes{};
+  if (!no_cpu && !no_memory)
+    return sv.ecs_task_definition.empty() ? " from its Kubernetes manifest"
+                                          : " from its ECS task definition";
+  const auto cpu = models::placement::kDefaultScoringCpu.to_string() + " CPU";
+  const auto memory = models::placement::kDefaultScoringMemory.to_string();
+  return fmt::format(
+      " from its Kubernetes manifest, {}: no {} request, fitted as 0 and scored as {} by k8s "
+      "placement (kube-scheduler's default)",
+      sv.qos_class, no_cpu && no_memory ? "CPU or memory" : (no_cpu ? "CPU" : "memory"),
+      no_cpu && no_memory ? cpu + ", " + memory : (no_cpu ? cpu : memory));
+}
+
+}  // namespace
+
 std::string summarize(const scenario::Scenario& s, std::size_t sweep_points) {
   std::vector<std::string> variants;
   for (const auto& v : s.variants)
     variants.push_back(fmt::format("{} ({} {})", v.name, to_string(v.platform), v.profile));
   std::vector<std::string> services;
-  for (const auto& sv : s.services) {
-    const bool from_file = sv.cpu_request == Millicores{} || sv.memory_request == Bytes{};
-    services.push_back(from_file
-                           ? fmt::format("{} ({} x resources from {})", sv.name, sv.replicas,
-                                         sv.ecs_task_definition.empty() ? "its Kubernetes manifest"
-                                                                        : "its ECS task definition")
-                           : fmt::format("{} ({} x {} CPU, {})", sv.name, sv.replicas,
-                                         sv.cpu_request, sv.memory_request));
-  }
+  for (const auto& sv : s.services)
+    services.push_back(fmt::format(
+        "{} ({} x {} CPU, {}{}{})", sv.name, sv.replicas, sv.cpu_request, sv.memory_request,
+        sv.gpus > 0 ? fmt::format(", {} GPU", sv.gpus) : "", request_note(sv)));
   std::vector<std::string> groups;
   for (const auto& g : s.hosts)
     groups.push_back(g.from_trace
@@ -48,6 +64,17 @@ std::string summarize(const scenario::Scenario& s, std::size_t sweep_points) {
       s.host_count(), s.host_count() == 1 ? "" : "s", s.hosts.size(),
       s.hosts.size() == 1 ? "" : "s", fmt::join(groups, ", "), s.duration, s.warmup, s.replications,
       s.replications == 1 ? "" : "s", s.seed);
+  std::vector<std::string> assumed;
+  const scenario::Image* one = nullptr;
+  for (const auto& im : s.images)
+    if (im.assumed) {
+      assumed.push_back(im.name);
+      one = &im;
+    }
+  if (one != nullptr)
+    text += fmt::format("; assumed (known by name only): image{} {}, each {} in {} layers",
+                        assumed.size() == 1 ? "" : "s", fmt::join(assumed, ", "), one->total_size(),
+                        one->layers.size());
   if (!s.sweep.empty()) text += fmt::format("; the sweep has {} points", sweep_points);
   text += fmt::format(".\nWork estimate: {}.\n", to_string(scenario::estimate_work(s)));
   if (!s.assumptions.empty()) {

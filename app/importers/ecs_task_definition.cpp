@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -248,8 +249,28 @@ sim::Millicores EcsTaskDefinition::total_cpu() const {
 sim::Bytes EcsTaskDefinition::total_memory() const {
   if (memory) return *memory;
   sim::Bytes sum;
+  // ContainerDefinition.memoryReservation: "If you specify memoryReservation, then that value is
+  // subtracted from the available memory resources for the container instance where the
+  // container is placed. Otherwise, the value of memory is used." (ECS API reference)
   for (const auto& c : containers)
-    sum += c.memory ? *c.memory : c.memory_reservation.value_or(sim::Bytes{});
+    sum += c.memory_reservation ? *c.memory_reservation : c.memory.value_or(sim::Bytes{});
+  return sum;
+}
+
+std::optional<sim::Bytes> EcsTaskDefinition::memory_hard_limit() const {
+  if (memory) return memory;
+  sim::Bytes sum;
+  for (const auto& c : containers) {
+    if (!c.memory) return std::nullopt;  // a container without "memory" has no hard limit
+    sum += *c.memory;
+  }
+  return sum;
+}
+
+int EcsTaskDefinition::total_gpus() const {
+  int sum = 0;
+  for (const auto& c : containers)
+    sum += c.gpus;
   return sum;
 }
 
@@ -345,6 +366,19 @@ EcsTaskDefinition parse_ecs_task_definition(std::string_view text, const std::st
     if (c.cpu_units > 0 && task.cpu_units && c.cpu_units > *task.cpu_units)
       r.fail(at + "/cpu",
              fmt::format("{} CPU units exceed the task's {}", c.cpu_units, *task.cpu_units));
+    const json& requirements = r.array(d, at, "resourceRequirements");
+    for (std::size_t k = 0; k < requirements.size(); ++k) {
+      const std::string rat = fmt::format("{}/resourceRequirements/{}", at, k);
+      if (!requirements[k].is_object()) r.fail(rat, "expected an object");
+      const std::string type = r.string(requirements[k], rat, "type", true);
+      const std::string value = r.string(requirements[k], rat, "value", true);
+      if (type != "GPU") continue;  // InferenceAccelerator: Elastic Inference, not modelled
+      int n = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec != std::errc{} || end != value.data() + value.size() || n < 1)
+        r.fail(rat + "/value", fmt::format("'{}' is not a whole number of GPUs", value));
+      c.gpus += n;
+    }
     if (const json* e = r.member(d, "essential")) {
       if (!e->is_boolean()) r.fail(at + "/essential", "expected true or false");
       c.essential = e->get<bool>();

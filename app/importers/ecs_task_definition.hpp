@@ -3,9 +3,9 @@
 // `aws ecs describe-task-definition`, whose {"taskDefinition": {...}} wrapper is unwrapped).
 //
 // Read: family, containerDefinitions (name, image, cpu, memory, memoryReservation, essential,
-// portMappings), task-level cpu/memory, requiresCompatibilities, networkMode,
-// placementConstraints. Other keys (logConfiguration, environment, volumes, ...) are accepted and
-// not modelled.
+// portMappings, resourceRequirements of type GPU), task-level cpu/memory, requiresCompatibilities,
+// networkMode, placementConstraints. Other keys (logConfiguration, environment, volumes, ...) are
+// accepted and not modelled.
 //
 // Units, as the ECS API defines them:
 //   container cpu       CPU units, 1024 per vCPU -> Millicores = units * 1000 / 1024, rounded
@@ -44,6 +44,7 @@ struct EcsContainer {
   std::optional<sim::Bytes> memory;              // hard limit
   std::optional<sim::Bytes> memory_reservation;  // soft limit
   bool essential = true;
+  int gpus = 0;  // resourceRequirements {type: GPU, value: "N"}: whole GPUs reserved
   std::vector<EcsPortMapping> port_mappings;
 };
 
@@ -64,9 +65,13 @@ struct EcsTaskDefinition {
   std::vector<EcsPlacementConstraint> placement_constraints;
 
   bool fargate() const;
-  // Task-level cpu/memory if given, else the sum over containers (hard limit, else soft).
+  // Task-level cpu/memory if given, else the sum over containers of what ECS reserves on the
+  // container instance: memoryReservation (the soft limit) if set, else memory (the hard limit).
   sim::Millicores total_cpu() const;
   sim::Bytes total_memory() const;
+  // Task-level memory, else the sum of the containers' hard limits when each has one.
+  std::optional<sim::Bytes> memory_hard_limit() const;
+  int total_gpus() const;
 };
 
 // Parses `text`; `file` names it in errors.

@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/importers/source_file.hpp"
+#include "models/placement/resources.hpp"
 #include "sim/detail/decimal.hpp"
 #include "sim/parse_error.hpp"
 
@@ -98,6 +99,25 @@ sim::Bytes K8sContainer::memory() const {
   return memory_request ? *memory_request : memory_limit.value_or(sim::Bytes{});
 }
 
+std::string K8sWorkload::qos_class() const {
+  bool any = false, guaranteed = true;
+  for (const auto& c : containers) {
+    any = any || c.cpu_request || c.cpu_limit || c.memory_request || c.memory_limit;
+    guaranteed = guaranteed && c.cpu_limit && c.memory_limit &&
+                 (!c.cpu_request || *c.cpu_request == *c.cpu_limit) &&
+                 (!c.memory_request || *c.memory_request == *c.memory_limit);
+  }
+  if (!any) return "BestEffort";
+  return guaranteed ? "Guaranteed" : "Burstable";
+}
+
+int K8sWorkload::gpus() const {
+  int sum = 0;
+  for (const auto& c : containers)
+    sum += c.gpus.value_or(0);
+  return sum;
+}
+
 sim::Millicores K8sWorkload::cpu() const {
   sim::Millicores sum;
   for (const auto& c : containers)
@@ -128,6 +148,10 @@ const K8sWorkload* K8sManifest::target_of(const K8sHpa& hpa) const {
 }
 
 namespace {
+
+// Extended resources for whole GPUs (device plugins): Kubernetes takes the limit as the request
+// and never overcommits them.
+constexpr std::array<const char*, 2> kGpuResources{"nvidia.com/gpu", "amd.com/gpu"};
 
 // Walks one document, turning yaml-cpp nodes into the structs above with located errors.
 class Walker {
@@ -237,6 +261,13 @@ class Walker {
         const auto memory = quantity<sim::Bytes>(r, p, "memory", parse_k8s_memory);
         (std::string_view{which} == "requests" ? c.cpu_request : c.cpu_limit) = cpu;
         (std::string_view{which} == "requests" ? c.memory_request : c.memory_limit) = memory;
+        for (const char* gpu : kGpuResources) {
+          const auto n = integer(r, p, gpu, 0, 1'000'000);
+          if (!n) continue;
+          if (c.gpus && *c.gpus != *n)  // set by requests, now the limits
+            fail(r[gpu], join(p, gpu), "a GPU request must equal its limit");
+          c.gpus = n;
+        }
       }
       if (c.cpu_request && c.cpu_limit && *c.cpu_request > *c.cpu_limit)
         fail(resources, rp, "the cpu request exceeds the cpu limit");
@@ -542,6 +573,18 @@ K8sManifest load_k8s_manifests(const std::vector<std::string>& paths) {
   return all;
 }
 
+std::string scoring_defaults_note(const K8sWorkload& w) {
+  const bool cpu = w.cpu() == sim::Millicores{}, memory = w.memory() == sim::Bytes{};
+  if (!cpu && !memory) return {};
+  return fmt::format(
+      ": fitted with {} request, scored as {} by k8s placement (kube-scheduler's default)",
+      cpu && memory ? "no" : (cpu ? "no CPU" : "no memory"),
+      cpu && memory ? fmt::format("{} CPU, {}", models::placement::kDefaultScoringCpu.to_string(),
+                                  models::placement::kDefaultScoringMemory.to_string())
+                    : (cpu ? models::placement::kDefaultScoringCpu.to_string() + " CPU"
+                           : models::placement::kDefaultScoringMemory.to_string()));
+}
+
 std::string summarize(const K8sManifest& manifest) {
   std::size_t pods = 0;
   sim::Millicores cpu;
@@ -558,13 +601,15 @@ std::string summarize(const K8sManifest& manifest) {
       memory.to_string(), manifest.autoscalers.size(), manifest.autoscalers.size() == 1 ? "" : "s",
       manifest.ignored.size());
   for (const auto& w : manifest.workloads)
-    out += fmt::format("  {} {}: {} replica{} x {} container{} (cpu {}, memory {}){}\n", w.kind,
-                       w.name, w.replicas, w.replicas == 1 ? "" : "s", w.containers.size(),
-                       w.containers.size() == 1 ? "" : "s", w.cpu().to_string(),
-                       w.memory().to_string(),
-                       w.affinity.empty() && w.anti_affinity.empty() && w.topology_spread.empty()
-                           ? ""
-                           : ", inter-pod constraints");
+    out += fmt::format(
+        "  {} {}: {} replica{} x {} container{} (cpu {}, memory {}{}, {}{}){}\n", w.kind, w.name,
+        w.replicas, w.replicas == 1 ? "" : "s", w.containers.size(),
+        w.containers.size() == 1 ? "" : "s", w.cpu().to_string(), w.memory().to_string(),
+        w.gpus() > 0 ? fmt::format(", {} GPU{}", w.gpus(), w.gpus() == 1 ? "" : "s") : "",
+        w.qos_class(), scoring_defaults_note(w),
+        w.affinity.empty() && w.anti_affinity.empty() && w.topology_spread.empty()
+            ? ""
+            : ", inter-pod constraints");
   for (const auto& h : manifest.autoscalers)
     out += fmt::format("  HorizontalPodAutoscaler {}: {} {} in {}..{} replicas, {} metric{}{}\n",
                        h.name, h.target_kind, h.target_name, h.min_replicas, h.max_replicas,

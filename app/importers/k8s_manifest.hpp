@@ -4,15 +4,15 @@
 // Modelled kinds:
 //   Deployment, StatefulSet, ReplicaSet, ReplicationController (spec.replicas, default 1;
 //   spec.template), Pod (one replica) -> K8sWorkload: pod labels, containers with
-//   resources.requests/limits (cpu, memory), pod affinity and anti-affinity (required and
-//   preferred terms: topologyKey, labelSelector with matchLabels and matchExpressions),
-//   topologySpreadConstraints (maxSkew, topologyKey, whenUnsatisfiable, labelSelector). Init
-//   containers, namespaces of terms and node affinity are not modelled.
-//   HorizontalPodAutoscaler -> K8sHpa: autoscaling/v2 (and v2beta2, same shape): scaleTargetRef,
-//   min/maxReplicas, metrics (Resource, ContainerResource, Pods, Object, External with targets
-//   Utilization/AverageValue/Value), behavior.scaleUp/scaleDown (stabilizationWindowSeconds,
-//   selectPolicy, policies {type Pods|Percent, value, periodSeconds}); autoscaling/v1
-//   targetCPUUtilizationPercentage becomes a Resource cpu Utilization metric.
+//   resources.requests/limits (cpu, memory, and whole GPUs as nvidia.com/gpu or amd.com/gpu), pod
+//   affinity and anti-affinity (required and preferred terms: topologyKey, labelSelector with
+//   matchLabels and matchExpressions), topologySpreadConstraints (maxSkew, topologyKey,
+//   whenUnsatisfiable, labelSelector). Init containers, namespaces of terms and node affinity are
+//   not modelled. HorizontalPodAutoscaler -> K8sHpa: autoscaling/v2 (and v2beta2, same shape):
+//   scaleTargetRef, min/maxReplicas, metrics (Resource, ContainerResource, Pods, Object, External
+//   with targets Utilization/AverageValue/Value), behavior.scaleUp/scaleDown
+//   (stabilizationWindowSeconds, selectPolicy, policies {type Pods|Percent, value, periodSeconds});
+//   autoscaling/v1 targetCPUUtilizationPercentage becomes a Resource cpu Utilization metric.
 // Every other kind (Service, Ingress, ConfigMap, DaemonSet, Job, ...) is listed in `ignored`
 // (kind + name), not an error.
 //
@@ -49,6 +49,8 @@ struct K8sContainer {
   std::optional<sim::Millicores> cpu_limit;
   std::optional<sim::Bytes> memory_request;
   std::optional<sim::Bytes> memory_limit;
+  // Whole GPUs (nvidia.com/gpu or amd.com/gpu): the limit, which is also the request.
+  std::optional<int> gpus;
   // What the scheduler reserves: the request, else the limit (Kubernetes defaults a missing
   // request to the limit), else zero.
   sim::Millicores cpu() const;
@@ -89,8 +91,13 @@ struct K8sWorkload {
   std::vector<K8sAffinityTerm> anti_affinity;  // podAntiAffinity
   std::vector<K8sSpreadConstraint> topology_spread;
   SourceLocation where;         // the document
-  sim::Millicores cpu() const;  // per pod: sum over containers
+  sim::Millicores cpu() const;  // per pod: sum over containers (0: no container requests any)
   sim::Bytes memory() const;
+  int gpus() const;
+  // The pod's QoS class as Kubernetes derives it: BestEffort (no container requests or limits
+  // CPU or memory), Guaranteed (every container has CPU and memory limits equal to its
+  // requests), else Burstable.
+  std::string qos_class() const;
 };
 
 struct K8sHpaMetric {
@@ -149,6 +156,9 @@ K8sManifest load_k8s_manifests(const std::string& path);
 // Several files into one manifest (so an HPA finds its Deployment in another file).
 K8sManifest load_k8s_manifests(const std::vector<std::string>& paths);
 
+// For a workload requesting no CPU or memory: what fitting and kube-scheduler's scoring use
+// (empty when it requests both).
+std::string scoring_defaults_note(const K8sWorkload& workload);
 std::string summarize(const K8sManifest& manifest);
 
 }  // namespace vmcsim::app::importers

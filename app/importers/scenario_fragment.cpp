@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "models/placement/resources.hpp"
+
 namespace vmcsim::app::importers {
 
 namespace {
@@ -89,6 +91,8 @@ ImportedServices imported_services(const EcsTaskDefinition& task) {
   // Task-level cpu is a hard limit; container-level cpu units alone are only shares.
   s.cpu_limit = task.cpu;
   s.memory = task.total_memory();
+  s.memory_limit = task.memory_hard_limit();
+  s.gpus = task.total_gpus();
   for (const auto& pc : task.placement_constraints)
     s.placement_constraints.push_back(
         pc.type == "memberOf" ? fmt::format("memberOf({})", pc.expression) : pc.type);
@@ -114,6 +118,8 @@ ImportedServices imported_services(const K8sManifest& manifest) {
     s.memory_limit =
         sum_of_limits<sim::Bytes>(w, [](const K8sContainer& c) { return c.memory_limit; });
     s.replicas = w.replicas;
+    s.gpus = w.gpus();
+    s.qos_class = w.qos_class();
     for (const auto& h : manifest.autoscalers) {
       if (manifest.target_of(h) != &w) continue;
       const auto target = h.target_cpu_utilization();
@@ -240,6 +246,19 @@ ScenarioFragment scenario_fragment(const ImportedServices& imported) {
   }
   out.platform_hints = imported.platform_hints;
   out.notes = imported.notes;
+  for (const auto& sv : imported.services) {
+    if (sv.gpus > 0)
+      out.notes.push_back(
+          fmt::format("service '{}': requests {} GPU{} per replica (taken from {}; only nodes with "
+                      "GPUs fit it)",
+                      sv.name, sv.gpus, sv.gpus == 1 ? "" : "s", sv.file));
+    if (sv.qos_class == "BestEffort")
+      out.notes.push_back(fmt::format(
+          "service '{}': BestEffort (no requests): fitted as 0, scored by k8s placement as {} CPU "
+          "and {} per pod (kube-scheduler's defaults)",
+          sv.name, models::placement::kDefaultScoringCpu.to_string(),
+          models::placement::kDefaultScoringMemory.to_string()));
+  }
   return out;
 }
 

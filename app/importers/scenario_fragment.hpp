@@ -55,9 +55,15 @@ struct ImportedService {
   sim::Millicores cpu;  // 0: the source gives none
   // ECS: the task-level cpu; Kubernetes: only when every container has one. None: no hard limit.
   std::optional<sim::Millicores> cpu_limit;
-  sim::Bytes memory;                       // 0: the source gives none
-  std::optional<sim::Bytes> memory_limit;  // only when every container has one
-  std::optional<int> replicas;             // nullopt: the source has no count (ECS)
+  // What the scheduler reserves; 0: the source gives none (a BestEffort pod). ECS: task-level
+  // memory, else each container's memoryReservation (soft limit), else its memory.
+  sim::Bytes memory;
+  // Kubernetes: the sum of limits when every container has one; ECS: task-level memory, else
+  // the sum of hard limits when every container has one.
+  std::optional<sim::Bytes> memory_limit;
+  std::optional<int> replicas;  // nullopt: the source has no count (ECS)
+  int gpus = 0;  // whole GPUs per replica: nvidia.com/gpu (Kubernetes), GPU requirements (ECS)
+  std::string qos_class;  // Kubernetes: BestEffort, Burstable or Guaranteed; ECS: empty
   std::optional<ImportedAutoscaling> autoscaling;
   std::vector<std::string> placement_constraints;  // "distinctInstance", "memberOf(...)"
   // Kubernetes: the pod labels, pod (anti-)affinity terms and topology spread constraints with

@@ -102,16 +102,6 @@ std::unique_ptr<models::placement::PlacementPolicy> fgd_policy(std::span<const R
   return models::placement::make_fgd_policy(models::placement::workload_classes(requests));
 }
 
-std::string policy_spec(const std::string& placement) {
-  for (const char* name : {"first_fit", "best_fit", "worst_fit", "round_robin"})
-    if (placement == name) {
-      std::string spec = placement;
-      std::replace(spec.begin(), spec.end(), '_', '-');
-      return spec;
-    }
-  return placement;
-}
-
 const models::PlatformProfile& profile_of(const models::Catalog& catalog,
                                           const scenario::Variant& v, std::size_t index) {
   const std::string field = fmt::format("variants[{}]", index);
@@ -169,9 +159,8 @@ std::vector<PlacementRow> run_placement_benchmark(const scenario::Scenario& s,
     std::vector<ReplayPod> as_run = pods;
     for (ReplayPod& p : as_run)
       p.request.demand = models::placement::platform_demand(profile, p.request.demand);
-    const auto policy = v.placement == "fgd"
-                            ? fgd_policy(as_run)
-                            : models::placement::make_policy(policy_spec(v.placement));
+    const auto policy =
+        v.placement == "fgd" ? fgd_policy(as_run) : models::placement::make_policy(v.placement);
     rows.push_back({v.name, v.placement, profile.name,
                     v.platform != scenario::PlatformKind::container,
                     models::placement::replay_placement(nodes, as_run, *policy, replay)});

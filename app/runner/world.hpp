@@ -10,19 +10,17 @@
 //  - services' labels, affinity/anti-affinity terms and topology spread constraints go to the
 //    ServiceConfig as they are (keys already resolved by the loader); the nodes' attributes come
 //    from the host labels through placement::node_attributes (in the Cluster).
-//  - services with `ecs_task_definition` or `kubernetes` take CPU, memory, image, placement
-//    constraints (ECS), replicas and autoscaling (Kubernetes HPA) from the file unless the
-//    scenario gives them (the scenario wins; replicas: a scenario value other than 1 wins). An
-//    imported image not listed under `images:` is modelled as 200MiB in 4 layers (vmcsim
-//    assumption: task definitions and manifests give no sizes).
+//  - services are mapped as the loader resolved them (imports merged, assumed images listed,
+//    traces read: app/scenario/imported_services.hpp, request_trace.hpp); nothing here reads or
+//    interprets input, and every check lives in app/scenario/world_checks.hpp.
 //  - variants: `profile` from the catalog with `overrides` applied (a catalog error becomes an
 //    InputError at the override); container_in_vm: `profile` is the node profile, its
 //    container_runtime the containers' profile, `node_instance_type` from the catalog; the
 //    initial node count is the cluster autoscaler's min_nodes or, if larger, the nodes the
 //    initial replicas need (by CPU, by memory, one per replica with distinctInstance), capped
 //    at max_nodes.
-//  - placement: "first_fit"/"best_fit"/... become make_policy's "first-fit"/"best-fit"; "ecs:"
-//    and "k8s:" specs pass through; empty is first-fit.
+//  - placement: the spec as written (make_policy reads the registry's names); empty is
+//    first_fit.
 //  - billing: vm, container and microvm pay their physical hosts' price while in use; a
 //    microvm profile named "fargate..." pays Fargate's per-vCPU and per-GB hour (catalog prices,
 //    rounded sizes); container_in_vm pays its node VMs' instance-type price.
@@ -48,9 +46,7 @@ struct WorkloadPlan {
   std::size_t service = 0;  // index into the cluster's services
   std::string stream_name;  // "workload/<index>/<service>": the same in every variant
   scenario::Workload spec;
-  models::RequestShape shape;
-  std::vector<models::TraceRecord> trace;  // trace workloads: the records to replay
-  bool draw_work = false;  // bare timestamps: each job draws cpu_time and io_bytes from `shape`
+  models::RequestShape shape;  // bare-timestamps traces: each job draws the work from it
 };
 
 struct PreparedVariant {
@@ -75,7 +71,8 @@ struct PreparedWorld {
   sim::Time duration;
 };
 
-// Throws InputError for input problems (see runner.hpp).
+// Never throws InputError: the scenario passed check_world at load. A mapping that still fails
+// is a broken contract (sim::ContractViolation).
 std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& scenario,
                                              const models::Catalog& catalog);
 

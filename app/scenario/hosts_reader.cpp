@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "app/importers/alibaba_gpu.hpp"
+#include "app/importers/trace_formats.hpp"
 #include "app/scenario/section_readers.hpp"
 
 namespace vmcsim::app::scenario {
@@ -34,7 +35,7 @@ HostGroup host_group_from_trace(ReadContext& cx, const Field& f, const Field& t,
       x->fail(
           "does not apply to a host group from_trace (the node list gives each node's "
           "capacities)");
-  g.from_trace = cx.trace_ref(t, {"alibaba-nodes"});
+  g.from_trace = cx.trace_ref(t, importers::trace_format_names(importers::kHostNodes));
   const auto nodes = importers::load_alibaba_nodes(g.from_trace->file);
   if (nodes.nodes.empty()) t["file"].fail(fmt::format("'{}' lists no nodes", g.from_trace->file));
   g.count = static_cast<int>(nodes.nodes.size());

@@ -46,6 +46,8 @@ void merge_imported(Service& sv, const importers::ImportedService& in) {
     if (sv.memory_limit == sim::Bytes{}) sv.memory_limit = in.memory_limit.value_or(in.memory);
   }
   if (!sv.replicas_written && in.replicas) sv.replicas = *in.replicas;
+  sv.gpus = in.gpus;
+  sv.qos_class = in.qos_class;
   if (!sv.autoscaling_written && in.autoscaling) {
     const auto& a = *in.autoscaling;
     sv.autoscaling = Autoscaling{};
@@ -55,6 +57,8 @@ void merge_imported(Service& sv, const importers::ImportedService& in) {
     sv.autoscaling.target_cpu_utilization = a.target_cpu_utilization;
     if (a.scale_down_stabilization)
       sv.autoscaling.scale_down_stabilization = *a.scale_down_stabilization;
+    // The HPA keeps the count within its bounds, whatever the workload's spec.replicas says.
+    if (!sv.replicas_written) sv.replicas = std::clamp(sv.replicas, a.min_replicas, a.max_replicas);
   }
   if (sv.placement_constraints.empty()) sv.placement_constraints = in.placement_constraints;
   if (sv.labels.empty()) sv.labels = in.labels;
@@ -62,6 +66,20 @@ void merge_imported(Service& sv, const importers::ImportedService& in) {
   if (sv.anti_affinity.empty()) sv.anti_affinity = in.anti_affinity;
   if (sv.topology_spread.empty()) sv.topology_spread = in.topology_spread;
 }
+
+namespace {
+
+void add_assumed_image(Scenario& scenario, const std::string& name) {
+  if (name.empty()) return;
+  for (const auto& im : scenario.images)
+    if (im.name == name) return;
+  Image im{name, {}, true};
+  for (int i = 0; i < 4; ++i)
+    im.layers.push_back({fmt::format("{}/layer{}", name, i), sim::Bytes::mib(50)});
+  scenario.images.push_back(std::move(im));
+}
+
+}  // namespace
 
 void resolve_imported_services(Scenario& scenario) {
   for (std::size_t i = 0; i < scenario.services.size(); ++i) {
@@ -85,6 +103,7 @@ void resolve_imported_services(Scenario& scenario) {
     if (sv.memory_limit < sv.memory_request)
       fail(fmt::format("memory_limit {} is below the request {}", sv.memory_limit,
                        sv.memory_request));
+    add_assumed_image(scenario, sv.image);
   }
 }
 

@@ -19,6 +19,10 @@
 //   labels, affinity, anti_affinity, topology_spread  Kubernetes: the pod template's labels,
 //                    podAffinity / podAntiAffinity terms and topologySpreadConstraints (each
 //                    list taken whole when the scenario wrote none of its own)
+//   gpus, qos_class  whole GPUs per replica; the Kubernetes pod's QoS class (a BestEffort pod
+//                    keeps zero requests: see Service::qos_class)
+// An imported image not listed under `images:` is added to them as assumed (Image::assumed:
+// 200MiB in 4 layers; task definitions and manifests give no sizes).
 // A manifest may hold several workloads: the service takes the one of its name, or the only one.
 // Errors (an unreadable or invalid file, no matching workload, a limit below a request) are
 // InputErrors at the service entry, "services[i]: ...", quoting the importer's own located

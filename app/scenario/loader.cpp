@@ -12,6 +12,7 @@
 #include "app/scenario/input_checks.hpp"
 #include "app/scenario/input_errors.hpp"
 #include "app/scenario/section_readers.hpp"
+#include "app/scenario/world_checks.hpp"
 
 namespace vmcsim::app::scenario {
 
@@ -58,6 +59,7 @@ class Loader {
     if (auto f = root_.optional("sweep"))
       each(*f, true, [&](const Field& p) { s.sweep.push_back(read_sweep_parameter(root_, p)); });
     cx_.throw_errors();
+    check_world(s, cx_.catalog());
     auto assumed = cx_.take_assumptions();
     s.assumptions.insert(s.assumptions.begin(), assumed.begin(), assumed.end());
     s.source_file = cx_.file();

@@ -73,7 +73,8 @@ std::vector<Scenario> expand_sweep(const Scenario& scenario, const models::Catal
 // name with the same properties; a test keeps the two equal.
 const std::map<std::string, std::vector<std::string>>& key_tables();
 
-// Trace formats a workload may name.
+// Trace formats a request workload (kind: trace) may name: those of the trace format table
+// (app/importers/trace_formats.hpp) replayed as requests.
 const std::vector<std::string>& known_trace_formats();
 
 }  // namespace vmcsim::app::scenario

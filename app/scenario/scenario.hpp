@@ -21,6 +21,7 @@
 #include "app/diagnostic.hpp"
 #include "models/placement/affinity.hpp"
 #include "models/platform/platform_kind.hpp"
+#include "models/workload/arrivals.hpp"
 #include "sim/distributions.hpp"
 #include "sim/time.hpp"
 #include "sim/units.hpp"
@@ -127,6 +128,9 @@ struct Layer {
 struct Image {
   std::string name;
   std::vector<Layer> layers;  // never empty
+  // Known only by name (a task definition's or manifest's image not listed under `images:`):
+  // 200MiB in 4 layers of 50MiB, a vmcsim assumption (the sources give no sizes).
+  bool assumed = false;
   sim::Bytes total_size() const {
     sim::Bytes sum;
     for (const auto& l : layers)
@@ -186,6 +190,13 @@ struct Service {
   std::vector<models::placement::PodAffinityTerm> affinity;
   std::vector<models::placement::PodAffinityTerm> anti_affinity;
   std::vector<models::placement::TopologySpreadConstraint> topology_spread;
+  // Whole GPUs per replica, from an imported manifest or task definition (the scenario format
+  // has no key for it).
+  int gpus = 0;
+  // Kubernetes imports: the pod's QoS class (BestEffort, Burstable, Guaranteed); empty
+  // otherwise. Only a Kubernetes import may leave cpu_request or memory_request zero: such a
+  // pod is fitted with no request and scored at kube-scheduler's defaults (k8s placement).
+  std::string qos_class;
   // Whether the scenario wrote replicas and autoscaling itself (for imported services; a zero
   // cpu or memory request means "not written").
   bool replicas_written = false;
@@ -236,6 +247,14 @@ struct Workload {
   std::optional<sim::Time> patience;    // pod_trace: a pod waiting this long gives up
   std::optional<std::size_t> max_pods;  // pod_trace: only the first pods of the trace
   std::vector<Burst> bursts;
+  SourceLocation where;         // of the workload entry
+  SourceLocation bursts_where;  // of its bursts list (if any)
+  // trace workloads, read once at load (app/scenario/request_trace.hpp): the requests to
+  // replay (bare timestamps: trace_draws_work, each job draws their work from the service), or
+  // for azure-functions-2019 the rate per minute.
+  std::vector<models::TraceRecord> trace_records;
+  bool trace_draws_work = false;
+  std::vector<models::StepRate::Step> trace_rate;
 };
 
 // The platform kinds are the models' own (vm, microvm, container, container_in_vm).

@@ -1,8 +1,10 @@
 // `variants`: the platforms compared, each a catalog profile with optional overrides.
+#include <optional>
 #include <sstream>
 
 #include "app/scenario/section_readers.hpp"
 #include "models/placement/policy.hpp"
+#include "models/registry/placement_policies.hpp"
 #include "sim/parse_error.hpp"
 
 namespace vmcsim::app::scenario {
@@ -21,40 +23,17 @@ const KeyTables& variant_key_tables() {
 
 namespace {
 
-bool placement_policy_known(const std::string& p) {
-  static const std::set<std::string> simple{"first_fit",
-                                            "best_fit",
-                                            "worst_fit",
-                                            "random",
-                                            "round_robin",
-                                            "tetris",
-                                            "k8s:LeastAllocated",
-                                            "k8s:MostAllocated",
-                                            "k8s:BalancedAllocation",
-                                            "k8s:RequestedToCapacityRatio"};
-  if (simple.count(p) > 0) return true;
-  // Kubernetes score plugin lists ("k8s", "k8s:MostAllocated*2,InterPodAffinity"): the models'
-  // own parser decides.
-  if (p == "k8s" || p.rfind("k8s:", 0) == 0) {
-    try {
-      (void)models::placement::make_policy(p);
-      return true;
-    } catch (const sim::ParseError&) {
-      return false;
-    }
+// What is wrong with a `placement:` spec, if anything: the name is looked up in the one table of
+// policies (models/registry/placement_policies.hpp) and the arguments checked by its factory.
+std::optional<std::string> placement_problem(const std::string& spec) {
+  if (models::registry::find_policy(spec) == nullptr)
+    return models::registry::placement_policies().unknown(spec);
+  try {
+    (void)models::placement::make_policy(spec);
+  } catch (const sim::ParseError& e) {
+    return std::string{e.what()};
   }
-  if (p.rfind("ecs:", 0) != 0) return false;
-  // ECS chains up to five strategies: "ecs:spread(attribute:ecs.availability-zone),binpack(memory)"
-  std::stringstream chain{p.substr(4)};
-  std::string s;
-  int n = 0;
-  while (std::getline(chain, s, ',')) {
-    ++n;
-    const bool ok = s == "random" || s == "binpack(cpu)" || s == "binpack(memory)" ||
-                    (s.rfind("spread(", 0) == 0 && s.size() > 8 && s.back() == ')');
-    if (!ok) return false;
-  }
-  return n >= 1 && n <= 5;
+  return std::nullopt;
 }
 
 std::string read_placement(const Field& p, bool pod_trace) {
@@ -63,14 +42,8 @@ std::string read_placement(const Field& p, bool pod_trace) {
     p.fail(
         "fgd applies to pod_trace scenarios only (it needs the trace's pods as its target "
         "workload)");
-  if (!placement_policy_known(placement) && placement != "fgd")
-    p.fail(fmt::format(
-        "unknown placement policy '{}' (allowed: first_fit, best_fit, worst_fit, random, "
-        "round_robin, tetris, fgd (pod_trace only), k8s, k8s:PLUGIN[*WEIGHT][,...] with "
-        "LeastAllocated, MostAllocated, BalancedAllocation, RequestedToCapacityRatio, "
-        "InterPodAffinity, PodTopologySpread, ecs:STRATEGY[,STRATEGY...] with binpack(cpu), "
-        "binpack(memory), spread(ATTRIBUTE), random)",
-        shorten(placement)));
+  if (placement != "fgd")
+    if (const auto problem = placement_problem(placement)) p.fail(*problem);
   return placement;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/importers/trace_formats.hpp"
 #include "app/scenario/section_readers.hpp"
 
 namespace vmcsim::app::scenario {
@@ -21,8 +22,8 @@ const KeyTables& workload_key_tables() {
 }
 
 const std::vector<std::string>& known_trace_formats() {
-  static const std::vector<std::string> formats{"azure-functions-2019", "alibaba-gpu-2023",
-                                                "google-2011", "timestamps"};
+  static const std::vector<std::string> formats =
+      importers::trace_format_names(importers::kRequestWorkload);
   return formats;
 }
 
@@ -169,7 +170,7 @@ Workload read_pod_trace(ReadContext& cx, const Field& f, const Scenario& s, Work
   if (!s.services.empty())
     f.fail("a scenario with a pod_trace workload has no services (its pods come from the trace)");
   if (!s.workloads.empty()) f.fail("a scenario with a pod_trace workload has no other workload");
-  w.trace = cx.trace_ref(f.required("trace"), {"alibaba-pods"});
+  w.trace = cx.trace_ref(f.required("trace"), importers::trace_format_names(importers::kPodTrace));
   read_pod_trace_options(f, w);
   cx.has_pod_trace = true;
   return w;
@@ -180,6 +181,7 @@ Workload read_pod_trace(ReadContext& cx, const Field& f, const Scenario& s, Work
 Workload read_workload(ReadContext& cx, const Field& f, const Scenario& s) {
   f.check_keys(keys("workload"));
   Workload w;
+  w.where = f.where();
   w.kind =
       read_enum(f.required("kind"), {WorkloadKind::poisson, WorkloadKind::onoff, WorkloadKind::mmpp,
                                      WorkloadKind::diurnal, WorkloadKind::step, WorkloadKind::trace,
@@ -203,7 +205,10 @@ Workload read_workload(ReadContext& cx, const Field& f, const Scenario& s) {
                             fmt::join(takes, ", ")));
   }
   read_arrivals(cx, f, w, s);
-  if (auto b = f.optional("bursts")) w.bursts = read_bursts(*b, s);
+  if (auto b = f.optional("bursts")) {
+    w.bursts_where = b->where();
+    w.bursts = read_bursts(*b, s);
+  }
   return w;
 }
 

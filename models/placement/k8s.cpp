@@ -48,8 +48,9 @@ std::int64_t shape_at(const std::vector<ShapePoint>& shape, std::int64_t u) {
 std::int64_t score(Plugin plugin, const PlacementRequest& request, const NodeView& node,
                    const PolicyOptions& options) {
   const ResourceVector alloc = node.allocatable();
-  const ResourceVector requested = node.allocated + request.demand;
   if (plugin == Plugin::balanced) {
+    // BalancedAllocation scores the real requests (useRequested: true in balanced_allocation.go).
+    const ResourceVector requested = node.allocated + request.demand;
     std::vector<double> fractions;
     for (const ResourceWeight& r : options.resources) {
       const double cap = alloc.amount(r.dimension);
@@ -71,6 +72,11 @@ std::int64_t score(Plugin plugin, const PlacementRequest& request, const NodeVie
     }
     return static_cast<std::int64_t>((1 - std_dev) * static_cast<double>(kMaxNodeScore));
   }
+  // NodeResourcesFit scoring counts a pod that requests no CPU or memory at kube-scheduler's
+  // non-zero defaults, on the node (NonZeroRequested) and for the incoming pod
+  // (resource_allocation.go: calculatePodResourceRequest with GetNonzeroRequestForResource).
+  const ResourceVector requested =
+      node.allocated + node.scoring_defaults + nonzero_requests(request.demand);
   std::int64_t node_score = 0;
   std::int64_t weight_sum = 0;
   for (const ResourceWeight& r : options.resources) {

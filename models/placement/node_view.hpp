@@ -53,6 +53,10 @@ struct NodeView {
   std::map<std::string, int, std::less<>> tasks_by_service;
   std::vector<RunningPods> running;
   std::vector<std::int32_t> gpu_free;  // per GPU device (at most kMaxGpuDevices); empty: pooled
+  // What kube-scheduler's non-zero defaults add to `allocated` for the running instances that
+  // request no CPU or no memory (sum of nonzero_requests(demand) - demand; its NonZeroRequested
+  // minus Requested). Kept by record_running; read only by the k8s scoring plugins.
+  ResourceVector scoring_defaults;
 
   ResourceVector allocatable() const { return capacity - system_reserved; }
   ResourceVector free() const { return allocatable() - allocated; }

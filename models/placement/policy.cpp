@@ -9,6 +9,7 @@
 
 #include "models/placement/detail/gpu_devices.hpp"
 #include "models/placement/detail/policies.hpp"
+#include "models/registry/placement_policies.hpp"
 #include "sim/parse_error.hpp"
 
 namespace vmcsim::models::placement {
@@ -47,6 +48,9 @@ void NodeView::remove(const PlacementRequest& request, GpuSlots gpus) {
 }
 
 void NodeView::record_running(const PlacementRequest& request, int count) {
+  const ResourceVector extra = nonzero_requests(request.demand) - request.demand;
+  scoring_defaults.cpu += extra.cpu * count;
+  scoring_defaults.memory += extra.memory * count;
   // Called on every placement and departure: find the group without copying the terms; only a
   // new group stores its own copy of the request's required anti-affinity terms.
   const auto same_required = [&](const RunningPods& g) {
@@ -239,6 +243,12 @@ std::vector<std::string> split_top_level(std::string_view text) {
   return parts;
 }
 
+void no_arguments(std::string_view spec, std::string_view arguments) {
+  if (!arguments.empty())
+    throw sim::ParseError(fmt::format("placement '{}': '{}' takes no arguments", spec,
+                                      spec.substr(0, spec.find(':'))));
+}
+
 }  // namespace detail
 
 namespace {
@@ -423,26 +433,105 @@ class RoundRobinPolicy : public PlacementPolicy {
 
 }  // namespace
 
+}  // namespace vmcsim::models::placement
+
+namespace vmcsim::models::registry {
+
+const ModuleGroup<PolicyFactory>& placement_policies() {
+  using placement::PlacementPolicy;
+  using placement::PolicyOptions;
+  using Kind = placement::ScoredPolicy::Kind;
+  const auto scored = [](Kind kind) {
+    return [kind](std::string_view spec, std::string_view args,
+                  const PolicyOptions&) -> std::unique_ptr<PlacementPolicy> {
+      placement::detail::no_arguments(spec, args);
+      return std::make_unique<placement::ScoredPolicy>(kind);
+    };
+  };
+  static const ModuleGroup<PolicyFactory> group{
+      "placement policy",
+      {
+          {"first_fit",
+           "the lowest-index feasible node",
+           scored(Kind::first_fit),
+           "",
+           {"first-fit"}},
+          {"best_fit",
+           "the least normalised free capacity left after placing",
+           scored(Kind::best_fit),
+           "",
+           {"best-fit"}},
+          {"worst_fit",
+           "the most normalised free capacity left after placing",
+           scored(Kind::worst_fit),
+           "",
+           {"worst-fit"}},
+          {"random", "uniform among the feasible nodes",
+           [](std::string_view spec, std::string_view args,
+              const PolicyOptions&) -> std::unique_ptr<PlacementPolicy> {
+             placement::detail::no_arguments(spec, args);
+             return std::make_unique<placement::RandomPolicy>();
+           }},
+          {"round_robin",
+           "the first feasible node after the one chosen last (wrapping)",
+           [](std::string_view spec, std::string_view args,
+              const PolicyOptions&) -> std::unique_ptr<PlacementPolicy> {
+             placement::detail::no_arguments(spec, args);
+             return std::make_unique<placement::RoundRobinPolicy>();
+           },
+           "",
+           {"round-robin"}},
+          {"tetris", "Grandl et al., SIGCOMM 2014: the best alignment of demand and free capacity",
+           scored(Kind::tetris)},
+          {"k8s",
+           "kube-scheduler score plugins with weights: LeastAllocated, MostAllocated, "
+           "BalancedAllocation, RequestedToCapacityRatio, InterPodAffinity, PodTopologySpread "
+           "(then ,percentageOfNodesToScore=N); k8s alone: the default profile",
+           [](std::string_view spec, std::string_view args, const PolicyOptions& options) {
+             return placement::detail::make_k8s(
+                 args.empty() && spec == "k8s"
+                     ? "LeastAllocated,BalancedAllocation,InterPodAffinity*2,PodTopologySpread*2"
+                     : args,
+                 options, spec);
+           },
+           "k8s[:PLUGIN[*WEIGHT],...]"},
+          {"ecs",
+           "Amazon ECS placement strategies in order (at most 5): binpack(cpu), binpack(memory), "
+           "spread(instanceId|host|attribute:NAME), random",
+           [](std::string_view spec, std::string_view args, const PolicyOptions&) {
+             return placement::detail::make_ecs(placement::detail::split_top_level(args), spec);
+           },
+           "ecs:STRATEGY[,STRATEGY...]"},
+          {"fgd",
+           "Fragmentation Gradient Descent (Weng et al., ATC 2023), pod_trace scenarios only: "
+           "built from the trace's pods by the placement benchmark",
+           [](std::string_view spec, std::string_view,
+              const PolicyOptions&) -> std::unique_ptr<PlacementPolicy> {
+             throw sim::ParseError(fmt::format(
+                 "placement '{}': fgd needs the target workload (make_fgd_policy; a pod_trace "
+                 "scenario builds it from its pods)",
+                 spec));
+           }},
+      }};
+  return group;
+}
+
+const Module<PolicyFactory>* find_policy(std::string_view spec) {
+  return placement_policies().find(spec.substr(0, spec.find(':')));
+}
+
+}  // namespace vmcsim::models::registry
+
+namespace vmcsim::models::placement {
+
 std::unique_ptr<PlacementPolicy> make_policy(std::string_view spec, const PolicyOptions& options) {
-  using Kind = ScoredPolicy::Kind;
-  if (spec == "first-fit") return std::make_unique<ScoredPolicy>(Kind::first_fit);
-  if (spec == "best-fit") return std::make_unique<ScoredPolicy>(Kind::best_fit);
-  if (spec == "worst-fit") return std::make_unique<ScoredPolicy>(Kind::worst_fit);
-  if (spec == "tetris") return std::make_unique<ScoredPolicy>(Kind::tetris);
-  if (spec == "random") return std::make_unique<RandomPolicy>();
-  if (spec == "round-robin") return std::make_unique<RoundRobinPolicy>();
-  if (spec.starts_with("ecs:")) {
-    const auto strategies = detail::split_top_level(spec.substr(4));
-    return detail::make_ecs(strategies, spec);
-  }
-  if (spec == "k8s")
-    return detail::make_k8s(
-        "LeastAllocated,BalancedAllocation,InterPodAffinity*2,PodTopologySpread*2", options, spec);
-  if (spec.starts_with("k8s:")) return detail::make_k8s(spec.substr(4), options, spec);
-  throw sim::ParseError(
-      fmt::format("unknown placement policy '{}': expected first-fit, best-fit, worst-fit, random, "
-                  "round-robin, tetris, ecs:STRATEGY[,STRATEGY...] or k8s[:PLUGIN[*WEIGHT],...]",
-                  spec));
+  const auto colon = spec.find(':');
+  const auto* entry = registry::find_policy(spec);
+  // "k8s:" needs its plugins and "ecs:" its strategies; "first_fit:x" is refused by the entry.
+  if (entry == nullptr || (colon != std::string_view::npos && colon + 1 == spec.size()))
+    throw sim::ParseError(registry::placement_policies().unknown(spec));
+  return entry->factory(spec, colon == std::string_view::npos ? "" : spec.substr(colon + 1),
+                        options);
 }
 
 std::unique_ptr<PlacementPolicy> make_ecs_chain(std::span<const std::string> strategies) {

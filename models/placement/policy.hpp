@@ -9,7 +9,9 @@
 // Ties go to the lowest index, except for the random policies, which draw from the stream given.
 // When no node is feasible, place() says why (Unplaceable).
 //
-// Policies and the spelling make_policy() reads:
+// Policies and the spelling make_policy() reads (the table is models/registry/
+// placement_policies.hpp; first_fit, best_fit, worst_fit and round_robin are also accepted with
+// a hyphen):
 //   first-fit       lowest-index feasible node
 //   best-fit        least normalised free capacity left after placing: sum over the dimensions
 //                   the node has of (free - demand) / allocatable; lowest wins

@@ -30,6 +30,13 @@ Dimension parse_dimension(std::string_view text) {
       "unknown resource dimension '{}': expected cpu, memory, disk, network or gpu", text));
 }
 
+ResourceVector nonzero_requests(const ResourceVector& demand) {
+  ResourceVector out = demand;
+  if (out.cpu == sim::Millicores{}) out.cpu = kDefaultScoringCpu;
+  if (out.memory == sim::Bytes{}) out.memory = kDefaultScoringMemory;
+  return out;
+}
+
 double ResourceVector::amount(Dimension d) const {
   switch (d) {
     case Dimension::cpu:

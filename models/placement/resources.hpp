@@ -48,4 +48,13 @@ struct ResourceVector {
   friend bool operator==(const ResourceVector&, const ResourceVector&) = default;
 };
 
+// kube-scheduler's GetNonzeroRequests (pkg/scheduler/util/pod_resources.go): a pod that requests
+// no CPU counts as DefaultMilliCPURequest = 100m, one that requests no memory as
+// DefaultMemoryRequest = 200 * 1024 * 1024 bytes ("200 MB"), for scoring only; fitting uses the
+// real (zero) request. vmcsim sees a pod's total, so the default applies per pod, not per
+// container as in Kubernetes.
+inline constexpr sim::Millicores kDefaultScoringCpu{100};
+inline constexpr sim::Bytes kDefaultScoringMemory{200LL * 1024 * 1024};
+ResourceVector nonzero_requests(const ResourceVector& demand);
+
 }  // namespace vmcsim::models::placement

@@ -193,6 +193,7 @@ TEST_CASE("a service naming a fixture manifest takes its pod labels") {
 duration: 1m
 hosts:
   - {name: h, count: 2, cpu: "4", memory: 16GiB}
+registry: {bandwidth: 1Gbps, latency: 10ms}
 services:
   - name: redis-replica
     kubernetes: )" + test::fixture("k8s/redis-replica-deployment.yaml") +

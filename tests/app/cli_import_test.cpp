@@ -46,6 +46,7 @@ Scenario load_with_fragment(const std::string& fragment_yaml) {
 duration: 10m
 hosts: [{name: big, count: 2, cpu: "64", memory: 256GiB}]
 images: {base: {size: 10MiB, layers: 1}}
+registry: {bandwidth: 1Gbps, latency: 10ms}
 services: [{name: zz-base, image: base, cpu: 100m, memory: 64MiB}]
 variants: [{name: c, platform: container, profile: runc}]
 )");

@@ -24,7 +24,9 @@ Scenario load_service(const std::string& service) {
   return load_scenario_text(
       "name: t\nduration: 10m\nhosts: [{name: h, count: 2, cpu: \"16\", "
       "memory: 64GiB}]\nservices: [" +
-          service + "]\nvariants: [{name: c, platform: container, profile: runc}]\n",
+          service +
+          "]\nvariants: [{name: c, platform: container, profile: runc}]\n"
+          "registry: {bandwidth: 1Gbps, latency: 10ms}\n",
       "inline.yaml");
 }
 
@@ -162,7 +164,8 @@ TEST_CASE("cpu_limit: none leaves a written service without a hard CPU limit") {
   const auto service = [](const std::string& extra) {
     return load_scenario_text(
                "name: t\nduration: 10m\nhosts: [{name: h, count: 1, cpu: \"4\", memory: 8GiB}]\n"
-               "images: {web: {size: 100MiB, layers: 1}}\n"
+               "images: {web: {size: 100MiB, layers: 1}}\nregistry: {bandwidth: 1Gbps, latency: "
+               "1ms}\n"
                "services: [{name: w, image: web, cpu: 300m, memory: 1GiB" +
                    extra + "}]\nvariants: [{name: c, platform: container, profile: runc}]\n",
                "inline.yaml")

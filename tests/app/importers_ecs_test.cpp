@@ -207,3 +207,28 @@ TEST_CASE("a JSON pointer is located at its value") {
   CHECK(locate_json_pointer(text, "/d/e", "f").column == 13);
   CHECK(locate_json_pointer(text, "/zz", "f").line == 0);
 }
+
+TEST_CASE("ECS reserves memoryReservation, the soft limit, when both memory limits are set") {
+  // ECS API reference, ContainerDefinition.memoryReservation: that value is subtracted from the
+  // container instance's available memory; otherwise memory is.
+  const auto task = parse_ecs_task_definition(R"({"family": "f", "containerDefinitions": [
+    {"name": "a", "image": "a", "memory": 512, "memoryReservation": 128},
+    {"name": "b", "image": "b", "memory": 256}]})",
+                                              "task.json");
+  CHECK(task.total_memory() == Bytes::mib(128 + 256));
+  CHECK(task.memory_hard_limit() == Bytes::mib(512 + 256));
+}
+
+TEST_CASE("an ECS container's GPU resource requirements are kept") {
+  const auto task = parse_ecs_task_definition(R"({"family": "f", "containerDefinitions": [
+    {"name": "a", "image": "a", "memory": 512,
+     "resourceRequirements": [{"type": "GPU", "value": "2"}]}]})",
+                                              "task.json");
+  CHECK(task.containers[0].gpus == 2);
+  CHECK(task.total_gpus() == 2);
+  CHECK(error_of(R"({"family": "f", "containerDefinitions": [
+    {"name": "a", "image": "a", "memory": 512,
+     "resourceRequirements": [{"type": "GPU", "value": "two"}]}]})") ==
+        "task.json:3:56: error: /containerDefinitions/0/resourceRequirements/0/value: 'two' is not "
+        "a whole number of GPUs");
+}

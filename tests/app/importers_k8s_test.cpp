@@ -339,3 +339,65 @@ items:
   CHECK(m.ignored[0].kind == "DaemonSet");
   CHECK(m.ignored[0].name == "agent");
 }
+
+TEST_CASE("a Kubernetes container keeps its GPU limit and the pod its QoS class") {
+  const auto m = parse_k8s_manifests(R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: llm}
+spec:
+  template:
+    spec:
+      containers:
+      - name: a
+        image: a
+        resources:
+          limits: {cpu: "2", memory: 10Gi, nvidia.com/gpu: 1}
+      - name: b
+        image: b
+        resources:
+          requests: {nvidia.com/gpu: 2}
+          limits: {nvidia.com/gpu: 2}
+)",
+                                     "gpu.yaml");
+  REQUIRE(m.workloads.size() == 1);
+  const auto& w = m.workloads[0];
+  CHECK(w.containers[0].gpus == 1);
+  CHECK(w.containers[1].gpus == 2);
+  CHECK(w.gpus() == 3);
+  CHECK(w.qos_class() == "Burstable");  // b has no CPU or memory limits
+  CHECK_THAT(summarize(m), Catch::Contains("3 GPUs, Burstable"));
+}
+
+TEST_CASE("a GPU request different from its limit is an error at the request") {
+  CHECK_THROWS_WITH(parse_k8s_manifests(R"(apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: a
+    image: a
+    resources:
+      requests: {nvidia.com/gpu: 1}
+      limits: {nvidia.com/gpu: 2}
+)",
+                                        "gpu.yaml"),
+                    "gpu.yaml:10:32: error: spec.containers[0].resources.limits.nvidia.com/gpu: a "
+                    "GPU request must equal its limit");
+}
+
+TEST_CASE("Kubernetes QoS classes follow the containers' requests and limits") {
+  const auto qos = [](const std::string& resources) {
+    return parse_k8s_manifests(
+               "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+               "  containers:\n  - name: a\n    image: a\n" +
+                   resources,
+               "p.yaml")
+        .workloads[0]
+        .qos_class();
+  };
+  CHECK(qos("") == "BestEffort");
+  CHECK(qos("    resources: {limits: {cpu: 1, memory: 1Gi}}\n") == "Guaranteed");
+  CHECK(qos("    resources: {requests: {cpu: 1, memory: 1Gi}, limits: {cpu: 1, memory: 1Gi}}\n") ==
+        "Guaranteed");
+  CHECK(qos("    resources: {requests: {cpu: 100m}}\n") == "Burstable");
+}

@@ -484,9 +484,9 @@ TEST_CASE("vmcsim run leaves instances requested during the warm-up out of the s
         read_file(dir.path() / "warm" / "timeseries.csv"));
 }
 
-TEST_CASE("vmcsim run exits 2 at the variant's line when a model refuses what the variant asks") {
-  // Scenarios that load (vmcsim validate accepts them) but whose variant the models cannot
-  // build or run; each file's first line is the expected message.
+TEST_CASE("vmcsim validate and run exit 2 at the line when a model would refuse the variant") {
+  // Scenarios whose variant the models cannot build or run: the loader's check_world rejects
+  // them, so validate fails as run does; each file's first line is the expected message.
   const fs::path folder = fs::path{VMCSIM_TEST_DATA} / "bad-run";
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator{folder})
@@ -505,6 +505,9 @@ TEST_CASE("vmcsim run exits 2 at the variant's line when a model refuses what th
                                dir.path());
       CHECK(r.exit_code == 2);
       CHECK(r.err == folder.string() + "/" + first.substr(10) + "\n");
+      const Run v = run_vmcsim("validate '" + file.string() + "'", dir.path());
+      CHECK(v.exit_code == 2);
+      CHECK(v.err == folder.string() + "/" + first.substr(10) + "\n");
     }
   }
 }

@@ -172,7 +172,11 @@ TEST_CASE("the full scenario puts every value where the format says") {
   CHECK(s.topology->links[0].link.latency == Time::from_us(100));
   CHECK(s.registry.bandwidth == DataRate::gbps(2));
 
-  REQUIRE(s.images.size() == 2);
+  // The two written, then the imported services' images, known by name only (assumed).
+  REQUIRE(s.images.size() == 4);
+  CHECK_FALSE(s.images[1].assumed);
+  CHECK(s.images[2].assumed);
+  CHECK(s.images[3].assumed);
   CHECK(s.images[0].name == "web");
   CHECK(s.images[0].layers[0].digest == "sha256:aaa");
   CHECK(s.images[0].layers[1].digest == "web/layer1");
@@ -212,9 +216,9 @@ TEST_CASE("the full scenario puts every value where the format says") {
   REQUIRE(s.workloads.size() == 4);
   CHECK(s.workloads[0].kind == WorkloadKind::onoff);
   CHECK(s.workloads[0].off->kind == DistKind::weibull);
-  REQUIRE(s.workloads[0].bursts.size() == 1);
-  CHECK(s.workloads[0].bursts[0].multiplier == 20);
-  CHECK(s.workloads[0].bursts[0].at == Time::from_s(1800));
+  REQUIRE(s.workloads[2].bursts.size() == 1);
+  CHECK(s.workloads[2].bursts[0].multiplier == 20);
+  CHECK(s.workloads[2].bursts[0].at == Time::from_s(1800));
   CHECK(s.workloads[1].states.size() == 2);
   CHECK(s.workloads[2].peak_at == Time::from_s(14 * 3600));
   REQUIRE(s.workloads[3].trace.has_value());

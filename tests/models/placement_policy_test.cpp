@@ -63,6 +63,35 @@ TEST_CASE("each Kubernetes score plugin gives the scores computed by hand", "[pl
   }
 }
 
+TEST_CASE("a BestEffort pod fits with zero requests and is scored at kube-scheduler's defaults",
+          "[placement][k8s]") {
+  // A node with exactly nothing free: a pod requesting nothing still fits (fitting uses the real
+  // zero request), as Kubernetes runs BestEffort pods on full nodes.
+  const std::vector<NodeView> full{make_node("F", 4000, Bytes::gib(8), 4000, Bytes::gib(8))};
+  const auto best_effort = test::labelled(cpu_mem(0, Bytes{}), "web");
+  CHECK(choose("k8s:LeastAllocated", best_effort, full) == NodeIndex{0});
+  // Scoring counts it as 100m and 200MiB: on an empty 1 CPU / 1 GiB node LeastAllocated gives
+  // cpu (1000-100)*100/1000 = 90, memory (1024-200)*100/1024 = 80 -> 85 (not 100).
+  const auto empty = make_node("E", 1000, Bytes::gib(1), 0, Bytes{});
+  CHECK(k8s_score("LeastAllocated", best_effort, empty) == 85);
+  CHECK(k8s_score("MostAllocated", best_effort, empty) == 14);  // (10 + 19) / 2
+  // BalancedAllocation scores the real requests: 0 and 0, perfectly balanced.
+  CHECK(k8s_score("BalancedAllocation", best_effort, empty) == 100);
+  // Running BestEffort pods count at the defaults too (NonZeroRequested): two of them on the
+  // empty node leave cpu (1000-300)*100/1000 = 70, memory (1024-600)*100/1024 = 41 -> 55.
+  NodeView busy = empty;
+  busy.add(best_effort);
+  busy.add(best_effort);
+  CHECK(busy.allocated == ResourceVector{});
+  CHECK(k8s_score("LeastAllocated", best_effort, busy) == 55);
+  busy.remove(best_effort);
+  busy.remove(best_effort);
+  CHECK(busy.scoring_defaults == ResourceVector{});
+  // An explicit request is never replaced by the default.
+  CHECK(k8s_score("LeastAllocated", test::labelled(cpu_mem(500, Bytes::mib(512)), "w"), empty) ==
+        50);
+}
+
 TEST_CASE("Kubernetes RequestedToCapacityRatio follows the piecewise-linear shape",
           "[placement][k8s]") {
   const auto nodes = k8s_nodes();
@@ -124,7 +153,9 @@ TEST_CASE("Kubernetes preferred anti-affinity outweighs resource scores by its w
   // Two identical empty nodes; node 0 already runs a pod labelled app=web.
   std::vector<NodeView> nodes{make_node("n0", 4000, Bytes::gib(8), 0, Bytes{}),
                               make_node("n1", 4000, Bytes::gib(8), 0, Bytes{})};
-  nodes[0].record_running(test::labelled({}, "web", {{"app", "web"}}), 1);
+  // (record_running counts the pod for inter-pod terms, not its resources; one requesting
+  // nothing would count at kube-scheduler's non-zero defaults and break the tie.)
+  nodes[0].record_running(test::labelled(cpu_mem(1000, Bytes::gib(1)), "web", {{"app", "web"}}), 1);
   auto pod = pod_1cpu_1gib();
   // Without anti-affinity the tie goes to the lowest index.
   CHECK(choose("k8s", pod, nodes) == 0u);
@@ -292,8 +323,13 @@ TEST_CASE("a malformed cluster query is rejected with the column and what was ex
 }
 
 TEST_CASE("make_policy rejects unknown names and arguments clearly", "[placement]") {
-  CHECK_THROWS_WITH(make_policy("best_fit"),
-                    Catch::Contains("unknown placement policy 'best_fit'"));
+  CHECK_THROWS_WITH(make_policy("best_guess"),
+                    Catch::Contains("unknown placement policy 'best_guess' (allowed: first_fit, "
+                                    "best_fit, worst_fit, random, round_robin, tetris, "
+                                    "k8s[:PLUGIN[*WEIGHT],...], ecs:STRATEGY[,STRATEGY...], fgd)"));
+  CHECK_THROWS_WITH(make_policy("first_fit:x"), Catch::Contains("'first_fit' takes no arguments"));
+  // The scenario's spelling and the older hyphenated one build the same policy.
+  CHECK(make_policy("round_robin")->name() == make_policy("round-robin")->name());
   CHECK_THROWS_WITH(make_policy("ecs:binpack(disk)"),
                     Catch::Contains("binpack needs cpu or memory"));
   CHECK_THROWS_WITH(make_policy("ecs:spread(zone)"), Catch::Contains("spread needs instanceId"));

@@ -97,5 +97,7 @@ class TrackedFitTree {
 
 // Splits "a(b,c),d" at the commas outside parentheses, trimming blanks.
 std::vector<std::string> split_top_level(std::string_view text);
+// Throws sim::ParseError when a policy that takes no arguments is given some ("first_fit:x").
+void no_arguments(std::string_view spec, std::string_view arguments);
 
 }  // namespace vmcsim::models::placement::detail

@@ -1,0 +1,57 @@
+#include "models/registry/model_registries.hpp"
+
+namespace vmcsim::models::registry {
+
+const ModuleGroup<PlatformKind>& platform_kinds() {
+  static const ModuleGroup<PlatformKind> group{
+      "platform",
+      {
+          {"vm", "a hypervisor and a full guest OS per instance (KVM, EC2)", PlatformKind::vm},
+          {"microvm", "a minimal VMM and guest per instance (Firecracker, Fargate)",
+           PlatformKind::microvm},
+          {"container", "a container sharing the host's kernel (runc, gVisor, Kata)",
+           PlatformKind::container},
+          {"container_in_vm",
+           "containers on VM nodes of node_instance_type (ECS container instances, EKS worker "
+           "nodes), with a cluster autoscaler",
+           PlatformKind::container_in_vm},
+      }};
+  return group;
+}
+
+const ModuleGroup<AutoscalerConfig::Kind>& autoscalers() {
+  using Kind = AutoscalerConfig::Kind;
+  static const ModuleGroup<Kind> group{
+      "autoscaler",
+      {
+          {"none", "a fixed replica count", Kind::none},
+          {"hpa",
+           "Kubernetes HorizontalPodAutoscaler on CPU utilization (tolerance, scale-down "
+           "stabilization)",
+           Kind::hpa},
+          {"target_tracking", "ECS / Application Auto Scaling target tracking on CPU utilization",
+           Kind::target_tracking},
+          {"step", "ECS / Application Auto Scaling step scaling on CPU utilization", Kind::step},
+      }};
+  return group;
+}
+
+const ModuleGroup<ParameterSets>& distributions() {
+  static const ModuleGroup<ParameterSets> group{
+      "distribution",
+      {
+          {"constant", "always `value`", {{"value"}}},
+          {"uniform", "uniform on [low, high]", {{"low", "high"}}},
+          {"exponential", "exponential of mean `mean`", {{"mean"}}},
+          {"normal", "normal of mean and stddev (Box-Muller)", {{"mean", "stddev"}}},
+          {"lognormal",
+           "lognormal from its median and p95, its median and sigma, or mean and cv",
+           {{"median", "p95"}, {"median", "sigma"}, {"mean", "cv"}}},
+          {"pareto", "Pareto (type I) of scale and shape", {{"scale", "shape"}}},
+          {"weibull", "Weibull of scale and shape", {{"scale", "shape"}}},
+          {"empirical", "drawn uniformly from the listed samples", {{"samples"}}},
+      }};
+  return group;
+}
+
+}  // namespace vmcsim::models::registry
