@@ -91,11 +91,11 @@ TEST_CASE("an EKS node reserves the EKS AMI's kube-reserved memory for its insta
   CHECK(kvm.guest_memory() == kvm.guest_os_memory.value);
 }
 
-TEST_CASE("only Fargate runs its tasks at Fargate sizes") {
+TEST_CASE("only Fargate (ECS tasks and EKS pods) runs its tasks at Fargate sizes") {
   const Catalog c = Catalog::load_default();
   for (const auto& [name, p] : c.profiles()) {
     INFO(name);
-    CHECK(p.fargate_task_sizes.value == (name == "fargate"));
+    CHECK(p.fargate_task_sizes.value == (name == "fargate" || name == "fargate-eks"));
   }
   CHECK_FALSE(c.profile("fargate").fargate_task_sizes.source.empty());
 }
