@@ -150,6 +150,32 @@ const std::map<std::string, Field>& fields() {
                                          [](bool b) { return b ? "true" : "false"; });
     t["max_parallel_layers"] = make_field(&P::max_parallel_layers, "max_parallel_layers", integer,
                                           [](int v) { return std::to_string(v); });
+    auto integer_text = [](int v) { return std::to_string(v); };
+    auto boolean_text = [](bool b) { return b ? "true" : "false"; };
+    for (auto [key, member] : std::initializer_list<std::pair<const char*, Sourced<double> P::*>>{
+             {"platform_launch_burst", &P::platform_launch_burst},
+             {"platform_launch_rate", &P::platform_launch_rate},
+             {"api_launch_burst", &P::api_launch_burst},
+             {"api_launch_rate", &P::api_launch_rate},
+             {"api_launches_per_call", &P::api_launches_per_call},
+             {"scheduler_burst", &P::scheduler_burst},
+             {"scheduler_rate", &P::scheduler_rate},
+             {"node_launch_burst", &P::node_launch_burst},
+             {"node_launch_rate", &P::node_launch_rate},
+             {"vcpu_overcommit", &P::vcpu_overcommit},
+             {"image_fetch_fraction", &P::image_fetch_fraction}})
+      t[key] = make_field(member, key, number, number_text);
+    t["node_scale_interval"] =
+        make_field(&P::node_scale_interval, "node_scale_interval", time, time_text);
+    t["max_concurrent_starts"] =
+        make_field(&P::max_concurrent_starts, "max_concurrent_starts", integer, integer_text);
+    t["max_pods"] = make_field(&P::max_pods, "max_pods", integer, integer_text);
+    t["max_pods_from_enis"] =
+        make_field(&P::max_pods_from_enis, "max_pods_from_enis", boolean, boolean_text);
+    t["prefix_delegation"] =
+        make_field(&P::prefix_delegation, "prefix_delegation", boolean, boolean_text);
+    t["images_precached"] =
+        make_field(&P::images_precached, "images_precached", boolean, boolean_text);
     return t;
   }();
   return table;
@@ -171,9 +197,19 @@ void set_field(PlatformProfile& p, const std::string& key, const YAML::Node& nod
   }
 }
 
+// A phase's host work: `cpu: 50ms` (CPU time), `io: 10MiB` (disk bytes).
+void set_phase_work(PhaseSpec& ph, const YAML::Node& node) {
+  if (node["cpu"])
+    ph.cpu = parsed(node["cpu"], "cpu", [](const std::string& s) { return sim::Time::parse(s); });
+  if (node["io"])
+    ph.io = parsed(node["io"], "io", [](const std::string& s) { return sim::Bytes::parse(s); });
+  if (ph.cpu < sim::Time::zero() || ph.io < sim::Bytes{})
+    fail(node, "phase '" + ph.name + "': cpu and io must not be negative");
+}
+
 PhaseSpec parse_phase(const YAML::Node& node, const std::string& where) {
   if (!node.IsMap()) fail(node, where + ": a phase is {name, duration, source}");
-  check_keys(node, {"name", "duration", "source"}, where + " phase");
+  check_keys(node, {"name", "duration", "cpu", "io", "source"}, where + " phase");
   for (const char* k : {"name", "duration", "source"})
     if (!node[k]) fail(node, where + ": phase needs '" + k + "'");
   PhaseSpec ph;
@@ -181,6 +217,7 @@ PhaseSpec parse_phase(const YAML::Node& node, const std::string& where) {
   ph.duration = parse_duration(node["duration"]);
   ph.text = flow_text(node["duration"]);
   ph.source = scalar(node["source"], "phase source");
+  set_phase_work(ph, node);
   if (ph.source.empty()) fail(node, where + ": phase '" + ph.name + "' needs a source");
   return ph;
 }
@@ -285,8 +322,15 @@ void apply_overrides(PlatformProfile& profile, const YAML::Node& overrides) {
                                      [&](const PhaseSpec& s) { return s.name == name; });
         if (it == phases.end())
           fail(ph.first, where + ": unknown " + key + " phase '" + name + "'");
-        it->duration = parse_duration(ph.second);
-        it->text = flow_text(ph.second);
+        const YAML::Node& value = ph.second;
+        const bool fields = value.IsMap() && !value["dist"];
+        if (fields) check_keys(value, {"duration", "cpu", "io"}, where + " phase '" + name + "'");
+        const YAML::Node duration = fields ? value["duration"] : value;
+        if (duration) {
+          it->duration = parse_duration(duration);
+          it->text = flow_text(duration);
+        }
+        if (fields) set_phase_work(*it, value);
         it->source = "scenario override";
       }
     } else if (key == "description") {
@@ -315,7 +359,9 @@ Catalog Catalog::load(const std::filesystem::path& dir) {
       const std::string name = kv.first.as<std::string>();
       const YAML::Node& n = kv.second;
       const std::string where = "instance type '" + name + "'";
-      check_keys(n, {"vcpus", "memory", "max_pods", "usd_per_hour", "source"}, where);
+      check_keys(n,
+                 {"vcpus", "memory", "max_pods", "enis", "ipv4_per_eni", "usd_per_hour", "source"},
+                 where);
       for (const char* k : {"vcpus", "memory", "max_pods", "usd_per_hour", "source"})
         if (!n[k]) fail(n, where + ": needs '" + k + "'");
       InstanceType t;
@@ -325,6 +371,12 @@ Catalog Catalog::load(const std::filesystem::path& dir) {
           parsed(n["memory"], "memory", [](const std::string& s) { return sim::Bytes::parse(s); });
       t.max_pods = static_cast<int>(number_of(n["max_pods"], "max_pods"));
       t.usd_per_hour = number_of(n["usd_per_hour"], "usd_per_hour");
+      if (n["enis"]) t.enis = static_cast<int>(number_of(n["enis"], "enis"));
+      if (n["ipv4_per_eni"])
+        t.ipv4_per_eni = static_cast<int>(number_of(n["ipv4_per_eni"], "ipv4_per_eni"));
+      if (t.enis > 0 && eni_max_pods(t, false) != t.max_pods)
+        fail(n["max_pods"], fmt::format("{}: max_pods {} is not ENIs x (IPv4 per ENI - 1) + 2 = {}",
+                                        where, t.max_pods, eni_max_pods(t, false)));
       t.source = scalar(n["source"], "source");
       c.instance_types_.emplace(name, std::move(t));
     }
@@ -380,8 +432,12 @@ std::string Catalog::render_markdown() const {
   for (const auto& [name, p] : profiles_) {
     out += fmt::format("\n## {} ({})\n\n{}\n\n| parameter | value | source |\n|---|---|---|\n",
                        name, to_string(p.kind), p.description);
-    for (const auto& ph : p.boot_phases)
-      out += fmt::format("| boot: {} | {} | {} |\n", ph.name, cell(ph.text), cell(ph.source));
+    for (const auto& ph : p.boot_phases) {
+      std::string value = ph.text;
+      if (ph.cpu > sim::Time::zero()) value += "; cpu " + ph.cpu.to_string();
+      if (ph.io > sim::Bytes{}) value += "; io " + ph.io.to_string();
+      out += fmt::format("| boot: {} | {} | {} |\n", ph.name, cell(value), cell(ph.source));
+    }
     for (const auto& ph : p.stop_phases)
       out += fmt::format("| stop: {} | {} | {} |\n", ph.name, cell(ph.text), cell(ph.source));
     for (const auto& [key, field] : fields())
@@ -390,11 +446,13 @@ std::string Catalog::render_markdown() const {
                            cell(field.source(p)));
   }
   out +=
-      "\n## Instance types\n\n| type | vCPU | memory | max pods | USD per hour | source |\n"
-      "|---|---|---|---|---|---|\n";
+      "\n## Instance types\n\n| type | vCPU | memory | max pods | ENIs x IPv4 | USD per hour | "
+      "source |\n|---|---|---|---|---|---|---|\n";
   for (const auto& [name, t] : instance_types_)
-    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", name, t.vcpus, t.memory.to_string(),
-                       t.max_pods, t.usd_per_hour, cell(t.source));
+    out +=
+        fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", name, t.vcpus, t.memory.to_string(),
+                    t.max_pods, t.enis > 0 ? fmt::format("{} x {}", t.enis, t.ipv4_per_eni) : "",
+                    t.usd_per_hour, cell(t.source));
   out += fmt::format(
       "\n## Fargate pricing\n\n| per vCPU-hour | per GB-hour | source |\n|---|---|---|\n"
       "| {} | {} | {} |\n",

@@ -20,4 +20,22 @@ const PhaseSpec* PlatformProfile::find_boot_phase(const std::string& name) const
   return it == boot_phases.end() ? nullptr : &*it;
 }
 
+int eni_max_pods(const InstanceType& type, bool prefix_delegation) {
+  if (type.enis <= 0 || type.ipv4_per_eni <= 1) return 0;
+  const int slots = type.enis * (type.ipv4_per_eni - 1);
+  if (!prefix_delegation) return slots + 2;
+  constexpr int kAddressesPerPrefix = 16;
+  const int cap = type.vcpus < 30 ? 110 : 250;
+  return std::min(cap, slots * kAddressesPerPrefix + 2);
+}
+
+int PlatformProfile::pods_per_node(const InstanceType& type) const {
+  if (max_pods_from_enis.value) {
+    const int by_enis = eni_max_pods(type, prefix_delegation.value);
+    if (by_enis > 0) return by_enis;
+    if (type.max_pods > 0) return type.max_pods;
+  }
+  return std::max(0, max_pods.value);
+}
+
 }  // namespace vmcsim::models

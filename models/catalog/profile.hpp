@@ -35,6 +35,12 @@ struct PhaseSpec {
   sim::Distribution duration;  // in seconds
   std::string text;            // as written, e.g. "{dist: lognormal, median: 1.2s, p95: 2s}"
   std::string source;
+  // What the phase consumes on the host while it lasts (0: nothing): CPU time at up to one
+  // core and disk bytes, through the host's fluid shares. The phase ends when its sampled
+  // duration has passed and its work is done, so concurrent starts on one host slow each other.
+  sim::Time cpu;
+  sim::Bytes io;
+  bool uses_host() const { return cpu > sim::Time::zero() || io > sim::Bytes{}; }
 };
 
 // What virtualization costs the work inside an instance; request processing applies these.
@@ -49,6 +55,8 @@ struct VirtualizationOverhead {
             network_rtt_added + inner.network_rtt_added};
   }
 };
+
+struct InstanceType;
 
 struct PlatformProfile {
   std::string name;
@@ -94,6 +102,43 @@ struct PlatformProfile {
   // that size's CPU is a hard limit on its work (not the microVM's whole vCPUs).
   Sourced<bool> fargate_task_sizes{false, ""};
 
+  // --- control planes (models/control_plane): token buckets on the launch path; rate 0 = none.
+  // The platform's own launch bucket (Fargate: per account and Region).
+  Sourced<double> platform_launch_burst;
+  Sourced<double> platform_launch_rate;
+  // The API launches are asked through (ECS RunTask; kube-controller-manager creating pods),
+  // with how many launches one call carries.
+  Sourced<double> api_launch_burst;
+  Sourced<double> api_launch_rate;
+  Sourced<double> api_launches_per_call{1.0, ""};
+  // The scheduler binding instances to nodes (kube-scheduler's API client).
+  Sourced<double> scheduler_burst;
+  Sourced<double> scheduler_rate;
+  // Node profiles: the EC2 RunInstances resource bucket node VMs are launched through, and how
+  // often the node autoscaler looks (cluster autoscaler scan; ECS managed scaling's metric
+  // period); 0 s keeps the scenario's cluster_autoscaler.scan_interval.
+  Sourced<double> node_launch_burst;
+  Sourced<double> node_launch_rate;
+  Sourced<sim::Time> node_scale_interval;
+  // --- startup under contention (models/platform/runtime.hpp).
+  // Starts on one node whose host-side phases may run at once (0 = no limit).
+  Sourced<int> max_concurrent_starts;
+  // --- density.
+  // Node profiles: pods a node takes (kubelet maxPods; 0 = no pod limit, e.g. ECS); with
+  // max_pods_from_enis the instance type's ENI formula replaces it (EKS, VPC CNI), and
+  // prefix_delegation its /28 prefixes.
+  Sourced<int> max_pods;
+  Sourced<bool> max_pods_from_enis{false, ""};
+  Sourced<bool> prefix_delegation{false, ""};
+  // VMs and microVMs: vCPUs per physical core a host accepts when placing them (1 = none).
+  Sourced<double> vcpu_overcommit{1.0, ""};
+  // --- image delivery.
+  // Share of an image's bytes fetched before the container starts (lazy loading: the part read
+  // at startup; 1 = the whole image, layer by layer); the rest is fetched after it is ready.
+  Sourced<double> image_fetch_fraction{1.0, ""};
+  // Node profiles: the service images are baked into the node image (no pull on the node).
+  Sourced<bool> images_precached{false, ""};
+
   VirtualizationOverhead overhead() const {
     return {cpu_time_factor.value, random_iops_factor.value, network_rtt_added.value};
   }
@@ -107,16 +152,26 @@ struct PlatformProfile {
   // Hypervisor memory for a VM of this profile with `memory` and `vcpus`.
   sim::Bytes hypervisor_overhead(sim::Bytes memory, int vcpus) const;
   const PhaseSpec* find_boot_phase(const std::string& name) const;
+  // Pods a node of this (node) profile and instance type takes; 0 = no pod limit.
+  int pods_per_node(const InstanceType& type) const;
 };
 
 struct InstanceType {
   std::string name;
   int vcpus = 0;
   sim::Bytes memory;
-  int max_pods = 0;  // pods a Kubernetes node of this type holds (EKS: by its ENIs and IPs)
+  int max_pods = 0;      // pods a Kubernetes node of this type holds (EKS: by its ENIs and IPs)
+  int enis = 0;          // network interfaces it may attach (0: not given)
+  int ipv4_per_eni = 0;  // IPv4 addresses per interface
   double usd_per_hour = 0.0;
   std::string source;
 };
+
+// EKS's VPC CNI limit: ENIs x (IPv4 per ENI - 1) + 2 (amazon-eks-ami eni-max-pods.txt); with
+// prefix delegation each secondary address slot is a /28 (16 addresses), capped at 110 pods for
+// instance types under 30 vCPUs and 250 otherwise (EKS user guide, prefix delegation). 0 when
+// the type gives no ENI figures.
+int eni_max_pods(const InstanceType& type, bool prefix_delegation);
 
 // Fargate bills per vCPU-hour and per GB-hour of the task size (us-east-1, Linux/x86).
 struct FargatePricing {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <map>
 #include <stdexcept>
@@ -45,6 +46,9 @@ struct Cluster::Replica {
   double busy_mark = 0.0;  // flows_->busy_seconds(cpu) at the last autoscaler sample
   int in_service = 0;
   int concurrency = 1;
+  // [cplane] when it was asked for, when the control plane let it through
+  sim::Time requested_at, granted_at;
+  bool awaiting_control_plane = false;
 };
 
 struct Cluster::Controller {
@@ -89,6 +93,7 @@ struct Cluster::NodeVm {
   State state = State::starting;
   InstanceId instance = kNoInstance;
   Node* node = nullptr;
+  sim::Time requested_at;  // [cplane] before RunInstances let it through
 };
 
 struct Cluster::InFlight {
@@ -116,6 +121,28 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
   policy_ = placement::make_policy(v.placement);
   registry_ = std::make_unique<Registry>(*flows_, config_.registry);
   runtime_ = std::make_unique<PlatformRuntime>(sim, *flows_, config.seed, config.replication);
+  {  // [cplane] launch paths from the variant's (node) profile
+    const PlatformProfile& cp =
+        v.platform == PlatformKind::container_in_vm ? *v.node_profile : *v.profile;
+    const double per_call = std::max(1.0, cp.api_launches_per_call.value);
+    launches_ = std::make_unique<control_plane::LaunchServer>(
+        sim, cp.name,
+        std::vector<control_plane::LimiterSpec>{
+            {"launch API", cp.api_launch_burst.value, cp.api_launch_rate.value, 1.0 / per_call},
+            {"platform launch bucket", cp.platform_launch_burst.value,
+             cp.platform_launch_rate.value, 1.0},
+            {"scheduler", cp.scheduler_burst.value, cp.scheduler_rate.value, 1.0}});
+    std::vector<control_plane::LimiterSpec> node_limits;
+    if (v.platform == PlatformKind::container_in_vm) {
+      node_limits.push_back(
+          {"RunInstances", cp.node_launch_burst.value, cp.node_launch_rate.value, 1.0});
+      pods_per_node_ = cp.pods_per_node(v.node_instance_type);
+      if (cp.node_scale_interval.value > sim::Time::zero())
+        config_.variant.cluster_autoscaler.logic.scan_interval = cp.node_scale_interval.value;
+    }
+    node_launches_ =
+        std::make_unique<control_plane::LaunchServer>(sim, "nodes", std::move(node_limits));
+  }
   if (config_.topology)
     network_ = std::make_unique<ClusterNetwork>(*config_.topology, config_.hosts,
                                                 config_.registry.name, *flows_);
@@ -225,6 +252,7 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
     node_template_.capacity.cpu = sim::Millicores::cores(v.node_instance_type.vcpus);
     node_template_.capacity.memory =
         v.node_instance_type.memory - np.guest_memory(v.node_instance_type.max_pods);
+    node_template_.max_tasks = pods_per_node_ > 0 ? pods_per_node_ : INT_MAX;  // [cplane]
     if (v.cluster_autoscaler.enabled) {
       cluster_autoscaler_ =
           std::make_unique<autoscaling::ClusterAutoscaler>(v.cluster_autoscaler.logic);
@@ -288,7 +316,15 @@ void Cluster::start_replica(std::size_t service) {
   rep.service = service;
   rep.concurrency = services_[service].config->effective_concurrency();
   services_[service].live.push_back(r);
-  place(r);
+  // [cplane] through the control plane first; a replica retired meanwhile is dropped at grant
+  rep.requested_at = sim_.now();
+  rep.awaiting_control_plane = true;
+  launches_->request([this, r] {
+    Replica& granted = replicas_[r];
+    granted.awaiting_control_plane = false;
+    granted.granted_at = sim_.now();
+    if (granted.state == ReplicaState::pending) place(r);
+  });
 }
 
 void Cluster::refresh_view(const Node& node) {
@@ -326,7 +362,13 @@ placement::NodeView Cluster::view_of(const Node& node) const {
     v.attributes = placement::node_attributes(node.name(), node.host().spec().labels);
   }
   v.tasks = static_cast<int>(node.live_instances());
-  v.max_tasks = std::max(v.max_tasks, v.tasks);
+  // [cplane] pods per node only on Kubernetes-style node VMs, never on hypervisor hosts; VMs
+  // and microVMs may overcommit a host's cores by the profile's vCPU:pCPU ratio
+  v.max_tasks = node.is_vm_node() && pods_per_node_ > 0 ? pods_per_node_ : INT_MAX;
+  if (!node.is_vm_node() && is_vm_kind(config_.variant.platform))
+    v.capacity.cpu = sim::Millicores{static_cast<std::int64_t>(
+        std::llround(static_cast<double>(v.capacity.cpu.value()) *
+                     std::max(1.0, config_.variant.profile->vcpu_overcommit.value)))};
   const auto it = tasks_by_node_.find(&node);
   if (it != tasks_by_node_.end())
     for (const auto& [service, count] : it->second) {
@@ -402,8 +444,14 @@ void Cluster::launch(std::uint32_t r, Node& node) {
     ++tasks_by_node_[&node][sc.name];
     refresh_view(node);
   }
+  // [cplane] the waits before this start are its first phases
+  InstanceSpec spec = svc.spec;
+  const Replica& asked = replicas_[r];
+  spec.prior_phases.push_back({"wait_control_plane", asked.requested_at, asked.granted_at});
+  if (asked.granted_at < sim_.now())
+    spec.prior_phases.push_back({"wait_placement", asked.granted_at, sim_.now()});
   const InstanceId id =
-      runtime_->start(svc.spec, node, [this, r](Instance& i) { replica_ready(r, i); });
+      runtime_->start(spec, node, [this, r](Instance& i) { replica_ready(r, i); });
   if (by_instance_.size() <= id) by_instance_.resize(id + 1, kNone);
   by_instance_[id] = r;
   replicas_[r].instance = id;
@@ -442,7 +490,7 @@ void Cluster::retire(std::uint32_t r) {
   Replica& rep = replicas_[r];
   switch (rep.state) {
     case ReplicaState::pending:
-      pending_.erase(r);
+      pending_.erase(r);  // absent while awaiting the control plane: its grant is ignored
       rep.state = ReplicaState::stopped;
       break;
     case ReplicaState::starting:
@@ -626,10 +674,18 @@ void Cluster::evaluate_autoscaler(std::size_t service) {
 }
 
 void Cluster::add_node_vm() {
-  const VariantConfig& v = config_.variant;
+  // [cplane] a node VM is launched through RunInstances' bucket first
   const auto n = static_cast<std::uint32_t>(node_vms_.size());
   node_vms_.emplace_back();
-  const InstanceSpec spec = InstanceSpec::sized_like("node", *v.node_profile, v.node_instance_type);
+  node_vms_[n].requested_at = sim_.now();
+  node_launches_->request([this, n] { launch_node_vm(n); });
+}
+
+void Cluster::launch_node_vm(std::uint32_t n) {
+  const VariantConfig& v = config_.variant;
+  InstanceSpec spec = InstanceSpec::sized_like("node", *v.node_profile, v.node_instance_type);
+  if (pods_per_node_ > 0) spec.max_pods = pods_per_node_;  // [cplane] kube-reserved per pod
+  spec.prior_phases.push_back({"wait_control_plane", node_vms_[n].requested_at, sim_.now()});
   placement::PlacementRequest request;
   request.service = "node";
   request.demand.cpu = spec.cpu;

@@ -77,6 +77,7 @@
 #include "models/cluster/cluster_config.hpp"
 #include "models/cluster/network.hpp"
 #include "models/cluster/request.hpp"
+#include "models/control_plane/launch_server.hpp"
 #include "models/host.hpp"
 #include "models/image/registry.hpp"
 #include "models/placement/pending_queue.hpp"
@@ -142,6 +143,10 @@ class Cluster {
   // The topology and its link resources, or null when the config has none.
   const ClusterNetwork* network() const { return network_.get(); }
   std::vector<BillableUsage> billable_usage(sim::Time now) const;
+  // [cplane] The control planes launches go through (models/control_plane): instances (API,
+  // platform bucket, scheduler) and node VMs (RunInstances); waits are "wait_control_plane".
+  const control_plane::LaunchServer& instance_launches() const { return *launches_; }
+  const control_plane::LaunchServer& node_launches() const { return *node_launches_; }
 
  private:
   struct Replica;
@@ -174,6 +179,7 @@ class Cluster {
   void evaluate_autoscaler(std::size_t service);
   void scan_nodes();
   void add_node_vm();
+  void launch_node_vm(std::uint32_t node_vm);  // [cplane]
   void node_ready(std::uint32_t node_vm);
   void maybe_stop_node(std::uint32_t node_vm);
   void track_host(const Instance& instance);
@@ -227,6 +233,10 @@ class Cluster {
   std::uint64_t nodes_drained_ = 0;
   sim::EventId scan_timer_;
   sim::EventId start_event_;
+  // [cplane] launch paths, and the pods a node VM takes (0: no limit)
+  std::unique_ptr<control_plane::LaunchServer> launches_;
+  std::unique_ptr<control_plane::LaunchServer> node_launches_;
+  int pods_per_node_ = 0;
 };
 
 }  // namespace vmcsim::models

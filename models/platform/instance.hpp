@@ -65,6 +65,9 @@ struct InstanceSpec {
   const Image* image = nullptr;  // containers (and Fargate); must outlive the start
   Registry* registry = nullptr;  // where `image` comes from
   std::optional<sim::Distribution> app_init;  // replaces the profile's app_init phase
+  // Waits before the start (e.g. "wait_control_plane"), contiguous and ending now; recorded as
+  // the instance's first phases. Names must outlive the runtime (string literals).
+  std::vector<PhaseSpan> prior_phases;
 
   // A VM or VM node sized like an instance type (its vCPUs and memory).
   static InstanceSpec sized_like(std::string service, const PlatformProfile& profile,

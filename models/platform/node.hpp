@@ -16,6 +16,7 @@
 // summed (cpu_allocated) but not limited: placement decides overcommit. With
 // power_off_when_empty, a physical host is powered exactly while live_instances() > 0.
 #include <array>
+#include <deque>
 #include <memory>
 #include <span>
 #include <string>
@@ -93,7 +94,9 @@ class Node {
   Node* parent_;
   InstanceId vm_;
   bool power_off_when_empty_;
-  sim::Time next_creation_slot_;  // microVM creation token bucket (physical hosts)
+  sim::Time next_creation_slot_;           // microVM creation token bucket (physical hosts)
+  int starts_in_progress_ = 0;             // boots holding a max_concurrent_starts slot
+  std::deque<InstanceId> waiting_starts_;  // boots waiting for one, FIFO
 };
 
 }  // namespace vmcsim::models

@@ -93,7 +93,8 @@ InstanceId PlatformRuntime::start(const InstanceSpec& spec, Node& node, Notify o
   i.overhead = kind == PlatformKind::container_in_vm
                    ? instance(node.vm()).overhead.then(p.overhead())
                    : p.overhead();
-  i.requested_at = sim_.now();
+  i.requested_at = spec.prior_phases.empty() ? sim_.now() : spec.prior_phases.front().start;
+  s.boot_start = sim_.now();
   on_state_change.emit(i);
 
   if (!node.try_reserve(memory, spec.cpu)) {
@@ -109,8 +110,41 @@ InstanceId PlatformRuntime::start(const InstanceSpec& spec, Node& node, Notify o
   }
   i.memory = memory;
   set_state(s, InstanceState::starting);
-  run_next_phase(id);
+  for (const PhaseSpan& prior : spec.prior_phases) {
+    i.phases.push_back(prior);
+    on_phase_end.emit(i, i.phases.back());
+  }
+  begin_boot(id);
   return id;
+}
+
+// Takes one of the node's max_concurrent_starts slots, or waits for one in FIFO order.
+void PlatformRuntime::begin_boot(InstanceId id) {
+  Slot& s = instances_[id];
+  const int limit = s.instance.profile->max_concurrent_starts.value;
+  if (limit > 0) {
+    Node& node = *s.instance.node;
+    if (node.starts_in_progress_ >= limit) {
+      node.waiting_starts_.push_back(id);
+      return;
+    }
+    ++node.starts_in_progress_;
+    s.holds_start_slot = true;
+  }
+  run_next_phase(id);
+}
+
+void PlatformRuntime::release_start_slot(Slot& s) {
+  if (!s.holds_start_slot) return;
+  s.holds_start_slot = false;
+  Node& node = *s.instance.node;
+  --node.starts_in_progress_;
+  if (node.waiting_starts_.empty()) return;
+  const InstanceId next = node.waiting_starts_.front();
+  node.waiting_starts_.pop_front();
+  ++node.starts_in_progress_;
+  instances_[next].holds_start_slot = true;
+  run_next_phase(next);
 }
 
 void PlatformRuntime::stop(InstanceId id, Notify on_stopped) {
@@ -164,19 +198,30 @@ void PlatformRuntime::run_next_phase(InstanceId id) {
   }
   const bool first = s.next_phase == 0;
   const PhaseSpec* phase = &phases[s.next_phase++];
-  const sim::Time start = sim_.now();
+  // A boot's first phase starts when the start was requested of the runtime, even if it waited
+  // for a start slot.
+  const sim::Time start = first && !s.stopping ? s.boot_start : sim_.now();
   if (!s.stopping && phase->name == "image_pull") {
+    Node& on = *s.instance.node;
+    if (on.is_vm_node() && instance(on.vm()).profile->images_precached.value) {
+      // Baked into the node image: nothing to fetch or unpack.
+      sim_.schedule_in(sim::Time::zero(),
+                       [this, id, phase, start] { end_phase(id, *phase, start); });
+      return;
+    }
+    const double fraction = std::clamp(p.image_fetch_fraction.value, 0.0, 1.0);
+    s.pulled = fraction < 1.0 ? startup_image(*s.image, fraction) : s.image;
     ImagePuller* puller = &s.instance.node->puller();
     if (!p.cache_images_on_node.value) {
       // A fresh, private cache (as large as the image) and a puller on the node's network path.
       Node& n = *s.instance.node;
-      s.own_cache = std::make_unique<LayerCache>(s.image->size());
+      s.own_cache = std::make_unique<LayerCache>(std::max(s.image->size(), s.pulled->size()));
       s.own_puller =
           std::make_unique<ImagePuller>(sim_, n.host(), n.puller().upstream(), *s.own_cache,
                                         p.pull_policy(), n.puller().path_latency());
       puller = s.own_puller.get();
     }
-    puller->pull(*s.image, *s.registry, [this, id, phase, start](const PullResult& r) {
+    puller->pull(*s.pulled, *s.registry, [this, id, phase, start](const PullResult& r) {
       instances_[id].to_unpack = r.downloaded;
       end_phase(id, *phase, start);
     });
@@ -193,7 +238,47 @@ void PlatformRuntime::run_next_phase(InstanceId id) {
     d = sample(id, *phase, phase->duration);
   }
   if (first && !s.stopping) d += creation_wait(s);
+  if (!s.stopping && phase->uses_host()) {
+    run_host_phase(id, *phase, start, d);
+    return;
+  }
   sim_.schedule_in(d, [this, id, phase, start] { end_phase(id, *phase, start); });
+}
+
+// The phase's delay, its CPU work (one core at most, through the node's CPU path) and its disk
+// bytes (through the node's disk path) run side by side; the phase ends with the last of them.
+void PlatformRuntime::run_host_phase(InstanceId id, const PhaseSpec& phase, sim::Time start,
+                                     sim::Time delay) {
+  Slot& s = instances_[id];
+  constexpr double kOneCore = 1000.0;  // millicores
+  s.parts_left = 1 + (phase.cpu > sim::Time::zero()) + (phase.io > sim::Bytes{});
+  const auto done = [this, id, &phase, start] { part_done(id, phase, start); };
+  sim_.schedule_in(delay, done);
+  if (phase.cpu > sim::Time::zero())
+    flows_.start_flow(s.instance.node->cpu_path().span(), phase.cpu.seconds() * kOneCore, kOneCore,
+                      done);
+  if (phase.io > sim::Bytes{})
+    flows_.start_flow(s.instance.node->disk_path().span(), static_cast<double>(phase.io.count()),
+                      kUncapped, done);
+}
+
+void PlatformRuntime::part_done(InstanceId id, const PhaseSpec& phase, sim::Time start) {
+  if (--instances_[id].parts_left == 0) end_phase(id, phase, start);
+}
+
+// Lazy loading: each layer's first `fraction` of bytes, under a digest of its own (a node that
+// has the slice has not got the layer).
+const Image* PlatformRuntime::startup_image(const Image& image, double fraction) {
+  auto& slot = startup_images_[{&image, fraction}];
+  if (!slot) {
+    slot = std::make_unique<Image>();
+    slot->name = image.name + fmt::format("@startup{:g}", fraction);
+    for (const Layer& l : image.layers)
+      slot->layers.push_back({l.digest + fmt::format("@startup{:g}", fraction),
+                              sim::Bytes{static_cast<std::int64_t>(
+                                  std::ceil(static_cast<double>(l.size.count()) * fraction))}});
+  }
+  return slot.get();
 }
 
 // Decompressing costs CPU time at one core (bytes / unpack_throughput), then writing the
@@ -229,6 +314,7 @@ void PlatformRuntime::became_ready(InstanceId id) {
   Instance& i = s.instance;
   i.boot_phase_count = i.phases.size();
   i.ready_at = sim_.now();
+  release_start_slot(s);
   if (i.profile->is_node()) {
     const sim::Bytes cache = i.profile->image_cache_capacity.value > sim::Bytes{}
                                  ? i.profile->image_cache_capacity.value
@@ -261,8 +347,7 @@ void PlatformRuntime::finished_stopping(InstanceId id) {
   Slot& s = instances_[id];
   Instance& i = s.instance;
   i.node->release(i.memory, i.cpu);
-  if (s.image != nullptr && i.profile->find_boot_phase("image_pull"))
-    (s.own_puller ? *s.own_puller : i.node->puller()).unpin(*s.image);
+  if (s.pulled != nullptr) (s.own_puller ? *s.own_puller : i.node->puller()).unpin(*s.pulled);
   s.own_puller.reset();
   s.own_cache.reset();
   i.stopped_at = sim_.now();

@@ -28,12 +28,23 @@
 // node's CPU (at unpack_throughput per core) and disk. A profile with cache_images_on_node false
 // (Fargate) gives each instance a fresh cache of its own. creation_rate_per_core gates the first
 // phase by a token bucket on the physical host.
+// Startup under contention: a phase with host work (PhaseSpec::cpu, ::io) runs a CPU flow (at
+// most one core) and a disk flow through the node's paths while its sampled duration passes, and
+// ends when all are done, so simultaneous starts on one host slow each other as the fluid shares
+// dictate. A profile's max_concurrent_starts bounds the starts on one node whose boot is in
+// progress; later ones wait (the wait is part of their first phase, like the creation limit).
+// Image delivery: image_fetch_fraction < 1 (lazy loading) pulls that share of each layer
+// before the start goes on; a VM node whose profile has images_precached never pulls.
+// InstanceSpec::prior_phases (a control plane's or placement's waits, recorded by the caller
+// before the start) become the instance's first phases, so its phases still begin at
+// requested_at.
 // Phase durations are drawn from the stream "instance/<id>/<phase>" derived from the runtime's
 // master stream: they depend on the seed, the instance's id and the phase only, never on what
 // other instances drew or in which order events happened.
 //
 // Observers subscribe to on_phase_end and on_state_change; the runtime knows nothing of them.
 #include <deque>
+#include <map>
 #include <memory>
 #include <vector>
 #include "models/image/registry.hpp"
@@ -90,7 +101,16 @@ class PlatformRuntime {
     // Profiles that do not cache images on the node: this instance's own cache and puller.
     std::unique_ptr<LayerCache> own_cache;
     std::unique_ptr<ImagePuller> own_puller;
+    const Image* pulled = nullptr;  // what image_pull fetched (the lazy-loading slice or image)
+    sim::Time boot_start;           // where the first boot phase starts
+    int parts_left = 0;             // of a phase with host work: delay, CPU, disk
+    bool holds_start_slot = false;  // counted in its node's max_concurrent_starts
   };
+  void begin_boot(InstanceId id);
+  void release_start_slot(Slot& s);
+  void run_host_phase(InstanceId id, const PhaseSpec& phase, sim::Time start, sim::Time delay);
+  void part_done(InstanceId id, const PhaseSpec& phase, sim::Time start);
+  const Image* startup_image(const Image& image, double fraction);
   void set_state(Slot& s, InstanceState state);
   void run_next_phase(InstanceId id);
   void unpack(InstanceId id, const PhaseSpec& phase, sim::Time start);
@@ -106,6 +126,8 @@ class PlatformRuntime {
   sim::RandomStream master_;
   std::deque<std::unique_ptr<Node>> hosts_;
   std::deque<Slot> instances_;
+  // Lazy-loading slices of images: (image, fraction) -> the part read at startup.
+  std::map<std::pair<const Image*, double>, std::unique_ptr<Image>> startup_images_;
 };
 
 }  // namespace vmcsim::models

@@ -91,11 +91,11 @@ TEST_CASE("an EKS node reserves the EKS AMI's kube-reserved memory for its insta
   CHECK(kvm.guest_memory() == kvm.guest_os_memory.value);
 }
 
-TEST_CASE("only Fargate runs its tasks at Fargate sizes") {
+TEST_CASE("only Fargate (ECS tasks and EKS pods) runs its tasks at Fargate sizes") {
   const Catalog c = Catalog::load_default();
   for (const auto& [name, p] : c.profiles()) {
     INFO(name);
-    CHECK(p.fargate_task_sizes.value == (name == "fargate"));
+    CHECK(p.fargate_task_sizes.value == (name == "fargate" || name == "fargate-eks"));
   }
   CHECK_FALSE(c.profile("fargate").fargate_task_sizes.source.empty());
 }
@@ -194,4 +194,44 @@ TEST_CASE("every value a profile's kind uses has a source") {
       CHECK_FALSE(p.max_parallel_layers.source.empty());
     }
   }
+}
+
+TEST_CASE("every instance profile has an app_init phase, so a service's app_init is paid alike") {
+  const Catalog c = Catalog::load_default();
+  for (const auto& [name, p] : c.profiles()) {
+    INFO(name);
+    if (p.is_node()) continue;  // nodes run no application; their containers' profile does
+    CHECK(p.find_boot_phase("app_init") != nullptr);
+  }
+}
+
+TEST_CASE("a phase override may set its duration, CPU time and disk bytes") {
+  const Catalog c = Catalog::load_default();
+  PlatformProfile kata = c.profile("kata");
+  apply_overrides(kata, YAML::Load("{boot: {sandbox: {duration: 500ms, cpu: 300ms, io: 1MiB}}}"));
+  const PhaseSpec* sandbox = kata.find_boot_phase("sandbox");
+  REQUIRE(sandbox != nullptr);
+  CHECK(sandbox->duration.mean() == Approx(0.5));
+  CHECK(sandbox->cpu == sim::Time::from_ms(300));
+  CHECK(sandbox->io == sim::Bytes::mib(1));
+  apply_overrides(kata, YAML::Load("{boot: {sandbox: {dist: constant, value: 1s}}}"));
+  CHECK(kata.find_boot_phase("sandbox")->cpu == sim::Time::from_ms(300));  // kept
+  CHECK_THROWS_AS(apply_overrides(kata, YAML::Load("{boot: {sandbox: {cpus: 1s}}}")), CatalogError);
+  CHECK_THROWS_AS(apply_overrides(kata, YAML::Load("{platform_launch_rate: fast}")), CatalogError);
+  apply_overrides(kata, YAML::Load("{max_concurrent_starts: 4}"));
+  CHECK(kata.max_concurrent_starts.value == 4);
+}
+
+TEST_CASE("an instance type's max pods must match its ENIs") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "vmcsim-catalog-eni-test";
+  fs::create_directories(dir);
+  fs::copy_file(fs::path(VMCSIM_SOURCE_DIR_FOR_TESTS) / "models/catalog/profiles.yaml",
+                dir / "profiles.yaml", fs::copy_options::overwrite_existing);
+  std::ofstream{dir / "instance_types.yaml"}
+      << "instance_types:\n  m5.large: {vcpus: 2, memory: 8GiB, max_pods: 57, enis: 3, "
+         "ipv4_per_eni: 10, usd_per_hour: 0.096, source: test}\n"
+         "fargate: {usd_per_vcpu_hour: 0.04, usd_per_gb_hour: 0.004, source: test}\n";
+  CHECK_THROWS_WITH(Catalog::load(dir), Catch::Contains("ENIs x (IPv4 per ENI - 1) + 2 = 29"));
+  fs::remove_all(dir);
 }
