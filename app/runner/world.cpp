@@ -18,6 +18,7 @@
 #include "app/importers/ecs_task_definition.hpp"
 #include "app/importers/k8s_manifest.hpp"
 #include "app/importers/replay_csv.hpp"
+#include "app/runner/tenancy.hpp"
 #include "models/placement/policy.hpp"
 #include "sim/parse_error.hpp"
 
@@ -633,6 +634,7 @@ std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& s,
       }
     }
     c.variant.profile = pv.profile.get();
+    apply_tenancy(s, v, catalog, c);  // tenancy (app/runner/tenancy.hpp)
     world->variants.push_back(std::move(pv));
   }
 

@@ -27,11 +27,14 @@ const std::map<std::string, std::vector<std::string>>& key_tables() {
   static const std::map<std::string, std::vector<std::string>> tables{
       {"scenario",
        {"name", "description", "seed", "replications", "duration", "warmup", "hosts", "topology",
-        "registry", "images", "services", "workloads", "variants", "slo", "cost", "sweep",
-        "output"}},
+        "registry", "images", "services", "workloads", "variants", "slo", "cost", "sweep", "output",
+        // tenancy (read_tenants.hpp)
+        "tenants", "isolation", "namespaces", "runtime_classes"}},
       {"host_group",
        {"name", "count", "instance_type", "cpu", "memory", "disk_bandwidth", "disk_iops",
-        "network_bandwidth", "zone", "rack", "power", "price_per_hour", "from_trace"}},
+        "network_bandwidth", "zone", "rack", "power", "price_per_hour", "from_trace",
+        // tenancy (read_tenants.hpp)
+        "taints"}},
       {"power", {"idle_watts", "peak_watts"}},
       {"topology", {"generator", "links"}},
       {"topology_generator", {"zones", "racks_per_zone", "hosts_per_rack", "uplinks"}},
@@ -43,7 +46,9 @@ const std::map<std::string, std::vector<std::string>>& key_tables() {
       {"service",
        {"name", "image", "cpu", "cpu_limit", "memory", "memory_limit", "replicas", "work",
         "ecs_task_definition", "kubernetes", "autoscaling", "placement_constraints", "labels",
-        "affinity", "anti_affinity", "topology_spread"}},
+        "affinity", "anti_affinity", "topology_spread",
+        // tenancy (read_tenants.hpp)
+        "tenant", "namespace", "runtime_class", "tolerations", "node_selector", "node_affinity"}},
       {"affinity_term", {"type", "weight", "topology_key", "match_labels", "match_expressions"}},
       {"label_requirement", {"key", "operator", "values"}},
       {"topology_spread",
@@ -65,7 +70,9 @@ const std::map<std::string, std::vector<std::string>>& key_tables() {
       {"burst", {"at", "duration", "multiplier"}},
       {"variant",
        {"name", "platform", "profile", "node_instance_type", "placement", "cluster_autoscaler",
-        "overrides"}},
+        "overrides",
+        // tenancy (read_tenants.hpp)
+        "isolation", "runtime_class"}},
       {"cluster_autoscaler",
        {"enabled", "min_nodes", "max_nodes", "scan_interval", "scale_down_unneeded_time",
         "scale_down_utilization_threshold"}},
@@ -74,6 +81,21 @@ const std::map<std::string, std::vector<std::string>>& key_tables() {
       {"sweep_parameter", {"path", "values", "range"}},
       {"range", {"from", "to", "step"}},
       {"output", {"directory", "formats", "baseline"}},
+      // Tenancy (app/scenario/read_tenants.hpp).
+      {"tenant", {"name", "isolation"}},
+      {"isolation", {"default", "pairs"}},
+      {"isolation_pair", {"tenants", "share"}},
+      {"runtime_class", {"name", "handler", "sandboxed"}},
+      {"namespace", {"name", "tenant", "quota", "limit_range"}},
+      {"resource_quota", {"name", "hard"}},
+      {"limit_range", {"default", "default_request", "min", "max"}},
+      {"limit_values", {"cpu", "memory"}},
+      {"taint", {"key", "value", "effect"}},
+      {"toleration", {"key", "operator", "value", "effect"}},
+      {"node_affinity", {"required", "preferred"}},
+      {"node_selector_term", {"match_expressions"}},
+      {"preferred_term", {"weight", "match_expressions"}},
+      {"node_selector_requirement", {"key", "operator", "values"}},
   };
   return tables;
 }
@@ -421,6 +443,7 @@ class Loader {
     if (!pod_trace) root_.required("services");  // only a pod trace brings its own pods
     for (const Field& f : root_.required("variants").elements(false))
       s.variants.push_back(variant(f, pod_trace));
+    read_tenants(root_, catalog_, s);
     if (auto f = root_.optional("slo")) s.slo = slo(*f);
     if (auto f = root_.optional("cost")) s.cost = cost(*f);
     if (auto f = root_.optional("output")) s.output = output(*f, s);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "app/diagnostic.hpp"
+#include "app/scenario/read_tenants.hpp"
 #include "models/placement/affinity.hpp"
 #include "models/platform/platform_kind.hpp"
 #include "sim/distributions.hpp"
@@ -313,6 +314,7 @@ struct Scenario {
   std::optional<Cost> cost;
   std::vector<SweepParameter> sweep;
   Output output;
+  Tenancy tenancy;  // tenants, isolation, namespaces, taints... (read_tenants.hpp)
 
   std::string source_file;  // the file it was loaded from
   std::string source_text;  // its text, for sweep expansion and for results to carry
