@@ -102,9 +102,12 @@ TEST_CASE("tenants, isolation, namespaces, taints and service terms load") {
   CHECK(ledger.node_affinity.node_selector.at("pool") == "a");
   CHECK(ledger.node_affinity.preferred.at(0).weight == 30);
   CHECK(t.runtime_classes.at(0).sandboxed);
+  // Quotas are loaded and checked, and the user is told runs do not enforce them yet.
+  REQUIRE(t.warnings.size() == 1);
+  CHECK_THAT(t.warnings[0], Catch::StartsWith("mt.yaml:20:5: warning: namespaces[0]: quota and "
+                                              "limit range are checked here but not enforced"));
   CHECK_FALSE(t.variants.at("shared").enforce_isolation);
   CHECK(t.variants.at("sandboxed").runtime_class == "gvisor");
-  CHECK(t.warnings.empty());
 }
 
 TEST_CASE("a service whose tenant is undefined fails at the tenant") {
@@ -163,8 +166,8 @@ TEST_CASE("bad share levels, effects and operators are errors") {
 TEST_CASE("a toleration for a taint no node has is a warning, not an error") {
   const Scenario s =
       load_scenario_text(scenario("    tolerations: [{key: gpu, operator: Exists}]\n"), "mt.yaml");
-  REQUIRE(s.tenancy.warnings.size() == 1);
-  CHECK_THAT(s.tenancy.warnings[0],
+  REQUIRE(s.tenancy.warnings.size() == 2);  // the namespace's quota, then the toleration
+  CHECK_THAT(s.tenancy.warnings[1],
              Catch::StartsWith("mt.yaml:31:19: warning: services[0].tolerations[0]: tolerates "
                                "no taint of any host group"));
 }
