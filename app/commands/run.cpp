@@ -93,6 +93,8 @@ std::string execute_placement_benchmark(scenario::Scenario s, const RunArgs& arg
 
 std::string execute(const RunArgs& args, bool sweep) {
   const auto s = scenario::load_scenario(args.scenario);
+  for (const std::string& w : s.tenancy.warnings)  // what Kubernetes accepts (read_tenants.hpp)
+    fmt::print(stderr, "{}\n", w);
   if (runner::has_pod_trace(s)) {
     if (sweep) throw InputError{{args.scenario, 0, 0}, "", "a pod_trace scenario has no sweep"};
     return execute_placement_benchmark(s, args);

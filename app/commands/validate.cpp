@@ -97,6 +97,8 @@ void add_validate_command(CLI::App& cli, int& exit_code) {
     exit_code = print_or_report([&] {
       const auto catalog = models::Catalog::load_default();
       const auto s = scenario::load_scenario(*file, catalog, *options);
+      for (const std::string& w : s.tenancy.warnings)  // what Kubernetes accepts
+        fmt::print(stderr, "{}\n", w);
       return summarize(s, scenario::expand_sweep(s, catalog).size());
     });
   });

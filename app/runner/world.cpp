@@ -14,6 +14,7 @@
 #include "app/diagnostic.hpp"
 #include "app/scenario/world_checks.hpp"
 #include "sim/assert.hpp"
+#include "app/runner/tenancy.hpp"
 
 namespace vmcsim::app::runner {
 namespace {
@@ -392,6 +393,7 @@ PreparedVariant prepared_variant(const scenario::Scenario& s, const scenario::Va
     }
   }
   c.variant.profile = pv.profile.get();
+  apply_tenancy(s, v, catalog, c);  // tenancy (app/runner/tenancy.hpp)
   return pv;
 }
 

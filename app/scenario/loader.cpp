@@ -11,6 +11,7 @@
 #include "app/scenario/imported_services.hpp"
 #include "app/scenario/input_checks.hpp"
 #include "app/scenario/input_errors.hpp"
+#include "app/scenario/read_tenants.hpp"
 #include "app/scenario/section_readers.hpp"
 #include "app/scenario/world_checks.hpp"
 
@@ -25,7 +26,7 @@ const KeyTables& top_level_key_tables() {
       {"scenario",
        {"name", "description", "seed", "replications", "duration", "warmup", "hosts", "topology",
         "registry", "images", "services", "workloads", "variants", "slo", "cost", "sweep",
-        "output"}},
+        "output", "tenants", "isolation", "namespaces", "runtime_classes"}},
   };
   return tables;
 }
@@ -53,6 +54,7 @@ class Loader {
     read_services(s);
     read_workloads(s);
     read_variants(s);
+    cx_.attempt([&] { read_tenants(root_, cx_.catalog(), s); });
     if (auto f = root_.optional("slo")) cx_.attempt([&] { s.slo = read_slo(*f); });
     if (auto f = root_.optional("cost")) cx_.attempt([&] { s.cost = read_cost(*f); });
     if (auto f = root_.optional("output")) cx_.attempt([&] { s.output = read_output(cx_, *f, s); });
@@ -198,7 +200,7 @@ const std::map<std::string, std::vector<std::string>>& key_tables() {
          {&top_level_key_tables(), &host_key_tables(), &topology_key_tables(), &image_key_tables(),
           &distribution_key_tables(), &service_key_tables(), &affinity_key_tables(),
           &autoscaling_key_tables(), &workload_key_tables(), &variant_key_tables(),
-          &settings_key_tables(), &sweep_key_tables()})
+          &settings_key_tables(), &sweep_key_tables(), &tenancy_key_tables()})
       all.insert(part->begin(), part->end());
     return all;
   }();

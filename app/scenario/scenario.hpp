@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "app/diagnostic.hpp"
+#include "app/scenario/read_tenants.hpp"
 #include "models/placement/affinity.hpp"
 #include "models/platform/platform_kind.hpp"
 #include "models/workload/arrivals.hpp"
@@ -344,6 +345,7 @@ struct Scenario {
   Output output;
   // Values assumed while loading, in the order they were assumed.
   std::vector<Assumption> assumptions;
+  Tenancy tenancy;  // tenants, isolation, namespaces, taints... (read_tenants.hpp)
 
   std::string source_file;  // the file it was loaded from
   std::string source_text;  // its text, for sweep expansion and for results to carry

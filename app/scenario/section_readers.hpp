@@ -69,6 +69,8 @@ Output read_output(const ReadContext& cx, const Field& f, const Scenario& s);
 
 // sweep.cpp: sweep_parameter, range.
 const KeyTables& sweep_key_tables();
+// tenants, isolation, namespaces, runtime classes, taints, tolerations (read_tenants.cpp)
+const KeyTables& tenancy_key_tables();
 SweepParameter read_sweep_parameter(const Field& root, const Field& f);
 
 // loader.cpp: the scenario from a parsed document (expand_sweep loads each point with it).

@@ -12,7 +12,8 @@ const KeyTables& service_key_tables() {
       {"service",
        {"name", "image", "cpu", "cpu_limit", "memory", "memory_limit", "replicas", "work",
         "ecs_task_definition", "kubernetes", "autoscaling", "placement_constraints", "labels",
-        "affinity", "anti_affinity", "topology_spread"}},
+        "affinity", "anti_affinity", "topology_spread", "tenant", "namespace", "runtime_class",
+        "tolerations", "node_selector", "node_affinity"}},
       {"work", {"cpu_time", "io_bytes"}},
   };
   return tables;

@@ -13,7 +13,7 @@ const KeyTables& variant_key_tables() {
   static const KeyTables tables{
       {"variant",
        {"name", "platform", "profile", "node_instance_type", "placement", "cluster_autoscaler",
-        "overrides"}},
+        "overrides", "isolation", "runtime_class"}},
       {"cluster_autoscaler",
        {"enabled", "min_nodes", "max_nodes", "scan_interval", "scale_down_unneeded_time",
         "scale_down_utilization_threshold"}},

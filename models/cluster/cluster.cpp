@@ -119,6 +119,11 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
     throw std::invalid_argument("cluster: container_in_vm variant '" + v.name +
                                 "' needs a node profile and a node instance type");
   policy_ = placement::make_policy(v.placement);
+  // --- tenancy hook: views carry taints and tenants only when some host or service has them.
+  for (const HostConfig& h : config_.hosts)
+    tenancy_ = tenancy_ || !h.taints.empty();
+  for (const ServiceConfig& sc : config_.services)
+    tenancy_ = tenancy_ || !sc.tenancy.tenant.empty();
   registry_ = std::make_unique<Registry>(*flows_, config_.registry);
   runtime_ = std::make_unique<PlatformRuntime>(sim, *flows_, config.seed, config.replication);
   {  // [cplane] launch paths from the variant's (node) profile
@@ -184,6 +189,9 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
                                   "' has a negative mean CPU time or I/O size");
     svc.spec.service = sc.name;
     svc.spec.profile = v.profile;
+    // --- tenancy hook: a RuntimeClass picks the container runtime (gVisor, Kata) per service.
+    if (sc.tenancy.runtime_profile != nullptr && !is_vm_kind(v.platform))
+      svc.spec.profile = sc.tenancy.runtime_profile;
     svc.spec.image = sc.image;
     svc.spec.registry = sc.image != nullptr ? registry_.get() : nullptr;
     svc.spec.app_init = sc.app_init;
@@ -215,6 +223,8 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
     svc.request.affinity = sc.affinity;
     svc.request.anti_affinity = sc.anti_affinity;
     svc.request.topology_spread = sc.topology_spread;
+    // --- tenancy hook: tenant, sandbox, isolation policy, tolerations, node affinity.
+    tenancy::apply(sc.tenancy, is_vm_kind(v.platform), svc.request);
     service_index_.emplace(sc.name, s);
     svc.request.demand.cpu = svc.spec.cpu;
     svc.request.demand.memory = reserved_memory(s);
@@ -378,7 +388,41 @@ placement::NodeView Cluster::view_of(const Node& node) const {
       const auto s = service_index_.find(service);
       if (s != service_index_.end()) v.record_running(services_[s->second].request, count);
     }
+  fill_tenancy(v, node);  // tenancy hook
   return v;
+}
+
+// --- tenancy hook (models/tenancy, models/placement/isolation.hpp) ---
+// Cost when active: O(hosts + node VMs on the host x services) per view.
+void Cluster::fill_tenancy(placement::NodeView& v, const Node& node) const {
+  if (!tenancy_) return;
+  // A VM node's host() is its own VM; parent() is the physical host's node.
+  const Node& physical = node.is_vm_node() && node.parent() != nullptr ? *node.parent() : node;
+  for (std::size_t h = 0; h < hosts_.size(); ++h)
+    if (hosts_[h].get() == &physical.host()) v.taints = config_.hosts[h].taints;
+  v.tenancy.vm_node = node.is_vm_node();
+  if (node.is_vm_node()) v.tenancy.host = physical.name();
+  const auto tenants_on = [&](const Node& n, auto&& each) {
+    const auto it = tasks_by_node_.find(&n);
+    if (it == tasks_by_node_.end()) return;
+    for (const auto& [service, count] : it->second) {
+      const auto s = service_index_.find(service);
+      if (count > 0 && s != service_index_.end()) each(services_[s->second].request, count);
+    }
+  };
+  tenants_on(node, [&](const placement::PlacementRequest& r, int count) {
+    placement::record_tenant(v.tenancy, r, count);
+  });
+  if (!node.is_vm_node()) return;
+  auto& elsewhere = v.tenancy.elsewhere_on_host;
+  for (const NodeVm& other : node_vms_) {
+    if (other.node == nullptr || other.node == &node || other.node->parent() != &physical) continue;
+    tenants_on(*other.node, [&](const placement::PlacementRequest& r, int) {
+      if (r.tenant.empty()) return;
+      const auto at = std::lower_bound(elsewhere.begin(), elsewhere.end(), r.tenant);
+      if (at == elsewhere.end() || *at != r.tenant) elsewhere.insert(at, r.tenant);
+    });
+  }
 }
 
 placement::PlacementRequest Cluster::placement_request(const Replica& r) const {

@@ -186,6 +186,8 @@ class Cluster {
 
   placement::PlacementRequest placement_request(const Replica& r) const;
   placement::NodeView view_of(const Node& node) const;
+  // Tenancy hook: the node's taints and the tenants on it and on its physical host.
+  void fill_tenancy(placement::NodeView& view, const Node& node) const;
   // Rebuilds the kept view of a physical host after it changed (no-op for node VMs).
   void refresh_view(const Node& node);
   std::vector<Node*> candidate_nodes() const;
@@ -229,6 +231,7 @@ class Cluster {
   // pointer order.
   std::map<const Node*, std::map<std::string, int, std::less<>>> tasks_by_node_;
   std::map<std::string, std::size_t, std::less<>> service_index_;  // service name -> index
+  bool tenancy_ = false;  // some service has a tenant or some host taints (fill_tenancy)
   std::uint64_t evictions_ = 0;
   std::uint64_t nodes_drained_ = 0;
   sim::EventId scan_timer_;

@@ -19,6 +19,7 @@
 #include "models/placement/affinity.hpp"
 #include "models/placement/fargate.hpp"
 #include "models/platform/platform_kind.hpp"
+#include "models/tenancy/service_tenancy.hpp"
 #include "models/topology/topology.hpp"
 #include "sim/distributions.hpp"
 #include "sim/time.hpp"
@@ -69,6 +70,8 @@ struct ServiceConfig {
   std::vector<placement::TopologySpreadConstraint> topology_spread;
   AutoscalerConfig autoscaling;
   sim::Time slo_latency;  // request latency SLO threshold (0 = none); for the metrics
+  // Tenant, sandbox, isolation policy, tolerations, node affinity (models/tenancy).
+  tenancy::ServiceTenancy tenancy{};
 
   int effective_concurrency() const;
   // What a VM, microVM or Fargate task of this service is sized for: max(request, limit).
@@ -116,6 +119,8 @@ struct HostConfig {
   // Off while it holds no instance or node VM (no idle power then), as host-time billing
   // only counts a host while it holds one; false: always on.
   bool power_off_when_empty = true;
+  // Kubernetes taints on this host and on every node VM it carries (a node pool per host).
+  std::vector<placement::Taint> taints{};
 };
 
 // A link of an explicit topology between two named vertices.

@@ -43,11 +43,16 @@ bool DomainCounts::has_terms(const PlacementRequest& request) {
 
 DomainCounts DomainCounts::without_running_anti_affinity(const PlacementRequest& request,
                                                          std::span<const NodeView> nodes) {
-  if (!has_terms(request)) return DomainCounts{};
+  if (!has_terms(request)) {
+    DomainCounts d;
+    d.hosts_ = HostTenants(request, nodes);
+    return d;
+  }
   return DomainCounts(request, nodes);
 }
 
-DomainCounts::DomainCounts(const PlacementRequest& request, std::span<const NodeView> nodes) {
+DomainCounts::DomainCounts(const PlacementRequest& request, std::span<const NodeView> nodes)
+    : hosts_(request, nodes) {
   std::vector<PodAffinityTerm> required_affinity;
   for (const PodAffinityTerm& t : request.affinity)
     if (t.required) required_affinity.push_back(t);
@@ -89,6 +94,7 @@ DomainCounts::DomainCounts(const PlacementRequest& request, std::span<const Node
       if (!std::all_of(request.member_of.begin(), request.member_of.end(),
                        [&](const ClusterQuery& q) { return detail::member_of_holds(q, n); }))
         continue;
+      if (!request.node_affinity.required_matches(n.attributes)) continue;
       int& count = entry(spread_[i].count, *v);
       count += n.matching_pods(c.selector);
     }

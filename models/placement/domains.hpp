@@ -16,7 +16,8 @@
 //    rejects the request in that pod's domain of the term's key.
 //  - topology spread, DoNotSchedule: for each constraint, c(d) = pods matching its selector on the
 //    eligible nodes of domain d (eligible: the node has the key and passes memberOf, as Kubernetes
-//    counts only nodes passing node affinity); n passes iff c(dom(n)) + self - min_d c(d) <=
+//    counts only nodes passing node affinity, nodeAffinityPolicy Honor, the default; taints are
+//    ignored, nodeTaintsPolicy Ignore); n passes iff c(dom(n)) + self - min_d c(d) <=
 //    max_skew, self = 1 when the request's labels match the selector; a node without the key fails.
 //  - preferred terms (InterPodAffinity score, raw): sum over preferred affinity terms of weight x
 //    matching pods in dom(n), minus the same for preferred anti-affinity.
@@ -35,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "models/placement/isolation.hpp"
 #include "models/placement/node_view.hpp"
 
 namespace vmcsim::models::placement {
@@ -60,6 +62,8 @@ class DomainCounts {
   // counted nodes): per node, s = round(sum over ScheduleAnyway constraints of c(dom(n)) x
   // log(domains among the candidates + 2) + max_skew - 1), then 100 x (max + min - s) / max
   // (all 100 when max is 0); a candidate without a constraint's key scores 0.
+  // The tenants per physical host of the counted nodes (isolation.hpp), for the isolation filter.
+  const HostTenants& host_tenants() const { return hosts_; }
   std::vector<std::int64_t> spread_scores(const PlacementRequest& request,
                                           std::span<const NodeView> nodes,
                                           std::span<const NodeIndex> candidates) const;
@@ -80,6 +84,7 @@ class DomainCounts {
   PerDomain<std::int64_t> score_;  // preferred terms' weights
   std::vector<Spread> spread_;     // per request.topology_spread constraint
   bool first_of_group_ = false;    // the self-affinity exception applies
+  HostTenants hosts_;
 };
 
 }  // namespace vmcsim::models::placement

@@ -20,7 +20,7 @@ namespace {
 constexpr std::int64_t kMaxNodeScore = 100;
 constexpr std::int64_t kMaxCustomPriorityScore = 10;
 
-enum class Plugin { least, most, balanced, ratio, inter_pod, spread };
+enum class Plugin { least, most, balanced, ratio, inter_pod, spread, taint, node_affinity };
 
 struct WeightedPlugin {
   Plugin plugin;
@@ -107,6 +107,19 @@ std::int64_t score(Plugin plugin, const PlacementRequest& request, const NodeVie
   return node_score / weight_sum;
 }
 
+// TaintToleration and NodeAffinity (node_affinity.hpp): raw per node, then normalised over the
+// scored nodes as kube-scheduler's DefaultNormalizeScore does.
+void node_level_scores(Plugin plugin, const PlacementRequest& request,
+                       std::span<const NodeView> nodes, std::span<const NodeIndex> candidates,
+                       std::vector<std::int64_t>& s) {
+  for (std::size_t k = 0; k < candidates.size(); ++k) {
+    const NodeView& n = nodes[candidates[k]];
+    s[k] = plugin == Plugin::taint ? intolerable_prefer_no_schedule(n.taints, request.tolerations)
+                                   : request.node_affinity.preferred_weight(n.attributes);
+  }
+  default_normalize_score(s, plugin == Plugin::taint);
+}
+
 class K8sPolicy : public PlacementPolicy {
  public:
   K8sPolicy(std::vector<WeightedPlugin> plugins, PolicyOptions options, std::string spec)
@@ -126,6 +139,8 @@ class K8sPolicy : public PlacementPolicy {
       std::vector<std::int64_t> s(candidates.size());
       if (p.plugin == Plugin::spread) {
         s = domains.spread_scores(request, nodes, candidates);
+      } else if (p.plugin == Plugin::taint || p.plugin == Plugin::node_affinity) {
+        node_level_scores(p.plugin, request, nodes, candidates, s);
       } else if (p.plugin == Plugin::inter_pod) {
         for (std::size_t k = 0; k < candidates.size(); ++k)
           s[k] = domains.preferred_score(nodes[candidates[k]]);
@@ -211,10 +226,12 @@ Plugin parse_plugin(std::string_view name, std::string_view spec) {
   if (name == "RequestedToCapacityRatio") return Plugin::ratio;
   if (name == "InterPodAffinity") return Plugin::inter_pod;
   if (name == "PodTopologySpread") return Plugin::spread;
+  if (name == "TaintToleration") return Plugin::taint;
+  if (name == "NodeAffinity") return Plugin::node_affinity;
   throw sim::ParseError(
       fmt::format("placement '{}': unknown Kubernetes score plugin '{}': expected LeastAllocated, "
-                  "MostAllocated, BalancedAllocation, RequestedToCapacityRatio, InterPodAffinity "
-                  "or PodTopologySpread",
+                  "MostAllocated, BalancedAllocation, RequestedToCapacityRatio, InterPodAffinity, "
+                  "PodTopologySpread, TaintToleration or NodeAffinity",
                   spec, name));
 }
 
@@ -237,7 +254,8 @@ std::size_t num_feasible_nodes_to_find(int percentage_of_nodes_to_score, std::si
 std::int64_t k8s_score(std::string_view plugin, const PlacementRequest& request,
                        const NodeView& node, const PolicyOptions& options) {
   const auto p = detail::parse_plugin(plugin, plugin);
-  if (p == detail::Plugin::inter_pod || p == detail::Plugin::spread)
+  if (p == detail::Plugin::inter_pod || p == detail::Plugin::spread || p == detail::Plugin::taint ||
+      p == detail::Plugin::node_affinity)
     throw std::invalid_argument(
         fmt::format("{} is normalised across nodes: no per-node score", plugin));
   return detail::score(p, request, node, options);
@@ -272,7 +290,12 @@ std::unique_ptr<PlacementPolicy> make_k8s(std::string_view plugins, const Policy
     list.push_back({parse_plugin(std::string_view(item).substr(0, star), spec), weight});
   }
   // Only a setting: the default profile's plugins.
-  if (list.empty()) list = {{Plugin::least, 1}, {Plugin::balanced, 1}, {Plugin::inter_pod, 2}};
+  if (list.empty())
+    list = {{Plugin::least, 1},
+            {Plugin::balanced, 1},
+            {Plugin::inter_pod, 2},
+            {Plugin::taint, 3},
+            {Plugin::node_affinity, 2}};
   if (resolved.percentage_of_nodes_to_score < 0)
     throw sim::ParseError(fmt::format("placement '{}': percentageOfNodesToScore {} is negative",
                                       spec, resolved.percentage_of_nodes_to_score));

@@ -17,14 +17,17 @@
 // not two with 230 each), as GPU sharing works in the Alibaba trace (Weng et al., ATC 2023).
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "models/placement/affinity.hpp"
+#include "models/placement/node_affinity.hpp"
 #include "models/placement/query.hpp"
 #include "models/placement/resources.hpp"
+#include "models/tenancy/isolation.hpp"
 
 namespace vmcsim::models::placement {
 
@@ -39,6 +42,24 @@ struct RunningPods {
   Labels labels;
   std::vector<PodAffinityTerm> anti_affinity;  // required terms only: they act on newcomers
   int count = 0;
+};
+
+// Instances of one tenant on a node, split by whether they run their own kernel.
+struct TenantInstances {
+  std::string tenant;
+  bool own_kernel = false;  // a VM, microVM or sandboxed container (gVisor, Kata)
+  int count = 0;
+};
+
+// Who is on a node, for the isolation filter (models/placement/isolation.hpp). `here` is kept
+// by add() / remove() (requests with a tenant only); the caller fills the rest.
+struct NodeTenancy {
+  std::string host;      // the physical host the node is on; empty: the node is a host itself
+  bool vm_node = false;  // tenants together on it share a VM node
+  std::vector<TenantInstances> here;
+  // Tenants with instances on the node's physical host outside this node (other VM nodes, VMs,
+  // tenant-owned node VMs themselves), sorted, unique.
+  std::vector<std::string> elsewhere_on_host;
 };
 
 struct NodeView {
@@ -57,6 +78,8 @@ struct NodeView {
   // request no CPU or no memory (sum of nonzero_requests(demand) - demand; its NonZeroRequested
   // minus Requested). Kept by record_running; read only by the k8s scoring plugins.
   ResourceVector scoring_defaults;
+  std::vector<Taint> taints;           // Kubernetes taints (node_affinity.hpp)
+  NodeTenancy tenancy;
 
   ResourceVector allocatable() const { return capacity - system_reserved; }
   ResourceVector free() const { return allocatable() - allocated; }
@@ -90,6 +113,15 @@ struct PlacementRequest {
   // GPU devices the GPU demand spans, demand.gpu_milli / gpus on each (a multiple of gpus).
   // 0: on a node with devices, all of it on one device (more than 1000 never fits there).
   int gpus = 0;
+  // Kubernetes tolerations and node affinity (node_affinity.hpp).
+  std::vector<Toleration> tolerations;
+  NodeAffinity node_affinity;
+  // Tenancy (models/tenancy/isolation.hpp): the owner, whether the instance runs its own kernel
+  // (a VM, microVM, node VM or sandboxed runtime), and the policy that says whom it may meet.
+  // An empty tenant or no policy: never refused for isolation.
+  std::string tenant;
+  bool own_kernel = false;
+  std::shared_ptr<const tenancy::IsolationPolicy> isolation;
 };
 
 // True when the request's GPU demand fits the node's GPU devices (always true on a pooled node,

@@ -36,6 +36,7 @@ GpuSlots NodeView::add(const PlacementRequest& request) {
   ++tasks;
   ++tasks_by_service[request.service];
   record_running(request, 1);
+  record_tenant(tenancy, request, 1);
   return *gpus;
 }
 
@@ -45,6 +46,7 @@ void NodeView::remove(const PlacementRequest& request, GpuSlots gpus) {
   --tasks;
   if (--tasks_by_service[request.service] <= 0) tasks_by_service.erase(request.service);
   record_running(request, -1);
+  record_tenant(tenancy, request, -1);
 }
 
 void NodeView::record_running(const PlacementRequest& request, int count) {
@@ -98,15 +100,36 @@ bool member_of_holds(const ClusterQuery& query, const NodeView& node) {
 
 namespace {
 
-// The first filter a node fails, or nullptr.
+// The first filter a node fails, or nullptr. Node-level filters first, as kube-scheduler runs
+// TaintToleration and NodeAffinity before the inter-pod plugins.
 const char* failed_filter(const PlacementRequest& request, const NodeView& node,
                           const DomainCounts& domains) {
   if (node.tasks >= node.max_tasks) return "max tasks";
+  if (!node.taints.empty() && untolerated_taint(node.taints, request.tolerations) != nullptr)
+    return "taints";
+  if (!request.node_affinity.required_matches(node.attributes)) return "node affinity";
   if (request.distinct_instance && node.tasks_of(request.service) > 0) return "distinctInstance";
   for (const ClusterQuery& q : request.member_of) {
     if (!detail::member_of_holds(q, node)) return "memberOf";
   }
+  if (isolation_conflict(request, node, &domains.host_tenants())) return "isolation";
   return domains.failed_filter(request, node);
+}
+
+// What the first node a filter rejected says about it (isolation and taints only), or "".
+std::string filter_detail(const char* filter, const PlacementRequest& request, const NodeView& node,
+                          const DomainCounts& domains) {
+  const std::string_view f = filter;
+  const std::string& name = node.name.empty() ? node.id : node.name;
+  if (f == "isolation") {
+    if (const auto c = isolation_conflict(request, node, &domains.host_tenants()))
+      return fmt::format("{} (on {})", describe(request, *c), name);
+  }
+  if (f == "taints") {
+    if (const Taint* t = untolerated_taint(node.taints, request.tolerations))
+      return fmt::format("taints: {} had untolerated taint {{{}: {}}}", name, t->key, t->value);
+  }
+  return {};
 }
 
 }  // namespace
@@ -133,11 +156,12 @@ bool feasible(const PlacementRequest& request, const NodeView& node) {
 Unplaceable explain_unplaceable(const PlacementRequest& request, std::span<const NodeView> nodes) {
   if (nodes.empty()) return {"nodes", "no nodes to place on"};
   std::map<std::string, int> rejected;
+  std::map<std::string, std::string> details;  // per filter, about the first node it rejected
   std::vector<const NodeView*> eligible;
   const DomainCounts domains(request, nodes);
   for (const NodeView& n : nodes) {
     if (const char* f = failed_filter(request, n, domains)) {
-      ++rejected[f];
+      if (++rejected[f] == 1) details[f] = filter_detail(f, request, n, domains);
     } else {
       eligible.push_back(&n);
     }
@@ -147,7 +171,12 @@ Unplaceable explain_unplaceable(const PlacementRequest& request, std::span<const
     for (const auto& [filter, count] : rejected) {
       why += fmt::format("{}{} by {}", why.empty() ? "" : ", ", count, filter);
     }
-    return {"constraints", fmt::format("all {} nodes rejected: {}", nodes.size(), why)};
+    for (const auto& [filter, detail] : details)
+      if (!detail.empty()) why += "; " + detail;
+    // A request refused by isolation alone is named so: the price of the policy, not a shortage.
+    const bool isolation_only = rejected.size() == 1 && rejected.begin()->first == "isolation";
+    return {isolation_only ? "isolation" : "constraints",
+            fmt::format("all {} nodes rejected: {}", nodes.size(), why)};
   }
   for (const Dimension d : kAllDimensions) {
     if (request.demand.amount(d) <= 0.0) continue;
@@ -490,7 +519,7 @@ const ModuleGroup<PolicyFactory>& placement_policies() {
            [](std::string_view spec, std::string_view args, const PolicyOptions& options) {
              return placement::detail::make_k8s(
                  args.empty() && spec == "k8s"
-                     ? "LeastAllocated,BalancedAllocation,InterPodAffinity*2,PodTopologySpread*2"
+                     ? "LeastAllocated,BalancedAllocation,InterPodAffinity*2,PodTopologySpread*2,TaintToleration*3,NodeAffinity*2"
                      : args,
                  options, spec);
            },

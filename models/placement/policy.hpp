@@ -2,7 +2,9 @@
 // PlacementPolicy: one interface for every way of choosing a node for a task, pod or VM.
 //
 // Every policy first filters the nodes a request may go to (feasible(): the demand fits free()
-// in every dimension, the node has a task slot left (max_tasks), memberOf expressions hold,
+// in every dimension, the node has a task slot left (max_tasks), the request tolerates the
+// node's NoSchedule/NoExecute taints and its required node affinity holds (node_affinity.hpp),
+// memberOf expressions hold, the tenants' isolation policy allows it (isolation.hpp),
 // distinctInstance, required pod affinity and anti-affinity and DoNotSchedule topology spread
 // constraints are respected, per topology domain as domains.hpp says), then ranks the feasible
 // ones.
@@ -28,7 +30,9 @@
 //                     random: one candidate uniformly
 //                   then the lowest index among what is left.
 //   k8s             the default Kubernetes profile: LeastAllocated*1,BalancedAllocation*1,
-//                   InterPodAffinity*2,PodTopologySpread*2
+//                   InterPodAffinity*2,PodTopologySpread*2,TaintToleration*3,NodeAffinity*2
+//                   (weights of kube-scheduler's default plugins, pkg/scheduler/apis/config/v1
+//                   default_plugins.go)
 //   k8s:P[*w],...   Kubernetes score plugins with weights (w defaults to 1); node score =
 //                   sum_p w_p * score_p(node), each score_p in [0, MaxNodeScore = 100]. P is:
 //     LeastAllocated      per resource r: (alloc_r - req_r) * 100 / alloc_r (integer division,
@@ -46,6 +50,9 @@
 //                         when max == min)
 //     PodTopologySpread   ScheduleAnyway constraints (DomainCounts::spread_scores): fewer matching
 //                         pods in the node's domain score higher
+//     TaintToleration     fewer untolerated PreferNoSchedule taints score higher; NodeAffinity:
+//                         more weight of matching preferred terms scores higher (both normalised
+//                         over the scored nodes, node_affinity.hpp)
 //     percentageOfNodesToScore=N  not a plugin: kube-scheduler's setting (PolicyOptions); the
 //                         nodes scored are a sample (num_feasible_nodes_to_find()); with only
 //                         this item the default profile's plugins are used ("k8s:percentage...")
