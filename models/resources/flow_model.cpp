@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -17,6 +18,48 @@ constexpr double kUnfrozen = -1.0;
 constexpr auto later = [](const auto& a, const auto& b) {
   return a.level != b.level ? a.level > b.level : a.resource > b.resource;
 };
+
+// Shortcuts of FlowModel::fill that give the general loop's doubles in cheaper ways (templates:
+// the class and resource types are FlowModel's private ones).
+
+// One class (a disk's transfers, a replica's requests on an idle node): its flows all cross
+// every resource of the component, so filling ends at the lowest capacity / n or at the cap,
+// whichever comes first.
+template <class Classes, class Resources>
+bool one_class_fill(Classes& classes, const Resources& resources,
+                    const std::vector<std::uint32_t>& comp_classes) {
+  if (comp_classes.size() != 1) return false;
+  auto& k = classes[comp_classes.front()];
+  const auto n = static_cast<double>(k.members.size());
+  double level = std::numeric_limits<double>::infinity();
+  for (const auto& s : k.path)
+    level = std::min(level, resources[s.resource].capacity / n);
+  k.rate = k.cap <= level ? k.cap : level;
+  return true;
+}
+
+// Every class capped, and the caps fit every resource with room to spare: filling freezes each
+// class at its cap and no resource saturates. The margin keeps rounding out of it: within it
+// the general loop's levels stay above every cap it reaches, so both give the same doubles.
+template <class Classes, class Resources>
+bool all_at_caps(Classes& classes, Resources& resources,
+                 const std::vector<std::uint32_t>& comp_classes,
+                 const std::vector<std::uint32_t>& comp_resources) {
+  for (std::uint32_t ri : comp_resources)
+    resources[ri].spare = 0.0;  // here: the sum of the caps crossing it
+  for (std::uint32_t c : comp_classes) {
+    const auto& k = classes[c];
+    if (std::isinf(k.cap)) return false;
+    const double demand = k.cap * static_cast<double>(k.members.size());
+    for (const auto& s : k.path)
+      resources[s.resource].spare += demand;
+  }
+  for (std::uint32_t ri : comp_resources)
+    if (!(resources[ri].spare <= resources[ri].capacity * (1.0 - 1e-9))) return false;
+  for (std::uint32_t c : comp_classes)
+    classes[c].rate = classes[c].cap;
+  return true;
+}
 
 void check_capacity(const std::string& name, double capacity) {
   if (!(capacity >= 0.0) || std::isinf(capacity))
@@ -413,6 +456,9 @@ void FlowModel::freeze(std::uint32_t c, double rate) {
 // Progressive filling over the collected component: all unfrozen flows rise together; a class
 // freezes at its cap, or when a resource it crosses runs out of spare capacity.
 void FlowModel::fill() {
+  if (one_class_fill(classes_, resources_, comp_classes_) ||
+      all_at_caps(classes_, resources_, comp_classes_, comp_resources_))
+    return;
   // Min-heap of resources by the level at which they saturate; stale entries are skipped.
   levels_.clear();
   for (std::uint32_t ri : comp_resources_) {
