@@ -18,7 +18,6 @@
 // decisions and their mean / p99 cost (the replay's own steady_clock timing, so wall time: on a
 // loaded machine a decision that is preempted counts the other process's time slice), and the
 // process's peak RSS (getrusage) after it.
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cmath>
@@ -32,12 +31,16 @@
 
 #include <fmt/format.h>
 
+#include "bench/bench_support.hpp"
+
 #include "app/runner/placement_benchmark.hpp"
 #include "app/scenario/loader.hpp"
 #include "sim/distributions.hpp"
 #include "sim/random.hpp"
 
 using namespace vmcsim;
+using bench::cpu_seconds;
+using bench::peak_rss_mib;
 
 namespace {
 
@@ -50,20 +53,6 @@ struct Args {
   std::optional<std::size_t> max_pods;  // replay only the first pods of the day (quick contrasts)
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "vmcsim-scale-bench";
 };
-
-// User + system CPU seconds of the process so far (wall time on a shared machine is not ours).
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  const auto s = [](timeval t) { return static_cast<double>(t.tv_sec) + 1e-6 * t.tv_usec; };
-  return s(u.ru_utime) + s(u.ru_stime);
-}
-
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-}
 
 // "a;b;c": policies are separated by ';' (a k8s spec has commas of its own).
 std::vector<std::string> split(const std::string& text) {

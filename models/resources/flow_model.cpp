@@ -2,14 +2,64 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <utility>
+
+#include "models/resources/indexed_heap.hpp"
 
 namespace vmcsim::models {
 
 namespace {
-// Unfrozen flows carry a negative rate while progressive filling runs.
+// Unfrozen classes carry a negative rate while progressive filling runs.
 constexpr double kUnfrozen = -1.0;
+
+// Orders progressive filling's level heap (a min-heap by level, then resource).
+constexpr auto later = [](const auto& a, const auto& b) {
+  return a.level != b.level ? a.level > b.level : a.resource > b.resource;
+};
+
+// Shortcuts of FlowModel::fill that give the general loop's doubles in cheaper ways (templates:
+// the class and resource types are FlowModel's private ones).
+
+// One class (a disk's transfers, a replica's requests on an idle node): its flows all cross
+// every resource of the component, so filling ends at the lowest capacity / n or at the cap,
+// whichever comes first.
+template <class Classes, class Resources>
+bool one_class_fill(Classes& classes, const Resources& resources,
+                    const std::vector<std::uint32_t>& comp_classes) {
+  if (comp_classes.size() != 1) return false;
+  auto& k = classes[comp_classes.front()];
+  const auto n = static_cast<double>(k.members.size());
+  double level = std::numeric_limits<double>::infinity();
+  for (const auto& s : k.path)
+    level = std::min(level, resources[s.resource].capacity / n);
+  k.rate = k.cap <= level ? k.cap : level;
+  return true;
+}
+
+// Every class capped, and the caps fit every resource with room to spare: filling freezes each
+// class at its cap and no resource saturates. The margin keeps rounding out of it: within it
+// the general loop's levels stay above every cap it reaches, so both give the same doubles.
+template <class Classes, class Resources>
+bool all_at_caps(Classes& classes, Resources& resources,
+                 const std::vector<std::uint32_t>& comp_classes,
+                 const std::vector<std::uint32_t>& comp_resources) {
+  for (std::uint32_t ri : comp_resources)
+    resources[ri].spare = 0.0;  // here: the sum of the caps crossing it
+  for (std::uint32_t c : comp_classes) {
+    const auto& k = classes[c];
+    if (std::isinf(k.cap)) return false;
+    const double demand = k.cap * static_cast<double>(k.members.size());
+    for (const auto& s : k.path)
+      resources[s.resource].spare += demand;
+  }
+  for (std::uint32_t ri : comp_resources)
+    if (!(resources[ri].spare <= resources[ri].capacity * (1.0 - 1e-9))) return false;
+  for (std::uint32_t c : comp_classes)
+    classes[c].rate = classes[c].cap;
+  return true;
+}
 
 void check_capacity(const std::string& name, double capacity) {
   if (!(capacity >= 0.0) || std::isinf(capacity))
@@ -52,7 +102,7 @@ void FlowModel::set_capacity(ResourceId resource, double capacity) {
   r.busy_updated_at = sim_.now();
   r.capacity = capacity;
   seeds_.assign(1, resource.index);
-  recompute(seeds_);
+  recompute(seeds_, kNone);
 }
 
 FlowId FlowModel::start_flow(std::span<const ResourceId> path, double amount, double rate_cap,
@@ -75,40 +125,181 @@ FlowId FlowModel::start_flow(std::span<const ResourceId> path, double amount, do
   }
 
   std::uint32_t idx;
-  if (free_head_ != kNone) {
-    idx = free_head_;
-    free_head_ = flows_[idx].next_free;
+  if (free_flow_ != kNone) {
+    idx = free_flow_;
+    free_flow_ = flows_[idx].next_free;
   } else {
     idx = static_cast<std::uint32_t>(flows_.size());
     flows_.emplace_back();
   }
   Flow& f = flows_[idx];
-  f.path.clear();
-  for (ResourceId r : path) {
-    auto& list = resources_[r.index].flows;
-    f.path.push_back(PathStep{r.index, static_cast<std::uint32_t>(list.size())});
-    list.push_back(idx);
-  }
-  f.cap = rate_cap;
-  f.rate = path.empty() ? rate_cap : 0.0;
-  f.remaining = amount;
-  f.updated_at = sim_.now();
   f.on_done = std::move(on_done);
   f.next_free = kNone;
   f.active = true;
   ++active_count_;
   const FlowId id{idx, f.generation};
 
+  const std::uint32_t c = find_or_make_class(path, rate_cap);
+  settle(classes_[c], sim_.now());
+  add_member(c, idx, amount);
   if (path.empty()) {
-    set_finish(idx);
+    classes_[c].rate = rate_cap;
+    refinish(c, true, idx);
     reschedule();
   } else {
     seeds_.clear();
     for (ResourceId r : path)
       seeds_.push_back(r.index);
-    recompute(seeds_);
+    recompute(seeds_, idx);
   }
   return id;
+}
+
+// Flows share a class when they cross the same resources in the same order under the same cap;
+// a class is looked up among those crossing its first resource (a handful: a replica's limit, a
+// node's disk). A pure delay (empty path) gets a class of its own.
+std::uint32_t FlowModel::find_or_make_class(std::span<const ResourceId> path, double cap) {
+  if (!path.empty()) {
+    for (std::uint32_t c : resources_[path.front().index].classes) {
+      const FlowClass& k = classes_[c];
+      if (k.cap != cap || k.path.size() != path.size()) continue;
+      bool same = true;
+      for (std::size_t i = 0; i < path.size() && same; ++i)
+        same = k.path[i].resource == path[i].index;
+      if (same) return c;
+    }
+  }
+  std::uint32_t c;
+  if (free_class_ != kNone) {
+    c = free_class_;
+    free_class_ = classes_[c].next_free;
+  } else {
+    c = static_cast<std::uint32_t>(classes_.size());
+    classes_.emplace_back();
+  }
+  FlowClass& k = classes_[c];
+  k.path.clear();
+  k.members.clear();
+  k.cap = cap;
+  k.rate = 0.0;
+  k.previous_rate = 0.0;
+  k.served = 0.0;
+  k.updated_at = sim_.now();
+  k.finish = sim::Time::max();
+  k.heap_pos = kNone;
+  k.next_free = kNone;
+  k.large = false;
+  k.top_changed = false;
+  for (ResourceId r : path) {
+    auto& list = resources_[r.index].classes;
+    k.path.push_back(PathStep{r.index, static_cast<std::uint32_t>(list.size())});
+    list.push_back(c);
+  }
+  return c;
+}
+
+void FlowModel::free_class(std::uint32_t c) {
+  FlowClass& k = classes_[c];
+  for (const PathStep& s : k.path) {
+    auto& list = resources_[s.resource].classes;
+    const std::uint32_t moved = list.back();
+    list[s.slot] = moved;
+    list.pop_back();
+    if (moved != c) {
+      for (PathStep& ms : classes_[moved].path)
+        if (ms.resource == s.resource) ms.slot = s.slot;
+    }
+  }
+  k.path.clear();
+  class_heap_remove(c);
+  k.next_free = free_class_;
+  free_class_ = c;
+}
+
+bool FlowModel::member_less(std::uint32_t a, std::uint32_t b) const {
+  const double wa = flows_[a].work, wb = flows_[b].work;
+  return wa != wb ? wa < wb : a < b;
+}
+
+// The class must be settled to now.
+void FlowModel::add_member(std::uint32_t c, std::uint32_t flow, double amount) {
+  FlowClass& k = classes_[c];
+  Flow& f = flows_[flow];
+  f.cls = c;
+  for (const PathStep& s : k.path)
+    ++resources_[s.resource].flow_count;
+  f.pos = static_cast<std::uint32_t>(k.members.size());
+  k.members.push_back(flow);
+  if (!k.large) {
+    f.work = amount;
+    f.finish = sim::Time::max();
+    if (k.members.size() > kExactClassSize) make_large(k);
+    return;
+  }
+  f.work = k.served + amount;
+  detail::heap_sift(
+      k.members, f.pos, [this](auto a, auto b) { return member_less(a, b); },
+      [this](std::uint32_t m, std::uint32_t p) { flows_[m].pos = p; });
+  if (f.pos == 0) k.top_changed = true;
+}
+
+// Removes a flow from its class (which must be settled to now), freeing the class if it empties.
+void FlowModel::remove_member(std::uint32_t flow) {
+  Flow& f = flows_[flow];
+  const std::uint32_t c = f.cls;
+  FlowClass& k = classes_[c];
+  for (const PathStep& s : k.path)
+    --resources_[s.resource].flow_count;
+  if (!k.large) {
+    const std::uint32_t moved = k.members.back();
+    k.members[f.pos] = moved;
+    flows_[moved].pos = f.pos;
+    k.members.pop_back();
+    if (f.finish <= k.finish) k.top_changed = true;
+  } else {
+    if (f.pos == 0) k.top_changed = true;
+    detail::heap_erase(
+        k.members, f.pos, [this](auto a, auto b) { return member_less(a, b); },
+        [this](std::uint32_t m, std::uint32_t p) { flows_[m].pos = p; });
+    if (k.members.size() <= kExactClassSize) make_small(k);
+  }
+  f.cls = kNone;
+  f.pos = kNone;
+  if (k.members.empty()) free_class(c);
+}
+
+// Small -> large: a flow's work left becomes its tag (virtual time restarts at 0).
+void FlowModel::make_large(FlowClass& k) {
+  k.large = true;
+  k.served = 0.0;
+  // A sorted array is a heap.
+  std::sort(k.members.begin(), k.members.end(),
+            [this](std::uint32_t a, std::uint32_t b) { return member_less(a, b); });
+  for (std::uint32_t i = 0; i < k.members.size(); ++i)
+    flows_[k.members[i]].pos = i;
+  k.top_changed = true;
+}
+
+// Large -> small: tags become work left, and every flow its own finish time.
+void FlowModel::make_small(FlowClass& k) {
+  k.large = false;
+  for (std::uint32_t m : k.members) {
+    Flow& f = flows_[m];
+    f.work = std::max(0.0, f.work - k.served);
+    f.finish = finish_of(k, f.work);
+  }
+  k.served = 0.0;
+  k.top_changed = true;
+}
+
+void FlowModel::release_flow(std::uint32_t idx) {
+  Flow& f = flows_[idx];
+  f.active = false;
+  f.work = 0.0;
+  ++f.generation;
+  f.next_free = free_flow_;
+  free_flow_ = idx;
+  --active_count_;
 }
 
 const FlowModel::Flow* FlowModel::live(FlowId id) const {
@@ -124,58 +315,44 @@ bool FlowModel::is_active(FlowId flow) const {
 bool FlowModel::cancel_flow(FlowId flow) {
   if (!live(flow)) return false;
   Flow& f = flows_[flow.index];
+  FlowClass& k = classes_[f.cls];
+  settle(k, sim_.now());
   seeds_.clear();
-  for (const PathStep& s : f.path)
+  for (const PathStep& s : k.path)
     seeds_.push_back(s.resource);
-  detach(flow.index);
+  remove_member(flow.index);
   f.on_done.reset();
+  release_flow(flow.index);
   if (!seeds_.empty()) {
-    recompute(seeds_);
+    recompute(seeds_, kNone);
   } else {
-    reschedule();
+    reschedule();  // a pure delay's class was its own and is gone
   }
   return true;
 }
 
-// Removes a flow from its resources, the finish heap and the active set; frees its slot.
-void FlowModel::detach(std::uint32_t idx) {
-  Flow& f = flows_[idx];
-  for (const PathStep& s : f.path) {
-    auto& list = resources_[s.resource].flows;
-    const std::uint32_t moved = list.back();
-    list[s.slot] = moved;
-    list.pop_back();
-    if (moved != idx) {
-      for (PathStep& ms : flows_[moved].path)
-        if (ms.resource == s.resource) ms.slot = s.slot;
-    }
-  }
-  f.path.clear();
-  heap_remove(idx);
-  f.active = false;
-  f.rate = 0.0;
-  f.remaining = 0.0;
-  ++f.generation;
-  f.next_free = free_head_;
-  free_head_ = idx;
-  --active_count_;
-}
-
 double FlowModel::rate(FlowId flow) const {
   const Flow* f = live(flow);
-  return f ? f->rate : 0.0;
+  return f ? classes_[f->cls].rate : 0.0;
+}
+
+double FlowModel::flow_work_left(const FlowClass& k, const Flow& f) const {
+  return k.large ? f.work - k.served : f.work;
 }
 
 double FlowModel::remaining(FlowId flow) const {
   const Flow* f = live(flow);
   if (!f) return 0.0;
-  const double left = f->remaining - f->rate * (sim_.now() - f->updated_at).seconds();
+  const FlowClass& k = classes_[f->cls];
+  const double left = flow_work_left(k, *f) - k.rate * (sim_.now() - k.updated_at).seconds();
   return std::max(0.0, left);
 }
 
 sim::Time FlowModel::expected_finish(FlowId flow) const {
   const Flow* f = live(flow);
-  return f ? f->finish : sim::Time::max();
+  if (!f) return sim::Time::max();
+  const FlowClass& k = classes_[f->cls];
+  return k.large ? finish_of(k, std::max(0.0, flow_work_left(k, *f))) : f->finish;
 }
 
 double FlowModel::utilization(ResourceId resource) const {
@@ -190,7 +367,7 @@ double FlowModel::capacity(ResourceId resource) const {
   return resource_at(resource).capacity;
 }
 std::size_t FlowModel::active_flows(ResourceId resource) const {
-  return resource_at(resource).flows.size();
+  return resource_at(resource).flow_count;
 }
 const std::string& FlowModel::name(ResourceId resource) const {
   return resource_at(resource).name;
@@ -205,35 +382,43 @@ double FlowModel::busy_seconds(ResourceId resource, sim::Time now) const {
   return r.busy_seconds + u * (now - r.busy_updated_at).seconds();
 }
 
-void FlowModel::settle(Flow& f, sim::Time now) const {
-  if (now == f.updated_at) return;
-  f.remaining = std::max(0.0, f.remaining - f.rate * (now - f.updated_at).seconds());
-  f.updated_at = now;
+// A small class settles each flow (the oracle's arithmetic, operation for operation); a large
+// one advances its virtual time only.
+void FlowModel::settle(FlowClass& k, sim::Time now) {
+  if (now == k.updated_at) return;
+  const double dt = (now - k.updated_at).seconds();
+  if (k.large) {
+    k.served += k.rate * dt;
+  } else {
+    for (std::uint32_t m : k.members)
+      flows_[m].work = std::max(0.0, flows_[m].work - k.rate * dt);
+  }
+  k.updated_at = now;
 }
 
 void FlowModel::collect_component(std::span<const std::uint32_t> seed_resources) {
   if (++epoch_ == 0) {  // wrapped: old marks could alias the new epoch
     for (Resource& r : resources_)
       r.mark = 0;
-    for (Flow& f : flows_)
-      f.mark = 0;
+    for (FlowClass& k : classes_)
+      k.mark = 0;
     epoch_ = 1;
   }
   comp_resources_.clear();
-  comp_flows_.clear();
+  comp_classes_.clear();
   for (std::uint32_t r : seed_resources) {
     if (resources_[r].mark == epoch_) continue;
     resources_[r].mark = epoch_;
     comp_resources_.push_back(r);
   }
-  // Breadth-first over resource -> flows crossing it -> their other resources.
+  // Breadth-first over resource -> classes crossing it -> their other resources.
   for (std::size_t i = 0; i < comp_resources_.size(); ++i) {
-    for (std::uint32_t fi : resources_[comp_resources_[i]].flows) {
-      Flow& f = flows_[fi];
-      if (f.mark == epoch_) continue;
-      f.mark = epoch_;
-      comp_flows_.push_back(fi);
-      for (const PathStep& s : f.path) {
+    for (std::uint32_t c : resources_[comp_resources_[i]].classes) {
+      FlowClass& k = classes_[c];
+      if (k.mark == epoch_) continue;
+      k.mark = epoch_;
+      comp_classes_.push_back(c);
+      for (const PathStep& s : k.path) {
         Resource& r = resources_[s.resource];
         if (r.mark == epoch_) continue;
         r.mark = epoch_;
@@ -243,52 +428,61 @@ void FlowModel::collect_component(std::span<const std::uint32_t> seed_resources)
   }
 }
 
-// Progressive filling over the collected component: all unfrozen flows rise together; a flow
+// Freezes a class's flows at `rate`. A class of n flows takes n rates off each resource it
+// crosses; a small class subtracts them one by one, as the oracle does flow by flow, so its
+// levels are bit for bit the oracle's.
+void FlowModel::freeze(std::uint32_t c, double rate) {
+  FlowClass& k = classes_[c];
+  k.rate = rate;
+  const auto n = static_cast<std::uint32_t>(k.members.size());
+  for (const PathStep& s : k.path) {
+    Resource& r = resources_[s.resource];
+    if (n <= kExactClassSize) {
+      for (std::uint32_t i = 0; i < n; ++i)
+        r.spare = std::max(0.0, r.spare - rate);
+    } else {
+      r.spare = std::max(0.0, r.spare - rate * n);
+    }
+    r.unfrozen -= n;
+    ++r.version;
+    if (r.unfrozen > 0) {
+      // Levels never go down as filling proceeds; max() keeps rounding from breaking that.
+      levels_.push_back(Level{std::max(rate, r.spare / r.unfrozen), s.resource, r.version});
+      std::push_heap(levels_.begin(), levels_.end(), later);
+    }
+  }
+}
+
+// Progressive filling over the collected component: all unfrozen flows rise together; a class
 // freezes at its cap, or when a resource it crosses runs out of spare capacity.
 void FlowModel::fill() {
+  if (one_class_fill(classes_, resources_, comp_classes_) ||
+      all_at_caps(classes_, resources_, comp_classes_, comp_resources_))
+    return;
   // Min-heap of resources by the level at which they saturate; stale entries are skipped.
-  const auto later = [](const Level& a, const Level& b) {
-    return a.level != b.level ? a.level > b.level : a.resource > b.resource;
-  };
   levels_.clear();
   for (std::uint32_t ri : comp_resources_) {
     Resource& r = resources_[ri];
     r.spare = r.capacity;
-    r.unfrozen = static_cast<std::uint32_t>(r.flows.size());
+    r.unfrozen = r.flow_count;
     ++r.version;
     if (r.unfrozen > 0) levels_.push_back(Level{r.spare / r.unfrozen, ri, r.version});
   }
   std::make_heap(levels_.begin(), levels_.end(), later);
 
   by_cap_.clear();
-  for (std::uint32_t fi : comp_flows_) {
-    flows_[fi].rate = kUnfrozen;
-    if (!std::isinf(flows_[fi].cap)) by_cap_.push_back(fi);
+  for (std::uint32_t c : comp_classes_) {
+    classes_[c].rate = kUnfrozen;
+    if (!std::isinf(classes_[c].cap)) by_cap_.push_back(c);
   }
   std::sort(by_cap_.begin(), by_cap_.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return flows_[a].cap != flows_[b].cap ? flows_[a].cap < flows_[b].cap : a < b;
+    return classes_[a].cap != classes_[b].cap ? classes_[a].cap < classes_[b].cap : a < b;
   });
 
-  const auto freeze = [&](std::uint32_t fi, double rate) {
-    Flow& f = flows_[fi];
-    f.rate = rate;
-    for (const PathStep& s : f.path) {
-      Resource& r = resources_[s.resource];
-      r.spare = std::max(0.0, r.spare - rate);
-      --r.unfrozen;
-      ++r.version;
-      if (r.unfrozen > 0) {
-        // Levels never go down as filling proceeds; max() keeps rounding from breaking that.
-        levels_.push_back(Level{std::max(rate, r.spare / r.unfrozen), s.resource, r.version});
-        std::push_heap(levels_.begin(), levels_.end(), later);
-      }
-    }
-  };
-
-  std::size_t unfrozen = comp_flows_.size();
+  std::size_t unfrozen = comp_classes_.size();
   std::size_t cap_pos = 0;
   while (unfrozen > 0) {
-    while (cap_pos < by_cap_.size() && flows_[by_cap_[cap_pos]].rate != kUnfrozen)
+    while (cap_pos < by_cap_.size() && classes_[by_cap_[cap_pos]].rate != kUnfrozen)
       ++cap_pos;
     while (!levels_.empty()) {
       const Level& top = levels_.front();
@@ -297,32 +491,33 @@ void FlowModel::fill() {
       std::pop_heap(levels_.begin(), levels_.end(), later);
       levels_.pop_back();
     }
-    const double cap_level = cap_pos < by_cap_.size() ? flows_[by_cap_[cap_pos]].cap : kUncapped;
+    const double cap_level = cap_pos < by_cap_.size() ? classes_[by_cap_[cap_pos]].cap : kUncapped;
     const double res_level = levels_.empty() ? kUncapped : levels_.front().level;
     if (cap_pos < by_cap_.size() && cap_level <= res_level) {
       freeze(by_cap_[cap_pos], cap_level);
       --unfrozen;
       continue;
     }
-    if (levels_.empty()) break;  // unreachable: every component flow crosses a resource
+    if (levels_.empty()) break;  // unreachable: every component class crosses a resource
     const std::uint32_t ri = levels_.front().resource;
     std::pop_heap(levels_.begin(), levels_.end(), later);
     levels_.pop_back();
-    // freeze() changes counters only, never the flow list being walked.
-    for (std::uint32_t fi : resources_[ri].flows) {
-      if (flows_[fi].rate != kUnfrozen) continue;
-      freeze(fi, res_level);
+    // freeze() changes counters only, never the class list being walked.
+    for (std::uint32_t c : resources_[ri].classes) {
+      if (classes_[c].rate != kUnfrozen) continue;
+      freeze(c, res_level);
       --unfrozen;
     }
   }
 }
 
-void FlowModel::recompute(std::span<const std::uint32_t> seed_resources) {
+// new_flow: a flow that just joined (its finish is set even if its class's rate is unchanged).
+void FlowModel::recompute(std::span<const std::uint32_t> seed_resources, std::uint32_t new_flow) {
   const sim::Time now = sim_.now();
   collect_component(seed_resources);
-  for (std::uint32_t fi : comp_flows_) {
-    settle(flows_[fi], now);
-    flows_[fi].previous_rate = flows_[fi].rate;
+  for (std::uint32_t c : comp_classes_) {
+    settle(classes_[c], now);
+    classes_[c].previous_rate = classes_[c].rate;
   }
   fill();
 
@@ -330,8 +525,16 @@ void FlowModel::recompute(std::span<const std::uint32_t> seed_resources) {
   for (std::uint32_t ri : comp_resources_) {
     Resource& r = resources_[ri];
     double sum = 0.0;
-    for (std::uint32_t fi : r.flows)
-      sum += flows_[fi].rate;
+    for (std::uint32_t c : r.classes) {
+      const FlowClass& k = classes_[c];
+      const auto n = static_cast<std::uint32_t>(k.members.size());
+      if (n <= kExactClassSize) {
+        for (std::uint32_t i = 0; i < n; ++i)
+          sum += k.rate;
+      } else {
+        sum += k.rate * n;
+      }
+    }
     old_allocated_.push_back(r.allocated);
     if (sum != r.allocated) {
       r.busy_seconds = busy_seconds(ResourceId{ri}, now);
@@ -339,9 +542,9 @@ void FlowModel::recompute(std::span<const std::uint32_t> seed_resources) {
       r.allocated = sum;
     }
   }
-  // A flow whose rate did not change keeps its finish time (and its place in the heap).
-  for (std::uint32_t fi : comp_flows_)
-    if (flows_[fi].rate != flows_[fi].previous_rate || flows_[fi].heap_pos == kNone) set_finish(fi);
+  // A class whose rate did not change keeps its flows' finish times (and its place in the heap).
+  for (std::uint32_t c : comp_classes_)
+    refinish(c, classes_[c].rate != classes_[c].previous_rate, new_flow);
   reschedule();
 
   if (!on_utilization_change.has_observers()) return;
@@ -352,27 +555,49 @@ void FlowModel::recompute(std::span<const std::uint32_t> seed_resources) {
   }
 }
 
-void FlowModel::set_finish(std::uint32_t idx) {
-  Flow& f = flows_[idx];
-  if (f.remaining <= 0.0) {
-    f.finish = f.updated_at;
-  } else if (f.rate <= 0.0) {
-    f.finish = sim::Time::max();
+sim::Time FlowModel::finish_of(const FlowClass& k, double work) const {
+  if (work <= 0.0) return k.updated_at;
+  if (k.rate <= 0.0) return sim::Time::max();
+  const double ns = work / k.rate * 1e9;
+  // Round up so the flow is really through when the event fires, but do not let a
+  // floating-point hair above an exact nanosecond push it one nanosecond late.
+  const double near = std::nearbyint(ns);
+  const double whole = std::abs(ns - near) < 1e-3 ? near : std::ceil(ns);
+  const double limit = static_cast<double>((sim::Time::max() - k.updated_at).ns());
+  return whole >= limit ? sim::Time::max()
+                        : k.updated_at + sim::Time::from_ns(static_cast<std::int64_t>(whole));
+}
+
+// Brings a (settled) class's finish up to date: a small class keeps one finish per flow, set
+// when the flow starts or its rate changes (as the oracle does); a large class derives its
+// earliest flow's from that flow's tag.
+void FlowModel::refinish(std::uint32_t c, bool rate_changed, std::uint32_t new_flow) {
+  FlowClass& k = classes_[c];
+  if (k.large) {
+    if (!rate_changed && !k.top_changed && k.heap_pos != kNone) return;
+    const Flow& top = flows_[k.members.front()];
+    k.finish = finish_of(k, std::max(0.0, top.work - k.served));
   } else {
-    const double ns = f.remaining / f.rate * 1e9;
-    // Round up so the flow is really through when the event fires, but do not let a
-    // floating-point hair above an exact nanosecond push it one nanosecond late.
-    const double near = std::nearbyint(ns);
-    const double whole = std::abs(ns - near) < 1e-3 ? near : std::ceil(ns);
-    const double limit = static_cast<double>((sim::Time::max() - f.updated_at).ns());
-    f.finish = whole >= limit ? sim::Time::max()
-                              : f.updated_at + sim::Time::from_ns(static_cast<std::int64_t>(whole));
+    const bool joined = new_flow != kNone && flows_[new_flow].cls == c;
+    if (rate_changed) {
+      for (std::uint32_t m : k.members)
+        flows_[m].finish = finish_of(k, flows_[m].work);
+    } else if (joined) {
+      flows_[new_flow].finish = finish_of(k, flows_[new_flow].work);
+    } else if (!k.top_changed && k.heap_pos != kNone) {
+      return;
+    }
+    sim::Time best = sim::Time::max();
+    for (std::uint32_t m : k.members)
+      best = std::min(best, flows_[m].finish);
+    k.finish = best;
   }
-  heap_update(idx);
+  k.top_changed = false;
+  class_heap_update(c);
 }
 
 void FlowModel::reschedule() {
-  const sim::Time target = heap_.empty() ? sim::Time::max() : flows_[heap_.front()].finish;
+  const sim::Time target = heap_.empty() ? sim::Time::max() : classes_[heap_.front()].finish;
   if (target == pending_at_ && sim_.is_pending(pending_)) return;
   sim_.cancel(pending_);
   pending_at_ = target;
@@ -380,22 +605,52 @@ void FlowModel::reschedule() {
   pending_ = sim_.schedule_at(std::max(target, sim_.now()), [this] { on_completion_event(); });
 }
 
+// Takes the flows of class c that are due at `now` out of it (into finished_).
+void FlowModel::finished_in(std::uint32_t c, sim::Time now) {
+  FlowClass& k = classes_[c];
+  settle(k, now);
+  for (const PathStep& s : k.path)
+    seeds_.push_back(s.resource);
+  if (k.large) {
+    // The class's finish was its earliest flow's; later ones are due if they finish now too.
+    bool first = true;
+    while (k.large) {
+      const std::uint32_t top = k.members.front();
+      if (!first && finish_of(k, std::max(0.0, flows_[top].work - k.served)) > now) return;
+      first = false;
+      finished_.push_back(top);
+      remove_member(top);  // a large class never empties here; it may become small
+    }
+  }
+  const std::size_t from = finished_.size();
+  for (std::uint32_t m : k.members)
+    if (flows_[m].finish <= now) finished_.push_back(m);
+  // remove_member may free the class: take the flows out after the walk.
+  for (std::size_t i = from; i < finished_.size(); ++i)
+    remove_member(finished_[i]);
+}
+
 void FlowModel::on_completion_event() {
   pending_at_ = sim::Time::max();
   const sim::Time now = sim_.now();
   seeds_.clear();
+  finished_.clear();
   done_.clear();
-  while (!heap_.empty() && flows_[heap_.front()].finish <= now) {
-    const std::uint32_t idx = heap_.front();
-    Flow& f = flows_[idx];
-    for (const PathStep& s : f.path)
-      seeds_.push_back(s.resource);
-    done_.push_back(std::move(f.on_done));
-    f.on_done.reset();
-    detach(idx);
+  while (!heap_.empty() && classes_[heap_.front()].finish <= now) {
+    const std::uint32_t c = heap_.front();
+    class_heap_remove(c);
+    finished_in(c, now);
+  }
+  // In flow order, as the oracle pops its flow heap (all of them finish now): callbacks and
+  // the reuse of flow slots then follow the same order.
+  std::sort(finished_.begin(), finished_.end());
+  for (std::uint32_t idx : finished_) {
+    done_.push_back(std::move(flows_[idx].on_done));
+    flows_[idx].on_done.reset();
+    release_flow(idx);
   }
   if (!seeds_.empty()) {
-    recompute(seeds_);
+    recompute(seeds_, kNone);
   } else {
     reschedule();
   }
@@ -406,63 +661,29 @@ void FlowModel::on_completion_event() {
   done_.clear();
 }
 
-bool FlowModel::heap_less(std::uint32_t a, std::uint32_t b) const {
-  const sim::Time fa = flows_[a].finish, fb = flows_[b].finish;
+bool FlowModel::class_less(std::uint32_t a, std::uint32_t b) const {
+  const sim::Time fa = classes_[a].finish, fb = classes_[b].finish;
   return fa != fb ? fa < fb : a < b;
 }
 
-void FlowModel::heap_place(std::uint32_t pos, std::uint32_t flow) {
-  heap_[pos] = flow;
-  flows_[flow].heap_pos = pos;
-}
-
-void FlowModel::heap_up(std::uint32_t pos) {
-  const std::uint32_t idx = heap_[pos];
-  while (pos > 0) {
-    const std::uint32_t parent = (pos - 1) / 2;
-    if (!heap_less(idx, heap_[parent])) break;
-    heap_place(pos, heap_[parent]);
-    pos = parent;
+void FlowModel::class_heap_update(std::uint32_t c) {
+  FlowClass& k = classes_[c];
+  if (k.heap_pos == kNone) {
+    k.heap_pos = static_cast<std::uint32_t>(heap_.size());
+    heap_.push_back(c);
   }
-  heap_place(pos, idx);
+  detail::heap_sift(
+      heap_, k.heap_pos, [this](auto a, auto b) { return class_less(a, b); },
+      [this](std::uint32_t x, std::uint32_t p) { classes_[x].heap_pos = p; });
 }
 
-void FlowModel::heap_down(std::uint32_t pos) {
-  const std::uint32_t idx = heap_[pos];
-  const auto n = static_cast<std::uint32_t>(heap_.size());
-  while (true) {
-    std::uint32_t child = 2 * pos + 1;
-    if (child >= n) break;
-    if (child + 1 < n && heap_less(heap_[child + 1], heap_[child])) ++child;
-    if (!heap_less(heap_[child], idx)) break;
-    heap_place(pos, heap_[child]);
-    pos = child;
-  }
-  heap_place(pos, idx);
-}
-
-void FlowModel::heap_update(std::uint32_t idx) {
-  std::uint32_t pos = flows_[idx].heap_pos;
-  if (pos == kNone) {
-    pos = static_cast<std::uint32_t>(heap_.size());
-    heap_.push_back(idx);
-    flows_[idx].heap_pos = pos;
-  }
-  heap_up(pos);
-  heap_down(flows_[idx].heap_pos);
-}
-
-void FlowModel::heap_remove(std::uint32_t idx) {
-  const std::uint32_t pos = flows_[idx].heap_pos;
+void FlowModel::class_heap_remove(std::uint32_t c) {
+  const std::uint32_t pos = classes_[c].heap_pos;
   if (pos == kNone) return;
-  flows_[idx].heap_pos = kNone;
-  const std::uint32_t last = heap_.back();
-  heap_.pop_back();
-  if (last == idx) return;
-  heap_[pos] = last;
-  flows_[last].heap_pos = pos;
-  heap_up(pos);
-  heap_down(flows_[last].heap_pos);
+  classes_[c].heap_pos = kNone;
+  detail::heap_erase(
+      heap_, pos, [this](auto a, auto b) { return class_less(a, b); },
+      [this](std::uint32_t x, std::uint32_t p) { classes_[x].heap_pos = p; });
 }
 
 }  // namespace vmcsim::models

@@ -24,12 +24,21 @@
 //  - a cancelled flow's callback never runs; a finished flow's callback runs once, after the
 //    rates of the remaining flows have been updated (so it may start or cancel flows).
 //
-// Cost: max-min allocation decomposes over connected components of the flow/resource graph, so
-// a change recomputes only the component it touches: O(F P log R) for F flows with paths of
-// length P over R resources in that component (a host's CPU is its own component, whatever the
-// number of hosts). Flows' finish times live in an indexed binary heap, O(log n) per update.
-// Per-flow state is plain (vectors + a free list); slots, their path vectors and all scratch
-// space are reused, so a model that has reached its peak number of flows no longer allocates.
+// Cost: max-min allocation decomposes over connected components of the flow/resource graph, and
+// flows with the same path and cap always get the same rate, so the model keeps flows in
+// classes (one per distinct path and cap: a replica's requests, a disk's transfers) and a change
+// recomputes only the component it touches, class by class: O(C P log R) for C classes with
+// paths of length P over R resources in that component, however many flows they hold.
+// Within a class, progress is tracked in virtual time (processor sharing: a class's flows all
+// advance by the same amount, so a flow keeps a finish tag and the class a heap of tags), so a
+// single-resource processor-sharing queue of n flows costs O(log n) per arrival or departure.
+// Classes of at most kExactClassSize flows instead settle each flow as the model did before
+// (tests/models/reference_flow_model.hpp keeps that algorithm as the oracle): there the results
+// are bit for bit the old ones; in larger classes completion times agree with it to within
+// floating-point rounding (a few ns, see tests/models/flow_model_incremental_test.cpp).
+// Classes' finish times live in an indexed binary heap, O(log n) per update. State is plain
+// (vectors + free lists); slots, their vectors and all scratch space are reused, so a model that
+// has reached its peak number of flows and classes no longer allocates.
 //
 // Observers of on_utilization_change must not start or cancel flows from inside the signal.
 #include <cstddef>
@@ -114,25 +123,41 @@ class FlowModel {
   // changed: (resource, new utilization). For time-weighted metrics.
   sim::Signal<ResourceId, double> on_utilization_change;
 
+  // Classes of at most this many flows settle flow by flow (exactly the oracle's arithmetic);
+  // larger ones use virtual time.
+  static constexpr std::uint32_t kExactClassSize = 8;
+
  private:
   struct PathStep {
     std::uint32_t resource;
-    std::uint32_t slot;  // where this flow sits in the resource's flow list
+    std::uint32_t slot;  // where this class sits in the resource's class list
   };
   struct Flow {
+    // Small class: work left as of the class's updated_at. Large class: finish tag in the
+    // class's virtual time (served + amount at the start).
+    double work = 0.0;
+    sim::Time finish = sim::Time::max();  // small classes only
+    sim::Callback on_done;
+    std::uint32_t cls = kNone;
+    std::uint32_t pos = kNone;  // index in the class's members (a heap in a large class)
+    std::uint32_t generation = 0;
+    std::uint32_t next_free = kNone;
+    bool active = false;
+  };
+  struct FlowClass {
     std::vector<PathStep> path;
+    std::vector<std::uint32_t> members;  // its flows; a heap by (tag, index) when large
     double cap = kUncapped;
     double rate = 0.0;
     double previous_rate = 0.0;  // before the running recompute
-    double remaining = 0.0;      // as of updated_at
+    double served = 0.0;         // virtual time (work per flow) since the last rebase; large only
     sim::Time updated_at;
-    sim::Time finish = sim::Time::max();
-    sim::Callback on_done;
-    std::uint32_t generation = 0;
-    std::uint32_t heap_pos = kNone;
+    sim::Time finish = sim::Time::max();  // of its earliest flow
+    std::uint32_t heap_pos = kNone;       // in the model's finish heap
     std::uint32_t mark = 0;
     std::uint32_t next_free = kNone;
-    bool active = false;
+    bool large = false;
+    bool top_changed = false;  // its earliest flow may have changed since its finish was set
   };
   struct Resource {
     std::string name;
@@ -140,7 +165,8 @@ class FlowModel {
     double allocated = 0.0;
     double busy_seconds = 0.0;  // as of busy_updated_at
     sim::Time busy_updated_at;
-    std::vector<std::uint32_t> flows;  // active flows crossing it
+    std::vector<std::uint32_t> classes;  // classes with flows crossing it
+    std::uint32_t flow_count = 0;
     std::uint32_t mark = 0;
     // Progressive-filling scratch.
     double spare = 0.0;
@@ -152,34 +178,46 @@ class FlowModel {
   const Flow* live(FlowId id) const;
   Resource& resource_at(ResourceId id);
   const Resource& resource_at(ResourceId id) const;
-  void detach(std::uint32_t flow);
-  void recompute(std::span<const std::uint32_t> seed_resources);
+  // Classes.
+  std::uint32_t find_or_make_class(std::span<const ResourceId> path, double cap);
+  void free_class(std::uint32_t c);
+  void add_member(std::uint32_t c, std::uint32_t flow, double amount);
+  void remove_member(std::uint32_t flow);
+  void make_large(FlowClass& c);
+  void make_small(FlowClass& c);
+  double flow_work_left(const FlowClass& c, const Flow& f) const;
+  sim::Time finish_of(const FlowClass& c, double work) const;
+  void settle(FlowClass& c, sim::Time now);
+  void refinish(std::uint32_t c, bool rate_changed, std::uint32_t new_flow);
+  void release_flow(std::uint32_t flow);
+  // Progressive filling over a component of classes.
+  void recompute(std::span<const std::uint32_t> seed_resources, std::uint32_t new_flow);
   void collect_component(std::span<const std::uint32_t> seed_resources);
   void fill();
-  void settle(Flow& f, sim::Time now) const;
-  void set_finish(std::uint32_t flow);
+  void freeze(std::uint32_t c, double rate);
   void reschedule();
   void on_completion_event();
-  // Indexed min-heap of flows by (finish, index).
-  bool heap_less(std::uint32_t a, std::uint32_t b) const;
-  void heap_place(std::uint32_t pos, std::uint32_t flow);
-  void heap_up(std::uint32_t pos);
-  void heap_down(std::uint32_t pos);
-  void heap_update(std::uint32_t flow);
-  void heap_remove(std::uint32_t flow);
+  void finished_in(std::uint32_t c, sim::Time now);
+  // Indexed heaps: classes by (finish, index); a large class's members by (tag, index).
+  bool class_less(std::uint32_t a, std::uint32_t b) const;
+  bool member_less(std::uint32_t a, std::uint32_t b) const;
+  void class_heap_update(std::uint32_t c);
+  void class_heap_remove(std::uint32_t c);
 
   sim::Simulation& sim_;
   std::vector<Resource> resources_;
   std::vector<Flow> flows_;
-  std::uint32_t free_head_ = kNone;
+  std::vector<FlowClass> classes_;
+  std::uint32_t free_flow_ = kNone;
+  std::uint32_t free_class_ = kNone;
   std::size_t active_count_ = 0;
-  std::vector<std::uint32_t> heap_;
+  std::vector<std::uint32_t> heap_;  // classes with flows, by finish
   sim::EventId pending_;
   sim::Time pending_at_ = sim::Time::max();
   // Scratch, reused across recomputes.
   std::uint32_t epoch_ = 0;
   std::vector<std::uint32_t> comp_resources_;
-  std::vector<std::uint32_t> comp_flows_;
+  std::vector<std::uint32_t> comp_classes_;
   std::vector<std::uint32_t> by_cap_;
   struct Level {
     double level;
@@ -189,6 +227,7 @@ class FlowModel {
   std::vector<Level> levels_;
   std::vector<std::uint32_t> seeds_;
   std::vector<double> old_allocated_;
+  std::vector<std::uint32_t> finished_;
   std::vector<sim::Callback> done_;
 };
 

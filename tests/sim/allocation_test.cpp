@@ -1,11 +1,8 @@
-// Counts heap allocations by replacing the global operator new/delete for this test binary.
-// The counter only counts between start_counting() and stop_counting(), so the rest of the
-// binary (Catch2, other tests) is unaffected apart from one branch per allocation.
+// The engine's steady states do not allocate: heap allocations are counted by the sim test
+// binary's replaced operator new/delete (tests/allocation_counter.hpp, included here only).
 #include <catch2/catch.hpp>
 
 #include <cstdint>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
 #include "sim/distributions.hpp"
@@ -14,58 +11,7 @@
 #include "sim/random.hpp"
 #include "sim/simulation.hpp"
 
-namespace {
-// Test-only process state: a replaced operator new has nowhere else to keep it.
-bool counting = false;
-std::uint64_t allocations = 0;
-
-void* counted_alloc(std::size_t size, std::size_t alignment) {
-  if (counting) ++allocations;
-  if (size == 0) size = 1;
-  void* p = alignment > alignof(std::max_align_t)
-                ? std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment)
-                : std::malloc(size);
-  if (p == nullptr) throw std::bad_alloc{};
-  return p;
-}
-}  // namespace
-
-void* operator new(std::size_t size) {
-  return counted_alloc(size, alignof(std::max_align_t));
-}
-void* operator new[](std::size_t size) {
-  return counted_alloc(size, alignof(std::max_align_t));
-}
-void* operator new(std::size_t size, std::align_val_t a) {
-  return counted_alloc(size, static_cast<std::size_t>(a));
-}
-void* operator new[](std::size_t size, std::align_val_t a) {
-  return counted_alloc(size, static_cast<std::size_t>(a));
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
-  std::free(p);
-}
+#include "allocation_counter.hpp"
 
 using namespace vmcsim::sim;
 

@@ -1,0 +1,49 @@
+#pragma once
+// Binary min-heaps of uint32 items that know their own position (an item's position is stored
+// by the caller through set_pos), so an item whose key changed can be moved, or removed, in
+// O(log n). Used by FlowModel for its classes by finish time and a class's flows by finish tag.
+#include <cstdint>
+#include <vector>
+
+namespace vmcsim::models::detail {
+
+// Restores the heap order around heap[pos] after its key changed or it was appended.
+template <class Less, class SetPos>
+void heap_sift(std::vector<std::uint32_t>& heap, std::uint32_t pos, Less less, SetPos set_pos) {
+  const std::uint32_t item = heap[pos];
+  const std::uint32_t start = pos;
+  while (pos > 0) {
+    const std::uint32_t parent = (pos - 1) / 2;
+    if (!less(item, heap[parent])) break;
+    heap[pos] = heap[parent];
+    set_pos(heap[pos], pos);
+    pos = parent;
+  }
+  if (pos == start) {
+    const auto n = static_cast<std::uint32_t>(heap.size());
+    while (true) {
+      std::uint32_t child = 2 * pos + 1;
+      if (child >= n) break;
+      if (child + 1 < n && less(heap[child + 1], heap[child])) ++child;
+      if (!less(heap[child], item)) break;
+      heap[pos] = heap[child];
+      set_pos(heap[pos], pos);
+      pos = child;
+    }
+  }
+  heap[pos] = item;
+  set_pos(item, pos);
+}
+
+// Removes heap[pos]; the caller clears the removed item's own position.
+template <class Less, class SetPos>
+void heap_erase(std::vector<std::uint32_t>& heap, std::uint32_t pos, Less less, SetPos set_pos) {
+  const std::uint32_t last = heap.back();
+  heap.pop_back();
+  if (pos == heap.size()) return;
+  heap[pos] = last;
+  set_pos(last, pos);
+  heap_sift(heap, pos, less, set_pos);
+}
+
+}  // namespace vmcsim::models::detail
