@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -126,6 +127,22 @@ std::string execute(const RunArgs& args, bool sweep) {
   return args.format == "csv" ? summary_csv(results) : report::terminal_table(results);
 }
 
+// --replications obeys the cap of the scenario's `replications` key, with the loader's words.
+CLI::Validator replications_in_range() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        long long n = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (ec != std::errc{} || end != text.data() + text.size())
+          return fmt::format("expected a whole number, got '{}'", text);
+        if (n < 1) return fmt::format("must be at least 1, got {}", n);
+        if (n > scenario::kMaxReplications)
+          return fmt::format("must be at most {}, got {}", scenario::kMaxReplications, n);
+        return {};
+      },
+      "", "replications");
+}
+
 void add_command(CLI::App& cli, int& exit_code, bool sweep) {
   auto* cmd =
       sweep ? cli.add_subcommand("sweep",
@@ -135,8 +152,9 @@ void add_command(CLI::App& cli, int& exit_code, bool sweep) {
   cmd->add_option("scenario", args->scenario, "The scenario file (YAML)")->required();
   cmd->add_option("--seed", args->seed, "Master seed (default: the scenario's)");
   cmd->add_option("--replications", args->replications,
-                  "Replications per variant (default: the scenario's)")
-      ->check(CLI::PositiveNumber);
+                  fmt::format("Replications per variant, 1 to {} (default: the scenario's)",
+                              scenario::kMaxReplications))
+      ->check(replications_in_range());
   cmd->add_option("--jobs,-j", args->jobs, "Worker threads (default: hardware concurrency)");
   cmd->add_option("--out,-o", args->out,
                   "Folder for the result files (default: the scenario's output.directory)");

@@ -17,6 +17,7 @@
 #include "models/cluster/cluster.hpp"
 #include "models/metrics/collector.hpp"
 #include "models/metrics/summary.hpp"
+#include "models/refusal.hpp"
 #include "sim/simulation.hpp"
 
 namespace vmcsim::app::runner {
@@ -91,9 +92,11 @@ void run_jobs(const std::vector<Job>& jobs, JobResults& results,
       try {
         results.metrics[i] = run_job(*worlds[job.point], job.variant, seed, job.replication,
                                      points[job.point].warmup);
-      } catch (const std::invalid_argument& e) {
+      } catch (const models::ConfigurationRefused& e) {
         // A model refusing what the variant asks of it (a service its profile cannot run, a
-        // task no Fargate size covers, ...): bad input, placed at the variant's entry.
+        // task no Fargate size covers, ...): bad input, placed at the variant's entry. Any
+        // other exception (even a std::invalid_argument such as "scheduled before now") is a
+        // broken contract and stays what it is: an internal error.
         const scenario::Variant& v = points[job.point].variants[job.variant];
         results.errors[i] = std::make_exception_ptr(
             InputError(v.where, "variants", fmt::format("variant '{}': {}", v.name, e.what())));

@@ -23,9 +23,11 @@
 //  - Errors: bad input found while preparing (an importer, an unknown catalog profile, an
 //    override the catalog rejects) is an InputError naming file:line:col; it is thrown before
 //    any job runs. An exception inside a job is rethrown after all jobs stopped (the first one in
-//    slot order); a model's std::invalid_argument there (the models' way of refusing a
-//    configuration: a service the variant's profile cannot run, a task larger than any Fargate
-//    size, ...) becomes an InputError at the variant's entry in the scenario.
+//    slot order); a model's ConfigurationRefused there (models/refusal.hpp, the models' way of
+//    refusing a configuration: a service the variant's profile cannot run, a task larger than
+//    any Fargate size, ...) becomes an InputError at the variant's entry in the scenario. Any
+//    other exception, a plain std::invalid_argument included, is a broken contract: it is
+//    rethrown as it is and the CLI reports an internal error.
 #include <cstddef>
 #include <cstdint>
 #include <functional>

@@ -382,7 +382,7 @@ class Loader {
     if (auto f = root_.optional("seed"))
       s.seed = static_cast<std::uint64_t>(f->integer(0, std::numeric_limits<long long>::max()));
     if (auto f = root_.optional("replications"))
-      s.replications = static_cast<int>(f->integer(1, 100000));
+      s.replications = static_cast<int>(f->integer(1, kMaxReplications));
     s.duration = root_.required("duration").positive<sim::Time>();
     if (auto f = root_.optional("warmup")) {
       s.warmup = f->quantity<sim::Time>();

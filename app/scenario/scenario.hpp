@@ -295,6 +295,10 @@ struct Output {
   std::string baseline;                       // a variant name; empty: the first variant
 };
 
+// The most replications a scenario may ask for, in its `replications` key or through
+// `vmcsim run --replications`: one cap, so the command line cannot ask for what the file may not.
+inline constexpr int kMaxReplications = 100000;
+
 struct Scenario {
   std::string name;
   std::string description;
