@@ -1,5 +1,7 @@
 #include "app/cli.hpp"
 
+#include <cstdio>
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -28,7 +30,11 @@ int run_cli(int argc, char** argv) {
     const int code = cli.exit(e);
     return code == 0 ? 0 : 2;
   }
-  if (cli.get_subcommands().empty()) fmt::print("{}", cli.help());
+  if (cli.get_subcommands().empty()) {
+    // A usage error: say what there is to do, on stderr, and fail so scripts notice.
+    fmt::print(stderr, "{}\nvmcsim: error: name a command\n", cli.help());
+    return 2;
+  }
   return exit_code;
 }
 

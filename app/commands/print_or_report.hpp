@@ -1,7 +1,12 @@
 #pragma once
-// How every `vmcsim` subcommand ends: the text it made on stdout and exit code 0; an InputError
-// (bad input the user can fix) as FILE:LINE:COL: error: ... on stderr and exit code 2; any other
-// exception as "vmcsim: internal error: ..." and exit code 1.
+// How every `vmcsim` subcommand ends, and the one place that sorts errors into exit codes:
+//  - success: the text the body made on stdout, exit 0;
+//  - bad input the user can fix: an app::InputError as FILE:LINE:COL: error: ... on stderr, or a
+//    sim::ParseError (a value that does not parse, where no file is known) as "vmcsim: error:
+//    ...", exit 2;
+//  - anything else is vmcsim's fault, a broken internal contract (sim::ContractViolation, a
+//    std::logic_error, a std::invalid_argument a model did not mean as a refusal, ...):
+//    "vmcsim: internal error: ..." on stderr, exit 1.
 #include <functional>
 #include <string>
 

@@ -47,7 +47,7 @@ void add_profiles_command(CLI::App& cli, int& exit_code) {
   cmd->callback([format, &exit_code] {
     exit_code = print_or_report([&] {
       if (*format == "yaml") {
-        const std::filesystem::path dir{VMCSIM_CATALOG_DIR};
+        const std::filesystem::path dir = models::Catalog::default_dir();
         return read_file(dir / "profiles.yaml") + "\n" + read_file(dir / "instance_types.yaml");
       }
       const auto catalog = models::Catalog::load_default();

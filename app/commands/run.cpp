@@ -1,18 +1,21 @@
 #include "app/commands/run.hpp"
 
-#include <unistd.h>
+#include <csignal>
 
-#include <chrono>
+#include <atomic>
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "app/commands/print_or_report.hpp"
+#include "app/commands/progress.hpp"
 #include "app/diagnostic.hpp"
 #include "app/report/metrics.hpp"
 #include "app/report/results_json.hpp"
@@ -35,34 +38,48 @@ struct RunArgs {
   std::string out;
   std::string format = "table";
   bool quiet = false;
+  bool progress = false;  // plain progress lines instead of a bar
 };
 
-// A one-line bar on stderr, drawn only on a terminal and only once the run has lasted a second
-// (short runs and logs stay clean).
-class ProgressBar {
+// Set by SIGINT while a run is going (see StopOnInterrupt); read by the runner's workers.
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int) {
+  g_interrupted.store(true);
+}
+
+// While alive, the first Ctrl-C asks the run to stop (the runner finishes cleanly and the
+// finished replications are written); the handler is reset by it, so a second Ctrl-C kills.
+class StopOnInterrupt {
  public:
-  ProgressBar() : enabled_(isatty(STDERR_FILENO) == 1) {}
-  ~ProgressBar() {
-    if (drawn_) std::fputs("\n", stderr);
+  StopOnInterrupt() {
+    struct sigaction sa {};
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    ::sigaction(SIGINT, &sa, &previous_);
   }
-  void update(std::size_t done, std::size_t total) {
-    if (!enabled_) return;
-    const auto elapsed = std::chrono::steady_clock::now() - start_;
-    if (elapsed < std::chrono::seconds(1) && done < total) return;
-    if (!drawn_ && done == total) return;  // finished within a second
-    constexpr std::size_t width = 30;
-    const std::size_t filled = total ? done * width / total : width;
-    fmt::print(stderr, "\r[{}{}] {}/{} runs", std::string(filled, '#'),
-               std::string(width - filled, ' '), done, total);
-    std::fflush(stderr);
-    drawn_ = true;
-  }
+  ~StopOnInterrupt() { ::sigaction(SIGINT, &previous_, nullptr); }
+  StopOnInterrupt(const StopOnInterrupt&) = delete;
+  StopOnInterrupt& operator=(const StopOnInterrupt&) = delete;
 
  private:
-  bool enabled_;
-  bool drawn_ = false;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  struct sigaction previous_ {};
 };
+
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+
+RunProgress::Mode progress_mode(const RunArgs& args) {
+  if (args.progress) return RunProgress::Mode::lines;
+  return args.quiet ? RunProgress::Mode::none : RunProgress::Mode::bar;
+}
+
+std::vector<std::string> variant_names(const scenario::Scenario& s) {
+  std::vector<std::string> names;
+  for (const auto& v : s.variants)
+    names.push_back(v.name);
+  return names;
+}
 
 std::string summary_csv(const RunResults& r) {
   std::string out = "variant,metric,mean,half_width,n\n";
@@ -79,7 +96,27 @@ std::string summary_csv(const RunResults& r) {
 // A pod_trace scenario is a placement benchmark: one row per policy, no request serving.
 std::string execute_placement_benchmark(scenario::Scenario s, const RunArgs& args) {
   if (args.seed) s.seed = *args.seed;
-  const auto rows = runner::run_placement_benchmark(s);
+  RunProgress progress{progress_mode(args), variant_names(s)};
+  runner::PlacementBenchmarkOptions options;
+  // The observer runs after every replay event: count them and report now and then.
+  std::size_t variant = 0;
+  std::uint64_t events = 0;
+  const auto finish_variant = [&] {
+    if (events > 0)
+      progress.replay(variant, s.variants.size(), s.duration, s.duration, events, true);
+  };
+  options.on_variant = [&](std::size_t v) {
+    finish_variant();
+    variant = v;
+    events = 0;
+  };
+  options.observer = [&](sim::Time now, std::span<const models::placement::NodeView>) {
+    if (++events % 4096 == 0)
+      progress.replay(variant, s.variants.size(), now, s.duration, events, false);
+  };
+  const auto rows = runner::run_placement_benchmark(s, options);
+  finish_variant();
+  progress.finish();
   const std::string table = runner::placement_table(rows);
   const std::filesystem::path folder = args.out.empty() ? s.output.directory : args.out;
   std::filesystem::create_directories(folder);
@@ -91,7 +128,8 @@ std::string execute_placement_benchmark(scenario::Scenario s, const RunArgs& arg
   return table;
 }
 
-std::string execute(const RunArgs& args, bool sweep) {
+// `interrupted` gets the message to end with when Ctrl-C stopped the run.
+std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
   const auto s = scenario::load_scenario(args.scenario);
   for (const std::string& w : s.tenancy.warnings)  // what Kubernetes accepts (read_tenants.hpp)
     fmt::print(stderr, "{}\n", w);
@@ -103,10 +141,30 @@ std::string execute(const RunArgs& args, bool sweep) {
   options.seed = args.seed;
   options.replications = args.replications;
   options.jobs = args.jobs;
-  ProgressBar bar;
-  options.progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
-  RunResults results = sweep ? runner::run_sweep(s, options) : runner::run_scenario(s, options);
+  RunProgress progress{progress_mode(args), variant_names(s)};
+  options.progress = [&progress](const runner::JobProgress& p) { progress.job(p); };
+  g_interrupted.store(false);
+  options.stop = &g_interrupted;
+  RunResults results;
+  {
+    const StopOnInterrupt stop_on_interrupt;
+    try {
+      results = sweep ? runner::run_sweep(s, options) : runner::run_scenario(s, options);
+    } catch (const runner::Interrupted& e) {
+      progress.finish();
+      *interrupted = fmt::format("interrupted: 0 of {} runs written", e.planned());
+      return {};
+    }
+  }
+  progress.finish();
   results.scenario_file = args.scenario;
+  if (results.partial) {
+    const std::size_t per_replication =
+        results.variants.size() * std::max<std::size_t>(1, results.sweep_points.size());
+    *interrupted =
+        fmt::format("interrupted: {} of {} runs written", per_replication * results.replications,
+                    per_replication * static_cast<std::size_t>(results.replications_planned));
+  }
   const std::filesystem::path folder = args.out.empty() ? s.output.directory : args.out;
   report::write_all(results, folder);
   if (sweep) {
@@ -128,6 +186,22 @@ std::string execute(const RunArgs& args, bool sweep) {
   return args.format == "csv" ? summary_csv(results) : report::terminal_table(results);
 }
 
+// --replications obeys the cap of the scenario's `replications` key, with the loader's words.
+CLI::Validator replications_in_range() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        long long n = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (ec != std::errc{} || end != text.data() + text.size())
+          return fmt::format("expected a whole number, got '{}'", text);
+        if (n < 1) return fmt::format("must be at least 1, got {}", n);
+        if (n > scenario::kMaxReplications)
+          return fmt::format("must be at most {}, got {}", scenario::kMaxReplications, n);
+        return {};
+      },
+      "", "replications");
+}
+
 void add_command(CLI::App& cli, int& exit_code, bool sweep) {
   auto* cmd =
       sweep ? cli.add_subcommand("sweep",
@@ -137,22 +211,31 @@ void add_command(CLI::App& cli, int& exit_code, bool sweep) {
   cmd->add_option("scenario", args->scenario, "The scenario file (YAML)")->required();
   cmd->add_option("--seed", args->seed, "Master seed (default: the scenario's)");
   cmd->add_option("--replications", args->replications,
-                  "Replications per variant (default: the scenario's)")
-      ->check(CLI::PositiveNumber);
+                  fmt::format("Replications per variant, 1 to {} (default: the scenario's)",
+                              scenario::kMaxReplications))
+      ->check(replications_in_range());
   cmd->add_option("--jobs,-j", args->jobs, "Worker threads (default: hardware concurrency)");
   cmd->add_option("--out,-o", args->out,
                   "Folder for the result files (default: the scenario's output.directory)");
   cmd->add_option("--format", args->format, "What to print: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->add_flag("--quiet,-q", args->quiet, "Print nothing on success");
+  cmd->add_flag("--progress", args->progress,
+                "Report progress as plain lines on stderr, one per finished run (for logs and "
+                "CI); without it a bar shows on a terminal");
   cmd->callback([args, &exit_code, sweep] {
+    std::string interrupted;
     exit_code = print_or_report([&] {
       try {
-        return execute(*args, sweep);
+        return execute(*args, sweep, &interrupted);
       } catch (const sim::ParseError& e) {  // a value read outside the scenario loader
         throw InputError({args->scenario, 0, 0}, "", e.what());
       }
     });
+    if (exit_code == 0 && !interrupted.empty()) {
+      fmt::print(stderr, "{}\n", interrupted);
+      exit_code = 130;  // 128 + SIGINT, as a shell reports a command Ctrl-C ended
+    }
   });
 }
 

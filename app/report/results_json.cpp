@@ -100,6 +100,10 @@ nlohmann::ordered_json results_to_json(const RunResults& results,
   j["seed"] = results.seed;
   j["warmup_s"] = results.warmup.seconds();
   j["replications"] = results.replications;
+  if (results.partial) {  // only then, so complete runs keep their exact bytes
+    j["partial"] = true;
+    j["replications_planned"] = results.replications_planned;
+  }
   // The resolved scenario is an ordinary (key-sorted) json; sorted keys are deterministic too.
   j["resolved_scenario"] = ojson::parse(results.resolved_scenario.dump());
   ojson variants = ojson::array();

@@ -111,6 +111,10 @@ struct RunResults {
   std::uint64_t seed = 0;            ///< master seed
   sim::Time warmup;                  ///< statistics leave out [0, warmup) (collector.hpp)
   int replications = 0;              ///< replications per variant (per sweep point)
+  /// A run stopped early (Ctrl-C): only its first `replications` of `replications_planned`
+  /// replications finished, and these are all the results hold.
+  bool partial = false;
+  int replications_planned = 0;  ///< set when partial
   std::vector<VariantSummary> variants;
   std::vector<PairedDifference> differences;
   std::vector<InstanceRecord> instances;

@@ -155,6 +155,7 @@ std::vector<PlacementRow> run_placement_benchmark(const scenario::Scenario& s,
     if (!options.variants.empty() && std::find(options.variants.begin(), options.variants.end(),
                                                v.name) == options.variants.end())
       continue;
+    if (options.on_variant) options.on_variant(i);
     const models::PlatformProfile& profile = profile_of(catalog, v, i);
     std::vector<ReplayPod> as_run = pods;
     for (ReplayPod& p : as_run)

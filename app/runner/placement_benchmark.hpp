@@ -42,6 +42,8 @@ struct PlacementBenchmarkOptions {
   bool use_index = true;                // false: every decision scans every node (benchmarks)
   // Passed to every replay (tests check invariants after each event).
   std::function<void(sim::Time, std::span<const models::placement::NodeView>)> observer;
+  // Called before each variant's replay with its index in the scenario (progress reports).
+  std::function<void(std::size_t)> on_variant;
 };
 
 struct PlacementRow {

@@ -17,6 +17,7 @@
 #include "models/cluster/cluster.hpp"
 #include "models/metrics/collector.hpp"
 #include "models/metrics/summary.hpp"
+#include "models/refusal.hpp"
 #include "sim/simulation.hpp"
 
 namespace vmcsim::app::runner {
@@ -34,14 +35,25 @@ struct Job {
 // What the jobs leave behind, one slot per job (in job order). The metrics sit in their own
 // array so the runs of one variant are contiguous for summarize() without a copy.
 struct JobResults {
-  explicit JobResults(std::size_t n) : metrics(n), wall_seconds(n, 0.0), errors(n) {}
+  explicit JobResults(std::size_t n) : metrics(n), wall_seconds(n, 0.0), errors(n), done(n, 0) {}
   std::vector<mm::VariantRunMetrics> metrics;
   std::vector<double> wall_seconds;
   std::vector<std::exception_ptr> errors;
+  std::vector<char> done;  // ran to the end (not stopped by RunOptions::stop)
 };
 
+// Thrown inside a job that RunOptions::stop ended; never leaves run_jobs.
+struct JobStopped {};
+
+// A job advances in this many slices of its simulated duration, reporting progress and
+// checking for a stop in between. Slicing run_until does not change which events run or in
+// which order (no model calls Simulation::stop), so results are the same bytes.
+constexpr int kSlices = 100;
+
 mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, std::uint64_t seed,
-                              std::uint64_t replication, sim::Time warmup) {
+                              std::uint64_t replication, sim::Time warmup,
+                              const std::function<void(sim::Time, std::uint64_t)>& tick,
+                              const std::atomic<bool>* stop) {
   const PreparedVariant& pv = world.variants[variant];
   sim::Simulation sim;
   models::ClusterConfig config = pv.cluster;
@@ -70,30 +82,63 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
         [&cluster, service](const models::Request& r) { cluster.submit(service, r); },
         world.duration);
   }
-  sim.run_until(world.duration);
+  for (int k = 1; k <= kSlices; ++k) {
+    if (stop != nullptr && stop->load(std::memory_order_relaxed)) throw JobStopped{};
+    sim.run_until(k == kSlices ? world.duration : world.duration * k / kSlices);
+    tick(sim.now(), sim.events_processed());
+  }
   for (auto& p : processes)
     p->stop();
   return collector.finish(sim.now());
 }
 
-// Runs jobs on `threads` workers; each writes slot i of `results` only.
+// Runs jobs on `threads` workers, replication by replication (see RunOptions::stop); each
+// writes slot i of `results` only.
 void run_jobs(const std::vector<Job>& jobs, JobResults& results,
               const std::vector<scenario::Scenario>& points,
               const std::vector<std::unique_ptr<PreparedWorld>>& worlds, std::uint64_t seed,
-              unsigned threads, const std::function<void(std::size_t, std::size_t)>& progress) {
+              unsigned threads, const RunOptions& options) {
+  std::vector<std::size_t> order(jobs.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return jobs[a].replication < jobs[b].replication;
+  });
   std::atomic<std::size_t> next{0};
-  std::size_t done = 0;
+  std::size_t ended = 0;
   std::mutex progress_mutex;
+  const auto report = [&](const Job& job, sim::Time now, std::uint64_t events, bool finished) {
+    if (!options.progress) return;
+    std::lock_guard lock{progress_mutex};
+    if (finished) ++ended;
+    options.progress({job.point, points.size(), job.variant, job.replication, jobs.size(), ended,
+                      now, worlds[job.point]->duration, events, finished});
+  };
   auto worker = [&] {
-    for (std::size_t i = next++; i < jobs.size(); i = next++) {
+    for (std::size_t n = next++; n < jobs.size(); n = next++) {
+      if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) break;
+      const std::size_t i = order[n];
       const Job& job = jobs[i];
       const auto start = std::chrono::steady_clock::now();
+      sim::Time reached;
+      std::uint64_t events = 0;
       try {
-        results.metrics[i] = run_job(*worlds[job.point], job.variant, seed, job.replication,
-                                     points[job.point].warmup);
-      } catch (const std::invalid_argument& e) {
+        results.metrics[i] = run_job(
+            *worlds[job.point], job.variant, seed, job.replication, points[job.point].warmup,
+            [&](sim::Time now, std::uint64_t e) {
+              reached = now;
+              events = e;
+              report(job, now, e, false);
+            },
+            options.stop);
+        results.done[i] = 1;
+      } catch (const JobStopped&) {
+        continue;  // not a result: left out, and not reported as finished
+      } catch (const models::ConfigurationRefused& e) {
         // A model refusing what the variant asks of it (a service its profile cannot run, a
-        // task no Fargate size covers, ...): bad input, placed at the variant's entry.
+        // task no Fargate size covers, ...): bad input, placed at the variant's entry. Any
+        // other exception (even a std::invalid_argument such as "scheduled before now") is a
+        // broken contract and stays what it is: an internal error.
         const scenario::Variant& v = points[job.point].variants[job.variant];
         results.errors[i] = std::make_exception_ptr(
             InputError(v.where, "variants", fmt::format("variant '{}': {}", v.name, e.what())));
@@ -102,9 +147,7 @@ void run_jobs(const std::vector<Job>& jobs, JobResults& results,
       }
       results.wall_seconds[i] =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::lock_guard lock{progress_mutex};
-      ++done;
-      if (progress) progress(done, jobs.size());
+      report(job, reached, events, true);
     }
   };
   {
@@ -234,10 +277,38 @@ std::optional<double> numeric_value(const std::string& text) {
   return std::nullopt;
 }
 
+// How many leading replications finished for every point and variant (all of them unless
+// RunOptions::stop ended the run).
+int whole_replications(const std::vector<Job>& jobs, const JobResults& slots, int replications) {
+  int whole = replications;
+  for (std::size_t i = 0; i < jobs.size(); ++i)
+    if (!slots.done[i]) whole = std::min(whole, static_cast<int>(jobs[i].replication));
+  return whole;
+}
+
+// The slots of the first `keep` replications, in the same (point, variant, replication) layout.
+JobResults first_replications(JobResults& slots, const std::vector<scenario::Scenario>& points,
+                              int replications, int keep) {
+  std::size_t n = 0;
+  for (const auto& p : points)
+    n += p.variants.size() * static_cast<std::size_t>(keep);
+  JobResults kept(n);
+  std::size_t from = 0, to = 0;
+  for (const auto& p : points)
+    for (std::size_t v = 0; v < p.variants.size();
+         ++v, from += static_cast<std::size_t>(replications))
+      for (int r = 0; r < keep; ++r, ++to) {
+        kept.metrics[to] = std::move(slots.metrics[from + static_cast<std::size_t>(r)]);
+        kept.wall_seconds[to] = slots.wall_seconds[from + static_cast<std::size_t>(r)];
+        kept.done[to] = 1;
+      }
+  return kept;
+}
+
 RunResults run_points(const scenario::Scenario& original, std::vector<scenario::Scenario> points,
                       const RunOptions& options, bool sweep) {
   const std::uint64_t seed = options.seed.value_or(original.seed);
-  const int replications = options.replications.value_or(original.replications);
+  int replications = options.replications.value_or(original.replications);
   if (replications < 1)
     throw InputError({original.source_file, 0, 0}, "replications",
                      fmt::format("replications must be at least 1, not {}", replications));
@@ -254,9 +325,15 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   JobResults slots(jobs.size());
   const unsigned threads =
       options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  run_jobs(jobs, slots, points, worlds, seed, threads, options.progress);
+  run_jobs(jobs, slots, points, worlds, seed, threads, options);
+  const int planned = replications;
+  replications = whole_replications(jobs, slots, replications);
+  if (replications == 0) throw Interrupted(jobs.size());
+  if (replications < planned) slots = first_replications(slots, points, planned, replications);
 
   RunResults results;
+  results.partial = replications < planned;
+  if (results.partial) results.replications_planned = planned;
   results.vmcsim_version = VMCSIM_VERSION;
   results.scenario_name = original.name;
   results.scenario_file = original.source_file;

@@ -23,26 +23,62 @@
 //  - Errors: bad input found while preparing (an importer, an unknown catalog profile, an
 //    override the catalog rejects) is an InputError naming file:line:col; it is thrown before
 //    any job runs. An exception inside a job is rethrown after all jobs stopped (the first one in
-//    slot order); a model's std::invalid_argument there (the models' way of refusing a
-//    configuration: a service the variant's profile cannot run, a task larger than any Fargate
-//    size, ...) becomes an InputError at the variant's entry in the scenario.
+//    slot order); a model's ConfigurationRefused there (models/refusal.hpp, the models' way of
+//    refusing a configuration: a service the variant's profile cannot run, a task larger than
+//    any Fargate size, ...) becomes an InputError at the variant's entry in the scenario. Any
+//    other exception, a plain std::invalid_argument included, is a broken contract: it is
+//    rethrown as it is and the CLI reports an internal error.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 
 #include "app/results/run_results.hpp"
 #include "app/scenario/scenario.hpp"
 
 namespace vmcsim::app::runner {
 
+// Where one job (a variant x replication of a sweep point) has got to, for progress lines and
+// bars. Reported about a hundred times per job (after each hundredth of its simulated duration)
+// and once when it ends.
+struct JobProgress {
+  std::size_t point = 0;  // sweep point (0 without a sweep)
+  std::size_t points = 1;
+  std::size_t variant = 0;  // index into the scenario's variants
+  std::uint64_t replication = 0;
+  std::size_t jobs = 0;           // all jobs of the run
+  std::size_t finished_jobs = 0;  // jobs ended so far, this one included once it has ended
+  sim::Time now;                  // simulated time reached
+  sim::Time end;                  // the scenario's duration
+  std::uint64_t events = 0;       // events processed so far
+  bool finished = false;          // this job has just ended
+};
+
 struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides the scenario's seed
   std::optional<int> replications;    // overrides the scenario's replications (>= 1)
   unsigned jobs = 0;                  // worker threads; 0: std::thread::hardware_concurrency()
-  // Called after each finished job with (finished, total), from the worker that finished it
-  // (calls are serialised). For progress bars; must not throw.
-  std::function<void(std::size_t, std::size_t)> progress;
+  // Called from the worker running a job (calls are serialised); must be cheap. It does not
+  // change the simulation: a job runs the same events whether it is reported on or not.
+  std::function<void(const JobProgress&)> progress;
+  // When it becomes true (a SIGINT handler sets it), no job starts and running jobs stop at
+  // their next hundredth. Jobs run replication by replication (every variant and point of
+  // replication 0, then of 1, ...), so what has finished is whole replications: the results
+  // hold the first R' of them, with `partial` set, or Interrupted is thrown when R' is 0.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+// Thrown when `stop` ended a run before one whole replication of every variant had finished.
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted(std::size_t planned)
+      : std::runtime_error("interrupted before any whole replication"), planned_(planned) {}
+  std::size_t planned() const { return planned_; }  // runs the whole run would have had
+
+ private:
+  std::size_t planned_;
 };
 
 // Runs every variant x replication of `scenario` (ignoring its sweep: the scenario as given).

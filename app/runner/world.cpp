@@ -12,9 +12,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/diagnostic.hpp"
+#include "app/runner/tenancy.hpp"
 #include "app/scenario/world_checks.hpp"
 #include "sim/assert.hpp"
-#include "app/runner/tenancy.hpp"
 
 namespace vmcsim::app::runner {
 namespace {

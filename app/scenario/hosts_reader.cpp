@@ -11,8 +11,7 @@ const KeyTables& host_key_tables() {
   static const KeyTables tables{
       {"host_group",
        {"name", "count", "instance_type", "cpu", "memory", "disk_bandwidth", "disk_iops",
-        "network_bandwidth", "zone", "rack", "power", "price_per_hour", "from_trace",
-        "taints"}},
+        "network_bandwidth", "zone", "rack", "power", "price_per_hour", "from_trace", "taints"}},
       {"power", {"idle_watts", "peak_watts"}},
   };
   return tables;

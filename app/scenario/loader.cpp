@@ -24,9 +24,10 @@ namespace {
 const KeyTables& top_level_key_tables() {
   static const KeyTables tables{
       {"scenario",
-       {"name", "description", "seed", "replications", "duration", "warmup", "hosts", "topology",
-        "registry", "images", "services", "workloads", "variants", "slo", "cost", "sweep",
-        "output", "tenants", "isolation", "namespaces", "runtime_classes"}},
+       {"name",      "description", "seed",           "replications", "duration", "warmup",
+        "hosts",     "topology",    "registry",       "images",       "services", "workloads",
+        "variants",  "slo",         "cost",           "sweep",        "output",   "tenants",
+        "isolation", "namespaces",  "runtime_classes"}},
   };
   return tables;
 }
@@ -113,7 +114,7 @@ class Loader {
         s.seed = static_cast<std::uint64_t>(f->integer(0, std::numeric_limits<long long>::max()));
       });
     if (auto f = root_.optional("replications"))
-      cx_.attempt([&] { s.replications = static_cast<int>(f->integer(1, 100000)); });
+      cx_.attempt([&] { s.replications = static_cast<int>(f->integer(1, kMaxReplications)); });
     // Without a valid duration, the checks against it (warmup, bursts) are skipped.
     if (!cx_.attempt([&] { s.duration = root_.required("duration").positive<sim::Time>(); }))
       s.duration = sim::Time::max();

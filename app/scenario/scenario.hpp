@@ -324,6 +324,9 @@ struct Assumption {
   std::string reason;  // why this value, "the autoscaler's min_replicas"
   SourceLocation where;
 };
+// The most replications a scenario may ask for, in its `replications` key or through
+// `vmcsim run --replications`: one cap, so the command line cannot ask for what the file may not.
+inline constexpr int kMaxReplications = 100000;
 
 struct Scenario {
   std::string name;

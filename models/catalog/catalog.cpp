@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <sstream>
+#include <system_error>
+#include <vector>
 
 #include "sim/parse_error.hpp"
 
@@ -395,8 +397,36 @@ Catalog Catalog::load(const std::filesystem::path& dir) {
   return c;
 }
 
+std::filesystem::path Catalog::default_dir() {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> tried;
+  const auto found = [&tried](const fs::path& dir) {
+    tried.push_back(dir);
+    std::error_code ec;
+    return fs::is_regular_file(dir / "profiles.yaml", ec);
+  };
+  // Installed: <prefix>/bin/vmcsim beside <prefix>/share/vmcsim/catalog, wherever the prefix
+  // has been moved (so no install path is compiled in).
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "vmcsim" / "catalog";
+    if (found(installed)) return installed;
+  }
+  // Run from a build tree: the source tree it was built from (only this file knows its path).
+  const fs::path source{VMCSIM_CATALOG_SOURCE_DIR};
+  if (found(source)) return source;
+  std::string where;
+  for (const auto& dir : tried)
+    where += (where.empty() ? "" : ", ") + dir.string();
+  throw CatalogError("cannot find the catalog (profiles.yaml, instance_types.yaml); looked in " +
+                         where +
+                         ". Install vmcsim with `cmake --install`, or run it from its build tree",
+                     0, 0);
+}
+
 Catalog Catalog::load_default() {
-  return load(VMCSIM_CATALOG_DIR);
+  return load(default_dir());
 }
 
 namespace {

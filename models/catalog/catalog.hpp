@@ -1,7 +1,7 @@
 #pragma once
 // Catalog: the platform profiles and instance types, loaded from YAML (models/catalog/).
 //
-//   const Catalog catalog = Catalog::load_default();    // VMCSIM_CATALOG_DIR
+//   const Catalog catalog = Catalog::load_default();    // Catalog::default_dir()
 //   PlatformProfile fc = catalog.profile("firecracker");
 //   apply_overrides(fc, YAML::Load("{boot: {kernel: {dist: constant, value: 80ms}}}"));
 //
@@ -38,8 +38,13 @@ class Catalog {
  public:
   // Reads <dir>/profiles.yaml and <dir>/instance_types.yaml; errors name the file and line.
   static Catalog load(const std::filesystem::path& dir);
-  // The catalog shipped with vmcsim (models/catalog).
+  // The catalog shipped with vmcsim: load(default_dir()).
   static Catalog load_default();
+  // Where the shipped catalog is: <prefix>/share/vmcsim/catalog beside an installed binary's
+  // <prefix>/bin (found from the running executable, so an installed tree can move), else the
+  // models/catalog of the source tree a build-tree binary came from. Throws CatalogError naming
+  // the places it looked when neither holds profiles.yaml.
+  static std::filesystem::path default_dir();
 
   // Throws std::out_of_range naming the known profiles if `name` is not one.
   const PlatformProfile& profile(std::string_view name) const;

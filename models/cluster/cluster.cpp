@@ -10,6 +10,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "models/refusal.hpp"
+
 namespace vmcsim::models {
 
 namespace {
@@ -111,7 +113,7 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
       flows_(std::make_unique<FlowModel>(sim)),
       placement_stream_(config.seed, config.replication, "placement") {
   const VariantConfig& v = config_.variant;
-  if (config_.hosts.empty()) throw std::invalid_argument("cluster: no hosts");
+  if (config_.hosts.empty()) throw ConfigurationRefused("cluster: no hosts");
   if (v.profile == nullptr)
     throw std::invalid_argument("cluster: variant '" + v.name + "' has no instance profile");
   if (v.platform == PlatformKind::container_in_vm &&
@@ -182,11 +184,11 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
     svc.stream = sim::RandomStream(config.seed, config.replication,
                                    fmt::format("service/{}/requests", sc.name));
     if (sc.image == nullptr && v.profile->find_boot_phase("image_pull") != nullptr)
-      throw std::invalid_argument("cluster: service '" + sc.name + "' runs on " + v.profile->name +
-                                  ", which pulls an image: give the service an image");
+      throw ConfigurationRefused("cluster: service '" + sc.name + "' runs on " + v.profile->name +
+                                 ", which pulls an image: give the service an image");
     if (sc.cpu_time.mean() < 0.0 || sc.io_bytes.mean() < 0.0)
-      throw std::invalid_argument("cluster: service '" + sc.name +
-                                  "' has a negative mean CPU time or I/O size");
+      throw ConfigurationRefused("cluster: service '" + sc.name +
+                                 "' has a negative mean CPU time or I/O size");
     svc.spec.service = sc.name;
     svc.spec.profile = v.profile;
     // --- tenancy hook: a RuntimeClass picks the container runtime (gVisor, Kata) per service.
@@ -204,8 +206,8 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
       if (v.profile->fargate_task_sizes.value) {
         const auto fit = placement::fargate_round_up(cpu, memory);
         if (!fit)
-          throw std::invalid_argument("cluster: service '" + sc.name +
-                                      "' is larger than any Fargate task size");
+          throw ConfigurationRefused("cluster: service '" + sc.name +
+                                     "' is larger than any Fargate task size");
         cpu = fit->size.cpu;
         memory = fit->size.memory;
       }
@@ -999,8 +1001,8 @@ std::vector<BillableUsage> Cluster::billable_usage(sim::Time now) const {
         const auto fit =
             placement::fargate_round_up(sc.cpu_size(), sc.memory_limit, pricing.fargate);
         if (!fit)
-          throw std::invalid_argument("service '" + sc.name +
-                                      "' is larger than any Fargate task size");
+          throw ConfigurationRefused("service '" + sc.name +
+                                     "' is larger than any Fargate task size");
         out.push_back({fmt::format("fargate:{}", i.id), 0, pricing.fargate.usd_per_vcpu_hour,
                        pricing.fargate.usd_per_gb_hour, placement::fargate_billed_time(t),
                        fit->size.cpu.cores_value(), fit->size.memory.gib_value()});

@@ -95,7 +95,9 @@ class Cluster {
   // Builds hosts, registry and runtime and sets each service's desired count to its initial
   // replicas; the initial node VMs and replicas are requested by an event at now() (so observers
   // connected right after construction see them).
-  // Throws std::invalid_argument for a config that cannot run (no hosts, no profile, a
+  // Throws ConfigurationRefused (models/refusal.hpp) for what a user's configuration asks that
+  // the model cannot run (no hosts, a service larger than any Fargate size, a pulling profile
+  // without an image), and std::invalid_argument for wiring mistakes (no profile, a
   // container_in_vm variant without a node profile, an unknown placement policy).
   Cluster(sim::Simulation& sim, const ClusterConfig& config);
   Cluster(const Cluster&) = delete;

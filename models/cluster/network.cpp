@@ -6,13 +6,15 @@
 #include <map>
 #include <stdexcept>
 
+#include "models/refusal.hpp"
+
 namespace vmcsim::models {
 
 namespace {
 const std::string& required_label(const HostSpec& spec, const std::string& key) {
   const auto it = spec.labels.find(key);
   if (it == spec.labels.end() || it->second.empty())
-    throw std::invalid_argument(fmt::format(
+    throw ConfigurationRefused(fmt::format(
         "topology: host '{}' has no '{}' label (an explicit topology places hosts by zone and "
         "rack)",
         spec.name, key));
@@ -37,11 +39,11 @@ void build_explicit(const TopologyConfig& config, const std::vector<HostConfig>&
     const std::string& rack_name = required_label(h.spec, "rack");
     const topology::VertexId zone = vertex(zone_name, [&] { return g.add_zone(zone_name); });
     if (g.kind(zone) != topology::VertexKind::zone)
-      throw std::invalid_argument(fmt::format("topology: host '{}': zone '{}' names another vertex",
-                                              h.spec.name, zone_name));
+      throw ConfigurationRefused(fmt::format("topology: host '{}': zone '{}' names another vertex",
+                                             h.spec.name, zone_name));
     const topology::VertexId rack = vertex(rack_name, [&] { return g.add_rack(rack_name, zone); });
     if (g.kind(rack) != topology::VertexKind::rack || g.zone_of(rack) != zone)
-      throw std::invalid_argument(
+      throw ConfigurationRefused(
           fmt::format("topology: host '{}': rack '{}' is not a rack of zone '{}'", h.spec.name,
                       rack_name, zone_name));
     const topology::VertexId host = g.add_host(h.spec.name, rack);
@@ -50,7 +52,7 @@ void build_explicit(const TopologyConfig& config, const std::vector<HostConfig>&
   }
   for (const TopologyLinkConfig& l : config.links) {
     if (l.from == l.to)
-      throw std::invalid_argument(
+      throw ConfigurationRefused(
           fmt::format("topology: link {} -> {} joins a vertex to itself", l.from, l.to));
     const topology::VertexId a = vertex(l.from, [&] { return g.add_core(l.from); });
     const topology::VertexId b = vertex(l.to, [&] { return g.add_core(l.to); });
@@ -62,12 +64,12 @@ void build_explicit(const TopologyConfig& config, const std::vector<HostConfig>&
 ClusterNetwork::ClusterNetwork(const TopologyConfig& config, const std::vector<HostConfig>& hosts,
                                const std::string& registry_name, FlowModel& flows) {
   if (config.generator.has_value() == !config.links.empty())
-    throw std::invalid_argument("topology: give exactly one of a generator or explicit links");
+    throw ConfigurationRefused("topology: give exactly one of a generator or explicit links");
   if (config.generator) {
     graph_ = topology::generate_topology(*config.generator);
     const std::vector<topology::VertexId> slots = graph_.hosts();
     if (slots.size() < hosts.size())
-      throw std::invalid_argument(fmt::format(
+      throw ConfigurationRefused(fmt::format(
           "topology: the generator has {} host slots for {} hosts", slots.size(), hosts.size()));
     host_vertex_.assign(slots.begin(), slots.begin() + static_cast<std::ptrdiff_t>(hosts.size()));
     registry_ = *graph_.find("registry");
@@ -79,7 +81,7 @@ ClusterNetwork::ClusterNetwork(const TopologyConfig& config, const std::vector<H
     const auto [a, b] = graph_.ends(l);
     const topology::Link& link = graph_.link(l);
     if (link.bandwidth.bytes_per_second() <= 0.0)
-      throw std::invalid_argument(
+      throw ConfigurationRefused(
           fmt::format("topology: link {} - {} has no bandwidth", graph_.name(a), graph_.name(b)));
     link_resource_.push_back(
         flows.add_resource(fmt::format("link/{}-{}", graph_.name(a), graph_.name(b)),
@@ -88,12 +90,12 @@ ClusterNetwork::ClusterNetwork(const TopologyConfig& config, const std::vector<H
   for (std::size_t h = 0; h < hosts.size(); ++h) {
     const auto path = graph_.path(host_vertex_[h], registry_);
     if (!path)
-      throw std::invalid_argument(fmt::format("topology: host '{}' cannot reach the registry '{}'",
-                                              hosts[h].spec.name, graph_.name(registry_)));
+      throw ConfigurationRefused(fmt::format("topology: host '{}' cannot reach the registry '{}'",
+                                             hosts[h].spec.name, graph_.name(registry_)));
     // A pull crosses the host NIC, these links, the registry egress and, from a VM node, the
     // VM's NIC too: Host::transfer takes at most kMaxExtraPath resources beyond the first NIC.
     if (path->links.size() + 2 > Host::kMaxExtraPath)
-      throw std::invalid_argument(
+      throw ConfigurationRefused(
           fmt::format("topology: host '{}' is {} links from the registry; pulls cross at most {}",
                       hosts[h].spec.name, path->links.size(), Host::kMaxExtraPath - 2));
     std::vector<ResourceId> resources;

@@ -78,7 +78,7 @@ struct NodeView {
   // request no CPU or no memory (sum of nonzero_requests(demand) - demand; its NonZeroRequested
   // minus Requested). Kept by record_running; read only by the k8s scoring plugins.
   ResourceVector scoring_defaults;
-  std::vector<Taint> taints;           // Kubernetes taints (node_affinity.hpp)
+  std::vector<Taint> taints;  // Kubernetes taints (node_affinity.hpp)
   NodeTenancy tenancy;
 
   ResourceVector allocatable() const { return capacity - system_reserved; }

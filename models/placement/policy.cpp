@@ -519,7 +519,8 @@ const ModuleGroup<PolicyFactory>& placement_policies() {
            [](std::string_view spec, std::string_view args, const PolicyOptions& options) {
              return placement::detail::make_k8s(
                  args.empty() && spec == "k8s"
-                     ? "LeastAllocated,BalancedAllocation,InterPodAffinity*2,PodTopologySpread*2,TaintToleration*3,NodeAffinity*2"
+                     ? "LeastAllocated,BalancedAllocation,InterPodAffinity*2,PodTopologySpread*2,"
+                       "TaintToleration*3,NodeAffinity*2"
                      : args,
                  options, spec);
            },

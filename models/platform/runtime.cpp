@@ -6,6 +6,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "models/refusal.hpp"
+
 namespace vmcsim::models {
 
 namespace {
@@ -34,7 +36,7 @@ InstanceMemory PlatformRuntime::memory_for(const InstanceSpec& spec, PlatformKin
   if (kind == PlatformKind::vm || kind == PlatformKind::microvm) {
     m.guest_os = p.guest_memory(spec.max_pods);
     if (spec.memory <= m.guest_os)
-      throw std::invalid_argument(fmt::format(
+      throw ConfigurationRefused(fmt::format(
           "service '{}': {} memory {} does not exceed its guest OS, agent and reserved memory {}",
           spec.service, p.name, spec.memory.to_string(), m.guest_os.to_string()));
     m.application = spec.memory - m.guest_os;
@@ -53,8 +55,8 @@ InstanceId PlatformRuntime::start(const InstanceSpec& spec, Node& node, Notify o
   PlatformKind kind;
   if (is_vm_like(p)) {
     if (node.is_vm_node())
-      throw std::invalid_argument("start: " + p.name + " on VM node " + node.name() +
-                                  ": nested virtualization is not modelled");
+      throw ConfigurationRefused("start: " + p.name + " on VM node " + node.name() +
+                                 ": nested virtualization is not modelled");
     kind = p.kind == PlatformKind::microvm ? PlatformKind::microvm : PlatformKind::vm;
   } else if (p.kind == PlatformKind::container) {
     kind = node.is_vm_node() ? PlatformKind::container_in_vm : PlatformKind::container;
@@ -64,8 +66,8 @@ InstanceId PlatformRuntime::start(const InstanceSpec& spec, Node& node, Notify o
                                 "container runtime");
   }
   if (p.find_boot_phase("image_pull") && (spec.image == nullptr || spec.registry == nullptr))
-    throw std::invalid_argument("start: service '" + spec.service + "' on " + p.name +
-                                " pulls an image: give its image and registry");
+    throw ConfigurationRefused("start: service '" + spec.service + "' on " + p.name +
+                               " pulls an image: give its image and registry");
   if (node.is_vm_node() && instance(node.vm()).state != InstanceState::running)
     throw std::logic_error("start: VM node " + node.name() + " is not running");
 

@@ -70,9 +70,10 @@ class PlatformRuntime {
   Node& add_host(Host& host, const NodeOptions& options = {});
 
   // Requests an instance; on_ready runs (from an event) when it is running or has failed.
-  // Throws std::invalid_argument for a spec that cannot mean anything (no profile, a VM on a
-  // VM node, a container without an image where the profile pulls one) and std::logic_error
-  // for a VM node that is not running.
+  // Throws ConfigurationRefused (models/refusal.hpp) for a spec the user's configuration made
+  // but the model cannot run (a VM on a VM node, a container without an image where the profile
+  // pulls one, memory not covering the guest OS), std::invalid_argument for a spec that cannot
+  // mean anything (no profile) and std::logic_error for a VM node that is not running.
   InstanceId start(const InstanceSpec& spec, Node& node, Notify on_ready = {});
   // Runs the stop phases of a running instance; on_stopped runs once its memory is released.
   // Throws std::logic_error if it is not running, or is a VM node with live instances on it.

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/scenario/loader.hpp"
+#include "cli_run.hpp"
 #include "fixture_path.hpp"
 
 namespace {
@@ -26,62 +27,14 @@ namespace fs = std::filesystem;
 const fs::path source_dir{VMCSIM_SOURCE_DIR_FOR_TESTS};
 const fs::path small_scenario = fs::path{VMCSIM_TEST_DATA} / "runner" / "small.yaml";
 
-struct Run {
-  int exit_code;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
+using Run = vmcsim::test::CliRun;
+using vmcsim::test::run_vmcsim;
+using vmcsim::test::ScratchDir;
 
 std::string read_file(const fs::path& path) {
-  std::ifstream in{path, std::ios::binary};
-  INFO("reading " << path);
-  REQUIRE(in.good());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return vmcsim::test::read_text(path);
 }
 
-// A fresh scratch folder per test, removed at the end.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& name)
-      : path_(fs::temp_directory_path() /
-              ("vmcsim-run-test-" + std::to_string(::getpid()) + "-" + name)) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-// Runs the vmcsim binary from the source folder with VMCSIM_DATA set to the fixtures.
-Run run_vmcsim(const std::string& args, const fs::path& scratch) {
-  const char* env = std::getenv("VMCSIM_DATA");
-  const std::string data = env != nullptr && *env != '\0' ? env : VMCSIM_DEFAULT_DATA;
-  const fs::path err_file = scratch / "stderr.txt";
-  const std::string command = "cd '" + source_dir.string() + "' && VMCSIM_DATA='" + data + "' '" +
-                              VMCSIM_CLI + "' " + args + " 2>'" + err_file.string() + "'";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-    out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  const std::string err = fs::exists(err_file) ? read_file(err_file) : std::string{};
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, err};
-}
-
-// results.json without the one non-deterministic field.
 // results.json without its wall-clock fields (run time, placement decision time): the rest is
 // deterministic.
 nlohmann::json results_without_wall(const fs::path& folder) {
