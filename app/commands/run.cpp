@@ -75,28 +75,12 @@ std::string summary_csv(const RunResults& r) {
   return out;
 }
 
-// Runs and writes the files; returns what goes to stdout.
-// A pod_trace scenario is a placement benchmark: one row per policy, no request serving.
-std::string execute_placement_benchmark(scenario::Scenario s, const RunArgs& args) {
-  if (args.seed) s.seed = *args.seed;
-  const auto rows = runner::run_placement_benchmark(s);
-  const std::string table = runner::placement_table(rows);
-  const std::filesystem::path folder = args.out.empty() ? s.output.directory : args.out;
-  std::filesystem::create_directories(folder);
-  std::ofstream out{folder / "placement.txt", std::ios::binary};
-  out << table;
-  if (!out) throw std::runtime_error("cannot write " + (folder / "placement.txt").string());
-  if (args.quiet) return {};
-  fmt::print(stderr, "Results in {}/ (placement.txt)\n", folder.string());
-  return table;
-}
-
+// Runs and writes the files; returns what goes to stdout. A pod_trace scenario is a placement
+// benchmark: the same runner and result files, plus placement.txt, its table on stdout.
 std::string execute(const RunArgs& args, bool sweep) {
   const auto s = scenario::load_scenario(args.scenario);
-  if (runner::has_pod_trace(s)) {
-    if (sweep) throw InputError{{args.scenario, 0, 0}, "", "a pod_trace scenario has no sweep"};
-    return execute_placement_benchmark(s, args);
-  }
+  if (runner::has_pod_trace(s) && sweep)
+    throw InputError{{args.scenario, 0, 0}, "", "a pod_trace scenario has no sweep"};
   runner::RunOptions options;
   options.seed = args.seed;
   options.replications = args.replications;
@@ -120,10 +104,12 @@ std::string execute(const RunArgs& args, bool sweep) {
              folder.string(), sweep ? ", sweep.csv" : "");
   if (args.format == "json") {
     std::ostringstream json;
-    report::write_results_json(results, json, {.include_wall_seconds = false});
+    report::write_results_json(results, json);
     return json.str();
   }
-  return args.format == "csv" ? summary_csv(results) : report::terminal_table(results);
+  if (args.format == "csv") return summary_csv(results);
+  if (!results.placement_table.empty()) return results.placement_table;
+  return report::terminal_table(results);
 }
 
 void add_command(CLI::App& cli, int& exit_code, bool sweep) {
