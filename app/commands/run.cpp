@@ -92,51 +92,15 @@ std::string summary_csv(const RunResults& r) {
   return out;
 }
 
-// Runs and writes the files; returns what goes to stdout.
-// A pod_trace scenario is a placement benchmark: one row per policy, no request serving.
-std::string execute_placement_benchmark(scenario::Scenario s, const RunArgs& args) {
-  if (args.seed) s.seed = *args.seed;
-  RunProgress progress{progress_mode(args), variant_names(s)};
-  runner::PlacementBenchmarkOptions options;
-  // The observer runs after every replay event: count them and report now and then.
-  std::size_t variant = 0;
-  std::uint64_t events = 0;
-  const auto finish_variant = [&] {
-    if (events > 0)
-      progress.replay(variant, s.variants.size(), s.duration, s.duration, events, true);
-  };
-  options.on_variant = [&](std::size_t v) {
-    finish_variant();
-    variant = v;
-    events = 0;
-  };
-  options.observer = [&](sim::Time now, std::span<const models::placement::NodeView>) {
-    if (++events % 4096 == 0)
-      progress.replay(variant, s.variants.size(), now, s.duration, events, false);
-  };
-  const auto rows = runner::run_placement_benchmark(s, options);
-  finish_variant();
-  progress.finish();
-  const std::string table = runner::placement_table(rows);
-  const std::filesystem::path folder = args.out.empty() ? s.output.directory : args.out;
-  std::filesystem::create_directories(folder);
-  std::ofstream out{folder / "placement.txt", std::ios::binary};
-  out << table;
-  if (!out) throw std::runtime_error("cannot write " + (folder / "placement.txt").string());
-  if (args.quiet) return {};
-  fmt::print(stderr, "Results in {}/ (placement.txt)\n", folder.string());
-  return table;
-}
-
+// Runs and writes the files; returns what goes to stdout. A pod_trace scenario is a placement
+// benchmark: the same runner and result files, plus placement.txt, its table on stdout.
 // `interrupted` gets the message to end with when Ctrl-C stopped the run.
 std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
   const auto s = scenario::load_scenario(args.scenario);
   for (const std::string& w : s.tenancy.warnings)  // what Kubernetes accepts (read_tenants.hpp)
     fmt::print(stderr, "{}\n", w);
-  if (runner::has_pod_trace(s)) {
-    if (sweep) throw InputError{{args.scenario, 0, 0}, "", "a pod_trace scenario has no sweep"};
-    return execute_placement_benchmark(s, args);
-  }
+  if (runner::has_pod_trace(s) && sweep)
+    throw InputError{{args.scenario, 0, 0}, "", "a pod_trace scenario has no sweep"};
   runner::RunOptions options;
   options.seed = args.seed;
   options.replications = args.replications;
@@ -180,10 +144,12 @@ std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
              folder.string(), sweep ? ", sweep.csv" : "");
   if (args.format == "json") {
     std::ostringstream json;
-    report::write_results_json(results, json, {.include_wall_seconds = false});
+    report::write_results_json(results, json);
     return json.str();
   }
-  return args.format == "csv" ? summary_csv(results) : report::terminal_table(results);
+  if (args.format == "csv") return summary_csv(results);
+  if (!results.placement_table.empty()) return results.placement_table;
+  return report::terminal_table(results);
 }
 
 // --replications obeys the cap of the scenario's `replications` key, with the loader's words.

@@ -33,7 +33,7 @@ void write_instances_csv(const RunResults& results, std::ostream& out) {
   out << "variant,replication,service,platform,profile,host,node,requested_s,ready_s,stopped_s";
   for (const auto& p : phases)
     out << ',' << csv_field(p + "_start_s") << ',' << csv_field(p + "_end_s");
-  out << ",end_state\n";
+  out << ",end_state,reason\n";
   for (const auto& i : results.instances) {
     out << csv_field(i.variant) << ',' << i.replication << ',' << csv_field(i.service) << ','
         << to_string(i.kind) << ',' << csv_field(i.profile) << ',' << csv_field(i.host) << ','
@@ -48,7 +48,7 @@ void write_instances_csv(const RunResults& results, std::ostream& out) {
         out << ',' << exact_seconds(it->start) << ',' << exact_seconds(it->end);
       }
     }
-    out << ',' << to_string(end_state(i.state)) << '\n';
+    out << ',' << to_string(end_state(i.state)) << ',' << csv_field(i.reason) << '\n';
   }
 }
 

@@ -80,10 +80,17 @@ std::string metrics_table(const RunResults& r, std::span<const HeadlineMetric> m
     out += fmt::format("<tr><td>{} <small>({})</small></td>", html_escape(m.label),
                        html_escape(m.unit));
     for (const auto& v : r.variants) {
-      out += fmt::format("<td>{}</td>", html_escape(format_estimate(m.estimate(v), m.precision)));
+      out += fmt::format("<td>{}</td>", html_escape(format_estimate(m.shown(v), m.precision)));
     }
     out += "</tr>\n";
   }
+  if (metrics.data() == headline_metrics().data())
+    for (const auto& row : slo_rows(r)) {
+      out += fmt::format("<tr><td>{}</td>", html_escape(row.label));
+      for (const auto& cell : row.cells)
+        out += fmt::format("<td>{}</td>", html_escape(cell));
+      out += "</tr>\n";
+    }
   return out + "</tbody>\n</table>\n";
 }
 
@@ -240,9 +247,12 @@ void write_html_report(const RunResults& r, std::ostream& out) {
                                  r.scenario_file, r.seed, count_of(r.replications, "replication"),
                                  warmup_note(r), r.vmcsim_version))
       << "</p>\n</header>\n";
+  std::string warnings;
+  for (const auto& w : health_warnings(r))
+    warnings += "<p class=\"warning\">" + html_escape(w) + "</p>\n";
   section(out, "Summary",
           "Mean ± half-width of the 95% confidence interval over replications (Student t).",
-          metrics_table(r, headline_metrics()));
+          warnings + metrics_table(r, headline_metrics()));
   if (!r.differences.empty()) {
     std::string items = "<ul class=\"differences\">\n";
     for (const auto& d : r.differences) {

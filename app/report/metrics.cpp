@@ -1,5 +1,6 @@
 #include "app/report/metrics.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -8,99 +9,43 @@
 namespace vmcsim::app::report {
 namespace {
 
-Estimate percent(Estimate e) {
-  e.mean *= 100;
-  e.half_width *= 100;
-  return e;
+namespace mm = models::metrics;
+
+std::vector<HeadlineMetric> rows_of(mm::MetricTable table) {
+  std::vector<HeadlineMetric> rows;
+  for (const mm::MetricDescriptor& d : mm::metric_descriptors())
+    for (const mm::MetricDisplay& display : d.display) {
+      if (display.table != table) continue;
+      std::string key{d.key};
+      if (display.statistic == mm::Statistic::p95) key += ".p95";
+      if (display.statistic == mm::Statistic::p99) key += ".p99";
+      rows.push_back(
+          {&d, &display, std::move(key), display.label, display.unit, display.precision});
+    }
+  return rows;
 }
-
-constexpr std::array kHeadline{
-    HeadlineMetric{"startup_ms", "startup, mean", "ms",
-                   [](const VariantSummary& v) { return v.startup_ms.ci95; }, 1},
-    HeadlineMetric{"startup_ms.p95", "startup, p95", "ms",
-                   [](const VariantSummary& v) {
-                     return Estimate{v.startup_ms.p95, 0, v.startup_ms.ci95.n};
-                   },
-                   1},
-    HeadlineMetric{"time_to_capacity_s", "time to capacity", "s",
-                   [](const VariantSummary& v) { return v.time_to_capacity_s; }, 1},
-    HeadlineMetric{"slo_violation_fraction", "SLO violations", "%",
-                   [](const VariantSummary& v) { return percent(v.slo_violation_fraction); }, 2},
-    HeadlineMetric{"memory_overhead_gib_hours", "memory overhead", "GiB·h",
-                   [](const VariantSummary& v) { return v.memory_overhead_gib_hours; }, 2},
-    HeadlineMetric{"idle_reserved_memory_gib_hours", "idle reserved memory", "GiB·h",
-                   [](const VariantSummary& v) { return v.idle_reserved_memory_gib_hours; }, 2},
-    HeadlineMetric{"density_instances_per_host", "density", "instances/host",
-                   [](const VariantSummary& v) { return v.density_instances_per_host; }, 1},
-    HeadlineMetric{"hosts_used_peak", "hosts at peak", "hosts",
-                   [](const VariantSummary& v) { return v.hosts_used_peak; }, 1},
-    HeadlineMetric{"energy_kwh", "energy", "kWh",
-                   [](const VariantSummary& v) { return v.energy_kwh; }, 2},
-    HeadlineMetric{"cost_usd", "cost", "USD", [](const VariantSummary& v) { return v.cost_usd; },
-                   2},
-};
-
-constexpr std::array kPlacement{
-    HeadlineMetric{"hosts_used_peak", "hosts at peak", "hosts",
-                   [](const VariantSummary& v) { return v.hosts_used_peak; }, 1},
-    HeadlineMetric{"nodes_peak", "node VMs at peak", "nodes",
-                   [](const VariantSummary& v) { return v.nodes_peak; }, 1},
-    HeadlineMetric{"packing_efficiency.cpu", "packing efficiency, CPU", "%",
-                   [](const VariantSummary& v) { return percent(v.packing_efficiency_cpu); }, 1},
-    HeadlineMetric{"packing_efficiency.memory", "packing efficiency, memory", "%",
-                   [](const VariantSummary& v) { return percent(v.packing_efficiency_memory); }, 1},
-    HeadlineMetric{"stranded_cpu_fraction", "stranded CPU", "%",
-                   [](const VariantSummary& v) { return percent(v.stranded_cpu_fraction); }, 1},
-    HeadlineMetric{"stranded_memory_fraction", "stranded memory", "%",
-                   [](const VariantSummary& v) { return percent(v.stranded_memory_fraction); }, 1},
-    HeadlineMetric{"fragmentation.cpu", "fragmented CPU", "%",
-                   [](const VariantSummary& v) { return percent(v.fragmentation_cpu); }, 1},
-    HeadlineMetric{"fragmentation.memory", "fragmented memory", "%",
-                   [](const VariantSummary& v) { return percent(v.fragmentation_memory); }, 1},
-    HeadlineMetric{"pending_time_ms", "pending time, mean", "ms",
-                   [](const VariantSummary& v) { return v.pending_ms.ci95; }, 1},
-    HeadlineMetric{"pending_time_ms.p99", "pending time, p99", "ms",
-                   [](const VariantSummary& v) {
-                     return Estimate{v.pending_ms.p99, 0, v.pending_ms.ci95.n};
-                   },
-                   1},
-    HeadlineMetric{"placement_decisions", "placement decisions", "decisions",
-                   [](const VariantSummary& v) { return v.placement_decisions; }, 0},
-    HeadlineMetric{"evictions", "evictions", "instances",
-                   [](const VariantSummary& v) { return v.evictions; }, 1},
-};
-
-struct Phrase {
-  std::string_view metric;
-  std::string_view less;  ///< verb phrase when a - b < 0
-  std::string_view more;
-  std::string_view unit;
-  double scale;  ///< multiplies the metric's value into `unit`
-};
-
-constexpr std::array kPhrases{
-    Phrase{"startup_ms", "starts {} sooner", "starts {} later", "s", 1e-3},
-    Phrase{"time_to_capacity_s", "reaches capacity {} sooner", "reaches capacity {} later", "s", 1},
-    Phrase{"request_latency_ms", "answers requests {} faster", "answers requests {} slower", "ms",
-           1},
-    Phrase{"slo_violation_fraction", "misses the latency SLO on {} fewer of its requests",
-           "misses the latency SLO on {} more of its requests", "percentage points", 100},
-    Phrase{"memory_overhead_gib_hours", "spends {} less memory on overhead",
-           "spends {} more memory on overhead", "GiB·h", 1},
-    Phrase{"hosts_used_peak", "needs {} fewer hosts at peak", "needs {} more hosts at peak",
-           "hosts", 1},
-    Phrase{"energy_kwh", "uses {} less energy", "uses {} more energy", "kWh", 1},
-    Phrase{"cost_usd", "costs {} less", "costs {} more", "USD", 1},
-};
 
 }  // namespace
 
+Estimate HeadlineMetric::estimate(const VariantSummary& v) const {
+  return metric->value(v, display->statistic);
+}
+
+Estimate HeadlineMetric::shown(const VariantSummary& v) const {
+  Estimate e = estimate(v);
+  e.mean *= display->scale;
+  e.half_width *= display->scale;
+  return e;
+}
+
 std::span<const HeadlineMetric> headline_metrics() {
-  return kHeadline;
+  static const std::vector<HeadlineMetric> rows = rows_of(mm::MetricTable::summary);
+  return rows;
 }
 
 std::span<const HeadlineMetric> placement_metrics() {
-  return kPlacement;
+  static const std::vector<HeadlineMetric> rows = rows_of(mm::MetricTable::placement);
+  return rows;
 }
 
 std::string count_of(std::int64_t n, std::string_view noun) {
@@ -112,6 +57,54 @@ std::string warmup_note(const RunResults& results) {
   return fmt::format(" · warm-up {} left out", results.warmup);
 }
 
+std::vector<SloRow> slo_rows(const RunResults& results) {
+  std::vector<SloRow> rows;
+  std::vector<std::string> objectives;
+  for (const auto& v : results.variants)
+    for (const auto& verdict : v.slo)
+      if (std::find(objectives.begin(), objectives.end(), verdict.objective) == objectives.end())
+        objectives.push_back(verdict.objective);
+  for (const auto& objective : objectives) {
+    SloRow row;
+    for (const auto& v : results.variants) {
+      const auto it = std::find_if(v.slo.begin(), v.slo.end(),
+                                   [&](const auto& s) { return s.objective == objective; });
+      if (it == v.slo.end()) {
+        row.cells.emplace_back("n/a");
+        continue;
+      }
+      if (row.label.empty())
+        row.label = fmt::format("{} SLO (≤ {:.1f} ms)",
+                                objective == "startup_p99" ? std::string{"startup p99"} : objective,
+                                it->target);
+      const std::string value = std::isfinite(it->value) ? fmt::format("{:.1f} ms", it->value)
+                                                         : std::string{"over 1% never ready"};
+      row.cells.push_back(fmt::format("{}: {}", it->met ? "met" : "missed", value));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::vector<std::string> health_warnings(const RunResults& results) {
+  std::vector<std::string> out;
+  for (const auto& v : results.variants) {
+    if (v.instances_not_ready.n == 0 || v.instances_not_ready.mean <= 0) continue;
+    std::string why;
+    for (const auto& r : v.not_ready_reasons)
+      why += fmt::format("{}{}: {}", why.empty() ? "" : "; ", r.reason, r.instances);
+    const double ready = v.instances_ready.mean;
+    out.push_back(fmt::format(
+        "warning: {}: {} of {} requested instances never became ready{} ({}{}); its startup "
+        "figures cover only the {} that did.",
+        v.name, fmt::format("{:g}", v.instances_not_ready.mean),
+        fmt::format("{:g}", v.instances_requested.mean),
+        results.replications > 1 ? " (mean per replication)" : "", why,
+        results.replications > 1 ? ", over all replications" : "", fmt::format("{:g}", ready)));
+  }
+  return out;
+}
+
 std::string format_estimate(const Estimate& estimate, int precision) {
   // No replication has a value (no burst, no request, no instance): not applicable, not zero.
   if (estimate.n == 0) return "n/a";
@@ -120,10 +113,10 @@ std::string format_estimate(const Estimate& estimate, int precision) {
 }
 
 std::string describe_difference(const PairedDifference& d) {
+  const mm::MetricDescriptor* metric = mm::find_metric(d.metric);
   if (d.n == 0) {
     std::string_view what = d.metric;
-    for (const auto& h : kHeadline)
-      if (h.key == d.metric) what = h.label;
+    if (metric != nullptr && !metric->display.empty()) what = metric->display.front().label;
     return fmt::format("{} and {}: {} is not applicable (no replication has it for both).",
                        d.variant_a, d.variant_b, what);
   }
@@ -141,8 +134,8 @@ std::string describe_difference(const PairedDifference& d) {
     if (!interval) return amount;
     return fmt::format("{} (± {:.{}f})", amount, half_width, unit.empty() ? 3 : 2);
   };
-  for (const auto& p : kPhrases) {
-    if (p.metric != d.metric) continue;
+  if (metric != nullptr && metric->compared()) {
+    const mm::MetricComparison& p = metric->comparison;
     const std::string amount =
         with_interval(std::abs(d.mean) * p.scale, d.half_width * p.scale, p.unit);
     const std::string verb = fmt::format(fmt::runtime(d.mean < 0 ? p.less : p.more), amount);

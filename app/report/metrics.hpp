@@ -6,27 +6,47 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/results/run_results.hpp"
+#include "models/metrics/descriptors.hpp"
 
 namespace vmcsim::app::report {
 
+/// One row of a table: a display row of a metric descriptor (models/metrics/descriptors.hpp).
 struct HeadlineMetric {
-  std::string_view key;                         ///< VariantSummary field name
-  std::string_view label;                       ///< human label, e.g. "startup, mean"
-  std::string_view unit;                        ///< unit of the shown values, e.g. "ms"
-  Estimate (*estimate)(const VariantSummary&);  ///< the mean +- CI to show (n = 0: n/a)
-  int precision;                                ///< decimals shown
+  const models::metrics::MetricDescriptor* metric;
+  const models::metrics::MetricDisplay* display;
+  std::string key;         ///< the metric's key, plus ".p95" / ".p99" for a percentile row
+  std::string_view label;  ///< human label, e.g. "startup, mean"
+  std::string_view unit;   ///< unit of the shown values, e.g. "%" (display only)
+  int precision;           ///< decimals shown
+
+  /// The mean ± CI in the key's own unit (what the CSV writes); n = 0: nothing measured.
+  Estimate estimate(const VariantSummary& v) const;
+  /// The same in the shown unit (a fraction as a percentage).
+  Estimate shown(const VariantSummary& v) const;
 };
 
-/// In display order: startup mean and p95, time to capacity, SLO violations, memory overhead,
-/// idle reserved memory, density, hosts at peak, energy, cost.
+/// The summary table's rows, in descriptor order: instances requested and never placed or
+/// started, startup mean and p95, time to capacity, SLO violations, memory overhead, idle
+/// reserved memory, density, hosts at peak, energy, cost.
 std::span<const HeadlineMetric> headline_metrics();
 
-/// The placement metrics of the HTML report's placement section, in display order: hosts and
-/// node VMs at peak, packing efficiency, stranded capacity and fragmentation per dimension,
-/// pending time, placement decisions, evictions.
+/// The rows of the HTML report's placement table, in descriptor order.
 std::span<const HeadlineMetric> placement_metrics();
+
+/// One sentence per variant some of whose requested instances never became ready (never
+/// placed or never started, with the reasons), so a run that left them out never looks healthy.
+std::vector<std::string> health_warnings(const RunResults& results);
+
+/// A row of text cells per service-level objective of the scenario, one cell per variant:
+/// "met: 212.0 ms", "missed: 13230.3 ms", "missed: over 1% never ready", "n/a".
+struct SloRow {
+  std::string label;  ///< e.g. "startup p99 SLO (≤ 5000.0 ms)"
+  std::vector<std::string> cells;
+};
+std::vector<SloRow> slo_rows(const RunResults& results);
 
 /// "1 replication", "3 replications": a count with its noun, singular for one.
 std::string count_of(std::int64_t n, std::string_view noun);

@@ -1,5 +1,8 @@
 #include "app/report/results_json.hpp"
 
+#include "models/metrics/descriptors.hpp"
+
+#include <cmath>
 #include <ostream>
 
 namespace vmcsim::app::report {
@@ -23,43 +26,52 @@ ojson phases_to_json(const std::vector<PhaseSummary>& phases) {
   return out;
 }
 
-ojson to_json(const VariantSummary& v, const ResultsJsonOptions& options) {
+// Puts `value` at `key`, "a.b" meaning key b of object a.
+void put(ojson& j, std::string_view key, ojson value) {
+  const auto dot = key.find('.');
+  if (dot == std::string_view::npos) {
+    j[std::string(key)] = std::move(value);
+    return;
+  }
+  j[std::string(key.substr(0, dot))][std::string(key.substr(dot + 1))] = std::move(value);
+}
+
+ojson to_json(const VariantSummary& v) {
+  namespace mm = models::metrics;
   ojson j;
   j["name"] = v.name;
   j["platform"] = to_string(v.platform);
   j["profile"] = v.profile;
-  j["startup_ms"] = to_json(v.startup_ms);
-  j["startup_phases_ms"] = phases_to_json(v.startup_phases_ms);
-  j["time_to_capacity_s"] = to_json(v.time_to_capacity_s);
-  j["time_to_capacity_not_reached"] = v.time_to_capacity_not_reached;
-  j["request_latency_ms"] = to_json(v.request_latency_ms);
-  j["slo_violation_fraction"] = to_json(v.slo_violation_fraction);
-  j["memory_overhead_gib_hours"] = to_json(v.memory_overhead_gib_hours);
-  j["idle_reserved_cpu_core_hours"] = to_json(v.idle_reserved_cpu_core_hours);
-  j["idle_reserved_memory_gib_hours"] = to_json(v.idle_reserved_memory_gib_hours);
-  j["fargate_rounding_waste_cpu_core_hours"] = to_json(v.fargate_rounding_waste_cpu_core_hours);
-  j["fargate_rounding_waste_memory_gib_hours"] = to_json(v.fargate_rounding_waste_memory_gib_hours);
-  j["stranded_cpu_fraction"] = to_json(v.stranded_cpu_fraction);
-  j["stranded_memory_fraction"] = to_json(v.stranded_memory_fraction);
-  j["density_instances_per_host"] = to_json(v.density_instances_per_host);
-  j["hosts_used_peak"] = to_json(v.hosts_used_peak);
-  j["nodes_peak"] = to_json(v.nodes_peak);
-  j["energy_kwh"] = to_json(v.energy_kwh);
-  j["cost_usd"] = to_json(v.cost_usd);
+  // Every metric its descriptor declares, in descriptor order; the placement ones only when
+  // the run measured placement.
+  for (const mm::MetricDescriptor& d : mm::metric_descriptors()) {
+    if (d.placement_only && !v.placement_measured()) continue;
+    put(j, d.key,
+        d.aggregation == mm::Aggregation::mean_ci ? to_json(v.*(d.estimate))
+                                                  : to_json(v.*(d.quantiles)));
+    if (d.key == "instances_not_ready") {
+      ojson reasons = ojson::object();
+      for (const auto& r : v.not_ready_reasons)
+        reasons[r.reason] = r.instances;
+      j["instances_not_ready_reasons"] = std::move(reasons);
+    }
+    if (d.key == "startup_ms") j["startup_phases_ms"] = phases_to_json(v.startup_phases_ms);
+    if (d.key == "time_to_capacity_s")
+      j["time_to_capacity_not_reached"] = v.time_to_capacity_not_reached;
+  }
+  if (!v.slo.empty()) {
+    ojson slo = ojson::object();
+    for (const auto& verdict : v.slo)
+      slo[verdict.objective] =
+          ojson{{"target", verdict.target},
+                // +infinity (too many instances never ready) has no JSON number: null.
+                {"value", std::isfinite(verdict.value) ? ojson(verdict.value) : ojson(nullptr)},
+                {"met", verdict.met},
+                {"n", verdict.n}};
+    j["slo"] = std::move(slo);
+  }
   j["events"] = v.events;
-  if (options.include_wall_seconds) j["wall_seconds"] = v.wall_seconds;
   j["startup_samples_ms"] = v.startup_samples_ms;
-  if (!v.placement_measured()) return j;
-  j["pending_time_ms"] = to_json(v.pending_ms);
-  j["placement_decisions"] = to_json(v.placement_decisions);
-  if (options.include_wall_seconds)
-    j["placement_decision_us"] =
-        ojson{{"mean", v.placement_decision_us_mean}, {"p99", v.placement_decision_us_p99}};
-  j["packing_efficiency"] = ojson{{"cpu", to_json(v.packing_efficiency_cpu)},
-                                  {"memory", to_json(v.packing_efficiency_memory)}};
-  j["fragmentation"] =
-      ojson{{"cpu", to_json(v.fragmentation_cpu)}, {"memory", to_json(v.fragmentation_memory)}};
-  j["evictions"] = to_json(v.evictions);
   return j;
 }
 
@@ -90,8 +102,7 @@ ojson to_json(const SweepPoint& point) {
 
 }  // namespace
 
-nlohmann::ordered_json results_to_json(const RunResults& results,
-                                       const ResultsJsonOptions& options) {
+nlohmann::ordered_json results_to_json(const RunResults& results) {
   ojson j;
   j["schema_version"] = results.schema_version;
   j["vmcsim_version"] = results.vmcsim_version;
@@ -108,7 +119,7 @@ nlohmann::ordered_json results_to_json(const RunResults& results,
   j["resolved_scenario"] = ojson::parse(results.resolved_scenario.dump());
   ojson variants = ojson::array();
   for (const auto& v : results.variants)
-    variants.push_back(to_json(v, options));
+    variants.push_back(to_json(v));
   j["variants"] = std::move(variants);
   ojson differences = ojson::array();
   for (const auto& d : results.differences)
@@ -121,9 +132,26 @@ nlohmann::ordered_json results_to_json(const RunResults& results,
   return j;
 }
 
-void write_results_json(const RunResults& results, std::ostream& out,
-                        const ResultsJsonOptions& options) {
-  out << results_to_json(results, options).dump(2) << '\n';
+void write_results_json(const RunResults& results, std::ostream& out) {
+  out << results_to_json(results).dump(2) << '\n';
+}
+
+nlohmann::ordered_json timings_to_json(const RunResults& results) {
+  ojson variants = ojson::array();
+  for (const auto& v : results.variants) {
+    ojson j{{"name", v.name}, {"wall_seconds", v.wall_seconds}};
+    if (v.placement_measured())
+      j["placement_decision_us"] =
+          ojson{{"mean", v.placement_decision_us_mean}, {"p99", v.placement_decision_us_p99}};
+    variants.push_back(std::move(j));
+  }
+  return ojson{{"scenario_name", results.scenario_name},
+               {"seed", results.seed},
+               {"variants", std::move(variants)}};
+}
+
+void write_timings_json(const RunResults& results, std::ostream& out) {
+  out << timings_to_json(results).dump(2) << '\n';
 }
 
 }  // namespace vmcsim::app::report

@@ -1,7 +1,9 @@
 #pragma once
 // results.json: the run's summary in a versioned JSON layout (docs/results-format.md).
-// Keys keep a fixed order and numbers print in their shortest round-trip form, so identical
-// results give byte-identical files.
+// Keys keep a fixed order and numbers print in their shortest round-trip form, and nothing
+// measured on the wall clock goes in it, so one scenario and seed give a byte-identical file
+// whatever the machine, its load or --jobs. The wall-clock figures (time spent per variant,
+// placement decision timings) go to timings.json.
 
 #include <iosfwd>
 
@@ -11,17 +13,15 @@
 
 namespace vmcsim::app::report {
 
-struct ResultsJsonOptions {
-  /// wall_seconds and placement_decision_us are the fields that differ between identical
-  /// runs; golden and determinism tests leave them out.
-  bool include_wall_seconds = true;
-};
-
-nlohmann::ordered_json results_to_json(const RunResults& results,
-                                       const ResultsJsonOptions& options = {});
+nlohmann::ordered_json results_to_json(const RunResults& results);
 
 /// Writes results_to_json indented by two spaces, with a final newline.
-void write_results_json(const RunResults& results, std::ostream& out,
-                        const ResultsJsonOptions& options = {});
+void write_results_json(const RunResults& results, std::ostream& out);
+
+/// timings.json: per variant, the wall-clock seconds its runs took and (when it measured
+/// placement) the mean and p99 wall-clock time of a placement decision, microseconds. Differs
+/// between identical runs.
+nlohmann::ordered_json timings_to_json(const RunResults& results);
+void write_timings_json(const RunResults& results, std::ostream& out);
 
 }  // namespace vmcsim::app::report

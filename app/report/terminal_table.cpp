@@ -34,7 +34,13 @@ std::string terminal_table(const RunResults& r) {
   for (const auto& m : headline_metrics()) {
     std::vector<std::string> row{fmt::format("{} ({})", m.label, m.unit)};
     for (const auto& v : r.variants)
-      row.push_back(format_estimate(m.estimate(v), m.precision));
+      row.push_back(format_estimate(m.shown(v), m.precision));
+    rows.push_back(std::move(row));
+  }
+  for (auto& slo : slo_rows(r)) {
+    std::vector<std::string> row{std::move(slo.label)};
+    for (auto& cell : slo.cells)
+      row.push_back(std::move(cell));
     rows.push_back(std::move(row));
   }
   std::vector<std::size_t> widths(header.size(), 0);
@@ -58,6 +64,8 @@ std::string terminal_table(const RunResults& r) {
       out += '\n';
     }
   }
+  for (const auto& w : health_warnings(r))
+    out += w + '\n';
   for (const auto& d : r.differences) {
     out += '\n';
     out += describe_difference(d);

@@ -1,6 +1,7 @@
 #pragma once
-// Writes every result file of a run into one folder: results.json, instances.csv,
-// timeseries.csv, trace.json and report.html.
+// Writes every result file of a run into one folder: results.json, timings.json (the
+// wall-clock figures, apart so results.json is deterministic), instances.csv, timeseries.csv,
+// trace.json and report.html (and placement.txt for a pod-trace placement benchmark).
 
 #include <filesystem>
 
@@ -11,7 +12,6 @@
 namespace vmcsim::app::report {
 
 struct WriteOptions {
-  ResultsJsonOptions json;
   TraceOptions trace;
 };
 

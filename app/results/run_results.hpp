@@ -120,6 +120,8 @@ struct RunResults {
   std::vector<InstanceRecord> instances;
   std::vector<TimeseriesSample> timeseries;
   std::vector<SweepPoint> sweep_points;  ///< empty unless the scenario has a sweep
+  /// A pod-trace placement benchmark's text table (placement.txt); empty for other runs.
+  std::string placement_table;
 };
 
 }  // namespace vmcsim::app

@@ -1,6 +1,7 @@
 #include "app/runner/placement_benchmark.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -131,42 +132,96 @@ bool has_pod_trace(const scenario::Scenario& s) {
   return pod_trace_of(s) != nullptr;
 }
 
-std::vector<PlacementRow> run_placement_benchmark(const scenario::Scenario& s,
-                                                  const PlacementBenchmarkOptions& options) {
+PlacementInputs placement_inputs(const scenario::Scenario& s, std::optional<std::size_t> max_pods) {
   const scenario::Workload* workload = pod_trace_of(s);
   if (workload == nullptr)
     throw std::invalid_argument("run_placement_benchmark: scenario '" + s.name +
                                 "' has no pod_trace workload");
-  const std::vector<NodeView> nodes = nodes_of(s);
-  const std::vector<ReplayPod> pods = pods_of(*workload, options.max_pods);
-  const models::Catalog catalog = models::Catalog::load_default();
+  return PlacementInputs{nodes_of(s), pods_of(*workload, max_pods)};
+}
 
+PlacementRow run_placement_variant(const scenario::Scenario& s, const PlacementInputs& inputs,
+                                   std::size_t i, const PlacementBenchmarkOptions& options) {
+  const scenario::Workload* workload = pod_trace_of(s);
+  if (workload == nullptr)
+    throw std::invalid_argument("run_placement_benchmark: scenario '" + s.name +
+                                "' has no pod_trace workload");
+  static const models::Catalog catalog = models::Catalog::load_default();
   models::placement::ReplayOptions replay;
   replay.end = s.duration;
-  replay.seed = s.seed;
+  replay.seed = options.seed.value_or(s.seed);
   replay.head_of_line_blocking = options.head_of_line_blocking;
   replay.patience = workload->patience;
   replay.use_index = options.use_index;
   replay.observer = options.observer;
+  const scenario::Variant& v = s.variants.at(i);
+  const models::PlatformProfile& profile = profile_of(catalog, v, i);
+  std::vector<ReplayPod> as_run = inputs.pods;
+  for (ReplayPod& p : as_run)
+    p.request.demand = models::placement::platform_demand(profile, p.request.demand);
+  const auto policy = v.placement == "fgd"
+                          ? fgd_policy(as_run)
+                          : models::placement::make_policy(policy_spec(v.placement));
+  return {v.name, v.placement, profile.name, v.platform != scenario::PlatformKind::container,
+          models::placement::replay_placement(inputs.nodes, as_run, *policy, replay)};
+}
 
+std::vector<PlacementRow> run_placement_benchmark(const scenario::Scenario& s,
+                                                  const PlacementBenchmarkOptions& options) {
+  const PlacementInputs inputs = placement_inputs(s, options.max_pods);
   std::vector<PlacementRow> rows;
   for (std::size_t i = 0; i < s.variants.size(); ++i) {
     const scenario::Variant& v = s.variants[i];
     if (!options.variants.empty() && std::find(options.variants.begin(), options.variants.end(),
                                                v.name) == options.variants.end())
       continue;
-    if (options.on_variant) options.on_variant(i);
-    const models::PlatformProfile& profile = profile_of(catalog, v, i);
-    std::vector<ReplayPod> as_run = pods;
-    for (ReplayPod& p : as_run)
-      p.request.demand = models::placement::platform_demand(profile, p.request.demand);
-    const auto policy =
-        v.placement == "fgd" ? fgd_policy(as_run) : models::placement::make_policy(v.placement);
-    rows.push_back({v.name, v.placement, profile.name,
-                    v.platform != scenario::PlatformKind::container,
-                    models::placement::replay_placement(nodes, as_run, *policy, replay)});
+    rows.push_back(run_placement_variant(s, inputs, i, options));
   }
   return rows;
+}
+
+models::metrics::VariantRunMetrics run_metrics_of(const PlacementRow& row,
+                                                  const PlacementInputs& inputs,
+                                                  std::uint64_t replication) {
+  namespace mm = models::metrics;
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  const auto& r = row.result;
+  mm::VariantRunMetrics m;
+  m.variant = row.variant;
+  m.replication = replication;
+  m.end = r.end;
+  mm::InstanceAccounting& a = m.instances_accounting;
+  a.requested = r.pods_total;
+  a.ready = r.pods_placed;
+  a.never_placed = r.pods_never_placed();
+  for (const auto& [dimension, n] : r.never_placed_by)
+    a.reasons[fmt::format("no node fits: {}", dimension)] += n;
+  // Pods counted never placed whose last decision named no dimension still need a reason.
+  std::uint64_t with_reason = 0;
+  for (const auto& [reason, n] : a.reasons)
+    with_reason += n;
+  if (with_reason < a.never_placed) a.reasons["never placed"] += a.never_placed - with_reason;
+  m.pending_ms = r.pending_ms;
+  m.pending_ms_stats = r.pending_ms_stats;
+  m.placement_decisions = r.timing.decisions;
+  m.hosts_used_peak = static_cast<std::int64_t>(r.peak_nodes_used);
+  models::placement::ResourceVector total;
+  for (const auto& n : inputs.nodes)
+    total += n.capacity;
+  using models::placement::Dimension;
+  m.stranded_cpu_fraction = r.stranded_mean.amount(Dimension::cpu) / total.amount(Dimension::cpu);
+  m.stranded_memory_fraction =
+      r.stranded_mean.amount(Dimension::memory) / total.amount(Dimension::memory);
+  m.gpu_fragmentation_milli = r.gpu_fragmentation_mean;
+  // Not measured by a replay: n/a, not zero.
+  for (double* unmeasured :
+       {&m.packing_efficiency_cpu, &m.packing_efficiency_memory, &m.fragmentation_cpu,
+        &m.fragmentation_memory, &m.memory_overhead_gib_hours, &m.energy_kwh, &m.cost_usd,
+        &m.idle_reserved_cpu_core_hours, &m.idle_reserved_memory_gib_hours,
+        &m.reserved_memory_gib_hours, &m.fargate_waste_cpu_core_hours,
+        &m.fargate_waste_memory_gib_hours, &m.density_mean, &m.density_peak})
+    *unmeasured = kNaN;
+  return m;
 }
 
 std::string placement_table(std::span<const PlacementRow> rows, TableColumns columns) {

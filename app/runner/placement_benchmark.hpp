@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "app/scenario/scenario.hpp"
+#include "models/metrics/run_metrics.hpp"
 #include "models/placement/replay.hpp"
 
 namespace vmcsim::app::runner {
@@ -40,6 +41,7 @@ struct PlacementBenchmarkOptions {
   std::optional<std::size_t> max_pods;  // only the first pods (default: the workload's max_pods)
   bool head_of_line_blocking = false;   // strict FIFO pending queue (see replay.hpp)
   bool use_index = true;                // false: every decision scans every node (benchmarks)
+  std::optional<std::uint64_t> seed;    // for the random policies (default: the scenario's)
   // Passed to every replay (tests check invariants after each event).
   std::function<void(sim::Time, std::span<const models::placement::NodeView>)> observer;
   // Called before each variant's replay with its index in the scenario (progress reports).
@@ -61,6 +63,27 @@ bool has_pod_trace(const scenario::Scenario& s);
 // pod_trace workload.
 std::vector<PlacementRow> run_placement_benchmark(const scenario::Scenario& s,
                                                   const PlacementBenchmarkOptions& options = {});
+
+// The trace read once: the nodes and the pods as the scenario asks for them (max_pods, speedup).
+struct PlacementInputs {
+  std::vector<models::placement::NodeView> nodes;
+  std::vector<models::placement::ReplayPod> pods;
+};
+PlacementInputs placement_inputs(const scenario::Scenario& s,
+                                 std::optional<std::size_t> max_pods = std::nullopt);
+
+// One variant's replay (variant index in the scenario) over prepared inputs.
+PlacementRow run_placement_variant(const scenario::Scenario& s, const PlacementInputs& inputs,
+                                   std::size_t variant, const PlacementBenchmarkOptions& options);
+
+// One replay as one run of the results model: pods are the requested instances (placed =
+// ready, with no boot; never placed with their reason), pending time, decisions, peak nodes
+// used (hosts_used_peak) and stranded capacity as a share of the nodes' allocatable. What a
+// replay does not measure (startup, requests, energy, cost, packing) stays unmeasured (NaN or
+// empty: n/a). The decision timing goes to placement_decision_us (wall clock).
+models::metrics::VariantRunMetrics run_metrics_of(const PlacementRow& row,
+                                                  const PlacementInputs& inputs,
+                                                  std::uint64_t replication);
 
 enum class TableColumns { all, deterministic };
 // A fixed-width text table, one row per variant: pods placed and never placed (gave up or still

@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/diagnostic.hpp"
+#include "app/runner/placement_benchmark.hpp"
 #include "app/runner/world.hpp"
 #include "app/scenario/loader.hpp"
 #include "models/cluster/cluster.hpp"
@@ -35,10 +36,9 @@ struct Job {
 // What the jobs leave behind, one slot per job (in job order). The metrics sit in their own
 // array so the runs of one variant are contiguous for summarize() without a copy.
 struct JobResults {
-  explicit JobResults(std::size_t n) : metrics(n), wall_seconds(n, 0.0), errors(n), done(n, 0) {}
+  explicit JobResults(std::size_t n) : metrics(n), wall_seconds(n, 0.0), done(n, 0) {}
   std::vector<mm::VariantRunMetrics> metrics;
   std::vector<double> wall_seconds;
-  std::vector<std::exception_ptr> errors;
   std::vector<char> done;  // ran to the end (not stopped by RunOptions::stop)
 };
 
@@ -92,79 +92,114 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
   return collector.finish(sim.now());
 }
 
-// Runs jobs on `threads` workers, replication by replication (see RunOptions::stop); each
-// writes slot i of `results` only.
-void run_jobs(const std::vector<Job>& jobs, JobResults& results,
-              const std::vector<scenario::Scenario>& points,
-              const std::vector<std::unique_ptr<PreparedWorld>>& worlds, std::uint64_t seed,
-              unsigned threads, const RunOptions& options) {
-  std::vector<std::size_t> order(jobs.size());
-  for (std::size_t i = 0; i < order.size(); ++i)
-    order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return jobs[a].replication < jobs[b].replication;
-  });
+// Runs job(order[k]) for k in [0, n) on `threads` workers, starting none once `stop` is set;
+// each job writes slot i only. An exception of job i goes to errors[i]; after all jobs, the
+// first one in slot order is rethrown.
+void parallel_jobs(const std::vector<std::size_t>& order, unsigned threads,
+                   const std::atomic<bool>* stop, const std::function<void(std::size_t)>& job) {
+  const std::size_t n = order.size();
+  std::vector<std::exception_ptr> errors(n);
   std::atomic<std::size_t> next{0};
-  std::size_t ended = 0;
-  std::mutex progress_mutex;
-  const auto report = [&](const Job& job, sim::Time now, std::uint64_t events, bool finished) {
-    if (!options.progress) return;
-    std::lock_guard lock{progress_mutex};
-    if (finished) ++ended;
-    options.progress({job.point, points.size(), job.variant, job.replication, jobs.size(), ended,
-                      now, worlds[job.point]->duration, events, finished});
-  };
   auto worker = [&] {
-    for (std::size_t n = next++; n < jobs.size(); n = next++) {
-      if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) break;
-      const std::size_t i = order[n];
-      const Job& job = jobs[i];
-      const auto start = std::chrono::steady_clock::now();
-      sim::Time reached;
-      std::uint64_t events = 0;
+    for (std::size_t k = next++; k < n; k = next++) {
+      if (stop != nullptr && stop->load(std::memory_order_relaxed)) break;
+      const std::size_t i = order[k];
       try {
-        results.metrics[i] = run_job(
-            *worlds[job.point], job.variant, seed, job.replication, points[job.point].warmup,
-            [&](sim::Time now, std::uint64_t e) {
-              reached = now;
-              events = e;
-              report(job, now, e, false);
-            },
-            options.stop);
-        results.done[i] = 1;
-      } catch (const JobStopped&) {
-        continue;  // not a result: left out, and not reported as finished
-      } catch (const models::ConfigurationRefused& e) {
-        // A model refusing what the variant asks of it (a service its profile cannot run, a
-        // task no Fargate size covers, ...): bad input, placed at the variant's entry. Any
-        // other exception (even a std::invalid_argument such as "scheduled before now") is a
-        // broken contract and stays what it is: an internal error.
-        const scenario::Variant& v = points[job.point].variants[job.variant];
-        results.errors[i] = std::make_exception_ptr(
-            InputError(v.where, "variants", fmt::format("variant '{}': {}", v.name, e.what())));
+        job(i);
       } catch (...) {
-        results.errors[i] = std::current_exception();
+        errors[i] = std::current_exception();
       }
-      results.wall_seconds[i] =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      report(job, reached, events, true);
     }
   };
   {
     std::vector<std::jthread> pool;
-    const unsigned n =
-        std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(jobs.size())));
-    for (unsigned t = 1; t < n; ++t)
+    const unsigned workers = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(n)));
+    for (unsigned t = 1; t < workers; ++t)
       pool.emplace_back(worker);
     worker();
   }  // joined
-  for (const auto& e : results.errors)
+  for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
 }
 
-VariantSummary summary_of(const scenario::Variant& v, std::span<const mm::VariantRunMetrics> runs) {
+std::vector<std::size_t> identity_order(std::size_t n) {
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i)
+    order[i] = i;
+  return order;
+}
+
+// Serialises progress reports and counts finished jobs.
+class ProgressReporter {
+ public:
+  ProgressReporter(const RunOptions& options, std::size_t jobs) : options_(options), jobs_(jobs) {}
+  void report(JobProgress p, bool finished) {
+    if (!options_.progress) return;
+    std::lock_guard lock{mutex_};
+    if (finished) ++ended_;
+    p.jobs = jobs_;
+    p.finished_jobs = ended_;
+    p.finished = finished;
+    options_.progress(p);
+  }
+
+ private:
+  const RunOptions& options_;
+  std::size_t jobs_;
+  std::size_t ended_ = 0;
+  std::mutex mutex_;
+};
+
+// Runs the cluster jobs replication by replication (see RunOptions::stop); each writes slot i
+// of `results` only.
+void run_jobs(const std::vector<Job>& jobs, JobResults& results,
+              const std::vector<scenario::Scenario>& points,
+              const std::vector<std::unique_ptr<PreparedWorld>>& worlds, std::uint64_t seed,
+              unsigned threads, const RunOptions& options) {
+  std::vector<std::size_t> order = identity_order(jobs.size());
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return jobs[a].replication < jobs[b].replication;
+  });
+  ProgressReporter reporter{options, jobs.size()};
+  parallel_jobs(order, threads, options.stop, [&](std::size_t i) {
+    const Job& job = jobs[i];
+    const auto start = std::chrono::steady_clock::now();
+    JobProgress p{job.point,   points.size(),
+                  job.variant, job.replication,
+                  0,           0,
+                  sim::Time{}, worlds[job.point]->duration,
+                  0,           false};
+    try {
+      results.metrics[i] = run_job(
+          *worlds[job.point], job.variant, seed, job.replication, points[job.point].warmup,
+          [&](sim::Time now, std::uint64_t events) {
+            p.now = now;
+            p.events = events;
+            reporter.report(p, false);
+          },
+          options.stop);
+      results.done[i] = 1;
+    } catch (const JobStopped&) {
+      return;  // not a result: left out, and not reported as finished
+    } catch (const models::ConfigurationRefused& e) {
+      // A model refusing what the variant asks of it (a service its profile cannot run, a
+      // task no Fargate size covers, ...): bad input, placed at the variant's entry. Any
+      // other exception (even a std::invalid_argument such as "scheduled before now") is a
+      // broken contract and stays what it is: an internal error.
+      const scenario::Variant& v = points[job.point].variants[job.variant];
+      throw InputError(v.where, "variants", fmt::format("variant '{}': {}", v.name, e.what()));
+    }
+    results.wall_seconds[i] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    reporter.report(p, true);
+  });
+}
+
+VariantSummary summary_of(const scenario::Variant& v, const scenario::Slo& slo,
+                          std::span<const mm::VariantRunMetrics> runs) {
   VariantSummary s;
   static_cast<mm::VariantEstimates&>(s) = mm::summarize(runs);
+  if (slo.startup_p99) s.slo.push_back(mm::startup_p99_verdict(s, *slo.startup_p99));
   s.platform = v.platform;
   s.profile = v.profile;
   return s;
@@ -244,7 +279,7 @@ PointResult summarize_point(const scenario::Scenario& s,
   const auto per_variant = static_cast<std::size_t>(replications);
   const auto runs_of = [&](std::size_t v) { return runs.subspan(v * per_variant, per_variant); };
   for (std::size_t v = 0; v < s.variants.size(); ++v) {
-    out.variants.push_back(summary_of(s.variants[v], runs_of(v)));
+    out.variants.push_back(summary_of(s.variants[v], s.slo, runs_of(v)));
     for (const double w : wall_seconds.subspan(v * per_variant, per_variant))
       out.variants.back().wall_seconds += w;
   }
@@ -332,8 +367,6 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   if (replications < planned) slots = first_replications(slots, points, planned, replications);
 
   RunResults results;
-  results.partial = replications < planned;
-  if (results.partial) results.replications_planned = planned;
   results.vmcsim_version = VMCSIM_VERSION;
   results.scenario_name = original.name;
   results.scenario_file = original.source_file;
@@ -341,6 +374,8 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   results.seed = seed;
   results.warmup = points[0].warmup;
   results.replications = replications;
+  results.partial = replications < planned;
+  if (results.partial) results.replications_planned = planned;
 
   std::size_t offset = 0;
   for (std::size_t p = 0; p < points.size(); ++p) {
@@ -387,9 +422,79 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   return results;
 }
 
+// The seed of replication r of a pod-trace replay: the scenario's for the first (so one
+// replication gives what the placement benchmark always gave), then a fixed odd step apart.
+std::uint64_t replay_seed(std::uint64_t seed, std::uint64_t replication) {
+  return seed + replication * 0x9E3779B97F4A7C15ULL;
+}
+
+// A pod-trace scenario: every variant x replication replays the trace (read once), through the
+// same job pool, summary and results model as a cluster run.
+RunResults run_placement(const scenario::Scenario& s, const RunOptions& options) {
+  const std::uint64_t seed = options.seed.value_or(s.seed);
+  const int replications = options.replications.value_or(s.replications);
+  if (replications < 1)
+    throw InputError({s.source_file, 0, 0}, "replications",
+                     fmt::format("replications must be at least 1, not {}", replications));
+  const PlacementInputs inputs = placement_inputs(s);
+  const auto per_variant = static_cast<std::size_t>(replications);
+  const std::size_t n = s.variants.size() * per_variant;
+  std::vector<PlacementRow> rows(n);
+  JobResults slots(n);
+  const unsigned threads =
+      options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  ProgressReporter reporter{options, n};
+  parallel_jobs(identity_order(n), threads, nullptr, [&](std::size_t i) {
+    const std::size_t variant = i / per_variant;
+    const std::uint64_t replication = i % per_variant;
+    const auto start = std::chrono::steady_clock::now();
+    PlacementBenchmarkOptions o;
+    o.seed = replay_seed(seed, replication);
+    rows[i] = run_placement_variant(s, inputs, variant, o);
+    slots.metrics[i] = run_metrics_of(rows[i], inputs, replication);
+    slots.wall_seconds[i] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    reporter.report({0, 1, variant, replication, 0, 0, s.duration, s.duration, 0, false}, true);
+  });
+
+  RunResults results;
+  results.vmcsim_version = VMCSIM_VERSION;
+  results.scenario_name = s.name;
+  results.scenario_file = s.source_file;
+  results.resolved_scenario = yaml_to_json(YAML::Load(s.source_text));
+  results.resolved_scenario["seed"] = seed;
+  results.resolved_scenario["replications"] = replications;
+  results.seed = seed;
+  results.warmup = s.warmup;
+  results.replications = replications;
+  PointResult pr = summarize_point(s, slots.metrics, slots.wall_seconds, replications);
+  results.variants = std::move(pr.variants);
+  // Only what both sides measured is compared (a replay measures no startup, cost, ...).
+  for (auto& d : pr.differences)
+    if (d.n > 0) results.differences.push_back(std::move(d));
+  // Decision timings are the replays' own (wall clock): the mean of their means, the largest
+  // of their p99s.
+  for (std::size_t v = 0; v < results.variants.size(); ++v) {
+    double mean = 0.0, p99 = 0.0;
+    for (std::size_t r = 0; r < per_variant; ++r) {
+      const auto& timing = rows[v * per_variant + r].result.timing;
+      mean += timing.mean_us / static_cast<double>(per_variant);
+      p99 = std::max(p99, timing.p99_us);
+    }
+    results.variants[v].placement_decision_us_mean = mean;
+    results.variants[v].placement_decision_us_p99 = p99;
+  }
+  std::vector<PlacementRow> first;
+  for (std::size_t v = 0; v < s.variants.size(); ++v)
+    first.push_back(rows[v * per_variant]);
+  results.placement_table = placement_table(first);
+  return results;
+}
+
 }  // namespace
 
 RunResults run_scenario(const scenario::Scenario& scenario, const RunOptions& options) {
+  if (has_pod_trace(scenario)) return run_placement(scenario, options);
   return run_points(scenario, {scenario}, options, false);
 }
 

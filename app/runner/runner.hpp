@@ -82,6 +82,10 @@ class Interrupted : public std::runtime_error {
 };
 
 // Runs every variant x replication of `scenario` (ignoring its sweep: the scenario as given).
+// A pod_trace scenario is a placement benchmark (placement_benchmark.hpp): each variant x
+// replication replays the trace (replication r with its own seed for the random policies), and
+// the results hold the placement metrics and, as placement_table, the text table of the first
+// replication.
 RunResults run_scenario(const scenario::Scenario& scenario, const RunOptions& options);
 
 // Runs every point of the scenario's sweep grid (scenario::expand_sweep). The returned results

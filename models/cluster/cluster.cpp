@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "models/refusal.hpp"
+#include "sim/assert.hpp"
 
 namespace vmcsim::models {
 
@@ -48,9 +49,12 @@ struct Cluster::Replica {
   double busy_mark = 0.0;  // flows_->busy_seconds(cpu) at the last autoscaler sample
   int in_service = 0;
   int concurrency = 1;
-  // [cplane] when it was asked for, when the control plane let it through
-  sim::Time requested_at, granted_at;
-  bool awaiting_control_plane = false;
+  bool awaiting_control_plane = false;  // [cplane] its launch waits in the control plane
+  bool became_ready = false;
+  sim::Time requested;
+  std::vector<WaitSpan> waits;  // contiguous from `requested`
+  std::string reason;           // why pending, or why stopped before ready
+  std::string reason_dimension;
 };
 
 struct Cluster::Controller {
@@ -326,16 +330,17 @@ void Cluster::start_replica(std::size_t service) {
   const auto r = static_cast<std::uint32_t>(replicas_.size());
   Replica& rep = replicas_.emplace_back();
   rep.service = service;
+  rep.requested = sim_.now();
   rep.concurrency = services_[service].config->effective_concurrency();
   services_[service].live.push_back(r);
   // [cplane] through the control plane first; a replica retired meanwhile is dropped at grant
-  rep.requested_at = sim_.now();
   rep.awaiting_control_plane = true;
   launches_->request([this, r] {
     Replica& granted = replicas_[r];
     granted.awaiting_control_plane = false;
-    granted.granted_at = sim_.now();
-    if (granted.state == ReplicaState::pending) place(r);
+    if (granted.state != ReplicaState::pending) return;
+    record_wait(r, kWaitControlPlane);
+    place(r);
   });
 }
 
@@ -458,6 +463,8 @@ void Cluster::place(std::uint32_t r) {
   }
   d.reason = out.reason->message;
   on_placement.emit(d);
+  replicas_[r].reason = out.reason->message;
+  replicas_[r].reason_dimension = out.reason->dimension;
   pending_.push(r, request, sim_.now(), std::move(*out.reason));
 }
 
@@ -474,9 +481,35 @@ ResourceId Cluster::instance_cpu(sim::Millicores limit) {
   return id;
 }
 
+void Cluster::record_wait(std::uint32_t r, std::string_view name) {
+  Replica& rep = replicas_.at(r);
+  const sim::Time now = sim_.now();
+  const sim::Time from = rep.waits.empty() ? rep.requested : rep.waits.back().end;
+  VMCSIM_ASSERT(now >= from, "a replica's wait ends before it starts");
+  // A relaunch after the node refused it continues the same wait.
+  if (!rep.waits.empty() && rep.waits.back().name == name) {
+    rep.waits.back().end = now;
+    return;
+  }
+  rep.waits.push_back(WaitSpan{name, from, now});
+}
+
+// The wait before a launch on `node`: for a node VM that joined after the replica was requested,
+// waiting for a node; otherwise waiting for room (zero when it fitted at once).
+std::string_view Cluster::placement_wait(const Replica& rep, const Node& node) const {
+  if (!node.is_vm_node()) return kWaitPlacement;
+  const std::uint32_t n = node_of_instance_.at(node.vm());
+  const Instance& vm = runtime_->instance(node_vms_.at(n).instance);
+  return vm.requested_at > rep.requested ? kWaitNode : kWaitPlacement;
+}
+
 void Cluster::launch(std::uint32_t r, Node& node) {
   Service& svc = services_[replicas_[r].service];
   const ServiceConfig& sc = *svc.config;
+  VMCSIM_ASSERT(replicas_[r].state == ReplicaState::pending, "only a pending replica is launched");
+  record_wait(r, placement_wait(replicas_[r], node));
+  replicas_[r].reason.clear();
+  replicas_[r].reason_dimension.clear();
   {
     Replica& rep = replicas_[r];
     rep.state = ReplicaState::starting;
@@ -490,17 +523,16 @@ void Cluster::launch(std::uint32_t r, Node& node) {
     ++tasks_by_node_[&node][sc.name];
     refresh_view(node);
   }
-  // [cplane] the waits before this start are its first phases
-  InstanceSpec spec = svc.spec;
-  const Replica& asked = replicas_[r];
-  spec.prior_phases.push_back({"wait_control_plane", asked.requested_at, asked.granted_at});
-  if (asked.granted_at < sim_.now())
-    spec.prior_phases.push_back({"wait_placement", asked.granted_at, sim_.now()});
   const InstanceId id =
-      runtime_->start(spec, node, [this, r](Instance& i) { replica_ready(r, i); });
+      runtime_->start(svc.spec, node, [this, r](Instance& i) { replica_ready(r, i); });
   if (by_instance_.size() <= id) by_instance_.resize(id + 1, kNone);
   by_instance_[id] = r;
   replicas_[r].instance = id;
+  // Placement only offered nodes with room: no node holds more than it has.
+  VMCSIM_ASSERT(node.memory_used() <= node.memory_capacity(), "a node's memory is over-committed");
+  VMCSIM_ASSERT(node.cpu_allocated() <= node.cpu_capacity(), "a node's CPU is over-committed");
+  const Replica& rep = replicas_[r];
+  on_replica_launch.emit(ReplicaLaunch{rep.service, r, id, rep.requested, rep.waits});
 }
 
 void Cluster::replica_ready(std::uint32_t r, Instance& instance) {
@@ -516,12 +548,17 @@ void Cluster::replica_ready(std::uint32_t r, Instance& instance) {
     if (node->is_vm_node()) maybe_stop_node(node_of_instance_.at(node->vm()));
     if (rep.stop_when_ready) {
       rep.state = ReplicaState::stopped;
+      rep.reason = "scaled in before it started";
       return;
     }
     rep.state = ReplicaState::pending;
+    rep.reason = instance.failure;
+    rep.reason_dimension = "memory";
     pending_.push(r, placement_request(rep), sim_.now(), {"memory", instance.failure});
     return;
   }
+  VMCSIM_ASSERT(rep.state == ReplicaState::starting, "only a starting replica becomes ready");
+  rep.became_ready = true;
   if (rep.stop_when_ready) {
     rep.state = ReplicaState::stopping;
     runtime_->stop(rep.instance, [this, r](Instance&) { replica_stopped(r); });
@@ -538,6 +575,7 @@ void Cluster::retire(std::uint32_t r) {
     case ReplicaState::pending:
       pending_.erase(r);  // absent while awaiting the control plane: its grant is ignored
       rep.state = ReplicaState::stopped;
+      rep.reason = "scaled in before it was placed";
       break;
     case ReplicaState::starting:
       rep.stop_when_ready = true;
@@ -556,6 +594,7 @@ void Cluster::retire(std::uint32_t r) {
 
 void Cluster::replica_stopped(std::uint32_t r) {
   Replica& rep = replicas_[r];
+  VMCSIM_ASSERT(rep.state == ReplicaState::stopping, "only a stopping replica stops");
   rep.state = ReplicaState::stopped;
   free_cpu_resources_.push_back(rep.cpu);
   --tasks_by_node_[rep.node][services_[rep.service].config->name];
@@ -618,9 +657,17 @@ void Cluster::submit(std::size_t service, const Request& request) {
   }
   if (best == kNone) {
     svc.queue.push_back({sequence, request});
-    return;
+  } else {
+    begin_request(best, sequence, request);
   }
-  begin_request(best, sequence, request);
+  check_requests(svc);
+}
+
+void Cluster::check_requests(const Service& svc) const {
+  // Conservation: every request submitted is completed, in service or queued.
+  VMCSIM_ASSERT(svc.submitted == svc.completed + svc.in_service + svc.queue.size(),
+                "a request was lost or counted twice");
+  static_cast<void>(svc);
 }
 
 void Cluster::dispatch(std::uint32_t r) {
@@ -682,6 +729,7 @@ void Cluster::io_done(std::uint32_t f) {
   --svc.in_service;
   ++svc.completed;
   const sim::Time now = sim_.now();
+  check_requests(svc);
   on_request_done.emit(RequestOutcome{rep.service, fl.sequence, fl.arrival, fl.start, now,
                                       now - fl.arrival, rep.instance});
   if (rep.state == ReplicaState::draining && rep.in_service == 0) {
@@ -760,6 +808,8 @@ void Cluster::launch_node_vm(std::uint32_t n) {
     }
     node_ready(n);
   });
+  VMCSIM_ASSERT(host.memory_used() <= host.memory_capacity(), "a host's memory is over-committed");
+  VMCSIM_ASSERT(host.cpu_allocated() <= host.cpu_capacity(), "a host's CPU is over-committed");
   if (node_of_instance_.size() <= id) node_of_instance_.resize(id + 1, kNone);
   node_of_instance_[id] = n;
   node_vms_[n].instance = id;
@@ -846,6 +896,16 @@ void Cluster::scan_nodes() {
 }
 
 // --- observation ---------------------------------------------------------------------------
+
+std::size_t Cluster::replica_count() const {
+  return replicas_.size();
+}
+
+ReplicaStatus Cluster::replica_status(std::size_t r) const {
+  const Replica& rep = replicas_.at(r);
+  return ReplicaStatus{rep.service,  rep.state,  rep.requested,        rep.became_ready,
+                       rep.instance, rep.reason, rep.reason_dimension, rep.waits};
+}
 
 void Cluster::track_host(const Instance& instance) {
   if (instance.host == nullptr) return;

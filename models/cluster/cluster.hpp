@@ -117,6 +117,8 @@ class Cluster {
   sim::Signal<const RequestOutcome&> on_request_done;
   sim::Signal<std::size_t /*service*/, int /*old*/, int /*new*/> on_desired_change;
   sim::Signal<const PlacementDecision&> on_placement;
+  // A replica handed to the runtime (after its instance exists, before its first phase ends).
+  sim::Signal<const ReplicaLaunch&> on_replica_launch;
 
   const ClusterConfig& config() const { return config_; }
   std::size_t service_count() const;
@@ -149,6 +151,14 @@ class Cluster {
   // platform bucket, scheduler) and node VMs (RunInstances); waits are "wait_control_plane".
   const control_plane::LaunchServer& instance_launches() const { return *launches_; }
   const control_plane::LaunchServer& node_launches() const { return *node_launches_; }
+  // Every replica ever requested, by index (never reused), in request order.
+  std::size_t replica_count() const;
+  ReplicaStatus replica_status(std::size_t replica) const;
+
+  // Ends the replica's current wait at now as a span named `name` (from the end of its last
+  // span, or its request). For steps in front of the runtime, such as a control plane's queue:
+  // call it before the launch; the placement wait is recorded by the cluster itself.
+  void record_wait(std::uint32_t replica, std::string_view name);
 
  private:
   struct Replica;
@@ -156,14 +166,7 @@ class Cluster {
   struct NodeVm;
   struct InFlight;
   struct Controller;
-  enum class ReplicaState : std::uint8_t {
-    pending,
-    starting,
-    running,
-    draining,
-    stopping,
-    stopped
-  };
+  using ReplicaState = models::ReplicaState;
 
   void start_replica(std::size_t service);
   void scale(std::size_t service);
@@ -171,10 +174,12 @@ class Cluster {
   void place(std::uint32_t replica);
   bool try_place(std::uint32_t replica, std::string* reason);
   void launch(std::uint32_t replica, Node& node);
+  std::string_view placement_wait(const Replica& replica, const Node& node) const;
   void replica_ready(std::uint32_t replica, Instance& instance);
   void replica_stopped(std::uint32_t replica);
   void retry_pending();
   void dispatch(std::uint32_t replica);
+  void check_requests(const Service& service) const;
   void begin_request(std::uint32_t replica, std::uint64_t sequence, const Request& request);
   void cpu_done(std::uint32_t flight);
   void io_done(std::uint32_t flight);

@@ -21,9 +21,9 @@ namespace vmcsim::models {
 
 class ClusterNetwork {
  public:
-  // Throws ConfigurationRefused (models/refusal.hpp) naming the host, label or link for a topology that cannot be
-  // built (too few generated slots, a missing label, a host that cannot reach the registry, a
-  // path longer than a pull can cross).
+  // Throws ConfigurationRefused (models/refusal.hpp) naming the host, label or link for a topology
+  // that cannot be built (too few generated slots, a missing label, a host that cannot reach the
+  // registry, a path longer than a pull can cross).
   ClusterNetwork(const TopologyConfig& config, const std::vector<HostConfig>& hosts,
                  const std::string& registry_name, FlowModel& flows);
 

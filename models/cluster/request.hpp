@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "models/workload/arrivals.hpp"  // Request: what a workload submits
 #include "sim/time.hpp"
@@ -36,6 +38,53 @@ struct PlacementDecision {
   // Simulated time from the instance's request to this decision: zero when it fits at once,
   // its time in the pending queue when a retry places it (and zero for node VMs).
   sim::Time waited;
+};
+
+// The steps a replica waits through between its request and the runtime starting its instance,
+// named like the runtime's boot phases so that a startup breakdown lists them first and startup
+// counts from the request, not from finding a node:
+//   wait_node       no running node fitted it; it went to a node that joined after it was
+//                   requested (the cluster autoscaler's scan and the node's boot);
+//   wait_placement  no node fitted it and it waited for room on the nodes there were (or it was
+//                   placed at once: a zero-length span, so every instance has the phase).
+// A control plane in front of the runtime adds its own (e.g. "wait_control_plane") the same
+// way: Cluster::record_wait before the launch.
+inline constexpr std::string_view kWaitControlPlane = "wait_control_plane";
+inline constexpr std::string_view kWaitNode = "wait_node";
+inline constexpr std::string_view kWaitPlacement = "wait_placement";
+
+struct WaitSpan {
+  std::string_view name;  // a literal or a kWait* constant: outlives the cluster
+  sim::Time start;
+  sim::Time end;
+};
+
+// What a replica (one wanted instance of a service) is doing. Moves forward only: pending ->
+// starting -> running -> draining -> stopping -> stopped; starting may go back to pending (its
+// node refused it) and pending or starting may go straight to stopped (scaled in first).
+enum class ReplicaState : std::uint8_t { pending, starting, running, draining, stopping, stopped };
+
+// A replica handed to the runtime: its instance, when the replica was requested and what it
+// waited for before (contiguous spans from `requested` to the launch).
+struct ReplicaLaunch {
+  std::size_t service = 0;
+  std::uint32_t replica = 0;
+  std::uint32_t instance = UINT32_MAX;
+  sim::Time requested;
+  std::vector<WaitSpan> waits;
+};
+
+// Where one replica the cluster was asked for stands now.
+struct ReplicaStatus {
+  std::size_t service = 0;
+  ReplicaState state = ReplicaState::pending;
+  sim::Time requested;
+  bool became_ready = false;            // it ran (it may have stopped since)
+  std::uint32_t instance = UINT32_MAX;  // its current (or last) runtime instance, if any
+  // pending: why no node fits (the placement's last message); stopped before it was ready: why.
+  std::string reason;
+  std::string reason_dimension;  // pending: the dimension that did not fit ("memory", ...)
+  std::vector<WaitSpan> waits;
 };
 
 // One billable lifetime. cost() = duration x (usd_per_hour + vcpus x usd_per_vcpu_hour +

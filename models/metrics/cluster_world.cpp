@@ -70,6 +70,14 @@ std::vector<BillingRecord> billing_records(const Cluster& cluster, sim::Time now
   return out;
 }
 
+std::vector<ReplicaStatus> ClusterWorld::replicas() const {
+  std::vector<ReplicaStatus> out;
+  out.reserve(cluster_.replica_count());
+  for (std::size_t r = 0; r < cluster_.replica_count(); ++r)
+    out.push_back(cluster_.replica_status(r));
+  return out;
+}
+
 std::uint64_t ClusterWorld::evictions() const {
   return cluster_.evictions();
 }

@@ -24,6 +24,7 @@ class ClusterWorld final : public ObservedWorld {
   std::vector<BillingRecord> billing(sim::Time now) const override;
   std::uint64_t submitted(std::size_t service) const override;
   std::uint64_t evictions() const override;
+  std::vector<ReplicaStatus> replicas() const override;
 
  private:
   const Cluster& cluster_;

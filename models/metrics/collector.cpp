@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <functional>
 #include <limits>
 #include <set>
 #include <stdexcept>
@@ -11,6 +13,7 @@
 #include "models/cluster/cluster.hpp"
 #include "models/metrics/cluster_world.hpp"
 #include "models/placement/metrics.hpp"
+#include "sim/assert.hpp"
 
 namespace vmcsim::models::metrics {
 
@@ -60,6 +63,46 @@ class Peak {
   double peak_ = 0.0;
 };
 
+// Warm-up deletion, one mechanism for all of it. Totals the models keep (energy, CPU busy, the
+// bill, evictions, arrivals) are read through named readers: the warm-up end takes every
+// reader's values once, and at the end each total is read minus what it was then. What the
+// collector integrates itself (integrals, time-weighted means, peaks) restarts at the warm-up
+// end through the restarts registered. Without a warm-up nothing is taken and since() is the
+// plain total.
+class WarmupCut {
+ public:
+  using Values = std::map<std::string, double, std::less<>>;
+  using Reader = std::function<void(sim::Time, Values&)>;
+
+  void read(Reader reader) { readers_.push_back(std::move(reader)); }
+  void restart(std::function<void(sim::Time)> restart) { restarts_.push_back(std::move(restart)); }
+  void take(sim::Time now) {
+    for (const auto& r : readers_)
+      r(now, at_cut_);
+    for (const auto& f : restarts_)
+      f(now);
+  }
+  // Every total now, minus its value at the warm-up end (0 if it did not exist then).
+  Values since(sim::Time now) const {
+    Values v;
+    for (const auto& r : readers_)
+      r(now, v);
+    for (auto& [key, value] : v)
+      if (const auto it = at_cut_.find(key); it != at_cut_.end()) value -= it->second;
+    return v;
+  }
+
+ private:
+  std::vector<Reader> readers_;
+  std::vector<std::function<void(sim::Time)>> restarts_;
+  Values at_cut_;
+};
+
+double value_of(const WarmupCut::Values& v, std::string_view key) {
+  const auto it = v.find(key);
+  return it == v.end() ? 0.0 : it->second;
+}
+
 void add_phase_sample(StartupSamples& group, std::string_view name, double ms) {
   for (auto& p : group.phases)
     if (p.name == name) {
@@ -75,7 +118,27 @@ double busy_core_seconds(const Node& node, sim::Time now) {
   return h.flows().busy_seconds(h.cpu(), now) * node.cpu_capacity().cores_value();
 }
 
-InstanceLifecycle lifecycle(const Instance& i) {
+// A replica's request and waits before the runtime started its instance.
+struct Launch {
+  sim::Time requested;
+  std::vector<WaitSpan> waits;
+};
+
+// Why a starting instance is not ready: the boot phase it is in.
+std::string still_starting_reason(const Instance& i) {
+  if (i.profile != nullptr && i.phases.size() < i.profile->boot_phases.size())
+    return fmt::format("{} never finished", i.profile->boot_phases[i.phases.size()].name);
+  return "never became ready";
+}
+
+// The key a never placed replica is counted under: the dimension that did not fit, so that
+// messages naming different nodes and amounts add up.
+std::string never_placed_reason(const ReplicaStatus& r) {
+  if (!r.reason_dimension.empty()) return fmt::format("no node fits: {}", r.reason_dimension);
+  return r.reason.empty() ? std::string{"never placed"} : r.reason;
+}
+
+InstanceLifecycle lifecycle(const Instance& i, const Launch* launch) {
   InstanceLifecycle l;
   l.service = i.service;
   l.kind = i.kind;
@@ -83,11 +146,16 @@ InstanceLifecycle lifecycle(const Instance& i) {
   l.node_vm = is_node_vm(i);
   if (i.host != nullptr) l.host = i.host->name();
   if (i.node != nullptr && i.node->is_vm_node()) l.node = i.node->name();
-  l.phases.reserve(i.phases.size());
+  l.phases.reserve(i.phases.size() + (launch ? launch->waits.size() : 0));
+  if (launch != nullptr)
+    for (const WaitSpan& w : launch->waits)
+      l.phases.push_back({std::string(w.name), w.start, w.end});
   for (const PhaseSpan& p : i.phases)
     l.phases.push_back({std::string(p.name), p.start, p.end});
   l.state = i.state;
-  l.requested = i.requested_at;
+  l.requested = launch != nullptr ? launch->requested : i.requested_at;
+  if (i.state == InstanceState::starting) l.reason = still_starting_reason(i);
+  if (i.state == InstanceState::failed) l.reason = i.failure;
   const bool was_ready = i.state == InstanceState::running || i.state == InstanceState::stopping ||
                          i.state == InstanceState::stopped;
   if (was_ready) l.ready = i.ready_at;
@@ -106,6 +174,10 @@ struct MetricsCollector::State {
   PlatformRuntime* runtime = nullptr;
   const ObservedWorld* world = nullptr;
   VariantRunMetrics m;
+  std::vector<std::optional<Launch>> launches;  // by InstanceId: service instances of a Cluster
+  // What a Cluster's service instances are (for replicas that never got one).
+  PlatformKind variant_kind = PlatformKind::container;
+  std::string variant_profile;
   bool finished = false;
 
   Integral guest_os, hypervisor, runtime_overhead;  // bytes, all live instances and node VMs
@@ -130,17 +202,20 @@ struct MetricsCollector::State {
   std::int64_t packing_samples = 0;
   std::vector<placement::NodeView> views;  // reused by every sample
 
-  // Warm-up deletion: what had accumulated by the warm-up end, subtracted at finish.
-  double energy_joules_at_warmup = 0.0;
-  std::map<std::string, double> busy_at_warmup;  // node name -> busy core-seconds
-  std::map<std::string, double> bill_at_warmup;  // billing line -> USD
-  BillingTotals totals_at_warmup;
-  std::uint64_t evictions_at_warmup = 0;
-  std::vector<std::uint64_t> submitted_at_warmup;  // per service
+  WarmupCut warmup_cut;  // the warm-up deletion of everything (see WarmupCut)
 
   // Observations made (or instances requested, requests arrived) before the warm-up end are
   // deleted.
   bool counts(sim::Time t) const { return t >= config.warmup; }
+
+  const Launch* launch_of(const Instance& i) const {
+    return i.id < launches.size() && launches[i.id] ? &*launches[i.id] : nullptr;
+  }
+  // When the instance was wanted: its replica's request, or its own for a bare runtime.
+  sim::Time requested_of(const Instance& i) const {
+    const Launch* l = launch_of(i);
+    return l != nullptr ? l->requested : i.requested_at;
+  }
 
   const ServiceMetricsConfig* service_config(const std::string& name) const {
     for (const auto& s : config.services)
@@ -164,8 +239,9 @@ struct MetricsCollector::State {
           --starting;
           ++running;
         }
-        if (counts(i.requested_at))
-          (node ? m.node_startup : m.startup).total_ms.push_back(i.startup_time().milliseconds());
+        if (counts(requested_of(i)))
+          (node ? m.node_startup : m.startup)
+              .total_ms.push_back((i.ready_at - requested_of(i)).milliseconds());
         return;
       case InstanceState::stopping:
         if (!node) --running;
@@ -245,7 +321,7 @@ struct MetricsCollector::State {
 
   void on_phase(const Instance& i, const PhaseSpan& span) {
     if (i.state != InstanceState::starting) return;  // stop phases are not startup
-    if (!counts(i.requested_at)) return;
+    if (!counts(requested_of(i))) return;
     add_phase_sample(is_node_vm(i) ? m.node_startup : m.startup, span.name,
                      span.duration().milliseconds());
   }
@@ -339,37 +415,119 @@ struct MetricsCollector::State {
     }
   }
 
-  // The warm-up ends: integrals, means and peaks restart; what is read from the models as a
-  // total (energy, CPU busy, the bill, evictions, arrivals) is remembered to be subtracted.
-  void end_warmup() {
-    const sim::Time now = sim.now();
-    for (Integral* i :
-         {&guest_os, &hypervisor, &runtime_overhead, &app_reserved, &app_idle, &cpu_reserved})
-      i->twa.reset(now);
-    density.reset(now);
-    host_in_use.reset(now);
-    for (Peak* p : {&hosts_peak, &nodes_peak, &density_peak})
-      p->restart(now);
-    if (runtime != nullptr) {
+  // A replica with no instance as an InstanceLifecycle: never placed, or scaled in first.
+  // `like`: a launched instance of each service, for the kind and profile it would have had.
+  InstanceLifecycle unlaunched(const ReplicaStatus& r,
+                               const std::map<std::string, const InstanceLifecycle*>& like) const {
+    InstanceLifecycle l;
+    l.service = r.service < config.services.size() ? config.services[r.service].name : "";
+    l.kind = variant_kind;
+    l.profile = variant_profile;
+    if (const auto it = like.find(l.service); it != like.end()) {
+      l.kind = it->second->kind;
+      l.profile = it->second->profile;
+    }
+    for (const WaitSpan& w : r.waits)
+      l.phases.push_back({std::string(w.name), w.start, w.end});
+    l.requested = r.requested;
+    if (r.state == ReplicaState::stopped) {
+      l.state = InstanceState::stopped;
+      l.reason = r.reason;
+    } else {
+      l.state = InstanceState::requested;
+      l.reason = r.reason.empty() ? std::string{"never placed"} : r.reason;
+    }
+    return l;
+  }
+
+  // What became of the replicas requested after the warm-up.
+  void account_replicas(const std::vector<ReplicaStatus>& replicas) {
+    InstanceAccounting& a = m.instances_accounting;
+    for (const ReplicaStatus& r : replicas) {
+      if (!counts(r.requested)) continue;
+      ++a.requested;
+      if (r.became_ready) {
+        ++a.ready;
+      } else if (r.state == ReplicaState::pending) {
+        ++a.never_placed;
+        ++a.reasons[never_placed_reason(r)];
+      } else if (r.state == ReplicaState::starting) {
+        ++a.never_started;
+        ++a.reasons[runtime != nullptr && r.instance < runtime->instance_count()
+                        ? still_starting_reason(runtime->instance(r.instance))
+                        : std::string{"never became ready"}];
+      } else {
+        VMCSIM_ASSERT(r.state == ReplicaState::stopped,
+                      "a replica that never became ready is pending, starting or stopped");
+        ++a.cancelled;
+      }
+    }
+    VMCSIM_ASSERT(a.requested == a.ready + a.never_placed + a.never_started + a.cancelled,
+                  "every requested replica is accounted for");
+  }
+
+  // Without replicas (a bare runtime): the runtime's service instances.
+  void account_instances() {
+    InstanceAccounting& a = m.instances_accounting;
+    for (InstanceId id = 0; id < runtime->instance_count(); ++id) {
+      const Instance& i = runtime->instance(id);
+      if (is_node_vm(i) || !counts(requested_of(i))) continue;
+      ++a.requested;
+      switch (i.state) {
+        case InstanceState::requested:
+        case InstanceState::failed:
+          ++a.never_placed;
+          ++a.reasons[i.failure.empty() ? std::string{"never placed"} : i.failure];
+          break;
+        case InstanceState::starting:
+          ++a.never_started;
+          ++a.reasons[still_starting_reason(i)];
+          break;
+        default:
+          ++a.ready;
+      }
+    }
+  }
+
+  // What the warm-up deletes, registered once: the collector's own integrals, means and peaks
+  // restart; the models' totals are read as "energy_joules", "busy/<node>", "bill/<line>",
+  // "cost_usd", "fargate_cpu_core_hours", "fargate_memory_gib_hours", "evictions",
+  // "submitted/<service>".
+  void register_warmup() {
+    warmup_cut.restart([this](sim::Time now) {
+      for (Integral* i :
+           {&guest_os, &hypervisor, &runtime_overhead, &app_reserved, &app_idle, &cpu_reserved})
+        i->twa.reset(now);
+      density.reset(now);
+      host_in_use.reset(now);
+      for (Peak* p : {&hosts_peak, &nodes_peak, &density_peak})
+        p->restart(now);
+    });
+    warmup_cut.read([this](sim::Time now, WarmupCut::Values& v) {
+      if (runtime == nullptr) return;
       for (const auto& h : runtime->hosts()) {
-        energy_joules_at_warmup += h->host().energy_joules(now);
-        busy_at_warmup[h->name()] = busy_core_seconds(*h, now);
+        v["energy_joules"] += h->host().energy_joules(now);
+        v["busy/" + h->name()] = busy_core_seconds(*h, now);
       }
       for (InstanceId id : live_node_vms)
         if (const Node* n = runtime->node_of(id))
-          busy_at_warmup[n->name()] = busy_core_seconds(*n, now);
+          v["busy/" + n->name()] = busy_core_seconds(*n, now);
       for (const auto& [name, node] : service_nodes)
-        busy_at_warmup[name] = busy_core_seconds(*node, now);
-    }
-    if (world != nullptr) {
+        v["busy/" + name] = busy_core_seconds(*node, now);
+    });
+    warmup_cut.read([this](sim::Time now, WarmupCut::Values& v) {
+      if (world == nullptr) return;
       const auto records = world->billing(now);
-      totals_at_warmup = bill(records);
+      const BillingTotals totals = bill(records);
+      v["cost_usd"] = totals.cost_usd;
+      v["fargate_cpu_core_hours"] = totals.fargate_waste_cpu_core_hours;
+      v["fargate_memory_gib_hours"] = totals.fargate_waste_memory_gib_hours;
       for (std::size_t k = 0; k < records.size(); ++k)
-        bill_at_warmup[records[k].what] += totals_at_warmup.line_usd[k];
-      evictions_at_warmup = world->evictions();
+        v["bill/" + records[k].what] += totals.line_usd[k];
+      v["evictions"] = static_cast<double>(world->evictions());
       for (std::size_t k = 0; k < m.services.size(); ++k)
-        submitted_at_warmup[k] = world->submitted(k);
-    }
+        v[fmt::format("submitted/{}", k)] = static_cast<double>(world->submitted(k));
+    });
   }
 };
 
@@ -388,6 +546,7 @@ MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config)
                                               b.onset.to_string(), b.end.to_string()));
   state_ = std::make_unique<State>(sim, std::move(config));
   State& s = *state_;
+  s.register_warmup();
   s.m.variant = s.config.variant;
   s.m.replication = s.config.replication;
   s.m.warmup = s.config.warmup;
@@ -400,7 +559,6 @@ MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config)
   s.m.placement_decision_us = sim::QuantileSketch(s.config.latency_accuracy);
   s.wait_seconds.assign(s.config.services.size(), 0.0);
   s.submitted_seen.assign(s.config.services.size(), 0);
-  s.submitted_at_warmup.assign(s.config.services.size(), 0);
   s.caught_up.assign(s.config.bursts.size(), std::nullopt);
   const sim::Time now = sim.now();
   for (Integral* i : {&s.guest_os, &s.hypervisor, &s.runtime_overhead, &s.app_reserved, &s.app_idle,
@@ -411,7 +569,7 @@ MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config)
   if (s.config.warmup > now) {
     State* st = state_.get();
     sim.schedule_at(
-        s.config.warmup, [st] { st->end_warmup(); }, kWarmupPriority);
+        s.config.warmup, [st] { st->warmup_cut.take(st->sim.now()); }, kWarmupPriority);
   }
 }
 
@@ -442,11 +600,13 @@ void MetricsCollector::connect(Cluster& cluster) {
     }
     s.wait_seconds.assign(s.config.services.size(), 0.0);
     s.submitted_seen.assign(s.config.services.size(), 0);
-    s.submitted_at_warmup.assign(s.config.services.size(), 0);
   } else if (s.config.services.size() != cluster.service_count()) {
     throw std::invalid_argument(fmt::format("metrics: {} services configured, the cluster has {}",
                                             s.config.services.size(), cluster.service_count()));
   }
+  s.variant_kind = cluster.config().variant.platform;
+  if (cluster.config().variant.profile != nullptr)
+    s.variant_profile = cluster.config().variant.profile->name;
   owned_world_ = std::make_unique<ClusterWorld>(cluster);
   attach(cluster.runtime(), owned_world_.get());
   for (std::size_t k = 0; k < cluster.service_count(); ++k)
@@ -454,10 +614,20 @@ void MetricsCollector::connect(Cluster& cluster) {
   cluster.on_request_done.connect([this](const RequestOutcome& o) {
     record_request({o.service, o.arrival, o.service_start, o.done});
   });
+  cluster.on_replica_launch.connect([this](const ReplicaLaunch& l) { record_launch(l); });
   cluster.on_placement.connect([this](const PlacementDecision& d) {
     record_placement(
         {!d.node.empty(), d.service != PlacementDecision::kNodeVm, d.waited, d.decision_ns});
   });
+}
+
+void MetricsCollector::record_launch(const ReplicaLaunch& launch) {
+  State& s = *state_;
+  if (s.launches.size() <= launch.instance) s.launches.resize(launch.instance + 1);
+  s.launches[launch.instance] = Launch{launch.requested, launch.waits};
+  if (!s.counts(launch.requested)) return;
+  for (const WaitSpan& w : launch.waits)
+    add_phase_sample(s.m.startup, w.name, (w.end - w.start).milliseconds());
 }
 
 void MetricsCollector::record_placement(const Decision& d) {
@@ -517,11 +687,9 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
       std::all_of(s.config.services.begin(), s.config.services.end(),
                   [](const ServiceMetricsConfig& c) { return c.working_set.has_value(); });
   m.reserved_cpu_core_hours = s.cpu_reserved.hours(now);
-  for (const auto& [name, node] : s.service_nodes) {
-    const auto before = s.busy_at_warmup.find(name);
-    const double at_warmup = before == s.busy_at_warmup.end() ? 0.0 : before->second;
-    m.used_cpu_core_hours += (busy_core_seconds(*node, now) - at_warmup) / kSecondsPerHour;
-  }
+  const WarmupCut::Values since = s.warmup_cut.since(now);
+  for (const auto& [name, node] : s.service_nodes)
+    m.used_cpu_core_hours += value_of(since, "busy/" + name) / kSecondsPerHour;
   m.idle_reserved_cpu_core_hours = std::max(0.0, m.reserved_cpu_core_hours - m.used_cpu_core_hours);
   if (s.stranded_samples > 0) {
     m.stranded_cpu_fraction = s.stranded_cpu_sum / static_cast<double>(s.stranded_samples);
@@ -548,35 +716,43 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
     if (s.counts(s.config.bursts[b].onset))
       m.time_to_capacity.push_back(CapacityCatchUp{s.config.bursts[b], s.caught_up[b]});
 
+  const std::vector<ReplicaStatus> replicas =
+      s.world != nullptr ? s.world->replicas() : std::vector<ReplicaStatus>{};
   if (s.runtime != nullptr && s.config.record_instances) {
     m.instances.reserve(s.runtime->instance_count());
-    for (InstanceId id = 0; id < s.runtime->instance_count(); ++id)
-      m.instances.push_back(lifecycle(s.runtime->instance(id)));
-  }
-  if (s.runtime != nullptr) {
-    double joules = 0.0;
-    for (const auto& h : s.runtime->hosts())
-      joules += h->host().energy_joules(now);
-    m.energy_kwh = (joules - s.energy_joules_at_warmup) / kJoulesPerKwh;
-  }
-  if (s.world != nullptr) {
-    const auto records = s.world->billing(now);
-    const BillingTotals totals = bill(records);
-    const BillingTotals& before = s.totals_at_warmup;
-    m.cost_usd = totals.cost_usd - before.cost_usd;
-    m.fargate_waste_cpu_core_hours =
-        totals.fargate_waste_cpu_core_hours - before.fargate_waste_cpu_core_hours;
-    m.fargate_waste_memory_gib_hours =
-        totals.fargate_waste_memory_gib_hours - before.fargate_waste_memory_gib_hours;
-    for (std::size_t k = 0; k < records.size(); ++k) {
-      const auto at_warmup = s.bill_at_warmup.find(records[k].what);
-      m.cost_lines.push_back(CostLine{
-          records[k].what,
-          totals.line_usd[k] - (at_warmup == s.bill_at_warmup.end() ? 0.0 : at_warmup->second)});
+    for (InstanceId id = 0; id < s.runtime->instance_count(); ++id) {
+      const Instance& i = s.runtime->instance(id);
+      m.instances.push_back(lifecycle(i, s.launch_of(i)));
     }
+    // Replicas that never got an instance: listed too, with why.
+    std::map<std::string, const InstanceLifecycle*> like;  // a launched instance per service
+    for (const InstanceLifecycle& l : m.instances)
+      if (!l.node_vm) like.emplace(l.service, &l);
+    std::vector<InstanceLifecycle> never;
+    for (const ReplicaStatus& r : replicas)
+      if (r.instance == kNoInstance) never.push_back(s.unlaunched(r, like));
+    for (auto& l : never)
+      m.instances.push_back(std::move(l));
+  }
+  if (!replicas.empty()) {
+    s.account_replicas(replicas);
+  } else if (s.runtime != nullptr) {
+    s.account_instances();
+  }
+  m.energy_kwh = value_of(since, "energy_joules") / kJoulesPerKwh;
+  if (s.world != nullptr) {
+    m.cost_usd = value_of(since, "cost_usd");
+    m.fargate_waste_cpu_core_hours = value_of(since, "fargate_cpu_core_hours");
+    m.fargate_waste_memory_gib_hours = value_of(since, "fargate_memory_gib_hours");
+    // Lines in the order the world bills them.
+    std::set<std::string> listed;
+    for (const BillingRecord& record : s.world->billing(now))
+      if (listed.insert(record.what).second)
+        m.cost_lines.push_back(CostLine{record.what, value_of(since, "bill/" + record.what)});
     for (std::size_t k = 0; k < m.services.size(); ++k)
-      m.services[k].arrivals += s.world->submitted(k) - s.submitted_at_warmup[k];
-    m.evictions = s.world->evictions() - s.evictions_at_warmup;
+      m.services[k].arrivals +=
+          static_cast<std::uint64_t>(std::llround(value_of(since, fmt::format("submitted/{}", k))));
+    m.evictions = static_cast<std::uint64_t>(std::llround(value_of(since, "evictions")));
   }
   m.events_processed = s.sim.events_processed();
   return std::move(m);

@@ -10,7 +10,9 @@
 //   VariantRunMetrics m = collector.finish(sim.now());
 //
 // The models never know the collector exists: it connects to PlatformRuntime's on_phase_end and
-// on_state_change and the Cluster's on_request_done and on_placement, and reads the rest
+// on_state_change and the Cluster's on_request_done, on_placement and on_replica_launch (a
+// service instance's startup counts from its replica's request, its waits first), and reads the
+// rest (the replicas never placed or never started at the end, and why)
 // (capacity, queues, unplaced instances, arrivals, evictions, the bill) through ObservedWorld at
 // sample times and at the end. Without a Cluster, attach() takes a runtime and any ObservedWorld,
 // and the caller reports requests with record_arrival / record_request. Signals cannot be
@@ -44,6 +46,7 @@
 #include <string>
 #include <vector>
 
+#include "models/cluster/request.hpp"
 #include "models/metrics/billing.hpp"
 #include "models/metrics/run_metrics.hpp"
 #include "models/platform/runtime.hpp"
@@ -76,6 +79,10 @@ class ObservedWorld {
   virtual std::uint64_t submitted(std::size_t /*service*/) const { return 0; }
   // Service instances evicted so far (drained off nodes being removed); 0 if not modelled.
   virtual std::uint64_t evictions() const { return 0; }
+  // Every replica the world was asked for (a Cluster's), in request order. A world that does not
+  // track replicas returns nothing, and the collector accounts for the runtime's service
+  // instances instead (a failed one as never placed).
+  virtual std::vector<ReplicaStatus> replicas() const { return {}; }
 };
 
 struct ServiceMetricsConfig {
@@ -126,6 +133,9 @@ class MetricsCollector {
     sim::Time arrival, service_start, done;
   };
   void record_request(const Request& request);
+  // A replica handed to the runtime: its instance's startup counts from `requested`, and its
+  // waits are its first phases. A Cluster's are recorded without.
+  void record_launch(const ReplicaLaunch& launch);
   // A placement decision: counted; its wall-clock time goes to placement_decision_us; when it
   // placed a service instance, its wait goes to pending_ms. A Cluster's are recorded without.
   struct Decision {

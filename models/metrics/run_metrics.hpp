@@ -17,6 +17,7 @@
 //  - timeseries samples are at t = 0, interval, 2 x interval, ... <= the end of the run.
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -119,6 +120,24 @@ struct InstanceLifecycle {
   sim::Time requested;
   std::optional<sim::Time> ready;    // if it became ready
   std::optional<sim::Time> stopped;  // if it stopped or failed
+  // Why it is not running although it was wanted: never placed (the placement's message),
+  // never started ("image_pull never finished"), failed, scaled in before it was ready; "" else.
+  std::string reason;
+};
+
+// What became of the service instances the world was asked for (requested at or after the
+// warm-up end). Conservation: requested = ready + never_placed + never_started + cancelled.
+struct InstanceAccounting {
+  std::uint64_t requested = 0;
+  std::uint64_t ready = 0;          // became ready (some may have stopped since)
+  std::uint64_t never_placed = 0;   // still waiting for a node when the run ended
+  std::uint64_t never_started = 0;  // placed, still starting when the run ended
+  std::uint64_t cancelled = 0;      // scaled in before they were ready
+  // Why the never placed and never started ones are not running ("no node fits: memory",
+  // "image_pull never finished"): reason -> instances.
+  std::map<std::string, std::uint64_t> reasons;
+
+  std::uint64_t not_ready() const { return never_placed + never_started; }
 };
 
 struct VariantRunMetrics {
@@ -127,8 +146,12 @@ struct VariantRunMetrics {
   sim::Time end;     // the run was observed over [0, end]
   sim::Time warmup;  // statistics cover [warmup, end]; the timeseries and instances all of it
 
-  StartupSamples startup;       // service instances
+  // Service instances: startup counts from the replica's request (its waits for a place or a
+  // node are its first phases, models/cluster/request.hpp) to ready.
+  StartupSamples startup;
   StartupSamples node_startup;  // node VMs (container_in_vm)
+
+  InstanceAccounting instances_accounting;  // service instances requested after the warm-up
 
   std::vector<CapacityCatchUp> time_to_capacity;
 
@@ -173,6 +196,9 @@ struct VariantRunMetrics {
   sim::QuantileSketch pending_ms;
   sim::RunningStats pending_ms_stats;
   std::uint64_t evictions = 0;
+  // GPU fragmentation (models/placement/metrics.hpp, FGD's definition) summed over the nodes,
+  // milli-GPUs, time-weighted: measured by pod-trace replays; 0 where nothing asks for GPUs.
+  double gpu_fragmentation_milli = 0.0;
   // Wall-clock time the placement policy took per decision, microseconds. NOT deterministic
   // (depends on the machine and its load): writers omit it with the other wall-clock fields.
   sim::RunningStats placement_decision_us_stats;

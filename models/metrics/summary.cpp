@@ -9,6 +9,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "models/metrics/descriptors.hpp"
 #include "sim/statistics.hpp"
 
 namespace vmcsim::models::metrics {
@@ -87,6 +88,18 @@ Estimate over_runs(std::span<const VariantRunMetrics> runs, F value) {
   return estimate(v);
 }
 
+void summarize_reasons(std::span<const VariantRunMetrics> runs, VariantEstimates& e) {
+  std::map<std::string, std::uint64_t> reasons;
+  for (const auto& r : runs)
+    for (const auto& [reason, n] : r.instances_accounting.reasons)
+      reasons[reason] += n;
+  for (const auto& [reason, n] : reasons)
+    e.not_ready_reasons.push_back({reason, n});
+  std::stable_sort(
+      e.not_ready_reasons.begin(), e.not_ready_reasons.end(),
+      [](const ReasonCount& a, const ReasonCount& b) { return a.instances > b.instances; });
+}
+
 // The runs of one variant by replication index.
 std::map<std::uint64_t, const VariantRunMetrics*> by_replication(
     std::span<const VariantRunMetrics> runs) {
@@ -140,12 +153,15 @@ VariantEstimates summarize(std::span<const VariantRunMetrics> runs) {
   VariantEstimates e;
   e.name = runs.front().variant;
   e.replications = static_cast<std::int64_t>(runs.size());
+  // Every metric aggregated as one value per replication, as its descriptor says.
+  for (const MetricDescriptor& d : metric_descriptors())
+    if (d.aggregation == Aggregation::mean_ci) e.*(d.estimate) = over_runs(runs, d.per_run);
+  summarize_reasons(runs, e);
   summarize_startup(runs, &VariantRunMetrics::startup, e.startup_ms, e.startup_phases_ms,
                     &e.startup_samples_ms);
   summarize_startup(runs, &VariantRunMetrics::node_startup, e.node_startup_ms,
                     e.node_startup_phases_ms, nullptr);
 
-  e.time_to_capacity_s = over_runs(runs, &VariantRunMetrics::time_to_capacity_mean_s);
   for (const auto& r : runs)
     for (const auto& c : r.time_to_capacity)
       if (!c.delay) ++e.time_to_capacity_not_reached;
@@ -159,27 +175,8 @@ VariantEstimates summarize(std::span<const VariantRunMetrics> runs) {
     latency_means.push_back(r.request_latency_stats.mean());
   }
   e.request_latency_ms = pooled_quantiles(latency, latency_all.mean(), latency_means);
-  e.slo_violation_fraction = over_runs(runs, &VariantRunMetrics::slo_violation_fraction);
-  e.memory_overhead_gib_hours = over_runs(runs, &VariantRunMetrics::memory_overhead_gib_hours);
-  e.idle_reserved_cpu_core_hours =
-      over_runs(runs, &VariantRunMetrics::idle_reserved_cpu_core_hours);
-  e.idle_reserved_memory_gib_hours =
-      over_runs(runs, &VariantRunMetrics::idle_reserved_memory_gib_hours);
-  e.reserved_memory_gib_hours = over_runs(runs, &VariantRunMetrics::reserved_memory_gib_hours);
   e.working_set_estimated = std::all_of(
       runs.begin(), runs.end(), [](const VariantRunMetrics& r) { return r.working_set_estimated; });
-  e.fargate_rounding_waste_cpu_core_hours =
-      over_runs(runs, &VariantRunMetrics::fargate_waste_cpu_core_hours);
-  e.fargate_rounding_waste_memory_gib_hours =
-      over_runs(runs, &VariantRunMetrics::fargate_waste_memory_gib_hours);
-  e.stranded_cpu_fraction = over_runs(runs, &VariantRunMetrics::stranded_cpu_fraction);
-  e.stranded_memory_fraction = over_runs(runs, &VariantRunMetrics::stranded_memory_fraction);
-  e.density_instances_per_host = over_runs(runs, &VariantRunMetrics::density_mean);
-  e.density_peak = over_runs(runs, &VariantRunMetrics::density_peak);
-  e.hosts_used_peak = over_runs(runs, &VariantRunMetrics::hosts_used_peak);
-  e.nodes_peak = over_runs(runs, &VariantRunMetrics::nodes_peak);
-  e.energy_kwh = over_runs(runs, &VariantRunMetrics::energy_kwh);
-  e.cost_usd = over_runs(runs, &VariantRunMetrics::cost_usd);
   sim::QuantileSketch pending(runs.front().pending_ms.relative_accuracy());
   sim::QuantileSketch decision_us(runs.front().placement_decision_us.relative_accuracy());
   sim::RunningStats decision_all;
@@ -195,12 +192,6 @@ VariantEstimates summarize(std::span<const VariantRunMetrics> runs) {
     decision_all.merge(r.placement_decision_us_stats);
   }
   e.pending_ms = pooled_quantiles(pending, pending_all.mean(), pending_means);
-  e.placement_decisions = over_runs(runs, &VariantRunMetrics::placement_decisions);
-  e.evictions = over_runs(runs, &VariantRunMetrics::evictions);
-  e.packing_efficiency_cpu = over_runs(runs, &VariantRunMetrics::packing_efficiency_cpu);
-  e.packing_efficiency_memory = over_runs(runs, &VariantRunMetrics::packing_efficiency_memory);
-  e.fragmentation_cpu = over_runs(runs, &VariantRunMetrics::fragmentation_cpu);
-  e.fragmentation_memory = over_runs(runs, &VariantRunMetrics::fragmentation_memory);
   if (!decision_us.empty()) {
     e.placement_decision_us_mean = decision_all.mean();
     e.placement_decision_us_p99 = decision_us.quantile(0.99);
@@ -208,6 +199,27 @@ VariantEstimates summarize(std::span<const VariantRunMetrics> runs) {
   for (const auto& r : runs)
     e.events += r.events_processed;
   return e;
+}
+
+SloVerdict startup_p99_verdict(const VariantEstimates& v, sim::Time target) {
+  SloVerdict out;
+  out.objective = "startup_p99";
+  out.target = target.milliseconds();
+  std::vector<double> all = v.startup_samples_ms;
+  const auto not_ready = static_cast<std::size_t>(
+      std::llround(v.instances_not_ready.mean * static_cast<double>(v.instances_not_ready.n)));
+  all.insert(all.end(), not_ready, std::numeric_limits<double>::infinity());
+  out.n = static_cast<std::int64_t>(all.size());
+  if (all.empty()) {
+    out.met = true;
+    return out;
+  }
+  // Nearest rank: the smallest value with at least 99% of the instances at or below it.
+  const auto rank = static_cast<std::size_t>(std::ceil(0.99 * static_cast<double>(all.size())));
+  std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(rank - 1), all.end());
+  out.value = all[rank - 1];
+  out.met = out.value <= out.target;
+  return out;
 }
 
 std::vector<PairedDifference> paired_differences(std::span<const VariantRunMetrics> a,
@@ -224,25 +236,18 @@ std::vector<PairedDifference> paired_differences(std::span<const VariantRunMetri
     throw std::invalid_argument(fmt::format("paired differences: '{}' has {} replications, '{}' {}",
                                             a.front().variant, ra.size(), b.front().variant,
                                             rb.size()));
-  using Metric = std::function<double(const VariantRunMetrics&)>;
-  const std::pair<const char*, Metric> metrics[] = {
-      {"startup_ms", &VariantRunMetrics::startup_mean_ms},
-      {"time_to_capacity_s", &VariantRunMetrics::time_to_capacity_mean_s},
-      {"cost_usd", [](const VariantRunMetrics& r) { return r.cost_usd; }},
-      {"memory_overhead_gib_hours",
-       [](const VariantRunMetrics& r) { return r.memory_overhead_gib_hours; }},
-      {"slo_violation_fraction", &VariantRunMetrics::slo_violation_fraction},
-  };
   std::vector<PairedDifference> out;
-  for (const auto& [name, value] : metrics) {
+  for (const MetricDescriptor& d : metric_descriptors()) {
+    if (!d.compared()) continue;
     std::vector<double> xa, xb;
     for (const auto& [rep, run] : ra) {
-      const double va = value(*run), vb = value(*rb.at(rep));
+      const double va = d.per_run(*run), vb = d.per_run(*rb.at(rep));
       if (std::isnan(va) || std::isnan(vb)) continue;
       xa.push_back(va);
       xb.push_back(vb);
     }
-    out.push_back(paired_difference(name, a.front().variant, b.front().variant, xa, xb));
+    out.push_back(
+        paired_difference(std::string(d.key), a.front().variant, b.front().variant, xa, xb));
   }
   return out;
 }

@@ -48,11 +48,41 @@ struct PhaseSummary {
   double p95 = 0.0;
 };
 
+// Why service instances were not running at the end of a run, and how many, over all
+// replications (run_metrics.hpp InstanceAccounting::reasons).
+struct ReasonCount {
+  std::string reason;
+  std::uint64_t instances = 0;
+};
+
+// A service-level objective checked against a variant's results.
+struct SloVerdict {
+  std::string objective;  // "startup_p99"
+  double target = 0.0;    // in the objective's unit (startup_p99: ms)
+  // The measured value: startup_p99 is the exact 99th percentile (nearest rank) of the startup
+  // of every instance requested after the warm-up, pooled over replications, an instance that
+  // never became ready counting as infinitely slow (so more than 1% not ready: +infinity).
+  double value = 0.0;
+  bool met = false;    // value <= target
+  std::int64_t n = 0;  // instances behind the value
+};
+
 // What one variant measured, summarised over its replications.
 struct VariantEstimates {
   std::string name;
   std::int64_t replications = 0;
-  Quantiles startup_ms;                         // requested -> ready, per service instance
+  // Service instances requested after the warm-up and what became of them, per replication:
+  // requested = ready + never_placed + never_started + cancelled (scaled in before ready).
+  Estimate instances_requested;
+  Estimate instances_ready;
+  Estimate instances_never_placed;
+  Estimate instances_never_started;
+  Estimate instances_cancelled;
+  Estimate instances_not_ready;                // never placed + never started
+  std::vector<ReasonCount> not_ready_reasons;  // most instances first, then by reason
+  // Requested -> ready, per service instance that became ready (the ones that did not are
+  // counted above: these figures say nothing of them).
+  Quantiles startup_ms;
   std::vector<PhaseSummary> startup_phases_ms;  // per phase, in pipeline order
   Quantiles node_startup_ms;  // container_in_vm node VMs; all zero (n = 0) otherwise
   std::vector<PhaseSummary> node_startup_phases_ms;
@@ -92,12 +122,18 @@ struct VariantEstimates {
   Estimate packing_efficiency_memory;
   Estimate fragmentation_cpu;
   Estimate fragmentation_memory;
+  Estimate gpu_fragmentation_gpus;  // pod-trace replays: free GPU capacity fragmented, in GPUs
   // Wall clock, pooled over all decisions: not deterministic, omitted with wall_seconds.
   double placement_decision_us_mean = 0.0;
   double placement_decision_us_p99 = 0.0;
-  std::uint64_t events = 0;                // simulation events, all replications
+  std::vector<SloVerdict> slo;  // the scenario's objectives (filled by the caller who has them)
+  std::uint64_t events = 0;     // simulation events, all replications
   std::vector<double> startup_samples_ms;  // pooled, replication order (for CDFs)
 };
+
+// startup_p99 of `v` against `target` (see SloVerdict). With no instance requested, n = 0 and
+// the objective is met vacuously (nothing was asked).
+SloVerdict startup_p99_verdict(const VariantEstimates& v, sim::Time target);
 
 // A paired (common random numbers) difference a - b of one metric between two variants:
 // "containers start 41.2 s (+-1.3) sooner than VMs" is metric "startup_ms", mean -41200.

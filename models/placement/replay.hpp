@@ -49,6 +49,7 @@
 #include "models/catalog/profile.hpp"
 #include "models/placement/metrics.hpp"
 #include "models/placement/policy.hpp"
+#include "sim/statistics.hpp"
 #include "sim/time.hpp"
 
 namespace vmcsim::models::placement {
@@ -110,6 +111,9 @@ struct ReplayResult {
   sim::Time pending_p50;
   sim::Time pending_p99;
   sim::Time pending_max;
+  // The same pending times in milliseconds, every placed pod: a sketch (1%) and mean/count.
+  sim::QuantileSketch pending_ms;
+  sim::RunningStats pending_ms_stats;
   // Censored waits: how long pods that were never placed waited (until giving up, or until
   // the end), and p99 of the wait over every pod (placed ones' pending, never placed ones'
   // censored wait): a lower bound, since those would have waited longer still.

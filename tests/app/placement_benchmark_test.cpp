@@ -11,8 +11,11 @@
 #include <set>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "app/report/results_json.hpp"
+#include "app/runner/runner.hpp"
 #include "app/scenario/loader.hpp"
 #include "fixture_path.hpp"
 
@@ -41,6 +44,19 @@ std::map<std::string, PlacementRow> by_variant(std::vector<PlacementRow> rows) {
   for (auto& r : rows)
     out.emplace(r.variant, std::move(r));
   return out;
+}
+
+// `text` equals the golden file (which VMCSIM_UPDATE_GOLDEN=1 rewrites first).
+void check_golden(const fs::path& golden, const std::string& text) {
+  if (std::getenv("VMCSIM_UPDATE_GOLDEN") != nullptr) std::ofstream{golden} << text;
+  std::ifstream in{golden};
+  INFO("golden file " << golden
+                      << " (regenerate with VMCSIM_UPDATE_GOLDEN=1 after a change "
+                         "you have checked)");
+  REQUIRE(in.good());
+  std::stringstream expected;
+  expected << in.rdbuf();
+  CHECK(text == expected.str());
 }
 
 }  // namespace
@@ -154,16 +170,37 @@ TEST_CASE("the deterministic columns of the scheduler benchmark match the golden
   options.max_pods = kPods;
   const std::string table =
       placement_table(run_placement_benchmark(s, options), TableColumns::deterministic);
-  const fs::path golden = test_data / "golden/scheduler-benchmark-alibaba-1000-pods.txt";
-  if (std::getenv("VMCSIM_UPDATE_GOLDEN") != nullptr) std::ofstream{golden} << table;
-  std::ifstream in{golden};
-  INFO("golden file " << golden
-                      << " (regenerate with VMCSIM_UPDATE_GOLDEN=1 after a change "
-                         "you have checked)");
-  REQUIRE(in.good());
-  std::stringstream expected;
-  expected << in.rdbuf();
-  CHECK(table == expected.str());
+  check_golden(test_data / "golden/scheduler-benchmark-alibaba-1000-pods.txt", table);
+}
+
+TEST_CASE("the scheduler benchmark's results.json on the first 1000 pods matches its golden file") {
+  // Through the runner, as `vmcsim run` does: two replications (the random policy's differ,
+  // every other policy's agree), two workers.
+  auto s = benchmark_scenario();
+  s.workloads.at(0).max_pods = kPods;
+  s.replications = 2;
+  // The resolved scenario in results.json says so too.
+  const std::string anchor = "    patience: 1h\n";
+  REQUIRE(s.source_text.find(anchor) != std::string::npos);
+  s.source_text.replace(s.source_text.find(anchor), anchor.size(),
+                        anchor + fmt::format("    max_pods: {}\n", kPods));
+  RunOptions options;
+  options.jobs = 2;
+  auto results = run_scenario(s, options);
+  results.scenario_file = "scenarios/scheduler-benchmark-alibaba.yaml";  // not this checkout's
+  REQUIRE(results.variants.size() == s.variants.size());
+  for (const auto& v : results.variants) {
+    INFO(v.name);
+    CHECK(v.replications == 2);
+    CHECK(v.instances_requested.mean == static_cast<double>(kPods));
+    CHECK(v.instances_ready.mean + v.instances_never_placed.mean == static_cast<double>(kPods));
+    CHECK(v.placement_measured());
+    CHECK(v.startup_ms.ci95.n == 0);  // pods do not boot in a replay: n/a, not 0
+    CHECK(v.cost_usd.n == 0);
+  }
+  CHECK_FALSE(results.placement_table.empty());
+  const std::string json = app::report::results_to_json(results).dump(2) + "\n";
+  check_golden(test_data / "golden/scheduler-benchmark-alibaba-1000-pods.results.json", json);
 }
 
 TEST_CASE("a replay of no pods places nothing and uses no nodes") {

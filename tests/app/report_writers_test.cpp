@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -10,7 +11,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "compiled_paths.hpp"
 #include "app/report/csv_writers.hpp"
 #include "app/report/html_report.hpp"
 #include "app/report/metrics.hpp"
@@ -20,6 +20,7 @@
 #include "app/report/text_format.hpp"
 #include "app/report/trace_json.hpp"
 #include "app/report/write_all.hpp"
+#include "compiled_paths.hpp"
 #include "models/metrics/summary.hpp"
 #include "sample_results.hpp"
 
@@ -86,6 +87,15 @@ TEST_CASE("results.json has the schema version, provenance and every documented 
   const std::vector<std::string> keys{"name",
                                       "platform",
                                       "profile",
+                                      "instances_requested",
+                                      "instances_ready",
+                                      "instances_never_placed",
+                                      "instances_never_started",
+                                      "instances_cancelled",
+                                      "instances_not_ready",
+                                      "instances_not_ready_reasons",
+                                      "reserved_memory_gib_hours",
+                                      "density_peak",
                                       "startup_ms",
                                       "startup_phases_ms",
                                       "time_to_capacity_s",
@@ -105,7 +115,6 @@ TEST_CASE("results.json has the schema version, provenance and every documented 
                                       "energy_kwh",
                                       "cost_usd",
                                       "events",
-                                      "wall_seconds",
                                       "startup_samples_ms"};
   for (std::size_t i = 0; i < r.variants.size(); ++i) {
     const auto& v = r.variants[i];
@@ -137,7 +146,7 @@ TEST_CASE("results.json has the schema version, provenance and every documented 
           v.slo_violation_fraction.half_width);
     CHECK(jv["cost_usd"]["mean"].get<double>() == v.cost_usd.mean);
     CHECK(jv["events"] == v.events);
-    CHECK(jv["wall_seconds"].get<double>() == v.wall_seconds);
+    CHECK_FALSE(jv.contains("wall_seconds"));  // wall clock: timings.json
     CHECK(jv["startup_samples_ms"].get<std::vector<double>>() == v.startup_samples_ms);
   }
   CHECK(j["differences"].size() == r.differences.size());
@@ -155,13 +164,17 @@ TEST_CASE("results.json keeps startup phases in pipeline order") {
   CHECK(text.find("\"init\"", vm) < text.find("\"app\"", vm));
 }
 
-TEST_CASE("results.json can leave out wall_seconds, the one non-deterministic field") {
+TEST_CASE("results.json holds no wall-clock figure; timings.json holds them") {
   auto r = test::sample_results();
-  const auto without = results_to_json(r, {.include_wall_seconds = false});
-  for (const auto& v : without["variants"])
+  const auto before = results_to_json(r);
+  for (const auto& v : before["variants"])
     CHECK_FALSE(v.contains("wall_seconds"));
   r.variants[0].wall_seconds = 99.0;
-  CHECK(results_to_json(r, {.include_wall_seconds = false}) == without);
+  CHECK(results_to_json(r) == before);
+  const auto timings = timings_to_json(r);
+  REQUIRE(timings["variants"].size() == r.variants.size());
+  CHECK(timings["variants"][0]["name"] == r.variants[0].name);
+  CHECK(timings["variants"][0]["wall_seconds"] == 99.0);
 }
 
 TEST_CASE("instances.csv has one row per instance and start/end columns for the union of phases") {
@@ -172,9 +185,10 @@ TEST_CASE("instances.csv has one row per instance and start/end columns for the 
   const auto phases = phase_columns(r.instances);
   // vm: 6 phases; containers: schedule, image_pull, unpack, sandbox, app_init.
   CHECK(phases.size() == 11);
-  CHECK(header.size() == 10 + 2 * phases.size() + 1);
+  CHECK(header.size() == 10 + 2 * phases.size() + 2);
   CHECK(header.front() == "variant");
-  CHECK(header.back() == "end_state");
+  CHECK(header[header.size() - 2] == "end_state");
+  CHECK(header.back() == "reason");
   for (const auto& p : phases) {
     CHECK(std::count(header.begin(), header.end(), p + "_start_s") == 1);
     CHECK(std::count(header.begin(), header.end(), p + "_end_s") == 1);
@@ -359,6 +373,36 @@ TEST_CASE("the terminal table shows variants side by side with confidence interv
   CHECK(table.find("container starts") != std::string::npos);
 }
 
+TEST_CASE("a run whose instances never started shows the count, a warning and a missed SLO") {
+  auto r = test::sample_results();
+  auto& v = r.variants[0];
+  v.instances_requested = {1000, 0, 1};
+  v.instances_ready = {36, 0, 1};
+  v.instances_never_started = {964, 0, 1};
+  v.instances_not_ready = {964, 0, 1};
+  v.not_ready_reasons = {{"image_pull never finished", 964}};
+  v.slo = {models::metrics::startup_p99_verdict(v, sim::Time::from_s(5))};
+  r.variants[1].slo = {{"startup_p99", 5000.0, 212.0, true, 6}};
+  r.replications = 1;
+  const std::string table = terminal_table(r);
+  CHECK_THAT(table, Catch::Contains("never placed or started (instances)"));
+  CHECK_THAT(table, Catch::Contains("964"));
+  CHECK_THAT(table, Catch::Contains("warning: vm: 964 of 1000 requested instances never became "
+                                    "ready (image_pull never finished: 964)"));
+  CHECK_THAT(table, Catch::Contains("startup p99 SLO (≤ 5000.0 ms)"));
+  CHECK_THAT(table, Catch::Contains("missed: over 1% never ready"));
+  CHECK_THAT(table, Catch::Contains("met: 212.0 ms"));
+  const auto j = results_to_json(r);
+  CHECK(j["variants"][0]["instances_never_started"]["mean"] == 964.0);
+  CHECK(j["variants"][0]["instances_not_ready_reasons"]["image_pull never finished"] == 964);
+  CHECK(j["variants"][0]["slo"]["startup_p99"]["met"] == false);
+  CHECK(j["variants"][0]["slo"]["startup_p99"]["value"].is_null());
+  CHECK(j["variants"][1]["slo"]["startup_p99"]["met"] == true);
+  const std::string html = render([&](std::ostream& o) { write_html_report(r, o); });
+  CHECK_THAT(html, Catch::Contains("964 of 1000 requested instances never became ready"));
+  CHECK_THAT(html, Catch::Contains("missed: over 1% never ready"));
+}
+
 TEST_CASE("a paired difference reads as a sentence with its interval") {
   const app::PairedDifference d{"startup_ms", "container", "vm", -41200, 1300, 10};
   CHECK(describe_difference(d) ==
@@ -486,7 +530,9 @@ TEST_CASE("an estimate of nothing measured shows as n/a, not as zero") {
   auto r = test::sample_results();
   r.variants[0].time_to_capacity_s = {};
   const auto lines = lines_of(terminal_table(r));
-  REQUIRE(lines.size() > 6);
-  CHECK(lines[6].rfind("time to capacity (s)", 0) == 0);
-  CHECK_THAT(lines[6], Catch::Contains("n/a"));
+  const auto row = std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.rfind("time to capacity (s)", 0) == 0;
+  });
+  REQUIRE(row != lines.end());
+  CHECK_THAT(*row, Catch::Contains("n/a"));
 }

@@ -48,7 +48,7 @@ TEST_CASE("results.json leaves out the placement fields a run did not measure") 
   }
 }
 
-TEST_CASE("results.json writes placement metrics and omits decision time with wall_seconds") {
+TEST_CASE("results.json writes placement metrics; decision time goes to timings.json") {
   const auto r = with_placement();
   const VariantSummary& v = r.variants.at(0);
   const auto with = results_to_json(r);
@@ -58,8 +58,11 @@ TEST_CASE("results.json writes placement metrics and omits decision time with wa
   CHECK(jv["pending_time_ms"]["mean"] == v.pending_ms.mean);
   CHECK(jv["pending_time_ms"]["ci95"]["n"] == 2);
   CHECK(jv["placement_decisions"]["mean"] == 7.0);
-  CHECK(jv["placement_decision_us"]["mean"] == 3.25);
-  CHECK(jv["placement_decision_us"]["p99"] == 41.0);
+  CHECK_FALSE(jv.contains("placement_decision_us"));
+  const auto timings = timings_to_json(r);
+  CHECK(timings["variants"][0]["placement_decision_us"]["mean"] == 3.25);
+  CHECK(timings["variants"][0]["placement_decision_us"]["p99"] == 41.0);
+  CHECK_FALSE(timings["variants"][1].contains("placement_decision_us"));
   CHECK(jv["packing_efficiency"]["cpu"]["mean"] == 0.5);
   CHECK(jv["packing_efficiency"]["memory"]["mean"] == 0.75);
   CHECK(jv["fragmentation"]["cpu"]["mean"] == 0.125);
@@ -69,10 +72,6 @@ TEST_CASE("results.json writes placement metrics and omits decision time with wa
   CHECK(jv["nodes_peak"]["mean"] == 3.0);
   // Only the variant that measured placement has the fields.
   CHECK_FALSE(with["variants"][1].contains("pending_time_ms"));
-
-  const auto without = results_to_json(r, {.include_wall_seconds = false});
-  CHECK_FALSE(without["variants"][0].contains("placement_decision_us"));
-  CHECK(without["variants"][0]["pending_time_ms"] == jv["pending_time_ms"]);
 }
 
 TEST_CASE("report.html has a placement section only when a variant measured placement") {

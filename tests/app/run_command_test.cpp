@@ -37,13 +37,8 @@ std::string read_file(const fs::path& path) {
 
 // results.json without its wall-clock fields (run time, placement decision time): the rest is
 // deterministic.
-nlohmann::json results_without_wall(const fs::path& folder) {
-  auto j = nlohmann::json::parse(read_file(folder / "results.json"));
-  for (auto& v : j["variants"]) {
-    v.erase("wall_seconds");
-    v.erase("placement_decision_us");
-  }
-  return j;
+nlohmann::json results_json_of(const fs::path& folder) {
+  return nlohmann::json::parse(read_file(folder / "results.json"));
 }
 
 struct DemandSample {
@@ -105,7 +100,8 @@ TEST_CASE("vmcsim run writes every result file and results.json has the document
   for (const auto& v : j["variants"]) {
     for (const char* key :
          {"startup_ms", "time_to_capacity_s", "request_latency_ms", "slo_violation_fraction",
-          "memory_overhead_gib_hours", "cost_usd", "events", "wall_seconds"})
+          "memory_overhead_gib_hours", "cost_usd", "events", "instances_requested",
+          "instances_ready", "instances_never_placed", "instances_never_started"})
       CHECK(v.contains(key));
     // Both variants really ran: instances started and requests were served.
     CHECK(v["startup_ms"]["mean"].get<double>() > 0);
@@ -133,12 +129,49 @@ TEST_CASE("vmcsim run output is byte-identical whatever the number of worker thr
   REQUIRE(one.exit_code == 0);
   REQUIRE(two.exit_code == 0);
   CHECK(one.out.empty());
-  CHECK(results_without_wall(dir.path() / "j1").dump() ==
-        results_without_wall(dir.path() / "j2").dump());
+  // Byte for byte, as cmp compares them: no wall-clock figure is in results.json.
+  CHECK(read_file(dir.path() / "j1" / "results.json") ==
+        read_file(dir.path() / "j2" / "results.json"));
+  // The wall-clock figures are apart, in timings.json.
+  const auto timings = nlohmann::json::parse(read_file(dir.path() / "j1" / "timings.json"));
+  REQUIRE(timings["variants"].size() == 2);
+  CHECK(timings["variants"][0]["wall_seconds"].get<double>() > 0);
   CHECK(read_file(dir.path() / "j1" / "instances.csv") ==
         read_file(dir.path() / "j2" / "instances.csv"));
   CHECK(read_file(dir.path() / "j1" / "timeseries.csv") ==
         read_file(dir.path() / "j2" / "timeseries.csv"));
+}
+
+TEST_CASE("vmcsim run --format csv writes each key in the unit results.json has") {
+  // The default scenario: its variants miss the latency SLO on a few % of their requests.
+  ScratchDir dir{"csv-units"};
+  const Run r = run_vmcsim(
+      "run scenarios/default.yaml --replications 1 --jobs 2 --format csv "
+      "--out '" +
+          (dir.path() / "out").string() + "'",
+      dir.path());
+  REQUIRE(r.exit_code == 0);
+  const auto j = results_json_of(dir.path() / "out");
+  std::istringstream lines{r.out};
+  std::string line;
+  int checked = 0;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> f;
+    std::istringstream fields{line};
+    for (std::string x; std::getline(fields, x, ',');)
+      f.push_back(x);
+    if (f.size() != 5 || f[1] != "slo_violation_fraction") continue;
+    for (const auto& v : j["variants"])
+      if (v["name"] == f[0]) {
+        // A fraction in both, not a percentage in one.
+        const double fraction = v["slo_violation_fraction"]["mean"].get<double>();
+        CHECK(fraction > 0.0);
+        CHECK(fraction < 1.0);
+        CHECK(std::stod(f[2]) == Approx(fraction));
+        ++checked;
+      }
+  }
+  CHECK(checked == 4);
 }
 
 TEST_CASE("vmcsim run with a different seed gives different results") {
@@ -146,8 +179,8 @@ TEST_CASE("vmcsim run with a different seed gives different results") {
   const std::string base = "run '" + small_scenario.string() + "' --quiet --jobs 2 --out '";
   REQUIRE(run_vmcsim(base + (dir.path() / "a").string() + "'", dir.path()).exit_code == 0);
   REQUIRE(run_vmcsim(base + (dir.path() / "b").string() + "' --seed 6", dir.path()).exit_code == 0);
-  const auto a = results_without_wall(dir.path() / "a");
-  const auto b = results_without_wall(dir.path() / "b");
+  const auto a = results_json_of(dir.path() / "a");
+  const auto b = results_json_of(dir.path() / "b");
   CHECK(b["seed"] == 6);
   CHECK(a["variants"].dump() != b["variants"].dump());
   CHECK(read_file(dir.path() / "a" / "instances.csv") !=
@@ -230,7 +263,7 @@ TEST_CASE("vmcsim sweep runs every grid point and writes sweep.csv") {
                  dir.path());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  const auto j = results_without_wall(dir.path() / "out");
+  const auto j = results_json_of(dir.path() / "out");
   REQUIRE(j["sweep_points"].size() == 2);
   CHECK(j["sweep_points"][0]["parameters"][0]["value"] == "2");
   CHECK(j["sweep_points"][1]["parameters"][0]["value"] == "3");
@@ -263,18 +296,19 @@ TEST_CASE("every shipped scenario prints its golden comparison") {
 
 TEST_CASE(
     "vmcsim run --format json prints results.json without wall_seconds, csv one line per "
-    "variant and metric") {
+    "variant and summary row") {
   ScratchDir dir{"formats"};
   const std::string base = "run '" + small_scenario.string() + "' --replications 1 --out '" +
                            (dir.path() / "out").string() + "' --format ";
   const Run json = run_vmcsim(base + "json", dir.path());
   REQUIRE(json.exit_code == 0);
   const auto j = nlohmann::json::parse(json.out);
-  CHECK(j.dump() == results_without_wall(dir.path() / "out").dump());
+  CHECK(j.dump() == results_json_of(dir.path() / "out").dump());
   CHECK_FALSE(j["variants"][0].contains("wall_seconds"));
   const Run csv = run_vmcsim(base + "csv", dir.path());
   REQUIRE(csv.exit_code == 0);
-  CHECK(csv.out.rfind("variant,metric,mean,half_width,n\nvm,startup_ms,", 0) == 0);
+  CHECK(csv.out.rfind("variant,metric,mean,half_width,n\nvm,instances_requested,", 0) == 0);
+  CHECK(csv.out.find("\nvm,startup_ms,") != std::string::npos);
   CHECK(csv.out.find("\ncontainer,cost_usd,") != std::string::npos);
 }
 
@@ -293,7 +327,7 @@ TEST_CASE("a variant's overrides change its catalog profile, and a bad one exits
                             dir.path());
   INFO(ok.err);
   REQUIRE(ok.exit_code == 0);
-  const auto j = results_without_wall(dir.path() / "good");
+  const auto j = results_json_of(dir.path() / "good");
   CHECK(j["variants"][0]["startup_phases_ms"]["kernel"]["mean"].get<double>() == Approx(80.0));
   CHECK(j["variants"][0]["startup_phases_ms"]["kernel"]["p95"].get<double>() == Approx(80.0));
 
@@ -342,7 +376,7 @@ TEST_CASE("vmcsim run replays a pod_trace scenario as a placement benchmark, one
   text.replace(text.find(anchor), anchor.size(), anchor + "    max_pods: 300\n");
   std::ofstream{dir.path() / "bench.yaml"} << text;
   const Run r = run_vmcsim("run '" + (dir.path() / "bench.yaml").string() + "' --out '" +
-                               (dir.path() / "out").string() + "'",
+                               (dir.path() / "out").string() + "' --replications 2 --jobs 2",
                            dir.path());
   REQUIRE(r.exit_code == 0);
   const auto s = vmcsim::app::scenario::load_scenario(
@@ -350,6 +384,26 @@ TEST_CASE("vmcsim run replays a pod_trace scenario as a placement benchmark, one
   for (const auto& v : s.variants)
     CHECK_THAT(r.out, Catch::Contains("\n" + v.name + " "));
   CHECK(read_file(dir.path() / "out" / "placement.txt") == r.out);
+  // The same result files as any run, placement section included.
+  for (const char* file : {"results.json", "timings.json", "instances.csv", "timeseries.csv",
+                           "trace.json", "report.html"})
+    CHECK(fs::exists(dir.path() / "out" / file));
+  const auto j = results_json_of(dir.path() / "out");
+  CHECK(j["replications"] == 2);
+  REQUIRE(j["variants"].size() == s.variants.size());
+  for (const auto& v : j["variants"]) {
+    CHECK(v["instances_requested"]["mean"] == 300.0);
+    CHECK(v["instances_requested"]["n"] == 2);
+    CHECK(v.contains("pending_time_ms"));
+    CHECK(v.contains("placement_decisions"));
+  }
+  // --format csv: one line per summary row and variant, in the keys' own units.
+  const Run csv = run_vmcsim("run '" + (dir.path() / "bench.yaml").string() + "' --out '" +
+                                 (dir.path() / "csv").string() + "' --format csv --jobs 2",
+                             dir.path());
+  REQUIRE(csv.exit_code == 0);
+  CHECK_THAT(csv.out, Catch::Contains("variant,metric,mean,half_width,n\n"));
+  CHECK_THAT(csv.out, Catch::Contains(",instances_requested,300,0,1\n"));
 }
 
 // instances.csv's service instances (node VMs left out) that became ready: variant, requested
