@@ -7,6 +7,8 @@
 
 #include "app/commands/print_or_report.hpp"
 #include "app/diagnostic.hpp"
+#include "app/runner/runner.hpp"
+#include "app/scenario/loader.hpp"
 #include "cli_run.hpp"
 #include "compiled_paths.hpp"
 #include "sim/assert.hpp"
@@ -39,7 +41,7 @@ TEST_CASE("vmcsim --version prints the project version and exits 0") {
   CHECK(r.out == std::string{"vmcsim "} + VMCSIM_VERSION + "\n");
 }
 
-TEST_CASE("--replications on the command line obeys the cap of the scenario's key") {
+TEST_CASE("the --replications option obeys the cap of the scenario's replications key") {
   ScratchDir dir{"replications"};
   const std::string run = "run '" + small_scenario.string() + "' --quiet --out '" +
                           (dir.path() / "out").string() + "' --replications ";
@@ -74,4 +76,25 @@ TEST_CASE("a command exits 2 for the user's bad input and 1 for a broken interna
   CHECK(print_or_report([]() -> std::string { throw std::logic_error("unreachable"); }) == 1);
   CHECK(print_or_report([]() -> std::string { throw 42; }) == 1);
   CHECK(print_or_report([] { return std::string{}; }) == 0);
+}
+
+TEST_CASE("the runner keeps a std::invalid_argument raised during a run an internal error") {
+  // Only a model's ConfigurationRefused is the user's bad input (tests/data/bad-run); anything
+  // else out of a running job, such as the engine's "scheduled before now", must reach the CLI
+  // as it is. The progress hook runs inside the job, so it stands in for a model here.
+  const auto s = vmcsim::app::scenario::load_scenario(small_scenario);
+  vmcsim::app::runner::RunOptions options;
+  options.replications = 1;
+  options.jobs = 1;
+  options.progress = [](const vmcsim::app::runner::JobProgress&) {
+    throw std::invalid_argument("schedule_at: time 1s is before now 2s");
+  };
+  try {
+    vmcsim::app::runner::run_scenario(s, options);
+    FAIL("no exception");
+  } catch (const vmcsim::app::InputError& e) {
+    FAIL("taken for bad input: " << e.what());
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string{e.what()} == "schedule_at: time 1s is before now 2s");
+  }
 }
