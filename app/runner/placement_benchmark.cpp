@@ -161,7 +161,7 @@ PlacementRow run_placement_variant(const scenario::Scenario& s, const PlacementI
     p.request.demand = models::placement::platform_demand(profile, p.request.demand);
   const auto policy = v.placement == "fgd"
                           ? fgd_policy(as_run)
-                          : models::placement::make_policy(policy_spec(v.placement));
+                          : models::placement::make_policy(v.placement);
   return {v.name, v.placement, profile.name, v.platform != scenario::PlatformKind::container,
           models::placement::replay_placement(inputs.nodes, as_run, *policy, replay)};
 }
