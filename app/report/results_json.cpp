@@ -101,7 +101,9 @@ nlohmann::ordered_json results_to_json(const RunResults& results,
   j["warmup_s"] = results.warmup.seconds();
   j["replications"] = results.replications;
   // The resolved scenario is an ordinary (key-sorted) json; sorted keys are deterministic too.
-  j["resolved_scenario"] = ojson::parse(results.resolved_scenario.dump());
+  // Invalid UTF-8 in a name becomes U+FFFD rather than an exception (see write_results_json).
+  j["resolved_scenario"] = ojson::parse(
+      results.resolved_scenario.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   ojson variants = ojson::array();
   for (const auto& v : results.variants)
     variants.push_back(to_json(v, options));
@@ -119,7 +121,10 @@ nlohmann::ordered_json results_to_json(const RunResults& results,
 
 void write_results_json(const RunResults& results, std::ostream& out,
                         const ResultsJsonOptions& options) {
-  out << results_to_json(results, options).dump(2) << '\n';
+  // Names come from the user; the loader rejects invalid UTF-8, and should any slip through, the
+  // writer replaces it with U+FFFD instead of throwing halfway through the file.
+  out << results_to_json(results, options).dump(2, ' ', false, ojson::error_handler_t::replace)
+      << '\n';
 }
 
 }  // namespace vmcsim::app::report
