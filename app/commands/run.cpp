@@ -79,13 +79,11 @@ std::string summary_csv(const RunResults& r) {
 // A pod_trace scenario is a placement benchmark: one row per policy, no request serving.
 std::string execute_placement_benchmark(scenario::Scenario s, const RunArgs& args) {
   if (args.seed) s.seed = *args.seed;
+  const std::filesystem::path folder = args.out.empty() ? s.output.directory : args.out;
+  report::check_output_folder(folder);
   const auto rows = runner::run_placement_benchmark(s);
   const std::string table = runner::placement_table(rows);
-  const std::filesystem::path folder = args.out.empty() ? s.output.directory : args.out;
-  std::filesystem::create_directories(folder);
-  std::ofstream out{folder / "placement.txt", std::ios::binary};
-  out << table;
-  if (!out) throw std::runtime_error("cannot write " + (folder / "placement.txt").string());
+  report::write_files(folder, {{"placement.txt", [&](std::ostream& o) { o << table; }}});
   if (args.quiet) return {};
   fmt::print(stderr, "Results in {}/ (placement.txt)\n", folder.string());
   return table;
@@ -101,17 +99,16 @@ std::string execute(const RunArgs& args, bool sweep) {
   options.seed = args.seed;
   options.replications = args.replications;
   options.jobs = args.jobs;
+  const std::filesystem::path folder = args.out.empty() ? s.output.directory : args.out;
+  report::check_output_folder(folder);  // before the first event: exit 2 naming the path
   ProgressBar bar;
   options.progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
   RunResults results = sweep ? runner::run_sweep(s, options) : runner::run_scenario(s, options);
   results.scenario_file = args.scenario;
-  const std::filesystem::path folder = args.out.empty() ? s.output.directory : args.out;
-  report::write_all(results, folder);
-  if (sweep) {
-    std::ofstream csv{folder / "sweep.csv", std::ios::binary};
-    write_sweep_csv(results, csv);
-    if (!csv) throw std::runtime_error("cannot write " + (folder / "sweep.csv").string());
-  }
+  report::WriteOptions write;
+  if (sweep)
+    write.extra.push_back({"sweep.csv", [&](std::ostream& o) { write_sweep_csv(results, o); }});
+  report::write_all(results, folder, write);
   if (args.quiet) return {};
   // On stderr, so stdout is exactly the comparison (golden tests, pipes).
   fmt::print(stderr,
