@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 #include "sim/detail/decimal.hpp"
 #include "sim/parse_error.hpp"
@@ -27,12 +28,27 @@ constexpr std::array<TimeUnit, 9> kUnits{{{"min", 60'000'000'000},
 
 }  // namespace
 
+namespace {
+
+// Nearest integer nanosecond, saturating at +-max(): 2^63 itself is the first double beyond
+// the range, so the comparison is exact.
+std::int64_t saturating_round(double ns) {
+  VMCSIM_ASSERT(!std::isnan(ns), "a time computed as NaN");
+  constexpr double kLimit = 0x1p63;
+  if (ns >= kLimit) return std::numeric_limits<std::int64_t>::max();
+  if (ns <= -kLimit) return -std::numeric_limits<std::int64_t>::max();
+  if (std::isnan(ns)) return 0;
+  return std::llround(ns);
+}
+
+}  // namespace
+
 Time Time::from_seconds(double seconds) {
-  return Time{std::llround(seconds * 1e9)};
+  return Time{saturating_round(seconds * 1e9)};
 }
 
 Time Time::scaled(Time a, double k) {
-  return Time::from_ns(std::llround(static_cast<double>(a.ns()) * k));
+  return Time{saturating_round(static_cast<double>(a.ns()) * k)};
 }
 
 Time Time::parse(std::string_view text) {
@@ -69,9 +85,8 @@ Time Time::parse(std::string_view text) {
     }
     text.remove_prefix(unit->name.size());
     std::int64_t ns = 0;
-    if (!detail::scale_decimal(number, unit->ns, ns) ||
-        total > std::numeric_limits<std::int64_t>::max() - ns)
-      throw fail("out of range (at most about 292 years)");
+    if (!detail::scale_decimal(number, unit->ns, ns) || total > max_input().ns() - ns)
+      throw fail("out of range (at most 100 years, 36525d)");
     total += ns;
     ++terms;
   }
@@ -80,6 +95,7 @@ Time Time::parse(std::string_view text) {
 
 std::string Time::to_string() const {
   if (ns_ == 0) return "0s";
+  if (ns_ == std::numeric_limits<std::int64_t>::min()) return fmt::format("{}ns", ns_);
   if (ns_ < 0) return fmt::format("-{}", (-*this).to_string());
   constexpr std::int64_t kHour = 3'600'000'000'000;
   constexpr std::int64_t kMinute = 60'000'000'000;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "sim/assert.hpp"
 #include "sim/detail/decimal.hpp"
 #include "sim/parse_error.hpp"
 
@@ -74,14 +75,27 @@ constexpr std::array<Unit, 17> kRateUnits{{
 
 }  // namespace
 
+namespace {
+
+// Nearest integer, saturating at the int64 limits (2^63 is the first double beyond them).
+std::int64_t saturating_round(double v) {
+  VMCSIM_ASSERT(!std::isnan(v), "a size computed as NaN");
+  if (std::isnan(v)) return 0;
+  if (v >= 0x1p63) return std::numeric_limits<std::int64_t>::max();
+  if (v <= -0x1p63) return std::numeric_limits<std::int64_t>::min();
+  return std::llround(v);
+}
+
+}  // namespace
+
 Bytes Bytes::from_gib(double gib) {
-  return Bytes{std::llround(gib * 0x1p30)};
+  return Bytes{saturating_round(gib * 0x1p30)};
 }
 Bytes Bytes::from_mib(double mib) {
-  return Bytes{std::llround(mib * 0x1p20)};
+  return Bytes{saturating_round(mib * 0x1p20)};
 }
 Bytes Bytes::scaled(Bytes a, double k) {
-  return Bytes{std::llround(static_cast<double>(a.count()) * k)};
+  return Bytes{saturating_round(static_cast<double>(a.count()) * k)};
 }
 
 Bytes Bytes::parse(std::string_view text) {
@@ -94,22 +108,28 @@ Bytes Bytes::parse(std::string_view text) {
         "Kubernetes' Ki, Mi, Gi, Ti)",
         original, text)};
   std::int64_t count = 0;
-  if (!detail::scale_decimal(number, static_cast<std::int64_t>(unit->factor), count))
-    throw ParseError{fmt::format("invalid size '{}': too large", original)};
+  if (!detail::scale_decimal(number, static_cast<std::int64_t>(unit->factor), count) ||
+      count > max_input().count())
+    throw ParseError{fmt::format("invalid size '{}': too large (at most 1EiB)", original)};
   return Bytes{count};
 }
 
 std::string Bytes::to_string() const {
   constexpr std::array<std::pair<std::int64_t, const char*>, 4> units{
       {{1LL << 40, "TiB"}, {1LL << 30, "GiB"}, {1LL << 20, "MiB"}, {1LL << 10, "KiB"}}};
-  const std::int64_t magnitude = count_ < 0 ? -count_ : count_;
+  // 128 bits: magnitude x 1000 must not overflow for any count (10000TiB did in 64).
+  const detail::Uint128 magnitude = count_ < 0
+                                        ? detail::Uint128{0} - static_cast<detail::Uint128>(count_)
+                                        : static_cast<detail::Uint128>(count_);
+  const char* sign = count_ < 0 ? "-" : "";
   for (const auto& [factor, name] : units) {
-    if (magnitude < factor) continue;
+    const auto f = static_cast<detail::Uint128>(factor);
+    if (magnitude < f) continue;
     // Exact to three decimals, or the next smaller unit keeps it exact.
-    if ((magnitude * 1000) % factor == 0) {
-      const std::int64_t milli = count_ * 1000 / factor;
-      if (milli % 1000 == 0) return fmt::format("{}{}", milli / 1000, name);
-      std::string s = fmt::format("{:.3f}", static_cast<double>(milli) / 1000.0);
+    if ((magnitude * 1000) % f == 0) {
+      const auto milli = static_cast<std::uint64_t>(magnitude * 1000 / f);
+      if (milli % 1000 == 0) return fmt::format("{}{}{}", sign, milli / 1000, name);
+      std::string s = fmt::format("{}{}.{:03}", sign, milli / 1000, milli % 1000);
       while (s.back() == '0')
         s.pop_back();
       return s + name;
@@ -128,7 +148,10 @@ DataRate DataRate::parse(std::string_view text) {
         "GiB/s for bytes per second)",
         original,
         text.empty() ? std::string{"missing unit"} : fmt::format("unknown unit '{}'", text))};
-  return DataRate{detail::decimal_to_double(number) * unit->factor};
+  const double bps = detail::decimal_to_double(number) * unit->factor;
+  if (!std::isfinite(bps) || bps > max_input().bytes_per_second())
+    throw ParseError{fmt::format("invalid rate '{}': too large (at most 1EB/s)", original)};
+  return DataRate{bps};
 }
 
 Time DataRate::time_to_transfer(Bytes size) const {
@@ -168,8 +191,9 @@ Millicores Millicores::parse(std::string_view text) {
         original, text)};
   }
   std::int64_t value = 0;
-  if (!detail::scale_decimal(number, factor, value))
-    throw ParseError{fmt::format("invalid CPU quantity '{}': too large", original)};
+  if (!detail::scale_decimal(number, factor, value) || value > max_input().value())
+    throw ParseError{
+        fmt::format("invalid CPU quantity '{}': too large (at most 1000000000 cores)", original)};
   return Millicores{value};
 }
 

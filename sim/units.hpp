@@ -5,6 +5,12 @@
 //   Millicores  CPU ("0.5", "500m", "2", "2vcpu")
 // Each parses the spelling users write and prints one that parses back. Parse errors throw
 // sim::ParseError with a message that names the accepted units. Time lives in sim/time.hpp.
+//
+// Ranges: parse() accepts sizes up to max_input() (1 EiB), CPU up to max_input() (10^9 cores)
+// and rates up to max_input() (10^18 B/s, finite); anything beyond is a ParseError, so sums of a
+// few user values fit in 64 bits. The integer operators are model contracts, checked by
+// VMCSIM_ASSERT in Debug and checked builds (sim/checked.hpp); a total over a count that comes
+// from the input (every host of a large cluster) uses T::saturating_add or a wider type instead.
 #include <compare>
 #include <concepts>
 #include <cstdint>
@@ -13,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/checked.hpp"
 #include "sim/time.hpp"
 
 namespace vmcsim::sim {
@@ -21,11 +28,13 @@ class Bytes {
  public:
   constexpr Bytes() = default;
   constexpr explicit Bytes(std::int64_t count) : count_{count} {}
-  static constexpr Bytes kib(std::int64_t v) { return Bytes{v << 10}; }
-  static constexpr Bytes mib(std::int64_t v) { return Bytes{v << 20}; }
-  static constexpr Bytes gib(std::int64_t v) { return Bytes{v << 30}; }
-  static constexpr Bytes tib(std::int64_t v) { return Bytes{v << 40}; }
-  // Rounds to the nearest byte.
+  static constexpr Bytes kib(std::int64_t v) { return Bytes{checked_mul(v, 1LL << 10)}; }
+  static constexpr Bytes mib(std::int64_t v) { return Bytes{checked_mul(v, 1LL << 20)}; }
+  static constexpr Bytes gib(std::int64_t v) { return Bytes{checked_mul(v, 1LL << 30)}; }
+  static constexpr Bytes tib(std::int64_t v) { return Bytes{checked_mul(v, 1LL << 40)}; }
+  // The largest size parse() accepts: 1 EiB.
+  static constexpr Bytes max_input() { return Bytes{1LL << 60}; }
+  // Rounds to the nearest byte, saturating at the int64 limits.
   static Bytes from_gib(double gib);
   static Bytes from_mib(double mib);
 
@@ -40,18 +49,26 @@ class Bytes {
   std::string to_string() const;
 
   constexpr Bytes& operator+=(Bytes o) {
-    count_ += o.count_;
+    count_ = checked_add(count_, o.count_);
     return *this;
   }
   constexpr Bytes& operator-=(Bytes o) {
-    count_ -= o.count_;
+    count_ = checked_sub(count_, o.count_);
     return *this;
   }
-  friend constexpr Bytes operator+(Bytes a, Bytes b) { return Bytes{a.count_ + b.count_}; }
-  friend constexpr Bytes operator-(Bytes a, Bytes b) { return Bytes{a.count_ - b.count_}; }
+  friend constexpr Bytes operator+(Bytes a, Bytes b) {
+    return Bytes{checked_add(a.count_, b.count_)};
+  }
+  friend constexpr Bytes operator-(Bytes a, Bytes b) {
+    return Bytes{checked_sub(a.count_, b.count_)};
+  }
+  // For totals over a count that comes from the input: sticks at the limit instead of wrapping.
+  static constexpr Bytes saturating_add(Bytes a, Bytes b) {
+    return Bytes{sim::saturating_add(a.count_, b.count_)};
+  }
   template <std::integral I>
   friend constexpr Bytes operator*(Bytes a, I k) {
-    return Bytes{a.count_ * static_cast<std::int64_t>(k)};
+    return Bytes{checked_mul(a.count_, static_cast<std::int64_t>(k))};
   }
   template <std::integral I>
   friend constexpr Bytes operator*(I k, Bytes a) {
@@ -77,6 +94,8 @@ class DataRate {
   static constexpr DataRate gbps(double v) { return DataRate{v * 1e9 / 8.0}; }
   static constexpr DataRate mbps(double v) { return DataRate{v * 1e6 / 8.0}; }
   static constexpr DataRate mib_per_second(double v) { return DataRate{v * (1 << 20)}; }
+  // The largest rate parse() accepts: 10^18 bytes per second.
+  static constexpr DataRate max_input() { return DataRate{1e18}; }
 
   // Bits: bps, kbps, Mbps, Gbps, Tbps (also "Gbit/s"). Bytes: B/s, KB/s, MB/s, GB/s,
   // KiB/s, MiB/s, GiB/s.
@@ -115,7 +134,9 @@ class Millicores {
  public:
   constexpr Millicores() = default;
   constexpr explicit Millicores(std::int64_t m) : value_{m} {}
-  static constexpr Millicores cores(std::int64_t c) { return Millicores{c * 1000}; }
+  static constexpr Millicores cores(std::int64_t c) { return Millicores{checked_mul(c, 1000)}; }
+  // The largest CPU quantity parse() accepts: 10^9 cores.
+  static constexpr Millicores max_input() { return Millicores{1'000'000'000'000}; }
 
   // "0.5" or "0.5cpu" or "0.5vcpu" (cores), "500m" (millicores, as Kubernetes writes them).
   static Millicores parse(std::string_view text);
@@ -126,22 +147,26 @@ class Millicores {
   std::string to_string() const;
 
   constexpr Millicores& operator+=(Millicores o) {
-    value_ += o.value_;
+    value_ = checked_add(value_, o.value_);
     return *this;
   }
   constexpr Millicores& operator-=(Millicores o) {
-    value_ -= o.value_;
+    value_ = checked_sub(value_, o.value_);
     return *this;
   }
   friend constexpr Millicores operator+(Millicores a, Millicores b) {
-    return Millicores{a.value_ + b.value_};
+    return Millicores{checked_add(a.value_, b.value_)};
   }
   friend constexpr Millicores operator-(Millicores a, Millicores b) {
-    return Millicores{a.value_ - b.value_};
+    return Millicores{checked_sub(a.value_, b.value_)};
+  }
+  // For totals over a count that comes from the input: sticks at the limit instead of wrapping.
+  static constexpr Millicores saturating_add(Millicores a, Millicores b) {
+    return Millicores{sim::saturating_add(a.value_, b.value_)};
   }
   template <std::integral I>
   friend constexpr Millicores operator*(Millicores a, I k) {
-    return Millicores{a.value_ * static_cast<std::int64_t>(k)};
+    return Millicores{checked_mul(a.value_, static_cast<std::int64_t>(k))};
   }
   friend constexpr double operator/(Millicores a, Millicores b) {
     return static_cast<double>(a.value_) / static_cast<double>(b.value_);

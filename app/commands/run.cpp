@@ -105,6 +105,8 @@ std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
   options.seed = args.seed;
   options.replications = args.replications;
   options.jobs = args.jobs;
+  const std::filesystem::path folder = args.out.empty() ? s.output.directory : args.out;
+  report::check_output_folder(folder);  // before the first event: exit 2 naming the path
   RunProgress progress{progress_mode(args), variant_names(s)};
   options.progress = [&progress](const runner::JobProgress& p) { progress.job(p); };
   g_interrupted.store(false);
@@ -129,13 +131,10 @@ std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
         fmt::format("interrupted: {} of {} runs written", per_replication * results.replications,
                     per_replication * static_cast<std::size_t>(results.replications_planned));
   }
-  const std::filesystem::path folder = args.out.empty() ? s.output.directory : args.out;
-  report::write_all(results, folder);
-  if (sweep) {
-    std::ofstream csv{folder / "sweep.csv", std::ios::binary};
-    write_sweep_csv(results, csv);
-    if (!csv) throw std::runtime_error("cannot write " + (folder / "sweep.csv").string());
-  }
+  report::WriteOptions write;
+  if (sweep)
+    write.extra.push_back({"sweep.csv", [&](std::ostream& o) { write_sweep_csv(results, o); }});
+  report::write_all(results, folder, write);
   if (args.quiet) return {};
   // On stderr, so stdout is exactly the comparison (golden tests, pipes).
   fmt::print(stderr,

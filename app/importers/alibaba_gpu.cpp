@@ -9,27 +9,19 @@ namespace vmcsim::app::importers {
 namespace {
 
 int small_count(const CsvReader& r, std::size_t i) {
-  const auto v = r.integer(i);
-  if (v < 0 || v > 1'000'000) throw r.error_at(i, fmt::format("{} is out of range", v));
-  return static_cast<int>(v);
+  return static_cast<int>(r.integer(i, 0, 1'000'000));
 }
 
 sim::Millicores millicores(const CsvReader& r, std::size_t i) {
-  const auto v = r.integer(i);
-  if (v < 0) throw r.error_at(i, "negative CPU");
-  return sim::Millicores{v};
+  return r.millicores(i);
 }
 
 sim::Bytes mebibytes(const CsvReader& r, std::size_t i) {
-  const auto v = r.integer(i);
-  if (v < 0) throw r.error_at(i, "negative memory");
-  return sim::Bytes::mib(v);
+  return r.bytes_count(i, sim::Bytes::mib(1));
 }
 
 sim::Time seconds(const CsvReader& r, std::size_t i) {
-  const auto v = r.integer(i);
-  if (v < 0) throw r.error_at(i, "negative time");
-  return sim::Time::from_s(v);
+  return r.time_count(i, sim::Time::from_s(1));
 }
 
 }  // namespace
@@ -98,8 +90,9 @@ std::string summarize(const AlibabaPodList& list) {
   sim::Time last;
   std::map<std::string, std::size_t> phases;
   for (const auto& p : list.pods) {
-    cpu += p.cpu;
-    memory += p.memory;
+    // Totals over a trace of any length: saturate rather than overflow.
+    cpu = sim::Millicores::saturating_add(cpu, p.cpu);
+    memory = sim::Bytes::saturating_add(memory, p.memory);
     gpu_milli += static_cast<std::int64_t>(p.num_gpu) * p.gpu_milli;
     if (!p.scheduled) ++never_scheduled;
     last = std::max(last, p.deletion);
@@ -121,8 +114,8 @@ std::string summarize(const AlibabaNodeList& list) {
   std::int64_t gpus = 0;
   std::map<std::string, std::size_t> models;
   for (const auto& n : list.nodes) {
-    cpu += n.cpu;
-    memory += n.memory;
+    cpu = sim::Millicores::saturating_add(cpu, n.cpu);
+    memory = sim::Bytes::saturating_add(memory, n.memory);
     gpus += n.gpus;
     if (n.gpus > 0) ++models[n.model];
   }

@@ -63,8 +63,7 @@ void read_invocations(const std::string& path, const ImportOptions& options,
         f.trigger = r.string(c[3]);
         f.per_minute.reserve(minutes.size());
         for (auto i : minutes) {
-          const auto n = r.integer(i);
-          if (n < 0 || n > 0xFFFFFFFFLL) throw r.error_at(i, fmt::format("{} is out of range", n));
+          const auto n = r.integer(i, 0, 0xFFFFFFFFLL);
           f.per_minute.push_back(static_cast<std::uint32_t>(n));
           f.total_invocations += n;
         }
@@ -157,7 +156,7 @@ std::string summarize(const AzureFunctionsTrace& trace) {
   std::size_t with_memory = 0;
   std::map<std::string, std::size_t> triggers;
   for (const auto& f : trace.functions) {
-    total += f.total_invocations;
+    total = sim::saturating_add(total, f.total_invocations);
     minutes = std::max(minutes, f.per_minute.size());
     with_durations += f.durations.has_value();
     with_memory += f.memory.has_value();

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <utility>
 
 #include <fmt/format.h>
@@ -123,21 +124,62 @@ std::string_view CsvReader::text(std::size_t i) const {
 }
 
 std::int64_t CsvReader::integer(std::size_t i) const {
-  const std::string_view t = text(i);
+  return integer_part(i, text(i), std::numeric_limits<std::int64_t>::min(),
+                      std::numeric_limits<std::int64_t>::max());
+}
+
+std::int64_t CsvReader::integer(std::size_t i, std::int64_t lo, std::int64_t hi) const {
+  return integer_part(i, text(i), lo, hi);
+}
+
+std::int64_t CsvReader::integer_part(std::size_t i, std::string_view t, std::int64_t lo,
+                                     std::int64_t hi) const {
   if (t.empty()) throw error_at(i, "empty, expected an integer");
   std::int64_t v = 0;
   const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec == std::errc::result_out_of_range && end == t.data() + t.size())
+    throw error_at(i, fmt::format("{} is out of range {}..{}", t, lo, hi));
   if (ec != std::errc{} || end != t.data() + t.size())
     throw error_at(i, fmt::format("'{}' is not an integer", t));
+  if (v < lo || v > hi) throw error_at(i, fmt::format("{} is out of range {}..{}", v, lo, hi));
   return v;
 }
 
 std::int64_t CsvReader::whole_number(std::size_t i) const {
   const double v = real(i);
+  // 2^63 is the first double beyond int64; casting anything outside is undefined.
+  if (!(v >= -0x1p63 && v < 0x1p63))
+    throw error_at(i, fmt::format("{} is out of the 64-bit integer range", text(i)));
   const auto n = static_cast<std::int64_t>(v);
   if (static_cast<double>(n) != v)
     throw error_at(i, fmt::format("'{}' is not a whole number", text(i)));
   return n;
+}
+
+sim::Time CsvReader::time_count(std::size_t i, sim::Time unit) const {
+  const std::int64_t n = integer(i);
+  if (n < 0) throw error_at(i, "negative time");
+  if (n > sim::Time::max_input().ns() / unit.ns())
+    throw error_at(i, fmt::format("{} x {} is beyond the 100-year range", n, unit.to_string()));
+  return unit * n;
+}
+
+sim::Bytes CsvReader::bytes_count(std::size_t i, sim::Bytes unit) const {
+  const std::int64_t n = integer(i);
+  if (n < 0) throw error_at(i, "negative size");
+  if (n > sim::Bytes::max_input().count() / unit.count())
+    throw error_at(i, fmt::format("{} x {} is beyond the largest size, {}", n, unit.to_string(),
+                                  sim::Bytes::max_input().to_string()));
+  return unit * n;
+}
+
+sim::Millicores CsvReader::millicores(std::size_t i) const {
+  const std::int64_t n = integer(i);
+  if (n < 0) throw error_at(i, "negative CPU");
+  if (n > sim::Millicores::max_input().value())
+    throw error_at(i, fmt::format("{}m is beyond the largest CPU quantity, {} cores", n,
+                                  sim::Millicores::max_input().value() / 1000));
+  return sim::Millicores{n};
 }
 
 double CsvReader::real(std::size_t i) const {

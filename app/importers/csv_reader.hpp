@@ -69,9 +69,24 @@ class CsvReader {
   std::string_view text(std::size_t i) const;
   bool empty(std::size_t i) const { return text(i).empty(); }
   std::string string(std::size_t i) const { return std::string{text(i)}; }
+  // Checked field reader: every number a trace importer turns into a quantity goes through one
+  // of these, so a value that would overflow (a time of 9.3e9 s, 2^44 MiB, a core count beyond
+  // int) is an InputError at its field, never a wrapped or saturated value.
   std::int64_t integer(std::size_t i) const;
+  // An integer in lo..hi.
+  std::int64_t integer(std::size_t i, std::int64_t lo, std::int64_t hi) const;
+  // `part` (a piece of field i's text, e.g. a bucket without its '>') as an integer in lo..hi.
+  std::int64_t integer_part(std::size_t i, std::string_view part, std::int64_t lo,
+                            std::int64_t hi) const;
   // Integers written as reals ("57523.0") are accepted when the fraction is zero.
   std::int64_t whole_number(std::size_t i) const;
+  // A non-negative integer count of `unit` (Time::from_s(1), Time::from_us(1)), at most
+  // Time::max_input().
+  sim::Time time_count(std::size_t i, sim::Time unit) const;
+  // A non-negative integer count of `unit` (Bytes::mib(1)), at most Bytes::max_input().
+  sim::Bytes bytes_count(std::size_t i, sim::Bytes unit) const;
+  // A non-negative integer count of millicores, at most Millicores::max_input().
+  sim::Millicores millicores(std::size_t i) const;
   double real(std::size_t i) const;
   std::optional<std::int64_t> optional_integer(std::size_t i) const;
   std::optional<double> optional_real(std::size_t i) const;

@@ -18,19 +18,27 @@ using nlohmann::json;
 namespace {
 
 // A lenient walk over JSON text that is already known to be valid, recording where the value at
-// one pointer starts. nlohmann::json keeps no source positions, hence this.
+// one pointer starts. nlohmann::json keeps no source positions, hence this. The walk is
+// iterative (one stack entry per open container), so nesting depth costs heap, never the
+// call stack: a 10,000-deep array overflowed the recursive version.
 class PointerLocator {
  public:
   PointerLocator(std::string_view text, std::string_view target) : s_(text), target_(target) {}
 
   bool find(int& line, int& column) {
-    value();
+    walk();
     line = found_line_;
     column = found_column_;
     return found_line_ > 0;
   }
 
  private:
+  struct Open {
+    char close;               // '}' or ']'
+    std::size_t index;        // the next element's index (arrays)
+    std::size_t path_length;  // the container's own pointer; its members append to it
+  };
+
   bool more() const { return i_ < s_.size(); }
   void skip_space() {
     while (more() && std::isspace(static_cast<unsigned char>(s_[i_]))) {
@@ -63,35 +71,18 @@ class PointerLocator {
     }
     return out;
   }
-  void value() {
+  // At a value: true when it is the target. Containers are entered (pushed); scalars skipped.
+  bool value() {
     skip_space();
-    if (!more() || found_line_ > 0) return;
+    if (!more()) return false;
     if (path_ == target_) {
       found_line_ = line_;
       found_column_ = static_cast<int>(i_ - line_start_) + 1;
-      return;
+      return true;
     }
     const char c = s_[i_];
     if (c == '{' || c == '[') {
-      const char close = c == '{' ? '}' : ']';
-      ++i_;
-      for (std::size_t index = 0;; ++index) {
-        skip_space();
-        if (!more() || s_[i_] == close) break;
-        const std::size_t saved = path_.size();
-        if (c == '{') {
-          path_ += '/' + escape(string());
-          skip_space();
-          ++i_;  // ':'
-        } else {
-          path_ += '/' + std::to_string(index);
-        }
-        value();
-        path_.resize(saved);
-        if (found_line_ > 0) return;
-        skip_space();
-        if (more() && s_[i_] == ',') ++i_;
-      }
+      stack_.push_back({c == '{' ? '}' : ']', 0, path_.size()});
       ++i_;
     } else if (c == '"') {
       string();
@@ -99,6 +90,33 @@ class PointerLocator {
       while (more() && std::string_view(",]} \t\r\n").find(s_[i_]) == std::string_view::npos)
         ++i_;
     }
+    return false;
+  }
+  // Steps into the next member of the innermost open container, or closes it.
+  void next_member() {
+    Open& open = stack_.back();
+    path_.resize(open.path_length);
+    skip_space();
+    if (more() && s_[i_] == ',') ++i_;
+    skip_space();
+    if (!more() || s_[i_] == open.close) {
+      ++i_;
+      stack_.pop_back();
+      return;
+    }
+    if (open.close == '}') {
+      path_ += '/' + escape(string());
+      skip_space();
+      ++i_;  // ':'
+    } else {
+      path_ += '/' + std::to_string(open.index++);
+    }
+    if (value()) stack_.clear();
+  }
+  void walk() {
+    if (value()) return;
+    while (!stack_.empty() && more())
+      next_member();
   }
 
   std::string_view s_;
@@ -107,9 +125,48 @@ class PointerLocator {
   int line_ = 1;
   std::size_t line_start_ = 0;
   std::string path_;
+  std::vector<Open> stack_;
   int found_line_ = 0;
   int found_column_ = 0;
 };
+
+// The deepest nesting of arrays and objects a task definition may have. Real ones nest fewer
+// than 10 levels; the limit keeps hostile input from costing memory and time without bound.
+constexpr int kMaxJsonDepth = 128;
+
+// The largest integer the task definition's fields accept (CPU units, MiB; ports are checked
+// further); it keeps every conversion inside int and int64.
+constexpr std::int64_t kMaxInteger = 1'000'000'000;
+
+// Throws an InputError at the bracket that opens level kMaxJsonDepth + 1. Runs before
+// nlohmann parses, on text that may not be valid JSON: brackets inside strings do not count.
+void check_json_depth(std::string_view text, const std::string& file) {
+  int depth = 0;
+  int line = 1;
+  std::size_t line_start = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth)
+        throw InputError({file, line, static_cast<int>(i - line_start) + 1}, "",
+                         fmt::format("invalid JSON: nested deeper than {} levels", kMaxJsonDepth));
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+}
 
 // Reads one task definition, throwing InputErrors placed by pointer.
 class Reader {
@@ -146,7 +203,7 @@ class Reader {
     if (v == nullptr) return std::nullopt;
     if (!v->is_number_integer()) fail(pointer + "/" + key, "expected an integer");
     const auto n = v->get<std::int64_t>();
-    if (n < minimum || n > 1'000'000'000)
+    if (n < minimum || n > kMaxInteger)
       fail(pointer + "/" + key, fmt::format("{} is out of range (at least {})", n, minimum));
     return static_cast<int>(n);
   }
@@ -168,13 +225,24 @@ class Reader {
     const std::string text = v->get<std::string>();
     std::string number = text;
     const bool vcpu = strip_unit(number, {"vcpu"});
+    // In int64: up to 10^12 millicores x 1024 fits, and the range check comes after.
+    std::int64_t units = 0;
     try {
-      if (vcpu) return static_cast<int>(sim::Millicores::parse(number).value() * 1024 / 1000);
-      std::size_t used = 0;
-      const int units = std::stoi(number, &used);
-      if (used == number.size() && units > 0) return units;
+      if (vcpu) {
+        units = sim::Millicores::parse(number).value() * 1024 / 1000;
+      } else {
+        std::size_t used = 0;
+        units = std::stoll(number, &used);
+        if (used != number.size()) units = 0;
+      }
+    } catch (const std::out_of_range&) {
+      units = kMaxInteger + 1;
     } catch (const std::exception&) {
+      units = 0;
     }
+    if (units > kMaxInteger)
+      fail("/cpu", fmt::format("'{}' is out of range (at most {} CPU units)", text, kMaxInteger));
+    if (units >= 1) return static_cast<int>(units);
     fail("/cpu", fmt::format("'{}' is not CPU units (\"512\") or vCPUs (\"1 vCPU\")", text));
   }
 
@@ -275,6 +343,9 @@ int EcsTaskDefinition::total_gpus() const {
 }
 
 EcsTaskDefinition parse_ecs_task_definition(std::string_view text, const std::string& file) {
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    throw InputError({file, 0, 0}, "", "the file is empty (expected a JSON task definition)");
+  check_json_depth(text, file);
   json doc;
   try {
     doc = json::parse(text);

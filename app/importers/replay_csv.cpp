@@ -44,8 +44,9 @@ std::string summarize(const ReplayTrace& trace) {
   for (const auto& q : trace.requests) {
     auto& t = services[q.service];
     ++t.requests;
-    t.cpu += q.cpu_time;
-    t.io += q.io_bytes;
+    // Totals over a trace of any length: saturate rather than overflow.
+    t.cpu = sim::Time::saturating_add(t.cpu, q.cpu_time);
+    t.io = sim::Bytes::saturating_add(t.io, q.io_bytes);
     last = q.timestamp;
   }
   std::string out = fmt::format("Replay CSV: {} requests to {} services over {}\n",

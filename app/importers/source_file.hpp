@@ -4,7 +4,7 @@
 
 namespace vmcsim::app::importers {
 
-// The file's bytes; an InputError naming the path when it is missing or unreadable.
+// The file's bytes; an InputError naming the path when it is missing, unreadable or empty.
 std::string read_source_file(const std::string& path);
 
 }  // namespace vmcsim::app::importers

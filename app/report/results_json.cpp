@@ -116,7 +116,9 @@ nlohmann::ordered_json results_to_json(const RunResults& results) {
     j["replications_planned"] = results.replications_planned;
   }
   // The resolved scenario is an ordinary (key-sorted) json; sorted keys are deterministic too.
-  j["resolved_scenario"] = ojson::parse(results.resolved_scenario.dump());
+  // Invalid UTF-8 in a name becomes U+FFFD rather than an exception (see write_results_json).
+  j["resolved_scenario"] = ojson::parse(
+      results.resolved_scenario.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   ojson variants = ojson::array();
   for (const auto& v : results.variants)
     variants.push_back(to_json(v));
@@ -133,7 +135,9 @@ nlohmann::ordered_json results_to_json(const RunResults& results) {
 }
 
 void write_results_json(const RunResults& results, std::ostream& out) {
-  out << results_to_json(results).dump(2) << '\n';
+  // Names come from the user; the loader rejects invalid UTF-8, and should any slip through, the
+  // writer replaces it with U+FFFD instead of throwing halfway through the file.
+  out << results_to_json(results).dump(2, ' ', false, ojson::error_handler_t::replace) << '\n';
 }
 
 nlohmann::ordered_json timings_to_json(const RunResults& results) {
@@ -151,7 +155,7 @@ nlohmann::ordered_json timings_to_json(const RunResults& results) {
 }
 
 void write_timings_json(const RunResults& results, std::ostream& out) {
-  out << timings_to_json(results).dump(2) << '\n';
+  out << timings_to_json(results).dump(2, ' ', false, ojson::error_handler_t::replace) << '\n';
 }
 
 }  // namespace vmcsim::app::report

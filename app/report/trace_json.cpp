@@ -99,11 +99,13 @@ nlohmann::ordered_json trace_to_json(const RunResults& results, const TraceOptio
 
 void write_trace_json(const RunResults& results, std::ostream& out, const TraceOptions& options) {
   // One event per line keeps big traces streamable and readable by line tools.
-  out << "{\"displayTimeUnit\":\"ms\",\"otherData\":" << other_data(results).dump()
-      << ",\"traceEvents\":[";
+  // Invalid UTF-8 in a name becomes U+FFFD instead of an exception (as in results.json).
+  constexpr auto kReplace = ojson::error_handler_t::replace;
+  out << "{\"displayTimeUnit\":\"ms\",\"otherData\":"
+      << other_data(results).dump(-1, ' ', false, kReplace) << ",\"traceEvents\":[";
   const char* separator = "\n";
   for_each_trace_event(results, options, [&](const ojson& event) {
-    out << separator << event.dump();
+    out << separator << event.dump(-1, ' ', false, kReplace);
     separator = ",\n";
   });
   out << "\n]}\n";

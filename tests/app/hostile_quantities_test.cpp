@@ -1,0 +1,62 @@
+// Scenario quantities at the edge of their range (issue 17), end to end through the CLI: each is
+// either a clear error at its FILE:LINE:COL (exit 2) or runs correctly, never an overflow.
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "fixture_path.hpp"
+
+using vmcsim::test::run_cli;
+using vmcsim::test::TempFile;
+
+namespace {
+
+// tests/data/runner/small.yaml with `from` replaced by `to` (which must occur).
+std::string small_with(const std::string& from, const std::string& to) {
+  std::ifstream in(std::string{VMCSIM_TEST_DATA} + "/runner/small.yaml", std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  std::string text = s.str();
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("validate summarises hosts of 10000TiB memory without overflowing") {
+  const TempFile f("huge-memory.yaml", small_with("memory: 32GiB", "memory: 10000TiB"));
+  const auto run = run_cli("validate '" + f.path() + "'");
+  CHECK(run.exit_code == 0);
+  CHECK_THAT(run.output, Catch::Contains("10000TiB"));
+}
+
+TEST_CASE("a host cpu of 4611686018427388 cores is rejected at its line by validate") {
+  const TempFile f("huge-cpu.yaml", small_with("cpu: \"8\"", "cpu: \"4611686018427388\""));
+  const auto run = run_cli("validate '" + f.path() + "'");
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.output, Catch::StartsWith(f.path() + ":12:10: error: hosts[0].cpu: invalid CPU "
+                                                      "quantity '4611686018427388': too large"));
+}
+
+TEST_CASE("a registry latency of 9223372036854775807ns is rejected at its line by validate") {
+  const TempFile f("huge-latency.yaml",
+                   small_with("latency: 20ms", "latency: 9223372036854775807ns"));
+  const auto run = run_cli("validate '" + f.path() + "'");
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.output, Catch::StartsWith(f.path() + ":21:"));
+  CHECK_THAT(run.output, Catch::Contains("out of range (at most 100 years, 36525d)"));
+}
+
+TEST_CASE("a request rate of 1e-12 per second runs: the first arrival lies beyond the run") {
+  const TempFile f("tiny-rate.yaml", small_with("rate: 40", "rate: 1e-12"));
+  const TempFile out("tiny-rate-out", "");
+  std::filesystem::remove(out.path());
+  const auto run = run_cli("run '" + f.path() + "' --replications 1 --jobs 1 --quiet --out '" +
+                           out.path() + "'");
+  CHECK(run.output == "");
+  CHECK(run.exit_code == 0);
+  std::filesystem::remove_all(out.path());
+}
