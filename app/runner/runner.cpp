@@ -450,11 +450,14 @@ RunResults run_placement(const scenario::Scenario& s, const RunOptions& options)
     const auto start = std::chrono::steady_clock::now();
     PlacementBenchmarkOptions o;
     o.seed = replay_seed(seed, replication);
+    std::uint64_t events = 0;  // replay events, for the progress line
+    o.observer = [&events](sim::Time, std::span<const models::placement::NodeView>) { ++events; };
     rows[i] = run_placement_variant(s, inputs, variant, o);
     slots.metrics[i] = run_metrics_of(rows[i], inputs, replication);
     slots.wall_seconds[i] =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    reporter.report({0, 1, variant, replication, 0, 0, s.duration, s.duration, 0, false}, true);
+    reporter.report({0, 1, variant, replication, 0, 0, s.duration, s.duration, events, false},
+                    true);
   });
 
   RunResults results;

@@ -55,7 +55,8 @@ class Loader {
     read_services(s);
     read_workloads(s);
     read_variants(s);
-    cx_.attempt([&] { read_tenants(root_, cx_.catalog(), s); });
+    // The tenancy reader walks the entries by position: only over a complete read.
+    if (!cx_.has_errors()) cx_.attempt([&] { read_tenants(root_, cx_.catalog(), s); });
     if (auto f = root_.optional("slo")) cx_.attempt([&] { s.slo = read_slo(*f); });
     if (auto f = root_.optional("cost")) cx_.attempt([&] { s.cost = read_cost(*f); });
     if (auto f = root_.optional("output")) cx_.attempt([&] { s.output = read_output(cx_, *f, s); });

@@ -339,7 +339,8 @@ void Cluster::start_replica(std::size_t service) {
     Replica& granted = replicas_[r];
     granted.awaiting_control_plane = false;
     if (granted.state != ReplicaState::pending) return;
-    record_wait(r, kWaitControlPlane);
+    // Only a path with a limiter is a control plane worth a phase (bare metal has none).
+    if (launches_->limited()) record_wait(r, kWaitControlPlane);
     place(r);
   });
 }

@@ -55,6 +55,7 @@ services:
          R"(variants:
   - {name: shared, platform: container, profile: runc, isolation: ignore}
   - {name: sandboxed, platform: container, profile: runc, runtime_class: gvisor}
+registry: {bandwidth: 1Gbps, latency: 20ms}
 )";
 }
 

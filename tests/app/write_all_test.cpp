@@ -100,7 +100,8 @@ TEST_CASE("write_all writes every result file and the extra ones as one set") {
   options.extra.push_back({"sweep.csv", [](std::ostream& o) { o << "a,b\n"; }});
   write_all(vmcsim::test::sample_results(), dir.path(), options);
   CHECK(dir.names() == std::vector<std::string>{"instances.csv", "report.html", "results.json",
-                                                "sweep.csv", "timeseries.csv", "trace.json"});
+                                                "sweep.csv", "timeseries.csv", "timings.json",
+                                                "trace.json"});
   CHECK(dir.read("sweep.csv") == "a,b\n");
 }
 

@@ -89,9 +89,12 @@ TEST_CASE("summarize fills every per-replication metric from its descriptor",
 
 TEST_CASE("paired differences are the compared descriptors, in the key's own unit",
           "[metrics][descriptors]") {
-  std::vector<VariantRunMetrics> a{run_with(0, 2.0, 1)}, b{run_with(0, 5.0, 1)};
-  a[0].variant = "a";
-  b[0].variant = "b";
+  // Named through run_with's copies (assigning a literal to a vector element trips gcc 12's
+  // bogus -Wstringop-overflow).
+  VariantRunMetrics first = run_with(0, 2.0, 1), second = run_with(0, 5.0, 1);
+  first.variant = std::string{"a"};
+  second.variant = std::string{"b"};
+  std::vector<VariantRunMetrics> a{std::move(first)}, b{std::move(second)};
   a[0].requests_completed = b[0].requests_completed = 100;
   a[0].slo_violations = 10;
   b[0].slo_violations = 30;
