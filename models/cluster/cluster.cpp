@@ -364,6 +364,15 @@ std::vector<Node*> Cluster::candidate_nodes() const {
   return nodes;
 }
 
+// [cplane] VMs and microVMs may overcommit a hypervisor host's cores by the profile's
+// vCPU:pCPU ratio; everything else schedules at most the node's capacity.
+sim::Millicores Cluster::schedulable_cpu(const Node& node) const {
+  if (node.is_vm_node() || !is_vm_kind(config_.variant.platform)) return node.cpu_capacity();
+  return sim::Millicores{static_cast<std::int64_t>(
+      std::llround(static_cast<double>(node.cpu_capacity().value()) *
+                   std::max(1.0, config_.variant.profile->vcpu_overcommit.value)))};
+}
+
 placement::NodeView Cluster::view_of(const Node& node) const {
   placement::NodeView v;
   v.id = v.name = node.name();
@@ -383,10 +392,7 @@ placement::NodeView Cluster::view_of(const Node& node) const {
   // [cplane] pods per node only on Kubernetes-style node VMs, never on hypervisor hosts; VMs
   // and microVMs may overcommit a host's cores by the profile's vCPU:pCPU ratio
   v.max_tasks = node.is_vm_node() && pods_per_node_ > 0 ? pods_per_node_ : INT_MAX;
-  if (!node.is_vm_node() && is_vm_kind(config_.variant.platform))
-    v.capacity.cpu = sim::Millicores{static_cast<std::int64_t>(
-        std::llround(static_cast<double>(v.capacity.cpu.value()) *
-                     std::max(1.0, config_.variant.profile->vcpu_overcommit.value)))};
+  v.capacity.cpu = schedulable_cpu(node);
   const auto it = tasks_by_node_.find(&node);
   if (it != tasks_by_node_.end())
     for (const auto& [service, count] : it->second) {
@@ -531,7 +537,8 @@ void Cluster::launch(std::uint32_t r, Node& node) {
   replicas_[r].instance = id;
   // Placement only offered nodes with room: no node holds more than it has.
   VMCSIM_ASSERT(node.memory_used() <= node.memory_capacity(), "a node's memory is over-committed");
-  VMCSIM_ASSERT(node.cpu_allocated() <= node.cpu_capacity(), "a node's CPU is over-committed");
+  VMCSIM_ASSERT(node.cpu_allocated() <= schedulable_cpu(node),
+                "a node's CPU is committed beyond its capacity times the vCPU overcommit");
   const Replica& rep = replicas_[r];
   on_replica_launch.emit(ReplicaLaunch{rep.service, r, id, rep.requested, rep.waits});
 }

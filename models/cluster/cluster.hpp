@@ -192,6 +192,7 @@ class Cluster {
   void track_host(const Instance& instance);
 
   placement::PlacementRequest placement_request(const Replica& r) const;
+  sim::Millicores schedulable_cpu(const Node& node) const;
   placement::NodeView view_of(const Node& node) const;
   // Tenancy hook: the node's taints and the tenants on it and on its physical host.
   void fill_tenancy(placement::NodeView& view, const Node& node) const;
