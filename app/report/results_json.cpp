@@ -36,6 +36,25 @@ void put(ojson& j, std::string_view key, ojson value) {
   j[std::string(key.substr(0, dot))][std::string(key.substr(dot + 1))] = std::move(value);
 }
 
+// Every replication's value of every metric written above (same keys, flat: "a.b" stays one
+// key), with the replication's seed; a value not measured (NaN) or infinite is null.
+ojson per_replication_to_json(const VariantSummary& v) {
+  namespace mm = models::metrics;
+  const auto descriptors = mm::metric_descriptors();
+  ojson out = ojson::array();
+  for (const ReplicationValues& r : v.per_replication) {
+    ojson values = ojson::object();
+    for (std::size_t i = 0; i < descriptors.size() && i < r.values.size(); ++i) {
+      if (descriptors[i].placement_only && !v.placement_measured()) continue;
+      const double x = r.values[i];
+      values[std::string(descriptors[i].key)] = std::isfinite(x) ? ojson(x) : ojson(nullptr);
+    }
+    out.push_back(
+        ojson{{"replication", r.replication}, {"seed", r.seed}, {"values", std::move(values)}});
+  }
+  return out;
+}
+
 ojson to_json(const VariantSummary& v) {
   namespace mm = models::metrics;
   ojson j;
@@ -72,6 +91,7 @@ ojson to_json(const VariantSummary& v) {
   }
   j["events"] = v.events;
   j["startup_samples_ms"] = v.startup_samples_ms;
+  j["per_replication"] = per_replication_to_json(v);
   return j;
 }
 

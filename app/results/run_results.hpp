@@ -14,7 +14,9 @@
 //    same seed.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,12 +66,31 @@ using models::metrics::PairedDifference;
 using models::metrics::PhaseSummary;
 using models::metrics::Quantiles;
 
+/// One replication's value of every metric, as its descriptor's per_run gives it (the value
+/// the summary's confidence interval is over), kept so that results can be merged and compared
+/// across runs later (`vmcsim compare`): replication r of two runs with the same seed saw the
+/// same random streams, so their values pair.
+struct ReplicationValues {
+  std::uint64_t replication = 0;  ///< 0-based replication index
+  std::uint64_t seed = 0;         ///< the seed the replication's random streams derive from
+  /// values[i] belongs to models::metrics::metric_descriptors()[i]; NaN: not measured.
+  std::vector<double> values;
+};
+
+/// The ReplicationValues of `runs` (one variant), in the runs' order; `seed_of` maps a
+/// replication index to its seed.
+std::vector<ReplicationValues> replication_values(
+    std::span<const models::metrics::VariantRunMetrics> runs,
+    const std::function<std::uint64_t(std::uint64_t)>& seed_of);
+
 /// What one variant measured, summarised over its replications (every measured field is the
 /// models' VariantEstimates), plus what only the app knows about the variant.
 struct VariantSummary : models::metrics::VariantEstimates {
   PlatformKind platform = PlatformKind::container;
   std::string profile;      ///< platform profile from the catalog
   double wall_seconds = 0;  ///< wall-clock time spent; the only non-deterministic field
+  /// Every replication's metric values, in replication order (results.json per_replication).
+  std::vector<ReplicationValues> per_replication;
 
   /// Whether the run measured placement (pending time, decisions, packing, evictions): a
   /// hand-built summary or one of a world without placement leaves those fields out.

@@ -272,14 +272,17 @@ struct PointResult {
 };
 
 // Summaries and baseline differences of one point from its runs (variant-major).
+// `seed_of` maps a replication to the seed its streams derive from (per_replication).
 PointResult summarize_point(const scenario::Scenario& s,
                             std::span<const mm::VariantRunMetrics> runs,
-                            std::span<const double> wall_seconds, int replications) {
+                            std::span<const double> wall_seconds, int replications,
+                            const std::function<std::uint64_t(std::uint64_t)>& seed_of) {
   PointResult out;
   const auto per_variant = static_cast<std::size_t>(replications);
   const auto runs_of = [&](std::size_t v) { return runs.subspan(v * per_variant, per_variant); };
   for (std::size_t v = 0; v < s.variants.size(); ++v) {
     out.variants.push_back(summary_of(s.variants[v], s.slo, runs_of(v)));
+    out.variants.back().per_replication = replication_values(runs_of(v), seed_of);
     for (const double w : wall_seconds.subspan(v * per_variant, per_variant))
       out.variants.back().wall_seconds += w;
   }
@@ -382,8 +385,10 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
     const auto& s = points[p];
     const std::size_t n = s.variants.size() * static_cast<std::size_t>(replications);
     const std::span<const mm::VariantRunMetrics> slice{slots.metrics.data() + offset, n};
+    // A cluster run's replication r draws from streams keyed (seed, r, entity).
     PointResult pr = summarize_point(
-        s, slice, std::span<const double>{slots.wall_seconds.data() + offset, n}, replications);
+        s, slice, std::span<const double>{slots.wall_seconds.data() + offset, n}, replications,
+        [seed](std::uint64_t) { return seed; });
     if (sweep) {
       SweepPoint sp;
       for (const auto& [path, value] : s.sweep_point)
@@ -470,7 +475,8 @@ RunResults run_placement(const scenario::Scenario& s, const RunOptions& options)
   results.seed = seed;
   results.warmup = s.warmup;
   results.replications = replications;
-  PointResult pr = summarize_point(s, slots.metrics, slots.wall_seconds, replications);
+  PointResult pr = summarize_point(s, slots.metrics, slots.wall_seconds, replications,
+                                   [seed](std::uint64_t r) { return replay_seed(seed, r); });
   results.variants = std::move(pr.variants);
   // Only what both sides measured is compared (a replay measures no startup, cost, ...).
   for (auto& d : pr.differences)

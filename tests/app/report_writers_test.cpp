@@ -115,7 +115,8 @@ TEST_CASE("results.json has the schema version, provenance and every documented 
                                       "energy_kwh",
                                       "cost_usd",
                                       "events",
-                                      "startup_samples_ms"};
+                                      "startup_samples_ms",
+                                      "per_replication"};
   for (std::size_t i = 0; i < r.variants.size(); ++i) {
     const auto& v = r.variants[i];
     const json& jv = j["variants"][i];

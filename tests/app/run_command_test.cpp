@@ -132,6 +132,14 @@ TEST_CASE("vmcsim run output is byte-identical whatever the number of worker thr
   // Byte for byte, as cmp compares them: no wall-clock figure is in results.json.
   CHECK(read_file(dir.path() / "j1" / "results.json") ==
         read_file(dir.path() / "j2" / "results.json"));
+  // Every replication's values are in it too, each with its seed: still the same bytes.
+  const auto j = results_json_of(dir.path() / "j2");
+  for (const auto& v : j["variants"]) {
+    REQUIRE(v["per_replication"].size() == 2);
+    CHECK(v["per_replication"][0]["replication"] == 0);
+    CHECK(v["per_replication"][1]["replication"] == 1);
+    CHECK(v["per_replication"][1]["seed"] == 5);
+  }
   // The wall-clock figures are apart, in timings.json.
   const auto timings = nlohmann::json::parse(read_file(dir.path() / "j1" / "timings.json"));
   REQUIRE(timings["variants"].size() == 2);
@@ -517,5 +525,30 @@ TEST_CASE("vmcsim validate and run exit 2 at the line when a model would refuse 
       CHECK(v.exit_code == 2);
       CHECK(v.err == folder.string() + "/" + first.substr(10) + "\n");
     }
+  }
+}
+
+TEST_CASE("results.json per_replication holds the values behind each variant's estimates") {
+  ScratchDir dir{"per-replication"};
+  const Run r = run_vmcsim("run '" + small_scenario.string() + "' --quiet --jobs 2 --out '" +
+                               (dir.path() / "out").string() + "'",
+                           dir.path());
+  REQUIRE(r.exit_code == 0);
+  const auto j = results_json_of(dir.path() / "out");
+  for (const auto& v : j["variants"]) {
+    INFO(v["name"]);
+    const auto& reps = v["per_replication"];
+    REQUIRE(reps.size() == 2);
+    // cost_usd is an Estimate over these values; startup_ms's ci95 over the replication means.
+    double cost = 0, startup = 0;
+    for (const auto& rep : reps) {
+      CHECK(rep["seed"] == j["seed"]);
+      cost += rep["values"]["cost_usd"].get<double>() / 2;
+      startup += rep["values"]["startup_ms"].get<double>() / 2;
+    }
+    CHECK(cost == Approx(v["cost_usd"]["mean"].get<double>()));
+    CHECK(startup == Approx(v["startup_ms"]["ci95"]["mean"].get<double>()));
+    // Each replication's own value, not the mean repeated.
+    CHECK(reps[0]["values"]["startup_ms"] != reps[1]["values"]["startup_ms"]);
   }
 }
