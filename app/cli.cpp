@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "app/commands/compare.hpp"
 #include "app/commands/import.hpp"
 #include "app/commands/list.hpp"
 #include "app/commands/profiles.hpp"
@@ -21,6 +22,7 @@ int run_cli(int argc, char** argv) {
   add_validate_command(cli, exit_code);
   add_run_command(cli, exit_code);
   add_sweep_command(cli, exit_code);
+  add_compare_command(cli, exit_code);
   add_import_command(cli, exit_code);
   add_profiles_command(cli, exit_code);
   add_list_command(cli, exit_code);
