@@ -46,6 +46,23 @@ class RunningStats {
   double min() const { return min_; }
   double max() const { return max_; }
 
+  // The exact state, for moving statistics between processes (the MPI runner):
+  // from_state(state()) equals the original bit for bit.
+  struct State {
+    std::uint64_t n = 0;
+    double mean = 0.0, m2 = 0.0, min = 0.0, max = 0.0;
+  };
+  State state() const { return {n_, mean_, m2_, min_, max_}; }
+  static RunningStats from_state(const State& s) {
+    RunningStats r;
+    r.n_ = s.n;
+    r.mean_ = s.mean;
+    r.m2_ = s.m2;
+    r.min_ = s.min;
+    r.max_ = s.max;
+    return r;
+  }
+
  private:
   std::uint64_t n_ = 0;
   double mean_ = 0.0;
@@ -124,6 +141,31 @@ class QuantileSketch {
   double relative_accuracy() const { return alpha_; }
   // Buckets in use (not counting the zero bucket): what the memory bound bounds.
   std::size_t bucket_count() const { return counts_.size(); }
+
+  // The exact state, for moving sketches between processes (the MPI runner):
+  // from_state(state()) equals the original bit for bit (gamma is recomputed from alpha by the
+  // same expression).
+  struct State {
+    double relative_accuracy = 0.01;
+    std::size_t max_buckets = 2048;
+    std::vector<std::uint64_t> counts;
+    int min_key = 0;
+    std::uint64_t zero_count = 0, count = 0;
+    double min = 0.0, max = 0.0;
+  };
+  State state() const {
+    return {alpha_, max_buckets_, counts_, min_key_, zero_count_, count_, min_, max_};
+  }
+  static QuantileSketch from_state(State s) {
+    QuantileSketch q{s.relative_accuracy, s.max_buckets};
+    q.counts_ = std::move(s.counts);
+    q.min_key_ = s.min_key;
+    q.zero_count_ = s.zero_count;
+    q.count_ = s.count;
+    q.min_ = s.min;
+    q.max_ = s.max;
+    return q;
+  }
 
  private:
   int key_of(double x) const;

@@ -22,6 +22,7 @@
 #include "app/report/terminal_table.hpp"
 #include "app/report/text_format.hpp"
 #include "app/report/write_all.hpp"
+#include "app/runner/mpi_session.hpp"
 #include "app/runner/placement_benchmark.hpp"
 #include "app/runner/runner.hpp"
 #include "app/scenario/loader.hpp"
@@ -107,7 +108,9 @@ std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
   options.jobs = args.jobs;
   const std::filesystem::path folder = args.out.empty() ? s.output.directory : args.out;
   report::check_output_folder(folder);  // before the first event: exit 2 naming the path
-  RunProgress progress{progress_mode(args), variant_names(s)};
+  // Under mpirun only rank 0 reports and writes (runner/mpi_session.hpp).
+  const bool root = runner::ranks().root();
+  RunProgress progress{root ? progress_mode(args) : RunProgress::Mode::none, variant_names(s)};
   options.progress = [&progress](const runner::JobProgress& p) { progress.job(p); };
   g_interrupted.store(false);
   options.stop = &g_interrupted;
@@ -123,6 +126,7 @@ std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
     }
   }
   progress.finish();
+  if (!root) return {};  // rank 0 gathered this rank's jobs and writes them
   results.scenario_file = args.scenario;
   if (results.partial) {
     const std::size_t per_replication =
@@ -137,10 +141,12 @@ std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
   report::write_all(results, folder, write);
   if (args.quiet) return {};
   // On stderr, so stdout is exactly the comparison (golden tests, pipes).
+  const int ranks = runner::ranks().size;
   fmt::print(stderr,
              "Results in {}/ (report.html, results.json, instances.csv, timeseries.csv, "
-             "trace.json{})\n",
-             folder.string(), sweep ? ", sweep.csv" : "");
+             "trace.json{}){}\n",
+             folder.string(), sweep ? ", sweep.csv" : "",
+             ranks > 1 ? fmt::format(", gathered from {} MPI ranks", ranks) : std::string{});
   if (args.format == "json") {
     std::ostringstream json;
     report::write_results_json(results, json);

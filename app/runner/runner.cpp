@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/diagnostic.hpp"
+#include "app/runner/mpi_session.hpp"
 #include "app/runner/placement_benchmark.hpp"
 #include "app/runner/world.hpp"
 #include "app/scenario/loader.hpp"
@@ -150,17 +151,31 @@ class ProgressReporter {
   std::mutex mutex_;
 };
 
-// Runs the cluster jobs replication by replication (see RunOptions::stop); each writes slot i
-// of `results` only.
-void run_jobs(const std::vector<Job>& jobs, JobResults& results,
-              const std::vector<scenario::Scenario>& points,
-              const std::vector<std::unique_ptr<PreparedWorld>>& worlds, std::uint64_t seed,
-              unsigned threads, const RunOptions& options) {
+// The jobs in the order they run: replication by replication (see RunOptions::stop).
+std::vector<std::size_t> run_order(const std::vector<Job>& jobs) {
   std::vector<std::size_t> order = identity_order(jobs.size());
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return jobs[a].replication < jobs[b].replication;
   });
-  ProgressReporter reporter{options, jobs.size()};
+  return order;
+}
+
+// This rank's share of `order` under MPI (mpi_session.hpp): every size-th job from its rank
+// on, so each rank gets whole replications first too. All of it with one rank.
+std::vector<std::size_t> share_of(const std::vector<std::size_t>& order, const Ranks& ranks) {
+  std::vector<std::size_t> mine;
+  for (std::size_t k = static_cast<std::size_t>(ranks.rank); k < order.size();
+       k += static_cast<std::size_t>(ranks.size))
+    mine.push_back(order[k]);
+  return mine;
+}
+
+// Runs the cluster jobs of `order`, in that order; each writes slot i of `results` only.
+void run_jobs(const std::vector<Job>& jobs, const std::vector<std::size_t>& order,
+              JobResults& results, const std::vector<scenario::Scenario>& points,
+              const std::vector<std::unique_ptr<PreparedWorld>>& worlds, std::uint64_t seed,
+              unsigned threads, const RunOptions& options) {
+  ProgressReporter reporter{options, order.size()};
   parallel_jobs(order, threads, options.stop, [&](std::size_t i) {
     const Job& job = jobs[i];
     const auto start = std::chrono::steady_clock::now();
@@ -363,7 +378,18 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   JobResults slots(jobs.size());
   const unsigned threads =
       options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  run_jobs(jobs, slots, points, worlds, seed, threads, options);
+  // Under mpirun each rank runs its share and rank 0 gathers every slot (mpi_session.hpp);
+  // the other ranks have nothing to summarise or write.
+  const Ranks mpi = ranks();
+  const std::vector<std::size_t> mine = share_of(run_order(jobs), mpi);
+  std::exception_ptr error;
+  try {
+    run_jobs(jobs, mine, slots, points, worlds, seed, threads, options);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (!gather_jobs(mpi, mine, {slots.metrics, slots.wall_seconds, slots.done}, error))
+    return {};
   const int planned = replications;
   replications = whole_replications(jobs, slots, replications);
   if (replications == 0) throw Interrupted(jobs.size());

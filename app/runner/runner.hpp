@@ -81,6 +81,12 @@ class Interrupted : public std::runtime_error {
   std::size_t planned_;
 };
 
+// Under mpirun/srun (an MPI build, mpi_session.hpp) each rank runs every K-th job of the
+// replication-major order, and rank 0 gathers them: run_scenario and run_sweep return on rank 0
+// the RunResults a single process returns, byte for byte in results.json; on every other rank
+// an empty RunResults (nothing to write). A pod_trace scenario is not sharded: every rank
+// replays it whole, and only rank 0's results are written.
+//
 // Runs every variant x replication of `scenario` (ignoring its sweep: the scenario as given).
 // A pod_trace scenario is a placement benchmark (placement_benchmark.hpp): each variant x
 // replication replays the trace (replication r with its own seed for the random policies), and

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The MPI check of issue 15: `mpirun -n 2 vmcsim run|sweep` writes the results.json a single
+# process writes, byte for byte, and really ran on two ranks.
+#   tests/mpi/check_mpi.sh VMCSIM   (a vmcsim built with -DVMCSIM_WITH_MPI=ON)
+# Run from the source folder. Uses mpirun --oversubscribe, so it runs on a 2-core machine.
+set -euo pipefail
+vmcsim=$1
+scenario=tests/data/runner/small.yaml
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+# Open MPI refuses to run as root unless told.
+as_root=()
+[ "$(id -u)" -eq 0 ] && as_root=(--allow-run-as-root)
+mpirun=(mpirun "${as_root[@]}" --oversubscribe -n 2)
+
+for command in run sweep; do
+  "$vmcsim" "$command" "$scenario" --replications 3 --jobs 1 --format csv \
+    --out "$out/$command-single" >"$out/$command-single.txt" 2>"$out/$command-single.err"
+  "${mpirun[@]}" "$vmcsim" "$command" "$scenario" --replications 3 --jobs 1 --format csv \
+    --out "$out/$command-mpi" >"$out/$command-mpi.txt" 2>"$out/$command-mpi.err"
+  # Rank 0 says it gathered two ranks: not two single processes writing the same folder.
+  grep -q "gathered from 2 MPI ranks" "$out/$command-mpi.err" || {
+    echo "check_mpi: $command did not run on 2 ranks:" >&2
+    cat "$out/$command-mpi.err" >&2
+    exit 1
+  }
+  grep -q "MPI ranks" "$out/$command-single.err" && {
+    echo "check_mpi: a plain $command mentions MPI ranks" >&2
+    exit 1
+  }
+  cmp "$out/$command-single/results.json" "$out/$command-mpi/results.json"
+  cmp "$out/$command-single.txt" "$out/$command-mpi.txt"  # and only rank 0 printed
+  echo "check_mpi: $command: results.json of 2 ranks = single process ($(wc -c <"$out/$command-mpi/results.json") bytes)"
+done
