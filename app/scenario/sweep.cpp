@@ -1,6 +1,9 @@
 // `sweep`: reading the swept parameters, and expanding a scenario into its grid of points.
+#include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <stdexcept>
 #include <sstream>
 
 #include "app/scenario/section_readers.hpp"
@@ -40,6 +43,7 @@ std::string sweep_child(const std::string& table, const std::string& key) {
       {{"work", "io_bytes"}, "distribution"},
       {{"workload", "on"}, "distribution"},
       {{"workload", "off"}, "distribution"},
+      {{"workload", "bursts"}, "#burst"},
       {{"variant", "cluster_autoscaler"}, "cluster_autoscaler"},
       {{"variant", "overrides"}, "free"},
   };
@@ -47,33 +51,93 @@ std::string sweep_child(const std::string& table, const std::string& key) {
   return it == children.end() ? std::string{} : it->second;
 }
 
+// "workloads[0].bursts[0].multiplier" -> workloads, [0], bursts, [0], multiplier: a selector in
+// brackets stays one segment with its brackets ("[web]", "[0]", "[*]"); "services.web.replicas"
+// (a name as a plain segment) splits as before. std::invalid_argument on an unbalanced bracket.
 std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> segs;
   std::stringstream ss{path};
-  for (std::string seg; std::getline(ss, seg, '.');)
-    segs.push_back(seg);
+  for (std::string part; std::getline(ss, part, '.');) {
+    const std::size_t open = part.find('[');
+    segs.push_back(part.substr(0, open));
+    for (std::size_t at = open; at != std::string::npos; at = part.find('[', at)) {
+      const std::size_t close = part.find(']', at);
+      if (close == std::string::npos || close == at + 1 || part.find('[', at + 1) < close)
+        throw std::invalid_argument(fmt::format("'{}' has an unbalanced or empty [ ]", part));
+      segs.push_back(part.substr(at, close + 1 - at));
+      at = close + 1;
+      if (at < part.size() && part[at] != '[')
+        throw std::invalid_argument(fmt::format("'{}' has text after ']'", part));
+    }
+  }
   return segs;
 }
 
-bool has_entry(const YAML::Node& root, const std::string& section, const std::string& name) {
-  const YAML::Node list = root[section];
-  if (section == "images") return list.IsMap() && list[name].IsDefined();
-  const char* key = section == "workloads" ? "service" : "name";
-  for (const auto& e : list)
-    if (e.IsMap() && e[key].IsScalar() && e[key].Scalar() == name) return true;
-  return false;
+bool bracketed(const std::string& seg) {
+  return seg.size() >= 2 && seg.front() == '[' && seg.back() == ']';
+}
+
+// The index a selector "[N]" gives, or nothing for a name ("[web]", "web") or "*".
+std::optional<std::size_t> index_of(const std::string& seg) {
+  if (!bracketed(seg)) return std::nullopt;
+  const std::string inner = seg.substr(1, seg.size() - 2);
+  if (inner.empty() || inner.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  std::size_t n = 0;
+  const auto [end, ec] = std::from_chars(inner.data(), inner.data() + inner.size(), n);
+  // Too many digits for any list: an index past every end, reported as such.
+  return ec == std::errc{} ? n : std::numeric_limits<std::size_t>::max();
+}
+
+// The name a selector gives: "web" for "[web]" or "web", "*" for every entry.
+std::string name_of(const std::string& seg) {
+  return bracketed(seg) ? seg.substr(1, seg.size() - 2) : seg;
+}
+
+// The entries of `list` (section `section`) that `selector` selects: by position ([N]), by
+// name (a plain segment or [name]; workloads are named by their service), or all ('*').
+std::vector<YAML::Node> select(const YAML::Node& list, const std::string& section,
+                               const std::string& selector) {
+  const std::optional<std::size_t> index = index_of(selector);
+  const std::string name = name_of(selector);
+  const char* name_key = section == "workloads" ? "service" : "name";
+  std::vector<YAML::Node> out;
+  std::size_t position = 0;
+  if (list.IsMap()) {  // images: named by their keys
+    for (auto it = list.begin(); it != list.end(); ++it, ++position)
+      if (index ? *index == position : name == "*" || it->first.Scalar() == name)
+        out.push_back(it->second);
+    return out;
+  }
+  if (!list.IsSequence()) return out;
+  for (const YAML::Node& entry : list) {
+    if (index ? *index == position
+              : name == "*" || (entry.IsMap() && entry[name_key].IsScalar() &&
+                                entry[name_key].Scalar() == name))
+      out.push_back(entry);
+    ++position;
+  }
+  return out;
 }
 
 // A sweep path must name a parameter the format has: each segment a key of the mapping it is
-// in, names (or '*') selecting list entries, anything below a variant's free overrides.
+// in; list entries selected by name (a plain segment or [name]), position ([N]) or all ('*'),
+// the selected entries existing in the file; anything below a variant's free overrides.
 void check_sweep_path(const YAML::Node& root, const Field& f) {
-  const std::vector<std::string> segs = split_path(f.text());
   const auto no_parameter = [&](const std::string& why) {
     f.fail(fmt::format("'{}' names no parameter{}", f.text(), why));
   };
+  std::vector<std::string> segs;
+  try {
+    segs = split_path(f.text());
+  } catch (const std::invalid_argument& e) {
+    no_parameter(fmt::format(": {}", e.what()));
+  }
   std::string table = "scenario";
+  std::vector<YAML::Node> at{root};  // the nodes the path has reached in the file
   for (std::size_t i = 0; i < segs.size(); ++i) {
     const std::string& key = segs[i];
+    if (bracketed(key)) no_parameter(fmt::format(": {} selects an entry of no list", key));
     const auto& allowed = keys(table.c_str());
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       const std::string hint = closest_match(key, allowed);
@@ -89,16 +153,36 @@ void check_sweep_path(const YAML::Node& root, const Field& f) {
       if (i + 1 == segs.size()) no_parameter(fmt::format(": give a key below {}", key));
       return;
     }
-    if (next.front() == '@') {  // a list or map of named entries: the next segment is a name
-      if (i + 1 >= segs.size()) no_parameter(fmt::format(": name an entry of {} (or '*')", key));
-      const std::string& name = segs[++i];
-      if (name != "*" && !has_entry(root, key, name))
-        no_parameter(fmt::format(": there is no {} '{}'", key, name));
+    std::vector<YAML::Node> below;
+    if (next.front() == '@' || next.front() == '#') {
+      // A list (or map) of entries: the next segment selects some.
+      if (i + 1 >= segs.size())
+        no_parameter(fmt::format(": select an entry of {} ({}[N], a name or '*')", key, key));
+      const std::string& selector = segs[++i];
+      if (next.front() == '#' && !index_of(selector) && name_of(selector) != "*")
+        no_parameter(fmt::format(": the entries of {} have no names; select one by position, "
+                                 "{}[0]",
+                                 key, key));
+      for (const YAML::Node& node : at) {
+        const YAML::Node list = node.IsMap() ? node[key] : YAML::Node{};
+        const std::vector<YAML::Node> selected = select(list, key, selector);
+        if (selected.empty() && name_of(selector) != "*") {
+          const std::size_t size = list.IsSequence() || list.IsMap() ? list.size() : 0;
+          no_parameter(index_of(selector)
+                           ? fmt::format(": {} has no entry {} (it has {})", key,
+                                         *index_of(selector), size)
+                           : fmt::format(": there is no {} '{}'", key, name_of(selector)));
+        }
+        below.insert(below.end(), selected.begin(), selected.end());
+      }
       table = next.substr(1);
       if (i + 1 == segs.size()) no_parameter(fmt::format(": give a key of {}", table));
     } else {
+      for (const YAML::Node& node : at)
+        if (node.IsMap() && node[key].IsDefined()) below.push_back(node[key]);
       table = next;
     }
+    at = std::move(below);
   }
   no_parameter("");
 }
@@ -147,22 +231,12 @@ void set_path(YAML::Node node, const std::string& table, const std::vector<std::
     cur[segs.back()] = value;
     return;
   }
-  if (next.front() != '@') {
+  if (next.front() != '@' && next.front() != '#') {
     set_path(node[key], next, segs, i + 1, value);
     return;
   }
-  const std::string& name = segs[i + 1];
-  YAML::Node section = node[key];
-  if (key == "images") {
-    for (auto it = section.begin(); it != section.end(); ++it)
-      if (name == "*" || it->first.Scalar() == name)
-        set_path(it->second, next.substr(1), segs, i + 2, value);
-    return;
-  }
-  const char* name_key = key == "workloads" ? "service" : "name";
-  for (YAML::Node entry : section)
-    if (name == "*" || entry[name_key].Scalar() == name)
-      set_path(entry, next.substr(1), segs, i + 2, value);
+  for (YAML::Node entry : select(node[key], key, segs[i + 1]))
+    set_path(entry, next.substr(1), segs, i + 2, value);
 }
 
 }  // namespace
