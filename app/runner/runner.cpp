@@ -403,9 +403,10 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
       SweepPoint sp;
       for (const auto& [path, value] : s.sweep_point)
         sp.parameters.push_back({path, value, numeric_value(value)});
-      for (const auto& v : pr.variants)
-        sp.variants.push_back({v.name, v.startup_ms, v.time_to_capacity_s, v.slo_violation_fraction,
-                               v.memory_overhead_gib_hours, v.hosts_used_peak, v.cost_usd});
+      for (const auto& v : pr.variants) {
+        sp.variants.push_back(v);
+        sp.variants.back().startup_samples_ms.clear();  // the point's summary holds no samples
+      }
       results.sweep_points.push_back(std::move(sp));
     }
     if (p == 0) {
