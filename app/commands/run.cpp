@@ -17,6 +17,7 @@
 #include "app/commands/print_or_report.hpp"
 #include "app/commands/progress.hpp"
 #include "app/diagnostic.hpp"
+#include "app/report/csv_writers.hpp"
 #include "app/report/metrics.hpp"
 #include "app/report/results_json.hpp"
 #include "app/report/terminal_table.hpp"
@@ -137,7 +138,8 @@ std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
   }
   report::WriteOptions write;
   if (sweep)
-    write.extra.push_back({"sweep.csv", [&](std::ostream& o) { write_sweep_csv(results, o); }});
+    write.extra.push_back(
+        {"sweep.csv", [&](std::ostream& o) { report::write_sweep_csv(results, o); }});
   report::write_all(results, folder, write);
   if (args.quiet) return {};
   // On stderr, so stdout is exactly the comparison (golden tests, pipes).
@@ -217,32 +219,6 @@ void add_run_command(CLI::App& cli, int& exit_code) {
 }
 void add_sweep_command(CLI::App& cli, int& exit_code) {
   add_command(cli, exit_code, true);
-}
-
-void write_sweep_csv(const RunResults& results, std::ostream& out) {
-  if (results.sweep_points.empty()) return;
-  std::string header;
-  for (const auto& p : results.sweep_points.front().parameters)
-    header += report::csv_field(p.name) + ",";
-  out << header << "variant,metric,mean,half_width,n\n";
-  for (const auto& point : results.sweep_points) {
-    std::string prefix;
-    for (const auto& p : point.parameters)
-      prefix += report::csv_field(p.value) + ",";
-    for (const auto& v : point.variants) {
-      const std::pair<const char*, Estimate> rows[] = {
-          {"startup_ms", v.startup_ms.ci95},
-          {"time_to_capacity_s", v.time_to_capacity_s},
-          {"slo_violation_fraction", v.slo_violation_fraction},
-          {"memory_overhead_gib_hours", v.memory_overhead_gib_hours},
-          {"hosts_used_peak", v.hosts_used_peak},
-          {"cost_usd", v.cost_usd}};
-      for (const auto& [metric, e] : rows)
-        out << prefix << report::csv_field(v.variant) << ',' << metric << ','
-            << report::shortest(e.mean) << ',' << report::shortest(e.half_width) << ',' << e.n
-            << '\n';
-    }
-  }
 }
 
 }  // namespace vmcsim::app

@@ -9,7 +9,8 @@
 // Output: stdout gets the comparison (table: the terminal table; json: results.json without
 // wall_seconds; csv: one line per variant and headline metric), unless --quiet. DIR (default:
 // the scenario's output.directory) gets results.json, instances.csv, timeseries.csv, trace.json
-// and report.html; a sweep also writes sweep.csv (one line per point, variant and key metric)
+// and report.html; a sweep also writes sweep.csv (one line per point and variant, a column per
+// metric descriptor: app/report/csv_writers.hpp)
 // and results.json's sweep_points. A progress bar goes to stderr when stderr is a terminal and
 // the run lasts longer than a second.
 // Exit code (through `exit_code`, print_or_report): 0 success, 2 bad input (InputError,
@@ -24,8 +25,5 @@ namespace vmcsim::app {
 
 void add_run_command(CLI::App& cli, int& exit_code);
 void add_sweep_command(CLI::App& cli, int& exit_code);
-
-// sweep.csv: parameter columns (by path), then variant, metric, mean, half_width, n.
-void write_sweep_csv(const RunResults& results, std::ostream& out);
 
 }  // namespace vmcsim::app

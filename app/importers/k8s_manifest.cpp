@@ -248,6 +248,7 @@ class Walker {
 
   K8sContainer container(const YAML::Node& node, const std::string& path) const {
     K8sContainer c;
+    c.where = at(node);
     c.name = string(node, path, "name", true);
     c.image = string(node, path, "image", false);
     const YAML::Node resources = child(node, path, "resources");
@@ -387,7 +388,9 @@ class Walker {
       pod_spec(spec, "spec", w);
       return w;
     }
-    w.replicas = integer(spec, "spec", "replicas", 0, 1'000'000).value_or(1);
+    const auto replicas = integer(spec, "spec", "replicas", 0, 1'000'000);
+    w.replicas = replicas.value_or(1);
+    w.replicas_given = replicas.has_value();
     const YAML::Node tmpl = require(spec, "spec", "template");
     const YAML::Node meta = child(tmpl, "spec.template", "metadata");
     if (meta && !meta.IsNull())
@@ -480,7 +483,9 @@ class Walker {
     const YAML::Node ref = require(spec, "spec", "scaleTargetRef");
     h.target_kind = string(ref, "spec.scaleTargetRef", "kind", true);
     h.target_name = string(ref, "spec.scaleTargetRef", "name", true);
-    h.min_replicas = integer(spec, "spec", "minReplicas", 1, 1'000'000).value_or(1);
+    const auto min = integer(spec, "spec", "minReplicas", 1, 1'000'000);
+    h.min_replicas = min.value_or(1);
+    h.min_replicas_given = min.has_value();
     const auto max = integer(spec, "spec", "maxReplicas", 1, 1'000'000);
     if (!max) fail(spec, "spec", "missing required 'maxReplicas'");
     h.max_replicas = *max;

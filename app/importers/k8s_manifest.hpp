@@ -51,6 +51,7 @@ struct K8sContainer {
   std::optional<sim::Bytes> memory_limit;
   // Whole GPUs (nvidia.com/gpu or amd.com/gpu): the limit, which is also the request.
   std::optional<int> gpus;
+  SourceLocation where;  // the container's entry
   // What the scheduler reserves: the request, else the limit (Kubernetes defaults a missing
   // request to the limit), else zero.
   sim::Millicores cpu() const;
@@ -85,6 +86,7 @@ struct K8sWorkload {
   std::string name;
   std::string namespace_name;  // empty: not given
   int replicas = 1;
+  bool replicas_given = false;  // spec.replicas was written (else Kubernetes' default 1)
   std::map<std::string, std::string> labels;  // the pods' labels
   std::vector<K8sContainer> containers;
   std::vector<K8sAffinityTerm> affinity;       // podAffinity
@@ -127,6 +129,7 @@ struct K8sHpa {
   std::string target_kind;
   std::string target_name;
   int min_replicas = 1;
+  bool min_replicas_given = false;  // spec.minReplicas was written (else Kubernetes' default 1)
   int max_replicas = 1;
   std::vector<K8sHpaMetric> metrics;
   std::optional<K8sScalingRules> scale_up;

@@ -68,6 +68,44 @@ void write_selector(YAML::Node& n, const models::placement::LabelSelector& sel) 
   n["match_expressions"] = list;
 }
 
+// What a Kubernetes workload's pods are given for requests the manifest does not write: a
+// missing request defaults to the limit; with none at all the pod is fitted with zero and
+// kube-scheduler scores it at its default non-zero request; a missing spec.replicas is 1.
+std::vector<ImportedAssumption> request_assumptions(const K8sWorkload& w) {
+  std::vector<ImportedAssumption> out;
+  for (const auto& c : w.containers) {
+    if (!c.cpu_request && c.cpu_limit)
+      out.push_back({"cpu", c.cpu_limit->to_string(),
+                     fmt::format("container '{}' gives limits.cpu only: Kubernetes uses the limit "
+                                 "as its request",
+                                 c.name),
+                     c.where});
+    if (!c.memory_request && c.memory_limit)
+      out.push_back({"memory", c.memory_limit->to_string(),
+                     fmt::format("container '{}' gives limits.memory only: Kubernetes uses the "
+                                 "limit as its request",
+                                 c.name),
+                     c.where});
+  }
+  if (w.cpu() == sim::Millicores{})
+    out.push_back({"cpu", "0",
+                   fmt::format("{} pod: no container requests CPU; fitted as 0, scored as {} by "
+                               "k8s placement, kube-scheduler's default non-zero request",
+                               w.qos_class(), models::placement::kDefaultScoringCpu.to_string()),
+                   w.where});
+  if (w.memory() == sim::Bytes{})
+    out.push_back({"memory", "0",
+                   fmt::format("{} pod: no container requests memory; fitted as 0, scored as {} "
+                               "by k8s placement, kube-scheduler's default non-zero request",
+                               w.qos_class(), models::placement::kDefaultScoringMemory.to_string()),
+                   w.where});
+  if (w.kind != "Pod" && !w.replicas_given)
+    out.push_back({"replicas", "1",
+                   fmt::format("the {} gives no spec.replicas, Kubernetes' default", w.kind),
+                   w.where});
+  return out;
+}
+
 std::string ecs_image(const EcsTaskDefinition& task) {
   for (const auto& c : task.containers)
     if (c.essential) return c.image;
@@ -98,6 +136,8 @@ ImportedServices imported_services(const EcsTaskDefinition& task) {
         pc.type == "memberOf" ? fmt::format("memberOf({})", pc.expression) : pc.type);
   out.services.push_back(std::move(s));
   out.platform_hints[task.family] = platform_hint(task);
+  out.services.back().assumptions.push_back(
+      {"replicas", "1", "a task definition has no desired count; the ECS service sets it", {}});
   out.notes.push_back(fmt::format(
       "service '{}': a task definition has no desired count; replicas 1 until the ECS service says",
       task.family));
@@ -120,6 +160,7 @@ ImportedServices imported_services(const K8sManifest& manifest) {
     s.replicas = w.replicas;
     s.gpus = w.gpus();
     s.qos_class = w.qos_class();
+    s.assumptions = request_assumptions(w);
     for (const auto& h : manifest.autoscalers) {
       if (manifest.target_of(h) != &w) continue;
       const auto target = h.target_cpu_utilization();
@@ -136,6 +177,12 @@ ImportedServices imported_services(const K8sManifest& manifest) {
       a.max_replicas = h.max_replicas;
       a.target_cpu_utilization = static_cast<double>(*target) / 100.0;
       if (h.scale_down) a.scale_down_stabilization = h.scale_down->stabilization_window;
+      if (!h.min_replicas_given)
+        s.assumptions.push_back(
+            {"autoscaling.min_replicas", "1",
+             fmt::format("HorizontalPodAutoscaler '{}' gives no minReplicas, Kubernetes' default",
+                         h.name),
+             h.where});
       if (h.scale_up || (h.scale_down && !h.scale_down->policies.empty()))
         out.notes.push_back(fmt::format(
             "service '{}': HPA '{}' scaling policies are not part of the scenario format", w.name,

@@ -44,6 +44,16 @@ struct ImportedAutoscaling {
   std::optional<sim::Time> scale_down_stabilization;
 };
 
+// A value the source file does not give that the import fills in (a default of the platform, or
+// a vmcsim assumption). The scenario loader lists those a service takes in Scenario::assumptions,
+// so `validate` shows them and results.json marks them as assumed.
+struct ImportedAssumption {
+  std::string field;   // the service key it fills: "cpu", "memory", "replicas", ...
+  std::string value;   // as a scenario would write it
+  std::string reason;  // why this value
+  SourceLocation where;  // in the source file; an empty file: the scenario's service entry
+};
+
 // One service as its source file describes it. Both the fragment `vmcsim import` prints and the
 // scenario loader's resolve_imported_services (app/scenario/imported_services.hpp) are built from
 // this, so the two cannot disagree.
@@ -72,6 +82,7 @@ struct ImportedService {
   std::vector<models::placement::PodAffinityTerm> affinity;
   std::vector<models::placement::PodAffinityTerm> anti_affinity;
   std::vector<models::placement::TopologySpreadConstraint> topology_spread;
+  std::vector<ImportedAssumption> assumptions;  // in the order the import made them
 };
 
 struct ImportedServices {

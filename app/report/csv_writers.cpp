@@ -1,11 +1,13 @@
 #include "app/report/csv_writers.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <ostream>
 #include <set>
 
 #include "app/report/text_format.hpp"
+#include "models/metrics/descriptors.hpp"
 
 namespace vmcsim::app::report {
 namespace {
@@ -61,6 +63,41 @@ void write_timeseries_csv(const RunResults& results, std::ostream& out) {
         << shortest(s.cpu_utilization) << ',' << shortest(s.memory_utilization) << ','
         << s.pending_instances << ',' << s.running_instances << ',' << s.hosts_used << ','
         << s.queued_requests << ',' << s.nodes_used << '\n';
+  }
+}
+
+void write_sweep_csv(const RunResults& results, std::ostream& out) {
+  namespace mm = models::metrics;
+  if (results.sweep_points.empty()) return;
+  for (const auto& p : results.sweep_points.front().parameters)
+    out << csv_field(p.name) << ',';
+  out << "variant";
+  for (const mm::MetricDescriptor& d : mm::metric_descriptors()) {
+    const std::string key{d.key};
+    out << ',' << csv_field(key) << ',' << csv_field(key + "_half_width") << ','
+        << csv_field(key + "_n");
+  }
+  out << '\n';
+  for (const auto& point : results.sweep_points) {
+    std::string prefix;
+    for (const auto& p : point.parameters)
+      prefix += csv_field(p.value) + ",";
+    for (const auto& v : point.variants) {
+      out << prefix << csv_field(v.name);
+      for (const mm::MetricDescriptor& d : mm::metric_descriptors()) {
+        const Estimate e = d.value(v);
+        const bool applies =
+            (!d.placement_only || v.placement_measured()) && e.n > 0 && std::isfinite(e.mean);
+        if (!applies) {
+          out << ",,,";
+          continue;
+        }
+        out << ',' << shortest(e.mean) << ','
+            << (std::isfinite(e.half_width) ? shortest(e.half_width) : std::string{}) << ','
+            << e.n;
+      }
+      out << '\n';
+    }
   }
 }
 

@@ -25,4 +25,13 @@ void write_instances_csv(const RunResults& results, std::ostream& out);
 /// memory_utilization, pending_instances, running_instances, hosts_used, queued_requests.
 void write_timeseries_csv(const RunResults& results, std::ostream& out);
 
+/// sweep.csv: one row per sweep point and variant. Columns: the swept parameters (by path, the
+/// value as written), `variant`, then for every metric descriptor (models/metrics/descriptors.hpp,
+/// in its order) `<key>`, `<key>_half_width`, `<key>_n`: the mean over replications in the key's
+/// unit (a pooled metric: the mean of the per-replication means), the 95% CI half-width and the
+/// replications it rests on. A metric that does not apply at that point (nothing measured, or a
+/// placement metric of a run without placement) is three empty fields, never 0. Nothing is
+/// written for a run without a sweep.
+void write_sweep_csv(const RunResults& results, std::ostream& out);
+
 }  // namespace vmcsim::app::report

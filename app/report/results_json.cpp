@@ -55,6 +55,12 @@ ojson per_replication_to_json(const VariantSummary& v) {
   return out;
 }
 
+// A metric's value as its descriptor aggregates it: an Estimate or a Quantiles.
+ojson metric_json(const models::metrics::MetricDescriptor& d, const VariantSummary& v) {
+  return d.aggregation == models::metrics::Aggregation::mean_ci ? to_json(v.*(d.estimate))
+                                                                : to_json(v.*(d.quantiles));
+}
+
 ojson to_json(const VariantSummary& v) {
   namespace mm = models::metrics;
   ojson j;
@@ -65,9 +71,7 @@ ojson to_json(const VariantSummary& v) {
   // the run measured placement.
   for (const mm::MetricDescriptor& d : mm::metric_descriptors()) {
     if (d.placement_only && !v.placement_measured()) continue;
-    put(j, d.key,
-        d.aggregation == mm::Aggregation::mean_ci ? to_json(v.*(d.estimate))
-                                                  : to_json(v.*(d.quantiles)));
+    put(j, d.key, metric_json(d, v));
     if (d.key == "instances_not_ready") {
       ojson reasons = ojson::object();
       for (const auto& r : v.not_ready_reasons)
@@ -108,14 +112,12 @@ ojson to_json(const SweepPoint& point) {
     params.push_back(std::move(jp));
   }
   ojson variants = ojson::array();
-  for (const auto& m : point.variants) {
-    variants.push_back(ojson{{"variant", m.variant},
-                             {"startup_ms", to_json(m.startup_ms)},
-                             {"time_to_capacity_s", to_json(m.time_to_capacity_s)},
-                             {"slo_violation_fraction", to_json(m.slo_violation_fraction)},
-                             {"memory_overhead_gib_hours", to_json(m.memory_overhead_gib_hours)},
-                             {"hosts_used_peak", to_json(m.hosts_used_peak)},
-                             {"cost_usd", to_json(m.cost_usd)}});
+  // Every metric its descriptor declares, as under `variants` (no samples, no wall time).
+  for (const auto& v : point.variants) {
+    ojson jv{{"variant", v.name}};
+    for (const models::metrics::MetricDescriptor& d : models::metrics::metric_descriptors())
+      if (!d.placement_only || v.placement_measured()) put(jv, d.key, metric_json(d, v));
+    variants.push_back(std::move(jv));
   }
   return ojson{{"parameters", std::move(params)}, {"variants", std::move(variants)}};
 }

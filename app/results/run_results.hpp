@@ -104,20 +104,12 @@ struct SweepParameter {
   std::optional<double> numeric;  ///< the value as a plain number in its base unit, for plots
 };
 
-/// The key metrics of one variant at one sweep point.
-struct SweepVariantMetrics {
-  std::string variant;
-  Quantiles startup_ms;
-  Estimate time_to_capacity_s;
-  Estimate slo_violation_fraction;
-  Estimate memory_overhead_gib_hours;
-  Estimate hosts_used_peak;
-  Estimate cost_usd;
-};
-
+/// One sweep point: its parameter values and what each variant measured there, every metric its
+/// descriptor declares (models/metrics/descriptors.hpp), so a new descriptor reaches results.json's
+/// sweep_points and sweep.csv with no other edit. The pooled startup samples are left empty.
 struct SweepPoint {
   std::vector<SweepParameter> parameters;
-  std::vector<SweepVariantMetrics> variants;
+  std::vector<VariantSummary> variants;
 };
 
 /// Everything one run produced. Writers never modify it.

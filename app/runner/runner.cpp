@@ -250,13 +250,28 @@ nlohmann::json yaml_to_json(const YAML::Node& n) {
   }
 }
 
+// The values the file did not give that loading filled in (Scenario::assumptions), each marked
+// with where it applies and why: {field, value, reason, at: "FILE:LINE:COL"}. Always present, so
+// an empty list says nothing was assumed.
+nlohmann::json assumptions_of(const scenario::Scenario& s) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& a : s.assumptions)
+    list.push_back({{"field", a.field},
+                    {"value", a.value},
+                    {"reason", a.reason},
+                    {"at", app::to_string(a.where)}});
+  return list;
+}
+
 // The scenario file as JSON with the values the run used: seed, replications, the sweep
-// point's values (already in source_text) and the imported services' resources.
+// point's values (already in source_text), the imported services' resources and what was
+// assumed.
 nlohmann::json resolved_scenario(const scenario::Scenario& s, const PreparedWorld& world,
                                  std::uint64_t seed, int replications) {
   nlohmann::json j = yaml_to_json(YAML::Load(s.source_text));
   j["seed"] = seed;
   j["replications"] = replications;
+  j["assumptions"] = assumptions_of(s);
   if (j.contains("services") && j["services"].is_array()) {
     for (std::size_t i = 0; i < world.services.size() && i < j["services"].size(); ++i) {
       const auto& sv = world.services[i];
@@ -419,9 +434,10 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
       SweepPoint sp;
       for (const auto& [path, value] : s.sweep_point)
         sp.parameters.push_back({path, value, numeric_value(value)});
-      for (const auto& v : pr.variants)
-        sp.variants.push_back({v.name, v.startup_ms, v.time_to_capacity_s, v.slo_violation_fraction,
-                               v.memory_overhead_gib_hours, v.hosts_used_peak, v.cost_usd});
+      for (const auto& v : pr.variants) {
+        sp.variants.push_back(v);
+        sp.variants.back().startup_samples_ms.clear();  // the point's summary holds no samples
+      }
       results.sweep_points.push_back(std::move(sp));
     }
     if (p == 0) {
@@ -498,6 +514,7 @@ RunResults run_placement(const scenario::Scenario& s, const RunOptions& options)
   results.resolved_scenario = yaml_to_json(YAML::Load(s.source_text));
   results.resolved_scenario["seed"] = seed;
   results.resolved_scenario["replications"] = replications;
+  results.resolved_scenario["assumptions"] = assumptions_of(s);
   results.seed = seed;
   results.warmup = s.warmup;
   results.replications = replications;

@@ -1,6 +1,9 @@
 #include "app/scenario/imported_services.hpp"
 
 #include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -35,17 +38,34 @@ importers::ImportedService import_one(const Service& sv) {
 
 }  // namespace
 
-void merge_imported(Service& sv, const importers::ImportedService& in) {
+std::vector<Assumption> merge_imported(Service& sv, const importers::ImportedService& in) {
+  std::vector<Assumption> assumed;
+  // The importer's assumptions about `field`, when the service takes that field from the file.
+  const auto take = [&](std::string_view field) {
+    for (const auto& a : in.assumptions)
+      if (a.field == field || a.field.starts_with(std::string{field} + "."))
+        assumed.push_back({a.field, a.value, a.reason, a.where.file.empty() ? sv.where : a.where});
+  };
   if (sv.image.empty()) sv.image = in.image;
   if (sv.cpu_request == sim::Millicores{}) {
     sv.cpu_request = in.cpu;
+    take("cpu");
     if (sv.cpu_limit == sim::Millicores{}) sv.cpu_limit = in.cpu_limit.value_or(sim::Millicores{});
   }
   if (sv.memory_request == sim::Bytes{}) {
     sv.memory_request = in.memory;
-    if (sv.memory_limit == sim::Bytes{}) sv.memory_limit = in.memory_limit.value_or(in.memory);
+    take("memory");
+    if (sv.memory_limit == sim::Bytes{}) {
+      sv.memory_limit = in.memory_limit.value_or(in.memory);
+      if (!in.memory_limit && in.memory > sim::Bytes{})
+        assumed.push_back({"memory_limit", in.memory.to_string(),
+                           "the file sets no memory limit on every container: taken as the "
+                           "request, which a VM or Fargate task of it is sized for",
+                           sv.where});
+    }
   }
   if (!sv.replicas_written && in.replicas) sv.replicas = *in.replicas;
+  if (!sv.replicas_written) take("replicas");
   sv.gpus = in.gpus;
   sv.qos_class = in.qos_class;
   if (!sv.autoscaling_written && in.autoscaling) {
@@ -57,25 +77,44 @@ void merge_imported(Service& sv, const importers::ImportedService& in) {
     sv.autoscaling.target_cpu_utilization = a.target_cpu_utilization;
     if (a.scale_down_stabilization)
       sv.autoscaling.scale_down_stabilization = *a.scale_down_stabilization;
+    take("autoscaling");
     // The HPA keeps the count within its bounds, whatever the workload's spec.replicas says.
-    if (!sv.replicas_written) sv.replicas = std::clamp(sv.replicas, a.min_replicas, a.max_replicas);
+    if (!sv.replicas_written) {
+      const int count = std::clamp(sv.replicas, a.min_replicas, a.max_replicas);
+      if (count != sv.replicas)
+        assumed.push_back({"replicas", std::to_string(count),
+                           fmt::format("spec.replicas {} brought within HorizontalPodAutoscaler "
+                                       "'{}' bounds {}..{} (the HPA keeps it there)",
+                                       sv.replicas, a.hpa, a.min_replicas, a.max_replicas),
+                           sv.where});
+      sv.replicas = count;
+    }
   }
   if (sv.placement_constraints.empty()) sv.placement_constraints = in.placement_constraints;
   if (sv.labels.empty()) sv.labels = in.labels;
   if (sv.affinity.empty()) sv.affinity = in.affinity;
   if (sv.anti_affinity.empty()) sv.anti_affinity = in.anti_affinity;
   if (sv.topology_spread.empty()) sv.topology_spread = in.topology_spread;
+  return assumed;
 }
 
 namespace {
 
-void add_assumed_image(Scenario& scenario, const std::string& name) {
+// An image known only by name: 200MiB in 4 layers of 50MiB, a vmcsim assumption.
+void add_assumed_image(Scenario& scenario, const Service& sv, const std::string& field) {
+  const std::string& name = sv.image;
   if (name.empty()) return;
   for (const auto& im : scenario.images)
     if (im.name == name) return;
   Image im{name, {}, true};
   for (int i = 0; i < 4; ++i)
     im.layers.push_back({fmt::format("{}/layer{}", name, i), sim::Bytes::mib(50)});
+  scenario.assumptions.push_back(
+      {"images." + name, fmt::format("{{size: {}, layers: {}}}", im.total_size(), im.layers.size()),
+       fmt::format("known by name only, as {}.image from {}; task definitions and manifests "
+                   "give no image sizes, a vmcsim assumption",
+                   field, sv.ecs_task_definition.empty() ? sv.kubernetes : sv.ecs_task_definition),
+       sv.where});
   scenario.images.push_back(std::move(im));
 }
 
@@ -90,7 +129,10 @@ void resolve_imported_services(Scenario& scenario) {
       throw InputError(sv.where, field, field + ": " + message);
     };
     try {
-      merge_imported(sv, import_one(sv));
+      for (auto& a : merge_imported(sv, import_one(sv))) {
+        a.field = field + "." + a.field;
+        scenario.assumptions.push_back(std::move(a));
+      }
     } catch (const InputError& e) {
       fail(fmt::format("{}: {}",
                        sv.ecs_task_definition.empty() ? "kubernetes" : "ecs_task_definition",
@@ -103,7 +145,7 @@ void resolve_imported_services(Scenario& scenario) {
     if (sv.memory_limit < sv.memory_request)
       fail(fmt::format("memory_limit {} is below the request {}", sv.memory_limit,
                        sv.memory_request));
-    add_assumed_image(scenario, sv.image);
+    add_assumed_image(scenario, sv, field);
   }
 }
 

@@ -34,7 +34,9 @@ namespace vmcsim::app::scenario {
 
 void resolve_imported_services(Scenario& scenario);
 
-// Merges one imported service into `service` (the rule above); exposed for tests.
-void merge_imported(Service& service, const importers::ImportedService& imported);
+// Merges one imported service into `service` (the rule above); exposed for tests. Returns the
+// values it took that the file does not give (fields relative to the service: "cpu", "replicas",
+// ...); resolve_imported_services adds them, and each assumed image, to Scenario::assumptions.
+std::vector<Assumption> merge_imported(Service& service, const importers::ImportedService& imported);
 
 }  // namespace vmcsim::app::scenario

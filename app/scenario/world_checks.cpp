@@ -61,7 +61,8 @@ void check_fits_node(const Variant& v, const Service& sv, const models::Instance
   const Millicores cpu = Millicores::cores(type.vcpus);
   const Bytes guest = node.guest_memory(type.max_pods);
   const Bytes memory = type.memory > guest ? type.memory - guest : Bytes{};
-  const Bytes needs = std::max(sv.memory_limit, sv.memory_request) + runtime.runtime_overhead.value;
+  // A container reserves its memory request on the node (the limit only caps its use).
+  const Bytes needs = sv.memory_request + runtime.runtime_overhead.value;
   if (sv.cpu_request > cpu || needs > memory)
     fail(sv.where, "services",
          fmt::format("service '{}' ({} CPU, {}) fits no node of variant '{}': a {} node has {} "

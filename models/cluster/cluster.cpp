@@ -221,8 +221,10 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
       svc.spec.cpu = svc.vm_cpu_cap;
       svc.spec.memory = memory + v.profile->guest_memory();
     } else {
+      // A container reserves its memory request on its node (Kubernetes requests.memory, ECS
+      // memoryReservation, else memory); the limit caps its use and does not take node memory.
       svc.spec.cpu = sc.cpu_request;
-      svc.spec.memory = sc.memory_limit;
+      svc.spec.memory = sc.memory_request;
     }
     svc.request.service = sc.name;
     svc.request.labels = sc.labels;

@@ -19,7 +19,8 @@
 //                    fargate_task_sizes (Fargate) rounds the task up to a Fargate size, takes that
 //                    size's memory, and caps its work at the size's CPU (task-level cpu is a hard
 //                    limit), not at its microVM's vCPUs;
-//   container        a replica is a container on a physical host; its work is capped at
+//   container        a replica is a container on a physical host; it reserves its memory
+//                    request there; its work is capped at
 //                    cpu_limit, or with no limit (CPU shares only) at its node's CPU;
 //   container_in_vm  `initial_nodes` node VMs start at t = 0 on physical hosts; containers go on
 //                    running node VMs (same policy, second level); a container that fits no node

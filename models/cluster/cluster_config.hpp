@@ -53,6 +53,8 @@ struct ServiceConfig {
   // none (CPU shares only, as a pod without limits.cpu or an ECS container with container-level
   // cpu units only): a container then runs up to what its node has free.
   sim::Millicores cpu_request, cpu_limit;
+  // A container reserves memory_request on its node; memory_limit caps its use. A VM, microVM or
+  // Fargate task is sized for max(request, limit).
   sim::Bytes memory_request, memory_limit;
   int replicas = 1;     // initial desired count
   int concurrency = 0;  // requests an instance serves at once (0: ceil(limit cores), at least 1)

@@ -59,7 +59,7 @@ struct InstanceSpec {
   std::string service;
   const PlatformProfile* profile = nullptr;  // must outlive the runtime
   sim::Millicores cpu;                       // CPU request (a VM: its vCPUs x 1000)
-  sim::Bytes memory;             // VM/microVM: configured guest memory; container: limit
+  sim::Bytes memory;             // VM/microVM: configured guest memory; container: request
   int vcpus = 0;                 // 0: ceil(cpu in cores), at least 1
   int max_pods = 0;              // a VM node: pods it may hold (per-pod agent memory)
   const Image* image = nullptr;  // containers (and Fargate); must outlive the start

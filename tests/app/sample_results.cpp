@@ -183,12 +183,9 @@ app::RunResults sample_results() {
     const double rps = 200.0 * (1 << point);
     sp.parameters.push_back({"workload.burst.rps", fmt::format("{}", rps), rps});
     for (const auto& v : r.variants) {
-      app::SweepVariantMetrics m;
-      m.variant = v.name;
-      m.startup_ms = v.startup_ms;
-      m.time_to_capacity_s = v.time_to_capacity_s;
+      app::VariantSummary m = v;
+      m.startup_samples_ms.clear();
       m.slo_violation_fraction = {v.slo_violation_fraction.mean * (1 + point), 0.01, 2};
-      m.memory_overhead_gib_hours = v.memory_overhead_gib_hours;
       m.hosts_used_peak = {v.hosts_used_peak.mean * (1 + point), 0, 2};
       m.cost_usd = {v.cost_usd.mean * (1 + point), 0.1, 2};
       sp.variants.push_back(m);
