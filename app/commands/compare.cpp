@@ -38,6 +38,14 @@ struct Side {
   throw InputError({where.string(), 0, 0}, "", message);
 }
 
+// A folder's path as given, without a trailing '/': "runs/1/out/" -> "runs/1/out".
+std::string path_label(const fs::path& folder) {
+  std::string text = folder.lexically_normal().string();
+  while (text.size() > 1 && text.back() == '/')
+    text.pop_back();
+  return text;
+}
+
 Side read_side(const fs::path& folder) {
   if (!fs::is_directory(folder))
     refuse(folder, fs::exists(folder) ? "not a folder: compare takes two result folders"
@@ -317,7 +325,12 @@ std::string as_csv(const Comparison& c) {
 
 std::string compare_folders(const fs::path& a, const fs::path& b, const std::string& format) {
   Side first = read_side(a);  // A's errors first
-  const Comparison c = compare(std::move(first), read_side(b));
+  Side second = read_side(b);
+  if (first.label == second.label) {  // runs/1/out and runs/2/out: the paths as given
+    first.label = path_label(a);
+    second.label = path_label(b);
+  }
+  const Comparison c = compare(std::move(first), std::move(second));
   if (format == "json") return as_json(c);
   if (format == "csv") return as_csv(c);
   return table(c);

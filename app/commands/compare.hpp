@@ -13,6 +13,8 @@
 //    quantile at the Welch-Satterthwaite degrees of freedom.
 // A replication that did not measure a metric (null) is left out of it.
 //
+// A folder is called by its name ("before"), or by its path as given when both have the same
+// name (runs/1/out, runs/2/out). Variants only one folder has are listed, not compared.
 // table: the terminal table of `run` with a column per folder and variant ("before/vm"), then
 // one "What differs" sentence per compared metric and variant (n/a ones left out); json: the
 // two runs' provenance and every difference; csv: variant, metric, method, mean, half_width,

@@ -162,3 +162,29 @@ TEST_CASE("vmcsim compare exits 2 on results of different schema versions") {
   CHECK(r.err.find("future/results.json: error: schema_version 2 differs from") !=
         std::string::npos);
 }
+
+TEST_CASE("vmcsim compare names same-named folders by their paths and lists unshared variants") {
+  ScratchDir dir{"compare-labels"};
+  const fs::path one = run_into(dir, "one", "best_fit", "--replications 2");
+  // runner-small itself: variants vm and container.
+  const fs::path two = dir.path() / "two" / "one";
+  const auto r = run_vmcsim("run '" + (fs::path{VMCSIM_TEST_DATA} / "runner" / "small.yaml").string() +
+                                "' --quiet --replications 2 --jobs 2 --out '" + two.string() + "'",
+                            dir.path());
+  REQUIRE(r.exit_code == 0);
+  const auto c = run_vmcsim("compare '" + one.string() + "/' '" + two.string() + "'", dir.path());
+  INFO(c.err);
+  REQUIRE(c.exit_code == 0);
+  // Both folders are called "one": the columns carry the paths, without a trailing '/'.
+  CHECK(c.out.find(one.string() + "/container") != std::string::npos);
+  CHECK(c.out.find(two.string() + "/container") != std::string::npos);
+  CHECK(c.out.find("only in " + two.string() + "/: vm\n") != std::string::npos);
+  const auto j = run_vmcsim(
+      "compare '" + one.string() + "' '" + two.string() + "' --format json", dir.path());
+  REQUIRE(j.exit_code == 0);
+  const json compared = json::parse(j.out);
+  CHECK(compared["only_in_b"] == json::array({"vm"}));
+  CHECK(compared["only_in_a"].empty());
+  for (const auto& d : compared["differences"])
+    CHECK(d["variant"] == "container");
+}
