@@ -181,6 +181,10 @@ struct Service {
   sim::Bytes memory_limit;  // = request if omitted
   int replicas = 1;
   Work work;
+  // The application's own start (a JVM's 12 s), paid on every platform as the app_init phase
+  // (a variant's `overrides: {boot: {app_init: ...}}` still wins on that variant). Absent: the
+  // profiles' app_init (0 s).
+  std::optional<TimeDistribution> app_init;
   std::string ecs_task_definition;  // resolved path, empty if none
   std::string kubernetes;           // resolved path, empty if none
   Autoscaling autoscaling;
