@@ -378,7 +378,13 @@ PreparedVariant prepared_variant(const scenario::Scenario& s, const scenario::Va
   PreparedVariant pv;
   models::ClusterConfig& c = pv.cluster;
   c.hosts = hosts;
-  c.registry = {"registry", s.registry.bandwidth, s.registry.latency};
+  c.registry = {"registry",
+                s.registry.bandwidth,
+                s.registry.latency,
+                s.registry.layer_request_rate,
+                s.registry.layer_request_burst,
+                s.registry.image_request_rate,
+                s.registry.image_request_burst};
   c.topology = topology_of(s, hosts);
   c.services = services;
   c.duration = s.duration;

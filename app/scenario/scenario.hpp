@@ -119,6 +119,13 @@ struct Topology {
 struct Registry {
   sim::DataRate bandwidth;
   sim::Time latency;
+  // Request rate limits (models/image/registry.hpp): per second, 0 = none; bursts 0 = one
+  // second's worth. E.g. Amazon ECR: layer 3000/s (GetDownloadUrlForLayer), image 2000/s
+  // (BatchGetImage).
+  double layer_request_rate = 0.0;
+  double layer_request_burst = 0.0;
+  double image_request_rate = 0.0;
+  double image_request_burst = 0.0;
 };
 
 struct Layer {
