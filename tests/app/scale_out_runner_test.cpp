@@ -161,3 +161,29 @@ TEST_CASE("a negative or unreadable app_init is an error at its line and column"
     }
   }
 }
+
+TEST_CASE("a registry's request rate limits reach the cluster and bad ones are refused at their line") {
+  const auto catalog = models::Catalog::load_default();
+  const std::string variants = "  - {name: fc, platform: microvm, profile: firecracker}\n";
+  std::string text = scenario_text("", variants);
+  const std::string registry = "registry: {bandwidth: 10Gbps, latency: 20ms}\n";
+  text.replace(text.find(registry), registry.size(),
+               "registry: {bandwidth: 10Gbps, latency: 20ms, layer_request_rate: 3000, "
+               "image_request_rate: 2000}\n");
+  const auto s = scenario::load_scenario_text(text, "t.yaml", catalog);
+  const auto world = runner::prepare_world(s, catalog);
+  const auto& r = world->variants.at(0).cluster.registry;
+  CHECK(r.layer_request_rate == 3000);
+  CHECK(r.image_request_rate == 2000);
+
+  std::string bad = scenario_text("", variants);
+  bad.replace(bad.find(registry), registry.size(),
+              "registry: {bandwidth: 10Gbps, layer_request_burst: 0.5}\n");
+  try {
+    (void)scenario::load_scenario_text(bad, "t.yaml", catalog);
+    FAIL("loaded");
+  } catch (const InputError& e) {
+    CHECK(e.line() == 6);
+    CHECK(std::string{e.what()}.find("layer_request_burst") != std::string::npos);
+  }
+}
