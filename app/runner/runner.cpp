@@ -384,6 +384,10 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   std::vector<std::unique_ptr<PreparedWorld>> worlds;
   for (const auto& p : points)
     worlds.push_back(prepare_world(p, catalog));
+  if (!options.startup_contention)  // [scale] the benchmark's peer: phases as fixed delays
+    for (auto& w : worlds)
+      for (auto& pv : w->variants)
+        pv.cluster.startup_contention = false;
 
   std::vector<Job> jobs;
   for (std::size_t p = 0; p < points.size(); ++p)

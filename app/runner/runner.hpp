@@ -68,6 +68,9 @@ struct RunOptions {
   // replication 0, then of 1, ...), so what has finished is whole replications: the results
   // hold the first R' of them, with `partial` set, or Interrupted is thrown when R' is 0.
   const std::atomic<bool>* stop = nullptr;
+  // false: startup without the contention model (ClusterConfig::startup_contention), for
+  // bench/startup_contention_bench, which compares the run time of both ways.
+  bool startup_contention = true;
 };
 
 // Thrown when `stop` ended a run before one whole replication of every variant had finished.

@@ -317,6 +317,7 @@ models::ServiceConfig service_config(const scenario::Service& sv, const models::
   c.io_bytes =
       sv.work.io_bytes ? sv.work.io_bytes->distribution : sim::Distribution{sim::Constant{0.0}};
   c.image = image;
+  if (sv.app_init) c.app_init = sv.app_init->distribution;  // [scale] every platform alike
   for (const auto& pc : sv.placement_constraints) {
     if (pc.starts_with("memberOf(") && pc.ends_with(")")) {
       c.placement_constraints.push_back("memberOf:" + pc.substr(9, pc.size() - 10));
@@ -357,8 +358,14 @@ void map_nodes(const scenario::Variant& v, const models::Catalog& catalog, Prepa
   int initial = nodes_needed(pv.cluster.services, c.node_instance_type);
   if (v.cluster_autoscaler) {
     map_cluster_autoscaler(*v.cluster_autoscaler, c);
-    initial = std::clamp(std::max(initial, v.cluster_autoscaler->min_nodes), 1,
-                         c.cluster_autoscaler.max_nodes);
+    // [scale] With a node autoscaler (cluster autoscaler, ECS capacity provider) the cluster
+    // starts at min_nodes, as a real one does: the nodes the replicas need come through the
+    // EC2 launch path (RunInstances, the scan or metric period, boot, join), and the pods'
+    // wait for them is their wait_node phase. Without one the runner sizes the cluster.
+    initial = c.cluster_autoscaler.enabled
+                  ? std::clamp(v.cluster_autoscaler->min_nodes, 0, c.cluster_autoscaler.max_nodes)
+                  : std::clamp(std::max(initial, v.cluster_autoscaler->min_nodes), 1,
+                               c.cluster_autoscaler.max_nodes);
   }
   c.initial_nodes = initial;
   c.pricing.basis = models::Pricing::Basis::node_time;
@@ -371,7 +378,13 @@ PreparedVariant prepared_variant(const scenario::Scenario& s, const scenario::Va
   PreparedVariant pv;
   models::ClusterConfig& c = pv.cluster;
   c.hosts = hosts;
-  c.registry = {"registry", s.registry.bandwidth, s.registry.latency};
+  c.registry = {"registry",
+                s.registry.bandwidth,
+                s.registry.latency,
+                s.registry.layer_request_rate,
+                s.registry.layer_request_burst,
+                s.registry.image_request_rate,
+                s.registry.image_request_burst};
   c.topology = topology_of(s, hosts);
   c.services = services;
   c.duration = s.duration;
@@ -393,6 +406,12 @@ PreparedVariant prepared_variant(const scenario::Scenario& s, const scenario::Va
     }
   }
   c.variant.profile = pv.profile.get();
+  // [scale] A variant that overrides the app_init phase itself keeps its override: the
+  // service's app_init is the default on every platform, the override the exception.
+  for (const auto& [path, value] : v.overrides)
+    if (path.starts_with("boot.app_init") || path.starts_with("app_init.boot"))
+      for (auto& sc : c.services)
+        sc.app_init.reset();
   apply_tenancy(s, v, catalog, c);  // tenancy (app/runner/tenancy.hpp)
   return pv;
 }

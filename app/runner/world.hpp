@@ -16,9 +16,10 @@
 //  - variants: `profile` from the catalog with `overrides` applied (a catalog error becomes an
 //    InputError at the override); container_in_vm: `profile` is the node profile, its
 //    container_runtime the containers' profile, `node_instance_type` from the catalog; the
-//    initial node count is the cluster autoscaler's min_nodes or, if larger, the nodes the
-//    initial replicas need (by CPU, by memory, one per replica with distinctInstance), capped
-//    at max_nodes.
+//    initial node count is, with the cluster autoscaler enabled, its min_nodes (0 allowed:
+//    scale from zero, nodes come through the EC2 launch path); otherwise the nodes the initial
+//    replicas need (by CPU, by memory, one per replica with distinctInstance), at least
+//    min_nodes and at most max_nodes.
 //  - placement: the spec as written (make_policy reads the registry's names); empty is
 //    first_fit.
 //  - billing: vm, container and microvm pay their physical hosts' price while in use; a

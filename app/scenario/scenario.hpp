@@ -119,6 +119,13 @@ struct Topology {
 struct Registry {
   sim::DataRate bandwidth;
   sim::Time latency;
+  // Request rate limits (models/image/registry.hpp): per second, 0 = none; bursts 0 = one
+  // second's worth. E.g. Amazon ECR: layer 3000/s (GetDownloadUrlForLayer), image 2000/s
+  // (BatchGetImage).
+  double layer_request_rate = 0.0;
+  double layer_request_burst = 0.0;
+  double image_request_rate = 0.0;
+  double image_request_burst = 0.0;
 };
 
 struct Layer {
@@ -181,6 +188,10 @@ struct Service {
   sim::Bytes memory_limit;  // = request if omitted
   int replicas = 1;
   Work work;
+  // The application's own start (a JVM's 12 s), paid on every platform as the app_init phase
+  // (a variant's `overrides: {boot: {app_init: ...}}` still wins on that variant). Absent: the
+  // profiles' app_init (0 s).
+  std::optional<TimeDistribution> app_init;
   std::string ecs_task_definition;  // resolved path, empty if none
   std::string kubernetes;           // resolved path, empty if none
   Autoscaling autoscaling;

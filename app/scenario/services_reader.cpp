@@ -18,6 +18,7 @@ const KeyTables& service_key_tables() {
         "memory_limit",
         "replicas",
         "work",
+        "app_init",
         "ecs_task_definition",
         "kubernetes",
         "autoscaling",
@@ -138,6 +139,17 @@ void read_placement_rules(const Field& f, Service& sv) {
       sv.topology_spread.push_back(read_spread_constraint(c));
 }
 
+// app_init: the application's own start (e.g. a JVM's 12 s), a duration or a distribution of
+// durations, paid on every platform as the profiles' app_init phase. A start takes no negative
+// time: a constant below zero or a distribution whose mean is negative is refused here.
+TimeDistribution read_app_init(const Field& f) {
+  TimeDistribution d = read_distribution<sim::Time>(f);
+  if (d.distribution.mean() < 0.0)
+    f.fail(fmt::format("must not be negative (a start takes no negative time), got '{}'",
+                       shorten(f.text())));
+  return d;
+}
+
 }  // namespace
 
 Service read_service(ReadContext& cx, const Field& f, const Scenario& s) {
@@ -162,6 +174,7 @@ Service read_service(ReadContext& cx, const Field& f, const Scenario& s) {
     sv.replicas_written = true;
   }
   if (auto w = f.optional("work")) sv.work = read_work(*w);
+  if (auto a = f.optional("app_init")) sv.app_init = read_app_init(*a);
   if (auto a = f.optional("autoscaling")) {
     sv.autoscaling = read_autoscaling(*a, sv.replicas);
     sv.autoscaling_written = true;

@@ -12,7 +12,9 @@ const KeyTables& topology_key_tables() {
       {"topology_generator", {"zones", "racks_per_zone", "hosts_per_rack", "uplinks"}},
       {"link", {"bandwidth", "latency"}},
       {"explicit_link", {"from", "to", "bandwidth", "latency"}},
-      {"registry", {"bandwidth", "latency"}},
+      {"registry",
+       {"bandwidth", "latency", "layer_request_rate", "layer_request_burst",
+        "image_request_rate", "image_request_burst"}},
   };
   return tables;
 }
@@ -152,7 +154,17 @@ void check_explicit_links(const Field& f, const Scenario& s) {
 
 Registry read_registry(ReadContext&, const Field& f) {
   const Link l = read_link(f, "registry");
-  return Registry{l.bandwidth, l.latency};
+  Registry r{l.bandwidth, l.latency};
+  // [scale] request rate limits (per second; a burst below one request means none granted)
+  if (auto v = f.optional("layer_request_rate")) r.layer_request_rate = request_rate(*v, true);
+  if (auto v = f.optional("image_request_rate")) r.image_request_rate = request_rate(*v, true);
+  for (auto [key, burst] : {std::pair{"layer_request_burst", &r.layer_request_burst},
+                            std::pair{"image_request_burst", &r.image_request_burst}})
+    if (auto v = f.optional(key)) {
+      *burst = non_negative(*v, kMaxRate);
+      if (*burst < 1.0) v->fail(fmt::format("must be at least 1 (one request), got {}", v->text()));
+    }
+  return r;
 }
 
 }  // namespace vmcsim::app::scenario

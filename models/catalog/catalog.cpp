@@ -176,6 +176,12 @@ const std::map<std::string, Field>& fields() {
         make_field(&P::max_pods_from_enis, "max_pods_from_enis", boolean, boolean_text);
     t["prefix_delegation"] =
         make_field(&P::prefix_delegation, "prefix_delegation", boolean, boolean_text);
+    t["max_parallel_image_pulls"] = make_field(&P::max_parallel_image_pulls,
+                                               "max_parallel_image_pulls", integer, integer_text);
+    t["peer_to_peer_images"] =
+        make_field(&P::peer_to_peer_images, "peer_to_peer_images", boolean, boolean_text);
+    t["peer_upload_slots"] =
+        make_field(&P::peer_upload_slots, "peer_upload_slots", integer, integer_text);
     t["images_precached"] =
         make_field(&P::images_precached, "images_precached", boolean, boolean_text);
     return t;

@@ -95,6 +95,14 @@ struct PlatformProfile {
   Sourced<sim::DataRate> unpack_throughput;
   Sourced<bool> serialize_image_pulls{true, ""};
   Sourced<int> max_parallel_layers{3, ""};
+  // kubelet's maxParallelImagePulls: images pulled at once on a node without serialization
+  // (0: no limit, the kubelet default).
+  Sourced<int> max_parallel_image_pulls;
+  // Node profiles: peer-to-peer image distribution among the variant's nodes (Dragonfly,
+  // Kraken; models/image/peer_directory.hpp), each node serving at most peer_upload_slots
+  // layers to others at once.
+  Sourced<bool> peer_to_peer_images{false, ""};
+  Sourced<int> peer_upload_slots{4, ""};
   // false: every instance starts with an empty layer cache of its own (a Fargate task's fresh
   // microVM), so every start pulls its whole image.
   Sourced<bool> cache_images_on_node{true, ""};
@@ -143,7 +151,8 @@ struct PlatformProfile {
     return {cpu_time_factor.value, random_iops_factor.value, network_rtt_added.value};
   }
   PullPolicy pull_policy() const {
-    return {serialize_image_pulls.value, max_parallel_layers.value};
+    return {serialize_image_pulls.value, max_parallel_layers.value, max_parallel_image_pulls.value,
+            peer_upload_slots.value};
   }
   bool is_node() const { return !container_runtime.value.empty(); }
   // Memory inside a VM its application cannot use: guest OS, agent (plus agent_memory_per_pod x

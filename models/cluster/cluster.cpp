@@ -132,21 +132,23 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
     tenancy_ = tenancy_ || !sc.tenancy.tenant.empty();
   registry_ = std::make_unique<Registry>(*flows_, config_.registry);
   runtime_ = std::make_unique<PlatformRuntime>(sim, *flows_, config.seed, config.replication);
+  runtime_->set_startup_contention(config.startup_contention);  // [scale]
   {  // [cplane] launch paths from the variant's (node) profile
     const PlatformProfile& cp =
         v.platform == PlatformKind::container_in_vm ? *v.node_profile : *v.profile;
     const double per_call = std::max(1.0, cp.api_launches_per_call.value);
-    launches_ = std::make_unique<control_plane::LaunchServer>(
-        sim, cp.name,
-        std::vector<control_plane::LimiterSpec>{
-            {"launch API", cp.api_launch_burst.value, cp.api_launch_rate.value, 1.0 / per_call},
-            {"platform launch bucket", cp.platform_launch_burst.value,
-             cp.platform_launch_rate.value, 1.0},
-            {"scheduler", cp.scheduler_burst.value, cp.scheduler_rate.value, 1.0}});
+    std::vector<control_plane::LimiterSpec> limits{
+        {"launch API", cp.api_launch_burst.value, cp.api_launch_rate.value, 1.0 / per_call},
+        {"platform launch bucket", cp.platform_launch_burst.value, cp.platform_launch_rate.value,
+         1.0},
+        {"scheduler", cp.scheduler_burst.value, cp.scheduler_rate.value, 1.0}};
+    if (!config.startup_contention) limits.clear();  // [scale]
+    launches_ = std::make_unique<control_plane::LaunchServer>(sim, cp.name, std::move(limits));
     std::vector<control_plane::LimiterSpec> node_limits;
     if (v.platform == PlatformKind::container_in_vm) {
-      node_limits.push_back(
-          {"RunInstances", cp.node_launch_burst.value, cp.node_launch_rate.value, 1.0});
+      if (config.startup_contention)  // [scale]
+        node_limits.push_back(
+            {"RunInstances", cp.node_launch_burst.value, cp.node_launch_rate.value, 1.0});
       pods_per_node_ = cp.pods_per_node(v.node_instance_type);
       if (cp.node_scale_interval.value > sim::Time::zero())
         config_.variant.cluster_autoscaler.logic.scan_interval = cp.node_scale_interval.value;

@@ -156,6 +156,10 @@ struct ClusterConfig {
   VariantConfig variant;
   std::uint64_t seed = 1;
   std::uint64_t replication = 0;
+  // [scale] false turns the startup contention model off: phases are fixed delays again (their
+  // host CPU and disk work, max_concurrent_starts ignored) and launches pass no control-plane
+  // limiter. Not a scenario setting: bench/startup_contention_bench measures its cost.
+  bool startup_contention = true;
   sim::Time duration;  // informational: the runner stops the simulation
 };
 

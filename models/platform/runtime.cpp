@@ -124,7 +124,7 @@ InstanceId PlatformRuntime::start(const InstanceSpec& spec, Node& node, Notify o
 void PlatformRuntime::begin_boot(InstanceId id) {
   Slot& s = instances_[id];
   const int limit = s.instance.profile->max_concurrent_starts.value;
-  if (limit > 0) {
+  if (limit > 0 && startup_contention_) {
     Node& node = *s.instance.node;
     if (node.starts_in_progress_ >= limit) {
       node.waiting_starts_.push_back(id);
@@ -240,7 +240,7 @@ void PlatformRuntime::run_next_phase(InstanceId id) {
     d = sample(id, *phase, phase->duration);
   }
   if (first && !s.stopping) d += creation_wait(s);
-  if (!s.stopping && phase->uses_host()) {
+  if (!s.stopping && phase->uses_host() && startup_contention_) {
     run_host_phase(id, *phase, start, d);
     return;
   }
@@ -340,6 +340,7 @@ void PlatformRuntime::became_ready(InstanceId id) {
     s.offered = std::make_unique<Node>(
         sim_, vm_host_ref, std::move(vm_host), std::move(upstream),
         NodeOptions{cache, i.profile->pull_policy(), {}, below.path_latency()}, i.host, id);
+    if (i.profile->peer_to_peer_images.value) s.offered->puller().set_peers(&peers_);
   }
   set_state(s, InstanceState::running);
   if (s.notify) std::exchange(s.notify, {})(i);
@@ -349,6 +350,7 @@ void PlatformRuntime::finished_stopping(InstanceId id) {
   Slot& s = instances_[id];
   Instance& i = s.instance;
   i.node->release(i.memory, i.cpu);
+  if (s.offered) peers_.forget(&s.offered->puller());
   if (s.pulled != nullptr) (s.own_puller ? *s.own_puller : i.node->puller()).unpin(*s.pulled);
   s.own_puller.reset();
   s.own_cache.reset();

@@ -34,7 +34,9 @@
 // dictate. A profile's max_concurrent_starts bounds the starts on one node whose boot is in
 // progress; later ones wait (the wait is part of their first phase, like the creation limit).
 // Image delivery: image_fetch_fraction < 1 (lazy loading) pulls that share of each layer
-// before the start goes on; a VM node whose profile has images_precached never pulls.
+// before the start goes on; a VM node whose profile has images_precached never pulls; VM nodes
+// whose profile has peer_to_peer_images fetch layers from each other (peers()), the registry
+// serving each layer once; a stopped node leaves the directory.
 // InstanceSpec::prior_phases (a control plane's or placement's waits, recorded by the caller
 // before the start) become the instance's first phases, so its phases still begin at
 // requested_at.
@@ -47,6 +49,7 @@
 #include <map>
 #include <memory>
 #include <vector>
+#include "models/image/peer_directory.hpp"
 #include "models/image/registry.hpp"
 #include "models/platform/instance.hpp"
 #include "models/platform/node.hpp"
@@ -84,6 +87,11 @@ class PlatformRuntime {
   // The Node a running VM node offers (nullptr for any other instance).
   Node* node_of(InstanceId id) const { return instances_.at(id).offered.get(); }
   const std::deque<std::unique_ptr<Node>>& hosts() const { return hosts_; }
+  // false: no startup contention (bench/startup_contention_bench's peer): phases are fixed
+  // delays (their cpu and io ignored) and max_concurrent_starts is not enforced.
+  void set_startup_contention(bool on) { startup_contention_ = on; }
+  // VM nodes whose profile has peer_to_peer_images share layers through this directory.
+  const PeerDirectory& peers() const { return peers_; }
 
   sim::Signal<const Instance&, const PhaseSpan&> on_phase_end;
   sim::Signal<const Instance&> on_state_change;
@@ -125,6 +133,8 @@ class PlatformRuntime {
   sim::Simulation& sim_;
   FlowModel& flows_;
   sim::RandomStream master_;
+  PeerDirectory peers_;  // declared before the nodes: outlives their pullers
+  bool startup_contention_ = true;
   std::deque<std::unique_ptr<Node>> hosts_;
   std::deque<Slot> instances_;
   // Lazy-loading slices of images: (image, fraction) -> the part read at startup.

@@ -14,8 +14,8 @@ using vmcsim::models::testing::ClusterWorld;
 
 namespace {
 
-// scenarios/scale-out-0-to-3500.yaml's world at `n` containers, with EC2 nodes from zero (the
-// runner pre-starts nodes today; see docs/scale-out.md).
+// scenarios/scale-out-0-to-3500.yaml's world at `n` containers, with EC2 nodes from zero (as the
+// runner now starts them with a cluster autoscaler; see docs/scale-out.md).
 struct ScaleOut {
   ClusterWorld world;
   Image image{"app:1",
@@ -54,8 +54,10 @@ struct ScaleOut {
   }
 
   // Ready times of the service's instances, sorted.
-  std::vector<double> ready_times(const std::string& variant, int n) const {
-    const ClusterConfig c = config(variant, n);
+  std::vector<double> ready_times(const std::string& variant, int n,
+                                  bool contention = true) const {
+    ClusterConfig c = config(variant, n);
+    c.startup_contention = contention;
     sim::Simulation sim;
     Cluster cluster{sim, c};
     sim.run_until(30_min);
@@ -100,6 +102,37 @@ TEST_CASE("EKS on Fargate and ECS on Fargate launch through different buckets") 
   CHECK(ecs[99] < eks[99]);
   CHECK(eks.back() > 14.0);
   CHECK(ecs.back() > 10.0);
+}
+
+TEST_CASE("the ECS service scheduler launches 80 tasks at once, then 500 per minute") {
+  const ScaleOut w;
+  const ClusterConfig c = w.config("ecs-ec2", 580);
+  sim::Simulation sim;
+  Cluster cluster{sim, c};
+  std::vector<double> granted;  // end of each task's wait_control_plane
+  cluster.on_replica_launch.connect([&](const ReplicaLaunch& l) {
+    for (const auto& wait : l.waits)
+      if (wait.name == kWaitControlPlane) granted.push_back(wait.end.seconds());
+  });
+  sim.run_until(10_min);
+  REQUIRE(granted.size() == 580);
+  std::sort(granted.begin(), granted.end());
+  CHECK(granted[79] == Approx(0.0).margin(1e-6));
+  // Task k (k >= 80) is granted at (k - 79) / (500 / 60) s: the 580th after 60 s.
+  CHECK(granted[80] == Approx(0.12).margin(1e-3));
+  CHECK(granted[579] == Approx(60.0).margin(1e-3));
+}
+
+TEST_CASE("without the startup contention model launches pass no control-plane limiter") {
+  const ScaleOut w;
+  const auto with = w.ready_times("ecs-fargate", 300);
+  const auto without = w.ready_times("ecs-fargate", 300, false);
+  REQUIRE(with.size() == 300);
+  REQUIRE(without.size() == 300);
+  // With the Fargate bucket the 300th launch is granted 10 s in; without it at once, so the
+  // last task is ready no later than the slowest provision phase allows.
+  CHECK(without.back() < with.back());
+  CHECK(with.back() - with.front() > 10.0);
 }
 
 TEST_CASE("scale-out from 0 to 3500, times to 100, 1000 and 3500 ready", "[.scale-out]") {
