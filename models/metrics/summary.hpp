@@ -123,6 +123,14 @@ struct VariantEstimates {
   Estimate fragmentation_cpu;
   Estimate fragmentation_memory;
   Estimate gpu_fragmentation_gpus;  // pod-trace replays: free GPU capacity fragmented, in GPUs
+  // Failures (VariantRunMetrics' failure fields); availability.n == 0: not modelled.
+  Estimate availability;
+  Estimate requests_failed;
+  Estimate time_to_detect_s;
+  Estimate time_to_recover_s;
+  Estimate replicas_lost;
+  Estimate replicas_replaced;
+  Estimate failures_unrecovered;
   // Wall clock, pooled over all decisions: not deterministic, omitted with wall_seconds.
   double placement_decision_us_mean = 0.0;
   double placement_decision_us_p99 = 0.0;
