@@ -77,6 +77,7 @@ std::string metrics_table(const RunResults& r, std::span<const HeadlineMetric> m
   }
   out += "</tr></thead>\n<tbody>\n";
   for (const auto& m : metrics) {
+    if (!shown_in(m, r)) continue;
     out += fmt::format("<tr><td>{} <small>({})</small></td>", html_escape(m.label),
                        html_escape(m.unit));
     for (const auto& v : r.variants) {

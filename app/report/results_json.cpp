@@ -46,6 +46,7 @@ ojson to_json(const VariantSummary& v) {
   // the run measured placement.
   for (const mm::MetricDescriptor& d : mm::metric_descriptors()) {
     if (d.placement_only && !v.placement_measured()) continue;
+    if (d.failures_only && !v.failures_measured()) continue;
     put(j, d.key,
         d.aggregation == mm::Aggregation::mean_ci ? to_json(v.*(d.estimate))
                                                   : to_json(v.*(d.quantiles)));

@@ -74,6 +74,8 @@ struct VariantSummary : models::metrics::VariantEstimates {
   /// Whether the run measured placement (pending time, decisions, packing, evictions): a
   /// hand-built summary or one of a world without placement leaves those fields out.
   bool placement_measured() const { return placement_decisions.n > 0; }
+  /// Whether the run modelled failures (availability and the other failures_only metrics).
+  bool failures_measured() const { return availability.n > 0; }
 };
 
 /// One swept parameter's value at a sweep point.
