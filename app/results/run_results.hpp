@@ -101,6 +101,12 @@ struct SweepPoint {
   std::vector<SweepVariantMetrics> variants;
 };
 
+/// A failure of one run (app/runner/failures.hpp), for trace.json's instant events.
+struct FailureEventRecord : models::metrics::FailureRecord {
+  std::string variant;
+  int replication = 0;
+};
+
 /// Everything one run produced. Writers never modify it.
 struct RunResults {
   static constexpr int current_schema_version = 1;
@@ -121,6 +127,7 @@ struct RunResults {
   std::vector<PairedDifference> differences;
   std::vector<InstanceRecord> instances;
   std::vector<TimeseriesSample> timeseries;
+  std::vector<FailureEventRecord> failures;  ///< variant, then replication, then time order
   std::vector<SweepPoint> sweep_points;  ///< empty unless the scenario has a sweep
   /// A pod-trace placement benchmark's text table (placement.txt); empty for other runs.
   std::string placement_table;

@@ -419,6 +419,13 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
           rec.replication = rep;
           results.instances.push_back(std::move(rec));
         }
+        for (auto& f : m.failure_log) {
+          FailureEventRecord rec;
+          static_cast<mm::FailureRecord&>(rec) = std::move(f);
+          rec.variant = m.variant;
+          rec.replication = rep;
+          results.failures.push_back(std::move(rec));
+        }
         for (auto& t : m.timeseries) {
           TimeseriesSample sample;
           static_cast<mm::Sample&>(sample) = t;

@@ -1278,7 +1278,8 @@ void Cluster::mark_unhealthy(std::uint32_t r) {
 void Cluster::replace_lost(std::uint32_t r) {
   Replica& rep = replicas_.at(r);
   if (!rep.lost) return;
-  mark_unhealthy(r);
+  // The load balancer may still send it requests (mark_unhealthy ends that): its replacement
+  // is another target.
   rep.lost = false;
   Service& svc = services_[rep.service];
   --svc.lost;

@@ -177,7 +177,8 @@ class Cluster {
   std::optional<std::uint32_t> crash(std::size_t service, double pick, std::string_view cause);
   void mark_unhealthy(std::uint32_t replica);
   // The platform replaces the lost replica: it leaves the count and the service scales back to
-  // its desired count. A no-op if a scale-in dropped it meanwhile.
+  // its desired count (the load balancer still sends it requests until mark_unhealthy). A no-op
+  // if a scale-in dropped it meanwhile.
   void replace_lost(std::uint32_t replica);
   bool host_down(std::size_t host) const { return host < host_down_.size() && host_down_[host]; }
   std::uint64_t failed(std::size_t service) const;

@@ -172,7 +172,8 @@ PairedDifference paired_difference(std::string metric, std::string variant_a, st
 VariantEstimates summarize(std::span<const VariantRunMetrics> runs);
 
 // a - b for startup_ms (mean), time_to_capacity_s, cost_usd, memory_overhead_gib_hours and
-// slo_violation_fraction, pairing replication r of a with replication r of b. A pair where
+// slo_violation_fraction (and, when either variant modelled failures, the compared
+// failures_only metrics), pairing replication r of a with replication r of b. A pair where
 // either side measured nothing (NaN) is left out. Throws std::invalid_argument if a
 // replication index is missing on one side or repeated.
 std::vector<PairedDifference> paired_differences(std::span<const VariantRunMetrics> a,
