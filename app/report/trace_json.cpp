@@ -54,16 +54,16 @@ ojson other_data(const RunResults& results) {
 }
 
 ojson instant(std::string name, sim::Time at, int pid, const FailureEventRecord& f) {
-  return ojson{{"name", std::move(name)},
-               {"cat", "failure"},
-               {"ph", "i"},
-               {"s", "p"},
-               {"ts", microseconds(at)},
-               {"pid", pid},
-               {"tid", 0},
-               {"args", ojson{{"target", f.target},
-                              {"cause", f.cause},
-                              {"replicas_lost", f.replicas_lost}}}};
+  return ojson{
+      {"name", std::move(name)},
+      {"cat", "failure"},
+      {"ph", "i"},
+      {"s", "p"},
+      {"ts", microseconds(at)},
+      {"pid", pid},
+      {"tid", 0},
+      {"args",
+       ojson{{"target", f.target}, {"cause", f.cause}, {"replicas_lost", f.replicas_lost}}}};
 }
 
 // Failures as instant events, one process per run: the failure, the platform's replacement
@@ -74,7 +74,8 @@ void emit_failures(const RunResults& results, const TraceOptions& options, int p
   for (const auto& f : results.failures) {
     if (options.replication && f.replication != *options.replication) continue;
     const std::string process = fmt::format("failures [{} r{}]", f.variant, f.replication);
-    auto [it, added] = processes.try_emplace(process, pids + static_cast<int>(processes.size()) + 1);
+    auto [it, added] =
+        processes.try_emplace(process, pids + static_cast<int>(processes.size()) + 1);
     if (added) emit(metadata("process_name", it->second, 0, "name", process));
     emit(instant(fmt::format("{} {}", f.kind, f.target), f.at, it->second, f));
     if (f.detected) emit(instant("replacement requested", *f.detected, it->second, f));

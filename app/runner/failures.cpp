@@ -22,7 +22,8 @@ mf::RecoveryKind recovery_kind(const models::VariantConfig& v) {
                                                                          : mf::RecoveryKind::vm_ha;
     case PlatformKind::container_in_vm: {
       const std::string name = v.node_profile != nullptr ? v.node_profile->name : "";
-      const bool k8s = name.find("eks") != std::string::npos || name.find("k8s") != std::string::npos;
+      const bool k8s =
+          name.find("eks") != std::string::npos || name.find("k8s") != std::string::npos;
       return k8s ? mf::RecoveryKind::kubernetes : mf::RecoveryKind::ecs;
     }
     case PlatformKind::container:
@@ -61,7 +62,7 @@ struct FailureDriver::Impl {
   std::vector<sim::EventId> events;
   std::vector<mm::FailureRecord> log;
   std::vector<Hit> hits;
-  std::size_t current = kNone;             // the failure being applied
+  std::size_t current = kNone;                   // the failure being applied
   std::map<std::uint32_t, std::size_t> lost_by;  // lost replica -> its failure
   std::map<std::uint32_t, Lineage> lineages;
   std::vector<ServiceUp> up;
@@ -90,7 +91,8 @@ struct FailureDriver::Impl {
   }
 
   int min_healthy(std::size_t s) const {
-    return static_cast<int>(std::ceil(spec.min_healthy_percent / 100.0 * cluster.desired(s) - 1e-9));
+    return static_cast<int>(
+        std::ceil(spec.min_healthy_percent / 100.0 * cluster.desired(s) - 1e-9));
   }
 
   // Availability and recovery after any change.
@@ -105,11 +107,11 @@ struct FailureDriver::Impl {
     }
     for (std::size_t f = 0; f < log.size(); ++f) {
       if (f == current || log[f].recovered || hits[f].targets.empty()) continue;
-      const bool back = std::all_of(hits[f].targets.begin(), hits[f].targets.end(),
-                                    [&](const auto& t) {
-                                      const int want = std::min(t.second, cluster.desired(t.first));
-                                      return cluster.running(t.first) >= want;
-                                    });
+      const bool back =
+          std::all_of(hits[f].targets.begin(), hits[f].targets.end(), [&](const auto& t) {
+            const int want = std::min(t.second, cluster.desired(t.first));
+            return cluster.running(t.first) >= want;
+          });
       if (back) log[f].recovered = now;
     }
   }
@@ -143,10 +145,10 @@ struct FailureDriver::Impl {
         break;
     }
     // Only the services that lost replicas must recover.
-    std::erase_if(hits[current].targets, [&](const auto& t) { return lost_in(current, t.first) == 0; });
+    std::erase_if(hits[current].targets,
+                  [&](const auto& t) { return lost_in(current, t.first) == 0; });
     current = kNone;
-    VMCSIM_ASSERT(cluster.instances_on_failed_hosts() == 0,
-                  "an instance runs on a failed host");
+    VMCSIM_ASSERT(cluster.instances_on_failed_hosts() == 0, "an instance runs on a failed host");
     observe();
   }
 
@@ -199,7 +201,8 @@ struct FailureDriver::Impl {
     if (const auto it = pending_lineage.find(r); it != pending_lineage.end()) {
       // The replacement carries on the crashed container's back-off.
       if (cluster.replica_count() > before)
-        lineages.emplace(static_cast<std::uint32_t>(before), Lineage{it->second.backoff, sim.now()});
+        lineages.emplace(static_cast<std::uint32_t>(before),
+                         Lineage{it->second.backoff, sim.now()});
       pending_lineage.erase(it);
     }
     observe();

@@ -74,10 +74,9 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
   // their event trajectory.
   std::unique_ptr<FailureDriver> failures;
   if (!world.failures.empty())
-    failures = std::make_unique<FailureDriver>(sim, cluster, world.failures,
-                                               recovery_kind(config.variant),
-                                               FailureDriver::Window{world.duration, warmup},
-                                               seed, replication);
+    failures = std::make_unique<FailureDriver>(
+        sim, cluster, world.failures, recovery_kind(config.variant),
+        FailureDriver::Window{world.duration, warmup}, seed, replication);
 
   // Streams and processes live at stable addresses for the whole run.
   std::vector<std::unique_ptr<sim::RandomStream>> streams;

@@ -418,7 +418,8 @@ placement::NodeView Cluster::view_of(const Node& node) const {
   // [failures] a failed or cordoned host takes nothing new, as Kubernetes taints such nodes.
   if (const auto h = host_index_.find(&node); h != host_index_.end()) {
     if (host_down_[h->second])
-      v.taints.push_back({"node.kubernetes.io/unreachable", "", placement::Taint::Effect::no_schedule});
+      v.taints.push_back(
+          {"node.kubernetes.io/unreachable", "", placement::Taint::Effect::no_schedule});
     if (host_cordoned_[h->second])
       v.taints.push_back(
           {"node.kubernetes.io/unschedulable", "", placement::Taint::Effect::no_schedule});

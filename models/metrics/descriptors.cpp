@@ -246,12 +246,12 @@ const std::vector<MetricDescriptor>& table() {
                         kAvailability,
                         {"is available {} less of the time", "is available {} more of the time",
                          "percentage points", 100})),
-      failures_only(est(
-          "requests_failed", "requests",
-          "requests lost with their instance or sent to a lost one before the load balancer "
-          "noticed (they count as SLO violations)",
-          [](const R& r) { return measured(r, count(r.requests_failed)); }, &VE::requests_failed,
-          kFailed, {"fails {} fewer", "fails {} more", "requests", 1})),
+      failures_only(
+          est("requests_failed", "requests",
+              "requests lost with their instance or sent to a lost one before the load balancer "
+              "noticed (they count as SLO violations)",
+              [](const R& r) { return measured(r, count(r.requests_failed)); },
+              &VE::requests_failed, kFailed, {"fails {} fewer", "fails {} more", "requests", 1})),
       failures_only(est(
           "time_to_detect_s", "s",
           "per failure that lost replicas: failure until the platform requests a replacement",

@@ -172,7 +172,7 @@ struct VariantRunMetrics {
   sim::QuantileSketch request_latency_ms;   // all services
   sim::RunningStats request_latency_stats;  // all services, ms: mean, min, max
   std::uint64_t requests_completed = 0;
-  std::uint64_t slo_violations = 0;  // latency over the SLO, plus every failed request
+  std::uint64_t slo_violations = 0;   // latency over the SLO, plus every failed request
   std::uint64_t requests_failed = 0;  // arrived after the warm-up, failed (never completed)
 
   // Failures (app/runner/failures.*); failures_modelled false: the scenario has none and these

@@ -82,10 +82,10 @@ TEST_CASE("bad failure specs fail at their line and column") {
       error_of("  zone_outages:\n    - {zone: zone-a, at: 1m, duration: -5m}\n");
   CHECK(negative.rfind("f.yaml:17:40: error: failures.zone_outages[0].duration:", 0) == 0);
   CHECK(negative.find("must be greater than zero, got '-5m'") != std::string::npos);
-  CHECK(error_of("  drains:\n    - {host: a-0, at: -1m, duration: 1m}\n").find("must not be negative") !=
+  CHECK(error_of("  drains:\n    - {host: a-0, at: -1m, duration: 1m}\n")
+            .find("must not be negative") != std::string::npos);
+  CHECK(error_of("  crashes:\n    - {service: wbe, mtbf: 1h}\n").find("did you mean 'web'?") !=
         std::string::npos);
-  CHECK(error_of("  crashes:\n    - {service: wbe, mtbf: 1h}\n")
-            .find("did you mean 'web'?") != std::string::npos);
 }
 
 namespace {
@@ -138,12 +138,13 @@ models::ClusterConfig two_zone_vms(const models::PlatformProfile& profile) {
 
 }  // namespace
 
-TEST_CASE("a host failure at a known time recovers after the platform's detection plus the "
-          "whole boot, exactly") {
+TEST_CASE(
+    "a host failure at a known time recovers after the platform's detection plus the "
+    "whole boot, exactly") {
   const ExactBoot exact;
   REQUIRE(exact.boot == Time::from_s(28));  // 1 + 2 + ... + 7 s
-  const auto kind = GENERATE(mf::RecoveryKind::vm_ha, mf::RecoveryKind::ecs,
-                             mf::RecoveryKind::kubernetes);
+  const auto kind =
+      GENERATE(mf::RecoveryKind::vm_ha, mf::RecoveryKind::ecs, mf::RecoveryKind::kubernetes);
   const Time detect = kind == mf::RecoveryKind::vm_ha ? Time::from_s(15)
                       : kind == mf::RecoveryKind::ecs ? Time::from_s(60)
                                                       : Time::from_s(340);
@@ -152,8 +153,8 @@ TEST_CASE("a host failure at a known time recovers after the platform's detectio
   models::Cluster cluster{sim, two_zone_vms(exact.profile)};
   mf::FailureSpec spec;
   spec.zone_outages.push_back({"zone-a", Time::from_s(100), Time::from_s(2000)});
-  app::runner::FailureDriver driver{sim,  cluster, spec, kind, {Time::from_s(1000), Time::zero()},
-                                    1,    0};
+  app::runner::FailureDriver driver{sim, cluster, spec, kind, {Time::from_s(1000), Time::zero()},
+                                    1,   0};
   sim.run_until(Time::from_s(1000));
   models::metrics::VariantRunMetrics m;
   driver.finish(sim.now(), m);
@@ -182,9 +183,15 @@ TEST_CASE("under random failures no instance ever starts or runs on a failed hos
   models::Image image{"app:1", {{"sha256:app-0", sim::Bytes::mib(20)}}};
   models::ClusterConfig c;
   for (int h = 0; h < 5; ++h) {
-    models::HostSpec spec{"h" + std::to_string(h), sim::Millicores::cores(16), sim::Bytes::gib(64),
-                          sim::DataRate::parse("1GB/s"), 10000.0, sim::DataRate::gbps(10),
-                          {{"zone", h % 2 ? "zone-a" : "zone-b"}}, 100.0, 300.0};
+    models::HostSpec spec{"h" + std::to_string(h),
+                          sim::Millicores::cores(16),
+                          sim::Bytes::gib(64),
+                          sim::DataRate::parse("1GB/s"),
+                          10000.0,
+                          sim::DataRate::gbps(10),
+                          {{"zone", h % 2 ? "zone-a" : "zone-b"}},
+                          100.0,
+                          300.0};
     c.hosts.push_back({spec, 1.0, sim::Bytes::gib(100)});
   }
   c.registry = models::RegistrySpec{"hub", sim::DataRate::gbps(1), Time::from_ms(20)};
@@ -249,7 +256,8 @@ TEST_CASE("under random failures no instance ever starts or runs on a failed hos
 
 TEST_CASE("vmcsim run with failures is byte-identical whatever the number of worker threads") {
   test::ScratchDir dir{"failures-jobs"};
-  const fs::path scenario = fs::path{VMCSIM_SOURCE_DIR_FOR_TESTS} / "scenarios" / "zone-outage.yaml";
+  const fs::path scenario =
+      fs::path{VMCSIM_SOURCE_DIR_FOR_TESTS} / "scenarios" / "zone-outage.yaml";
   const std::string base = "run '" + scenario.string() + "' --quiet --out '";
   const auto one = test::run_vmcsim(base + (dir.path() / "j1").string() + "' --jobs 1", dir.path());
   const auto two = test::run_vmcsim(base + (dir.path() / "j2").string() + "' --jobs 2", dir.path());

@@ -29,8 +29,9 @@ std::vector<Time> times_of(const std::vector<FailureEvent>& events, EventKind ki
 
 }  // namespace
 
-TEST_CASE("the CrashLoopBackOff delays are 10 s doubling to a 5 minute cap, reset after 10 "
-          "minutes of running") {
+TEST_CASE(
+    "the CrashLoopBackOff delays are 10 s doubling to a 5 minute cap, reset after 10 "
+    "minutes of running") {
   CrashLoopBackoff b;
   // Each restart right after the previous one (the container never ran long).
   Time t = Time::from_s(1000);
@@ -53,10 +54,10 @@ TEST_CASE("the CrashLoopBackOff delays are 10 s doubling to a 5 minute cap, rese
 TEST_CASE("each platform detects a lost host after its documented default delays") {
   const DetectionConfig d;
   const auto k8s = host_failure_recovery(RecoveryKind::kubernetes, d);
-  CHECK(k8s.unhealthy_after == Time::from_s(40));   // node-monitor-grace-period
-  CHECK(k8s.replace_after == Time::from_s(340));    // + not-ready tolerationSeconds 300
+  CHECK(k8s.unhealthy_after == Time::from_s(40));  // node-monitor-grace-period
+  CHECK(k8s.replace_after == Time::from_s(340));   // + not-ready tolerationSeconds 300
   const auto ecs = host_failure_recovery(RecoveryKind::ecs, d);
-  CHECK(ecs.unhealthy_after == Time::from_s(60));   // 30 s interval x 2 unhealthy checks
+  CHECK(ecs.unhealthy_after == Time::from_s(60));  // 30 s interval x 2 unhealthy checks
   CHECK(ecs.replace_after == Time::from_s(60));
   const auto ha = host_failure_recovery(RecoveryKind::vm_ha, d);
   CHECK(ha.unhealthy_after == Time::from_s(60));
@@ -125,8 +126,8 @@ TEST_CASE("random host failures alternate down and up on each host, inside the r
 TEST_CASE("requests in service on a failed host fail and every request stays accounted for") {
   testing::ClusterWorld w;
   ClusterConfig config = w.config(PlatformKind::vm, 3);
-  config.services.push_back(w.service("web", sim::Millicores::cores(1), sim::Bytes::gib(1), 3,
-                                      0.2));
+  config.services.push_back(
+      w.service("web", sim::Millicores::cores(1), sim::Bytes::gib(1), 3, 0.2));
   config.variant.placement = "k8s:LeastAllocated";  // one VM per host
   sim::Simulation sim;
   Cluster cluster{sim, config};
@@ -136,8 +137,8 @@ TEST_CASE("requests in service on a failed host fail and every request stays acc
   std::uint64_t failed_seen = 0;
   cluster.on_request_failed.connect([&](const RequestOutcome&) { ++failed_seen; });
   const auto conserved = [&] {
-    CHECK(cluster.submitted(0) == cluster.completed(0) + cluster.failed(0) +
-                                      cluster.in_service(0) + cluster.queued_requests(0));
+    CHECK(cluster.submitted(0) == cluster.completed(0) + cluster.failed(0) + cluster.in_service(0) +
+                                      cluster.queued_requests(0));
   };
   sim.run_until(Time::from_s(60));
   REQUIRE(cluster.running(0) == 3);
@@ -174,8 +175,7 @@ TEST_CASE("a failed host takes down its node VMs and the containers in them") {
   ClusterConfig config = w.config(PlatformKind::container_in_vm, 2);
   config.variant.initial_nodes = 2;
   config.variant.placement = "k8s:LeastAllocated";  // one node VM per host
-  config.services.push_back(
-      w.service("web", sim::Millicores{250}, sim::Bytes::mib(256), 4, 0.01));
+  config.services.push_back(w.service("web", sim::Millicores{250}, sim::Bytes::mib(256), 4, 0.01));
   sim::Simulation sim;
   Cluster cluster{sim, config};
   sim.run_until(Time::from_s(300));
