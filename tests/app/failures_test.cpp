@@ -266,6 +266,9 @@ TEST_CASE("vmcsim run with failures is byte-identical whatever the number of wor
   const std::string a = test::read_text(dir.path() / "j1" / "results.json");
   CHECK(a == test::read_text(dir.path() / "j2" / "results.json"));
   CHECK(a.find("\"availability\"") != std::string::npos);
+  // The report marks the failures on its capacity-versus-demand chart.
+  CHECK(test::read_text(dir.path() / "j1" / "report.html").find("failures (host down, crash)") !=
+        std::string::npos);
   CHECK(test::read_text(dir.path() / "j1" / "trace.json") ==
         test::read_text(dir.path() / "j2" / "trace.json"));
 }
