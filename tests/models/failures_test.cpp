@@ -190,3 +190,27 @@ TEST_CASE("a failed host takes down its node VMs and the containers in them") {
   // Without a cluster autoscaler the node group replaces the node VM it lost.
   CHECK(cluster.nodes() == 2);
 }
+
+TEST_CASE("a drained host finishes its requests, its instances are replaced elsewhere and none "
+          "fails") {
+  testing::ClusterWorld w;
+  ClusterConfig config = w.config(PlatformKind::vm, 3);
+  config.services.push_back(
+      w.service("web", sim::Millicores::cores(1), sim::Bytes::gib(1), 3, 0.05));
+  config.variant.placement = "k8s:LeastAllocated";  // one VM per host
+  sim::Simulation sim;
+  Cluster cluster{sim, config};
+  testing::Load load{sim, cluster, 0, 20.0, true};
+  sim.run_until(Time::from_s(60));
+  REQUIRE(cluster.running(0) == 3);
+  const Node& drained = *cluster.runtime().hosts()[0];
+  REQUIRE(drained.live_instances() == 1);
+  cluster.drain_host(0);
+  sim.run_until(Time::from_s(180));
+  CHECK(cluster.failed(0) == 0);  // graceful: requests finish, nothing is lost
+  CHECK(cluster.running(0) == 3);
+  CHECK(drained.live_instances() == 0);  // cordoned: the replacement went elsewhere
+  cluster.uncordon_host(0);
+  CHECK(cluster.submitted(0) == cluster.completed(0) + cluster.in_service(0) +
+                                    cluster.queued_requests(0));
+}
