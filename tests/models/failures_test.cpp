@@ -191,8 +191,9 @@ TEST_CASE("a failed host takes down its node VMs and the containers in them") {
   CHECK(cluster.nodes() == 2);
 }
 
-TEST_CASE("a drained host finishes its requests, its instances are replaced elsewhere and none "
-          "fails") {
+TEST_CASE(
+    "a drained host finishes its requests, its instances are replaced elsewhere and none "
+    "fails") {
   testing::ClusterWorld w;
   ClusterConfig config = w.config(PlatformKind::vm, 3);
   config.services.push_back(
@@ -211,6 +212,6 @@ TEST_CASE("a drained host finishes its requests, its instances are replaced else
   CHECK(cluster.running(0) == 3);
   CHECK(drained.live_instances() == 0);  // cordoned: the replacement went elsewhere
   cluster.uncordon_host(0);
-  CHECK(cluster.submitted(0) == cluster.completed(0) + cluster.in_service(0) +
-                                    cluster.queued_requests(0));
+  CHECK(cluster.submitted(0) ==
+        cluster.completed(0) + cluster.in_service(0) + cluster.queued_requests(0));
 }
