@@ -87,7 +87,7 @@ void write_sweep_csv(const RunResults& results, std::ostream& out) {
       for (const mm::MetricDescriptor& d : mm::metric_descriptors()) {
         const Estimate e = d.value(v);
         const bool applies =
-            (!d.placement_only || v.placement_measured()) && e.n > 0 && std::isfinite(e.mean);
+            v.measures(d) && e.n > 0 && std::isfinite(e.mean);
         if (!applies) {
           out << ",,,";
           continue;

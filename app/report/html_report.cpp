@@ -77,6 +77,7 @@ std::string metrics_table(const RunResults& r, std::span<const HeadlineMetric> m
   }
   out += "</tr></thead>\n<tbody>\n";
   for (const auto& m : metrics) {
+    if (!shown_in(m, r)) continue;
     out += fmt::format("<tr><td>{} <small>({})</small></td>", html_escape(m.label),
                        html_escape(m.unit));
     for (const auto& v : r.variants) {
@@ -187,6 +188,26 @@ std::string capacity_chart(const RunResults& r) {
                           r, r.variants.front().name,
                           [](const TimeseriesSample& s) { return s.demand_rps; }, axis),
                       true, true});
+  // Failures (host down, crash) of the first variant's first replication, as vertical strokes
+  // (every variant sees the same failure times under common random numbers).
+  std::vector<double> at;
+  for (const auto& f : r.failures)
+    if (!r.variants.empty() && f.variant == r.variants.front().name && f.replication == 0 &&
+        (f.kind == "host_down" || f.kind == "crash"))
+      at.push_back(f.at.seconds() / axis.per_unit);
+  if (!at.empty()) {
+    double top = 0;
+    for (const auto& s : series)
+      for (const auto& p : s.points)
+        top = std::max(top, p.y);
+    std::vector<svg::Point> strokes;
+    for (const double x : at) {
+      strokes.push_back({x, 0});
+      strokes.push_back({x, top});
+      strokes.push_back({x, 0});
+    }
+    series.push_back({"failures (host down, crash)", "#c0392b", std::move(strokes), true, false});
+  }
   return svg::line_chart("Serving capacity and demand over time", series,
                          {axis.label, false, {}, {}}, {"requests per second", false, {}, {}});
 }

@@ -48,6 +48,12 @@ std::span<const HeadlineMetric> placement_metrics() {
   return rows;
 }
 
+bool shown_in(const HeadlineMetric& m, const RunResults& r) {
+  if (!m.metric->failures_only) return true;
+  return std::any_of(r.variants.begin(), r.variants.end(),
+                     [](const VariantSummary& v) { return v.failures_measured(); });
+}
+
 std::string count_of(std::int64_t n, std::string_view noun) {
   return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
 }

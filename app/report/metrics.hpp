@@ -14,6 +14,11 @@
 namespace vmcsim::app::report {
 
 /// One row of a table: a display row of a metric descriptor (models/metrics/descriptors.hpp).
+struct HeadlineMetric;
+/// Whether a row belongs in the tables of `r`: failures_only metrics show only when some
+/// variant modelled failures.
+bool shown_in(const HeadlineMetric& m, const RunResults& r);
+
 struct HeadlineMetric {
   const models::metrics::MetricDescriptor* metric;
   const models::metrics::MetricDisplay* display;

@@ -45,7 +45,7 @@ ojson per_replication_to_json(const VariantSummary& v) {
   for (const ReplicationValues& r : v.per_replication) {
     ojson values = ojson::object();
     for (std::size_t i = 0; i < descriptors.size() && i < r.values.size(); ++i) {
-      if (descriptors[i].placement_only && !v.placement_measured()) continue;
+      if (!v.measures(descriptors[i])) continue;
       const double x = r.values[i];
       values[std::string(descriptors[i].key)] = std::isfinite(x) ? ojson(x) : ojson(nullptr);
     }
@@ -70,7 +70,7 @@ ojson to_json(const VariantSummary& v) {
   // Every metric its descriptor declares, in descriptor order; the placement ones only when
   // the run measured placement.
   for (const mm::MetricDescriptor& d : mm::metric_descriptors()) {
-    if (d.placement_only && !v.placement_measured()) continue;
+    if (!v.measures(d)) continue;
     put(j, d.key, metric_json(d, v));
     if (d.key == "instances_not_ready") {
       ojson reasons = ojson::object();
@@ -116,7 +116,7 @@ ojson to_json(const SweepPoint& point) {
   for (const auto& v : point.variants) {
     ojson jv{{"variant", v.name}};
     for (const models::metrics::MetricDescriptor& d : models::metrics::metric_descriptors())
-      if (!d.placement_only || v.placement_measured()) put(jv, d.key, metric_json(d, v));
+      if (v.measures(d)) put(jv, d.key, metric_json(d, v));
     variants.push_back(std::move(jv));
   }
   return ojson{{"parameters", std::move(params)}, {"variants", std::move(variants)}};

@@ -32,6 +32,7 @@ std::string terminal_table(const RunResults& r) {
   rows.push_back(header);
   rows.push_back(platform);
   for (const auto& m : headline_metrics()) {
+    if (!shown_in(m, r)) continue;
     std::vector<std::string> row{fmt::format("{} ({})", m.label, m.unit)};
     for (const auto& v : r.variants)
       row.push_back(format_estimate(m.shown(v), m.precision));

@@ -53,6 +53,36 @@ ojson other_data(const RunResults& results) {
                {"seed", results.seed}};
 }
 
+ojson instant(std::string name, sim::Time at, int pid, const FailureEventRecord& f) {
+  return ojson{
+      {"name", std::move(name)},
+      {"cat", "failure"},
+      {"ph", "i"},
+      {"s", "p"},
+      {"ts", microseconds(at)},
+      {"pid", pid},
+      {"tid", 0},
+      {"args",
+       ojson{{"target", f.target}, {"cause", f.cause}, {"replicas_lost", f.replicas_lost}}}};
+}
+
+// Failures as instant events, one process per run: the failure, the platform's replacement
+// request (detected) and the recovery.
+template <class Emit>
+void emit_failures(const RunResults& results, const TraceOptions& options, int pids, Emit& emit) {
+  std::map<std::string, int> processes;
+  for (const auto& f : results.failures) {
+    if (options.replication && f.replication != *options.replication) continue;
+    const std::string process = fmt::format("failures [{} r{}]", f.variant, f.replication);
+    auto [it, added] =
+        processes.try_emplace(process, pids + static_cast<int>(processes.size()) + 1);
+    if (added) emit(metadata("process_name", it->second, 0, "name", process));
+    emit(instant(fmt::format("{} {}", f.kind, f.target), f.at, it->second, f));
+    if (f.detected) emit(instant("replacement requested", *f.detected, it->second, f));
+    if (f.recovered) emit(instant("recovered", *f.recovered, it->second, f));
+  }
+}
+
 // Calls emit(event) for every trace event in order, without holding them all: a trace of a
 // million instances is streamed, not built in memory.
 template <class Emit>
@@ -85,6 +115,7 @@ void for_each_trace_event(const RunResults& results, const TraceOptions& options
       emit(slice("running", "lifetime", *instance.ready, *instance.stopped, pid, tid, instance));
     }
   }
+  emit_failures(results, options, static_cast<int>(processes.size()), emit);
 }
 
 }  // namespace

@@ -95,6 +95,13 @@ struct VariantSummary : models::metrics::VariantEstimates {
   /// Whether the run measured placement (pending time, decisions, packing, evictions): a
   /// hand-built summary or one of a world without placement leaves those fields out.
   bool placement_measured() const { return placement_decisions.n > 0; }
+  /// Whether the run modelled failures (availability and the other failures_only metrics).
+  bool failures_measured() const { return availability.n > 0; }
+  /// Whether `d` applies to this variant: its placement and failures metrics only when the run
+  /// measured them. Every writer that lists metrics asks this, so they agree on what is shown.
+  bool measures(const models::metrics::MetricDescriptor& d) const {
+    return (!d.placement_only || placement_measured()) && (!d.failures_only || failures_measured());
+  }
 };
 
 /// One swept parameter's value at a sweep point.
@@ -110,6 +117,12 @@ struct SweepParameter {
 struct SweepPoint {
   std::vector<SweepParameter> parameters;
   std::vector<VariantSummary> variants;
+};
+
+/// A failure of one run (app/runner/failures.hpp), for trace.json's instant events.
+struct FailureEventRecord : models::metrics::FailureRecord {
+  std::string variant;
+  int replication = 0;
 };
 
 /// Everything one run produced. Writers never modify it.
@@ -132,6 +145,7 @@ struct RunResults {
   std::vector<PairedDifference> differences;
   std::vector<InstanceRecord> instances;
   std::vector<TimeseriesSample> timeseries;
+  std::vector<FailureEventRecord> failures;  ///< variant, then replication, then time order
   std::vector<SweepPoint> sweep_points;  ///< empty unless the scenario has a sweep
   /// A pod-trace placement benchmark's text table (placement.txt); empty for other runs.
   std::string placement_table;

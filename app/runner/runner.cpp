@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/diagnostic.hpp"
+#include "app/runner/failures.hpp"
 #include "app/runner/mpi_session.hpp"
 #include "app/runner/placement_benchmark.hpp"
 #include "app/runner/world.hpp"
@@ -70,6 +71,13 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
   cc.warmup = warmup;
   mm::MetricsCollector collector{sim, cc};
   collector.connect(cluster);
+  // Failures (app/runner/failures.hpp): only when the scenario has some, so that other runs keep
+  // their event trajectory.
+  std::unique_ptr<FailureDriver> failures;
+  if (!world.failures.empty())
+    failures = std::make_unique<FailureDriver>(
+        sim, cluster, world.failures, recovery_kind(config.variant),
+        FailureDriver::Window{world.duration, warmup}, seed, replication);
 
   // Streams and processes live at stable addresses for the whole run.
   std::vector<std::unique_ptr<sim::RandomStream>> streams;
@@ -90,7 +98,9 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
   }
   for (auto& p : processes)
     p->stop();
-  return collector.finish(sim.now());
+  mm::VariantRunMetrics metrics = collector.finish(sim.now());
+  if (failures) failures->finish(sim.now(), metrics);
+  return metrics;
 }
 
 // Runs job(order[k]) for k in [0, n) on `threads` workers, starting none once `stop` is set;
@@ -458,6 +468,13 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
           rec.variant = m.variant;
           rec.replication = rep;
           results.instances.push_back(std::move(rec));
+        }
+        for (auto& f : m.failure_log) {
+          FailureEventRecord rec;
+          static_cast<mm::FailureRecord&>(rec) = std::move(f);
+          rec.variant = m.variant;
+          rec.replication = rep;
+          results.failures.push_back(std::move(rec));
         }
         for (auto& t : m.timeseries) {
           TimeseriesSample sample;

@@ -482,6 +482,7 @@ std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& s,
   for (std::size_t i = 0; i < s.workloads.size(); ++i)
     world->workloads.push_back(workload_plan(s, i, services));
   world->bursts = burst_windows(s, world->workloads);
+  world->failures = s.failures;
   return world;
 }
 

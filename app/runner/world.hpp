@@ -37,6 +37,7 @@
 #include "app/scenario/scenario.hpp"
 #include "models/catalog/catalog.hpp"
 #include "models/cluster/cluster_config.hpp"
+#include "models/failures/failures.hpp"
 #include "models/metrics/collector.hpp"
 #include "models/workload/arrivals.hpp"
 
@@ -69,6 +70,7 @@ struct PreparedWorld {
   std::vector<models::metrics::ServiceMetricsConfig> service_metrics;
   std::vector<models::metrics::BurstWindow> bursts;
   std::vector<scenario::Service> services;  // the scenario's, with imported values filled in
+  models::failures::FailureSpec failures;   // empty: nothing fails (app/runner/failures.hpp)
   sim::Time duration;
 };
 

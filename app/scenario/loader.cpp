@@ -27,7 +27,7 @@ const KeyTables& top_level_key_tables() {
        {"name",      "description", "seed",           "replications", "duration", "warmup",
         "hosts",     "topology",    "registry",       "images",       "services", "workloads",
         "variants",  "slo",         "cost",           "sweep",        "output",   "tenants",
-        "isolation", "namespaces",  "runtime_classes"}},
+        "isolation", "namespaces",  "runtime_classes", "failures"}},
   };
   return tables;
 }
@@ -57,6 +57,8 @@ class Loader {
     read_variants(s);
     // The tenancy reader walks the entries by position: only over a complete read.
     if (!cx_.has_errors()) cx_.attempt([&] { read_tenants(root_, cx_.catalog(), s); });
+    if (auto f = root_.optional("failures"))
+      cx_.attempt([&] { read_failures(cx_, *f, s); });  // after hosts, topology, services
     if (auto f = root_.optional("slo")) cx_.attempt([&] { s.slo = read_slo(*f); });
     if (auto f = root_.optional("cost")) cx_.attempt([&] { s.cost = read_cost(*f); });
     if (auto f = root_.optional("output")) cx_.attempt([&] { s.output = read_output(cx_, *f, s); });
@@ -202,7 +204,8 @@ const std::map<std::string, std::vector<std::string>>& key_tables() {
          {&top_level_key_tables(), &host_key_tables(), &topology_key_tables(), &image_key_tables(),
           &distribution_key_tables(), &service_key_tables(), &affinity_key_tables(),
           &autoscaling_key_tables(), &workload_key_tables(), &variant_key_tables(),
-          &settings_key_tables(), &sweep_key_tables(), &tenancy_key_tables()})
+          &settings_key_tables(), &sweep_key_tables(), &tenancy_key_tables(),
+          &failures_key_tables()})
       all.insert(part->begin(), part->end());
     return all;
   }();

@@ -20,6 +20,7 @@
 
 #include "app/diagnostic.hpp"
 #include "app/scenario/read_tenants.hpp"
+#include "models/failures/failures.hpp"
 #include "models/placement/affinity.hpp"
 #include "models/platform/platform_kind.hpp"
 #include "models/workload/arrivals.hpp"
@@ -360,6 +361,8 @@ struct Scenario {
   // Values assumed while loading, in the order they were assumed.
   std::vector<Assumption> assumptions;
   Tenancy tenancy;  // tenants, isolation, namespaces, taints... (read_tenants.hpp)
+  // `failures:` (failures_reader.cpp): what breaks and when; empty: nothing fails.
+  models::failures::FailureSpec failures;
 
   std::string source_file;  // the file it was loaded from
   std::string source_text;  // its text, for sweep expansion and for results to carry

@@ -73,6 +73,11 @@ const KeyTables& sweep_key_tables();
 const KeyTables& tenancy_key_tables();
 SweepParameter read_sweep_parameter(const Field& root, const Field& f);
 
+// failures_reader.cpp: failures, host_failure, crash, zone_outage, drain, spot_interruption,
+// detection. Needs the hosts, topology and services read.
+const KeyTables& failures_key_tables();
+void read_failures(ReadContext& cx, const Field& f, Scenario& s);
+
 // loader.cpp: the scenario from a parsed document (expand_sweep loads each point with it).
 YAML::Node parse_yaml(const std::string& text, const std::string& file);
 Scenario load_document(const YAML::Node& root, const std::string& file,

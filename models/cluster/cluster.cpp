@@ -55,6 +55,8 @@ struct Cluster::Replica {
   std::vector<WaitSpan> waits;  // contiguous from `requested`
   std::string reason;           // why pending, or why stopped before ready
   std::string reason_dimension;
+  bool lost = false;      // [failures] killed, still counted until replace_lost()
+  bool routable = false;  // [failures] lost, and the load balancer still sends it requests
 };
 
 struct Cluster::Controller {
@@ -92,6 +94,12 @@ struct Cluster::Service {
   sim::RandomStream stream{0};
   Controller controller;
   sim::EventId timer;
+  // [failures] requests failed; lost replicas not replaced; of those, still sent requests; the
+  // round-robin position that shares arrivals between them and the running replicas
+  std::uint64_t failed = 0;
+  int lost = 0;
+  int lost_routable = 0;
+  std::uint64_t route_counter = 0;
 };
 
 struct Cluster::NodeVm {
@@ -109,6 +117,8 @@ struct Cluster::InFlight {
   sim::Time start;
   sim::Bytes io;
   std::uint32_t next_free = kNone;
+  FlowId flow;          // [failures] its current flow, cancelled if its instance is lost
+  bool active = false;  // in service (not on the free list)
 };
 
 Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
@@ -172,6 +182,8 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
     host_nodes_.push_back(&runtime_->add_host(*hosts_.back(), options));
   }
   host_use_.resize(hosts_.size());
+  host_down_.assign(hosts_.size(), 0);
+  host_cordoned_.assign(hosts_.size(), 0);
   for (std::size_t h = 0; h < host_nodes_.size(); ++h) {
     host_index_.emplace(host_nodes_[h], h);
     host_views_.push_back(view_of(*host_nodes_[h]));
@@ -407,6 +419,15 @@ placement::NodeView Cluster::view_of(const Node& node) const {
       if (s != service_index_.end()) v.record_running(services_[s->second].request, count);
     }
   fill_tenancy(v, node);  // tenancy hook
+  // [failures] a failed or cordoned host takes nothing new, as Kubernetes taints such nodes.
+  if (const auto h = host_index_.find(&node); h != host_index_.end()) {
+    if (host_down_[h->second])
+      v.taints.push_back(
+          {"node.kubernetes.io/unreachable", "", placement::Taint::Effect::no_schedule});
+    if (host_cordoned_[h->second])
+      v.taints.push_back(
+          {"node.kubernetes.io/unschedulable", "", placement::Taint::Effect::no_schedule});
+  }
   return v;
 }
 
@@ -518,6 +539,8 @@ void Cluster::launch(std::uint32_t r, Node& node) {
   Service& svc = services_[replicas_[r].service];
   const ServiceConfig& sc = *svc.config;
   VMCSIM_ASSERT(replicas_[r].state == ReplicaState::pending, "only a pending replica is launched");
+  VMCSIM_ASSERT(!host_down(host_index_.at(physical_of(node))),
+                "an instance is launched on a failed host");
   record_wait(r, placement_wait(replicas_[r], node));
   replicas_[r].reason.clear();
   replicas_[r].reason_dimension.clear();
@@ -570,6 +593,8 @@ void Cluster::replica_ready(std::uint32_t r, Instance& instance) {
     return;
   }
   VMCSIM_ASSERT(rep.state == ReplicaState::starting, "only a starting replica becomes ready");
+  VMCSIM_ASSERT(!host_down(host_index_.at(physical_of(*rep.node))),
+                "an instance becomes ready on a failed host");
   rep.became_ready = true;
   if (rep.stop_when_ready) {
     rep.state = ReplicaState::stopping;
@@ -600,6 +625,11 @@ void Cluster::retire(std::uint32_t r) {
       }
       break;
     default:
+      if (rep.lost) {  // [failures] a lost replica scaled in before the platform replaced it
+        mark_unhealthy(r);
+        rep.lost = false;
+        --services_[rep.service].lost;
+      }
       break;
   }
 }
@@ -659,6 +689,14 @@ void Cluster::submit(std::size_t service) {
 void Cluster::submit(std::size_t service, const Request& request) {
   Service& svc = services_.at(service);
   const std::uint64_t sequence = svc.submitted++;
+  // [failures] lost replicas the load balancer has not marked unhealthy still get their share.
+  if (svc.lost_routable > 0) {
+    const auto total = static_cast<std::uint64_t>(running(service) + svc.lost_routable);
+    if (svc.route_counter++ % total < static_cast<std::uint64_t>(svc.lost_routable)) {
+      fail_request(service, sequence, request);
+      return;
+    }
+  }
   // Least outstanding requests among the running instances, oldest first on ties.
   std::uint32_t best = kNone;
   for (const std::uint32_t r : svc.live) {
@@ -677,7 +715,7 @@ void Cluster::submit(std::size_t service, const Request& request) {
 
 void Cluster::check_requests(const Service& svc) const {
   // Conservation: every request submitted is completed, in service or queued.
-  VMCSIM_ASSERT(svc.submitted == svc.completed + svc.in_service + svc.queue.size(),
+  VMCSIM_ASSERT(svc.submitted == svc.completed + svc.failed + svc.in_service + svc.queue.size(),
                 "a request was lost or counted twice");
   static_cast<void>(svc);
 }
@@ -707,9 +745,14 @@ void Cluster::begin_request(std::uint32_t r, std::uint64_t sequence, const Reque
   }
   const Instance& inst = runtime_->instance(rep.instance);
   const VirtualizationOverhead& o = inst.overhead;
-  flights_[f] = InFlight{
-      r,    sequence, request.arrival, sim_.now(), request.io_bytes * (1.0 / o.random_iops_factor),
-      kNone};
+  flights_[f] = InFlight{r,
+                         sequence,
+                         request.arrival,
+                         sim_.now(),
+                         request.io_bytes * (1.0 / o.random_iops_factor),
+                         kNone,
+                         {},
+                         true};
   // One request is one thread: at most one core, through the instance's limit, the node's CPU
   // and, for a container in a VM, the physical CPU under it.
   const NodePath node_cpu = rep.node->cpu_path();
@@ -717,8 +760,8 @@ void Cluster::begin_request(std::uint32_t r, std::uint64_t sequence, const Reque
   std::copy(node_cpu.span().begin(), node_cpu.span().end(), path.begin() + 1);
   const std::size_t len = 1 + node_cpu.size;
   const double work = request.cpu_time.seconds() * o.cpu_time_factor * kMillicoresPerCore;
-  flows_->start_flow(std::span{path.data(), len}, work, kMillicoresPerCore,
-                     [this, f] { cpu_done(f); });
+  flights_[f].flow = flows_->start_flow(std::span{path.data(), len}, work, kMillicoresPerCore,
+                                        [this, f] { cpu_done(f); });
 }
 
 void Cluster::cpu_done(std::uint32_t f) {
@@ -727,12 +770,14 @@ void Cluster::cpu_done(std::uint32_t f) {
     io_done(f);
     return;
   }
-  flows_->start_flow(replicas_[fl.replica].node->disk_path().span(),
-                     static_cast<double>(fl.io.count()), kUncapped, [this, f] { io_done(f); });
+  flights_[f].flow =
+      flows_->start_flow(replicas_[fl.replica].node->disk_path().span(),
+                         static_cast<double>(fl.io.count()), kUncapped, [this, f] { io_done(f); });
 }
 
 void Cluster::io_done(std::uint32_t f) {
   const InFlight fl = flights_[f];
+  flights_[f].active = false;
   flights_[f].next_free = free_flight_;
   free_flight_ = f;
   Replica& rep = replicas_[fl.replica];
@@ -1091,6 +1136,181 @@ std::vector<BillableUsage> Cluster::billable_usage(sim::Time now) const {
       break;
   }
   return out;
+}
+
+// --- failures -------------------------------------------------------------------------------
+
+const Node* Cluster::physical_of(const Node& node) const {
+  return node.is_vm_node() && node.parent() != nullptr ? node.parent() : &node;
+}
+
+void Cluster::fail_request(std::size_t service, std::uint64_t sequence, const Request& request) {
+  Service& svc = services_[service];
+  ++svc.failed;
+  const sim::Time now = sim_.now();
+  on_request_failed.emit(
+      RequestOutcome{service, sequence, request.arrival, now, now, now - request.arrival});
+  check_requests(svc);
+}
+
+// Kills the replica's instance: its requests in service fail, and, if it still counts toward
+// its service (not being scaled in), it stays counted as lost until replace_lost().
+void Cluster::lose(std::uint32_t r, std::string_view cause) {
+  Replica& rep = replicas_[r];
+  Service& svc = services_[rep.service];
+  const sim::Time now = sim_.now();
+  for (std::uint32_t f = 0; f < flights_.size(); ++f) {
+    InFlight& fl = flights_[f];
+    if (!fl.active || fl.replica != r) continue;
+    flows_->cancel_flow(fl.flow);
+    fl.active = false;
+    fl.next_free = free_flight_;
+    free_flight_ = f;
+    --rep.in_service;
+    --svc.in_service;
+    ++svc.failed;
+    on_request_failed.emit(RequestOutcome{rep.service, fl.sequence, fl.arrival, fl.start, now,
+                                          now - fl.arrival, rep.instance});
+  }
+  const bool counted = std::find(svc.live.begin(), svc.live.end(), r) != svc.live.end();
+  const bool was_running = rep.state == ReplicaState::running;
+  runtime_->kill(rep.instance, cause);
+  free_cpu_resources_.push_back(rep.cpu);
+  --tasks_by_node_[rep.node][svc.config->name];
+  refresh_view(*rep.node);
+  rep.state = ReplicaState::stopped;
+  rep.reason = fmt::format("lost: {}", cause);
+  check_requests(svc);
+  if (!counted) return;
+  rep.lost = true;
+  ++svc.lost;
+  if (was_running) {
+    rep.routable = true;
+    ++svc.lost_routable;
+  }
+  on_replica_lost.emit(rep.service, r);
+}
+
+void Cluster::fail_host(std::size_t h, std::string_view cause) {
+  VMCSIM_ASSERT(h < hosts_.size(), "fail_host: no such host");
+  if (host_down_[h]) return;
+  host_down_[h] = 1;
+  const Node* host = host_nodes_[h];
+  // The containers in its node VMs and the instances on it first, then the node VMs.
+  for (std::uint32_t r = 0; r < replicas_.size(); ++r) {
+    const Replica& rep = replicas_[r];
+    if (rep.node == nullptr || rep.instance == kNoInstance) continue;
+    if (!runtime_->instance(rep.instance).is_live() || physical_of(*rep.node) != host) continue;
+    lose(r, cause);
+  }
+  int nodes_lost = 0;
+  for (NodeVm& vm : node_vms_) {
+    if (vm.instance == kNoInstance) continue;
+    const Instance& i = runtime_->instance(vm.instance);
+    if (!i.is_live() || i.host != host) continue;
+    runtime_->kill(vm.instance, cause);
+    vm.state = NodeVm::State::failed;
+    --tasks_by_node_[i.host]["node"];
+    ++nodes_lost;
+  }
+  refresh_view(*host);
+  VMCSIM_ASSERT(host->live_instances() == 0, "an instance outlived its failed host");
+  if (!cluster_autoscaler_)
+    for (int k = 0; k < nodes_lost; ++k)
+      add_node_vm();
+}
+
+void Cluster::recover_host(std::size_t h) {
+  VMCSIM_ASSERT(h < hosts_.size(), "recover_host: no such host");
+  if (!host_down_[h]) return;
+  host_down_[h] = 0;
+  refresh_view(*host_nodes_[h]);
+  retry_pending();
+}
+
+void Cluster::drain_host(std::size_t h) {
+  VMCSIM_ASSERT(h < hosts_.size(), "drain_host: no such host");
+  host_cordoned_[h] = 1;
+  const Node* host = host_nodes_[h];
+  refresh_view(*host);
+  for (NodeVm& vm : node_vms_)
+    if (vm.state == NodeVm::State::running && vm.node->parent() == host)
+      vm.state = NodeVm::State::cordoned;
+  for (std::uint32_t r = 0; r < replicas_.size(); ++r) {
+    const Replica& rep = replicas_[r];
+    if (rep.node == nullptr || physical_of(*rep.node) != host) continue;
+    if (rep.state != ReplicaState::starting && rep.state != ReplicaState::running) continue;
+    auto& live = services_[rep.service].live;
+    const auto it = std::find(live.begin(), live.end(), r);
+    if (it == live.end()) continue;  // already being scaled in
+    const std::size_t service = rep.service;
+    live.erase(it);
+    retire(r);
+    scale(service);
+  }
+  for (std::uint32_t n = 0; n < node_vms_.size(); ++n)
+    if (node_vms_[n].state == NodeVm::State::cordoned && node_vms_[n].node->parent() == host)
+      maybe_stop_node(n);
+}
+
+void Cluster::uncordon_host(std::size_t h) {
+  VMCSIM_ASSERT(h < hosts_.size(), "uncordon_host: no such host");
+  host_cordoned_[h] = 0;
+  refresh_view(*host_nodes_[h]);
+  retry_pending();
+}
+
+std::optional<std::uint32_t> Cluster::crash(std::size_t service, double pick,
+                                            std::string_view cause) {
+  std::vector<std::uint32_t> running_now;
+  for (const std::uint32_t r : services_.at(service).live)
+    if (replicas_[r].state == ReplicaState::running) running_now.push_back(r);
+  if (running_now.empty()) return std::nullopt;
+  const auto k = std::min(running_now.size() - 1,
+                          static_cast<std::size_t>(std::clamp(pick, 0.0, 1.0) *
+                                                   static_cast<double>(running_now.size())));
+  lose(running_now[k], cause);
+  return running_now[k];
+}
+
+void Cluster::mark_unhealthy(std::uint32_t r) {
+  Replica& rep = replicas_.at(r);
+  if (!rep.routable) return;
+  rep.routable = false;
+  --services_[rep.service].lost_routable;
+}
+
+void Cluster::replace_lost(std::uint32_t r) {
+  Replica& rep = replicas_.at(r);
+  if (!rep.lost) return;
+  // The load balancer may still send it requests (mark_unhealthy ends that): its replacement
+  // is another target.
+  rep.lost = false;
+  Service& svc = services_[rep.service];
+  --svc.lost;
+  const auto it = std::find(svc.live.begin(), svc.live.end(), r);
+  VMCSIM_ASSERT(it != svc.live.end(), "a lost replica left its service's count unreplaced");
+  svc.live.erase(it);
+  scale(rep.service);
+}
+
+std::uint64_t Cluster::failed(std::size_t service) const {
+  return services_.at(service).failed;
+}
+
+int Cluster::lost(std::size_t service) const {
+  return services_.at(service).lost;
+}
+
+std::size_t Cluster::instances_on_failed_hosts() const {
+  std::size_t n = 0;
+  for (InstanceId id = 0; id < runtime_->instance_count(); ++id) {
+    const Instance& i = runtime_->instance(id);
+    if (!i.is_live() || i.host == nullptr) continue;
+    const auto h = host_index_.find(i.host);
+    n += h != host_index_.end() && host_down_[h->second];
+  }
+  return n;
 }
 
 }  // namespace vmcsim::models

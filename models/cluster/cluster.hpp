@@ -68,6 +68,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -156,6 +157,38 @@ class Cluster {
   std::size_t replica_count() const;
   ReplicaStatus replica_status(std::size_t replica) const;
 
+  // --- failures (cluster_failures.cpp; driven by app/runner/failures.*) ---
+  // The physical host fails: every instance on it and in the node VMs on it is killed at once
+  // (PlatformRuntime::kill) and their requests in service fail (on_request_failed). A lost
+  // replica stays in its service's count, taking no placement and serving nothing, until
+  // replace_lost(): the platform has not noticed yet. Until mark_unhealthy() the load balancer
+  // still sends it a share of the arrivals (its share of running + such lost replicas, round
+  // robin), and those fail at once. The host carries the taint node.kubernetes.io/unreachable
+  // (NoSchedule) until recover_host(). Without a cluster autoscaler, each node VM lost is
+  // replaced at once (its Auto Scaling group keeps its size).
+  void fail_host(std::size_t host, std::string_view cause);
+  void recover_host(std::size_t host);
+  // Cordons the host (taint node.kubernetes.io/unschedulable) and drains it: each replica on it
+  // or in its node VMs is retired gracefully (finishing its requests) and replaced at once, as
+  // an eviction; its node VMs stop once empty. uncordon_host() lifts the taint.
+  void drain_host(std::size_t host);
+  void uncordon_host(std::size_t host);
+  // One running replica of the service crashes: the one at `pick` (in [0, 1)) of its running
+  // replicas, oldest first. Returns it, or nothing when none runs.
+  std::optional<std::uint32_t> crash(std::size_t service, double pick, std::string_view cause);
+  void mark_unhealthy(std::uint32_t replica);
+  // The platform replaces the lost replica: it leaves the count and the service scales back to
+  // its desired count (the load balancer still sends it requests until mark_unhealthy). A no-op
+  // if a scale-in dropped it meanwhile.
+  void replace_lost(std::uint32_t replica);
+  bool host_down(std::size_t host) const { return host < host_down_.size() && host_down_[host]; }
+  std::uint64_t failed(std::size_t service) const;
+  int lost(std::size_t service) const;  // lost replicas not replaced yet
+  // Replicas running (or starting) on a failed host: always 0 (VMCSIM_ASSERT after each change).
+  std::size_t instances_on_failed_hosts() const;
+  sim::Signal<const RequestOutcome&> on_request_failed;  // done = when it failed
+  sim::Signal<std::size_t /*service*/, std::uint32_t /*replica*/> on_replica_lost;
+
   // Ends the replica's current wait at now as a span named `name` (from the end of its last
   // span, or its request). For steps in front of the runtime, such as a control plane's queue:
   // call it before the launch; the placement wait is recorded by the cluster itself.
@@ -191,6 +224,9 @@ class Cluster {
   void node_ready(std::uint32_t node_vm);
   void maybe_stop_node(std::uint32_t node_vm);
   void track_host(const Instance& instance);
+  void lose(std::uint32_t replica, std::string_view cause);  // cluster_failures.cpp
+  void fail_request(std::size_t service, std::uint64_t sequence, const Request& request);
+  const Node* physical_of(const Node& node) const;
 
   placement::PlacementRequest placement_request(const Replica& r) const;
   sim::Millicores schedulable_cpu(const Node& node) const;
@@ -249,6 +285,8 @@ class Cluster {
   std::unique_ptr<control_plane::LaunchServer> launches_;
   std::unique_ptr<control_plane::LaunchServer> node_launches_;
   int pods_per_node_ = 0;
+  // [failures] by host index: failed / cordoned (their views carry a NoSchedule taint)
+  std::vector<char> host_down_, host_cordoned_;
 };
 
 }  // namespace vmcsim::models

@@ -155,7 +155,7 @@ InstanceLifecycle lifecycle(const Instance& i, const Launch* launch) {
   l.state = i.state;
   l.requested = launch != nullptr ? launch->requested : i.requested_at;
   if (i.state == InstanceState::starting) l.reason = still_starting_reason(i);
-  if (i.state == InstanceState::failed) l.reason = i.failure;
+  if (i.state == InstanceState::failed || i.lost_in) l.reason = i.failure;
   const bool was_ready = i.state == InstanceState::running || i.state == InstanceState::stopping ||
                          i.state == InstanceState::stopped;
   if (was_ready) l.ready = i.ready_at;
@@ -247,6 +247,9 @@ struct MetricsCollector::State {
         if (!node) --running;
         return;
       case InstanceState::stopped:
+        // Killed (its host failed): it leaves the state it was lost in without stopping.
+        if (!node && i.lost_in == InstanceState::starting) --starting;
+        if (!node && i.lost_in == InstanceState::running) --running;
         live(i, now, -1);
         return;
     }
@@ -615,6 +618,16 @@ void MetricsCollector::connect(Cluster& cluster) {
     record_request({o.service, o.arrival, o.service_start, o.done});
   });
   cluster.on_replica_launch.connect([this](const ReplicaLaunch& l) { record_launch(l); });
+  // A failed request is a request that missed its SLO (it never completed).
+  cluster.on_request_failed.connect([this](const RequestOutcome& o) {
+    State& st = *state_;
+    if (!st.counts(o.arrival)) return;
+    ServiceRequests& svc = st.m.services.at(o.service);
+    ++svc.failed;
+    ++svc.slo_violations;
+    ++st.m.requests_failed;
+    ++st.m.slo_violations;
+  });
   cluster.on_placement.connect([this](const PlacementDecision& d) {
     record_placement(
         {!d.node.empty(), d.service != PlacementDecision::kNodeVm, d.waited, d.decision_ns});

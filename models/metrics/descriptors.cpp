@@ -50,6 +50,20 @@ constexpr std::array kGpuFragmentation{
     MetricDisplay{T::placement, "fragmented GPUs", "GPUs", 1, 1}};
 constexpr std::array kDecisions{
     MetricDisplay{T::placement, "placement decisions", "decisions", 1, 0}};
+constexpr std::array kAvailability{MetricDisplay{T::summary, "availability", "%", 100, 3}};
+constexpr std::array kFailed{MetricDisplay{T::summary, "requests failed", "requests", 1, 0}};
+constexpr std::array kRecover{MetricDisplay{T::summary, "time to recover", "s", 1, 1}};
+constexpr std::array kLost{MetricDisplay{T::summary, "replicas lost", "replicas", 1, 1}};
+
+double measured(const R& r, double value) {
+  return r.failures_modelled ? value : kNaN;
+}
+
+MetricDescriptor failures_only(MetricDescriptor d) {
+  d.failures_only = true;
+  return d;
+}
+
 constexpr std::array kEvictions{MetricDisplay{T::placement, "evictions", "instances", 1, 1}};
 
 MetricDescriptor est(std::string_view key, std::string_view unit, std::string_view doc,
@@ -225,6 +239,44 @@ const std::vector<MetricDescriptor>& table() {
           "evictions", "instances",
           "service instances drained off nodes the cluster autoscaler removed, per replication",
           [](const R& r) { return count(r.evictions); }, &VE::evictions, kEvictions, {}, true),
+      failures_only(est("availability", "0..1",
+                        "mean over services of the share of the run (after the warm-up) with at "
+                        "least the minimum healthy running replicas",
+                        [](const R& r) { return measured(r, r.availability); }, &VE::availability,
+                        kAvailability,
+                        {"is available {} less of the time", "is available {} more of the time",
+                         "percentage points", 100})),
+      failures_only(
+          est("requests_failed", "requests",
+              "requests lost with their instance or sent to a lost one before the load balancer "
+              "noticed (they count as SLO violations)",
+              [](const R& r) { return measured(r, count(r.requests_failed)); },
+              &VE::requests_failed, kFailed, {"fails {} fewer", "fails {} more", "requests", 1})),
+      failures_only(est(
+          "time_to_detect_s", "s",
+          "per failure that lost replicas: failure until the platform requests a replacement",
+          [](const R& r) { return measured(r, r.time_to_detect_mean_s()); },
+          &VE::time_to_detect_s)),
+      failures_only(est("time_to_recover_s", "s",
+                        "per failure that lost replicas: failure until every service it hit runs "
+                        "as many replicas as before, over the failures that recovered",
+                        [](const R& r) { return measured(r, r.time_to_recover_mean_s()); },
+                        &VE::time_to_recover_s, kRecover,
+                        {"recovers {} sooner", "recovers {} later", "s", 1})),
+      failures_only(est(
+          "replicas_lost", "replicas", "service replicas killed by failures, per replication",
+          [](const R& r) { return measured(r, count(r.replicas_lost)); }, &VE::replicas_lost,
+          kLost)),
+      failures_only(est(
+          "replicas_replaced", "replicas",
+          "lost replicas whose replacement the platform requested, per replication",
+          [](const R& r) { return measured(r, count(r.replicas_replaced)); },
+          &VE::replicas_replaced)),
+      failures_only(est(
+          "failures_unrecovered", "failures",
+          "failures that lost replicas whose services had not recovered when the run ended",
+          [](const R& r) { return measured(r, count(r.failures_unrecovered)); },
+          &VE::failures_unrecovered)),
   };
   return all;
 }

@@ -61,6 +61,8 @@ struct MetricDescriptor {
   Quantiles VariantEstimates::*quantiles = nullptr;  // pooled: where summarize() stores it
   // Written only when the run measured placement (VariantSummary::placement_measured).
   bool placement_only = false;
+  // Written and shown only when the run modelled failures (its availability was measured).
+  bool failures_only = false;
   // Rows in the terminal table / report (none, one, or mean and a percentile).
   std::span<const MetricDisplay> display;
   MetricComparison comparison;

@@ -24,6 +24,20 @@ double VariantRunMetrics::time_to_capacity_mean_s() const {
   return s.mean();
 }
 
+double VariantRunMetrics::time_to_detect_mean_s() const {
+  sim::RunningStats s;
+  for (const auto& f : failure_log)
+    if (f.replicas_lost > 0 && f.detected) s.add((*f.detected - f.at).seconds());
+  return s.mean();
+}
+
+double VariantRunMetrics::time_to_recover_mean_s() const {
+  sim::RunningStats s;
+  for (const auto& f : failure_log)
+    if (f.replicas_lost > 0 && f.recovered) s.add((*f.recovered - f.at).seconds());
+  return s.mean();
+}
+
 std::optional<sim::Time> time_to_capacity(std::span<const Sample> samples,
                                           const BurstWindow& burst) {
   for (const Sample& s : samples) {

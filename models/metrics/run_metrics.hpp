@@ -84,7 +84,8 @@ struct ServiceRequests {
   sim::Time slo_latency;  // zero: no SLO, no violations counted
   sim::QuantileSketch latency_ms;
   std::uint64_t completed = 0;
-  std::uint64_t slo_violations = 0;  // latency > slo_latency
+  std::uint64_t slo_violations = 0;  // latency > slo_latency, plus every failed request
+  std::uint64_t failed = 0;          // lost with their instance or sent to a lost one
   std::uint64_t arrivals = 0;        // record_arrival calls plus what the world counted (submitted)
   // Time-weighted mean number of requests waiting (not yet in service), by Little's law over
   // the completed requests: sum of their waits / run length.
@@ -93,8 +94,20 @@ struct ServiceRequests {
   std::int64_t max_queued = 0;
 
   double slo_violation_fraction() const {
-    return completed ? static_cast<double>(slo_violations) / static_cast<double>(completed) : 0.0;
+    const std::uint64_t n = completed + failed;
+    return n ? static_cast<double>(slo_violations) / static_cast<double>(n) : 0.0;
   }
+};
+
+// One failure event of a run and what became of it (app/runner/failures.*).
+struct FailureRecord {
+  sim::Time at;
+  std::string kind;    // host_down, host_up, drain_start, drain_end, crash
+  std::string target;  // the host, or the service of a crash
+  std::string cause;   // "zone outage zone-1", "random host failure", ...
+  int replicas_lost = 0;
+  std::optional<sim::Time> detected;   // the platform requested the first replacement
+  std::optional<sim::Time> recovered;  // every service it hit back to its running count
 };
 
 // One line of the bill.
@@ -159,7 +172,22 @@ struct VariantRunMetrics {
   sim::QuantileSketch request_latency_ms;   // all services
   sim::RunningStats request_latency_stats;  // all services, ms: mean, min, max
   std::uint64_t requests_completed = 0;
-  std::uint64_t slo_violations = 0;
+  std::uint64_t slo_violations = 0;   // latency over the SLO, plus every failed request
+  std::uint64_t requests_failed = 0;  // arrived after the warm-up, failed (never completed)
+
+  // Failures (app/runner/failures.*); failures_modelled false: the scenario has none and these
+  // are not measured. availability: mean over services of the share of [warmup, end] during
+  // which the service had at least its minimum healthy running replicas. Replicas lost and
+  // replaced, failures whose hit services had not recovered by the end (censored), and every
+  // failure event (trace.json marks them).
+  bool failures_modelled = false;
+  double availability = 0.0;
+  std::uint64_t replicas_lost = 0;
+  std::uint64_t replicas_replaced = 0;
+  std::uint64_t failures_unrecovered = 0;
+  std::vector<FailureRecord> failure_log;
+  double time_to_detect_mean_s() const;   // over failures that lost replicas (NaN: none)
+  double time_to_recover_mean_s() const;  // over the recovered ones (NaN: none)
 
   // Memory not available to applications: guest OS + hypervisor + runtime overhead of every
   // live instance and node VM, integrated over the run.
@@ -230,10 +258,11 @@ struct VariantRunMetrics {
   // Mean delay over the bursts capacity caught up with, seconds (NaN if none).
   double time_to_capacity_mean_s() const;
   // NaN without a completed request: not applicable (summaries leave it out), not 0.
+  // Failed requests count as violations (and as requests) here.
   double slo_violation_fraction() const {
-    return requests_completed
-               ? static_cast<double>(slo_violations) / static_cast<double>(requests_completed)
-               : std::numeric_limits<double>::quiet_NaN();
+    const std::uint64_t n = requests_completed + requests_failed;
+    return n ? static_cast<double>(slo_violations) / static_cast<double>(n)
+             : std::numeric_limits<double>::quiet_NaN();
   }
 };
 

@@ -237,8 +237,9 @@ std::vector<PairedDifference> paired_differences(std::span<const VariantRunMetri
                                             a.front().variant, ra.size(), b.front().variant,
                                             rb.size()));
   std::vector<PairedDifference> out;
+  const bool failures = a.front().failures_modelled || b.front().failures_modelled;
   for (const MetricDescriptor& d : metric_descriptors()) {
-    if (!d.compared()) continue;
+    if (!d.compared() || (d.failures_only && !failures)) continue;
     std::vector<double> xa, xb;
     for (const auto& [rep, run] : ra) {
       const double va = d.per_run(*run), vb = d.per_run(*rb.at(rep));

@@ -123,6 +123,14 @@ struct VariantEstimates {
   Estimate fragmentation_cpu;
   Estimate fragmentation_memory;
   Estimate gpu_fragmentation_gpus;  // pod-trace replays: free GPU capacity fragmented, in GPUs
+  // Failures (VariantRunMetrics' failure fields); availability.n == 0: not modelled.
+  Estimate availability;
+  Estimate requests_failed;
+  Estimate time_to_detect_s;
+  Estimate time_to_recover_s;
+  Estimate replicas_lost;
+  Estimate replicas_replaced;
+  Estimate failures_unrecovered;
   // Wall clock, pooled over all decisions: not deterministic, omitted with wall_seconds.
   double placement_decision_us_mean = 0.0;
   double placement_decision_us_p99 = 0.0;
@@ -164,7 +172,8 @@ PairedDifference paired_difference(std::string metric, std::string variant_a, st
 VariantEstimates summarize(std::span<const VariantRunMetrics> runs);
 
 // a - b for startup_ms (mean), time_to_capacity_s, cost_usd, memory_overhead_gib_hours and
-// slo_violation_fraction, pairing replication r of a with replication r of b. A pair where
+// slo_violation_fraction (and, when either variant modelled failures, the compared
+// failures_only metrics), pairing replication r of a with replication r of b. A pair where
 // either side measured nothing (NaN) is left out. Throws std::invalid_argument if a
 // replication index is missing on one side or repeated.
 std::vector<PairedDifference> paired_differences(std::span<const VariantRunMetrics> a,

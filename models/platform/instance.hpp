@@ -6,7 +6,9 @@
 //    starts at requested_at, each next one starts where the previous ended, the last boot
 //    phase ends at ready_at; stop phases likewise run from stop_requested_at to stopped_at;
 //  - state only moves forward: requested -> starting -> running -> stopping -> stopped, or
-//    requested -> failed (it could not be placed: not enough memory on its node);
+//    requested -> failed (it could not be placed: not enough memory on its node), or
+//    starting/running/stopping -> stopped at once when PlatformRuntime::kill ends it (its
+//    host failed): `lost_in` then holds the state it was lost in and `failure` why;
 //  - memory is what the instance holds on its node from request until stopped, by use; it is
 //    released exactly at stopped_at (a failed instance never held any).
 #include <cstdint>
@@ -91,7 +93,9 @@ struct Instance {
   // What virtualization costs the work inside (both layers for container_in_vm).
   VirtualizationOverhead overhead;
   sim::Time requested_at, ready_at, stop_requested_at, stopped_at;
-  std::string failure;  // why, when state == failed
+  std::string failure;  // why, when state == failed or it was killed
+  // The state it was in when PlatformRuntime::kill ended it (its host failed); none otherwise.
+  std::optional<InstanceState> lost_in;
 
   bool is_live() const {
     return state == InstanceState::starting || state == InstanceState::running ||

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "models/refusal.hpp"
+#include "sim/assert.hpp"
 
 namespace vmcsim::models {
 
@@ -144,6 +145,7 @@ void PlatformRuntime::release_start_slot(Slot& s) {
   if (node.waiting_starts_.empty()) return;
   const InstanceId next = node.waiting_starts_.front();
   node.waiting_starts_.pop_front();
+  VMCSIM_ASSERT(!instances_[next].killed, "a killed instance waits for a start slot");
   ++node.starts_in_progress_;
   instances_[next].holds_start_slot = true;
   run_next_phase(next);
@@ -163,6 +165,25 @@ void PlatformRuntime::stop(InstanceId id, Notify on_stopped) {
   s.instance.stop_requested_at = sim_.now();
   set_state(s, InstanceState::stopping);
   run_next_phase(id);
+}
+
+void PlatformRuntime::kill(InstanceId id, std::string_view reason) {
+  Slot& s = instances_.at(id);
+  Instance& i = s.instance;
+  if (!i.is_live()) return;
+  if (s.offered && s.offered->live_instances() > 0)
+    throw std::logic_error(fmt::format("kill: VM node {} still has {} live instances",
+                                       s.offered->name(), s.offered->live_instances()));
+  s.killed = true;
+  s.notify = {};
+  auto& waiting = i.node->waiting_starts_;
+  waiting.erase(std::remove(waiting.begin(), waiting.end(), id), waiting.end());
+  release_start_slot(s);
+  i.node->release(i.memory, i.cpu);
+  i.lost_in = i.state;
+  i.failure = std::string(reason);
+  i.stopped_at = sim_.now();
+  set_state(s, InstanceState::stopped);
 }
 
 void PlatformRuntime::set_state(Slot& s, InstanceState state) {
@@ -192,6 +213,7 @@ sim::Time PlatformRuntime::creation_wait(Slot& s) {
 
 void PlatformRuntime::run_next_phase(InstanceId id) {
   Slot& s = instances_[id];
+  if (s.killed) return;
   const PlatformProfile& p = *s.instance.profile;
   const auto& phases = s.stopping ? p.stop_phases : p.boot_phases;
   if (s.next_phase == phases.size()) {
@@ -265,6 +287,7 @@ void PlatformRuntime::run_host_phase(InstanceId id, const PhaseSpec& phase, sim:
 }
 
 void PlatformRuntime::part_done(InstanceId id, const PhaseSpec& phase, sim::Time start) {
+  if (instances_[id].killed) return;
   if (--instances_[id].parts_left == 0) end_phase(id, phase, start);
 }
 
@@ -298,6 +321,7 @@ void PlatformRuntime::unpack(InstanceId id, const PhaseSpec& phase, sim::Time st
   flows_.start_flow(s.instance.node->cpu_path().span(), cpu_work, kOneCore,
                     [this, id, &phase, start] {
                       Slot& slot = instances_[id];
+                      if (slot.killed) return;
                       flows_.start_flow(slot.instance.node->disk_path().span(),
                                         static_cast<double>(slot.to_unpack.count()), kUncapped,
                                         [this, id, &phase, start] { end_phase(id, phase, start); });
@@ -305,6 +329,7 @@ void PlatformRuntime::unpack(InstanceId id, const PhaseSpec& phase, sim::Time st
 }
 
 void PlatformRuntime::end_phase(InstanceId id, const PhaseSpec& phase, sim::Time start) {
+  if (instances_[id].killed) return;
   Instance& i = instances_[id].instance;
   i.phases.push_back(PhaseSpan{phase.name, start, sim_.now()});
   on_phase_end.emit(i, i.phases.back());

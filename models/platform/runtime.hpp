@@ -82,6 +82,13 @@ class PlatformRuntime {
   // Throws std::logic_error if it is not running, or is a VM node with live instances on it.
   void stop(InstanceId id, Notify on_stopped = {});
 
+  // Ends a live instance at once, as its host failing does: no stop phases; its memory is
+  // released now, its phases in progress never end, and its on_ready / on_stopped never run.
+  // State -> stopped with Instance::lost_in and failure = `reason`. A VM node's containers must
+  // be killed first (std::logic_error otherwise). Host-phase flows already started run out on
+  // the dead host's resources (their ends are ignored).
+  void kill(InstanceId id, std::string_view reason);
+
   const Instance& instance(InstanceId id) const { return instances_.at(id).instance; }
   std::size_t instance_count() const { return instances_.size(); }
   // The Node a running VM node offers (nullptr for any other instance).
@@ -114,6 +121,7 @@ class PlatformRuntime {
     sim::Time boot_start;           // where the first boot phase starts
     int parts_left = 0;             // of a phase with host work: delay, CPU, disk
     bool holds_start_slot = false;  // counted in its node's max_concurrent_starts
+    bool killed = false;            // kill(): every pending phase end is ignored
   };
   void begin_boot(InstanceId id);
   void release_start_slot(Slot& s);

@@ -1,0 +1,265 @@
+#include "app/runner/failures.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "sim/assert.hpp"
+
+namespace vmcsim::app::runner {
+
+namespace mf = models::failures;
+namespace mm = models::metrics;
+using sim::Time;
+
+mf::RecoveryKind recovery_kind(const models::VariantConfig& v) {
+  using models::PlatformKind;
+  switch (v.platform) {
+    case PlatformKind::vm:
+    case PlatformKind::microvm:
+      return v.profile != nullptr && v.profile->fargate_task_sizes.value ? mf::RecoveryKind::ecs
+                                                                         : mf::RecoveryKind::vm_ha;
+    case PlatformKind::container_in_vm: {
+      const std::string name = v.node_profile != nullptr ? v.node_profile->name : "";
+      const bool k8s =
+          name.find("eks") != std::string::npos || name.find("k8s") != std::string::npos;
+      return k8s ? mf::RecoveryKind::kubernetes : mf::RecoveryKind::ecs;
+    }
+    case PlatformKind::container:
+      return mf::RecoveryKind::kubernetes;
+  }
+  return mf::RecoveryKind::kubernetes;
+}
+
+namespace {
+constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+}  // namespace
+
+struct FailureDriver::Impl {
+  // What one failure of the log hit: per service, the running replicas it must get back to.
+  struct Hit {
+    std::map<std::size_t, int> targets;  // service -> running count before the failure
+  };
+  struct Lineage {  // a Kubernetes container's restarts (CrashLoopBackOff)
+    mf::CrashLoopBackoff backoff;
+    Time started;
+  };
+  struct ServiceUp {
+    bool healthy = false;
+    Time since;
+    Time total;  // healthy time within [warmup, end]
+  };
+
+  sim::Simulation& sim;
+  models::Cluster& cluster;
+  mf::FailureSpec spec;
+  mf::RecoveryKind kind;
+  Window window;
+  std::vector<mf::FailureEvent> plan;
+  std::vector<std::string> host_names;
+  std::vector<int> down_count;  // per host: failures holding it down
+  std::vector<sim::EventId> events;
+  std::vector<mm::FailureRecord> log;
+  std::vector<Hit> hits;
+  std::size_t current = kNone;                   // the failure being applied
+  std::map<std::uint32_t, std::size_t> lost_by;  // lost replica -> its failure
+  std::map<std::uint32_t, Lineage> lineages;
+  std::vector<ServiceUp> up;
+  std::uint64_t replaced = 0;
+  // The runtime tells a state change before the Cluster has updated its replica: observe once
+  // more at the same instant, after the handlers that follow.
+  sim::EventId observe_event;
+  bool observe_queued = false;
+
+  void observe_soon() {
+    if (observe_queued) return;
+    observe_queued = true;
+    observe_event = sim.schedule_in(Time::zero(), [this] {
+      observe_queued = false;
+      observe();
+    });
+  }
+
+  Impl(sim::Simulation& s, models::Cluster& c, mf::FailureSpec sp, mf::RecoveryKind k, Window w)
+      : sim(s), cluster(c), spec(std::move(sp)), kind(k), window(w) {}
+
+  // The clipped length of [from, to) inside [warmup, end].
+  Time inside(Time from, Time to) const {
+    const Time a = std::max(from, window.warmup), b = std::min(to, window.end);
+    return b > a ? b - a : Time::zero();
+  }
+
+  int min_healthy(std::size_t s) const {
+    return static_cast<int>(
+        std::ceil(spec.min_healthy_percent / 100.0 * cluster.desired(s) - 1e-9));
+  }
+
+  // Availability and recovery after any change.
+  void observe() {
+    const Time now = sim.now();
+    for (std::size_t s = 0; s < up.size(); ++s) {
+      const bool healthy = cluster.running(static_cast<std::size_t>(s)) >= min_healthy(s);
+      if (healthy == up[s].healthy) continue;
+      if (up[s].healthy) up[s].total += inside(up[s].since, now);
+      up[s].healthy = healthy;
+      up[s].since = now;
+    }
+    for (std::size_t f = 0; f < log.size(); ++f) {
+      if (f == current || log[f].recovered || hits[f].targets.empty()) continue;
+      const bool back =
+          std::all_of(hits[f].targets.begin(), hits[f].targets.end(), [&](const auto& t) {
+            const int want = std::min(t.second, cluster.desired(t.first));
+            return cluster.running(t.first) >= want;
+          });
+      if (back) log[f].recovered = now;
+    }
+  }
+
+  void apply(std::size_t i) {
+    const mf::FailureEvent& e = plan[i];
+    const bool on_host = e.kind != mf::EventKind::crash;
+    const std::string target =
+        on_host ? host_names[e.host] : cluster.service_config(e.service).name;
+    log.push_back({e.at, std::string(mf::to_string(e.kind)), target, e.cause, 0, {}, {}});
+    hits.emplace_back();
+    current = log.size() - 1;
+    for (std::size_t s = 0; s < cluster.service_count(); ++s)
+      hits[current].targets.emplace(s, cluster.running(s));
+    switch (e.kind) {
+      case mf::EventKind::host_down:
+        if (down_count[e.host]++ == 0) cluster.fail_host(e.host, e.cause);
+        break;
+      case mf::EventKind::host_up:
+        VMCSIM_ASSERT(down_count[e.host] > 0, "a host comes back that was not down");
+        if (--down_count[e.host] == 0) cluster.recover_host(e.host);
+        break;
+      case mf::EventKind::drain_start:
+        cluster.drain_host(e.host);
+        break;
+      case mf::EventKind::drain_end:
+        cluster.uncordon_host(e.host);
+        break;
+      case mf::EventKind::crash:
+        cluster.crash(e.service, e.pick, e.cause);
+        break;
+    }
+    // Only the services that lost replicas must recover.
+    std::erase_if(hits[current].targets,
+                  [&](const auto& t) { return lost_in(current, t.first) == 0; });
+    current = kNone;
+    VMCSIM_ASSERT(cluster.instances_on_failed_hosts() == 0, "an instance runs on a failed host");
+    observe();
+  }
+
+  int lost_in(std::size_t failure, std::size_t service) const {
+    int n = 0;
+    for (const auto& [r, f] : lost_by)
+      n += f == failure && cluster.replica_status(r).service == service;
+    return n;
+  }
+
+  void on_lost(std::size_t /*service*/, std::uint32_t r) {
+    VMCSIM_ASSERT(current != kNone, "a replica was lost outside a failure");
+    const std::size_t f = current;
+    lost_by.emplace(r, f);
+    ++log[f].replicas_lost;
+    const Time now = sim.now();
+    mf::RecoveryTimes t;
+    if (plan_kind(f) == mf::EventKind::crash) {
+      Lineage lineage;
+      if (const auto it = lineages.find(r); it != lineages.end()) {
+        lineage = it->second;
+        lineages.erase(it);
+      } else {
+        lineage.started = cluster.replica_status(r).requested;
+      }
+      const Time backoff = lineage.backoff.on_crash(lineage.started, now);
+      t = mf::crash_recovery(kind, spec.detection, backoff);
+      pending_lineage.emplace(r, lineage);
+    } else {
+      t = mf::host_failure_recovery(kind, spec.detection);
+    }
+    events.push_back(sim.schedule_in(t.unhealthy_after, [this, r] { cluster.mark_unhealthy(r); }));
+    events.push_back(sim.schedule_in(t.replace_after, [this, r, f] { replace(r, f); }));
+  }
+
+  mf::EventKind plan_kind(std::size_t failure) const {
+    const std::string& k = log[failure].kind;
+    return k == "crash" ? mf::EventKind::crash : mf::EventKind::host_down;
+  }
+
+  std::map<std::uint32_t, Lineage> pending_lineage;  // crashed, replacement not requested yet
+
+  void replace(std::uint32_t r, std::size_t f) {
+    const int before_lost = cluster.lost(cluster.replica_status(r).service);
+    const std::size_t before = cluster.replica_count();
+    cluster.replace_lost(r);
+    const bool counted = log[f].at >= window.warmup;
+    if (cluster.lost(cluster.replica_status(r).service) < before_lost && counted) ++replaced;
+    if (!log[f].detected) log[f].detected = sim.now();
+    if (const auto it = pending_lineage.find(r); it != pending_lineage.end()) {
+      // The replacement carries on the crashed container's back-off.
+      if (cluster.replica_count() > before)
+        lineages.emplace(static_cast<std::uint32_t>(before),
+                         Lineage{it->second.backoff, sim.now()});
+      pending_lineage.erase(it);
+    }
+    observe();
+  }
+};
+
+FailureDriver::FailureDriver(sim::Simulation& sim, models::Cluster& cluster,
+                             const mf::FailureSpec& spec, mf::RecoveryKind kind, Window window,
+                             std::uint64_t seed, std::uint64_t replication)
+    : impl_(std::make_unique<Impl>(sim, cluster, spec, kind, window)) {
+  Impl& d = *impl_;
+  std::vector<mf::HostInfo> hosts;
+  for (const auto& h : cluster.hosts()) {
+    const auto& labels = h->spec().labels;
+    const auto zone = labels.find("zone");
+    hosts.push_back({h->name(), zone == labels.end() ? std::string{} : zone->second});
+    d.host_names.push_back(h->name());
+  }
+  std::vector<std::string> services;
+  for (std::size_t s = 0; s < cluster.service_count(); ++s)
+    services.push_back(cluster.service_config(s).name);
+  d.plan = mf::plan_failures(spec, hosts, services, window.end, seed, replication);
+  d.down_count.assign(hosts.size(), 0);
+  d.up.resize(cluster.service_count());
+  for (auto& u : d.up)
+    u.healthy = false;  // nothing runs before t = 0's start event
+  for (std::size_t i = 0; i < d.plan.size(); ++i)
+    d.events.push_back(sim.schedule_at(d.plan[i].at, [&d, i] { d.apply(i); }));
+  cluster.on_replica_lost.connect(
+      [&d](std::size_t service, std::uint32_t r) { d.on_lost(service, r); });
+  cluster.runtime().on_state_change.connect([&d](const models::Instance&) { d.observe_soon(); });
+  cluster.on_desired_change.connect([&d](std::size_t, int, int) { d.observe(); });
+}
+
+FailureDriver::~FailureDriver() {
+  for (const sim::EventId id : impl_->events)
+    impl_->sim.cancel(id);
+  impl_->sim.cancel(impl_->observe_event);
+}
+
+void FailureDriver::finish(Time now, mm::VariantRunMetrics& m) {
+  Impl& d = *impl_;
+  d.observe();
+  double sum = 0.0;
+  const Time window = d.inside(Time::zero(), std::max(now, d.window.end));
+  for (auto& u : d.up) {
+    if (u.healthy) u.total += d.inside(u.since, now);
+    sum += window > Time::zero() ? u.total / window : 1.0;
+  }
+  m.failures_modelled = true;
+  m.availability = d.up.empty() ? 1.0 : sum / static_cast<double>(d.up.size());
+  for (const auto& [r, f] : d.lost_by)
+    if (d.log[f].at >= d.window.warmup) ++m.replicas_lost;
+  m.replicas_replaced = d.replaced;
+  for (const auto& f : d.log)
+    if (f.replicas_lost > 0 && !f.recovered && f.at >= d.window.warmup) ++m.failures_unrecovered;
+  m.failure_log = d.log;
+}
+
+}  // namespace vmcsim::app::runner

@@ -1,0 +1,146 @@
+#pragma once
+// Failures: what breaks, when, and how long each platform takes to notice and to replace what
+// was lost. Pure data and pure functions: the plan of failure events of one run is computed up
+// front from the spec, the hosts and the seed; app/runner/failures.* plays it against a Cluster.
+//
+//   FailureSpec spec;
+//   spec.zone_outages.push_back({"zone-0", 10_min, 20_min});
+//   auto events = plan_failures(spec, hosts, 1_h, seed, replication);  // sorted by time
+//
+// Random streams: each failure process draws from a stream of its own, named by what it
+// breaks ("failures/host/<host>", "failures/crash/<service>"), so adding a process, a host or a
+// service never changes the draws of the others (design/style.md: streams named by entity).
+//
+// Hierarchy: a failed host takes down everything on it (its VMs, node VMs, the containers in
+// those and the microVMs), which is the Cluster's job (Cluster::fail_host); this header only
+// says which hosts fail and when.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sim/distributions.hpp"
+#include "sim/time.hpp"
+
+namespace vmcsim::models::failures {
+
+// How a platform detects a lost instance and replaces it (recovery.hpp gives the delays).
+enum class RecoveryKind {
+  kubernetes,  // node lifecycle controller + taint-based eviction; kubelet restarts crashes
+  ecs,         // ECS service scheduler, targets behind a load balancer's health check
+  vm_ha,       // hypervisor HA restarts the VMs of a failed host on another host
+};
+std::string_view to_string(RecoveryKind k);
+
+// Detection settings. Defaults are the platforms' documented defaults (docs/availability.md
+// lists the sources again).
+struct DetectionConfig {
+  // kube-controller-manager --node-monitor-grace-period: a node that has not posted its status
+  // for this long is marked NotReady/Unknown and its pods leave the endpoints. Default 40s
+  // (kube-controller-manager reference; k8s.io/kubernetes pkg/controller/nodelifecycle).
+  sim::Time node_monitor_grace_period = sim::Time::from_s(40);
+  // tolerationSeconds of the node.kubernetes.io/not-ready and /unreachable NoExecute
+  // tolerations the DefaultTolerationSeconds admission plugin adds to every pod: 300s
+  // (--default-not-ready-toleration-seconds, --default-unreachable-toleration-seconds).
+  sim::Time not_ready_toleration = sim::Time::from_s(300);
+  // Elastic Load Balancing target group health checks: HealthCheckIntervalSeconds default 30,
+  // UnhealthyThresholdCount default 2 for HTTP/HTTPS targets (ELBv2 CreateTargetGroup API).
+  sim::Time health_check_interval = sim::Time::from_s(30);
+  int unhealthy_threshold = 2;
+  // vSphere HA: the master declares a host dead and starts restarting its VMs about 15 s after
+  // its network heartbeats stop (secondary: Epping & Denneman, "vSphere HA Deepdive", host
+  // failure timeline; VMware documents the restart, not the exact figure).
+  sim::Time ha_detection = sim::Time::from_s(15);
+};
+
+// A host that fails at random: up for time_between, down for repair, again and again
+// (MTBF/MTTR as distributions in seconds). Empty hosts: every host.
+struct RandomHostFailures {
+  sim::Distribution time_between;  // seconds up between failures (mean = MTBF)
+  sim::Distribution repair;        // seconds down (mean = MTTR)
+  std::vector<std::string> hosts;
+};
+
+// A service's process crashes at random: the gaps between crashes of its instances (seconds).
+struct RandomCrashes {
+  std::string service;
+  sim::Distribution time_between;
+};
+
+struct ZoneOutage {
+  std::string zone;
+  sim::Time at;
+  sim::Time duration;
+};
+
+// Planned maintenance: the host is cordoned and its instances drained (replacements start at
+// once) at `at`; it takes work again after `duration`.
+struct HostDrain {
+  std::string host;
+  sim::Time at;
+  sim::Time duration;
+};
+
+// EC2 Spot / Fargate Spot: the notice comes `notice` before the host is reclaimed; the
+// instances on it are drained from the notice, and what is still there at the end is lost. The
+// host does not come back. "A Spot Instance interruption notice is a warning that is issued
+// two minutes before Amazon EC2 stops or terminates your Spot Instance" (EC2 User Guide, Spot
+// Instance interruption notices).
+struct SpotInterruption {
+  std::string host;
+  sim::Time at;  // when the notice arrives
+  sim::Time notice = sim::Time::from_s(120);
+};
+
+struct FailureSpec {
+  std::vector<RandomHostFailures> host_failures;
+  std::vector<RandomCrashes> crashes;
+  std::vector<ZoneOutage> zone_outages;
+  std::vector<HostDrain> drains;
+  std::vector<SpotInterruption> spot;
+  DetectionConfig detection;
+  // A service is available while it has at least ceil(this x desired / 100) running replicas
+  // (ECS's minimumHealthyPercent; its default is 100).
+  double min_healthy_percent = 100.0;
+
+  bool empty() const {
+    return host_failures.empty() && crashes.empty() && zone_outages.empty() && drains.empty() &&
+           spot.empty();
+  }
+};
+
+// A host as the plan sees it.
+struct HostInfo {
+  std::string name;
+  std::string zone;
+};
+
+enum class EventKind {
+  host_down,    // the host fails: everything on it is lost
+  host_up,      // repaired (empty)
+  drain_start,  // cordon and drain
+  drain_end,    // uncordon
+  crash,        // one running instance of `service` crashes
+};
+std::string_view to_string(EventKind k);
+
+struct FailureEvent {
+  sim::Time at;
+  EventKind kind = EventKind::host_down;
+  std::size_t host = 0;     // host_* and drain_*: index into the hosts given to plan_failures
+  std::size_t service = 0;  // crash: index into the service names given
+  double pick = 0.0;        // crash: which running instance, as a fraction in [0, 1)
+  std::string cause;        // "random host failure", "zone outage zone-0", "spot interruption"
+};
+
+// Every failure event in [0, end), sorted by time (ties: in the order the spec lists them,
+// host_up before host_down of the same host so a repaired host can fail again at once).
+// Service names index RandomCrashes::service (every one of them must be listed: the loader
+// checked names). Host and zone names were checked by the loader too; an unknown one here is a
+// broken contract (VMCSIM_ASSERT).
+std::vector<FailureEvent> plan_failures(const FailureSpec& spec, std::span<const HostInfo> hosts,
+                                        std::span<const std::string> services, sim::Time end,
+                                        std::uint64_t seed, std::uint64_t replication);
+
+}  // namespace vmcsim::models::failures

@@ -1,0 +1,274 @@
+// Failures end to end: the `failures` section's errors at their line, a hand-worked recovery
+// time, no instance ever on a failed host under random failures, and determinism across --jobs.
+#include <filesystem>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "app/runner/failures.hpp"
+#include "app/scenario/loader.hpp"
+#include "cli_run.hpp"
+#include "fixture_path.hpp"
+#include "models/catalog/catalog.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace mf = vmcsim::models::failures;
+using namespace vmcsim;
+using sim::Time;
+
+// A valid scenario with two zones; `failures` is appended as written.
+std::string scenario_with(const std::string& failures) {
+  return R"(name: f
+duration: 10m
+hosts:
+  - {name: a, count: 2, cpu: "8", memory: 32GiB, zone: zone-a}
+  - {name: b, count: 2, cpu: "8", memory: 32GiB, zone: zone-b}
+images:
+  web: {size: 60MiB, layers: 2}
+services:
+  - {name: web, image: web, cpu: 500m, memory: 512MiB, replicas: 2}
+workloads:
+  - {service: web, kind: poisson, rate: 10}
+variants:
+  - {name: c, platform: container, profile: runc}
+registry: {bandwidth: 1Gbps, latency: 20ms}
+failures:
+)" + failures;
+}
+
+std::string error_of(const std::string& failures) {
+  return test::input_error_of(
+      [&] { (void)app::scenario::load_scenario_text(scenario_with(failures), "f.yaml"); });
+}
+
+}  // namespace
+
+TEST_CASE("the failures section is read with its defaults") {
+  const auto s = app::scenario::load_scenario_text(scenario_with(R"(  zone_outages:
+    - {zone: zone-b, at: 2m, duration: 3m}
+  drains:
+    - {host: a-1, at: 1m, duration: 1m}
+  spot_interruptions:
+    - {host: a-0, at: 5m}
+  host_failures:
+    - {mtbf: {dist: exponential, mean: 30d}, mttr: 1h}
+  crashes:
+    - {service: web, mtbf: {dist: exponential, mean: 2h}}
+)"),
+                                                   "f.yaml");
+  const mf::FailureSpec& f = s.failures;
+  REQUIRE(f.zone_outages.size() == 1);
+  CHECK(f.zone_outages[0].at == Time::from_s(120));
+  CHECK(f.drains.at(0).host == "a-1");
+  CHECK(f.spot.at(0).notice == Time::from_s(120));  // EC2's two-minute notice
+  CHECK(f.host_failures.at(0).time_between.mean() == Approx(30 * 86400.0));
+  CHECK(f.crashes.at(0).service == "web");
+  CHECK(f.detection.not_ready_toleration == Time::from_s(300));
+}
+
+TEST_CASE("bad failure specs fail at their line and column") {
+  CHECK(error_of("  zone_outages:\n    - {zone: zone-q, at: 1m, duration: 1m}\n")
+            .rfind("f.yaml:17:14: error: failures.zone_outages[0].zone: no host is in zone "
+                   "'zone-q'",
+                   0) == 0);
+  CHECK(error_of("  host_failures:\n    - {mttr: 1h}\n")
+            .rfind("f.yaml:17:14: error: failures.host_failures[0].mttr: an MTTR needs an MTBF",
+                   0) == 0);
+  CHECK(error_of("  drains:\n    - {host: c-0, at: 1m, duration: 1m}\n")
+            .rfind("f.yaml:17:14: error: failures.drains[0].host: unknown host 'c-0'", 0) == 0);
+  const std::string negative =
+      error_of("  zone_outages:\n    - {zone: zone-a, at: 1m, duration: -5m}\n");
+  CHECK(negative.rfind("f.yaml:17:40: error: failures.zone_outages[0].duration:", 0) == 0);
+  CHECK(negative.find("must be greater than zero, got '-5m'") != std::string::npos);
+  CHECK(error_of("  drains:\n    - {host: a-0, at: -1m, duration: 1m}\n")
+            .find("must not be negative") != std::string::npos);
+  CHECK(error_of("  crashes:\n    - {service: wbe, mtbf: 1h}\n").find("did you mean 'web'?") !=
+        std::string::npos);
+}
+
+namespace {
+
+// A VM profile whose boot phases take known constant times (no host work, no creation limit).
+struct ExactBoot {
+  models::Catalog catalog = models::Catalog::load_default();
+  models::PlatformProfile profile = catalog.profile("kvm-ubuntu");
+  Time boot;
+
+  ExactBoot() {
+    double seconds = 1.0;
+    for (auto& phase : profile.boot_phases) {
+      phase.duration = sim::Constant{seconds};
+      phase.cpu = Time::zero();
+      phase.io = sim::Bytes{};
+      boot = boot + Time::from_seconds(seconds);
+      seconds += 1.0;
+    }
+  }
+};
+
+models::ClusterConfig two_zone_vms(const models::PlatformProfile& profile) {
+  models::ClusterConfig c;
+  for (int h = 0; h < 2; ++h) {
+    models::HostSpec spec{h == 0 ? "h0" : "h1",
+                          sim::Millicores::cores(16),
+                          sim::Bytes::gib(64),
+                          sim::DataRate::parse("1GB/s"),
+                          10000.0,
+                          sim::DataRate::gbps(10),
+                          {{"zone", h == 0 ? "zone-a" : "zone-b"}},
+                          100.0,
+                          300.0};
+    c.hosts.push_back({spec, 1.0, sim::Bytes::gib(100)});
+  }
+  c.registry = models::RegistrySpec{"hub", sim::DataRate::gbps(1), Time::from_ms(20)};
+  c.variant.name = "vm";
+  c.variant.platform = models::PlatformKind::vm;
+  c.variant.profile = &profile;
+  c.variant.placement = "first_fit";
+  models::ServiceConfig s;
+  s.name = "web";
+  s.cpu_request = s.cpu_limit = sim::Millicores::cores(1);
+  s.memory_request = s.memory_limit = sim::Bytes::gib(1);
+  s.replicas = 1;
+  c.services.push_back(s);
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a host failure at a known time recovers after the platform's detection plus the "
+    "whole boot, exactly") {
+  const ExactBoot exact;
+  REQUIRE(exact.boot == Time::from_s(28));  // 1 + 2 + ... + 7 s
+  const auto kind =
+      GENERATE(mf::RecoveryKind::vm_ha, mf::RecoveryKind::ecs, mf::RecoveryKind::kubernetes);
+  const Time detect = kind == mf::RecoveryKind::vm_ha ? Time::from_s(15)
+                      : kind == mf::RecoveryKind::ecs ? Time::from_s(60)
+                                                      : Time::from_s(340);
+  INFO("recovery " << mf::to_string(kind));
+  sim::Simulation sim;
+  models::Cluster cluster{sim, two_zone_vms(exact.profile)};
+  mf::FailureSpec spec;
+  spec.zone_outages.push_back({"zone-a", Time::from_s(100), Time::from_s(2000)});
+  app::runner::FailureDriver driver{sim, cluster, spec, kind, {Time::from_s(1000), Time::zero()},
+                                    1,   0};
+  sim.run_until(Time::from_s(1000));
+  models::metrics::VariantRunMetrics m;
+  driver.finish(sim.now(), m);
+  REQUIRE(m.failure_log.size() == 1);  // the zone's one host goes down; it is back after the end
+  const auto& f = m.failure_log[0];
+  CHECK(f.replicas_lost == 1);
+  REQUIRE(f.detected);
+  CHECK(*f.detected == Time::from_s(100) + detect);
+  REQUIRE(f.recovered);
+  CHECK(*f.recovered == Time::from_s(100) + detect + exact.boot);
+  CHECK(m.time_to_recover_mean_s() == Approx((detect + exact.boot).seconds()));
+  CHECK(m.replicas_lost == 1);
+  CHECK(m.replicas_replaced == 1);
+  CHECK(m.failures_unrecovered == 0);
+  // Down from 100 s until the replacement runs, of the 1000 s (the first boot counts too).
+  const double down = (exact.boot + detect + exact.boot).seconds();
+  CHECK(m.availability == Approx(1.0 - down / 1000.0));
+}
+
+TEST_CASE("under random failures no instance ever starts or runs on a failed host") {
+  const auto kind = GENERATE(models::PlatformKind::vm, models::PlatformKind::container,
+                             models::PlatformKind::container_in_vm);
+  const std::uint64_t seed = GENERATE(range(1, 6));
+  INFO("platform " << models::to_string(kind) << ", seed " << seed);
+  models::Catalog catalog = models::Catalog::load_default();
+  models::Image image{"app:1", {{"sha256:app-0", sim::Bytes::mib(20)}}};
+  models::ClusterConfig c;
+  for (int h = 0; h < 5; ++h) {
+    models::HostSpec spec{"h" + std::to_string(h),
+                          sim::Millicores::cores(16),
+                          sim::Bytes::gib(64),
+                          sim::DataRate::parse("1GB/s"),
+                          10000.0,
+                          sim::DataRate::gbps(10),
+                          {{"zone", h % 2 ? "zone-a" : "zone-b"}},
+                          100.0,
+                          300.0};
+    c.hosts.push_back({spec, 1.0, sim::Bytes::gib(100)});
+  }
+  c.registry = models::RegistrySpec{"hub", sim::DataRate::gbps(1), Time::from_ms(20)};
+  c.variant.name = "v";
+  c.variant.platform = kind;
+  c.variant.placement = "k8s:LeastAllocated";
+  c.variant.profile = &catalog.profile(kind == models::PlatformKind::vm ? "kvm-ubuntu" : "runc");
+  if (kind == models::PlatformKind::container_in_vm) {
+    c.variant.node_profile = &catalog.profile("eks-node");
+    c.variant.node_instance_type = catalog.instance_type("m5.xlarge");
+    c.variant.initial_nodes = 4;
+  }
+  models::ServiceConfig s;
+  s.name = "web";
+  s.cpu_request = s.cpu_limit = sim::Millicores{500};
+  s.memory_request = s.memory_limit = sim::Bytes::mib(512);
+  s.replicas = 6;
+  s.cpu_time = sim::Exponential{0.05};
+  s.image = &image;
+  c.services.push_back(s);
+  c.seed = seed;
+
+  sim::Simulation sim;
+  models::Cluster cluster{sim, c};
+  mf::FailureSpec spec;
+  spec.host_failures.push_back({sim::Exponential{900.0}, sim::Exponential{300.0}, {}});
+  spec.crashes.push_back({"web", sim::Exponential{400.0}});
+  spec.zone_outages.push_back({"zone-a", Time::from_s(1800), Time::from_s(600)});
+  spec.drains.push_back({"h2", Time::from_s(900), Time::from_s(300)});
+  spec.spot.push_back({"h4", Time::from_s(2400)});
+  const Time end = Time::from_s(3600);
+  app::runner::FailureDriver driver{
+      sim, cluster, spec, app::runner::recovery_kind(c.variant), {end, Time::zero()}, seed, 0};
+  // Every instance that starts or becomes ready, on a host that is down, is a violation.
+  std::map<const models::Node*, std::size_t> host_index;
+  for (std::size_t h = 0; h < cluster.runtime().hosts().size(); ++h)
+    host_index[cluster.runtime().hosts()[h].get()] = h;
+  int violations = 0, checks = 0;
+  cluster.runtime().on_state_change.connect([&](const models::Instance& i) {
+    if (i.state != models::InstanceState::starting && i.state != models::InstanceState::running)
+      return;
+    ++checks;
+    if (cluster.host_down(host_index.at(i.host))) ++violations;
+  });
+  std::uint64_t submitted = 0;
+  std::function<void()> tick = [&] {
+    CHECK(cluster.instances_on_failed_hosts() == 0);
+    cluster.submit(0);
+    ++submitted;
+    if (sim.now() + Time::from_s(1) < end) sim.schedule_in(Time::from_s(1), tick);
+  };
+  sim.schedule_in(Time::from_s(1), tick);
+  sim.run_until(end);
+  models::metrics::VariantRunMetrics m;
+  driver.finish(sim.now(), m);
+  CHECK(violations == 0);
+  CHECK(checks > 6);
+  CHECK(m.failure_log.size() > 5);
+  CHECK(cluster.submitted(0) == cluster.completed(0) + cluster.failed(0) + cluster.in_service(0) +
+                                    cluster.queued_requests(0));
+}
+
+TEST_CASE("vmcsim run with failures is byte-identical whatever the number of worker threads") {
+  test::ScratchDir dir{"failures-jobs"};
+  const fs::path scenario =
+      fs::path{VMCSIM_SOURCE_DIR_FOR_TESTS} / "scenarios" / "zone-outage.yaml";
+  const std::string base = "run '" + scenario.string() + "' --quiet --out '";
+  const auto one = test::run_vmcsim(base + (dir.path() / "j1").string() + "' --jobs 1", dir.path());
+  const auto two = test::run_vmcsim(base + (dir.path() / "j2").string() + "' --jobs 2", dir.path());
+  REQUIRE(one.exit_code == 0);
+  REQUIRE(two.exit_code == 0);
+  const std::string a = test::read_text(dir.path() / "j1" / "results.json");
+  CHECK(a == test::read_text(dir.path() / "j2" / "results.json"));
+  CHECK(a.find("\"availability\"") != std::string::npos);
+  // The report marks the failures on its capacity-versus-demand chart.
+  CHECK(test::read_text(dir.path() / "j1" / "report.html").find("failures (host down, crash)") !=
+        std::string::npos);
+  CHECK(test::read_text(dir.path() / "j1" / "trace.json") ==
+        test::read_text(dir.path() / "j2" / "trace.json"));
+}

@@ -1,0 +1,217 @@
+// models/failures: the failure plan (named streams, zone outages), the platforms' detection
+// delays, CrashLoopBackOff, and what a failed host does to a Cluster (requests conserved).
+#include <algorithm>
+#include <set>
+
+#include <catch2/catch.hpp>
+
+#include "cluster_test_support.hpp"
+#include "models/failures/failures.hpp"
+#include "models/failures/recovery.hpp"
+
+using namespace vmcsim;
+using namespace vmcsim::models;
+using namespace vmcsim::models::failures;
+using sim::Time;
+
+namespace {
+
+std::vector<HostInfo> three_zones() {
+  return {{"a0", "zone-a"}, {"a1", "zone-a"}, {"b0", "zone-b"}, {"c0", "zone-c"}};
+}
+
+std::vector<Time> times_of(const std::vector<FailureEvent>& events, EventKind kind) {
+  std::vector<Time> out;
+  for (const auto& e : events)
+    if (e.kind == kind) out.push_back(e.at);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "the CrashLoopBackOff delays are 10 s doubling to a 5 minute cap, reset after 10 "
+    "minutes of running") {
+  CrashLoopBackoff b;
+  // Each restart right after the previous one (the container never ran long).
+  Time t = Time::from_s(1000);
+  std::vector<double> delays;
+  for (int k = 0; k < 8; ++k) {
+    const Time d = b.on_crash(t, t + Time::from_s(1));
+    delays.push_back(d.seconds());
+    t = t + Time::from_s(1) + d;
+  }
+  CHECK(delays == std::vector<double>{10, 20, 40, 80, 160, 300, 300, 300});
+  // Ten minutes of running without a crash resets the back-off.
+  CHECK(b.on_crash(t, t + Time::from_s(600)).seconds() == 10);
+  CHECK(b.on_crash(t, t + Time::from_s(1)).seconds() == 20);
+  // Just under ten minutes does not.
+  CrashLoopBackoff c;
+  CHECK(c.on_crash(Time::zero(), Time::from_s(1)).seconds() == 10);
+  CHECK(c.on_crash(Time::from_s(11), Time::from_s(11 + 599)).seconds() == 20);
+}
+
+TEST_CASE("each platform detects a lost host after its documented default delays") {
+  const DetectionConfig d;
+  const auto k8s = host_failure_recovery(RecoveryKind::kubernetes, d);
+  CHECK(k8s.unhealthy_after == Time::from_s(40));  // node-monitor-grace-period
+  CHECK(k8s.replace_after == Time::from_s(340));   // + not-ready tolerationSeconds 300
+  const auto ecs = host_failure_recovery(RecoveryKind::ecs, d);
+  CHECK(ecs.unhealthy_after == Time::from_s(60));  // 30 s interval x 2 unhealthy checks
+  CHECK(ecs.replace_after == Time::from_s(60));
+  const auto ha = host_failure_recovery(RecoveryKind::vm_ha, d);
+  CHECK(ha.unhealthy_after == Time::from_s(60));
+  CHECK(ha.replace_after == Time::from_s(15));
+  // A Kubernetes crash waits its back-off; elsewhere a new instance is asked for at once.
+  CHECK(crash_recovery(RecoveryKind::kubernetes, d, Time::from_s(40)).replace_after ==
+        Time::from_s(40));
+  CHECK(crash_recovery(RecoveryKind::ecs, d, Time::from_s(40)).replace_after == Time::zero());
+}
+
+TEST_CASE("a zone outage takes down exactly the hosts of that zone and brings them back") {
+  FailureSpec spec;
+  spec.zone_outages.push_back({"zone-a", Time::from_s(600), Time::from_s(1200)});
+  const auto hosts = three_zones();
+  const auto events = plan_failures(spec, hosts, {}, Time::from_s(3600), 1, 0);
+  REQUIRE(events.size() == 4);
+  std::set<std::size_t> down, up;
+  for (const auto& e : events) {
+    if (e.kind == EventKind::host_down) {
+      CHECK(e.at == Time::from_s(600));
+      down.insert(e.host);
+    } else {
+      CHECK(e.kind == EventKind::host_up);
+      CHECK(e.at == Time::from_s(1800));
+      up.insert(e.host);
+    }
+  }
+  CHECK(down == std::set<std::size_t>{0, 1});
+  CHECK(up == down);
+}
+
+TEST_CASE("adding a failure process does not change the draws of the others") {
+  FailureSpec crashes_only;
+  crashes_only.crashes.push_back({"web", sim::Exponential{600.0}});
+  FailureSpec both = crashes_only;
+  both.host_failures.push_back({sim::Exponential{3000.0}, sim::Exponential{300.0}, {}});
+  const auto hosts = three_zones();
+  const std::vector<std::string> services{"web"};
+  const Time end = Time::from_s(86400);
+  const auto a = plan_failures(crashes_only, hosts, services, end, 42, 3);
+  const auto b = plan_failures(both, hosts, services, end, 42, 3);
+  REQUIRE(!times_of(a, EventKind::crash).empty());
+  CHECK(times_of(a, EventKind::crash) == times_of(b, EventKind::crash));
+  CHECK(!times_of(b, EventKind::host_down).empty());
+  // Another replication draws other times.
+  const auto c = plan_failures(crashes_only, hosts, services, end, 42, 4);
+  CHECK(times_of(a, EventKind::crash) != times_of(c, EventKind::crash));
+}
+
+TEST_CASE("random host failures alternate down and up on each host, inside the run") {
+  FailureSpec spec;
+  spec.host_failures.push_back({sim::Exponential{2000.0}, sim::Exponential{500.0}, {"b0"}});
+  const auto hosts = three_zones();
+  const Time end = Time::from_s(100000);
+  const auto events = plan_failures(spec, hosts, {}, end, 9, 0);
+  REQUIRE(events.size() > 10);
+  bool down = false;
+  for (const auto& e : events) {
+    CHECK(e.host == 2);
+    CHECK(e.at < end);
+    CHECK((e.kind == EventKind::host_down) == !down);
+    down = !down;
+  }
+}
+
+TEST_CASE("requests in service on a failed host fail and every request stays accounted for") {
+  testing::ClusterWorld w;
+  ClusterConfig config = w.config(PlatformKind::vm, 3);
+  config.services.push_back(
+      w.service("web", sim::Millicores::cores(1), sim::Bytes::gib(1), 3, 0.2));
+  config.variant.placement = "k8s:LeastAllocated";  // one VM per host
+  sim::Simulation sim;
+  Cluster cluster{sim, config};
+  testing::Load load{sim, cluster, 0, 30.0, true};
+  std::vector<std::uint32_t> lost;
+  cluster.on_replica_lost.connect([&](std::size_t, std::uint32_t r) { lost.push_back(r); });
+  std::uint64_t failed_seen = 0;
+  cluster.on_request_failed.connect([&](const RequestOutcome&) { ++failed_seen; });
+  const auto conserved = [&] {
+    CHECK(cluster.submitted(0) == cluster.completed(0) + cluster.failed(0) + cluster.in_service(0) +
+                                      cluster.queued_requests(0));
+  };
+  sim.run_until(Time::from_s(60));
+  REQUIRE(cluster.running(0) == 3);
+  const std::uint64_t before = cluster.failed(0);
+  CHECK(before == 0);
+  cluster.fail_host(0, "test");
+  conserved();
+  CHECK(lost.size() == 1);
+  CHECK(cluster.running(0) == 2);
+  CHECK(cluster.lost(0) == 1);
+  CHECK(cluster.instances_on_failed_hosts() == 0);
+  // Until the load balancer marks it unhealthy, a third of the arrivals go to the lost VM.
+  sim.run_until(Time::from_s(90));
+  conserved();
+  const std::uint64_t while_routable = cluster.failed(0);
+  CHECK(while_routable > 100);  // ~ 30 rps x 30 s / 3
+  cluster.mark_unhealthy(lost[0]);
+  sim.run_until(Time::from_s(120));
+  CHECK(cluster.failed(0) == while_routable);  // no more failures once it is unhealthy
+  cluster.replace_lost(lost[0]);
+  CHECK(cluster.lost(0) == 0);
+  sim.run_until(Time::from_s(200));
+  CHECK(cluster.running(0) == 3);  // replaced on a surviving host
+  conserved();
+  CHECK(failed_seen == cluster.failed(0));
+  // The failed host takes nothing until it recovers.
+  CHECK(cluster.instances_on_failed_hosts() == 0);
+  cluster.recover_host(0);
+  CHECK(!cluster.host_down(0));
+}
+
+TEST_CASE("a failed host takes down its node VMs and the containers in them") {
+  testing::ClusterWorld w;
+  ClusterConfig config = w.config(PlatformKind::container_in_vm, 2);
+  config.variant.initial_nodes = 2;
+  config.variant.placement = "k8s:LeastAllocated";  // one node VM per host
+  config.services.push_back(w.service("web", sim::Millicores{250}, sim::Bytes::mib(256), 4, 0.01));
+  sim::Simulation sim;
+  Cluster cluster{sim, config};
+  sim.run_until(Time::from_s(300));
+  REQUIRE(cluster.running(0) == 4);
+  REQUIRE(cluster.running_nodes() == 2);
+  int lost = 0;
+  cluster.on_replica_lost.connect([&](std::size_t, std::uint32_t) { ++lost; });
+  cluster.fail_host(0, "test");
+  CHECK(lost > 0);
+  CHECK(cluster.running(0) == 4 - lost);
+  CHECK(cluster.instances_on_failed_hosts() == 0);
+  // Without a cluster autoscaler the node group replaces the node VM it lost.
+  CHECK(cluster.nodes() == 2);
+}
+
+TEST_CASE(
+    "a drained host finishes its requests, its instances are replaced elsewhere and none "
+    "fails") {
+  testing::ClusterWorld w;
+  ClusterConfig config = w.config(PlatformKind::vm, 3);
+  config.services.push_back(
+      w.service("web", sim::Millicores::cores(1), sim::Bytes::gib(1), 3, 0.05));
+  config.variant.placement = "k8s:LeastAllocated";  // one VM per host
+  sim::Simulation sim;
+  Cluster cluster{sim, config};
+  testing::Load load{sim, cluster, 0, 20.0, true};
+  sim.run_until(Time::from_s(60));
+  REQUIRE(cluster.running(0) == 3);
+  const Node& drained = *cluster.runtime().hosts()[0];
+  REQUIRE(drained.live_instances() == 1);
+  cluster.drain_host(0);
+  sim.run_until(Time::from_s(180));
+  CHECK(cluster.failed(0) == 0);  // graceful: requests finish, nothing is lost
+  CHECK(cluster.running(0) == 3);
+  CHECK(drained.live_instances() == 0);  // cordoned: the replacement went elsewhere
+  cluster.uncordon_host(0);
+  CHECK(cluster.submitted(0) ==
+        cluster.completed(0) + cluster.in_service(0) + cluster.queued_requests(0));
+}
