@@ -9,6 +9,15 @@ namespace {
 
 namespace mm = models::metrics;
 
+// A field added to these records must be added to visit() below too, or the ranks' results would
+// silently lose it. A change of size makes the compiler say so, on the ABI CI builds (x86-64,
+// libstdc++); update the visit() and then the sizes.
+#if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
+static_assert(sizeof(mm::VariantRunMetrics) == 1080, "VariantRunMetrics changed: update visit()");
+static_assert(sizeof(mm::ServiceRequests) == 184, "ServiceRequests changed: update visit()");
+static_assert(sizeof(mm::FailureRecord) == 144, "FailureRecord changed: update visit()");
+#endif
+
 // The fields of each record, once, for both directions: an IO is called on every field in
 // declaration order (the encoder reads them, the decoder assigns them).
 template <class IO>
@@ -41,7 +50,12 @@ void visit(IO& io, mm::Sample& s) {
 template <class IO>
 void visit(IO& io, mm::ServiceRequests& s) {
   io(s.name), io(s.slo_latency), io(s.latency_ms), io(s.completed), io(s.slo_violations);
-  io(s.arrivals), io(s.mean_queued), io(s.max_queued);
+  io(s.failed), io(s.arrivals), io(s.mean_queued), io(s.max_queued);
+}
+template <class IO>
+void visit(IO& io, mm::FailureRecord& f) {
+  io(f.at), io(f.kind), io(f.target), io(f.cause), io(f.replicas_lost), io(f.detected);
+  io(f.recovered);
 }
 template <class IO>
 void visit(IO& io, mm::CostLine& c) {
@@ -70,7 +84,9 @@ void visit(IO& io, mm::VariantRunMetrics& m) {
   io(m.variant), io(m.replication), io(m.end), io(m.warmup);
   io(m.startup), io(m.node_startup), io(m.instances_accounting), io(m.time_to_capacity);
   io(m.services), io(m.request_latency_ms), io(m.request_latency_stats);
-  io(m.requests_completed), io(m.slo_violations);
+  io(m.requests_completed), io(m.slo_violations), io(m.requests_failed);
+  io(m.failures_modelled), io(m.availability), io(m.replicas_lost), io(m.replicas_replaced);
+  io(m.failures_unrecovered), io(m.failure_log);
   io(m.memory_overhead_gib_hours), io(m.guest_os_gib_hours), io(m.hypervisor_overhead_gib_hours);
   io(m.runtime_overhead_gib_hours), io(m.reserved_memory_gib_hours);
   io(m.idle_reserved_memory_gib_hours), io(m.working_set_estimated);
