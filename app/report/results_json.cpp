@@ -46,6 +46,7 @@ ojson to_json(const VariantSummary& v) {
   // the run measured placement.
   for (const mm::MetricDescriptor& d : mm::metric_descriptors()) {
     if (d.placement_only && !v.placement_measured()) continue;
+    if (d.functions_only && !v.functions_measured()) continue;
     put(j, d.key,
         d.aggregation == mm::Aggregation::mean_ci ? to_json(v.*(d.estimate))
                                                   : to_json(v.*(d.quantiles)));
@@ -58,6 +59,19 @@ ojson to_json(const VariantSummary& v) {
     if (d.key == "startup_ms") j["startup_phases_ms"] = phases_to_json(v.startup_phases_ms);
     if (d.key == "time_to_capacity_s")
       j["time_to_capacity_not_reached"] = v.time_to_capacity_not_reached;
+  }
+  if (v.functions_measured()) {  // [fn] per function, summed over the replications
+    ojson fns = ojson::array();
+    for (const auto& f : v.per_function)
+      fns.push_back(ojson{{"name", f.name},
+                          {"requests", f.requests},
+                          {"cold_starts", f.cold_starts},
+                          {"cold_start_fraction",
+                           f.requests > 0 ? ojson(static_cast<double>(f.cold_starts) /
+                                                  static_cast<double>(f.requests))
+                                          : ojson(nullptr)},
+                          {"wasted_memory_gib_hours", f.idle_gib_seconds / 3600.0}});
+    j["functions"] = std::move(fns);
   }
   if (!v.slo.empty()) {
     ojson slo = ojson::object();
@@ -96,6 +110,10 @@ ojson to_json(const SweepPoint& point) {
                              {"memory_overhead_gib_hours", to_json(m.memory_overhead_gib_hours)},
                              {"hosts_used_peak", to_json(m.hosts_used_peak)},
                              {"cost_usd", to_json(m.cost_usd)}});
+    if (m.cold_start_fraction.n > 0) {  // [fn]
+      variants.back()["cold_start_fraction"] = to_json(m.cold_start_fraction);
+      variants.back()["wasted_memory_gib_hours"] = to_json(m.wasted_memory_gib_hours);
+    }
   }
   return ojson{{"parameters", std::move(params)}, {"variants", std::move(variants)}};
 }

@@ -74,6 +74,8 @@ struct VariantSummary : models::metrics::VariantEstimates {
   /// Whether the run measured placement (pending time, decisions, packing, evictions): a
   /// hand-built summary or one of a world without placement leaves those fields out.
   bool placement_measured() const { return placement_decisions.n > 0; }
+  /// [fn] Whether some service ran as a function (the function metrics apply).
+  bool functions_measured() const { return !per_function.empty(); }
 };
 
 /// One swept parameter's value at a sweep point.
@@ -92,6 +94,9 @@ struct SweepVariantMetrics {
   Estimate memory_overhead_gib_hours;
   Estimate hosts_used_peak;
   Estimate cost_usd;
+  // [fn] written when functions ran (n > 0): the trade-off curve's two axes
+  Estimate cold_start_fraction{};
+  Estimate wasted_memory_gib_hours{};
 };
 
 struct SweepPoint {

@@ -13,6 +13,7 @@
 
 #include "app/diagnostic.hpp"
 #include "app/runner/placement_benchmark.hpp"
+#include "app/runner/serverless.hpp"
 #include "app/runner/world.hpp"
 #include "app/scenario/loader.hpp"
 #include "models/cluster/cluster.hpp"
@@ -89,7 +90,9 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
   }
   for (auto& p : processes)
     p->stop();
-  return collector.finish(sim.now());
+  mm::VariantRunMetrics m = collector.finish(sim.now());
+  add_function_metrics(cluster, sim.now(), m);  // [fn]
+  return m;
 }
 
 // Runs job(order[k]) for k in [0, n) on `threads` workers, starting none once `stop` is set;
@@ -391,6 +394,12 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
       for (const auto& v : pr.variants)
         sp.variants.push_back({v.name, v.startup_ms, v.time_to_capacity_s, v.slo_violation_fraction,
                                v.memory_overhead_gib_hours, v.hosts_used_peak, v.cost_usd});
+      for (std::size_t k = 0; k < pr.variants.size(); ++k) {  // [fn]
+        sp.variants[sp.variants.size() - pr.variants.size() + k].cold_start_fraction =
+            pr.variants[k].cold_start_fraction;
+        sp.variants[sp.variants.size() - pr.variants.size() + k].wasted_memory_gib_hours =
+            pr.variants[k].wasted_memory_gib_hours;
+      }
       results.sweep_points.push_back(std::move(sp));
     }
     if (p == 0) {
