@@ -251,3 +251,32 @@ TEST_CASE("the hybrid policy falls back to the range's keep-alive for unrepresen
     CHECK(d.windows == serverless::Windows{sim::Time::zero(), 4 * 3600_s});
   }
 }
+
+TEST_CASE("the hybrid policy unloads a periodic function when idle and pre-warms it in time") {
+  // A request every 5 minutes: idle times of about 4.9 min (bin 4), so the pre-warm window is
+  // 4 min x 0.9 = 216 s and the instance is kept until 5 min x 1.1 = 330 s after the idle start.
+  const ClusterWorld world;
+  serverless::KeepAliveSpec hybrid;
+  hybrid.policy = serverless::KeepAliveKind::hybrid;
+  Run run{function_world(world, PlatformKind::container, 1, hybrid)};
+  for (int k = 0; k < 20; ++k)
+    run.submit_at(sim::Time::from_s(10 + 300 * k));
+  run.sim.run_until(sim::Time::from_s(10 + 300 * 20));
+  REQUIRE(run.done.size() == 20);
+  // The first request is cold; from the second on the histogram is representative, so each
+  // later one finds the pre-warmed instance.
+  CHECK(run.done[0].cold_start);
+  int cold_late = 0;
+  for (std::size_t k = 2; k < run.done.size(); ++k)
+    cold_late += run.done[k].cold_start;
+  CHECK(cold_late == 0);
+  const auto st = run.cluster.function_stats(0, run.sim.now());
+  CHECK(st.prewarms >= 17);
+  // Idle warm time per gap is about 300 - 216 s, not the whole gap.
+  Run fixed10{function_world(world, PlatformKind::container, 1, fixed(600_s))};
+  for (int k = 0; k < 20; ++k)
+    fixed10.submit_at(sim::Time::from_s(10 + 300 * k));
+  fixed10.sim.run_until(sim::Time::from_s(10 + 300 * 20));
+  CHECK(st.idle_gib_seconds <
+        0.5 * fixed10.cluster.function_stats(0, fixed10.sim.now()).idle_gib_seconds);
+}
