@@ -39,6 +39,8 @@ const std::vector<Topic>& topics() {
        }},
       {"platforms", "variants[].platform", [] { return reg::platform_kinds().listing(); }},
       {"autoscalers", "services[].autoscaling.kind", [] { return reg::autoscalers().listing(); }},
+      {"keep-alive", "services[].function.keep_alive.policy",  // [fn]
+       [] { return reg::keep_alive_policies().listing(); }},
       {"distributions", "dist: (any distribution of time or size)",
        [] { return reg::distributions().listing(); }},
   };

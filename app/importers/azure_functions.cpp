@@ -1,9 +1,12 @@
 #include "app/importers/azure_functions.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 
 #include <fmt/format.h>
+
+#include "sim/random.hpp"
 
 namespace vmcsim::app::importers {
 
@@ -40,8 +43,9 @@ AzureFunctionId read_id(const CsvReader& r, const std::vector<std::size_t>& c, b
   return id;
 }
 
+template <class Sink>
 void read_invocations(const std::string& path, const ImportOptions& options,
-                      AzureFunctionsTrace& trace) {
+                      AzureFunctionsTrace& trace, Sink&& sink) {
   std::vector<std::size_t> minutes;
   const auto header = [&](const CsvReader& r, const std::vector<std::size_t>& c) {
     // Minute columns: "1".."N", consecutive after Trigger.
@@ -67,10 +71,21 @@ void read_invocations(const std::string& path, const ImportOptions& options,
           f.per_minute.push_back(static_cast<std::uint32_t>(n));
           f.total_invocations += n;
         }
-        trace.functions.push_back(std::move(f));
+        sink(std::move(f));
       },
       header);
 }
+
+void read_invocations(const std::string& path, const ImportOptions& options,
+                      AzureFunctionsTrace& trace) {
+  read_invocations(path, options, trace,
+                   [&](AzureFunction&& f) { trace.functions.push_back(std::move(f)); });
+}
+
+// Companion files joined onto trace.functions (durations per function, memory per function or
+// per application).
+void join_companions(AzureFunctionsTrace& trace, const std::string& durations_path,
+                     const std::string& memory_path, const ImportOptions& options);
 
 }  // namespace
 
@@ -80,6 +95,45 @@ AzureFunctionsTrace load_azure_functions(const std::string& invocations_path,
                                          const ImportOptions& options) {
   AzureFunctionsTrace trace;
   read_invocations(invocations_path, options, trace);
+  join_companions(trace, durations_path, memory_path, options);
+  return trace;
+}
+
+AzureFunctionsTrace load_azure_functions_sample(const std::string& invocations_path,
+                                                const std::string& durations_path,
+                                                const std::string& memory_path,
+                                                std::size_t sample, std::uint64_t seed,
+                                                const ImportOptions& options) {
+  AzureFunctionsTrace trace;
+  if (sample == 0) {
+    read_invocations(invocations_path, options, trace);
+  } else {
+    // Reservoir sampling (Vitter's algorithm R), each kept row with its position in the file.
+    sim::RandomStream stream{seed, 0, "functions/sample"};
+    std::vector<std::pair<std::uint64_t, AzureFunction>> kept;
+    std::uint64_t seen = 0;
+    read_invocations(invocations_path, options, trace, [&](AzureFunction&& f) {
+      const std::uint64_t k = seen++;
+      if (kept.size() < sample) {
+        kept.emplace_back(k, std::move(f));
+        return;
+      }
+      const std::uint64_t j = stream.below(seen);
+      if (j < sample) kept[j] = {k, std::move(f)};
+    });
+    std::sort(kept.begin(), kept.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [k, f] : kept)
+      trace.functions.push_back(std::move(f));
+  }
+  join_companions(trace, durations_path, memory_path, options);
+  return trace;
+}
+
+namespace {
+
+void join_companions(AzureFunctionsTrace& trace, const std::string& durations_path,
+                     const std::string& memory_path, const ImportOptions& options) {
   std::map<AzureFunctionId, std::size_t> by_function;
   std::multimap<std::pair<std::string, std::string>, std::size_t> by_app;
   for (std::size_t k = 0; k < trace.functions.size(); ++k) {
@@ -146,8 +200,9 @@ AzureFunctionsTrace load_azure_functions(const std::string& invocations_path,
           pct = percentile_columns(r, "AverageAllocatedMb_pct");
         });
   }
-  return trace;
 }
+
+}  // namespace
 
 std::string summarize(const AzureFunctionsTrace& trace) {
   std::int64_t total = 0;

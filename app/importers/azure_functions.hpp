@@ -79,4 +79,16 @@ AzureFunctionsTrace load_azure_functions(const std::string& invocations_path,
 
 std::string summarize(const AzureFunctionsTrace& trace);
 
+// [fn] The same, streamed for a large trace: at most `sample` functions kept (0: all), drawn by
+// reservoir sampling over the invocation rows with the stream "functions/sample" of `seed`
+// (the same file and seed give the same functions), in invocation-file order; durations and
+// memory are joined for the kept functions only. Memory stays O(sample) whatever the number
+// of functions in the files (bench/functions_stream_bench measures it). Bad lines throw an
+// InputError at FILE:LINE (or are counted with options.skip_bad_lines).
+AzureFunctionsTrace load_azure_functions_sample(const std::string& invocations_path,
+                                                const std::string& durations_path,
+                                                const std::string& memory_path,
+                                                std::size_t sample, std::uint64_t seed,
+                                                const ImportOptions& options = {});
+
 }  // namespace vmcsim::app::importers

@@ -306,6 +306,14 @@ void write_html_report(const RunResults& r, std::ostream& out) {
             "pending time runs from request to placement.",
             body);
   }
+  if (std::any_of(r.variants.begin(), r.variants.end(),
+                  [](const VariantSummary& v) { return v.functions_measured(); }))  // [fn]
+    section(out, "Functions",
+            "Scale to zero: the share of function requests that waited for a cold start and how "
+            "long, the memory of warm instances kept idle by the keep-alive policy, and the bill "
+            "as AWS Lambda would compute it (GB-seconds and requests). Whole run, no warm-up "
+            "deletion.",
+            metrics_table(r, function_metrics()));
   section(out, "Memory spent on overhead",
           "Guest OS, hypervisor and runtime memory integrated over the run; whiskers are 95% "
           "confidence intervals.",

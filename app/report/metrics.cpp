@@ -54,6 +54,11 @@ bool shown_in(const HeadlineMetric& m, const RunResults& r) {
                      [](const VariantSummary& v) { return v.failures_measured(); });
 }
 
+std::span<const HeadlineMetric> function_metrics() {
+  static const std::vector<HeadlineMetric> rows = rows_of(mm::MetricTable::functions);
+  return rows;
+}
+
 std::string count_of(std::int64_t n, std::string_view noun) {
   return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
 }
@@ -92,6 +97,9 @@ std::vector<SloRow> slo_rows(const RunResults& results) {
   return rows;
 }
 
+// Requests left unserved (mean per replication) from which the table warns.
+constexpr double kUnservedWarning = 10.0;
+
 std::vector<std::string> health_warnings(const RunResults& results) {
   std::vector<std::string> out;
   for (const auto& v : results.variants) {
@@ -108,6 +116,14 @@ std::vector<std::string> health_warnings(const RunResults& results) {
         results.replications > 1 ? " (mean per replication)" : "", why,
         results.replications > 1 ? ", over all replications" : "", fmt::format("{:g}", ready)));
   }
+  // [fn] nothing silently left in a queue; a handful in flight when the run ends is normal
+  for (const auto& v : results.variants)
+    if (v.requests_unserved.n > 0 && v.requests_unserved.mean >= kUnservedWarning)
+      out.push_back(fmt::format(
+          "warning: {}: {} requests{} were still queued or in service when the run ended; the "
+          "latency figures cover only the completed ones.",
+          v.name, fmt::format("{:g}", v.requests_unserved.mean),
+          results.replications > 1 ? " (mean per replication)" : ""));
   return out;
 }
 

@@ -40,6 +40,8 @@ std::span<const HeadlineMetric> headline_metrics();
 
 /// The rows of the HTML report's placement table, in descriptor order.
 std::span<const HeadlineMetric> placement_metrics();
+// [fn] The function rows (cold starts, wasted memory, cost), shown when functions ran.
+std::span<const HeadlineMetric> function_metrics();
 
 /// One sentence per variant some of whose requested instances never became ready (never
 /// placed or never started, with the reasons), so a run that left them out never looks healthy.

@@ -82,6 +82,19 @@ ojson to_json(const VariantSummary& v) {
     if (d.key == "time_to_capacity_s")
       j["time_to_capacity_not_reached"] = v.time_to_capacity_not_reached;
   }
+  if (v.functions_measured()) {  // [fn] per function, summed over the replications
+    ojson fns = ojson::array();
+    for (const auto& f : v.per_function)
+      fns.push_back(ojson{{"name", f.name},
+                          {"requests", f.requests},
+                          {"cold_starts", f.cold_starts},
+                          {"cold_start_fraction",
+                           f.requests > 0 ? ojson(static_cast<double>(f.cold_starts) /
+                                                  static_cast<double>(f.requests))
+                                          : ojson(nullptr)},
+                          {"wasted_memory_gib_hours", f.idle_gib_seconds / 3600.0}});
+    j["functions"] = std::move(fns);
+  }
   if (!v.slo.empty()) {
     ojson slo = ojson::object();
     for (const auto& verdict : v.slo)

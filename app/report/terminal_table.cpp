@@ -38,6 +38,15 @@ std::string terminal_table(const RunResults& r) {
       row.push_back(format_estimate(m.shown(v), m.precision));
     rows.push_back(std::move(row));
   }
+  // [fn] function rows only when some variant ran functions
+  if (std::any_of(r.variants.begin(), r.variants.end(),
+                  [](const VariantSummary& v) { return v.functions_measured(); }))
+    for (const auto& m : function_metrics()) {
+      std::vector<std::string> row{fmt::format("{} ({})", m.label, m.unit)};
+      for (const auto& v : r.variants)
+        row.push_back(format_estimate(m.shown(v), m.precision));
+      rows.push_back(std::move(row));
+    }
   for (auto& slo : slo_rows(r)) {
     std::vector<std::string> row{std::move(slo.label)};
     for (auto& cell : slo.cells)

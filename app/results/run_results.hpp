@@ -100,8 +100,12 @@ struct VariantSummary : models::metrics::VariantEstimates {
   /// Whether `d` applies to this variant: its placement and failures metrics only when the run
   /// measured them. Every writer that lists metrics asks this, so they agree on what is shown.
   bool measures(const models::metrics::MetricDescriptor& d) const {
-    return (!d.placement_only || placement_measured()) && (!d.failures_only || failures_measured());
+    return (!d.placement_only || placement_measured()) &&
+           (!d.failures_only || failures_measured()) &&
+           (!d.functions_only || functions_measured());
   }
+  /// Whether some service ran as a function (the function metrics apply).
+  bool functions_measured() const { return !per_function.empty(); }
 };
 
 /// One swept parameter's value at a sweep point.

@@ -15,6 +15,7 @@
 #include "app/runner/failures.hpp"
 #include "app/runner/mpi_session.hpp"
 #include "app/runner/placement_benchmark.hpp"
+#include "app/runner/serverless.hpp"
 #include "app/runner/world.hpp"
 #include "app/scenario/loader.hpp"
 #include "models/cluster/cluster.hpp"
@@ -100,6 +101,7 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
     p->stop();
   mm::VariantRunMetrics metrics = collector.finish(sim.now());
   if (failures) failures->finish(sim.now(), metrics);
+  add_function_metrics(cluster, sim.now(), metrics);
   return metrics;
 }
 

@@ -331,6 +331,8 @@ models::ServiceConfig service_config(const scenario::Service& sv, const models::
   c.topology_spread = sv.topology_spread;
   c.autoscaling = autoscaler_of(sv.autoscaling);
   c.slo_latency = slo;
+  c.function = sv.function;  // [fn]
+  if (sv.concurrency > 0) c.concurrency = sv.concurrency;
   return c;
 }
 

@@ -27,7 +27,8 @@ const KeyTables& top_level_key_tables() {
        {"name",      "description", "seed",           "replications", "duration", "warmup",
         "hosts",     "topology",    "registry",       "images",       "services", "workloads",
         "variants",  "slo",         "cost",           "sweep",        "output",   "tenants",
-        "isolation", "namespaces",  "runtime_classes", "failures"}},
+        "isolation", "namespaces",  "runtime_classes", "failures",
+         "functions"}},
   };
   return tables;
 }
@@ -165,6 +166,8 @@ class Loader {
   }
 
   void read_workloads(Scenario& s) {
+    // [fn] the traced functions: their services and workloads come first
+    if (auto f = root_.optional("functions")) cx_.attempt([&] { read_functions(cx_, *f, s); });
     if (auto f = root_.optional("workloads"))
       each(*f, true, [&](const Field& w) { s.workloads.push_back(read_workload(cx_, w, s)); });
   }
@@ -183,7 +186,8 @@ class Loader {
 
   void read_variants(Scenario& s) {
     const bool pod_trace = pod_trace_written();
-    if (!pod_trace) required("services");  // only a pod trace brings its own pods
+    // only a pod trace brings its own pods ([fn] and a functions section its own services)
+    if (!pod_trace && !root_.optional("functions")) required("services");
     if (const auto list = required("variants"))
       each(
           *list, false,
@@ -205,7 +209,7 @@ const std::map<std::string, std::vector<std::string>>& key_tables() {
           &distribution_key_tables(), &service_key_tables(), &affinity_key_tables(),
           &autoscaling_key_tables(), &workload_key_tables(), &variant_key_tables(),
           &settings_key_tables(), &sweep_key_tables(), &tenancy_key_tables(),
-          &failures_key_tables()})
+          &failures_key_tables(), &function_key_tables()})
       all.insert(part->begin(), part->end());
     return all;
   }();

@@ -22,6 +22,7 @@
 #include "app/scenario/read_tenants.hpp"
 #include "models/failures/failures.hpp"
 #include "models/placement/affinity.hpp"
+#include "models/serverless/function.hpp"
 #include "models/platform/platform_kind.hpp"
 #include "models/workload/arrivals.hpp"
 #include "sim/distributions.hpp"
@@ -214,6 +215,10 @@ struct Service {
   // cpu or memory request means "not written").
   bool replicas_written = false;
   bool autoscaling_written = false;
+  // [fn] `function:`: run as a function (scale to zero, keep-alive; models/serverless), with
+  // `concurrency` requests per instance (0: from the CPU size, as for other services).
+  models::serverless::FunctionConfig function;
+  int concurrency = 0;
   SourceLocation where;  // of the service entry, for errors found later (e.g. by importers)
 };
 

@@ -57,6 +57,13 @@ Autoscaling read_autoscaling(const Field& f, int replicas);
 const KeyTables& workload_key_tables();
 Workload read_workload(ReadContext& cx, const Field& f, const Scenario& s);
 
+// functions_reader.cpp [fn]: function, keep_alive, scaling_limit, functions, functions_trace.
+const KeyTables& function_key_tables();
+// A service's `function:` block (scale to zero, keep-alive, concurrency per instance).
+void read_function(const Field& f, Service& sv);
+// The top-level `functions:` section: one service and one step workload per traced function.
+void read_functions(ReadContext& cx, const Field& f, Scenario& s);
+
 // variants_reader.cpp: variant, cluster_autoscaler.
 const KeyTables& variant_key_tables();
 Variant read_variant(ReadContext& cx, const Field& f, bool pod_trace);

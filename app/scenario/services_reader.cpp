@@ -32,7 +32,8 @@ const KeyTables& service_key_tables() {
         "runtime_class",
         "tolerations",
         "node_selector",
-        "node_affinity"}},
+        "node_affinity",
+        "function"}},
       {"work", {"cpu_time", "io_bytes"}},
   };
   return tables;
@@ -181,6 +182,11 @@ Service read_service(ReadContext& cx, const Field& f, const Scenario& s) {
     fit_replicas_to_autoscaler(cx, f, sv);
   }
   read_placement_rules(f, sv);
+  if (auto fn = f.optional("function")) {  // [fn]
+    if (sv.autoscaling_written)
+      (*fn).fail("a function scales itself (cold starts and keep-alive): drop its autoscaling");
+    read_function(*fn, sv);
+  }
   return sv;
 }
 

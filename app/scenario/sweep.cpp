@@ -46,6 +46,10 @@ std::string sweep_child(const std::string& table, const std::string& key) {
       {{"workload", "bursts"}, "#burst"},
       {{"variant", "cluster_autoscaler"}, "cluster_autoscaler"},
       {{"variant", "overrides"}, "free"},
+      {{"scenario", "functions"}, "functions"},  // [fn]
+      {{"functions", "function"}, "function"},
+      {{"service", "function"}, "function"},
+      {{"function", "keep_alive"}, "keep_alive"},
   };
   const auto it = children.find({table, key});
   return it == children.end() ? std::string{} : it->second;

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "models/refusal.hpp"
+#include "models/serverless/keep_alive.hpp"
 #include "sim/assert.hpp"
 
 namespace vmcsim::models {
@@ -57,6 +58,12 @@ struct Cluster::Replica {
   std::string reason_dimension;
   bool lost = false;      // [failures] killed, still counted until replace_lost()
   bool routable = false;  // [failures] lost, and the load balancer still sends it requests
+  // [fn] idle and warm since idle_since (function services); kept until expires_at
+  bool idle = false;
+  bool prewarmed = false;  // started by the pre-warm window; kept until expires_at
+  sim::Time idle_since;
+  sim::Time expires_at = sim::Time::max();
+  sim::EventId expiry;
 };
 
 struct Cluster::Controller {
@@ -100,6 +107,15 @@ struct Cluster::Service {
   int lost = 0;
   int lost_routable = 0;
   std::uint64_t route_counter = 0;
+  // [fn] function services (models/serverless)
+  std::unique_ptr<serverless::KeepAlivePolicy> keep_alive;
+  std::optional<control_plane::TokenBucket> scale_limit;
+  sim::EventId scale_retry;  // a cold start waiting for the scaling limit's tokens
+  bool scale_retry_armed = false;
+  sim::EventId prewarm_timer;
+  bool idle = false;  // nothing in service or queued since idle_since (for idle-time samples)
+  sim::Time idle_since;
+  serverless::FunctionStats stats;
 };
 
 struct Cluster::NodeVm {
@@ -119,6 +135,7 @@ struct Cluster::InFlight {
   std::uint32_t next_free = kNone;
   FlowId flow;          // [failures] its current flow, cancelled if its instance is lost
   bool active = false;  // in service (not on the free list)
+  bool cold = false;  // [fn]
 };
 
 Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
@@ -276,6 +293,11 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
     }
     if (sc.autoscaling.kind != AutoscalerConfig::Kind::none)
       svc.timer = sim_.schedule_in(sc.autoscaling.period(), [this, s] { evaluate_autoscaler(s); });
+    if (sc.function.enabled) {  // [fn]
+      svc.keep_alive = serverless::make_keep_alive(sc.function.keep_alive);
+      const auto& lim = sc.function.scaling_limit;
+      if (lim.rate > 0.0) svc.scale_limit.emplace(lim.burst, lim.rate, sim_.now());
+    }
   }
 
   if (v.platform == PlatformKind::container_in_vm) {
@@ -306,8 +328,13 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
 }
 
 Cluster::~Cluster() {
-  for (const Service& s : services_)
+  for (const Service& s : services_) {
     sim_.cancel(s.timer);
+    sim_.cancel(s.scale_retry);
+    sim_.cancel(s.prewarm_timer);
+  }
+  for (const Replica& r : replicas_)
+    sim_.cancel(r.expiry);
   sim_.cancel(scan_timer_);
   sim_.cancel(start_event_);
 }
@@ -604,6 +631,7 @@ void Cluster::replica_ready(std::uint32_t r, Instance& instance) {
   rep.state = ReplicaState::running;
   rep.busy_mark = flows_->busy_seconds(rep.cpu, sim_.now());
   dispatch(r);
+  went_idle(r);  // [fn]
 }
 
 void Cluster::retire(std::uint32_t r) {
@@ -618,6 +646,7 @@ void Cluster::retire(std::uint32_t r) {
       rep.stop_when_ready = true;
       break;
     case ReplicaState::running:
+      end_idle(r);  // [fn]
       rep.state = ReplicaState::draining;
       if (rep.in_service == 0) {
         rep.state = ReplicaState::stopping;
@@ -697,6 +726,12 @@ void Cluster::submit(std::size_t service, const Request& request) {
       return;
     }
   }
+  const bool function = svc.config->function.enabled;
+  if (function) {  // [fn] an arrival at an instance's expiry finds it gone
+    expire_due(service);
+    if (svc.idle) svc.keep_alive->observe_idle(sim_.now() - svc.idle_since);
+    svc.idle = false;
+  }
   // Least outstanding requests among the running instances, oldest first on ties.
   std::uint32_t best = kNone;
   for (const std::uint32_t r : svc.live) {
@@ -707,6 +742,13 @@ void Cluster::submit(std::size_t service, const Request& request) {
   }
   if (best == kNone) {
     svc.queue.push_back({sequence, request});
+    if (function) {
+      cold_start(service);
+    } else if (svc.live.empty()) {
+      // [fn] Scaled to zero (replicas or min_replicas 0): activate one instance, as Knative's
+      // activator and KEDA's activation do; the service's autoscaler takes it from there.
+      set_desired(service, 1);
+    }
   } else {
     begin_request(best, sequence, request);
   }
@@ -727,12 +769,16 @@ void Cluster::dispatch(std::uint32_t r) {
          !svc.queue.empty()) {
     const Service::Queued q = svc.queue.front();
     svc.queue.pop_front();
-    begin_request(r, q.sequence, q.request);
+    begin_request(r, q.sequence, q.request, svc.config->function.enabled);
   }
 }
 
-void Cluster::begin_request(std::uint32_t r, std::uint64_t sequence, const Request& request) {
+void Cluster::begin_request(std::uint32_t r, std::uint64_t sequence, const Request& request,
+                            bool cold) {
+  end_idle(r);  // [fn]
   Replica& rep = replicas_[r];
+  rep.prewarmed = false;
+  rep.expires_at = sim::Time::max();
   Service& svc = services_[rep.service];
   ++rep.in_service;
   ++svc.in_service;
@@ -752,7 +798,8 @@ void Cluster::begin_request(std::uint32_t r, std::uint64_t sequence, const Reque
                          request.io_bytes * (1.0 / o.random_iops_factor),
                          kNone,
                          {},
-                         true};
+                         true,
+                         cold};
   // One request is one thread: at most one core, through the instance's limit, the node's CPU
   // and, for a container in a VM, the physical CPU under it.
   const NodePath node_cpu = rep.node->cpu_path();
@@ -787,8 +834,16 @@ void Cluster::io_done(std::uint32_t f) {
   ++svc.completed;
   const sim::Time now = sim_.now();
   check_requests(svc);
+  if (svc.config->function.enabled) {  // [fn] Lambda bills configured memory x duration, 1 ms up
+    auto& st = svc.stats;
+    ++st.requests;
+    st.cold_starts += fl.cold;
+    if (fl.cold) st.cold_wait += fl.start - fl.arrival;
+    const double ms = std::ceil((now - fl.start).milliseconds() - 1e-9);
+    st.billed_gb_seconds += ms / 1000.0 * svc.config->memory_limit.gib_value();
+  }
   on_request_done.emit(RequestOutcome{rep.service, fl.sequence, fl.arrival, fl.start, now,
-                                      now - fl.arrival, rep.instance});
+                                      now - fl.arrival, rep.instance, fl.cold});
   if (rep.state == ReplicaState::draining && rep.in_service == 0) {
     rep.state = ReplicaState::stopping;
     const std::uint32_t r = fl.replica;
@@ -796,6 +851,7 @@ void Cluster::io_done(std::uint32_t f) {
     return;
   }
   dispatch(fl.replica);
+  went_idle(fl.replica);  // [fn]
 }
 
 // --- autoscaling ---------------------------------------------------------------------------
@@ -950,6 +1006,152 @@ void Cluster::scan_nodes() {
     }
     maybe_stop_node(n);
   }
+}
+
+// --- [fn] functions: scale to zero, cold starts, keep-alive (models/serverless) ------------
+
+// Starts enough instances for what waits beyond the concurrency of those already starting,
+// within max_instances and the scaling limit (a short bucket retries when it has a token).
+void Cluster::cold_start(std::size_t service) {
+  Service& svc = services_[service];
+  const serverless::FunctionConfig& fc = svc.config->function;
+  const int concurrency = std::max(1, svc.config->effective_concurrency());
+  std::int64_t coming = 0;
+  for (const std::uint32_t r : svc.live) {
+    const Replica& rep = replicas_[r];
+    if ((rep.state == ReplicaState::pending || rep.state == ReplicaState::starting) &&
+        !rep.stop_when_ready)
+      coming += rep.concurrency;
+  }
+  const std::int64_t short_by = static_cast<std::int64_t>(svc.queue.size()) - coming;
+  if (short_by <= 0) return;
+  std::int64_t add = (short_by + concurrency - 1) / concurrency;
+  if (fc.max_instances > 0)
+    add = std::min<std::int64_t>(add, fc.max_instances - std::ssize(svc.live));
+  if (add <= 0) return;
+  const sim::Time now = sim_.now();
+  if (svc.scale_limit) {
+    const auto tokens = static_cast<std::int64_t>(std::floor(svc.scale_limit->tokens(now)));
+    if (tokens < add) {
+      ++svc.stats.scaling_limited;
+      if (!svc.scale_retry_armed) {
+        svc.scale_retry_armed = true;
+        svc.scale_retry = sim_.schedule_at(svc.scale_limit->available_at(now, 1.0), [this, service] {
+          services_[service].scale_retry_armed = false;
+          cold_start(service);
+        });
+      }
+    }
+    add = std::min(add, tokens);
+    if (add <= 0) return;
+    svc.scale_limit->take(now, static_cast<double>(add));
+  }
+  svc.stats.instances_started += static_cast<std::uint64_t>(add);
+  set_desired(service, svc.desired + static_cast<int>(add));
+}
+
+// A running instance with nothing in service and nothing queued: warm and idle from now, kept
+// as the service's keep-alive policy says.
+void Cluster::went_idle(std::uint32_t r) {
+  Replica& rep = replicas_[r];
+  Service& svc = services_[rep.service];
+  if (!svc.config->function.enabled || rep.state != ReplicaState::running ||
+      rep.in_service > 0 || rep.idle)
+    return;
+  const sim::Time now = sim_.now();
+  rep.idle = true;
+  rep.idle_since = now;
+  const bool function_idle = svc.in_service == 0 && svc.queue.empty();
+  if (rep.prewarmed) {  // a pre-warmed instance waits until its window ends
+    if (rep.expires_at <= now) stop_idle(r);
+    else rep.expiry = sim_.schedule_at(rep.expires_at, [this, r] { expire(r); });
+    return;
+  }
+  const serverless::Windows w = svc.keep_alive->windows();
+  if (function_idle && !svc.idle) {
+    svc.idle = true;
+    svc.idle_since = now;
+  }
+  if (function_idle && w.prewarm > sim::Time::zero()) {
+    // Unload now and load again at the pre-warm window (paper: pre-warm, then keep alive).
+    for (const std::uint32_t other : std::vector<std::uint32_t>(svc.live))
+      if (replicas_[other].idle) stop_idle(other);
+    sim_.cancel(svc.prewarm_timer);
+    const std::size_t s = rep.service;
+    const sim::Time until = now + w.prewarm + w.keep_alive;
+    svc.prewarm_timer = sim_.schedule_at(now + w.prewarm, [this, s, until] { prewarm(s, until); });
+    return;
+  }
+  rep.expires_at = sim::Time::saturating_add(now, w.prewarm + w.keep_alive);
+  if (rep.expires_at <= now) {
+    stop_idle(r);
+    return;
+  }
+  rep.expiry = sim_.schedule_at(rep.expires_at, [this, r] { expire(r); });
+}
+
+// Ends an idle interval (a request starts, or the instance stops): its memory-time is wasted.
+void Cluster::end_idle(std::uint32_t r) {
+  Replica& rep = replicas_[r];
+  if (!rep.idle) return;
+  Service& svc = services_[rep.service];
+  rep.idle = false;
+  sim_.cancel(rep.expiry);
+  svc.stats.idle_gib_seconds +=
+      (sim_.now() - rep.idle_since).seconds() * reserved_memory(rep.service).gib_value();
+}
+
+void Cluster::expire(std::uint32_t r) {
+  const Replica& rep = replicas_[r];
+  if (rep.idle && rep.state == ReplicaState::running && rep.expires_at <= sim_.now()) stop_idle(r);
+}
+
+void Cluster::expire_due(std::size_t service) {
+  for (const std::uint32_t r : std::vector<std::uint32_t>(services_[service].live))
+    expire(r);
+}
+
+// Stops one idle instance unless the provisioned instances would fall short (those stay warm).
+void Cluster::stop_idle(std::uint32_t r) {
+  Replica& rep = replicas_[r];
+  Service& svc = services_[rep.service];
+  if (std::ssize(svc.live) <= svc.config->function.provisioned) {
+    rep.expires_at = sim::Time::max();
+    sim_.cancel(rep.expiry);
+    return;
+  }
+  end_idle(r);
+  ++svc.stats.expiries;
+  svc.live.erase(std::find(svc.live.begin(), svc.live.end(), r));
+  const int old = svc.desired;
+  svc.desired = std::max(0, svc.desired - 1);
+  on_desired_change.emit(rep.service, old, svc.desired);
+  retire(r);
+}
+
+// The pre-warm window ended with the function still idle and nothing live: load one instance,
+// kept warm until `until` unless a request takes it first.
+void Cluster::prewarm(std::size_t service, sim::Time until) {
+  Service& svc = services_[service];
+  if (!svc.idle || !svc.live.empty()) return;
+  ++svc.stats.prewarms;
+  ++svc.stats.instances_started;
+  set_desired(service, svc.desired + 1);
+  Replica& rep = replicas_[svc.live.back()];
+  rep.prewarmed = true;
+  rep.expires_at = until;
+}
+
+serverless::FunctionStats Cluster::function_stats(std::size_t service, sim::Time now) const {
+  const Service& svc = services_.at(service);
+  serverless::FunctionStats st = svc.stats;
+  for (const std::uint32_t r : svc.live) {
+    const Replica& rep = replicas_[r];
+    if (rep.idle)
+      st.idle_gib_seconds +=
+          (now - rep.idle_since).seconds() * reserved_memory(service).gib_value();
+  }
+  return st;
 }
 
 // --- observation ---------------------------------------------------------------------------

@@ -194,6 +194,10 @@ class Cluster {
   // call it before the launch; the placement wait is recorded by the cluster itself.
   void record_wait(std::uint32_t replica, std::string_view name);
 
+  // [fn] A function service's counters (models/serverless/function.hpp), idle memory-time
+  // integrated up to `now`.
+  serverless::FunctionStats function_stats(std::size_t service, sim::Time now) const;
+
  private:
   struct Replica;
   struct Service;
@@ -214,7 +218,16 @@ class Cluster {
   void retry_pending();
   void dispatch(std::uint32_t replica);
   void check_requests(const Service& service) const;
-  void begin_request(std::uint32_t replica, std::uint64_t sequence, const Request& request);
+  void begin_request(std::uint32_t replica, std::uint64_t sequence, const Request& request,
+                     bool cold = false);
+  // [fn] scale to zero and keep-alive (function services only)
+  void cold_start(std::size_t service);
+  void went_idle(std::uint32_t replica);
+  void end_idle(std::uint32_t replica);
+  void expire(std::uint32_t replica);
+  void expire_due(std::size_t service);
+  void stop_idle(std::uint32_t replica);
+  void prewarm(std::size_t service, sim::Time until);
   void cpu_done(std::uint32_t flight);
   void io_done(std::uint32_t flight);
   void evaluate_autoscaler(std::size_t service);

@@ -18,6 +18,7 @@
 #include "models/image/registry.hpp"
 #include "models/placement/affinity.hpp"
 #include "models/placement/fargate.hpp"
+#include "models/serverless/function.hpp"
 #include "models/platform/platform_kind.hpp"
 #include "models/tenancy/service_tenancy.hpp"
 #include "models/topology/topology.hpp"
@@ -74,6 +75,8 @@ struct ServiceConfig {
   sim::Time slo_latency;  // request latency SLO threshold (0 = none); for the metrics
   // Tenant, sandbox, isolation policy, tolerations, node affinity (models/tenancy).
   tenancy::ServiceTenancy tenancy{};
+  // [fn] Run as a function: scale to zero, cold starts, keep-alive (models/serverless).
+  serverless::FunctionConfig function{};
 
   int effective_concurrency() const;
   // What a VM, microVM or Fargate task of this service is sized for: max(request, limit).

@@ -24,6 +24,8 @@ struct RequestOutcome {
   sim::Time done;
   sim::Time latency;
   std::uint32_t instance = UINT32_MAX;  // the PlatformRuntime InstanceId that served it
+  // [fn] A function's request that found no warm instance and waited for one to start.
+  bool cold_start = false;
 };
 
 // A placement attempt for a service instance (service == kNodeVm for a container_in_vm node VM).

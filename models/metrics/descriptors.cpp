@@ -64,6 +64,12 @@ MetricDescriptor failures_only(MetricDescriptor d) {
   return d;
 }
 
+constexpr std::array kColdStarts{MetricDisplay{T::functions, "cold starts", "%", 100, 2}};
+constexpr std::array kColdWait{MetricDisplay{T::functions, "cold-start wait, mean", "ms", 1, 1}};
+constexpr std::array kWastedMemory{
+    MetricDisplay{T::functions, "wasted memory (idle warm)", "GiB·h", 1, 3}};
+constexpr std::array kGbSeconds{MetricDisplay{T::functions, "billed duration", "GB·s", 1, 1}};
+constexpr std::array kFunctionCost{MetricDisplay{T::functions, "Lambda-style cost", "USD", 1, 6}};
 constexpr std::array kEvictions{MetricDisplay{T::placement, "evictions", "instances", 1, 1}};
 
 MetricDescriptor est(std::string_view key, std::string_view unit, std::string_view doc,
@@ -91,6 +97,25 @@ MetricDescriptor pooled(std::string_view key, std::string_view unit, std::string
   d.aggregation = Aggregation::pooled;
   d.quantiles = field;
   return d;
+}
+
+// [fn] a metric of function services only: NaN (not applicable) in a run without them.
+MetricDescriptor fn(std::string_view key, std::string_view unit, std::string_view doc,
+                    double (*per_run)(const R&), Estimate VE::*field,
+                    std::span<const MetricDisplay> display, MetricComparison comparison = {}) {
+  MetricDescriptor d = est(key, unit, doc, per_run, field, display, comparison);
+  d.functions_only = true;
+  return d;
+}
+
+double cold_fraction(const R& r) {
+  if (!r.functions.measured || r.functions.requests == 0) return kNaN;
+  return count(r.functions.cold_starts) / count(r.functions.requests);
+}
+
+double cold_wait(const R& r) {
+  if (!r.functions.measured || r.functions.cold_starts == 0) return kNaN;
+  return r.functions.cold_wait_ms / count(r.functions.cold_starts);
 }
 
 const std::vector<MetricDescriptor>& table() {
@@ -277,6 +302,35 @@ const std::vector<MetricDescriptor>& table() {
           "failures that lost replicas whose services had not recovered when the run ended",
           [](const R& r) { return measured(r, count(r.failures_unrecovered)); },
           &VE::failures_unrecovered)),
+      est(
+          "requests_unserved", "requests",
+          "requests submitted but still queued or in service when the run ended, all services",
+          [](const R& r) { return count(r.requests_unserved); }, &VE::requests_unserved),
+      fn("cold_start_fraction", "0..1",
+         "function requests that found no warm instance with free concurrency and waited for one "
+         "to start, over the function requests completed (whole run)",
+         cold_fraction, &VE::cold_start_fraction, kColdStarts,
+         {"has {} fewer cold starts", "has {} more cold starts", "percentage points", 100}),
+      fn("cold_start_wait_ms", "ms",
+         "latency a cold start added: service start - arrival, mean over the cold requests",
+         cold_wait, &VE::cold_start_wait_ms, kColdWait),
+      fn(
+          "wasted_memory_gib_hours", "GiB·h",
+          "memory reserved by running function instances while idle (kept warm), over time",
+          [](const R& r) { return r.functions.measured ? r.functions.idle_gib_seconds / 3600 : kNaN; },
+          &VE::wasted_memory_gib_hours, kWastedMemory,
+          {"wastes {} less memory", "wastes {} more memory", "GiB·h", 1}),
+      fn(
+          "function_gb_seconds", "GB·s",
+          "configured memory x duration of each function request, rounded up to 1 ms (as Lambda "
+          "bills)",
+          [](const R& r) { return r.functions.measured ? r.functions.billed_gb_seconds : kNaN; },
+          &VE::function_gb_seconds, kGbSeconds),
+      fn(
+          "function_cost_usd", "USD",
+          "GB-seconds and requests at AWS Lambda's on-demand prices (x86, us-east-1)",
+          [](const R& r) { return r.functions.measured ? r.functions.cost_usd() : kNaN; },
+          &VE::function_cost_usd, kFunctionCost),
   };
   return all;
 }

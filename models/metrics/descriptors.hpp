@@ -31,7 +31,7 @@ enum class Aggregation {
 enum class Statistic { mean, p95, p99 };
 
 // Where a row shows: the summary table (terminal, report) or the report's placement table.
-enum class MetricTable { summary, placement };
+enum class MetricTable { summary, placement, functions };
 
 struct MetricDisplay {
   MetricTable table = MetricTable::summary;
@@ -63,6 +63,8 @@ struct MetricDescriptor {
   bool placement_only = false;
   // Written and shown only when the run modelled failures (its availability was measured).
   bool failures_only = false;
+  // [fn] Written only when some service ran as a function (VariantSummary::functions_measured).
+  bool functions_only = false;
   // Rows in the terminal table / report (none, one, or mean and a percentile).
   std::span<const MetricDisplay> display;
   MetricComparison comparison;

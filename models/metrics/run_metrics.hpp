@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "models/platform/instance.hpp"
+#include "models/serverless/function.hpp"
 #include "models/platform/platform_kind.hpp"
 #include "sim/statistics.hpp"
 #include "sim/time.hpp"
@@ -246,6 +247,11 @@ struct VariantRunMetrics {
   double energy_kwh = 0.0;
   double cost_usd = 0.0;
   std::vector<CostLine> cost_lines;
+
+  // [fn] Requests submitted but not completed when the run ended (queued or in service), all
+  // services; and the function figures (models/serverless/function.hpp).
+  std::uint64_t requests_unserved = 0;
+  serverless::FunctionRunMetrics functions;
 
   std::uint64_t events_processed = 0;
   std::vector<Sample> timeseries;

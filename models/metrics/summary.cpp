@@ -198,6 +198,15 @@ VariantEstimates summarize(std::span<const VariantRunMetrics> runs) {
   }
   for (const auto& r : runs)
     e.events += r.events_processed;
+  // [fn] per function, summed over replications
+  for (const auto& r : runs)
+    for (std::size_t k = 0; k < r.functions.per_function.size(); ++k) {
+      const auto& f = r.functions.per_function[k];
+      if (e.per_function.size() <= k) e.per_function.push_back({f.name, 0, 0, 0.0});
+      e.per_function[k].requests += f.requests;
+      e.per_function[k].cold_starts += f.cold_starts;
+      e.per_function[k].idle_gib_seconds += f.idle_gib_seconds;
+    }
   return e;
 }
 
@@ -240,6 +249,9 @@ std::vector<PairedDifference> paired_differences(std::span<const VariantRunMetri
   const bool failures = a.front().failures_modelled || b.front().failures_modelled;
   for (const MetricDescriptor& d : metric_descriptors()) {
     if (!d.compared() || (d.failures_only && !failures)) continue;
+    // [fn] function metrics are compared only between runs that had functions
+    if (d.functions_only && !(a.front().functions.measured && b.front().functions.measured))
+      continue;
     std::vector<double> xa, xb;
     for (const auto& [rep, run] : ra) {
       const double va = d.per_run(*run), vb = d.per_run(*rb.at(rep));

@@ -134,6 +134,15 @@ struct VariantEstimates {
   // Wall clock, pooled over all decisions: not deterministic, omitted with wall_seconds.
   double placement_decision_us_mean = 0.0;
   double placement_decision_us_p99 = 0.0;
+  // [fn] requests left unserved at the end; functions: cold-start fraction, mean cold wait,
+  // idle warm memory-time, Lambda-style GB-seconds and cost; per function pooled over runs.
+  Estimate requests_unserved;
+  Estimate cold_start_fraction;
+  Estimate cold_start_wait_ms;
+  Estimate wasted_memory_gib_hours;
+  Estimate function_gb_seconds;
+  Estimate function_cost_usd;
+  std::vector<serverless::FunctionRunMetrics::PerFunction> per_function;
   std::vector<SloVerdict> slo;  // the scenario's objectives (filled by the caller who has them)
   std::uint64_t events = 0;     // simulation events, all replications
   std::vector<double> startup_samples_ms;  // pooled, replication order (for CDFs)

@@ -19,6 +19,22 @@ const ModuleGroup<PlatformKind>& platform_kinds() {
   return group;
 }
 
+const ModuleGroup<serverless::KeepAliveKind>& keep_alive_policies() {
+  using K = serverless::KeepAliveKind;
+  static const ModuleGroup<K> group{
+      "keep-alive policy",
+      {
+          {"fixed", "keep an idle instance warm for `time` (Lambda about 10 min, Azure 20 min)",
+           K::fixed},
+          {"none", "stop an instance as soon as it is idle", K::none},
+          {"hybrid",
+           "Shahrad et al. ATC'20 hybrid histogram: pre-warm and keep-alive windows from each "
+           "function's idle-time histogram, the range's keep-alive when unrepresentative",
+           K::hybrid},
+      }};
+  return group;
+}
+
 const ModuleGroup<AutoscalerConfig::Kind>& autoscalers() {
   using Kind = AutoscalerConfig::Kind;
   static const ModuleGroup<Kind> group{

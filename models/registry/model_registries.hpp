@@ -10,11 +10,15 @@
 
 #include "models/cluster/cluster_config.hpp"
 #include "models/platform/platform_kind.hpp"
+#include "models/serverless/keep_alive.hpp"
 #include "models/registry/module_group.hpp"
 
 namespace vmcsim::models::registry {
 
 const ModuleGroup<PlatformKind>& platform_kinds();
+
+// [fn] `services[].function.keep_alive.policy` (models/serverless/keep_alive.hpp).
+const ModuleGroup<serverless::KeepAliveKind>& keep_alive_policies();
 
 const ModuleGroup<AutoscalerConfig::Kind>& autoscalers();
 

@@ -285,7 +285,8 @@ TEST_CASE("vmcsim sweep runs every grid point and writes sweep.csv") {
 TEST_CASE("every shipped scenario prints its golden comparison") {
   // Regenerate with scripts/update-golden after an intended change.
   for (const char* name : {"default", "boot-storm", "density", "ecs-eks-fargate",
-                           "scale-out-0-to-3500", "multi-tenant", "zone-outage"}) {
+                           "scale-out-0-to-3500", "multi-tenant", "zone-outage",
+                           "serverless-azure"}) {
     DYNAMIC_SECTION(name) {
       ScratchDir dir{std::string{"golden-"} + name};
       const Run r = run_vmcsim(std::string{"run scenarios/"} + name +

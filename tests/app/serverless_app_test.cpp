@@ -1,0 +1,179 @@
+// [fn] Functions from the scenario file to the results: scale to zero of a plain service
+// (the regression of issue 14), the `function:` block and the `functions:` section over the
+// Azure Functions 2019 fixture, the per-function trace reader, its sampling and its errors.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/importers/azure_functions.hpp"
+#include "app/runner/runner.hpp"
+#include "app/scenario/loader.hpp"
+#include "compiled_paths.hpp"
+#include "fixture_path.hpp"
+#include "models/registry/model_registries.hpp"
+
+using namespace vmcsim;
+using namespace vmcsim::app;
+
+namespace {
+
+const std::string kHead =
+    "name: t\nseed: 3\nduration: 10m\n"
+    "hosts: [{name: h, count: 2, cpu: '16', memory: 64GiB}]\n"
+    "images: {a: {size: 20MiB, layers: 2}}\n"
+    "registry: {bandwidth: 1Gbps, latency: 20ms}\n";
+
+const std::string kVariants =
+    "variants:\n"
+    "  - {name: container, platform: container, profile: runc}\n"
+    "  - {name: microvm, platform: microvm, profile: firecracker}\n";
+
+RunResults run(const std::string& text) {
+  const auto s = scenario::load_scenario_text(text, "inline.yaml");
+  runner::RunOptions o;
+  o.jobs = 1;
+  o.replications = 1;
+  return runner::run_scenario(s, o);
+}
+
+std::string dir() {
+  return "traces/azure-functions-2019-format/";
+}
+
+}  // namespace
+
+TEST_CASE("a service scaled to zero by min_replicas 0 serves its requests instead of queueing "
+          "them forever") {
+  // Issue 14: `min_replicas: 0` validated, nothing ever started, 1,174 requests sat queued and
+  // the table showed n/a. Now the first request activates one instance.
+  const auto r = run(kHead +
+                     "services:\n"
+                     "  - name: web\n    image: a\n    cpu: 500m\n    memory: 256MiB\n"
+                     "    replicas: 0\n"
+                     "    autoscaling: {kind: hpa, min_replicas: 0, max_replicas: 4, "
+                     "target_cpu_utilization: 0.6}\n"
+                     "workloads: [{service: web, kind: poisson, rate: 4}]\n" +
+                     kVariants);
+  for (const auto& v : r.variants) {
+    INFO(v.name);
+    CHECK(v.request_latency_ms.ci95.n == 1);  // latency measured: not n/a
+    CHECK(v.instances_requested.mean >= 1);
+    // Conservation: at most the last few requests are still in flight at the end, none lost.
+    CHECK(v.requests_unserved.mean < 5);
+    CHECK_FALSE(v.functions_measured());
+  }
+}
+
+TEST_CASE("a function block scales a service to zero and reports cold starts and wasted memory") {
+  const auto r = run(kHead +
+                     "services:\n"
+                     "  - name: fn\n    image: a\n    cpu: '1'\n    memory: 128MiB\n"
+                     "    work: {cpu_time: {dist: constant, value: 50ms}}\n"
+                     "    function: {concurrency: 2, keep_alive: {policy: fixed, time: 1m}}\n"
+                     "workloads: [{service: fn, kind: poisson, rate: 0.05}]\n" +
+                     kVariants);
+  for (const auto& v : r.variants) {
+    INFO(v.name);
+    REQUIRE(v.functions_measured());
+    CHECK(v.cold_start_fraction.mean > 0.0);
+    CHECK(v.cold_start_fraction.mean <= 1.0);
+    CHECK(v.cold_start_wait_ms.mean > 0.0);
+    CHECK(v.wasted_memory_gib_hours.mean > 0.0);
+    CHECK(v.function_cost_usd.mean > 0.0);
+    REQUIRE(v.per_function.size() == 1);
+    CHECK(v.per_function[0].name == "fn");
+  }
+}
+
+TEST_CASE("the keep-alive policy is checked against the registry at its line and column") {
+  const std::string text = kHead +
+                           "services:\n"
+                           "  - name: fn\n    image: a\n    cpu: '1'\n    memory: 128MiB\n"
+                           "    function: {keep_alive: {policy: hybird}}\n" +
+                           kVariants;
+  const auto e = test::input_error_of([&] { scenario::load_scenario_text(text, "inline.yaml"); });
+  CHECK_THAT(e, Catch::Contains("inline.yaml:12:37:"));
+  CHECK_THAT(e, Catch::Contains("unknown keep-alive policy 'hybird' (allowed: " +
+                                models::registry::keep_alive_policies().allowed() + ")"));
+}
+
+TEST_CASE("schema.json's keep-alive policies are the registry's names") {
+  std::ifstream in{std::filesystem::path{VMCSIM_SOURCE_DIR_FOR_TESTS} / "scenarios/schema.json"};
+  const auto schema = nlohmann::json::parse(in);
+  CHECK(schema["$defs"]["keep_alive"]["properties"]["policy"]["enum"]
+            .get<std::vector<std::string>>() == models::registry::keep_alive_policies().names());
+}
+
+TEST_CASE("the functions section makes one scale-to-zero service per traced function, joined on "
+          "the hash keys") {
+  const std::string text = kHead +
+                           "functions:\n"
+                           "  trace:\n"
+                           "    invocations: " + test::fixture(dir() + "invocations.csv") + "\n" +
+                           "    durations: " + test::fixture(dir() + "durations.csv") + "\n" +
+                           "    memory: " + test::fixture(dir() + "memory.csv") + "\n" +
+                           "  image: a\n  cpu: '1'\n  memory: 256MiB\n" + kVariants;
+  const auto s = scenario::load_scenario_text(text, "inline.yaml");
+  REQUIRE(s.services.size() == 4);
+  REQUIRE(s.workloads.size() == 4);
+  // Memory from the memory file's AverageAllocatedMb (120, 176, 170, 112 MB, read as MiB).
+  CHECK(s.services[0].name == "fn-c13acdc7");
+  CHECK(s.services[0].memory_limit == sim::Bytes::mib(120));
+  CHECK(s.services[1].memory_limit == sim::Bytes::mib(176));
+  for (const auto& sv : s.services) {
+    CHECK(sv.function.enabled);
+    CHECK(sv.replicas == 0);
+    REQUIRE(sv.work.cpu_time);
+  }
+  // Execution time from the durations percentiles: function 2 runs about 500 ms (499..501).
+  CHECK(s.services[1].work.cpu_time->distribution.mean() == Approx(0.5).epsilon(0.01));
+  // Its own per-minute series: function 2 has no invocations in minutes 1-5, 5 from minute 6.
+  CHECK(s.workloads[1].rate == 0.0);
+  REQUIRE_FALSE(s.workloads[1].steps.empty());
+  CHECK(s.workloads[1].steps[0].at == sim::Time::from_s(300));
+  CHECK(s.workloads[1].steps[0].rate == Approx(5.0 / 60));
+}
+
+TEST_CASE("sampling keeps the same functions for the same seed, in file order") {
+  const auto inv = test::fixture(dir() + "invocations.csv");
+  const auto a = importers::load_azure_functions_sample(inv, "", "", 2, 7);
+  const auto b = importers::load_azure_functions_sample(inv, "", "", 2, 7);
+  REQUIRE(a.functions.size() == 2);
+  CHECK(a.functions[0].id == b.functions[0].id);
+  CHECK(a.functions[1].id == b.functions[1].id);
+  const auto all = importers::load_azure_functions(inv, "", "");
+  const auto pos = [&](const importers::AzureFunctionId& id) {
+    return std::find_if(all.functions.begin(), all.functions.end(),
+                        [&](const auto& f) { return f.id == id; }) -
+           all.functions.begin();
+  };
+  CHECK(pos(a.functions[0].id) < pos(a.functions[1].id));
+  CHECK(importers::load_azure_functions_sample(inv, "", "", 0, 7).functions.size() == 4);
+  CHECK(importers::load_azure_functions_sample(inv, "", "", 10, 7).functions.size() == 4);
+}
+
+TEST_CASE("a malformed line of a functions trace stops the load at its file and line") {
+  std::ifstream in{test::fixture(dir() + "invocations.csv")};
+  std::string header, first;
+  std::getline(in, header);
+  std::getline(in, first);
+  SECTION("a negative count") {
+    std::string bad = first;
+    bad.replace(bad.rfind(",0"), 2, ",-3");
+    test::TempFile f{"fn-neg.csv", header + "\n" + first + "\n" + bad + "\n"};
+    const auto e = test::input_error_of(
+        [&] { importers::load_azure_functions_sample(f.path(), "", "", 1, 1); });
+    CHECK_THAT(e, Catch::StartsWith(f.path() + ":3:"));
+  }
+  SECTION("a short row") {
+    test::TempFile f{"fn-short.csv", header + "\n" + first + "\nowner,app,fn,http,1,2\n"};
+    const auto e = test::input_error_of(
+        [&] { importers::load_azure_functions_sample(f.path(), "", "", 1, 1); });
+    CHECK_THAT(e, Catch::StartsWith(f.path() + ":3"));
+  }
+}
