@@ -13,9 +13,11 @@ namespace mm = models::metrics;
 // silently lose it. A change of size makes the compiler say so, on the ABI CI builds (x86-64,
 // libstdc++); update the visit() and then the sizes.
 #if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
-static_assert(sizeof(mm::VariantRunMetrics) == 1080, "VariantRunMetrics changed: update visit()");
+static_assert(sizeof(mm::VariantRunMetrics) == 1160, "VariantRunMetrics changed: update visit()");
 static_assert(sizeof(mm::ServiceRequests) == 184, "ServiceRequests changed: update visit()");
 static_assert(sizeof(mm::FailureRecord) == 144, "FailureRecord changed: update visit()");
+static_assert(sizeof(models::serverless::FunctionRunMetrics) == 72,
+              "FunctionRunMetrics changed: update visit()");
 #endif
 
 // The fields of each record, once, for both directions: an IO is called on every field in
@@ -58,6 +60,15 @@ void visit(IO& io, mm::FailureRecord& f) {
   io(f.recovered);
 }
 template <class IO>
+void visit(IO& io, models::serverless::FunctionRunMetrics::PerFunction& f) {
+  io(f.name), io(f.requests), io(f.cold_starts), io(f.idle_gib_seconds);
+}
+template <class IO>
+void visit(IO& io, models::serverless::FunctionRunMetrics& f) {
+  io(f.measured), io(f.requests), io(f.cold_starts), io(f.cold_wait_ms), io(f.idle_gib_seconds);
+  io(f.billed_gb_seconds), io(f.per_function);
+}
+template <class IO>
 void visit(IO& io, mm::CostLine& c) {
   io(c.what), io(c.usd);
 }
@@ -87,6 +98,7 @@ void visit(IO& io, mm::VariantRunMetrics& m) {
   io(m.requests_completed), io(m.slo_violations), io(m.requests_failed);
   io(m.failures_modelled), io(m.availability), io(m.replicas_lost), io(m.replicas_replaced);
   io(m.failures_unrecovered), io(m.failure_log);
+  io(m.requests_unserved), io(m.functions);
   io(m.memory_overhead_gib_hours), io(m.guest_os_gib_hours), io(m.hypervisor_overhead_gib_hours);
   io(m.runtime_overhead_gib_hours), io(m.reserved_memory_gib_hours);
   io(m.idle_reserved_memory_gib_hours), io(m.working_set_estimated);
