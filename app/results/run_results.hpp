@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/metrics/descriptors.hpp"
 #include "models/metrics/summary.hpp"
 #include "models/platform/platform_kind.hpp"
 #include "sim/time.hpp"
