@@ -117,6 +117,10 @@ struct RunResults {
   int replications_planned = 0;  ///< set when partial
   std::vector<VariantSummary> variants;
   std::vector<PairedDifference> differences;
+  /// [tenants] The cost of isolation: each variant that keeps tenants apart minus the
+  /// scenario's `isolation: ignore` variant, paired (hosts_used_peak, nodes_peak, cost_usd);
+  /// empty without one (app/runner/tenancy.hpp).
+  std::vector<PairedDifference> isolation_cost;
   std::vector<InstanceRecord> instances;
   std::vector<TimeseriesSample> timeseries;
   std::vector<SweepPoint> sweep_points;  ///< empty unless the scenario has a sweep
