@@ -47,9 +47,11 @@ std::string isolation_cost_text(const RunResults& r) {
       "Cost of isolation (paired over replications, mean ± 95% CI, against {}):\n",
       r.isolation_cost.front().variant_b);
   for (const auto& row : table) {
+    std::string line;
     for (std::size_t c = 0; c < row.size(); ++c)
-      out += fmt::format("{}{:{}}", c ? "  " : "", row[c], widths[c]);
-    out += '\n';
+      line += fmt::format("{}{:{}}", c ? "  " : "", row[c], widths[c]);
+    line.erase(line.find_last_not_of(' ') + 1);
+    out += line + '\n';
   }
   return out;
 }
