@@ -133,6 +133,16 @@ nlohmann::ordered_json results_to_json(const RunResults& results) {
       cost.push_back(to_json(d));
     j["cost_of_isolation"] = std::move(cost);
   }
+  if (!results.tenants.empty()) {  // [tenants] per variant and tenant, descriptor keys
+    ojson tenants = ojson::array();
+    for (const auto& t : results.tenants) {
+      ojson jt{{"variant", t.variant}, {"tenant", t.tenant}};
+      for (const auto& [key, e] : t.metrics)
+        jt[key] = to_json(e);
+      tenants.push_back(std::move(jt));
+    }
+    j["tenants"] = std::move(tenants);
+  }
   ojson sweep = ojson::array();
   for (const auto& p : results.sweep_points)
     sweep.push_back(to_json(p));

@@ -74,6 +74,7 @@ std::string terminal_table(const RunResults& r) {
   if (!r.differences.empty()) out += '\n';
   if (const std::string cost = isolation_cost_text(r); !cost.empty())  // [tenants]
     out += '\n' + cost;
+  if (const std::string tenants = tenant_table_text(r); !tenants.empty()) out += '\n' + tenants;
   return out;
 }
 

@@ -23,6 +23,7 @@
 
 #include "models/metrics/summary.hpp"
 #include "models/platform/platform_kind.hpp"
+#include "models/tenancy/tenant_metrics.hpp"
 #include "sim/time.hpp"
 
 namespace vmcsim::app {
@@ -121,6 +122,9 @@ struct RunResults {
   /// scenario's `isolation: ignore` variant, paired (hosts_used_peak, nodes_peak, cost_usd);
   /// empty without one (app/runner/tenancy.hpp).
   std::vector<PairedDifference> isolation_cost;
+  /// [tenants] Per variant and tenant: cost, density, stranded CPU, SLO violations
+  /// (models/tenancy/tenant_metrics.hpp); empty without tenants.
+  std::vector<models::tenancy::TenantEstimates> tenants;
   std::vector<InstanceRecord> instances;
   std::vector<TimeseriesSample> timeseries;
   std::vector<SweepPoint> sweep_points;  ///< empty unless the scenario has a sweep

@@ -271,6 +271,7 @@ struct PointResult {
   std::vector<VariantSummary> variants;
   std::vector<PairedDifference> differences;
   std::vector<PairedDifference> isolation_cost;  // [tenants]
+  std::vector<models::tenancy::TenantEstimates> tenants;
 };
 
 // Summaries and baseline differences of one point from its runs (variant-major).
@@ -294,6 +295,7 @@ PointResult summarize_point(const scenario::Scenario& s,
       out.differences.push_back(std::move(d));
   }
   out.isolation_cost = isolation_cost(s, runs, per_variant);  // [tenants] app/runner/tenancy.hpp
+  out.tenants = tenant_metrics(s, runs, per_variant);
   return out;
 }
 
@@ -400,6 +402,7 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
       results.variants = std::move(pr.variants);
       results.differences = std::move(pr.differences);
       results.isolation_cost = std::move(pr.isolation_cost);
+      results.tenants = std::move(pr.tenants);
       for (std::size_t i = 0; i < n; ++i) {
         auto& m = slots.metrics[offset + i];
         const int rep = static_cast<int>(m.replication);

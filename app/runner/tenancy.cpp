@@ -112,4 +112,23 @@ std::vector<models::metrics::PairedDifference> isolation_cost(
   return out;
 }
 
+std::vector<models::tenancy::TenantEstimates> tenant_metrics(
+    const scenario::Scenario& s, std::span<const models::metrics::VariantRunMetrics> runs,
+    std::size_t per_variant) {
+  std::vector<models::tenancy::TenantEstimates> out;
+  if (s.tenancy.tenants.empty() || per_variant == 0 ||
+      runs.size() < s.variants.size() * per_variant)
+    return out;
+  models::tenancy::TenantServices services;
+  for (const auto& [name, t] : s.tenancy.services)
+    services.tenant_of[name] = t.tenant;
+  for (const scenario::Service& sv : s.services)
+    services.cpu_cores[sv.name] = sv.cpu_request.cores_value();
+  for (std::size_t v = 0; v < s.variants.size(); ++v)
+    for (auto& e : models::tenancy::tenant_estimates(runs.subspan(v * per_variant, per_variant),
+                                                     s.tenancy.tenants, services))
+      out.push_back(std::move(e));
+  return out;
+}
+
 }  // namespace vmcsim::app::runner

@@ -19,6 +19,7 @@
 #include "models/catalog/catalog.hpp"
 #include "models/cluster/cluster_config.hpp"
 #include "models/metrics/summary.hpp"
+#include "models/tenancy/tenant_metrics.hpp"
 
 namespace vmcsim::app::runner {
 
@@ -32,6 +33,12 @@ void apply_tenancy(const scenario::Scenario& s, const scenario::Variant& v,
 // point (variant-major, `per_variant` replications each). Empty when the scenario has no
 // tenants or no such variant.
 std::vector<models::metrics::PairedDifference> isolation_cost(
+    const scenario::Scenario& s, std::span<const models::metrics::VariantRunMetrics> runs,
+    std::size_t per_variant);
+
+// Per-tenant metrics (models/tenancy/tenant_metrics.hpp) of every variant, from the runs of one
+// point (variant-major, `per_variant` replications each); empty without tenants.
+std::vector<models::tenancy::TenantEstimates> tenant_metrics(
     const scenario::Scenario& s, std::span<const models::metrics::VariantRunMetrics> runs,
     std::size_t per_variant);
 
