@@ -10,6 +10,7 @@
 
 #include "app/report/metrics.hpp"
 #include "app/report/svg_charts.hpp"
+#include "app/report/tenancy_report.hpp"
 #include "app/report/text_format.hpp"
 
 namespace vmcsim::app::report {
@@ -284,6 +285,16 @@ void write_html_report(const RunResults& r, std::ostream& out) {
             "variant on the same random streams.",
             items + "</ul>\n");
   }
+  if (!r.isolation_cost.empty())  // [tenants]
+    section(out, "Cost of isolation",
+            "What keeping tenants apart adds, per variant, to the same workload with no isolation: "
+            "paired differences over replications (mean ± 95% CI).",
+            isolation_cost_html(r));
+  if (!r.tenants.empty())  // [tenants]
+    section(out, "Per tenant",
+            "Each tenant's SLO and density as measured; its cost and stranded CPU attributed by "
+            "its share of the reserved CPU (docs/multi-tenant.md). Mean ± 95% CI.",
+            tenant_table_html(r));
   section(out, "Startup time distribution",
           "Share of instances ready within a given time after they were requested.",
           startup_cdf(r));

@@ -162,6 +162,22 @@ nlohmann::ordered_json results_to_json(const RunResults& results) {
   for (const auto& d : results.differences)
     differences.push_back(to_json(d));
   j["differences"] = std::move(differences);
+  if (!results.isolation_cost.empty()) {  // [tenants] only then: other results keep their bytes
+    ojson cost = ojson::array();
+    for (const auto& d : results.isolation_cost)
+      cost.push_back(to_json(d));
+    j["cost_of_isolation"] = std::move(cost);
+  }
+  if (!results.tenants.empty()) {  // [tenants] per variant and tenant, descriptor keys
+    ojson tenants = ojson::array();
+    for (const auto& t : results.tenants) {
+      ojson jt{{"variant", t.variant}, {"tenant", t.tenant}};
+      for (const auto& [key, e] : t.metrics)
+        jt[key] = to_json(e);
+      tenants.push_back(std::move(jt));
+    }
+    j["tenants"] = std::move(tenants);
+  }
   ojson sweep = ojson::array();
   for (const auto& p : results.sweep_points)
     sweep.push_back(to_json(p));

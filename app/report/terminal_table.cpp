@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "app/report/metrics.hpp"
+#include "app/report/tenancy_report.hpp"
 
 namespace vmcsim::app::report {
 namespace {
@@ -81,6 +82,9 @@ std::string terminal_table(const RunResults& r) {
     out += describe_difference(d);
   }
   if (!r.differences.empty()) out += '\n';
+  if (const std::string cost = isolation_cost_text(r); !cost.empty())  // [tenants]
+    out += '\n' + cost;
+  if (const std::string tenants = tenant_table_text(r); !tenants.empty()) out += '\n' + tenants;
   return out;
 }
 

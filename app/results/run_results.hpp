@@ -26,6 +26,7 @@
 #include "models/metrics/descriptors.hpp"
 #include "models/metrics/summary.hpp"
 #include "models/platform/platform_kind.hpp"
+#include "models/tenancy/tenant_metrics.hpp"
 #include "sim/time.hpp"
 
 namespace vmcsim::app {
@@ -148,6 +149,13 @@ struct RunResults {
   int replications_planned = 0;  ///< set when partial
   std::vector<VariantSummary> variants;
   std::vector<PairedDifference> differences;
+  /// [tenants] The cost of isolation: each variant that keeps tenants apart minus the
+  /// scenario's `isolation: ignore` variant, paired (hosts_used_peak, nodes_peak, cost_usd);
+  /// empty without one (app/runner/tenancy.hpp).
+  std::vector<PairedDifference> isolation_cost;
+  /// [tenants] Per variant and tenant: cost, density, stranded CPU, SLO violations
+  /// (models/tenancy/tenant_metrics.hpp); empty without tenants.
+  std::vector<models::tenancy::TenantEstimates> tenants;
   std::vector<InstanceRecord> instances;
   std::vector<TimeseriesSample> timeseries;
   std::vector<FailureEventRecord> failures;  ///< variant, then replication, then time order

@@ -17,6 +17,7 @@
 #include "app/runner/placement_benchmark.hpp"
 #include "app/runner/serverless.hpp"
 #include "app/runner/world.hpp"
+#include "app/runner/tenancy.hpp"
 #include "app/scenario/loader.hpp"
 #include "models/cluster/cluster.hpp"
 #include "models/metrics/collector.hpp"
@@ -311,6 +312,8 @@ nlohmann::json resolved_scenario(const scenario::Scenario& s, const PreparedWorl
 struct PointResult {
   std::vector<VariantSummary> variants;
   std::vector<PairedDifference> differences;
+  std::vector<PairedDifference> isolation_cost;  // [tenants]
+  std::vector<models::tenancy::TenantEstimates> tenants;
 };
 
 // Summaries and baseline differences of one point from its runs (variant-major).
@@ -336,6 +339,8 @@ PointResult summarize_point(const scenario::Scenario& s,
     for (auto& d : mm::paired_differences(runs_of(v), runs_of(base)))
       out.differences.push_back(std::move(d));
   }
+  out.isolation_cost = isolation_cost(s, runs, per_variant);  // [tenants] app/runner/tenancy.hpp
+  out.tenants = tenant_metrics(s, runs, per_variant);
   return out;
 }
 
@@ -459,6 +464,8 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
     if (p == 0) {
       results.variants = std::move(pr.variants);
       results.differences = std::move(pr.differences);
+      results.isolation_cost = std::move(pr.isolation_cost);
+      results.tenants = std::move(pr.tenants);
       for (std::size_t i = 0; i < n; ++i) {
         auto& m = slots.metrics[offset + i];
         const int rep = static_cast<int>(m.replication);

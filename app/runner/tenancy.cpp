@@ -3,7 +3,38 @@
 #include <algorithm>
 #include <memory>
 
+#include "models/tenancy/cost_of_isolation.hpp"
+
 namespace vmcsim::app::runner {
+
+namespace {
+
+// The LimitRanger's defaults of the service's namespace, as the pods will have them (a limit or
+// request the service leaves out takes the range's default; a limit without a request makes the
+// request), so that placement and the runtime see what admission charges to the quota. A range
+// the pod violates changes nothing here: admission rejects the pod.
+void apply_limit_ranges(const std::vector<models::tenancy::Namespace>& namespaces,
+                        std::string_view ns, models::ServiceConfig& sc) {
+  namespace tn = models::tenancy;
+  const auto it = std::find_if(namespaces.begin(), namespaces.end(),
+                               [&](const tn::Namespace& n) { return n.name == ns; });
+  if (it == namespaces.end() || it->limit_ranges.empty()) return;
+  tn::PodResources pod =
+      tn::pod_resources(sc.cpu_request, sc.cpu_limit, sc.memory_request, sc.memory_limit);
+  if (pod.cpu_limit && !pod.cpu_request) pod.cpu_request = pod.cpu_limit;
+  if (pod.memory_limit && !pod.memory_request) pod.memory_request = pod.memory_limit;
+  for (const tn::LimitRange& range : it->limit_ranges) {
+    tn::LimitRangeResult r = tn::apply_limit_range(range, pod);
+    if (r.error) return;
+    pod = r.pod;
+  }
+  sc.cpu_request = pod.cpu_request.value_or(sim::Millicores{});
+  sc.cpu_limit = pod.cpu_limit.value_or(sim::Millicores{});
+  sc.memory_request = pod.memory_request.value_or(sim::Bytes{});
+  sc.memory_limit = std::max(pod.memory_limit.value_or(sim::Bytes{}), sc.memory_request);
+}
+
+}  // namespace
 
 void apply_tenancy(const scenario::Scenario& s, const scenario::Variant& v,
                    const models::Catalog& catalog, models::ClusterConfig& config) {
@@ -31,6 +62,9 @@ void apply_tenancy(const scenario::Scenario& s, const scenario::Variant& v,
                           v.platform == scenario::PlatformKind::container_in_vm;
   const bool runtime_sandboxed =
       containers && config.variant.profile != nullptr && config.variant.profile->name != "runc";
+  // Pods exist only where Kubernetes schedules containers: there they go through admission.
+  const bool kubernetes = containers && v.placement.starts_with("k8s");
+  if (kubernetes) config.namespaces = t.namespaces;
   for (models::ServiceConfig& sc : config.services) {
     models::tenancy::ServiceTenancy& out = sc.tenancy;
     out.isolation = enforce ? policy : nullptr;
@@ -40,6 +74,10 @@ void apply_tenancy(const scenario::Scenario& s, const scenario::Variant& v,
       out.tenant = st->second.tenant;
       out.tolerations = st->second.tolerations;
       out.node_affinity = st->second.node_affinity;
+      if (kubernetes && !st->second.ns.empty()) {
+        out.ns = st->second.ns;
+        apply_limit_ranges(t.namespaces, out.ns, sc);
+      }
       if (!st->second.runtime_class.empty()) runtime_class = st->second.runtime_class;
     }
     if (runtime_class.empty() || !containers) continue;
@@ -50,6 +88,47 @@ void apply_tenancy(const scenario::Scenario& s, const scenario::Variant& v,
     out.sandboxed = rc->sandboxed;
     out.runtime_profile = &catalog.profile(rc->handler);
   }
+}
+
+std::vector<models::metrics::PairedDifference> isolation_cost(
+    const scenario::Scenario& s, std::span<const models::metrics::VariantRunMetrics> runs,
+    std::size_t per_variant) {
+  std::vector<models::metrics::PairedDifference> out;
+  if (s.tenancy.tenants.empty() || per_variant == 0) return out;
+  const auto ignores = [&](std::size_t v) {
+    const auto it = s.tenancy.variants.find(s.variants[v].name);
+    return it != s.tenancy.variants.end() && !it->second.enforce_isolation;
+  };
+  std::size_t base = 0;
+  while (base < s.variants.size() && !ignores(base))
+    ++base;
+  if (base == s.variants.size() || runs.size() < s.variants.size() * per_variant) return out;
+  const auto runs_of = [&](std::size_t v) { return runs.subspan(v * per_variant, per_variant); };
+  for (std::size_t v = 0; v < s.variants.size(); ++v) {
+    if (ignores(v)) continue;
+    for (auto& d : models::tenancy::cost_of_isolation(runs_of(v), runs_of(base)))
+      out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::vector<models::tenancy::TenantEstimates> tenant_metrics(
+    const scenario::Scenario& s, std::span<const models::metrics::VariantRunMetrics> runs,
+    std::size_t per_variant) {
+  std::vector<models::tenancy::TenantEstimates> out;
+  if (s.tenancy.tenants.empty() || per_variant == 0 ||
+      runs.size() < s.variants.size() * per_variant)
+    return out;
+  models::tenancy::TenantServices services;
+  for (const auto& [name, t] : s.tenancy.services)
+    services.tenant_of[name] = t.tenant;
+  for (const scenario::Service& sv : s.services)
+    services.cpu_cores[sv.name] = sv.cpu_request.cores_value();
+  for (std::size_t v = 0; v < s.variants.size(); ++v)
+    for (auto& e : models::tenancy::tenant_estimates(runs.subspan(v * per_variant, per_variant),
+                                                     s.tenancy.tenants, services))
+      out.push_back(std::move(e));
+  return out;
 }
 
 }  // namespace vmcsim::app::runner

@@ -248,12 +248,6 @@ class TenancyReader {
         (*lr)["min"].fail("memory min is above max");
       ns.limit_ranges.push_back(std::move(range));
     }
-    // Said, not dropped: the model admits pods (models/tenancy/admission.hpp), the runs do not.
-    if (!ns.quotas.empty() || !ns.limit_ranges.empty())
-      t_.warnings.push_back(fmt::format(
-          "{}: warning: {}: quota and limit range are checked here but not enforced in runs yet "
-          "(the Cluster does not call admission; docs/multi-tenant.md)",
-          to_string(f.where()), f.path));
     t_.namespaces.push_back(std::move(ns));
   }
 

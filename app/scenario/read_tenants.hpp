@@ -24,8 +24,7 @@
 // policy naming an unknown tenant, an unknown share level, a quota resource or quantity with a
 // bad unit, a toleration with operator Exists and a value, a node affinity operator with the
 // wrong number of values. A toleration that tolerates no taint of any host group is a warning
-// (Kubernetes accepts it): Tenancy::warnings, "FILE:LINE:COL: warning: FIELD: message". So is a
-// namespace with a quota or limit range: admission is modelled but runs do not enforce it yet.
+// (Kubernetes accepts it): Tenancy::warnings, "FILE:LINE:COL: warning: FIELD: message".
 #include <map>
 #include <memory>
 #include <optional>

@@ -64,6 +64,7 @@ struct Cluster::Replica {
   sim::Time idle_since;
   sim::Time expires_at = sim::Time::max();
   sim::EventId expiry;
+  std::optional<tenancy::PodResources> admitted;  // [tenants] what its namespace's quota charged
 };
 
 struct Cluster::Controller {
@@ -157,6 +158,9 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
     tenancy_ = tenancy_ || !h.taints.empty();
   for (const ServiceConfig& sc : config_.services)
     tenancy_ = tenancy_ || !sc.tenancy.tenant.empty();
+  // [tenants] quota admission, when the variant's pods are created in namespaces
+  if (!config_.namespaces.empty())
+    admission_ = std::make_unique<tenancy::Admission>(config_.namespaces);
   registry_ = std::make_unique<Registry>(*flows_, config_.registry);
   runtime_ = std::make_unique<PlatformRuntime>(sim, *flows_, config.seed, config.replication);
   runtime_->set_startup_contention(config.startup_contention);  // [scale]
@@ -376,6 +380,12 @@ void Cluster::start_replica(std::size_t service) {
   rep.requested = sim_.now();
   rep.concurrency = services_[service].config->effective_concurrency();
   services_[service].live.push_back(r);
+  if (!admit(r)) return;  // [tenants] rejected by quota admission: never created
+  request_launch(r);
+}
+
+void Cluster::request_launch(std::uint32_t r) {
+  Replica& rep = replicas_[r];
   // [cplane] through the control plane first; a replica retired meanwhile is dropped at grant
   rep.awaiting_control_plane = true;
   launches_->request([this, r] {
@@ -611,6 +621,7 @@ void Cluster::replica_ready(std::uint32_t r, Instance& instance) {
     if (rep.stop_when_ready) {
       rep.state = ReplicaState::stopped;
       rep.reason = "scaled in before it started";
+      release_admission(r);
       return;
     }
     rep.state = ReplicaState::pending;
@@ -641,6 +652,12 @@ void Cluster::retire(std::uint32_t r) {
       pending_.erase(r);  // absent while awaiting the control plane: its grant is ignored
       rep.state = ReplicaState::stopped;
       rep.reason = "scaled in before it was placed";
+      release_admission(r);
+      break;
+    case ReplicaState::rejected:  // [tenants] never created: nothing to delete
+      std::erase(rejected_, r);
+      rep.state = ReplicaState::stopped;
+      rep.reason = "scaled in before it was admitted";
       break;
     case ReplicaState::starting:
       rep.stop_when_ready = true;
@@ -675,7 +692,50 @@ void Cluster::replica_stopped(std::uint32_t r) {
     const std::uint32_t n = node_of_instance_.at(node->vm());
     if (node_vms_[n].state == NodeVm::State::cordoned) maybe_stop_node(n);
   }
+  release_admission(r);
   retry_pending();
+}
+
+bool Cluster::admit(std::uint32_t r) {
+  Replica& rep = replicas_[r];
+  const ServiceConfig& sc = *services_[rep.service].config;
+  if (admission_ == nullptr || sc.tenancy.ns.empty()) return true;
+  // Pods are named as a ReplicaSet's would be, one name per replica.
+  const tenancy::Admission::Result result = admission_->admit(
+      sc.tenancy.ns, fmt::format("{}-{}", sc.name, r),
+      tenancy::pod_resources(sc.cpu_request, sc.cpu_limit, sc.memory_request, sc.memory_limit));
+  if (!result.admitted) {
+    if (rep.state != ReplicaState::rejected) rejected_.push_back(r);
+    rep.state = ReplicaState::rejected;
+    rep.reason = result.reason;
+    rep.reason_dimension = "admission";
+    return false;
+  }
+  rep.admitted = result.pod;
+  return true;
+}
+
+void Cluster::release_admission(std::uint32_t r) {
+  Replica& rep = replicas_[r];
+  if (!rep.admitted) return;
+  const std::string& ns = services_[rep.service].config->tenancy.ns;
+  admission_->release(ns, *rep.admitted);
+  rep.admitted.reset();
+  // The ReplicaSet controller re-creates the pods its namespace refused, oldest first.
+  for (std::size_t i = 0; i < rejected_.size();) {
+    const std::uint32_t q = rejected_[i];
+    if (services_[replicas_[q].service].config->tenancy.ns != ns || !admit(q)) {
+      ++i;
+      continue;
+    }
+    rejected_.erase(rejected_.begin() + static_cast<std::ptrdiff_t>(i));
+    Replica& again = replicas_[q];
+    again.state = ReplicaState::pending;
+    again.reason.clear();
+    again.reason_dimension.clear();
+    record_wait(q, kWaitAdmission);
+    request_launch(q);
+  }
 }
 
 void Cluster::retry_pending() {

@@ -207,6 +207,13 @@ class Cluster {
   using ReplicaState = models::ReplicaState;
 
   void start_replica(std::size_t service);
+  void request_launch(std::uint32_t replica);  // through the control plane to place()
+  // [tenants] Quota admission of the replica's pod in its service's namespace (true: admitted,
+  // or no namespace); a rejected replica keeps the API server's reason. release_admission
+  // returns an admitted pod's quota usage as it terminates and retries the namespace's rejected
+  // replicas.
+  bool admit(std::uint32_t replica);
+  void release_admission(std::uint32_t replica);
   void scale(std::size_t service);
   void retire(std::uint32_t replica);
   void place(std::uint32_t replica);
@@ -290,6 +297,8 @@ class Cluster {
   std::map<const Node*, std::map<std::string, int, std::less<>>> tasks_by_node_;
   std::map<std::string, std::size_t, std::less<>> service_index_;  // service name -> index
   bool tenancy_ = false;  // some service has a tenant or some host taints (fill_tenancy)
+  std::unique_ptr<tenancy::Admission> admission_;  // [tenants] null: no namespaces
+  std::vector<std::uint32_t> rejected_;            // [tenants] rejected replicas, request order
   std::uint64_t evictions_ = 0;
   std::uint64_t nodes_drained_ = 0;
   sim::EventId scan_timer_;

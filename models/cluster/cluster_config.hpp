@@ -156,6 +156,9 @@ struct ClusterConfig {
   // Absent: pulls cross the host's NIC and the registry's egress only, with no path latency.
   std::optional<TopologyConfig> topology;
   std::vector<ServiceConfig> services;
+  // [tenants] Namespaces with ResourceQuota and LimitRange: every replica of a service whose
+  // tenancy names one is admitted (models/tenancy/admission.hpp) before it is created.
+  std::vector<tenancy::Namespace> namespaces;
   VariantConfig variant;
   std::uint64_t seed = 1;
   std::uint64_t replication = 0;

@@ -54,6 +54,8 @@ struct PlacementDecision {
 inline constexpr std::string_view kWaitControlPlane = "wait_control_plane";
 inline constexpr std::string_view kWaitNode = "wait_node";
 inline constexpr std::string_view kWaitPlacement = "wait_placement";
+// [tenants] rejected by quota admission until a pod of its namespace terminated.
+inline constexpr std::string_view kWaitAdmission = "wait_admission";
 
 struct WaitSpan {
   std::string_view name;  // a literal or a kWait* constant: outlives the cluster
@@ -64,7 +66,18 @@ struct WaitSpan {
 // What a replica (one wanted instance of a service) is doing. Moves forward only: pending ->
 // starting -> running -> draining -> stopping -> stopped; starting may go back to pending (its
 // node refused it) and pending or starting may go straight to stopped (scaled in first).
-enum class ReplicaState : std::uint8_t { pending, starting, running, draining, stopping, stopped };
+// [tenants] rejected: its namespace's quota admission refused the pod, so it was never created
+// (reason: the API server's message); it goes to pending when a retry admits it (the ReplicaSet
+// controller re-creating it after a pod of the namespace terminated) or to stopped (scaled in).
+enum class ReplicaState : std::uint8_t {
+  pending,
+  starting,
+  running,
+  draining,
+  stopping,
+  stopped,
+  rejected
+};
 
 // A replica handed to the runtime: its instance, when the replica was requested and what it
 // waited for before (contiguous spans from `requested` to the launch).

@@ -138,6 +138,18 @@ std::string never_placed_reason(const ReplicaStatus& r) {
   return r.reason.empty() ? std::string{"never placed"} : r.reason;
 }
 
+// [tenants] The key a replica rejected by quota admission is counted under: the API server's
+// reason without the pod's name (`pods "web-3" is forbidden: ` -> `forbidden: `), so that the
+// rejections of one service for one cause add up; instances.csv keeps the whole message.
+std::string rejected_reason(const ReplicaStatus& r) {
+  constexpr std::string_view kPods = "pods \"";
+  constexpr std::string_view kForbidden = "\" is forbidden: ";
+  const std::string& m = r.reason;
+  const auto end = m.find(kForbidden);
+  if (!m.starts_with(kPods) || end == std::string::npos) return "rejected by admission: " + m;
+  return "rejected by admission: " + m.substr(end + kForbidden.size());
+}
+
 InstanceLifecycle lifecycle(const Instance& i, const Launch* launch) {
   InstanceLifecycle l;
   l.service = i.service;
@@ -454,6 +466,9 @@ struct MetricsCollector::State {
       } else if (r.state == ReplicaState::pending) {
         ++a.never_placed;
         ++a.reasons[never_placed_reason(r)];
+      } else if (r.state == ReplicaState::rejected) {  // [tenants] quota admission refused it
+        ++a.rejected;
+        ++a.reasons[rejected_reason(r)];
       } else if (r.state == ReplicaState::starting) {
         ++a.never_started;
         ++a.reasons[runtime != nullptr && r.instance < runtime->instance_count()
@@ -465,7 +480,8 @@ struct MetricsCollector::State {
         ++a.cancelled;
       }
     }
-    VMCSIM_ASSERT(a.requested == a.ready + a.never_placed + a.never_started + a.cancelled,
+    VMCSIM_ASSERT(a.requested == a.ready + a.never_placed + a.never_started + a.cancelled +
+                      a.rejected,
                   "every requested replica is accounted for");
   }
 

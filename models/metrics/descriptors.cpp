@@ -144,7 +144,14 @@ const std::vector<MetricDescriptor>& table() {
           [](const R& r) { return count(r.instances_accounting.cancelled); },
           &VE::instances_cancelled),
       est(
-          "instances_not_ready", "instances", "never placed plus never started",
+          "instances_rejected", "instances",
+          "of those, the ones their namespace's quota admission refused, never created "
+          "(docs/multi-tenant.md)",
+          [](const R& r) { return count(r.instances_accounting.rejected); },
+          &VE::instances_rejected),
+      est(
+          "instances_not_ready", "instances",
+          "never placed plus never started plus rejected by admission",
           [](const R& r) { return count(r.instances_accounting.not_ready()); },
           &VE::instances_not_ready, kNotReady),
       pooled("startup_ms", "ms",

@@ -140,18 +140,21 @@ struct InstanceLifecycle {
 };
 
 // What became of the service instances the world was asked for (requested at or after the
-// warm-up end). Conservation: requested = ready + never_placed + never_started + cancelled.
+// warm-up end). Conservation: requested = ready + never_placed + never_started + cancelled +
+// rejected.
 struct InstanceAccounting {
   std::uint64_t requested = 0;
   std::uint64_t ready = 0;          // became ready (some may have stopped since)
   std::uint64_t never_placed = 0;   // still waiting for a node when the run ended
   std::uint64_t never_started = 0;  // placed, still starting when the run ended
   std::uint64_t cancelled = 0;      // scaled in before they were ready
+  // [tenants] refused by their namespace's quota admission and never created (still wanted)
+  std::uint64_t rejected = 0;
   // Why the never placed and never started ones are not running ("no node fits: memory",
   // "image_pull never finished"): reason -> instances.
   std::map<std::string, std::uint64_t> reasons;
 
-  std::uint64_t not_ready() const { return never_placed + never_started; }
+  std::uint64_t not_ready() const { return never_placed + never_started + rejected; }
 };
 
 struct VariantRunMetrics {

@@ -78,7 +78,8 @@ struct VariantEstimates {
   Estimate instances_never_placed;
   Estimate instances_never_started;
   Estimate instances_cancelled;
-  Estimate instances_not_ready;                // never placed + never started
+  Estimate instances_rejected;  // [tenants] refused by quota admission, never created
+  Estimate instances_not_ready;                // never placed + never started + rejected
   std::vector<ReasonCount> not_ready_reasons;  // most instances first, then by reason
   // Requested -> ready, per service instance that became ready (the ones that did not are
   // counted above: these figures say nothing of them).

@@ -11,4 +11,14 @@ void apply(const ServiceTenancy& tenancy, bool own_kernel_platform,
   request.node_affinity = tenancy.node_affinity;
 }
 
+PodResources pod_resources(sim::Millicores cpu_request, sim::Millicores cpu_limit,
+                           sim::Bytes memory_request, sim::Bytes memory_limit) {
+  PodResources pod;
+  if (cpu_request > sim::Millicores{}) pod.cpu_request = cpu_request;
+  if (cpu_limit > sim::Millicores{}) pod.cpu_limit = cpu_limit;
+  if (memory_request > sim::Bytes{}) pod.memory_request = memory_request;
+  if (memory_limit > sim::Bytes{}) pod.memory_limit = memory_limit;
+  return pod;
+}
+
 }  // namespace vmcsim::models::tenancy

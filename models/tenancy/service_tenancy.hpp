@@ -9,6 +9,7 @@
 
 #include "models/catalog/profile.hpp"
 #include "models/placement/node_view.hpp"
+#include "models/tenancy/admission.hpp"
 #include "models/tenancy/isolation.hpp"
 
 namespace vmcsim::models::tenancy {
@@ -22,7 +23,15 @@ struct ServiceTenancy {
   placement::NodeAffinity node_affinity;
   // Container variants: the profile the service's RuntimeClass names (null: the variant's).
   const PlatformProfile* runtime_profile = nullptr;
+  // The Kubernetes namespace its pods are created in: each replica goes through quota admission
+  // there (ClusterConfig::namespaces). Empty: not admitted (no namespace, or not a Kubernetes
+  // variant).
+  std::string ns;
 };
+
+// A pod's resources as its service declares them (a zero amount: not specified).
+PodResources pod_resources(sim::Millicores cpu_request, sim::Millicores cpu_limit,
+                           sim::Bytes memory_request, sim::Bytes memory_limit);
 
 // Copies `tenancy` into `request`. `own_kernel_platform`: the instances are VMs or microVMs
 // (each its own kernel whatever the runtime class).

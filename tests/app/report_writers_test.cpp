@@ -92,6 +92,7 @@ TEST_CASE("results.json has the schema version, provenance and every documented 
                                       "instances_never_placed",
                                       "instances_never_started",
                                       "instances_cancelled",
+                                      "instances_rejected",
                                       "instances_not_ready",
                                       "instances_not_ready_reasons",
                                       "reserved_memory_gib_hours",

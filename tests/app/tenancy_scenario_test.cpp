@@ -3,10 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "app/diagnostic.hpp"
 #include "app/scenario/loader.hpp"
+#include "cli_run.hpp"
 #include "compiled_paths.hpp"
 
 using namespace vmcsim;
@@ -103,10 +105,8 @@ TEST_CASE("tenants, isolation, namespaces, taints and service terms load") {
   CHECK(ledger.node_affinity.node_selector.at("pool") == "a");
   CHECK(ledger.node_affinity.preferred.at(0).weight == 30);
   CHECK(t.runtime_classes.at(0).sandboxed);
-  // Quotas are loaded and checked, and the user is told runs do not enforce them yet.
-  REQUIRE(t.warnings.size() == 1);
-  CHECK_THAT(t.warnings[0], Catch::StartsWith("mt.yaml:20:5: warning: namespaces[0]: quota and "
-                                              "limit range are checked here but not enforced"));
+  // Quotas are enforced in runs now: nothing to warn about.
+  CHECK(t.warnings.empty());
   CHECK_FALSE(t.variants.at("shared").enforce_isolation);
   CHECK(t.variants.at("sandboxed").runtime_class == "gvisor");
 }
@@ -167,8 +167,8 @@ TEST_CASE("bad share levels, effects and operators are errors") {
 TEST_CASE("a toleration for a taint no node has is a warning, not an error") {
   const Scenario s =
       load_scenario_text(scenario("    tolerations: [{key: gpu, operator: Exists}]\n"), "mt.yaml");
-  REQUIRE(s.tenancy.warnings.size() == 2);  // the namespace's quota, then the toleration
-  CHECK_THAT(s.tenancy.warnings[1],
+  REQUIRE(s.tenancy.warnings.size() == 1);
+  CHECK_THAT(s.tenancy.warnings[0],
              Catch::StartsWith("mt.yaml:31:19: warning: services[0].tolerations[0]: tolerates "
                                "no taint of any host group"));
 }
@@ -181,4 +181,21 @@ TEST_CASE("the shipped multi-tenant scenario loads with its five arrangements") 
   CHECK_FALSE(s.tenancy.variants.at("shared-runc").enforce_isolation);
   CHECK(s.tenancy.variants.at("dedicated-hosts").level == Share::nothing);
   CHECK(s.tenancy.warnings.empty());
+}
+
+TEST_CASE("vmcsim validate exits 2 at the bad tenant and 0 with the toleration warning on stderr") {
+  vmcsim::test::ScratchDir dir{"tenancy-cli"};
+  std::string bad = scenario();
+  bad.replace(bad.find("[shop, blog]"), 12, "[shop, blob]");
+  std::ofstream(dir.path() / "bad.yaml") << bad;
+  const auto refused = vmcsim::test::run_vmcsim("validate '" + (dir.path() / "bad.yaml").string() + "'", dir.path());
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("bad.yaml:15:24: error: isolation.pairs[0].tenants[1]: undefined "
+                         "tenant 'blob'") != std::string::npos);
+  std::ofstream(dir.path() / "warn.yaml")
+      << scenario("    tolerations: [{key: gpu, operator: Exists}]\n");
+  const auto accepted = vmcsim::test::run_vmcsim("validate '" + (dir.path() / "warn.yaml").string() + "'", dir.path());
+  CHECK(accepted.exit_code == 0);
+  CHECK(accepted.err.find("warn.yaml:31:19: warning: services[0].tolerations[0]: tolerates no "
+                          "taint of any host group") != std::string::npos);
 }
