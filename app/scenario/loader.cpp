@@ -9,11 +9,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/scenario/imported_services.hpp"
-#include "app/scenario/input_checks.hpp"
+#include "app/scenario/load_checks_structure.hpp"
 #include "app/scenario/input_errors.hpp"
 #include "app/scenario/read_tenants.hpp"
 #include "app/scenario/section_readers.hpp"
-#include "app/scenario/world_checks.hpp"
+#include "app/scenario/load_checks_semantics.hpp"
 
 namespace vmcsim::app::scenario {
 

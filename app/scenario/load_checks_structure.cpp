@@ -1,4 +1,4 @@
-#include "app/scenario/input_checks.hpp"
+#include "app/scenario/load_checks_structure.hpp"
 
 #include <charconv>
 #include <cstdlib>

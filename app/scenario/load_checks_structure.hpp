@@ -1,4 +1,5 @@
 #pragma once
+// Checks at load, part 1 of 2 (structure; load_checks_semantics.hpp holds the semantic part).
 // Checks on a scenario file as a whole, before and after its sections are read: size, UTF-8,
 // one document, nesting depth, node count (LoadOptions in loader.hpp documents the limits),
 // and the work estimate against the budget. Internal to the loader.
