@@ -40,7 +40,8 @@ struct RunArgs {
   std::string out;
   std::string format = "table";
   bool quiet = false;
-  bool progress = false;  // plain progress lines instead of a bar
+  bool progress = false;     // plain progress lines instead of a bar
+  bool allow_large = false;  // run a scenario whose work estimate exceeds the budget
 };
 
 // Set by SIGINT while a run is going (see StopOnInterrupt); read by the runner's workers.
@@ -98,7 +99,10 @@ std::string summary_csv(const RunResults& r) {
 // benchmark: the same runner and result files, plus placement.txt, its table on stdout.
 // `interrupted` gets the message to end with when Ctrl-C stopped the run.
 std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
-  const auto s = scenario::load_scenario(args.scenario);
+  scenario::LoadOptions load;
+  load.allow_large = args.allow_large;
+  load.replications = args.replications;  // the estimate counts the runs that will be made
+  const auto s = scenario::load_scenario(args.scenario, models::Catalog::load_default(), load);
   for (const std::string& w : s.tenancy.warnings)  // what Kubernetes accepts (read_tenants.hpp)
     fmt::print(stderr, "{}\n", w);
   if (runner::has_pod_trace(s) && sweep)
@@ -193,6 +197,9 @@ void add_command(CLI::App& cli, int& exit_code, bool sweep) {
   cmd->add_option("--format", args->format, "What to print: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->add_flag("--quiet,-q", args->quiet, "Print nothing on success");
+  cmd->add_flag("--allow-large", args->allow_large,
+                "Run a scenario whose work estimate exceeds the budget (validate --allow-large "
+                "accepts it likewise)");
   cmd->add_flag("--progress", args->progress,
                 "Report progress as plain lines on stderr, one per finished run (for logs and "
                 "CI); without it a bar shows on a terminal");

@@ -13,7 +13,7 @@
 
 #include "app/diagnostic.hpp"
 #include "app/runner/tenancy.hpp"
-#include "app/scenario/world_checks.hpp"
+#include "app/scenario/load_checks_semantics.hpp"
 #include "sim/assert.hpp"
 
 namespace vmcsim::app::runner {

@@ -12,7 +12,7 @@
 //    from the host labels through placement::node_attributes (in the Cluster).
 //  - services are mapped as the loader resolved them (imports merged, assumed images listed,
 //    traces read: app/scenario/imported_services.hpp, request_trace.hpp); nothing here reads or
-//    interprets input, and every check lives in app/scenario/world_checks.hpp.
+//    interprets input, and every check lives in app/scenario/load_checks_semantics.hpp.
 //  - variants: `profile` from the catalog with `overrides` applied (a catalog error becomes an
 //    InputError at the override); container_in_vm: `profile` is the node profile, its
 //    container_runtime the containers' profile, `node_instance_type` from the catalog; the

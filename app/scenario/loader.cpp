@@ -9,11 +9,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/scenario/imported_services.hpp"
-#include "app/scenario/input_checks.hpp"
+#include "app/scenario/load_checks_structure.hpp"
 #include "app/scenario/input_errors.hpp"
 #include "app/scenario/read_tenants.hpp"
 #include "app/scenario/section_readers.hpp"
-#include "app/scenario/world_checks.hpp"
+#include "app/scenario/load_checks_semantics.hpp"
 
 namespace vmcsim::app::scenario {
 
@@ -237,7 +237,13 @@ Scenario load_scenario_text(const std::string& text, const fs::path& file,
   const YAML::Node root = parse_document(text, name);
   Scenario s = load_document(root, name, catalog);
   s.source_text = text;
-  if (!options.allow_large) check_work(s, Field{&name, root, "", root.Mark()}, options.budget);
+  if (!options.allow_large) {
+    const int written = s.replications;
+    if (options.replications) s.replications = *options.replications;
+    check_work(s, Field{&name, root, "", root.Mark()}, options.budget,
+               options.replications.has_value());
+    s.replications = written;
+  }
   return s;
 }
 

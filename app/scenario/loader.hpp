@@ -21,6 +21,7 @@
 // (resolve_imported_services, app/scenario/imported_services.hpp) before the size check.
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,10 +40,12 @@ namespace vmcsim::app::scenario {
 //   - that it holds one YAML document, nested at most kMaxDepth mappings and lists deep, with
 //     at most kMaxNodes nodes once aliases are expanded;
 // and after reading, that its work estimate (work_estimate.hpp) fits `budget`, unless
-// allow_large (the CLI's --allow-large) lifts that refusal.
+// allow_large (the CLI's --allow-large) lifts that refusal. `replications` (the CLI's
+// --replications) replaces the file's count in the estimate; the loaded scenario keeps the file's.
 struct LoadOptions {
   bool allow_large = false;
   WorkBudget budget;
+  std::optional<int> replications;
   std::uint64_t max_file_bytes = 0;
 };
 constexpr std::uint64_t kDefaultMaxFileBytes = 64ULL << 20;  // 64 MiB

@@ -66,11 +66,14 @@ void tally_workloads(const Scenario& s, Tally& t, WorkEstimate& e) {
     const Workload& w = s.workloads[i];
     const std::string at = fmt::format("workloads[{}]", i);
     if (w.kind == WorkloadKind::pod_trace) {
-      const double pods =
-          w.max_pods ? static_cast<double>(*w.max_pods) : file_size(w.trace->file) / 20;
+      // The replay stops at max_pods or at the file's end, whichever comes first: a max_pods far
+      // beyond the file (10000001) is bounded by the file, not refused.
+      const double in_file = file_size(w.trace->file) / 20;
+      const bool capped = w.max_pods && static_cast<double>(*w.max_pods) < in_file;
+      const double pods = capped ? static_cast<double>(*w.max_pods) : in_file;
       e.instances += pods;
       e.memory_bytes += pods * kBytesPerPod;
-      t.add(kEventsPerInstance * pods, at + (w.max_pods ? ".max_pods" : ".trace.file"),
+      t.add(kEventsPerInstance * pods, at + (capped ? ".max_pods" : ".trace.file"),
             fmt::format("{:.3g} pods", pods));
       continue;
     }
@@ -169,7 +172,11 @@ std::string over_budget(WorkEstimate& e, const Scenario& s, const WorkBudget& bu
       for (std::size_t i = 0; i < s.workloads.size(); ++i)
         if (s.workloads[i].kind == WorkloadKind::pod_trace)
           key = fmt::format("workloads[{}].{}", i,
-                            s.workloads[i].max_pods ? "max_pods" : "trace.file");
+                            s.workloads[i].max_pods &&
+                                    static_cast<double>(*s.workloads[i].max_pods) <
+                                        file_size(s.workloads[i].trace->file) / 20
+                                ? "max_pods"
+                                : "trace.file");
     }
     e.driver = key;
     return fmt::format(

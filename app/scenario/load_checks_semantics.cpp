@@ -1,4 +1,4 @@
-#include "app/scenario/world_checks.hpp"
+#include "app/scenario/load_checks_semantics.hpp"
 
 #include <algorithm>
 #include <map>

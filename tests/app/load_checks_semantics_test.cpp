@@ -1,6 +1,6 @@
 // Imported Kubernetes and ECS services as the platforms run them, resolved once at load; every
 // check `run` would make is made by the loader (`validate`), at the line that causes it.
-#include "app/scenario/world_checks.hpp"
+#include "app/scenario/load_checks_semantics.hpp"
 
 #include <string>
 

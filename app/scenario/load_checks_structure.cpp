@@ -1,4 +1,4 @@
-#include "app/scenario/input_checks.hpp"
+#include "app/scenario/load_checks_structure.hpp"
 
 #include <charconv>
 #include <cstdlib>
@@ -154,10 +154,16 @@ YAML::Node parse_document(const std::string& text, const std::string& file) {
   return root;
 }
 
-void check_work(const Scenario& s, const Field& root, const WorkBudget& budget) {
+void check_work(const Scenario& s, const Field& root, const WorkBudget& budget,
+                bool replications_from_cli) {
   WorkEstimate e = estimate_work(s);
   const std::string why = over_budget(e, s, budget);
   if (why.empty()) return;
+  if (replications_from_cli && e.driver == "replications")
+    throw InputError({root.where().file, 0, 0}, "--replications",
+                     fmt::format("--replications {}: {}: refused before the first event (pass "
+                                 "--allow-large to run it anyway)",
+                                 s.replications, why));
   // The driver is a path such as "workloads[0].bursts[1].multiplier": walk it in the file.
   Field at = root;
   std::size_t start = 0;

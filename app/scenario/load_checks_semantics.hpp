@@ -1,4 +1,5 @@
 #pragma once
+// Checks at load, part 2 of 2 (semantics; load_checks_structure.hpp holds the structural part).
 // What the models will be asked to run, checked before the first event: every problem the
 // runner's mapping (app/runner/world.hpp) or a model would otherwise meet at `vmcsim run` is an
 // InputError here, at the line of the entry that causes it, so `vmcsim validate` rejects what

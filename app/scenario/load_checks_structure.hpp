@@ -1,4 +1,5 @@
 #pragma once
+// Checks at load, part 1 of 2 (structure; load_checks_semantics.hpp holds the semantic part).
 // Checks on a scenario file as a whole, before and after its sections are read: size, UTF-8,
 // one document, nesting depth, node count (LoadOptions in loader.hpp documents the limits),
 // and the work estimate against the budget. Internal to the loader.
@@ -24,7 +25,9 @@ void check_input_text(const std::string& text, const std::string& file, const Lo
 // order mark, and checks its depth and node count.
 YAML::Node parse_document(const std::string& text, const std::string& file);
 
-// Refuses a scenario whose work estimate exceeds the budget, at the key that drives it.
-void check_work(const Scenario& s, const Field& root, const WorkBudget& budget);
+// Refuses a scenario whose work estimate exceeds the budget, at the key that drives it;
+// `replications_from_cli`: s.replications came from --replications, named as such when it drives.
+void check_work(const Scenario& s, const Field& root, const WorkBudget& budget,
+                bool replications_from_cli = false);
 
 }  // namespace vmcsim::app::scenario
