@@ -13,8 +13,9 @@ namespace mm = models::metrics;
 // silently lose it. A change of size makes the compiler say so, on the ABI CI builds (x86-64,
 // libstdc++); update the visit() and then the sizes.
 #if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
-static_assert(sizeof(mm::VariantRunMetrics) == 1160, "VariantRunMetrics changed: update visit()");
+static_assert(sizeof(mm::VariantRunMetrics) == 1168, "VariantRunMetrics changed: update visit()");
 static_assert(sizeof(mm::ServiceRequests) == 184, "ServiceRequests changed: update visit()");
+static_assert(sizeof(mm::InstanceAccounting) == 96, "InstanceAccounting changed: update visit()");
 static_assert(sizeof(mm::FailureRecord) == 144, "FailureRecord changed: update visit()");
 static_assert(sizeof(models::serverless::FunctionRunMetrics) == 72,
               "FunctionRunMetrics changed: update visit()");
@@ -33,6 +34,7 @@ void visit(IO& io, mm::StartupSamples& s) {
 template <class IO>
 void visit(IO& io, mm::InstanceAccounting& a) {
   io(a.requested), io(a.ready), io(a.never_placed), io(a.never_started), io(a.cancelled);
+  io(a.rejected);
   io(a.reasons);
 }
 template <class IO>
