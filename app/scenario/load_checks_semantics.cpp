@@ -173,7 +173,9 @@ models::PlatformProfile variant_profile(const Variant& v, const models::Catalog&
            fmt::format("variant '{}': override {}: {}", v.name, path, e.what()));
     }
   }
-  for (const auto& [key, g] : groups) {
+  // Not a structured binding: clang 14 cannot capture one in the lambda below (the fuzz build).
+  for (const auto& entry : groups) {
+    const Group& g = entry.second;
     const auto at_override = [&](const char* what) {
       fail(g.where, "overrides." + g.path,
            fmt::format("variant '{}': override {}: {}", v.name, g.path, what));
