@@ -29,7 +29,7 @@ mm::VariantRunMetrics measured_run(std::uint64_t replication) {
   for (double x : {812.5, 903.25, 1200.0 + static_cast<double>(replication)})
     m.startup.total_ms.push_back(x);
   m.startup.phases.push_back({"boot", {400.0, 410.5}});
-  m.instances_accounting = {5, 3, 1, 1, 0, {{"no node fits: memory", 1}, {"image_pull", 1}}};
+  m.instances_accounting = {5, 2, 1, 1, 0, 1, {{"no node fits: memory", 1}, {"image_pull", 1}, {"rejected by admission", 1}}};
   m.time_to_capacity.push_back({{Time::from_s(60), Time::from_s(120), 160.0, 0}, Time::from_ms(2500)});
   m.time_to_capacity.push_back({{Time::from_s(130), Time::from_s(140), 80.0, std::nullopt}, {}});
   mm::ServiceRequests web;

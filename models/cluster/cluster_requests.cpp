@@ -1,0 +1,158 @@
+#include "models/cluster/cluster_state.hpp"
+
+// Requests: routing to the least loaded instance, service as CPU and I/O flows, conservation.
+namespace vmcsim::models {
+
+using namespace cluster_detail;
+
+// --- requests ------------------------------------------------------------------------------
+
+void Cluster::submit(std::size_t service) {
+  Service& svc = services_.at(service);
+  const ServiceConfig& sc = *svc.config;
+  const double cpu = std::max(0.0, sc.cpu_time.sample(svc.stream));
+  const double io = std::max(0.0, sc.io_bytes.sample(svc.stream));
+  submit(service, Request{sc.name, sim_.now(), sim::Time::from_seconds(cpu),
+                          sim::Bytes{static_cast<std::int64_t>(std::llround(io))}});
+}
+
+void Cluster::submit(std::size_t service, const Request& request) {
+  Service& svc = services_.at(service);
+  const std::uint64_t sequence = svc.submitted++;
+  // [failures] lost replicas the load balancer has not marked unhealthy still get their share.
+  if (svc.lost_routable > 0) {
+    const auto total = static_cast<std::uint64_t>(running(service) + svc.lost_routable);
+    if (svc.route_counter++ % total < static_cast<std::uint64_t>(svc.lost_routable)) {
+      fail_request(service, sequence, request);
+      return;
+    }
+  }
+  const bool function = svc.config->function.enabled;
+  if (function) {  // [fn] an arrival at an instance's expiry finds it gone
+    expire_due(service);
+    if (svc.idle) svc.keep_alive->observe_idle(sim_.now() - svc.idle_since);
+    svc.idle = false;
+  }
+  // Least outstanding requests among the running instances, oldest first on ties.
+  std::uint32_t best = kNone;
+  for (const std::uint32_t r : svc.live) {
+    const Replica& rep = replicas_[r];
+    if (rep.state != ReplicaState::running || rep.in_service >= rep.concurrency) continue;
+    if (best == kNone || rep.in_service < replicas_[best].in_service) best = r;
+    if (rep.in_service == 0) break;  // nothing beats an idle instance; it is the oldest idle one
+  }
+  if (best == kNone) {
+    svc.queue.push_back({sequence, request});
+    if (function) {
+      cold_start(service);
+    } else if (svc.live.empty()) {
+      // [fn] Scaled to zero (replicas or min_replicas 0): activate one instance, as Knative's
+      // activator and KEDA's activation do; the service's autoscaler takes it from there.
+      set_desired(service, 1);
+    }
+  } else {
+    begin_request(best, sequence, request);
+  }
+  check_requests(svc);
+}
+
+void Cluster::check_requests(const Service& svc) const {
+  // Conservation: every request submitted is completed, in service or queued.
+  VMCSIM_ASSERT(svc.submitted == svc.completed + svc.failed + svc.in_service + svc.queue.size(),
+                "a request was lost or counted twice");
+  static_cast<void>(svc);
+}
+
+void Cluster::dispatch(std::uint32_t r) {
+  Replica& rep = replicas_[r];
+  Service& svc = services_[rep.service];
+  while (rep.state == ReplicaState::running && rep.in_service < rep.concurrency &&
+         !svc.queue.empty()) {
+    const Service::Queued q = svc.queue.front();
+    svc.queue.pop_front();
+    begin_request(r, q.sequence, q.request, svc.config->function.enabled);
+  }
+}
+
+void Cluster::begin_request(std::uint32_t r, std::uint64_t sequence, const Request& request,
+                            bool cold) {
+  end_idle(r);  // [fn]
+  Replica& rep = replicas_[r];
+  rep.prewarmed = false;
+  rep.expires_at = sim::Time::max();
+  Service& svc = services_[rep.service];
+  ++rep.in_service;
+  ++svc.in_service;
+  std::uint32_t f = free_flight_;
+  if (f == kNone) {
+    f = static_cast<std::uint32_t>(flights_.size());
+    flights_.emplace_back();
+  } else {
+    free_flight_ = flights_[f].next_free;
+  }
+  const Instance& inst = runtime_->instance(rep.instance);
+  const VirtualizationOverhead& o = inst.overhead;
+  flights_[f] = InFlight{r,
+                         sequence,
+                         request.arrival,
+                         sim_.now(),
+                         request.io_bytes * (1.0 / o.random_iops_factor),
+                         kNone,
+                         {},
+                         true,
+                         cold};
+  // One request is one thread: at most one core, through the instance's limit, the node's CPU
+  // and, for a container in a VM, the physical CPU under it.
+  const NodePath node_cpu = rep.node->cpu_path();
+  std::array<ResourceId, 3> path{rep.cpu};
+  std::copy(node_cpu.span().begin(), node_cpu.span().end(), path.begin() + 1);
+  const std::size_t len = 1 + node_cpu.size;
+  const double work = request.cpu_time.seconds() * o.cpu_time_factor * kMillicoresPerCore;
+  flights_[f].flow = flows_->start_flow(std::span{path.data(), len}, work, kMillicoresPerCore,
+                                        [this, f] { cpu_done(f); });
+}
+
+void Cluster::cpu_done(std::uint32_t f) {
+  const InFlight& fl = flights_[f];
+  if (fl.io <= sim::Bytes{}) {
+    io_done(f);
+    return;
+  }
+  flights_[f].flow =
+      flows_->start_flow(replicas_[fl.replica].node->disk_path().span(),
+                         static_cast<double>(fl.io.count()), kUncapped, [this, f] { io_done(f); });
+}
+
+void Cluster::io_done(std::uint32_t f) {
+  const InFlight fl = flights_[f];
+  flights_[f].active = false;
+  flights_[f].next_free = free_flight_;
+  free_flight_ = f;
+  Replica& rep = replicas_[fl.replica];
+  Service& svc = services_[rep.service];
+  --rep.in_service;
+  --svc.in_service;
+  ++svc.completed;
+  const sim::Time now = sim_.now();
+  check_requests(svc);
+  if (svc.config->function.enabled) {  // [fn] Lambda bills configured memory x duration, 1 ms up
+    auto& st = svc.stats;
+    ++st.requests;
+    st.cold_starts += fl.cold;
+    if (fl.cold) st.cold_wait += fl.start - fl.arrival;
+    const double ms = std::ceil((now - fl.start).milliseconds() - 1e-9);
+    st.billed_gb_seconds += ms / 1000.0 * svc.config->memory_limit.gib_value();
+  }
+  on_request_done.emit(RequestOutcome{rep.service, fl.sequence, fl.arrival, fl.start, now,
+                                      now - fl.arrival, rep.instance, fl.cold});
+  if (rep.state == ReplicaState::draining && rep.in_service == 0) {
+    rep.state = ReplicaState::stopping;
+    const std::uint32_t r = fl.replica;
+    runtime_->stop(rep.instance, [this, r](Instance&) { replica_stopped(r); });
+    return;
+  }
+  dispatch(fl.replica);
+  went_idle(fl.replica);  // [fn]
+}
+
+}  // namespace vmcsim::models

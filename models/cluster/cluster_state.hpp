@@ -1,0 +1,144 @@
+#pragma once
+// Cluster's private state (its replicas, services, node VMs and requests in flight), shared by the
+// files that implement Cluster by concern: cluster.cpp (construction, instances, placement),
+// cluster_autoscaling.cpp, cluster_requests.cpp, cluster_functions.cpp, cluster_observation.cpp and
+// cluster_failures.cpp. Not a public header: only models/cluster/*.cpp include it.
+#include "models/cluster/cluster.hpp"
+
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <climits>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+#include "models/refusal.hpp"
+#include "models/serverless/keep_alive.hpp"
+#include "sim/assert.hpp"
+
+namespace vmcsim::models {
+
+namespace cluster_detail {
+inline constexpr std::uint32_t kNone = UINT32_MAX;
+
+// Wall-clock nanoseconds since `t0`: for PlacementDecision::decision_ns only.
+inline std::int64_t wall_ns_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+      .count();
+}
+inline constexpr double kMillicoresPerCore = 1000.0;
+
+inline bool is_vm_kind(PlatformKind k) {
+  return k == PlatformKind::vm || k == PlatformKind::microvm;
+}
+
+inline int vcpus_for(sim::Millicores limit) {
+  return std::max(1, static_cast<int>(std::ceil(limit.cores_value() - 1e-9)));
+}
+}  // namespace cluster_detail
+
+struct Cluster::Replica {
+  std::size_t service = 0;
+  ReplicaState state = ReplicaState::pending;
+  bool stop_when_ready = false;
+  InstanceId instance = kNoInstance;
+  Node* node = nullptr;
+  ResourceId cpu;          // the instance's own CPU resource (capacity = its limit)
+  sim::Millicores limit;   // that capacity
+  double busy_mark = 0.0;  // flows_->busy_seconds(cpu) at the last autoscaler sample
+  int in_service = 0;
+  int concurrency = 1;
+  bool awaiting_control_plane = false;  // [cplane] its launch waits in the control plane
+  bool became_ready = false;
+  sim::Time requested;
+  std::vector<WaitSpan> waits;  // contiguous from `requested`
+  std::string reason;           // why pending, or why stopped before ready
+  std::string reason_dimension;
+  bool lost = false;      // [failures] killed, still counted until replace_lost()
+  bool routable = false;  // [failures] lost, and the load balancer still sends it requests
+  // [fn] idle and warm since idle_since (function services); kept until expires_at
+  bool idle = false;
+  bool prewarmed = false;  // started by the pre-warm window; kept until expires_at
+  sim::Time idle_since;
+  sim::Time expires_at = sim::Time::max();
+  sim::EventId expiry;
+  std::optional<tenancy::PodResources> admitted;  // [tenants] what its namespace's quota charged
+};
+
+struct Cluster::Controller {
+  std::variant<std::monostate, autoscaling::HpaController, autoscaling::TargetTrackingController,
+               autoscaling::StepScalingController>
+      impl;
+  int evaluate(sim::Time now, int current, double metric) {
+    return std::visit(
+        [&](auto& c) -> int {
+          if constexpr (std::is_same_v<std::decay_t<decltype(c)>, std::monostate>) {
+            return current;
+          } else {
+            return c.evaluate(now, current, metric);
+          }
+        },
+        impl);
+  }
+};
+
+struct Cluster::Service {
+  const ServiceConfig* config = nullptr;
+  placement::PlacementRequest request;  // the demand of one instance, with its constraints
+  InstanceSpec spec;                    // what to start (node filled at launch)
+  sim::Millicores vm_cpu_cap;           // vm / microvm: what one instance's work may use
+  int desired = 0;
+  std::vector<std::uint32_t> live;  // pending, starting and running replicas, oldest first
+  struct Queued {
+    std::uint64_t sequence;
+    Request request;
+  };
+  std::deque<Queued> queue;
+  std::uint64_t submitted = 0;
+  std::uint64_t completed = 0;
+  std::size_t in_service = 0;
+  sim::RandomStream stream{0};
+  Controller controller;
+  sim::EventId timer;
+  // [failures] requests failed; lost replicas not replaced; of those, still sent requests; the
+  // round-robin position that shares arrivals between them and the running replicas
+  std::uint64_t failed = 0;
+  int lost = 0;
+  int lost_routable = 0;
+  std::uint64_t route_counter = 0;
+  // [fn] function services (models/serverless)
+  std::unique_ptr<serverless::KeepAlivePolicy> keep_alive;
+  std::optional<control_plane::TokenBucket> scale_limit;
+  sim::EventId scale_retry;  // a cold start waiting for the scaling limit's tokens
+  bool scale_retry_armed = false;
+  sim::EventId prewarm_timer;
+  bool idle = false;  // nothing in service or queued since idle_since (for idle-time samples)
+  sim::Time idle_since;
+  serverless::FunctionStats stats;
+};
+
+struct Cluster::NodeVm {
+  enum class State : std::uint8_t { starting, running, cordoned, stopping, stopped, failed };
+  State state = State::starting;
+  InstanceId instance = kNoInstance;
+  Node* node = nullptr;
+  sim::Time requested_at;  // [cplane] before RunInstances let it through
+};
+
+struct Cluster::InFlight {
+  std::uint32_t replica = kNone;
+  std::uint64_t sequence = 0;
+  sim::Time arrival;
+  sim::Time start;
+  sim::Bytes io;
+  std::uint32_t next_free = kNone;
+  FlowId flow;          // [failures] its current flow, cancelled if its instance is lost
+  bool active = false;  // in service (not on the free list)
+  bool cold = false;  // [fn]
+};
+
+}  // namespace vmcsim::models
