@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/importers/source_file.hpp"
+#include "app/yaml/documents.hpp"
 #include "models/placement/resources.hpp"
 #include "sim/detail/decimal.hpp"
 #include "sim/parse_error.hpp"
@@ -544,12 +545,16 @@ class Walker {
 
 }  // namespace
 
+// A bound on hostile structure: kubectl applies files of a few dozen objects; ten thousand is far
+// beyond any real manifest and still cheap to refuse.
+constexpr std::size_t kMaxManifestDocuments = 10000;
+
 K8sManifest parse_k8s_manifests(std::string_view text, const std::string& file) {
   K8sManifest out;
   out.files.push_back(file);
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string{text});
+    docs = yaml::load_documents(std::string{text}, kMaxManifestDocuments);
   } catch (const YAML::ParserException& e) {
     throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + e.msg);
   }

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "app/scenario/section_readers.hpp"
+#include "app/yaml/documents.hpp"
 
 namespace vmcsim::app::scenario {
 
@@ -140,7 +141,7 @@ YAML::Node parse_document(const std::string& text, const std::string& file) {
   const std::string body = text.rfind(kBom, 0) == 0 ? text.substr(3) : text;
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(body);
+    docs = yaml::load_documents(body, 2);  // a second document is refused below
   } catch (const YAML::ParserException& e) {
     throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "",
                      fmt::format("invalid YAML: {}", e.msg));

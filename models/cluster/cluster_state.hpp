@@ -130,12 +130,12 @@ struct Cluster::NodeVm {
 };
 
 struct Cluster::InFlight {
-  std::uint32_t replica = kNone;
+  std::uint32_t replica = cluster_detail::kNone;
   std::uint64_t sequence = 0;
   sim::Time arrival;
   sim::Time start;
   sim::Bytes io;
-  std::uint32_t next_free = kNone;
+  std::uint32_t next_free = cluster_detail::kNone;
   FlowId flow;          // [failures] its current flow, cancelled if its instance is lost
   bool active = false;  // in service (not on the free list)
   bool cold = false;  // [fn]

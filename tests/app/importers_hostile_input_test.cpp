@@ -168,3 +168,18 @@ TEST_CASE("an empty ECS or Kubernetes file says it is empty, not that it cannot 
   CHECK(ecs_error("  \n") ==
         "task.json: error: the file is empty (expected a JSON task definition)");
 }
+
+TEST_CASE("a Kubernetes manifest the YAML parser cannot get through is an error, not a hang") {
+  const std::string e =
+      input_error_of([] { parse_k8s_manifests(",      : x\nkind: Deployment\n", "m.yaml"); });
+  CHECK_THAT(e, Catch::Contains("m.yaml:1:1"));
+  CHECK_THAT(e, Catch::Contains("cannot read past this point"));
+}
+
+TEST_CASE("a Kubernetes manifest of more than ten thousand documents is refused") {
+  std::string text;
+  for (int i = 0; i < 10001; ++i)
+    text += "---\nkind: ConfigMap\n";
+  const std::string e = input_error_of([&] { parse_k8s_manifests(text, "m.yaml"); });
+  CHECK_THAT(e, Catch::Contains("more than 10000 YAML documents"));
+}

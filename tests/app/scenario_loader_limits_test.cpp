@@ -165,3 +165,11 @@ TEST_CASE("values outside their documented range fail at their line") {
     }
   }
 }
+
+TEST_CASE("YAML on which the parser stops advancing is an error at its line, not an endless load") {
+  // Found by the scenario fuzz target: yaml-cpp 0.7 returns the same empty document for ever on
+  // a stray ',' at the top, and YAML::LoadAll grew without bound.
+  const InputError e = load_error(",      : x\nname: bad\n");
+  CHECK(e.line() == 1);
+  CHECK_THAT(e.message(), Catch::Contains("cannot read past this point"));
+}
