@@ -6,7 +6,8 @@ void add_function_metrics(const models::Cluster& cluster, sim::Time now,
                           models::metrics::VariantRunMetrics& metrics) {
   auto& fm = metrics.functions;
   for (std::size_t s = 0; s < cluster.service_count(); ++s) {
-    metrics.requests_unserved += cluster.submitted(s) - cluster.completed(s);
+    // Failed requests (lost with an instance) are counted as failed, not as unserved.
+    metrics.requests_unserved += cluster.queued_requests(s) + cluster.in_service(s);
     const auto& sc = cluster.service_config(s);
     if (!sc.function.enabled) continue;
     const auto st = cluster.function_stats(s, now);
