@@ -107,6 +107,8 @@ std::vector<YAML::Node> select(const YAML::Node& list, const std::string& sectio
   const char* name_key = section == "workloads" ? "service" : "name";
   std::vector<YAML::Node> out;
   std::size_t position = 0;
+  // A key the file lacks gives an invalid node, whose IsMap() throws: nothing to select.
+  if (!list.IsDefined()) return out;
   if (list.IsMap()) {  // images: named by their keys
     for (auto it = list.begin(); it != list.end(); ++it, ++position)
       if (index ? *index == position : name == "*" || it->first.Scalar() == name)
@@ -116,8 +118,8 @@ std::vector<YAML::Node> select(const YAML::Node& list, const std::string& sectio
   if (!list.IsSequence()) return out;
   for (const YAML::Node& entry : list) {
     if (index ? *index == position
-              : name == "*" || (entry.IsMap() && entry[name_key].IsScalar() &&
-                                entry[name_key].Scalar() == name))
+              : name == "*" || (entry.IsMap() && entry[name_key].IsDefined() &&
+                                entry[name_key].IsScalar() && entry[name_key].Scalar() == name))
       out.push_back(entry);
     ++position;
   }
@@ -171,7 +173,8 @@ void check_sweep_path(const YAML::Node& root, const Field& f) {
         const YAML::Node list = node.IsMap() ? node[key] : YAML::Node{};
         const std::vector<YAML::Node> selected = select(list, key, selector);
         if (selected.empty() && name_of(selector) != "*") {
-          const std::size_t size = list.IsSequence() || list.IsMap() ? list.size() : 0;
+          const std::size_t size =
+              list.IsDefined() && (list.IsSequence() || list.IsMap()) ? list.size() : 0;
           no_parameter(index_of(selector)
                            ? fmt::format(": {} has no entry {} (it has {})", key,
                                          *index_of(selector), size)

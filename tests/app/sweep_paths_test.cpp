@@ -86,3 +86,19 @@ TEST_CASE("a sweep path that selects no entry is an error at the path") {
   CHECK(error_of("  - path: workloads[0].bursts[0].size\n    values: [3]")
             .find("'size' is not a key of burst") != std::string::npos);
 }
+
+TEST_CASE("a sweep path over entries that lack their name key is an error, not a crash") {
+  // Found by the scenario fuzz target: yaml-cpp throws InvalidNode when a missing key is asked
+  // whether it is a scalar, and that escaped the loader (exit 1).
+  std::string text = with_sweep("  - path: services[web].replicas\n    values: [3]");
+  const std::string service = "  - name: web";
+  REQUIRE(text.find(service) != std::string::npos);
+  text.replace(text.find(service), service.size(), "  - nom: web");
+  vmcsim::test::TempFile file{"sweep-paths.yaml", text};
+  try {
+    (void)load_scenario(file.path());
+    FAIL("the scenario loaded");
+  } catch (const InputError& e) {
+    CHECK(std::string{e.what()}.find("sweep-paths.yaml:") != std::string::npos);
+  }
+}
