@@ -231,6 +231,7 @@ class Cluster {
   void cold_start(std::size_t service);
   void went_idle(std::uint32_t replica);
   void end_idle(std::uint32_t replica);
+  bool expiry_due(std::uint32_t replica) const;  // idle, running and past its keep-alive
   void expire(std::uint32_t replica);
   void expire_due(std::size_t service);
   void stop_idle(std::uint32_t replica);

@@ -98,13 +98,22 @@ void Cluster::end_idle(std::uint32_t r) {
       (sim_.now() - rep.idle_since).seconds() * reserved_memory(rep.service).gib_value();
 }
 
-void Cluster::expire(std::uint32_t r) {
+bool Cluster::expiry_due(std::uint32_t r) const {
   const Replica& rep = replicas_[r];
-  if (rep.idle && rep.state == ReplicaState::running && rep.expires_at <= sim_.now()) stop_idle(r);
+  return rep.idle && rep.state == ReplicaState::running && rep.expires_at <= sim_.now();
+}
+
+void Cluster::expire(std::uint32_t r) {
+  if (expiry_due(r)) stop_idle(r);
 }
 
 void Cluster::expire_due(std::size_t service) {
-  for (const std::uint32_t r : std::vector<std::uint32_t>(services_[service].live))
+  // Called on every arrival: look first, and copy `live` (stop_idle changes it) only when some
+  // instance is actually due, so the common arrival allocates nothing.
+  const std::vector<std::uint32_t>& live = services_[service].live;
+  if (std::none_of(live.begin(), live.end(), [this](std::uint32_t r) { return expiry_due(r); }))
+    return;
+  for (const std::uint32_t r : std::vector<std::uint32_t>(live))
     expire(r);
 }
 
