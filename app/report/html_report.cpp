@@ -320,7 +320,7 @@ void write_html_report(const RunResults& r, std::ostream& out) {
                   [](const VariantSummary& v) { return !v.startup_phases_ms.empty(); }))
     section(out, "Where startup time goes",
             "Mean duration of each measured phase; the bar's length is the mean startup time.",
-            fetch_note + phase_bars(r));
+            phase_bars(r));
   // Without traffic there is no demand to set capacity against: the chart is left out.
   if (has_traffic(r)) {
     section(out, "Capacity versus demand",

@@ -17,6 +17,7 @@
 #include "app/report/terminal_table.hpp"
 #include "app/report/text_format.hpp"
 #include "models/catalog/catalog.hpp"
+#include "models/cluster/request.hpp"
 #include "sample_results.hpp"
 
 using namespace vmcsim;
@@ -69,6 +70,15 @@ TEST_CASE("every boot phase of the catalog has a colour of its own in palette.js
       INFO(name << ": " << phase.name);
       CHECK(palette().phases.count(phase.name) == 1);
     }
+}
+
+TEST_CASE("every wait the cluster records before a start has a colour in palette.json") {
+  for (const std::string_view wait : {models::kWaitControlPlane, models::kWaitNode,
+                                      models::kWaitPlacement,
+                                      models::kWaitAdmission}) {
+    INFO(wait);
+    CHECK(palette().phases.count(wait) == 1);
+  }
 }
 
 TEST_CASE("the built-in palette is the text of app/report/palette.json") {
