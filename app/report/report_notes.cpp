@@ -108,6 +108,7 @@ std::vector<std::string> cpu_quota_notes(const RunResults& r) {
   const std::string slo = scenario.contains("slo") && scenario["slo"].contains("request_latency_p99")
                               ? " of " + text_of(scenario["slo"]["request_latency_p99"])
                               : std::string{};
+  std::vector<std::string> quotas;
   for (const auto& service : scenario["services"]) {
     if (!service.contains("cpu_limit") || !service.contains("name")) continue;
     double limit = 0;
@@ -124,14 +125,18 @@ std::vector<std::string> cpu_quota_notes(const RunResults& r) {
       concurrency = service["concurrency"].get<int>();
     const double per_request = std::min(1.0, limit / concurrency);
     if (per_request >= 1.0) continue;
-    notes.push_back(fmt::format(
-        "{} runs under a CPU quota (CFS) of {} cores per instance, {} per request it serves at "
-        "once: each request's CPU time is stretched {}× while it is served, so its instances "
-        "keep their throughput (the capacity line) while every request is slower. Requests that "
-        "missed the latency SLO{}: {}.",
-        text_of(service["name"]), fixed(limit, 2), fixed(per_request, 2),
-        fixed(1.0 / per_request, 1), slo, fmt::join(missed, ", ")));
+    quotas.push_back(fmt::format("{} ({} cores per instance, {} per request it serves at once: "
+                                 "CPU time stretched {}×)",
+                                 text_of(service["name"]), fixed(limit, 2), fixed(per_request, 2),
+                                 fixed(1.0 / per_request, 1)));
   }
+  if (quotas.empty()) return notes;
+  notes.push_back(fmt::format(
+      "CPU {} (CFS) below one core per request: {}. Each request's CPU time is stretched while "
+      "it is served, so the instances keep their throughput (the capacity line) while every "
+      "request is slower. Requests that missed the latency SLO{}: {}.",
+      quotas.size() == 1 ? "quota" : "quotas", fmt::join(quotas, "; "), slo,
+      fmt::join(missed, ", ")));
   return notes;
 }
 
@@ -143,11 +148,14 @@ std::string image_fetch_note(const RunResults& r) {
     (pulls ? pull : none).push_back(v.name);
   }
   if (pull.empty() || none.empty()) return {};
+  const bool one_pulls = pull.size() == 1, one_not = none.size() == 1;
   return fmt::format(
-      "Not like for like: {} fetch their image through the registry at start (image_pull), "
-      "while {} fetch nothing: their disk or root filesystem is assumed on the host already, so "
-      "their startup leaves out the fetch the others pay.",
-      fmt::join(pull, ", "), fmt::join(none, ", "));
+      "Not like for like: {} {} {} image through the registry at start (image_pull), while {} "
+      "{} nothing: {} disk or root filesystem is assumed on the host already, so {} startup "
+      "leaves out the fetch the {} {}.",
+      fmt::join(pull, ", "), one_pulls ? "fetches" : "fetch", one_pulls ? "its" : "their",
+      fmt::join(none, ", "), one_not ? "fetches" : "fetch", one_not ? "its" : "their",
+      one_not ? "its" : "their", one_pulls ? "other" : "others", one_pulls ? "pays" : "pay");
 }
 
 }  // namespace vmcsim::app::report

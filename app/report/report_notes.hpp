@@ -32,8 +32,8 @@ bool has_traffic(const RunResults& r);
 /// precision, each naming the metrics and pairs it stands for.
 std::vector<std::string> difference_lines(const RunResults& r);
 
-/// One sentence per service under a CPU quota below one core per request, when some variant
-/// missed its latency SLO: the quota stretches every request's CPU time while capacity (a
+/// A note (none or one) naming the services under a CPU quota below one core per request, when
+/// some variant missed its latency SLO: the quota stretches every request's CPU time while capacity (a
 /// throughput) stays above demand, so the capacity chart alone would look ample. Computed from
 /// the resolved scenario's cpu_limit and the run's SLO violation fractions.
 std::vector<std::string> cpu_quota_notes(const RunResults& r);

@@ -200,10 +200,12 @@ TEST_CASE("a CPU quota below a core per request is named next to the SLO misses 
   for (auto& v : r.variants) v.slo_violation_fraction = Estimate{0.3265, 0.09, 2};
   const auto notes = cpu_quota_notes(r);
   REQUIRE(notes.size() == 1);
-  CHECK(notes[0].find("nginx runs under a CPU quota (CFS) of 0.25 cores") == 0);
+  CHECK(notes[0].find("CPU quota (CFS) below one core per request: nginx (0.25 cores per instance") ==
+        0);
+  CHECK(notes[0].find("frontend") == std::string::npos);
   CHECK(notes[0].find("stretched 4.0×") != std::string::npos);
   CHECK(notes[0].find("32.6 % (" + r.variants.front().name + ")") != std::string::npos);
-  CHECK(html_of(r).find("nginx runs under a CPU quota") != std::string::npos);
+  CHECK(html_of(r).find("CPU quota (CFS) below one core per request: nginx") != std::string::npos);
   // No SLO missed: nothing to explain.
   for (auto& v : r.variants) v.slo_violation_fraction = Estimate{0, 0, 2};
   CHECK(cpu_quota_notes(r).empty());
@@ -220,7 +222,7 @@ TEST_CASE("a run whose variants fetch an image and fetch nothing says it is not 
   CHECK(image_fetch_note(r).empty());
   r.variants.front().startup_phases_ms.push_back({"image_pull", 100, 200});
   const std::string note = image_fetch_note(r);
-  CHECK(note.find("Not like for like: " + r.variants.front().name + " fetch") == 0);
+  CHECK(note.find("Not like for like: " + r.variants.front().name + " fetches its image") == 0);
   CHECK(html_of(r).find("Not like for like") != std::string::npos);
   CHECK(terminal_table(r).find("Not like for like") != std::string::npos);
 }
