@@ -152,10 +152,10 @@ std::string image_fetch_note(const RunResults& r) {
   return fmt::format(
       "Not like for like: {} {} {} image through the registry at start (image_pull), while {} "
       "{} nothing: {} disk or root filesystem is assumed on the host already, so {} startup "
-      "leaves out the fetch the {} {}.",
+      "leaves out the fetch that {} {}.",
       fmt::join(pull, ", "), one_pulls ? "fetches" : "fetch", one_pulls ? "its" : "their",
       fmt::join(none, ", "), one_not ? "fetches" : "fetch", one_not ? "its" : "their",
-      one_not ? "its" : "their", one_pulls ? "other" : "others", one_pulls ? "pays" : "pay");
+      one_not ? "its" : "their", fmt::join(pull, ", "), one_pulls ? "pays" : "pay");
 }
 
 }  // namespace vmcsim::app::report
