@@ -185,6 +185,12 @@ std::string tick_label(double value) {
   const double a = std::abs(value);
   if (a >= 1e6) return fmt::format("{:g}M", value / 1e6);
   if (a >= 1e4) return fmt::format("{:g}k", value / 1e3);
+  // Below 1e-4, {:g} would switch to exponent notation ("1e-05"): print the decimals instead.
+  if (a > 0 && a < 1e-4) {
+    std::string text = fixed(value, static_cast<int>(std::ceil(-std::log10(a))) + 2);
+    text.erase(text.find_last_not_of('0') + 1);
+    return text;
+  }
   return fmt::format("{:g}", value);
 }
 

@@ -127,6 +127,8 @@ TEST_CASE("a tiny confidence interval prints below the shown precision, not in e
   // One precision for the chart: three digits of the largest value (12.5), for both labels.
   CHECK(chart.find(">0.3 ± &lt;0.1<") != std::string::npos);
   CHECK(chart.find(">12.5 ± 0.2<") != std::string::npos);
+  CHECK(svg::tick_label(0.00002) == "0.00002");
+  CHECK(svg::tick_label(-0.000005) == "-0.000005");
 }
 
 TEST_CASE("the terminal table and report.html hold no exponent notation for small intervals") {
