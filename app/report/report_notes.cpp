@@ -49,6 +49,15 @@ std::string grouped(const std::vector<const PairedDifference*>& ds) {
   return out;
 }
 
+// Whether some variant of `r` has a value for the difference's metric.
+bool measured_anywhere(const PairedDifference& d, const RunResults& r) {
+  const mm::MetricDescriptor* m = mm::find_metric(d.metric);
+  if (m == nullptr) return true;
+  return std::any_of(r.variants.begin(), r.variants.end(), [&](const VariantSummary& v) {
+    return m->value(v, mm::Statistic::mean).n > 0;
+  });
+}
+
 std::string text_of(const nlohmann::json& j) {
   return j.is_string() ? j.get<std::string>() : j.dump();
 }
@@ -79,6 +88,8 @@ std::vector<std::string> difference_lines(const RunResults& r) {
   std::vector<std::string> lines;
   std::vector<const PairedDifference*> not_applicable, nothing;
   for (const auto& d : r.differences) {
+    if (d.n == 0 && !measured_anywhere(d, r))
+      continue;  // not_applicable_note names it under the table already
     if (d.n == 0)
       not_applicable.push_back(&d);
     else if (rounds_to_nothing(d))

@@ -28,8 +28,9 @@ std::string not_applicable_note(std::span<const HeadlineMetric> metrics, const R
 bool has_traffic(const RunResults& r);
 
 /// The paired differences in words: a sentence for each that says something, then one line
-/// for those not applicable and one for those that round to no difference at the shown
-/// precision, each naming the metrics and pairs it stands for.
+/// for those that round to no difference at the shown precision and one for those not
+/// applicable, each naming the metrics and pairs it stands for. A metric no variant has at all
+/// is left out here: not_applicable_note names it under the table.
 std::vector<std::string> difference_lines(const RunResults& r);
 
 /// A note (none or one) naming the services under a CPU quota below one core per request, when

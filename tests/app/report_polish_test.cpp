@@ -182,6 +182,8 @@ TEST_CASE("what differs groups the not applicable and the nothing-differs lines"
       {"cost_usd", "vm", "runc", 1e-12, 1e-13, 3},
       {"cost_usd", "kata", "runc", 0, 0, 3},
   };
+  // Some variant has a time to capacity, so its n/a pairs are grouped rather than left out.
+  REQUIRE(r.variants.front().time_to_capacity_s.n > 0);
   const auto lines = difference_lines(r);
   REQUIRE(lines.size() == 3);
   CHECK(lines[0].find("vm starts 5.22 s") == 0);
@@ -192,6 +194,11 @@ TEST_CASE("what differs groups the not applicable and the nothing-differs lines"
   const std::string table = terminal_table(r);
   CHECK(table.find("0.00 USD") == std::string::npos);
   CHECK(table.find("is not applicable") == std::string::npos);
+  // No variant has a time to capacity: the note under the table names it, the differences not.
+  for (auto& v : r.variants) v.time_to_capacity_s = Estimate{0, 0, 0};
+  const auto without = difference_lines(r);
+  REQUIRE(without.size() == 2);
+  CHECK(without[1].find("No difference") == 0);
 }
 
 TEST_CASE("a CPU quota below a core per request is named next to the SLO misses it causes") {
