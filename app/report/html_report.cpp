@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 
 #include "app/report/metrics.hpp"
+#include "app/report/palette.hpp"
+#include "app/report/report_notes.hpp"
 #include "app/report/svg_charts.hpp"
 #include "app/report/tenancy_report.hpp"
 #include "app/report/text_format.hpp"
@@ -16,14 +18,6 @@
 namespace vmcsim::app::report {
 namespace {
 
-// Okabe-Ito, without the yellow that vanishes on white.
-constexpr std::array<std::string_view, 7> kVariantColours{
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"};
-// Twelve distinguishable hues (Tableau 10 plus two), so a VM pipeline and a container pipeline
-// in one report do not repeat a colour.
-constexpr std::array<std::string_view, 12> kPhaseColours{
-    "#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948",
-    "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC", "#17BECF", "#8C6D31"};
 // Beyond this many points a CDF looks the same and only makes the file bigger.
 constexpr std::size_t kMaxCdfPoints = 400;
 
@@ -46,6 +40,8 @@ th:first-child, td:first-child { text-align: left; }
 thead th { background: var(--band); font-weight: 600; vertical-align: bottom; }
 thead th small { display: block; font-weight: 400; color: var(--muted); }
 td small { color: var(--muted); }
+p.note { margin: 0 0 8px; font-size: 0.88rem; border-left: 3px solid #E69F00; padding-left: 8px; }
+p.warning { margin: 0 0 8px; font-size: 0.88rem; border-left: 3px solid #D55E00; padding-left: 8px; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
           margin-right: 6px; vertical-align: baseline; }
 ul.differences { padding-left: 1.2em; margin: 0; }
@@ -78,7 +74,7 @@ std::string metrics_table(const RunResults& r, std::span<const HeadlineMetric> m
   }
   out += "</tr></thead>\n<tbody>\n";
   for (const auto& m : metrics) {
-    if (!shown_in(m, r)) continue;
+    if (!shown_in(m, r) || !applies(m, r)) continue;
     out += fmt::format("<tr><td>{} <small>({})</small></td>", html_escape(m.label),
                        html_escape(m.unit));
     for (const auto& v : r.variants) {
@@ -93,7 +89,17 @@ std::string metrics_table(const RunResults& r, std::span<const HeadlineMetric> m
         out += fmt::format("<td>{}</td>", html_escape(cell));
       out += "</tr>\n";
     }
-  return out + "</tbody>\n</table>\n";
+  out += "</tbody>\n</table>\n";
+  if (const std::string na = not_applicable_note(metrics, r); !na.empty())
+    out += "<p class=\"caption\">" + html_escape(na) + "</p>\n";
+  return out;
+}
+
+std::string paragraphs(const std::vector<std::string>& texts, std::string_view cls) {
+  std::string out;
+  for (const auto& t : texts)
+    if (!t.empty()) out += fmt::format("<p class=\"{}\">{}</p>\n", cls, html_escape(t));
+  return out;
 }
 
 std::vector<svg::Point> cdf_points(std::vector<double> samples_ms) {
@@ -121,20 +127,12 @@ std::string startup_cdf(const RunResults& r) {
 }
 
 std::string phase_bars(const RunResults& r) {
-  std::map<std::string, std::string> colours;
-  for (const auto& v : r.variants) {
-    for (const auto& p : v.startup_phases_ms) {
-      if (!colours.count(p.phase)) {
-        const std::size_t next = colours.size();
-        colours[p.phase] = kPhaseColours[next % kPhaseColours.size()];
-      }
-    }
-  }
+  const std::map<std::string, std::string> colours = phase_colours(r);
   std::vector<svg::StackedBar> bars;
   for (const auto& v : r.variants) {
     svg::StackedBar bar{v.name, {}};
     for (const auto& p : v.startup_phases_ms) {
-      bar.segments.push_back({p.phase, colours[p.phase], p.mean / 1000.0});
+      bar.segments.push_back({p.phase, colours.at(p.phase), p.mean / 1000.0});
     }
     bars.push_back(std::move(bar));
   }
@@ -184,7 +182,7 @@ std::string capacity_chart(const RunResults& r) {
          false, true});
   // Under common random numbers every variant sees the same demand: draw it once, on top.
   if (!r.variants.empty())
-    series.push_back({"demand", "#333333",
+    series.push_back({"demand", series_colour("demand"),
                       mean_over_replications(
                           r, r.variants.front().name,
                           [](const TimeseriesSample& s) { return s.demand_rps; }, axis),
@@ -207,7 +205,8 @@ std::string capacity_chart(const RunResults& r) {
       strokes.push_back({x, top});
       strokes.push_back({x, 0});
     }
-    series.push_back({"failures (host down, crash)", "#c0392b", std::move(strokes), true, false});
+    series.push_back({"failures (host down, crash)", series_colour("failures"), std::move(strokes),
+                      true, false});
   }
   return svg::line_chart("Serving capacity and demand over time", series,
                          {axis.label, false, {}, {}}, {"requests per second", false, {}, {}});
@@ -256,7 +255,23 @@ void section(std::ostream& out, std::string_view title, std::string_view caption
 }  // namespace
 
 std::string variant_colour(std::size_t index) {
-  return std::string{kVariantColours[index % kVariantColours.size()]};
+  const auto& colours = palette().variants;
+  return colours[index % colours.size()];
+}
+
+std::map<std::string, std::string> phase_colours(const RunResults& r) {
+  std::map<std::string, std::string> colours;
+  std::size_t unknown = 0;
+  const Palette& p = palette();
+  for (const auto& v : r.variants)
+    for (const auto& phase : v.startup_phases_ms) {
+      if (colours.count(phase.phase)) continue;
+      const auto it = p.phases.find(phase.phase);
+      colours[phase.phase] = it != p.phases.end()
+                                 ? it->second
+                                 : p.unknown_phases[unknown++ % p.unknown_phases.size()];
+    }
+  return colours;
 }
 
 void write_html_report(const RunResults& r, std::ostream& out) {
@@ -275,10 +290,10 @@ void write_html_report(const RunResults& r, std::ostream& out) {
   section(out, "Summary",
           "Mean ± half-width of the 95% confidence interval over replications (Student t).",
           warnings + metrics_table(r, headline_metrics()));
-  if (!r.differences.empty()) {
+  if (const std::vector<std::string> lines = difference_lines(r); !lines.empty()) {
     std::string items = "<ul class=\"differences\">\n";
-    for (const auto& d : r.differences) {
-      items += "<li>" + html_escape(describe_difference(d)) + "</li>\n";
+    for (const auto& line : lines) {
+      items += "<li>" + html_escape(line) + "</li>\n";
     }
     section(out, "What differs",
             "Paired differences under common random numbers: each replication runs every "
@@ -295,17 +310,24 @@ void write_html_report(const RunResults& r, std::ostream& out) {
             "Each tenant's SLO and density as measured; its cost and stranded CPU attributed by "
             "its share of the reserved CPU (docs/multi-tenant.md). Mean ± 95% CI.",
             tenant_table_html(r));
-  section(out, "Startup time distribution",
-          "Share of instances ready within a given time after they were requested.",
-          startup_cdf(r));
-  section(out, "Where startup time goes",
-          "Mean duration of each measured phase; the bar's length is the mean startup time.",
-          phase_bars(r));
-  if (!r.timeseries.empty()) {
+  const std::string fetch_note = paragraphs({image_fetch_note(r)}, "note");
+  if (std::any_of(r.variants.begin(), r.variants.end(),
+                  [](const VariantSummary& v) { return !v.startup_samples_ms.empty(); }))
+    section(out, "Startup time distribution",
+            "Share of instances ready within a given time after they were requested.",
+            fetch_note + startup_cdf(r));
+  if (std::any_of(r.variants.begin(), r.variants.end(),
+                  [](const VariantSummary& v) { return !v.startup_phases_ms.empty(); }))
+    section(out, "Where startup time goes",
+            "Mean duration of each measured phase; the bar's length is the mean startup time.",
+            phase_bars(r));
+  // Without traffic there is no demand to set capacity against: the chart is left out.
+  if (has_traffic(r)) {
     section(out, "Capacity versus demand",
             "Requests per second the ready instances can serve, against offered load (dashed), "
-            "averaged over replications.",
-            capacity_chart(r));
+            "averaged over replications. Capacity is a throughput: it says nothing of how long "
+            "each request takes.",
+            paragraphs(cpu_quota_notes(r), "note") + capacity_chart(r));
   }
   if (std::any_of(r.variants.begin(), r.variants.end(),
                   [](const VariantSummary& v) { return v.placement_measured(); })) {

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "app/report/text_format.hpp"
+
 namespace vmcsim::app::report {
 namespace {
 
@@ -130,8 +132,11 @@ std::vector<std::string> health_warnings(const RunResults& results) {
 std::string format_estimate(const Estimate& estimate, int precision) {
   // No replication has a value (no burst, no request, no instance): not applicable, not zero.
   if (estimate.n == 0) return "n/a";
-  if (estimate.half_width == 0) return fmt::format("{:.{}f}", estimate.mean, precision);
-  return fmt::format("{:.{}f} ± {:.{}f}", estimate.mean, precision, estimate.half_width, precision);
+  return plus_minus(estimate.mean, estimate.half_width, precision);
+}
+
+int difference_decimals(std::string_view unit) {
+  return unit.empty() ? 3 : 2;
 }
 
 std::string describe_difference(const PairedDifference& d) {
@@ -151,10 +156,10 @@ std::string describe_difference(const PairedDifference& d) {
                : fmt::format(" (paired over {}: a 95% confidence interval needs at least 2).",
                              count_of(d.n, "replication"));
   const auto with_interval = [&](double value, double half_width, std::string_view unit) {
-    const std::string amount =
-        fmt::format("{:.{}f}{}{}", value, unit.empty() ? 3 : 2, unit.empty() ? "" : " ", unit);
+    const int decimals = difference_decimals(unit);
+    const std::string amount = fixed(value, decimals) + (unit.empty() ? "" : " ") + std::string{unit};
     if (!interval) return amount;
-    return fmt::format("{} (± {:.{}f})", amount, half_width, unit.empty() ? 3 : 2);
+    return fmt::format("{} (± {})", amount, spread(half_width, decimals));
   };
   if (metric != nullptr && metric->compared()) {
     const mm::MetricComparison& p = metric->comparison;

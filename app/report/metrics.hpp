@@ -71,4 +71,7 @@ std::string format_estimate(const Estimate& estimate, int precision);
 /// none (no burst had a time to capacity, say), that there is nothing to compare.
 std::string describe_difference(const PairedDifference& difference);
 
+/// Decimals describe_difference prints an amount in `unit` with ("" : a unitless difference).
+int difference_decimals(std::string_view unit);
+
 }  // namespace vmcsim::app::report

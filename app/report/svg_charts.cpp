@@ -126,18 +126,35 @@ std::string x_axis(const Domain& d, double top, double bottom, const std::string
   return out;
 }
 
-std::string legend(const std::vector<std::pair<std::string, std::string>>& entries, double x0,
-                   double y, double max_x) {
+// One legend entry: a filled swatch, or for a line a short stroke drawn as the line is (so a
+// dashed series and a solid one of the same colour tell apart in the legend too).
+struct LegendEntry {
+  std::string name;
+  std::string colour;
+  bool line = false;
+  bool dashed = false;
+};
+
+constexpr std::string_view kDash = "6 4";
+
+std::string legend(const std::vector<LegendEntry>& entries, double x0, double y, double max_x) {
   std::string out;
   double x = x0;
-  for (const auto& [name, colour] : entries) {
-    const double w = 26 + 7.2 * static_cast<double>(name.size());
+  for (const auto& e : entries) {
+    const double swatch = e.line ? 24 : 14;
+    const double w = swatch + 12 + 7.2 * static_cast<double>(e.name.size());
     if (x + w > max_x && x > x0) {
       x = x0;
       y += 18;
     }
-    out += rect(x, y - 9, 14, 10, colour);
-    out += text(x + 19, y, "start", name, "legend");
+    if (e.line)
+      out += fmt::format(
+          "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"2\"{}/>\n",
+          n2(x), n2(y - 4), n2(x + swatch), n2(y - 4), e.colour,
+          e.dashed ? fmt::format(" stroke-dasharray=\"{}\"", kDash) : std::string{});
+    else
+      out += rect(x, y - 9, swatch, 10, e.colour);
+    out += text(x + swatch + 5, y, "start", e.name, "legend");
     x += w + 14;
   }
   return out;
@@ -168,6 +185,12 @@ std::string tick_label(double value) {
   const double a = std::abs(value);
   if (a >= 1e6) return fmt::format("{:g}M", value / 1e6);
   if (a >= 1e4) return fmt::format("{:g}k", value / 1e3);
+  // Below 1e-4, {:g} would switch to exponent notation ("1e-05"): print the decimals instead.
+  if (a > 0 && a < 1e-4) {
+    std::string text = fixed(value, static_cast<int>(std::ceil(-std::log10(a))) + 2);
+    text.erase(text.find_last_not_of('0') + 1);
+    return text;
+  }
   return fmt::format("{:g}", value);
 }
 
@@ -200,7 +223,7 @@ std::string line_chart(const std::string& title, const std::vector<LineSeries>& 
       "class=\"axis-label\">{}</text>\n",
       n2((kTop + h - kBottom) / 2), html_escape(y.label));
   out += x_axis(dx, kTop, h - kBottom, x.label, (kLeft + w - kRight) / 2);
-  std::vector<std::pair<std::string, std::string>> entries;
+  std::vector<LegendEntry> entries;
   for (const auto& s : series) {
     std::string d;
     // Points that would not move the pen are left out (lossless: a step line holding its value
@@ -232,8 +255,9 @@ std::string line_chart(const std::string& title, const std::vector<LineSeries>& 
     out += fmt::format(
         "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{} "
         "stroke-linejoin=\"round\"><title>{}</title></path>\n",
-        d, s.colour, s.dashed ? " stroke-dasharray=\"6 4\"" : "", html_escape(s.name));
-    entries.emplace_back(s.name, s.colour);
+        d, s.colour, s.dashed ? fmt::format(" stroke-dasharray=\"{}\"", kDash) : std::string{},
+        html_escape(s.name));
+    entries.push_back({s.name, s.colour, true, s.dashed});
   }
   out += legend(entries, kLeft, 20, w - kRight);
   return out + "</svg>\n";
@@ -255,13 +279,18 @@ std::string bar_chart(const std::string& title, const std::vector<Bar>& bars, co
   std::string out = open_svg(title, w, h);
   out += x_axis(d, top, top + plot_h, value.label, (kBarLabel + w - kRight - 90) / 2);
   const double zero = d.scale(std::clamp(0.0, d.scale.lo, d.scale.hi));
+  // One precision for every label of the chart, from its largest value (text_format.hpp).
+  double largest = 0;
+  for (const auto& b : bars)
+    largest = std::max(largest, std::abs(b.value));
+  const int decimals = decimals_for(largest);
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const auto& b = bars[i];
     const double y = top + kRowHeight * static_cast<double>(i);
     const double end = d.scale(b.value);
     out += text(kBarLabel - 10, y + kRowHeight / 2 + 4, "end", b.label, "bar-label");
     out += rect(std::min(zero, end), y + 6, std::abs(end - zero), kRowHeight - 12, b.colour,
-                fmt::format("{}: {:g}", b.label, b.value));
+                b.label + ": " + plus_minus(b.value, b.error, decimals));
     double label_x = std::max(zero, end);
     if (b.error > 0) {
       const double e0 = std::max(d.scale(b.value - b.error), d.scale.p0);
@@ -273,9 +302,7 @@ std::string bar_chart(const std::string& title, const std::vector<Bar>& bars, co
       label_x = std::max(label_x, e1);
     }
     out += text(label_x + 6, y + kRowHeight / 2 + 4, "start",
-                b.error > 0 ? fmt::format("{:.3g} ± {:.2g}", b.value, b.error)
-                            : fmt::format("{:.3g}", b.value),
-                "value");
+                plus_minus(b.value, b.error, decimals), "value");
   }
   out += line(zero, top, zero, top + plot_h, kAxisColour);
   return out + "</svg>\n";
@@ -284,27 +311,28 @@ std::string bar_chart(const std::string& title, const std::vector<Bar>& bars, co
 std::string stacked_bar_chart(const std::string& title, const std::vector<StackedBar>& bars,
                               const Axis& value, int width) {
   double hi = 0;
-  std::vector<std::pair<std::string, std::string>> entries;
+  std::vector<LegendEntry> entries;
   std::set<std::string> seen;
   for (const auto& b : bars) {
     double total = 0;
     for (const auto& s : b.segments) {
       total += std::max(s.value, 0.0);
-      if (seen.insert(s.name).second) entries.emplace_back(s.name, s.colour);
+      if (seen.insert(s.name).second) entries.push_back({s.name, s.colour});
     }
     hi = std::max(hi, total);
   }
   const double w = width;
   // The legend may wrap: estimate its rows from the text widths.
   double legend_w = 0;
-  for (const auto& [name, colour] : entries)
-    legend_w += 40 + 7.2 * static_cast<double>(name.size());
+  for (const auto& e : entries)
+    legend_w += 40 + 7.2 * static_cast<double>(e.name.size());
   const double legend_rows = std::max(1.0, std::ceil(legend_w / (w - kBarLabel - kRight)));
   const double top = 14 + 18 * legend_rows, plot_h = kRowHeight * static_cast<double>(bars.size());
   const double h = top + plot_h + kBottom;
   const Domain d = make_domain(value, 0, hi, kBarLabel, w - kRight - 70, 6);
   std::string out = open_svg(title, w, h);
   out += x_axis(d, top, top + plot_h, value.label, (kBarLabel + w - kRight - 70) / 2);
+  const int decimals = decimals_for(hi);  // one precision for the chart's totals and segments
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const auto& b = bars[i];
     const double y = top + kRowHeight * static_cast<double>(i);
@@ -314,11 +342,10 @@ std::string stacked_bar_chart(const std::string& title, const std::vector<Stacke
       const double v = std::max(s.value, 0.0);
       const double x0 = d.scale(acc), x1 = d.scale(acc + v);
       out += rect(x0, y + 6, x1 - x0, kRowHeight - 12, s.colour,
-                  fmt::format("{} / {}: {:g}", b.label, s.name, v));
+                  fmt::format("{} / {}: {}", b.label, s.name, fixed(v, decimals)));
       acc += v;
     }
-    out += text(d.scale(acc) + 6, y + kRowHeight / 2 + 4, "start", fmt::format("{:.3g}", acc),
-                "value");
+    out += text(d.scale(acc) + 6, y + kRowHeight / 2 + 4, "start", fixed(acc, decimals), "value");
   }
   out += line(kBarLabel, top, kBarLabel, top + plot_h, kAxisColour);
   out += legend(entries, kBarLabel, 22, w - kRight);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "app/report/metrics.hpp"
+#include "app/report/report_notes.hpp"
 #include "app/report/tenancy_report.hpp"
 
 namespace vmcsim::app::report {
@@ -33,7 +34,7 @@ std::string terminal_table(const RunResults& r) {
   rows.push_back(header);
   rows.push_back(platform);
   for (const auto& m : headline_metrics()) {
-    if (!shown_in(m, r)) continue;
+    if (!shown_in(m, r) || !applies(m, r)) continue;
     std::vector<std::string> row{fmt::format("{} ({})", m.label, m.unit)};
     for (const auto& v : r.variants)
       row.push_back(format_estimate(m.shown(v), m.precision));
@@ -75,13 +76,17 @@ std::string terminal_table(const RunResults& r) {
       out += '\n';
     }
   }
+  if (const std::string na = not_applicable_note(headline_metrics(), r); !na.empty())
+    out += na + '\n';
   for (const auto& w : health_warnings(r))
     out += w + '\n';
-  for (const auto& d : r.differences) {
-    out += '\n';
-    out += describe_difference(d);
-  }
-  if (!r.differences.empty()) out += '\n';
+  for (const auto& note : cpu_quota_notes(r))
+    out += note + '\n';
+  if (const std::string note = image_fetch_note(r); !note.empty()) out += note + '\n';
+  const std::vector<std::string> differences = difference_lines(r);
+  for (const auto& line : differences)
+    out += '\n' + line;
+  if (!differences.empty()) out += '\n';
   if (const std::string cost = isolation_cost_text(r); !cost.empty())  // [tenants]
     out += '\n' + cost;
   if (const std::string tenants = tenant_table_text(r); !tenants.empty()) out += '\n' + tenants;
