@@ -121,3 +121,20 @@ TEST_CASE("a sweep's report.html shows every point and a chart per metric agains
   CHECK(occurrences(html, "<div class=\"sweep-chart\"") >= 4);
   CHECK(html.find("against services.web.replicas") != std::string::npos);
 }
+
+TEST_CASE("the shipped sweep scenario prints its golden table per point") {
+  // Regenerate with scripts/update-golden after an intended change.
+  ScratchDir dir{"golden-burst-sweep"};
+  const CliRun r = run_vmcsim(
+      "sweep scenarios/burst-sweep.yaml --replications 1 --jobs 2 "
+      "--format table --out '" +
+          dir.path().string() + "'",
+      dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const fs::path golden =
+      fs::path{VMCSIM_SOURCE_DIR_FOR_TESTS} / "tests" / "app" / "golden" / "burst-sweep.txt";
+  INFO("golden file " << golden << " (scripts/update-golden regenerates it)");
+  REQUIRE(fs::exists(golden));
+  CHECK(r.out == read_text(golden));
+}
