@@ -127,13 +127,13 @@ std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
     fmt::print(stderr, "{}\n", w);
   if (runner::has_pod_trace(s) && sweep)
     throw InputError{{args.scenario, 0, 0}, "", "a pod_trace scenario has no sweep"};
-  check_sweep_grid(args, s, sweep);
   runner::RunOptions options;
   options.seed = args.seed;
   options.replications = args.replications;
   options.jobs = args.jobs;
   const std::filesystem::path folder = args.out.empty() ? s.output.directory : args.out;
   report::check_output_folder(folder);  // before the first event: exit 2 naming the path
+  check_sweep_grid(args, s, sweep);
   // Under mpirun only rank 0 reports and writes (runner/mpi_session.hpp).
   const bool root = runner::ranks().root();
   RunProgress progress{root ? progress_mode(args) : RunProgress::Mode::none, variant_names(s)};

@@ -46,7 +46,18 @@ XAxis x_axis_of(const RunResults& r) {
     }
     if (numeric && varies) return {k, first[k].name};
   }
-  return {std::nullopt, "sweep point (numbered as in the table above)"};
+  // Few points: name them on the axis ("sweep point: 1 none, 2 fixed, 3 hybrid").
+  std::string label = "sweep point, numbered as in the table above";
+  if (r.sweep_points.size() <= 6) {
+    label = "sweep point:";
+    for (std::size_t i = 0; i < r.sweep_points.size(); ++i) {
+      std::string values;
+      for (const auto& p : r.sweep_points[i].parameters)
+        values += (values.empty() ? "" : "/") + p.value;
+      label += fmt::format("{}{} {}", i ? ", " : " ", i + 1, values);
+    }
+  }
+  return {std::nullopt, label};
 }
 
 // "name = value, ..." of a point's parameters, leaving out the one at index `skip`.
@@ -91,7 +102,8 @@ std::string metric_chart(const HeadlineMetric& m, const RunResults& r, const XAx
   for (std::size_t i = 0; i < r.sweep_points.size(); ++i) {
     const SweepPoint& p = r.sweep_points[i];
     // Points that share the values of every parameter but the x axis's form one line.
-    const std::string others = parameters_text(p, x.parameter);
+    // Without a numeric parameter the x axis is the point itself, so one line per variant.
+    const std::string others = x.parameter ? parameters_text(p, x.parameter) : std::string{};
     combination.emplace(others, combination.size());
     for (const auto& v : p.variants) {
       const Estimate e = m.shown(v);
@@ -198,8 +210,11 @@ std::string sweep_terminal_tables(const RunResults& r) {
 std::string sweep_html_section(const RunResults& r) {
   if (r.sweep_points.empty()) return {};
   std::vector<const HeadlineMetric*> shown;
-  for (const auto& m : headline_metrics())
-    if (measured_somewhere(m, r)) shown.push_back(&m);
+  // The summary's metrics, then the function metrics (cold starts, wasted memory) where some
+  // variant ran functions: measured_somewhere leaves them out otherwise.
+  for (const auto metrics : {headline_metrics(), function_metrics()})
+    for (const auto& m : metrics)
+      if (measured_somewhere(m, r)) shown.push_back(&m);
   const XAxis x = x_axis_of(r);
   std::string out = "<section id=\"sweep\">\n<h2>Sweep: every point</h2>\n";
   out += fmt::format(

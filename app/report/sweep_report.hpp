@@ -26,8 +26,9 @@ RunResults sweep_point_results(const RunResults& results, std::size_t index);
 /// terminal table of its results, separated by blank lines. Empty without sweep points.
 std::string sweep_terminal_tables(const RunResults& results);
 
-/// report.html's sweep section: every point's headline metrics (one row per point and variant)
-/// and, per headline metric some variant measured, a chart of the metric against the swept
+/// report.html's sweep section: every point's headline metrics, and the function metrics when
+/// functions ran (one row per point and variant), and, per such metric some variant measured
+/// at some point, a chart of the metric against the swept
 /// parameter (one line per variant, vertical strokes at each point for the 95% CI when there are
 /// replications). Empty without sweep points.
 std::string sweep_html_section(const RunResults& results);
