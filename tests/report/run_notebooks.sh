@@ -1,7 +1,8 @@
 #!/bin/sh
 # Executes each notebook against its results folder (VMCSIM_RESULTS) and checks that it draws
 # its figures: the executed copy must hold exactly the expected number of image/png outputs
-# (figures shown with plt.show() under the headless Agg backend leave none). Fails on the first
+# (figures shown with plt.show() under the headless Agg backend leave none), and every phase it
+# colours must be named in app/report/palette.json, the report's colours. Fails on the first
 # cell that raises, on a notebook in the folder that is not listed (every notebook states its
 # figure count), and on a wrong count. The executed copies go to the output folder, never over
 # the sources.
@@ -39,11 +40,22 @@ for spec in "$@"; do
   echo "executing $name against $results"
   VMCSIM_RESULTS="$results" /usr/bin/python3 -m nbconvert --to notebook --execute \
     --ExecutePreprocessor.timeout=300 --output-dir "$out" "$notebooks/$name"
-  figures=$(/usr/bin/python3 -c '
+  # The image/png outputs, and the notes of phases drawn grey, in the executed outputs.
+  counts=$(/usr/bin/python3 -c '
 import json, sys
 nb = json.load(open(sys.argv[1]))
-print(sum("image/png" in o.get("data", {}) for c in nb["cells"] if c["cell_type"] == "code"
-          for o in c.get("outputs", [])))' "$out/$name")
+outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+grey = sorted({line for o in outputs for line in "".join(o.get("text", "")).splitlines()
+               if "has no colour in" in line})
+for line in grey:
+    print(line, file=sys.stderr)
+print(sum("image/png" in o.get("data", {}) for o in outputs), len(grey))' "$out/$name")
+  figures=${counts% *}
+  grey=${counts#* }
+  if [ "$grey" != 0 ]; then
+    echo "FAIL: $name drew a phase that app/report/palette.json does not name (grey), above"
+    failures=$((failures + 1))
+  fi
   if [ "$figures" != "$expected" ]; then
     echo "FAIL: $name drew $figures figures (image/png outputs), expected $expected"
     failures=$((failures + 1))
