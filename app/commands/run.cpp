@@ -20,6 +20,7 @@
 #include "app/report/csv_writers.hpp"
 #include "app/report/metrics.hpp"
 #include "app/report/results_json.hpp"
+#include "app/report/sweep_report.hpp"
 #include "app/report/terminal_table.hpp"
 #include "app/report/text_format.hpp"
 #include "app/report/write_all.hpp"
@@ -95,6 +96,25 @@ std::string summary_csv(const RunResults& r) {
   return out;
 }
 
+// `sweep` needs a grid (exit 2 at the file without one); `run` on a file with a grid runs the
+// scenario as written and says, at the grid, that its points were not run and how to run them.
+void check_sweep_grid(const RunArgs& args, const scenario::Scenario& s, bool sweep) {
+  if (sweep && s.sweep.empty())
+    throw InputError{{args.scenario, 0, 0},
+                     "",
+                     "this scenario has no `sweep:` grid to run; add one (docs/scenario-format.md) "
+                     "or run it once with `vmcsim run`"};
+  if (sweep || s.sweep.empty() || !runner::ranks().root()) return;
+  SourceLocation at = s.sweep.front().where;
+  if (at.file.empty()) at.file = args.scenario;
+  fmt::print(stderr,
+             "{}: note: the sweep grid ({}) was not run: `vmcsim run` runs the scenario as "
+             "written; `vmcsim sweep {}` runs every point\n",
+             to_string(at),
+             report::count_of(static_cast<std::int64_t>(s.sweep.size()), "parameter"),
+             args.scenario);
+}
+
 // Runs and writes the files; returns what goes to stdout. A pod_trace scenario is a placement
 // benchmark: the same runner and result files, plus placement.txt, its table on stdout.
 // `interrupted` gets the message to end with when Ctrl-C stopped the run.
@@ -113,6 +133,7 @@ std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
   options.jobs = args.jobs;
   const std::filesystem::path folder = args.out.empty() ? s.output.directory : args.out;
   report::check_output_folder(folder);  // before the first event: exit 2 naming the path
+  check_sweep_grid(args, s, sweep);
   // Under mpirun only rank 0 reports and writes (runner/mpi_session.hpp).
   const bool root = runner::ranks().root();
   RunProgress progress{root ? progress_mode(args) : RunProgress::Mode::none, variant_names(s)};
@@ -160,6 +181,7 @@ std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
   }
   if (args.format == "csv") return summary_csv(results);
   if (!results.placement_table.empty()) return results.placement_table;
+  if (!results.sweep_points.empty()) return report::sweep_terminal_tables(results);
   return report::terminal_table(results);
 }
 

@@ -12,6 +12,7 @@
 #include "app/report/palette.hpp"
 #include "app/report/report_notes.hpp"
 #include "app/report/svg_charts.hpp"
+#include "app/report/sweep_report.hpp"
 #include "app/report/tenancy_report.hpp"
 #include "app/report/text_format.hpp"
 
@@ -284,6 +285,7 @@ void write_html_report(const RunResults& r, std::ostream& out) {
                                  r.scenario_file, r.seed, count_of(r.replications, "replication"),
                                  warmup_note(r), r.vmcsim_version))
       << "</p>\n</header>\n";
+  out << sweep_html_section(r);  // every point of a sweep, before the first point's sections
   std::string warnings;
   for (const auto& w : health_warnings(r))
     warnings += "<p class=\"warning\">" + html_escape(w) + "</p>\n";

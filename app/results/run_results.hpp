@@ -123,6 +123,8 @@ struct SweepParameter {
 struct SweepPoint {
   std::vector<SweepParameter> parameters;
   std::vector<VariantSummary> variants;
+  /// The point's paired differences, for its table (`vmcsim sweep`); not in results.json.
+  std::vector<PairedDifference> differences;
 };
 
 /// A failure of one run (app/runner/failures.hpp), for trace.json's instant events.

@@ -459,6 +459,7 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
         sp.variants.push_back(v);
         sp.variants.back().startup_samples_ms.clear();  // the point's summary holds no samples
       }
+      sp.differences = pr.differences;
       results.sweep_points.push_back(std::move(sp));
     }
     if (p == 0) {

@@ -302,7 +302,8 @@ TEST_CASE("a phase that ends before it starts is refused by the trace writer") {
 }
 
 TEST_CASE("report.html is self-contained with one svg per chart") {
-  const auto r = test::sample_results();
+  auto r = test::sample_results();
+  r.sweep_points.clear();  // the sweep section's charts: cli_sweep_test.cpp
   const std::string html = render([&](std::ostream& o) { write_html_report(r, o); });
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
   // Summary-free charts: startup CDF, phase bars, capacity vs demand, memory bars, cost bars.
@@ -334,6 +335,7 @@ TEST_CASE("report.html gives each variant the same colour in every chart") {
 TEST_CASE("report.html without a timeseries leaves the capacity chart out") {
   auto r = test::sample_results();
   r.timeseries.clear();
+  r.sweep_points.clear();  // the sweep section's charts: cli_sweep_test.cpp
   const std::string html = render([&](std::ostream& o) { write_html_report(r, o); });
   CHECK(count_of(html, "<svg") == 4);
 }

@@ -1,11 +1,14 @@
 #!/bin/sh
 # Opens a report.html in headless Chromium and checks that it renders: the DOM holds non-empty
 # SVG charts, the screenshot is not blank, and the page logged no console errors.
-# usage: check_report_renders.sh <report.html> <work folder>
+# With --sweep, also that the sweep section shows every point of results.json (beside the
+# report) and one chart per metric, each with a line per variant (check_rendered.py).
+# usage: check_report_renders.sh <report.html> <work folder> [--sweep]
 # Exit codes: 0 pass, 1 fail, 77 skipped (no Chromium on this machine; CTest SKIP_RETURN_CODE).
 set -eu
 report=$1
 work=$2
+mode=${3:-}
 browser=""
 for candidate in chromium chromium-browser google-chrome; do
   if command -v "$candidate" >/dev/null 2>&1; then browser=$(command -v "$candidate"); break; fi
@@ -31,4 +34,4 @@ run_browser --screenshot="$work/screenshot.png" --window-size=1280,2000 \
   >"$work/screenshot.out" 2>"$work/screenshot.log"
 echo "browser: $browser"
 echo "DOM: $work/dom.html  screenshot: $work/screenshot.png"
-exec /usr/bin/python3 "$(dirname "$0")/check_rendered.py" "$work"
+exec /usr/bin/python3 "$(dirname "$0")/check_rendered.py" "$work" $mode "$(dirname "$report")"
