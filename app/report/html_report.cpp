@@ -295,6 +295,8 @@ void write_html_report(const RunResults& r, std::ostream& out) {
             "Each tenant's SLO and density as measured; its cost and stranded CPU attributed by "
             "its share of the reserved CPU (docs/multi-tenant.md). Mean ± 95% CI.",
             tenant_table_html(r));
+  if (!r.interference.empty())  // [tenants]
+    section(out, "Interference between tenants", interference_caption(), interference_html(r));
   section(out, "Startup time distribution",
           "Share of instances ready within a given time after they were requested.",
           startup_cdf(r));
