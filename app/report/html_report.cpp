@@ -312,6 +312,8 @@ void write_html_report(const RunResults& r, std::ostream& out) {
             "Each tenant's SLO and density as measured; its cost and stranded CPU attributed by "
             "its share of the reserved CPU (docs/multi-tenant.md). Mean ± 95% CI.",
             tenant_table_html(r));
+  if (!r.interference.empty())  // [tenants]
+    section(out, "Interference between tenants", interference_caption(), interference_html(r));
   const std::string fetch_note = paragraphs({image_fetch_note(r)}, "note");
   if (std::any_of(r.variants.begin(), r.variants.end(),
                   [](const VariantSummary& v) { return !v.startup_samples_ms.empty(); }))

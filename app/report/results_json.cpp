@@ -178,6 +178,18 @@ nlohmann::ordered_json results_to_json(const RunResults& results) {
     }
     j["tenants"] = std::move(tenants);
   }
+  if (!results.interference.empty()) {  // [tenants] per variant, bursting and victim tenant
+    ojson rows = ojson::array();
+    for (const auto& i : results.interference) {
+      ojson ji{{"variant", i.variant},
+               {"bursting_tenant", i.bursting_tenant},
+               {"victim_tenant", i.victim_tenant}};
+      for (const auto& d : i.differences)
+        ji[d.metric] = ojson{{"mean", d.mean}, {"half_width", d.half_width}, {"n", d.n}};
+      rows.push_back(std::move(ji));
+    }
+    j["interference"] = std::move(rows);
+  }
   ojson sweep = ojson::array();
   for (const auto& p : results.sweep_points)
     sweep.push_back(to_json(p));

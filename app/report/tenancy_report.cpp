@@ -9,12 +9,21 @@
 #include "app/report/text_format.hpp"
 #include "models/metrics/descriptors.hpp"
 #include "models/tenancy/cost_of_isolation.hpp"
+#include "models/tenancy/interference.hpp"
 #include "models/tenancy/tenant_metrics.hpp"
 
 namespace vmcsim::app::report {
 namespace {
 
 namespace mm = models::metrics;
+
+// A paired difference as a cell: n < 2 gives a difference without an interval; n = 0 nothing
+// to pair.
+std::string difference_cell(const PairedDifference& d) {
+  if (d.n == 0) return "n/a";
+  if (d.n < 2) return fmt::format("{:+.2f}", d.mean);
+  return fmt::format("{:+.2f} ± {:.2f}", d.mean, d.half_width);
+}
 
 // Rows of the table: a header (variant, then each metric's label and unit), then per isolating
 // variant its differences in kIsolationCostMetrics order.
@@ -28,10 +37,25 @@ std::vector<std::vector<std::string>> rows(const RunResults& r) {
   out.push_back(std::move(header));
   for (const PairedDifference& d : r.isolation_cost) {
     if (out.back().front() != d.variant_a) out.push_back({d.variant_a});
-    // n < 2: a difference without an interval; n = 0: nothing to pair.
-    out.back().push_back(d.n == 0     ? std::string{"n/a"}
-                         : d.n < 2    ? fmt::format("{:+.2f}", d.mean)
-                                      : fmt::format("{:+.2f} ± {:.2f}", d.mean, d.half_width));
+    out.back().push_back(difference_cell(d));
+  }
+  return out;
+}
+
+// Header and rows of the interference table, in ms as the descriptors' unit is.
+std::vector<std::vector<std::string>> interference_rows(const RunResults& r) {
+  std::vector<std::vector<std::string>> out;
+  std::vector<std::string> header{"variant", "bursts of", "victim"};
+  for (const std::string_view key : models::tenancy::kInterferenceMetrics) {
+    const mm::MetricDescriptor* d = mm::find_metric(key);
+    header.push_back(fmt::format("{} ({})", key, d != nullptr ? d->unit : ""));
+  }
+  out.push_back(std::move(header));
+  for (const auto& i : r.interference) {
+    std::vector<std::string> row{i.variant, i.bursting_tenant, i.victim_tenant};
+    for (const PairedDifference& d : i.differences)
+      row.push_back(difference_cell(d));
+    out.push_back(std::move(row));
   }
   return out;
 }
@@ -116,6 +140,25 @@ std::string isolation_cost_text(const RunResults& r) {
 std::string isolation_cost_html(const RunResults& r) {
   if (r.isolation_cost.empty()) return {};
   return html_table(rows(r));
+}
+
+std::string interference_caption() {
+  return "Each tenant's request latency with another tenant's workload bursts minus the same "
+         "variant, seeds and requests without those bursts: what the bursts cost it through "
+         "the disks, links, nodes and hosts the variant lets them share (paired over "
+         "replications, mean ± 95% CI; docs/multi-tenant.md).";
+}
+
+std::string interference_text(const RunResults& r) {
+  if (r.interference.empty()) return {};
+  return "Interference (victim's latency with the bursts minus without, paired, mean ± 95% "
+         "CI):\n" +
+         aligned(interference_rows(r));
+}
+
+std::string interference_html(const RunResults& r) {
+  if (r.interference.empty()) return {};
+  return html_table(interference_rows(r));
 }
 
 }  // namespace vmcsim::app::report

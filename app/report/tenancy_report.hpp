@@ -21,4 +21,12 @@ std::string isolation_cost_html(const RunResults& results);
 std::string tenant_table_text(const RunResults& results);
 std::string tenant_table_html(const RunResults& results);
 
+// Cross-tenant interference (models/tenancy/interference.hpp): one row per variant, bursting
+// tenant and victim tenant, one column per metric of kInterferenceMetrics: the victim's latency
+// with the bursts minus without them, "+4.20 ± 1.10" ms. "" when the results have none.
+std::string interference_text(const RunResults& results);
+std::string interference_html(const RunResults& results);
+// The report section's caption (what the numbers are).
+std::string interference_caption();
+
 }  // namespace vmcsim::app::report

@@ -90,6 +90,7 @@ std::string terminal_table(const RunResults& r) {
   if (const std::string cost = isolation_cost_text(r); !cost.empty())  // [tenants]
     out += '\n' + cost;
   if (const std::string tenants = tenant_table_text(r); !tenants.empty()) out += '\n' + tenants;
+  if (const std::string i = interference_text(r); !i.empty()) out += '\n' + i;  // [tenants]
   return out;
 }
 

@@ -26,6 +26,7 @@
 #include "models/metrics/descriptors.hpp"
 #include "models/metrics/summary.hpp"
 #include "models/platform/platform_kind.hpp"
+#include "models/tenancy/interference.hpp"
 #include "models/tenancy/tenant_metrics.hpp"
 #include "sim/time.hpp"
 
@@ -158,6 +159,10 @@ struct RunResults {
   /// [tenants] Per variant and tenant: cost, density, stranded CPU, SLO violations
   /// (models/tenancy/tenant_metrics.hpp); empty without tenants.
   std::vector<models::tenancy::TenantEstimates> tenants;
+  /// [tenants] Cross-tenant interference: per variant, bursting tenant and other tenant, that
+  /// tenant's latency with the bursts minus without them, paired over the same seeds
+  /// (models/tenancy/interference.hpp, app/runner/interference.hpp); empty without bursts.
+  std::vector<models::tenancy::Interference> interference;
   std::vector<InstanceRecord> instances;
   std::vector<TimeseriesSample> timeseries;
   std::vector<FailureEventRecord> failures;  ///< variant, then replication, then time order

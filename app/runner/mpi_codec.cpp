@@ -14,7 +14,7 @@ namespace mm = models::metrics;
 // libstdc++); update the visit() and then the sizes.
 #if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
 static_assert(sizeof(mm::VariantRunMetrics) == 1168, "VariantRunMetrics changed: update visit()");
-static_assert(sizeof(mm::ServiceRequests) == 184, "ServiceRequests changed: update visit()");
+static_assert(sizeof(mm::ServiceRequests) == 224, "ServiceRequests changed: update visit()");
 static_assert(sizeof(mm::InstanceAccounting) == 96, "InstanceAccounting changed: update visit()");
 static_assert(sizeof(mm::FailureRecord) == 144, "FailureRecord changed: update visit()");
 static_assert(sizeof(models::serverless::FunctionRunMetrics) == 72,
@@ -55,6 +55,7 @@ template <class IO>
 void visit(IO& io, mm::ServiceRequests& s) {
   io(s.name), io(s.slo_latency), io(s.latency_ms), io(s.completed), io(s.slo_violations);
   io(s.failed), io(s.arrivals), io(s.mean_queued), io(s.max_queued);
+  io(s.latency_stats);
 }
 template <class IO>
 void visit(IO& io, mm::FailureRecord& f) {

@@ -13,6 +13,7 @@
 
 #include "app/diagnostic.hpp"
 #include "app/runner/failures.hpp"
+#include "app/runner/interference.hpp"
 #include "app/runner/mpi_session.hpp"
 #include "app/runner/placement_benchmark.hpp"
 #include "app/runner/serverless.hpp"
@@ -397,6 +398,10 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   if (replications < 1)
     throw InputError({original.source_file, 0, 0}, "replications",
                      fmt::format("replications must be at least 1, not {}", replications));
+  // [tenants] counterfactual points for cross-tenant interference (app/runner/interference.hpp)
+  // run after the `shown` ones and are reported only as interference.
+  const std::size_t shown = points.size();
+  add_counterfactual_points(points);
   const models::Catalog catalog = models::Catalog::load_default();
   std::vector<std::unique_ptr<PreparedWorld>> worlds;
   for (const auto& p : points)
@@ -443,7 +448,7 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   if (results.partial) results.replications_planned = planned;
 
   std::size_t offset = 0;
-  for (std::size_t p = 0; p < points.size(); ++p) {
+  for (std::size_t p = 0; p < shown; ++p) {
     const auto& s = points[p];
     const std::size_t n = s.variants.size() * static_cast<std::size_t>(replications);
     const std::span<const mm::VariantRunMetrics> slice{slots.metrics.data() + offset, n};
@@ -467,6 +472,8 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
       results.differences = std::move(pr.differences);
       results.isolation_cost = std::move(pr.isolation_cost);
       results.tenants = std::move(pr.tenants);
+      results.interference =  // [tenants]
+          interference(points, shown, slots.metrics, static_cast<std::size_t>(replications));
       for (std::size_t i = 0; i < n; ++i) {
         auto& m = slots.metrics[offset + i];
         const int rep = static_cast<int>(m.replication);

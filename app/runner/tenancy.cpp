@@ -112,6 +112,15 @@ std::vector<models::metrics::PairedDifference> isolation_cost(
   return out;
 }
 
+models::tenancy::TenantServices tenant_services(const scenario::Scenario& s) {
+  models::tenancy::TenantServices services;
+  for (const auto& [name, t] : s.tenancy.services)
+    services.tenant_of[name] = t.tenant;
+  for (const scenario::Service& sv : s.services)
+    services.cpu_cores[sv.name] = sv.cpu_request.cores_value();
+  return services;
+}
+
 std::vector<models::tenancy::TenantEstimates> tenant_metrics(
     const scenario::Scenario& s, std::span<const models::metrics::VariantRunMetrics> runs,
     std::size_t per_variant) {
@@ -119,11 +128,7 @@ std::vector<models::tenancy::TenantEstimates> tenant_metrics(
   if (s.tenancy.tenants.empty() || per_variant == 0 ||
       runs.size() < s.variants.size() * per_variant)
     return out;
-  models::tenancy::TenantServices services;
-  for (const auto& [name, t] : s.tenancy.services)
-    services.tenant_of[name] = t.tenant;
-  for (const scenario::Service& sv : s.services)
-    services.cpu_cores[sv.name] = sv.cpu_request.cores_value();
+  const models::tenancy::TenantServices services = tenant_services(s);
   for (std::size_t v = 0; v < s.variants.size(); ++v)
     for (auto& e : models::tenancy::tenant_estimates(runs.subspan(v * per_variant, per_variant),
                                                      s.tenancy.tenants, services))

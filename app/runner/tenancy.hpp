@@ -36,6 +36,9 @@ std::vector<models::metrics::PairedDifference> isolation_cost(
     const scenario::Scenario& s, std::span<const models::metrics::VariantRunMetrics> runs,
     std::size_t per_variant);
 
+// Which tenant owns each service and each service's CPU request (tenant_slice's inputs).
+models::tenancy::TenantServices tenant_services(const scenario::Scenario& s);
+
 // Per-tenant metrics (models/tenancy/tenant_metrics.hpp) of every variant, from the runs of one
 // point (variant-major, `per_variant` replications each); empty without tenants.
 std::vector<models::tenancy::TenantEstimates> tenant_metrics(

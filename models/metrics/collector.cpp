@@ -687,6 +687,7 @@ void MetricsCollector::record_request(const Request& r) {
   const sim::Time latency = r.done - r.arrival;
   const double ms = latency.milliseconds();
   svc.latency_ms.add(ms);
+  svc.latency_stats.add(ms);
   s.m.request_latency_ms.add(ms);
   s.m.request_latency_stats.add(ms);
   ++svc.completed;

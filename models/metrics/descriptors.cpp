@@ -169,6 +169,15 @@ const std::vector<MetricDescriptor>& table() {
             return r.request_latency_stats.count() > 0 ? r.request_latency_stats.mean() : kNaN;
           },
           &VE::request_latency_ms),
+      est(
+          "request_latency_p95_ms", "ms",
+          "per replication, the 95th percentile of its requests' latency (request_latency_ms "
+          "pools them instead); the interference between tenants is told in it "
+          "(docs/multi-tenant.md)",
+          [](const R& r) {
+            return r.request_latency_ms.empty() ? kNaN : r.request_latency_ms.quantile(0.95);
+          },
+          &VE::request_latency_p95_ms),
       est("slo_violation_fraction", "0..1", "share of requests slower than the latency SLO",
           [](const R& r) { return r.slo_violation_fraction(); }, &VE::slo_violation_fraction, kSlo,
           {"misses the latency SLO on {} fewer of its requests",

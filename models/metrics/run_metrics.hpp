@@ -84,6 +84,7 @@ struct ServiceRequests {
   std::string name;
   sim::Time slo_latency;  // zero: no SLO, no violations counted
   sim::QuantileSketch latency_ms;
+  sim::RunningStats latency_stats;  // ms, the same requests: their exact mean
   std::uint64_t completed = 0;
   std::uint64_t slo_violations = 0;  // latency > slo_latency, plus every failed request
   std::uint64_t failed = 0;          // lost with their instance or sent to a lost one

@@ -90,6 +90,7 @@ struct VariantEstimates {
   Estimate time_to_capacity_s;                    // burst onset -> capacity >= demand again
   std::int64_t time_to_capacity_not_reached = 0;  // bursts, over all replications
   Quantiles request_latency_ms;                   // per request
+  Estimate request_latency_p95_ms;  // each replication's p95, mean over them (interference)
   Estimate slo_violation_fraction;                // share of requests over the latency SLO
   // Memory reserved by guest OSes, hypervisors and runtimes rather than by applications,
   // integrated over time.

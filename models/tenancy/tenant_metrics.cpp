@@ -57,10 +57,13 @@ metrics::VariantRunMetrics tenant_slice(const metrics::VariantRunMetrics& run,
     const auto t = services.tenant_of.find(service);
     return t != services.tenant_of.end() && t->second == tenant;
   };
+  out.request_latency_ms = sim::QuantileSketch{run.request_latency_ms.relative_accuracy()};
   for (const metrics::ServiceRequests& s : run.services) {
     if (!owned(s.name)) continue;
     out.requests_completed += s.completed;
     out.slo_violations += s.slo_violations;
+    out.request_latency_ms.merge(s.latency_ms);
+    out.request_latency_stats.merge(s.latency_stats);
   }
   const double warmup = run.warmup.seconds(), end = run.end.seconds();
   double mine_cpu = 0, all_cpu = 0, instance_seconds = 0;

@@ -3,6 +3,8 @@
 // with the metrics' own descriptors (models/metrics/descriptors.hpp). A tenant's share of a run
 // is a VariantRunMetrics slice that the descriptors' per_run read like a whole run's:
 //  - SLO: the completed requests and SLO violations of the tenant's services;
+//  - latency: its services' request latencies (sketch and running statistics), so that
+//    request_latency_ms and request_latency_p95_ms read the tenant's (interference.hpp);
 //  - density: the tenant's running instances per physical host holding at least one of them,
 //    time-weighted over [warm-up, end] (instance-seconds / host-seconds, from the instance
 //    lifecycles: ready to stopped);

@@ -102,6 +102,7 @@ TEST_CASE("results.json has the schema version, provenance and every documented 
                                       "time_to_capacity_s",
                                       "time_to_capacity_not_reached",
                                       "request_latency_ms",
+                                      "request_latency_p95_ms",
                                       "slo_violation_fraction",
                                       "memory_overhead_gib_hours",
                                       "idle_reserved_cpu_core_hours",
