@@ -83,6 +83,25 @@ void emit_failures(const RunResults& results, const TraceOptions& options, int p
   }
 }
 
+// [fn] A function's instance: the start it was made for (a cold start, or a pre-warm window)
+// as a complete event spanning the wait from its request to ready (an instant if it never got
+// ready), and its unload by the keep-alive policy as an instant on its thread.
+template <class Emit>
+void emit_function_events(const InstanceRecord& instance, int pid, int tid, Emit& emit) {
+  if (!instance.function_start.empty()) {
+    if (instance.ready && instance.requested <= *instance.ready) {
+      emit(slice(instance.function_start, "function", instance.requested, *instance.ready, pid,
+                 tid, instance));
+    } else {
+      emit(ojson{{"name", instance.function_start}, {"cat", "function"}, {"ph", "i"}, {"s", "t"},
+                 {"ts", microseconds(instance.requested)}, {"pid", pid}, {"tid", tid}});
+    }
+  }
+  if (instance.keep_alive_unload && instance.stopped)
+    emit(ojson{{"name", "keep-alive unload"}, {"cat", "function"}, {"ph", "i"}, {"s", "t"},
+               {"ts", microseconds(*instance.stopped)}, {"pid", pid}, {"tid", tid}});
+}
+
 // Calls emit(event) for every trace event in order, without holding them all: a trace of a
 // million instances is streamed, not built in memory.
 template <class Emit>
@@ -114,6 +133,7 @@ void for_each_trace_event(const RunResults& results, const TraceOptions& options
     if (instance.ready && instance.stopped && *instance.ready <= *instance.stopped) {
       emit(slice("running", "lifetime", *instance.ready, *instance.stopped, pid, tid, instance));
     }
+    emit_function_events(instance, pid, tid, emit);  // [fn]
   }
   emit_failures(results, options, static_cast<int>(processes.size()), emit);
 }

@@ -83,6 +83,7 @@ template <class IO>
 void visit(IO& io, mm::InstanceLifecycle& i) {
   io(i.service), io(i.kind), io(i.profile), io(i.node_vm), io(i.host), io(i.node), io(i.phases);
   io(i.state), io(i.requested), io(i.ready), io(i.stopped), io(i.reason);
+  io(i.function_start), io(i.keep_alive_unload);  // [fn]
 }
 template <class IO>
 void visit(IO& io, sim::RunningStats::State& s) {

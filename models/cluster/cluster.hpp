@@ -230,6 +230,8 @@ class Cluster {
   // [fn] scale to zero and keep-alive (function services only)
   void cold_start(std::size_t service);
   void went_idle(std::uint32_t replica);
+  void function_went_idle(std::uint32_t replica, bool function_idle);
+  void function_arrival(std::size_t service);
   void end_idle(std::uint32_t replica);
   bool expiry_due(std::uint32_t replica) const;  // idle, running and past its keep-alive
   void expire(std::uint32_t replica);

@@ -44,7 +44,10 @@ void Cluster::cold_start(std::size_t service) {
     svc.scale_limit->take(now, static_cast<double>(add));
   }
   svc.stats.instances_started += static_cast<std::uint64_t>(add);
+  const std::size_t before = svc.live.size();
   set_desired(service, svc.desired + static_cast<int>(add));
+  for (std::size_t k = before; k < svc.live.size(); ++k)
+    replicas_[svc.live[k]].fn_start = 1;  // for the trace
 }
 
 // A running instance with nothing in service and nothing queued: warm and idle from now, kept
@@ -64,27 +67,89 @@ void Cluster::went_idle(std::uint32_t r) {
     else rep.expiry = sim_.schedule_at(rep.expires_at, [this, r] { expire(r); });
     return;
   }
-  const serverless::Windows w = svc.keep_alive->windows();
+  if (svc.keep_alive->per_function()) {
+    function_went_idle(r, function_idle);
+    return;
+  }
   if (function_idle && !svc.idle) {
     svc.idle = true;
     svc.idle_since = now;
+    svc.executed = true;
   }
-  if (function_idle && w.prewarm > sim::Time::zero()) {
-    // Unload now and load again at the pre-warm window (paper: pre-warm, then keep alive).
-    for (const std::uint32_t other : std::vector<std::uint32_t>(svc.live))
-      if (replicas_[other].idle) stop_idle(other);
-    sim_.cancel(svc.prewarm_timer);
-    const std::size_t s = rep.service;
-    const sim::Time until = now + w.prewarm + w.keep_alive;
-    svc.prewarm_timer = sim_.schedule_at(now + w.prewarm, [this, s, until] { prewarm(s, until); });
-    return;
-  }
-  rep.expires_at = sim::Time::saturating_add(now, w.prewarm + w.keep_alive);
+  // Per instance (fixed, none): kept from its own idle start.
+  rep.expires_at = sim::Time::saturating_add(now, svc.keep_alive->windows().keep_alive);
   if (rep.expires_at <= now) {
     stop_idle(r);
     return;
   }
   rep.expiry = sim_.schedule_at(rep.expires_at, [this, r] { expire(r); });
+}
+
+// A per-function policy (hybrid): the windows count from the end of the function's last
+// execution and govern all its instances. An instance idle while others still execute stays
+// loaded; when the function goes idle, its windows are drawn once for the idle period: with a
+// pre-warm window every idle instance is unloaded and one is loaded when the window ends,
+// otherwise every idle instance is kept until the keep-alive window ends. An instance that
+// becomes ready later in the same idle period joins the period's decision.
+void Cluster::function_went_idle(std::uint32_t r, bool function_idle) {
+  Replica& rep = replicas_[r];
+  const std::size_t s = rep.service;
+  Service& svc = services_[s];
+  const sim::Time now = sim_.now();
+  if (!function_idle) {
+    rep.expires_at = sim::Time::max();
+    return;
+  }
+  std::vector<std::uint32_t> governed{r};
+  if (!svc.idle) {  // the function's last execution ended now: a new idle period
+    svc.idle = true;
+    svc.idle_since = now;
+    svc.executed = true;
+    const serverless::Windows w = svc.keep_alive->windows();
+    sim_.cancel(svc.prewarm_timer);
+    if (w.prewarm > sim::Time::zero()) {
+      const sim::Time until = sim::Time::saturating_add(now + w.prewarm, w.keep_alive);
+      svc.prewarm_timer =
+          sim_.schedule_at(now + w.prewarm, [this, s, until] { prewarm(s, until); });
+      svc.idle_keep_until = now;  // unloaded for the pre-warm window
+    } else {
+      svc.idle_keep_until = sim::Time::saturating_add(now, w.keep_alive);
+    }
+    governed.clear();
+    for (const std::uint32_t other : svc.live)
+      if (replicas_[other].idle && !replicas_[other].prewarmed) governed.push_back(other);
+  }
+  for (const std::uint32_t g : governed) {
+    Replica& gr = replicas_[g];
+    sim_.cancel(gr.expiry);
+    gr.expires_at = svc.idle_keep_until;
+    if (gr.expires_at <= now) stop_idle(g);
+    else gr.expiry = sim_.schedule_at(gr.expires_at, [this, g] { expire(g); });
+  }
+}
+
+// An arrival: instances due at this instant are gone first (a request exactly at the expiry is
+// cold, whichever event of the instant runs first); then one idle-time sample for the policy:
+// the time since the function's last execution ended, 0 when one is still in service or
+// queued (the paper's idle time, clamped at 0 for overlapping invocations).
+void Cluster::function_arrival(std::size_t service) {
+  expire_due(service);
+  Service& svc = services_[service];
+  if (svc.idle) {
+    svc.keep_alive->observe_idle(sim_.now() - svc.idle_since);
+    svc.idle = false;
+    if (svc.keep_alive->per_function()) {
+      // Busy again: the function's idle instances stay loaded while it executes.
+      for (const std::uint32_t r : svc.live) {
+        Replica& rep = replicas_[r];
+        if (!rep.idle || rep.prewarmed) continue;
+        sim_.cancel(rep.expiry);
+        rep.expires_at = sim::Time::max();
+      }
+    }
+  } else if (svc.executed) {
+    svc.keep_alive->observe_idle(sim::Time::zero());
+  }
 }
 
 // Ends an idle interval (a request starts, or the instance stops): its memory-time is wasted.
@@ -128,6 +193,7 @@ void Cluster::stop_idle(std::uint32_t r) {
   }
   end_idle(r);
   ++svc.stats.expiries;
+  rep.unloaded = true;
   svc.live.erase(std::find(svc.live.begin(), svc.live.end(), r));
   const int old = svc.desired;
   svc.desired = std::max(0, svc.desired - 1);
@@ -145,6 +211,7 @@ void Cluster::prewarm(std::size_t service, sim::Time until) {
   set_desired(service, svc.desired + 1);
   Replica& rep = replicas_[svc.live.back()];
   rep.prewarmed = true;
+  rep.fn_start = 2;
   rep.expires_at = until;
 }
 

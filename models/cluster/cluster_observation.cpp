@@ -13,8 +13,11 @@ std::size_t Cluster::replica_count() const {
 
 ReplicaStatus Cluster::replica_status(std::size_t r) const {
   const Replica& rep = replicas_.at(r);
-  return ReplicaStatus{rep.service,  rep.state,  rep.requested,        rep.became_ready,
+  ReplicaStatus status{rep.service,  rep.state,  rep.requested,        rep.became_ready,
                        rep.instance, rep.reason, rep.reason_dimension, rep.waits};
+  status.function_start = rep.fn_start == 1 ? "cold start" : rep.fn_start == 2 ? "pre-warm" : "";
+  status.keep_alive_unload = rep.unloaded;  // [fn]
+  return status;
 }
 
 void Cluster::track_host(const Instance& instance) {

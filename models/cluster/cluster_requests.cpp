@@ -28,11 +28,7 @@ void Cluster::submit(std::size_t service, const Request& request) {
     }
   }
   const bool function = svc.config->function.enabled;
-  if (function) {  // [fn] an arrival at an instance's expiry finds it gone
-    expire_due(service);
-    if (svc.idle) svc.keep_alive->observe_idle(sim_.now() - svc.idle_since);
-    svc.idle = false;
-  }
+  if (function) function_arrival(service);  // [fn] expiries, the idle-time sample
   // Least outstanding requests among the running instances, oldest first on ties.
   std::uint32_t best = kNone;
   for (const std::uint32_t r : svc.live) {

@@ -66,6 +66,8 @@ struct Cluster::Replica {
   sim::Time idle_since;
   sim::Time expires_at = sim::Time::max();
   sim::EventId expiry;
+  std::uint8_t fn_start = 0;  // [fn] started for: 1 a cold start, 2 a pre-warm window
+  bool unloaded = false;      // [fn] stopped by the keep-alive policy
   std::optional<tenancy::PodResources> admitted;  // [tenants] what its namespace's quota charged
 };
 
@@ -118,6 +120,8 @@ struct Cluster::Service {
   sim::EventId prewarm_timer;
   bool idle = false;  // nothing in service or queued since idle_since (for idle-time samples)
   sim::Time idle_since;
+  bool executed = false;  // some execution has ended (idle times are measured from one)
+  sim::Time idle_keep_until;  // per-function policy: this idle period keeps instances until
   serverless::FunctionStats stats;
 };
 

@@ -100,6 +100,10 @@ struct ReplicaStatus {
   std::string reason;
   std::string reason_dimension;  // pending: the dimension that did not fit ("memory", ...)
   std::vector<WaitSpan> waits;
+  // [fn] function services: why it was started ("cold start", "pre-warm", or "" when
+  // neither) and whether the keep-alive policy stopped it (for the trace)
+  std::string function_start;
+  bool keep_alive_unload = false;
 };
 
 // One billable lifetime. cost() = duration x (usd_per_hour + vcpus x usd_per_vcpu_hour +

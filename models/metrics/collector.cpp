@@ -763,6 +763,13 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
       if (r.instance == kNoInstance) never.push_back(s.unlaunched(r, like));
     for (auto& l : never)
       m.instances.push_back(std::move(l));
+    // [fn] why a function's instance started and whether keep-alive stopped it (m.instances
+    // begins with the runtime's instances in id order)
+    for (const ReplicaStatus& r : replicas) {
+      if (r.instance == kNoInstance || r.instance >= s.runtime->instance_count()) continue;
+      m.instances[r.instance].function_start = r.function_start;
+      m.instances[r.instance].keep_alive_unload = r.keep_alive_unload;
+    }
   }
   if (!replicas.empty()) {
     s.account_replicas(replicas);

@@ -138,6 +138,10 @@ struct InstanceLifecycle {
   // Why it is not running although it was wanted: never placed (the placement's message),
   // never started ("image_pull never finished"), failed, scaled in before it was ready; "" else.
   std::string reason;
+  // [fn] function services: started for a "cold start" or a "pre-warm" window ("" else), and
+  // stopped by the keep-alive policy (both drawn in trace.json)
+  std::string function_start;
+  bool keep_alive_unload = false;
 };
 
 // What became of the service instances the world was asked for (requested at or after the

@@ -79,6 +79,7 @@ class Hybrid final : public KeepAlivePolicy {
   explicit Hybrid(const HybridParams& p) : p_(p), h_(p.range, p.bin) {}
   void observe_idle(sim::Time idle) override { h_.add(idle); }
   Windows windows() override { return hybrid_windows(h_, p_).windows; }
+  bool per_function() const override { return true; }
 
  private:
   HybridParams p_;

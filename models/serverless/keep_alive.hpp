@@ -7,15 +7,16 @@
 //           USENIX ATC'20, section 4.1);
 //   none    stop an instance as soon as it is idle (every request after a gap is cold);
 //   hybrid  the hybrid histogram policy of Shahrad et al. (ATC'20, section 4.2): per function,
-//           a range-limited histogram of idle times (the time from the end of an invocation
-//           with nothing left in service to the next arrival; 1-minute bins up to 4 h). When
+//           a range-limited histogram of idle times (one sample per invocation: the time from
+//           the end of the function's last execution to the invocation, 0 when an execution
+//           is still in service or queued; 1-minute bins up to 4 h). When
 //           the histogram is representative (the coefficient of variation of its bin counts is
 //           at least 2), the pre-warm window is its head (5th percentile) less a 10% margin and
-//           the instance is kept until its tail (99th percentile) plus a 10% margin after the
-//           idle start. When it is not (no sample yet, or a flat CV < 2) the policy falls back to
+//           the function is kept until its tail (99th percentile) plus a 10% margin after the
+//           idle start (the windows are the function's: per_function()). When it is not (no sample yet, or a flat CV < 2) the policy falls back to
 //           the fixed keep-alive of the histogram's range, with no pre-warming. The paper's third
 //           case, most idle times beyond the range (it forecasts them with ARIMA), is not
-//           modelled: it falls back to the range too, and is counted (arima_fallbacks()).
+//           modelled: it falls back to the range too (docs/serverless.md says so).
 //           The constants (range 4 h, 1-min bins, 5th/99th percentile, 10% margin, CV 2, 50%
 //           out of bounds) are the paper's; the open-source dslab-faas simulator's
 //           hybrid_histogram policy uses the same ones (secondary confirmation).
@@ -29,9 +30,10 @@
 
 namespace vmcsim::models::serverless {
 
-// What to do with the function once an instance went idle at t0: with prewarm == 0, keep the
-// instance warm for arrivals in [t0, t0 + keep_alive); with prewarm > 0, stop it at once and
-// load one instance at t0 + prewarm, kept warm until t0 + prewarm + keep_alive.
+// What to do once an instance (or, per_function(), the function) went idle at t0: with
+// prewarm == 0, keep the instances warm for arrivals in [t0, t0 + keep_alive); with
+// prewarm > 0, stop them at once and load one instance at t0 + prewarm, kept warm until
+// t0 + prewarm + keep_alive.
 struct Windows {
   sim::Time prewarm;
   sim::Time keep_alive;
@@ -81,8 +83,14 @@ class KeepAlivePolicy {
   virtual ~KeepAlivePolicy() = default;
   // One idle time of this function observed (the hybrid policy learns from it).
   virtual void observe_idle(sim::Time idle) { static_cast<void>(idle); }
-  // The windows to apply to an instance going idle now.
+  // The windows to apply from an idle start now.
   virtual Windows windows() = 0;
+  // Where the windows count from. false (fixed, none): per instance, from the moment that
+  // instance went idle, as a Lambda execution environment is kept after its own last request.
+  // true (hybrid): per function, as the paper models an application: from the end of the
+  // function's last execution (nothing in service or queued), and they govern all its
+  // instances; while any execution runs, its idle instances stay loaded.
+  virtual bool per_function() const { return false; }
 };
 
 std::unique_ptr<KeepAlivePolicy> make_keep_alive(const KeepAliveSpec& spec);

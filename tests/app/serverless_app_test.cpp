@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/importers/azure_functions.hpp"
+#include "app/report/trace_json.hpp"
 #include "app/runner/runner.hpp"
 #include "app/scenario/loader.hpp"
 #include "compiled_paths.hpp"
@@ -88,6 +89,43 @@ TEST_CASE("a function block scales a service to zero and reports cold starts and
     REQUIRE(v.per_function.size() == 1);
     CHECK(v.per_function[0].name == "fn");
   }
+}
+
+TEST_CASE("trace.json draws each cold start as a span from its request to ready and each "
+          "keep-alive unload as an instant, per function instance") {
+  // A request every 100 s on average against a 1-minute keep-alive: instances are started
+  // for cold starts and unloaded again.
+  const auto r = run(kHead +
+                     "services:\n"
+                     "  - name: fn\n    image: a\n    cpu: '1'\n    memory: 128MiB\n"
+                     "    work: {cpu_time: {dist: constant, value: 50ms}}\n"
+                     "    function: {keep_alive: {policy: fixed, time: 1m}}\n"
+                     "workloads: [{service: fn, kind: poisson, rate: 0.01}]\n" +
+                     kVariants);
+  const auto trace = report::trace_to_json(r);
+  int cold = 0;
+  int unloads = 0;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e.value("cat", "") != "function") continue;
+    if (e["name"] == "cold start") {
+      ++cold;
+      CHECK(e["ph"] == "X");
+      CHECK(e["dur"].get<double>() > 0.0);
+    } else if (e["name"] == "keep-alive unload") {
+      ++unloads;
+      CHECK(e["ph"] == "i");
+    }
+  }
+  std::size_t instances = 0;
+  std::size_t unloaded = 0;
+  for (const auto& i : r.instances) {
+    instances += i.function_start == "cold start";
+    unloaded += i.keep_alive_unload;
+  }
+  CHECK(cold >= 2);  // at least one per variant
+  CHECK(static_cast<std::size_t>(cold) == instances);
+  CHECK(unloads >= 2);
+  CHECK(static_cast<std::size_t>(unloads) == unloaded);
 }
 
 TEST_CASE("the keep-alive policy is checked against the registry at its line and column") {

@@ -280,3 +280,66 @@ TEST_CASE("the hybrid policy unloads a periodic function when idle and pre-warms
   CHECK(st.idle_gib_seconds <
         0.5 * fixed10.cluster.function_stats(0, fixed10.sim.now()).idle_gib_seconds);
 }
+
+TEST_CASE("under the hybrid policy a function's extra instance stays loaded while the function's "
+          "idle gaps are within the keep-alive window") {
+  // Two simultaneous requests start two instances (concurrency 1); then one request every
+  // 30 s. The idle times (about 30 s, bin 0) make the histogram representative with head 0 and
+  // tail bin 0: the function is kept 1 min x 1.1 = 66 s after its last execution ends. The
+  // windows are per function, so the second instance, idle all along, is not unloaded while
+  // the gaps stay under 66 s, and a later pair of simultaneous requests is warm. (Kept per
+  // instance, the second one would expire 66 s after its own last request, and the pair would
+  // start a cold instance again.)
+  const ClusterWorld world;
+  serverless::KeepAliveSpec hybrid;
+  hybrid.policy = serverless::KeepAliveKind::hybrid;
+  Run run{function_world(world, PlatformKind::container, 1, hybrid)};
+  run.submit_at(10_s);
+  run.submit_at(10_s);
+  for (int k = 1; k <= 20; ++k)
+    run.submit_at(sim::Time::from_s(10 + 30 * k));
+  run.submit_at(sim::Time::from_s(10 + 30 * 21));
+  run.submit_at(sim::Time::from_s(10 + 30 * 21));
+  run.sim.run_until(sim::Time::from_s(10 + 30 * 21 + 20));
+  REQUIRE(run.done.size() == 24);
+  CHECK(run.done[0].cold_start);
+  CHECK(run.done[1].cold_start);
+  int cold_later = 0;
+  for (std::size_t k = 2; k < run.done.size(); ++k)
+    cold_later += run.done[k].cold_start;
+  CHECK(cold_later == 0);
+  const auto st = run.cluster.function_stats(0, run.sim.now());
+  CHECK(st.instances_started == 2);
+  CHECK(st.expiries == 0);
+  // After the last execution the function is idle for longer than 66 s: both are unloaded.
+  run.sim.run_until(sim::Time::from_s(10 + 30 * 21 + 200));
+  CHECK(run.cluster.function_stats(0, run.sim.now()).expiries == 2);
+}
+
+TEST_CASE("the hybrid policy learns one idle time per invocation, 0 for one that overlaps an "
+          "execution") {
+  // Pairs of simultaneous requests every 5 minutes (concurrency 2: one instance serves both).
+  // Of each pair the first sees about 5 min of idle time (bin 4) and the second an execution
+  // in progress (0, bin 0). Half the samples in bin 0 put the head (5th percentile) in bin 0:
+  // no pre-warm window, the function is kept until the tail, 5 min x 1.1 = 330 s, and every
+  // pair after the first is warm. Were the overlapping invocations not sampled, every sample
+  // would be in bin 4 and the function would be unloaded and pre-warmed at 216 s instead.
+  const ClusterWorld world;
+  serverless::KeepAliveSpec hybrid;
+  hybrid.policy = serverless::KeepAliveKind::hybrid;
+  Run run{function_world(world, PlatformKind::container, 2, hybrid)};
+  for (int k = 0; k < 8; ++k) {
+    run.submit_at(sim::Time::from_s(10 + 300 * k));
+    run.submit_at(sim::Time::from_s(10 + 300 * k));
+  }
+  run.sim.run_until(sim::Time::from_s(10 + 300 * 7 + 20));
+  REQUIRE(run.done.size() == 16);
+  int cold = 0;
+  for (const auto& o : run.done)
+    cold += o.cold_start;
+  CHECK(cold == 2);  // the first pair, waiting for the first instance
+  const auto st = run.cluster.function_stats(0, run.sim.now());
+  CHECK(st.prewarms == 0);
+  CHECK(st.instances_started == 1);
+  CHECK(st.expiries == 0);
+}
