@@ -15,7 +15,7 @@
 //   kubernetes  the kubelet sees the exit   0                        CrashLoopBackOff delay
 //   ecs         the agent sees the exit     0                        0 (a new task at once)
 //   vm_ha       the guest's supervisor restarts the process in place after RestartSec (100 ms):
-//               no new VM, no boot (Cluster::restart_in_place, supervisor_restart())
+//               no new VM, no boot (Cluster::restart_in_place, DetectionConfig::supervisor_restart)
 //
 //   process hang (alive, answers nothing)
 //   kubernetes  readiness probe: period x failureThreshold; liveness probe: period x
