@@ -193,7 +193,7 @@ std::string capacity_chart(const RunResults& r) {
   std::vector<double> at;
   for (const auto& f : r.failures)
     if (!r.variants.empty() && f.variant == r.variants.front().name && f.replication == 0 &&
-        (f.kind == "host_down" || f.kind == "crash"))
+        (f.kind == "host_down" || f.kind == "crash" || f.kind == "hang"))
       at.push_back(f.at.seconds() / axis.per_unit);
   if (!at.empty()) {
     double top = 0;

@@ -32,6 +32,14 @@ mf::RecoveryKind recovery_kind(const models::VariantConfig& v) {
   return mf::RecoveryKind::kubernetes;
 }
 
+void apply_health(models::ClusterConfig& config,
+                  std::span<const models::failures::ServiceHealth> health) {
+  if (recovery_kind(config.variant) != mf::RecoveryKind::kubernetes) return;
+  for (std::size_t i = 0; i < health.size() && i < config.services.size(); ++i)
+    if (health[i].readiness)
+      config.services[i].readiness_delay = mf::readiness_delay(*health[i].readiness);
+}
+
 namespace {
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
 }  // namespace
@@ -118,7 +126,7 @@ struct FailureDriver::Impl {
 
   void apply(std::size_t i) {
     const mf::FailureEvent& e = plan[i];
-    const bool on_host = e.kind != mf::EventKind::crash;
+    const bool on_host = e.kind != mf::EventKind::crash && e.kind != mf::EventKind::hang;
     const std::string target =
         on_host ? host_names[e.host] : cluster.service_config(e.service).name;
     log.push_back({e.at, std::string(mf::to_string(e.kind)), target, e.cause, 0, {}, {}});
@@ -141,15 +149,37 @@ struct FailureDriver::Impl {
         cluster.uncordon_host(e.host);
         break;
       case mf::EventKind::crash:
+        if (kind == mf::RecoveryKind::vm_ha) {
+          restart_in_place(e);
+        } else {
+          cluster.crash(e.service, e.pick, e.cause);
+        }
+        break;
+      case mf::EventKind::hang:
         cluster.crash(e.service, e.pick, e.cause);
         break;
     }
-    // Only the services that lost replicas must recover.
-    std::erase_if(hits[current].targets,
-                  [&](const auto& t) { return lost_in(current, t.first) == 0; });
+    // Only the services that lost replicas (or restarted one in place) must recover.
+    std::erase_if(hits[current].targets, [&](const auto& t) {
+      return lost_in(current, t.first) == 0 && !(restarted_in_place && t.first == e.service);
+    });
+    restarted_in_place = false;
     current = kNone;
     VMCSIM_ASSERT(cluster.instances_on_failed_hosts() == 0, "an instance runs on a failed host");
     observe();
+  }
+
+  // A VM's supervisor restarts the crashed process: no replica is lost, the service runs one
+  // fewer for RestartSec (models/failures/recovery.hpp crash_recovery).
+  bool restarted_in_place = false;
+  void restart_in_place(const mf::FailureEvent& e) {
+    const Time downtime = mf::crash_recovery(kind, spec.detection, Time::zero()).replace_after;
+    if (!cluster.restart_in_place(e.service, e.pick, downtime, e.cause)) return;
+    restarted_in_place = true;
+    ++log[current].replicas_lost;
+    log[current].detected = sim.now();
+    // After the cluster's own event at the same instant: it is running again.
+    events.push_back(sim.schedule_in(downtime, [this] { observe_soon(); }));
   }
 
   int lost_in(std::size_t failure, std::size_t service) const {
@@ -166,7 +196,8 @@ struct FailureDriver::Impl {
     ++log[f].replicas_lost;
     const Time now = sim.now();
     mf::RecoveryTimes t;
-    if (plan_kind(f) == mf::EventKind::crash) {
+    if (const mf::EventKind k = plan_kind(f);
+        k == mf::EventKind::crash || k == mf::EventKind::hang) {
       Lineage lineage;
       if (const auto it = lineages.find(r); it != lineages.end()) {
         lineage = it->second;
@@ -175,18 +206,32 @@ struct FailureDriver::Impl {
         lineage.started = cluster.replica_status(r).requested;
       }
       const Time backoff = lineage.backoff.on_crash(lineage.started, now);
-      t = mf::crash_recovery(kind, spec.detection, backoff);
+      const std::size_t service = cluster.replica_status(r).service;
+      t = k == mf::EventKind::hang
+              ? mf::hang_recovery(kind, spec.detection, health(service), backoff)
+              : mf::crash_recovery(kind, spec.detection, backoff);
       pending_lineage.emplace(r, lineage);
     } else {
       t = mf::host_failure_recovery(kind, spec.detection);
     }
-    events.push_back(sim.schedule_in(t.unhealthy_after, [this, r] { cluster.mark_unhealthy(r); }));
-    events.push_back(sim.schedule_in(t.replace_after, [this, r, f] { replace(r, f); }));
+    // Time::max(): the platform never notices (a hang without a probe to see it).
+    if (t.unhealthy_after != Time::max())
+      events.push_back(
+          sim.schedule_in(t.unhealthy_after, [this, r] { cluster.mark_unhealthy(r); }));
+    if (t.replace_after != Time::max())
+      events.push_back(sim.schedule_in(t.replace_after, [this, r, f] { replace(r, f); }));
   }
 
   mf::EventKind plan_kind(std::size_t failure) const {
     const std::string& k = log[failure].kind;
-    return k == "crash" ? mf::EventKind::crash : mf::EventKind::host_down;
+    if (k == "crash") return mf::EventKind::crash;
+    if (k == "hang") return mf::EventKind::hang;
+    return mf::EventKind::host_down;
+  }
+
+  const mf::ServiceHealth& health(std::size_t service) const {
+    static const mf::ServiceHealth none;
+    return service < spec.health.size() ? spec.health[service] : none;
   }
 
   std::map<std::uint32_t, Lineage> pending_lineage;  // crashed, replacement not requested yet
@@ -233,7 +278,19 @@ FailureDriver::FailureDriver(sim::Simulation& sim, models::Cluster& cluster,
     d.events.push_back(sim.schedule_at(d.plan[i].at, [&d, i] { d.apply(i); }));
   cluster.on_replica_lost.connect(
       [&d](std::size_t service, std::uint32_t r) { d.on_lost(service, r); });
-  cluster.runtime().on_state_change.connect([&d](const models::Instance&) { d.observe_soon(); });
+  // A readiness probe holds a running instance out of service for its service's delay: look
+  // again once it has passed (observe_soon lands after the Cluster's own event at that instant).
+  std::vector<Time> readiness;
+  for (std::size_t s = 0; s < cluster.service_count(); ++s)
+    if (const Time t = cluster.service_config(s).readiness_delay;
+        t > Time::zero() && std::find(readiness.begin(), readiness.end(), t) == readiness.end())
+      readiness.push_back(t);
+  cluster.runtime().on_state_change.connect([&d, &sim, readiness](const models::Instance& i) {
+    d.observe_soon();
+    if (i.state != models::InstanceState::running) return;
+    for (const Time t : readiness)
+      d.events.push_back(sim.schedule_in(t, [&d] { d.observe_soon(); }));
+  });
   cluster.on_desired_change.connect([&d](std::size_t, int, int) { d.observe(); });
 }
 

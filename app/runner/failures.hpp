@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "models/cluster/cluster.hpp"
@@ -34,6 +35,12 @@ namespace vmcsim::app::runner {
 // node profile is an EKS/Kubernetes node ("eks"/"k8s" in its name), else ecs; containers on bare
 // metal -> kubernetes (kubelet and node lifecycle controller on the metal).
 models::failures::RecoveryKind recovery_kind(const models::VariantConfig& variant);
+
+// Kubernetes variants: a service with a readiness probe takes requests only once it passes
+// (ServiceConfig::readiness_delay). `health` is by service, in the config's order. Other
+// platforms have no readiness probe (an ECS container health check does not gate traffic).
+void apply_health(models::ClusterConfig& config,
+                  std::span<const models::failures::ServiceHealth> health);
 
 class FailureDriver {
  public:

@@ -64,6 +64,7 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
   models::ClusterConfig config = pv.cluster;
   config.seed = seed;
   config.replication = replication;
+  apply_health(config, world.failures.health);  // [failures] readiness probes
   models::Cluster cluster{sim, config};
   mm::CollectorConfig cc;
   cc.variant = config.variant.name;

@@ -485,6 +485,8 @@ std::unique_ptr<PreparedWorld> prepare_world(const scenario::Scenario& s,
     world->workloads.push_back(workload_plan(s, i, services));
   world->bursts = burst_windows(s, world->workloads);
   world->failures = s.failures;
+  for (const auto& sv : s.services)  // [failures] probes, budgets, deployment configuration
+    world->failures.health.push_back(sv.health);
   return world;
 }
 

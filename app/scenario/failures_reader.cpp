@@ -13,13 +13,19 @@ const KeyTables& failures_key_tables() {
        {"host_failures", "crashes", "zone_outages", "drains", "spot_interruptions", "detection",
         "min_healthy_percent"}},
       {"host_failure", {"mtbf", "mttr", "hosts"}},
-      {"crash", {"service", "mtbf"}},
+      {"crash", {"service", "mtbf", "kind"}},
       {"zone_outage", {"zone", "at", "duration"}},
       {"drain", {"host", "at", "duration"}},
       {"spot_interruption", {"host", "at", "notice"}},
       {"detection",
        {"node_monitor_grace_period", "not_ready_toleration", "health_check_interval",
-        "unhealthy_threshold", "ha_detection"}},
+        "unhealthy_threshold", "ha_detection", "drain_retry", "supervisor_restart"}},
+      // services[]: health_reader.cpp
+      {"probes", {"readiness", "liveness"}},
+      {"probe", {"initial_delay", "period", "failure_threshold", "success_threshold"}},
+      {"health_check", {"interval", "retries", "start_period"}},
+      {"disruption_budget", {"min_available", "max_unavailable"}},
+      {"deployment", {"minimum_healthy_percent", "maximum_percent"}},
   };
   return tables;
 }
@@ -90,12 +96,19 @@ mf::RandomCrashes read_crash(const Field& f, const Scenario& s) {
   }
   c.time_between = read_distribution<sim::Time>(f.required("mtbf")).distribution;
   if (c.time_between.mean() <= 0.0) f["mtbf"].fail("the mean time between crashes must be > 0");
+  if (auto k = f.optional("kind")) {
+    const std::string kind = k->text();
+    if (kind != "crash" && kind != "hang")
+      k->fail(fmt::format("unknown kind '{}' (crash: the process exits; hang: it stops "
+                          "answering)", shorten(kind)));
+    c.hang = kind == "hang";
+  }
   return c;
 }
 
-mf::DetectionConfig read_detection(const Field& f) {
+// Overrides of the catalog's defaults (`d` holds them on entry).
+void read_detection(const Field& f, mf::DetectionConfig& d) {
   f.check_keys(keys("detection"));
-  mf::DetectionConfig d;
   const auto time = [&](const char* key, sim::Time& out) {
     if (auto v = f.optional(key)) out = v->quantity<sim::Time>();
   };
@@ -103,9 +116,10 @@ mf::DetectionConfig read_detection(const Field& f) {
   time("not_ready_toleration", d.not_ready_toleration);
   time("health_check_interval", d.health_check_interval);
   time("ha_detection", d.ha_detection);
+  time("drain_retry", d.drain_retry);
+  time("supervisor_restart", d.supervisor_restart);
   if (auto v = f.optional("unhealthy_threshold"))
     d.unhealthy_threshold = static_cast<int>(v->integer(1, 100));
-  return d;
 }
 
 void read_scheduled(ReadContext& cx, const Field& f, const KnownHosts& k, mf::FailureSpec& out) {
@@ -160,7 +174,8 @@ void read_failures(ReadContext& cx, const Field& f, Scenario& s) {
     for (const Field& c : list->elements(false))
       cx.attempt([&] { out.crashes.push_back(read_crash(c, s)); });
   read_scheduled(cx, f, k, out);
-  if (auto d = f.optional("detection")) cx.attempt([&] { out.detection = read_detection(*d); });
+  out.detection = cx.catalog().detection();
+  if (auto d = f.optional("detection")) cx.attempt([&] { read_detection(*d, out.detection); });
   if (auto p = f.optional("min_healthy_percent"))
     cx.attempt([&] { out.min_healthy_percent = p->number(0, 100); });
 }

@@ -219,6 +219,9 @@ struct Service {
   // `concurrency` requests per instance (0: from the CPU size, as for other services).
   models::serverless::FunctionConfig function;
   int concurrency = 0;
+  // [failures] probes, ECS health check, PodDisruptionBudget, ECS deployment configuration
+  // (health_reader.cpp), catalog defaults filled in.
+  models::failures::ServiceHealth health;
   SourceLocation where;  // of the service entry, for errors found later (e.g. by importers)
 };
 

@@ -84,6 +84,8 @@ SweepParameter read_sweep_parameter(const Field& root, const Field& f);
 // detection. Needs the hosts, topology and services read.
 const KeyTables& failures_key_tables();
 void read_failures(ReadContext& cx, const Field& f, Scenario& s);
+// health_reader.cpp: a service's probes, health_check, disruption_budget and deployment keys.
+void read_service_health(ReadContext& cx, const Field& f, Service& sv);
 
 // loader.cpp: the scenario from a parsed document (expand_sweep loads each point with it).
 YAML::Node parse_yaml(const std::string& text, const std::string& file);

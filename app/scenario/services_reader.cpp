@@ -33,7 +33,11 @@ const KeyTables& service_key_tables() {
         "tolerations",
         "node_selector",
         "node_affinity",
-        "function"}},
+        "function",
+        "probes",
+        "health_check",
+        "disruption_budget",
+        "deployment"}},
       {"work", {"cpu_time", "io_bytes"}},
   };
   return tables;
@@ -187,6 +191,7 @@ Service read_service(ReadContext& cx, const Field& f, const Scenario& s) {
       (*fn).fail("a function scales itself (cold starts and keep-alive): drop its autoscaling");
     read_function(*fn, sv);
   }
+  read_service_health(cx, f, sv);  // [failures]
   return sv;
 }
 

@@ -7,6 +7,7 @@
 #include <system_error>
 #include <vector>
 
+#include "models/catalog/detection_catalog.hpp"
 #include "sim/parse_error.hpp"
 
 namespace vmcsim::models {
@@ -395,6 +396,8 @@ Catalog Catalog::load(const std::filesystem::path& dir) {
                   scalar(f["source"], "source")};
     return 0;
   });
+  if (std::error_code ec; std::filesystem::is_regular_file(dir / "detection.yaml", ec))
+    c.detection_ = with_file(dir / "detection.yaml", parse_detection);
   for (const auto& [name, p] : c.profiles_)
     if (p.is_node() && !c.profiles_.contains(p.container_runtime.value))
       throw CatalogError("profile '" + name + "': container_runtime '" + p.container_runtime.value +

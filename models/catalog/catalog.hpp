@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include "models/catalog/profile.hpp"
+#include "models/failures/failures.hpp"
 
 namespace vmcsim::models {
 
@@ -54,6 +55,10 @@ class Catalog {
     return instance_types_;
   }
   const FargatePricing& fargate_pricing() const { return fargate_; }
+  // The platforms' detection and recovery defaults (<dir>/detection.yaml,
+  // models/catalog/detection_catalog.hpp). A catalog directory without that file (a test's)
+  // gets all zeros: only scenarios with failures or probes read them.
+  const failures::DetectionConfig& detection() const { return detection_; }
 
   // The whole catalog as Markdown tables (docs/calibration.md is this text).
   std::string render_markdown() const;
@@ -62,6 +67,7 @@ class Catalog {
   std::map<std::string, PlatformProfile, std::less<>> profiles_;
   std::map<std::string, InstanceType, std::less<>> instance_types_;
   FargatePricing fargate_;
+  failures::DetectionConfig detection_;
 };
 
 // Applies a YAML map of overrides onto a profile: any field (`runtime_overhead: 10MiB` or

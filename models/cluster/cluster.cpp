@@ -510,6 +510,16 @@ void Cluster::replica_ready(std::uint32_t r, Instance& instance) {
     runtime_->stop(rep.instance, [this, r](Instance&) { replica_stopped(r); });
     return;
   }
+  const sim::Time readiness = services_[rep.service].config->readiness_delay;  // [failures]
+  if (readiness > sim::Time::zero()) {
+    become_running_after(r, readiness);
+    return;
+  }
+  become_running(r);
+}
+
+void Cluster::become_running(std::uint32_t r) {
+  Replica& rep = replicas_[r];
   rep.state = ReplicaState::running;
   rep.busy_mark = flows_->busy_seconds(rep.cpu, sim_.now());
   dispatch(r);

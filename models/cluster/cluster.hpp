@@ -176,6 +176,11 @@ class Cluster {
   // One running replica of the service crashes: the one at `pick` (in [0, 1)) of its running
   // replicas, oldest first. Returns it, or nothing when none runs.
   std::optional<std::uint32_t> crash(std::size_t service, double pick, std::string_view cause);
+  // The process of the running replica at `pick` crashes and its supervisor restarts it in
+  // place (a VM's systemd): its requests in service fail and it takes none for `downtime`,
+  // counting as starting, with no new instance and no boot. Returns it, or nothing.
+  std::optional<std::uint32_t> restart_in_place(std::size_t service, double pick,
+                                                sim::Time downtime, std::string_view cause);
   void mark_unhealthy(std::uint32_t replica);
   // The platform replaces the lost replica: it leaves the count and the service scales back to
   // its desired count (the load balancer still sends it requests until mark_unhealthy). A no-op
@@ -248,6 +253,11 @@ class Cluster {
   void maybe_stop_node(std::uint32_t node_vm);
   void track_host(const Instance& instance);
   void lose(std::uint32_t replica, std::string_view cause);  // cluster_failures.cpp
+  void fail_in_service(std::uint32_t replica);                // cluster_failures.cpp
+  // [failures] The replica's instance is up; it takes requests once `delay` has passed
+  // (readiness probe, in-place restart), unless it was lost or stopped meanwhile.
+  void become_running_after(std::uint32_t replica, sim::Time delay);
+  void become_running(std::uint32_t replica);
   void fail_request(std::size_t service, std::uint64_t sequence, const Request& request);
   const Node* physical_of(const Node& node) const;
 

@@ -77,6 +77,10 @@ struct ServiceConfig {
   tenancy::ServiceTenancy tenancy{};
   // [fn] Run as a function: scale to zero, cold starts, keep-alive (models/serverless).
   serverless::FunctionConfig function{};
+  // [failures] A started instance takes requests only this long after it is up (a Kubernetes
+  // readiness probe, models/failures/recovery.hpp readiness_delay); until then it counts as
+  // starting.
+  sim::Time readiness_delay;
 
   int effective_concurrency() const;
   // What a VM, microVM or Fargate task of this service is sized for: max(request, limit).

@@ -25,20 +25,7 @@ void Cluster::fail_request(std::size_t service, std::uint64_t sequence, const Re
 void Cluster::lose(std::uint32_t r, std::string_view cause) {
   Replica& rep = replicas_[r];
   Service& svc = services_[rep.service];
-  const sim::Time now = sim_.now();
-  for (std::uint32_t f = 0; f < flights_.size(); ++f) {
-    InFlight& fl = flights_[f];
-    if (!fl.active || fl.replica != r) continue;
-    flows_->cancel_flow(fl.flow);
-    fl.active = false;
-    fl.next_free = free_flight_;
-    free_flight_ = f;
-    --rep.in_service;
-    --svc.in_service;
-    ++svc.failed;
-    on_request_failed.emit(RequestOutcome{rep.service, fl.sequence, fl.arrival, fl.start, now,
-                                          now - fl.arrival, rep.instance});
-  }
+  fail_in_service(r);
   const bool counted = std::find(svc.live.begin(), svc.live.end(), r) != svc.live.end();
   const bool was_running = rep.state == ReplicaState::running;
   runtime_->kill(rep.instance, cause);
@@ -56,6 +43,41 @@ void Cluster::lose(std::uint32_t r, std::string_view cause) {
     ++svc.lost_routable;
   }
   on_replica_lost.emit(rep.service, r);
+}
+
+// The replica's requests in service fail (its instance died or its process restarts).
+void Cluster::fail_in_service(std::uint32_t r) {
+  Replica& rep = replicas_[r];
+  Service& svc = services_[rep.service];
+  const sim::Time now = sim_.now();
+  for (std::uint32_t f = 0; f < flights_.size(); ++f) {
+    InFlight& fl = flights_[f];
+    if (!fl.active || fl.replica != r) continue;
+    flows_->cancel_flow(fl.flow);
+    fl.active = false;
+    fl.next_free = free_flight_;
+    free_flight_ = f;
+    --rep.in_service;
+    --svc.in_service;
+    ++svc.failed;
+    on_request_failed.emit(RequestOutcome{rep.service, fl.sequence, fl.arrival, fl.start, now,
+                                          now - fl.arrival, rep.instance});
+  }
+}
+
+void Cluster::become_running_after(std::uint32_t r, sim::Time delay) {
+  replicas_[r].state = ReplicaState::starting;
+  sim_.schedule_in(delay, [this, r] {
+    Replica& rep = replicas_[r];
+    // Lost, or retired before it was ready (retire() marks a starting replica).
+    if (rep.state != ReplicaState::starting || !runtime_->instance(rep.instance).is_live()) return;
+    if (rep.stop_when_ready) {
+      rep.state = ReplicaState::stopping;
+      runtime_->stop(rep.instance, [this, r](Instance&) { replica_stopped(r); });
+      return;
+    }
+    become_running(r);
+  });
 }
 
 void Cluster::fail_host(std::size_t h, std::string_view cause) {
@@ -138,6 +160,24 @@ std::optional<std::uint32_t> Cluster::crash(std::size_t service, double pick,
                                                    static_cast<double>(running_now.size())));
   lose(running_now[k], cause);
   return running_now[k];
+}
+
+std::optional<std::uint32_t> Cluster::restart_in_place(std::size_t service, double pick,
+                                                       sim::Time downtime,
+                                                       std::string_view /*cause*/) {
+  std::vector<std::uint32_t> running_now;
+  for (const std::uint32_t r : services_.at(service).live)
+    if (replicas_[r].state == ReplicaState::running) running_now.push_back(r);
+  if (running_now.empty()) return std::nullopt;
+  const auto k = std::min(running_now.size() - 1,
+                          static_cast<std::size_t>(std::clamp(pick, 0.0, 1.0) *
+                                                   static_cast<double>(running_now.size())));
+  const std::uint32_t r = running_now[k];
+  end_idle(r);  // [fn]
+  fail_in_service(r);
+  check_requests(services_[service]);
+  become_running_after(r, downtime);
+  return r;
 }
 
 void Cluster::mark_unhealthy(std::uint32_t r) {

@@ -1,6 +1,7 @@
 #include "models/failures/failures.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -33,8 +34,29 @@ std::string_view to_string(EventKind k) {
       return "drain_end";
     case EventKind::crash:
       return "crash";
+    case EventKind::hang:
+      return "hang";
   }
   return "?";
+}
+
+int DisruptionBudget::min_ready(int desired) const {
+  // The disruption controller scales a percent against the expected count rounding up, for
+  // minAvailable and maxUnavailable alike (k8s.io/kubernetes pkg/controller/disruption,
+  // GetScaledValueFromIntOrPercent(..., true)).
+  const auto scaled = [&] {
+    return percent ? static_cast<int>(std::ceil(value / 100.0 * desired - 1e-9))
+                   : static_cast<int>(value);
+  };
+  switch (kind) {
+    case Kind::none:
+      return 0;
+    case Kind::min_available:
+      return std::max(0, scaled());
+    case Kind::max_unavailable:
+      return std::max(0, desired - scaled());
+  }
+  return 0;
 }
 
 namespace {
@@ -87,10 +109,13 @@ std::vector<FailureEvent> plan_failures(const FailureSpec& spec, std::span<const
     const auto it = std::find(services.begin(), services.end(), c.service);
     VMCSIM_ASSERT(it != services.end(), "a crash names a service the loader did not check");
     const auto service = static_cast<std::size_t>(it - services.begin());
-    sim::RandomStream s(seed, replication, fmt::format("failures/crash/{}", c.service));
+    sim::RandomStream s(seed, replication,
+                        fmt::format("failures/{}/{}", c.hang ? "hang" : "crash", c.service));
+    const EventKind kind = c.hang ? EventKind::hang : EventKind::crash;
     for (sim::Time t = draw(c.time_between, s); t < end;
          t = sim::Time::saturating_add(t, draw(c.time_between, s)))
-      out.push_back({t, EventKind::crash, 0, service, s.uniform01(), "process crash"});
+      out.push_back(
+          {t, kind, 0, service, s.uniform01(), c.hang ? "process hang" : "process crash"});
   }
   for (const ZoneOutage& z : spec.zone_outages) {
     bool any = false;

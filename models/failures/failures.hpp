@@ -16,6 +16,7 @@
 // says which hosts fail and when.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -33,25 +34,68 @@ enum class RecoveryKind {
 };
 std::string_view to_string(RecoveryKind k);
 
-// Detection settings. Defaults are the platforms' documented defaults (docs/availability.md
-// lists the sources again).
+// A periodic health check, as Kubernetes probes and ECS container health checks run it: the
+// first check `initial_delay` after the container starts, then one every `period`; the check
+// fails `failure_threshold` times in a row before the container counts as failed, and succeeds
+// `success_threshold` times before it counts as passing.
+struct Probe {
+  sim::Time initial_delay;
+  sim::Time period;
+  int failure_threshold = 1;
+  int success_threshold = 1;
+};
+
+// Detection settings, grouped by who applies them. Their defaults live in the catalog
+// (models/catalog/detection.yaml, each with its source; Catalog::detection()), never here: a
+// DetectionConfig{} is all zeros. A scenario's `failures: {detection: ...}` overrides them.
 struct DetectionConfig {
-  // kube-controller-manager --node-monitor-grace-period: a node that has not posted its status
-  // for this long is marked NotReady/Unknown and its pods leave the endpoints. Default 40s
-  // (kube-controller-manager reference; k8s.io/kubernetes pkg/controller/nodelifecycle).
-  sim::Time node_monitor_grace_period = sim::Time::from_s(40);
-  // tolerationSeconds of the node.kubernetes.io/not-ready and /unreachable NoExecute
-  // tolerations the DefaultTolerationSeconds admission plugin adds to every pod: 300s
-  // (--default-not-ready-toleration-seconds, --default-unreachable-toleration-seconds).
-  sim::Time not_ready_toleration = sim::Time::from_s(300);
-  // Elastic Load Balancing target group health checks: HealthCheckIntervalSeconds default 30,
-  // UnhealthyThresholdCount default 2 for HTTP/HTTPS targets (ELBv2 CreateTargetGroup API).
-  sim::Time health_check_interval = sim::Time::from_s(30);
-  int unhealthy_threshold = 2;
-  // vSphere HA: the master declares a host dead and starts restarting its VMs about 15 s after
-  // its network heartbeats stop (secondary: Epping & Denneman, "vSphere HA Deepdive", host
-  // failure timeline; VMware documents the restart, not the exact figure).
-  sim::Time ha_detection = sim::Time::from_s(15);
+  // Kubernetes. kube-controller-manager --node-monitor-grace-period: a node silent this long
+  // is NotReady and its pods leave the endpoints; the pods are evicted once the NoExecute
+  // toleration the DefaultTolerationSeconds admission plugin adds (`not_ready_toleration`)
+  // runs out. `probe`: a probe's field defaults (periodSeconds, failureThreshold, ...).
+  // `drain_retry`: how long kubectl drain waits after an eviction the API refused (HTTP 429).
+  sim::Time node_monitor_grace_period;
+  sim::Time not_ready_toleration;
+  Probe probe;
+  sim::Time drain_retry;
+  // A load balancer's target health check (in front of ECS tasks and of VMs): a target is
+  // unhealthy after `unhealthy_threshold` failed checks `health_check_interval` apart.
+  sim::Time health_check_interval;
+  int unhealthy_threshold = 0;
+  // ECS: a container health check's defaults (interval = period, retries = failure_threshold,
+  // startPeriod = initial_delay), and a service's deployment configuration defaults.
+  Probe container_health_check;
+  double minimum_healthy_percent = 0.0;
+  double maximum_percent = 0.0;
+  // VMs: HA declares a host dead and restarts its VMs elsewhere after `ha_detection`; a guest's
+  // supervisor (systemd Restart=on-failure) restarts a crashed process after
+  // `supervisor_restart` (RestartSec).
+  sim::Time ha_detection;
+  sim::Time supervisor_restart;
+};
+
+// A PodDisruptionBudget: at most one of the two is set; a percent is of the desired count
+// (minAvailable rounds up, maxUnavailable rounds up too, as the disruption controller does).
+struct DisruptionBudget {
+  enum class Kind { none, min_available, max_unavailable };
+  Kind kind = Kind::none;
+  double value = 0.0;
+  bool percent = false;
+  // How many ready replicas an eviction must leave, of `desired`.
+  int min_ready(int desired) const;
+};
+
+// A service's own health settings (`services[].probes`, `health_check`, `disruption_budget`,
+// `deployment`), fields it leaves out taken from the catalog's DetectionConfig.
+struct ServiceHealth {
+  std::string service;
+  std::optional<Probe> readiness;     // Kubernetes readinessProbe: gates traffic
+  std::optional<Probe> liveness;      // Kubernetes livenessProbe: restarts a hung container
+  std::optional<Probe> health_check;  // ECS container healthCheck
+  DisruptionBudget budget;            // Kubernetes PodDisruptionBudget, honoured by drains
+  // ECS deployment configuration, honoured when its container instance drains.
+  double minimum_healthy_percent = 100.0;
+  double maximum_percent = 200.0;
 };
 
 // A host that fails at random: up for time_between, down for repair, again and again
@@ -63,9 +107,13 @@ struct RandomHostFailures {
 };
 
 // A service's process crashes at random: the gaps between crashes of its instances (seconds).
+// `hang`: the process stops answering but does not exit, so only a liveness probe or a health
+// check notices it (Kubernetes: livenessProbe; ECS: the container health check or the load
+// balancer; a VM: nothing restarts it, the load balancer only stops sending to it).
 struct RandomCrashes {
   std::string service;
   sim::Distribution time_between;
+  bool hang = false;
 };
 
 struct ZoneOutage {
@@ -100,6 +148,8 @@ struct FailureSpec {
   std::vector<HostDrain> drains;
   std::vector<SpotInterruption> spot;
   DetectionConfig detection;
+  // Per service, in the scenario's order (filled by the runner from the services).
+  std::vector<ServiceHealth> health;
   // A service is available while it has at least ceil(this x desired / 100) running replicas
   // (ECS's minimumHealthyPercent; its default is 100).
   double min_healthy_percent = 100.0;
@@ -122,6 +172,7 @@ enum class EventKind {
   drain_start,  // cordon and drain
   drain_end,    // uncordon
   crash,        // one running instance of `service` crashes
+  hang,         // one running instance of `service` hangs (alive, but answers nothing)
 };
 std::string_view to_string(EventKind k);
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/assert.hpp"
+
 namespace vmcsim::models::failures {
 
 RecoveryTimes host_failure_recovery(RecoveryKind kind, const DetectionConfig& d) {
@@ -19,9 +21,50 @@ RecoveryTimes host_failure_recovery(RecoveryKind kind, const DetectionConfig& d)
   return {};
 }
 
-RecoveryTimes crash_recovery(RecoveryKind kind, const DetectionConfig&, sim::Time backoff) {
-  if (kind == RecoveryKind::kubernetes) return {sim::Time::zero(), backoff};
-  return {sim::Time::zero(), sim::Time::zero()};
+RecoveryTimes crash_recovery(RecoveryKind kind, const DetectionConfig& d, sim::Time backoff) {
+  switch (kind) {
+    case RecoveryKind::kubernetes:
+      return {sim::Time::zero(), backoff};
+    case RecoveryKind::ecs:
+      return {sim::Time::zero(), sim::Time::zero()};
+    case RecoveryKind::vm_ha:  // in place, by the guest's supervisor
+      return {sim::Time::zero(), d.supervisor_restart};
+  }
+  return {};
+}
+
+RecoveryTimes hang_recovery(RecoveryKind kind, const DetectionConfig& d, const ServiceHealth& h,
+                            sim::Time backoff) {
+  const sim::Time never = sim::Time::max();
+  const sim::Time health_check = d.health_check_interval * d.unhealthy_threshold;
+  switch (kind) {
+    case RecoveryKind::kubernetes: {
+      // The liveness probe kills the container, which takes it out of the endpoints too.
+      const sim::Time restart = h.liveness ? probe_detection(*h.liveness) : never;
+      const sim::Time unready = h.readiness ? probe_detection(*h.readiness) : never;
+      return {std::min(restart, unready),
+              restart == never ? never : sim::Time::saturating_add(restart, backoff)};
+    }
+    case RecoveryKind::ecs: {
+      // The service scheduler replaces a task its container health check or its target group
+      // marks unhealthy, whichever comes first.
+      const sim::Time container = h.health_check ? probe_detection(*h.health_check) : never;
+      return {health_check, std::min(health_check, container)};
+    }
+    case RecoveryKind::vm_ha:
+      return {health_check, never};
+  }
+  return {};
+}
+
+sim::Time probe_detection(const Probe& p) {
+  return p.period * p.failure_threshold;
+}
+
+sim::Time readiness_delay(const Probe& p) {
+  VMCSIM_ASSERT(p.period > sim::Time::zero(), "a probe needs a period");
+  const std::int64_t k = (p.initial_delay.ns() + p.period.ns() - 1) / p.period.ns();
+  return p.period * static_cast<std::int64_t>(k + p.success_threshold - 1);
 }
 
 sim::Time CrashLoopBackoff::on_crash(sim::Time started, sim::Time at) {

@@ -14,9 +14,16 @@
 //   process crash
 //   kubernetes  the kubelet sees the exit   0                        CrashLoopBackOff delay
 //   ecs         the agent sees the exit     0                        0 (a new task at once)
-//   vm_ha       the guest's supervisor      0                        0 (modelled as a new VM:
-//                                                                    an over-estimate, see
-//                                                                    docs/availability.md)
+//   vm_ha       the guest's supervisor restarts the process in place after RestartSec (100 ms):
+//               no new VM, no boot (Cluster::restart_in_place, DetectionConfig::supervisor_restart)
+//
+//   process hang (alive, answers nothing)
+//   kubernetes  readiness probe: period x failureThreshold; liveness probe: period x
+//               failureThreshold, then the CrashLoopBackOff delay; no probe: never
+//   ecs         LB health check (60 s)      min(LB, container health check interval x retries)
+//   vm_ha       LB health check (60 s)      never (neither HA nor systemd sees a hang)
+//
+// "Never" is sim::Time::max(): the instance stays lost (and counted unrecovered).
 #include "models/failures/failures.hpp"
 
 namespace vmcsim::models::failures {
@@ -28,6 +35,19 @@ struct RecoveryTimes {
 
 RecoveryTimes host_failure_recovery(RecoveryKind kind, const DetectionConfig& d);
 RecoveryTimes crash_recovery(RecoveryKind kind, const DetectionConfig& d, sim::Time backoff);
+RecoveryTimes hang_recovery(RecoveryKind kind, const DetectionConfig& d, const ServiceHealth& h,
+                            sim::Time backoff);
+
+// How long a probe takes to declare a failure that starts just before a check: period x
+// failureThreshold consecutive failed checks.
+sim::Time probe_detection(const Probe& p);
+
+// How long a started container waits before its readiness probe passes and it takes requests.
+// The kubelet probes at once and then every period, skipping the checks that come before
+// initialDelaySeconds (pkg/kubelet/prober/worker.go); the container is ready after
+// successThreshold passing checks: the first check at or after the initial delay on the
+// period grid, then successThreshold - 1 more periods.
+sim::Time readiness_delay(const Probe& p);
 
 // CrashLoopBackOff as the kubelet applies it to one container: "After containers in a Pod exit,
 // the kubelet restarts them with an exponential back-off delay (10s, 20s, 40s, ...), that is

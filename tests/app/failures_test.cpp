@@ -90,6 +90,92 @@ TEST_CASE("bad failure specs fail at their line and column") {
 
 namespace {
 
+// The scenario of scenario_with(), its service entry given whole.
+std::string with_service(const std::string& service, const std::string& failures = "") {
+  std::string text = scenario_with(failures);
+  const std::string old = "  - {name: web, image: web, cpu: 500m, memory: 512MiB, replicas: 2}\n";
+  text.replace(text.find(old), old.size(), service);
+  return failures.empty() ? text.substr(0, text.rfind("failures:")) : text;
+}
+
+std::string service_error_of(const std::string& service) {
+  return test::input_error_of(
+      [&] { (void)app::scenario::load_scenario_text(with_service(service), "f.yaml"); });
+}
+
+}  // namespace
+
+TEST_CASE("a service's probes, health check, budget and deployment take the catalog's defaults") {
+  const auto s = app::scenario::load_scenario_text(with_service(R"(  - name: web
+    image: web
+    cpu: 500m
+    memory: 512MiB
+    replicas: 2
+    probes:
+      readiness: {initial_delay: 5s}
+      liveness: {period: 5s, failure_threshold: 2}
+    health_check: {retries: 5}
+    disruption_budget: {max_unavailable: "25%"}
+    deployment: {minimum_healthy_percent: 50, maximum_percent: 100}
+)",
+                                                                "  detection: {drain_retry: 2s}\n"),
+                                                   "f.yaml");
+  const mf::ServiceHealth& h = s.services.at(0).health;
+  REQUIRE(h.readiness);
+  CHECK(h.readiness->initial_delay == Time::from_s(5));
+  CHECK(h.readiness->period == Time::from_s(10));  // periodSeconds' default, from the catalog
+  CHECK(h.readiness->failure_threshold == 3);
+  REQUIRE(h.liveness);
+  CHECK(h.liveness->period == Time::from_s(5));
+  CHECK(h.liveness->failure_threshold == 2);
+  REQUIRE(h.health_check);
+  CHECK(h.health_check->period == Time::from_s(30));  // ECS interval default
+  CHECK(h.health_check->failure_threshold == 5);
+  CHECK(h.budget.kind == mf::DisruptionBudget::Kind::max_unavailable);
+  CHECK(h.budget.percent);
+  CHECK(h.budget.value == 25);
+  CHECK(h.minimum_healthy_percent == 50);
+  CHECK(h.maximum_percent == 100);
+  // A scenario overrides one catalog default and keeps the others.
+  CHECK(s.failures.detection.drain_retry == Time::from_s(2));
+  CHECK(s.failures.detection.node_monitor_grace_period == Time::from_s(40));
+  // Without settings a service has no probe and ECS's 100/200 deployment defaults.
+  const auto plain = app::scenario::load_scenario_text(
+      with_service("  - {name: web, image: web, cpu: 500m, memory: 512MiB, replicas: 2}\n"),
+      "f.yaml");
+  CHECK(!plain.services.at(0).health.readiness);
+  CHECK(plain.services.at(0).health.minimum_healthy_percent == 100);
+  CHECK(plain.services.at(0).health.maximum_percent == 200);
+}
+
+TEST_CASE("bad probes, budgets and deployment settings fail at their line and column") {
+  const std::string head = "  - name: web\n    image: web\n    cpu: 500m\n    memory: 512MiB\n";
+  CHECK(service_error_of(head + "    disruption_budget: {min_available: 1, max_unavailable: 1}\n")
+            .rfind("f.yaml:13:60: error: services[0].disruption_budget.max_unavailable: a "
+                   "disruption budget sets min_available or max_unavailable, not both",
+                   0) == 0);
+  CHECK(service_error_of(head + "    disruption_budget: {min_available: \"150%\"}\n")
+            .rfind("f.yaml:13:40: error: services[0].disruption_budget.min_available: '150%' is "
+                   "not a percent between 0% and 100%",
+                   0) == 0);
+  CHECK(service_error_of(head + "    disruption_budget: {}\n")
+            .find("needs min_available or max_unavailable") != std::string::npos);
+  CHECK(service_error_of(head + "    probes: {liveness: {success_threshold: 2}}\n")
+            .rfind("f.yaml:13:44: error: services[0].probes.liveness.success_threshold: a "
+                   "liveness probe's success_threshold must be 1",
+                   0) == 0);
+  CHECK(service_error_of(head + "    probes: {readiness: {period: -1s}}\n")
+            .find("must be greater than zero") != std::string::npos);
+  CHECK(service_error_of(head +
+                         "    deployment: {minimum_healthy_percent: 100, maximum_percent: 100}\n")
+            .find("maximum_percent (100) must exceed minimum_healthy_percent (100)") !=
+        std::string::npos);
+  CHECK(error_of("  crashes:\n    - {service: web, mtbf: 1h, kind: freeze}\n")
+            .find("unknown kind 'freeze'") != std::string::npos);
+}
+
+namespace {
+
 // A VM profile whose boot phases take known constant times (no host work, no creation limit).
 struct ExactBoot {
   models::Catalog catalog = models::Catalog::load_default();
@@ -152,6 +238,7 @@ TEST_CASE(
   sim::Simulation sim;
   models::Cluster cluster{sim, two_zone_vms(exact.profile)};
   mf::FailureSpec spec;
+  spec.detection = exact.catalog.detection();
   spec.zone_outages.push_back({"zone-a", Time::from_s(100), Time::from_s(2000)});
   app::runner::FailureDriver driver{sim, cluster, spec, kind, {Time::from_s(1000), Time::zero()},
                                     1,   0};
@@ -213,12 +300,21 @@ TEST_CASE("under random failures no instance ever starts or runs on a failed hos
   s.image = &image;
   c.services.push_back(s);
   c.seed = seed;
+  // Probes: readiness gates the replacements (Kubernetes variants), liveness restarts hangs.
+  std::vector<mf::ServiceHealth> health(1);
+  health[0].readiness = mf::Probe{Time::from_s(5), Time::from_s(10), 3, 1};
+  health[0].liveness = mf::Probe{Time::zero(), Time::from_s(10), 3, 1};
+  health[0].health_check = mf::Probe{Time::zero(), Time::from_s(30), 3, 1};
+  app::runner::apply_health(c, health);
 
   sim::Simulation sim;
   models::Cluster cluster{sim, c};
   mf::FailureSpec spec;
+  spec.detection = catalog.detection();
   spec.host_failures.push_back({sim::Exponential{900.0}, sim::Exponential{300.0}, {}});
   spec.crashes.push_back({"web", sim::Exponential{400.0}});
+  spec.crashes.push_back({"web", sim::Exponential{700.0}, true});  // hangs
+  spec.health = health;
   spec.zone_outages.push_back({"zone-a", Time::from_s(1800), Time::from_s(600)});
   spec.drains.push_back({"h2", Time::from_s(900), Time::from_s(300)});
   spec.spot.push_back({"h4", Time::from_s(2400)});
@@ -271,4 +367,82 @@ TEST_CASE("vmcsim run with failures is byte-identical whatever the number of wor
         std::string::npos);
   CHECK(test::read_text(dir.path() / "j1" / "trace.json") ==
         test::read_text(dir.path() / "j2" / "trace.json"));
+}
+
+TEST_CASE("a hang recovers after the liveness probe's detection, the back-off and the boot") {
+  const ExactBoot exact;
+  const auto kind =
+      GENERATE(mf::RecoveryKind::kubernetes, mf::RecoveryKind::ecs, mf::RecoveryKind::vm_ha);
+  INFO("recovery " << mf::to_string(kind));
+  sim::Simulation sim;
+  models::Cluster cluster{sim, two_zone_vms(exact.profile)};
+  mf::FailureSpec spec;
+  spec.detection = exact.catalog.detection();
+  spec.crashes.push_back({"web", sim::Constant{500.0}, true});  // one hang, at 500 s
+  mf::ServiceHealth h;
+  h.liveness = mf::Probe{Time::zero(), Time::from_s(10), 3, 1};  // 30 s to notice
+  spec.health.push_back(h);
+  app::runner::FailureDriver driver{sim, cluster, spec, kind, {Time::from_s(1000), Time::zero()},
+                                    1,   0};
+  sim.run_until(Time::from_s(1000));
+  models::metrics::VariantRunMetrics m;
+  driver.finish(sim.now(), m);
+  REQUIRE(m.failure_log.size() == 1);
+  const auto& f = m.failure_log[0];
+  CHECK(f.kind == "hang");
+  CHECK(f.replicas_lost == 1);
+  if (kind == mf::RecoveryKind::vm_ha) {  // nothing in the VM notices a hung process
+    CHECK(!f.detected);
+    CHECK(m.failures_unrecovered == 1);
+    return;
+  }
+  // Kubernetes: 30 s of liveness failures + CrashLoopBackOff's first 10 s; ECS: the target
+  // group's 30 s x 2 (no container health check).
+  const Time detect = kind == mf::RecoveryKind::kubernetes ? Time::from_s(40) : Time::from_s(60);
+  REQUIRE(f.detected);
+  CHECK(*f.detected == Time::from_s(500) + detect);
+  REQUIRE(f.recovered);
+  CHECK(*f.recovered == Time::from_s(500) + detect + exact.boot);
+}
+
+TEST_CASE("a crash in a VM recovers in place after RestartSec, with no replica lost") {
+  const ExactBoot exact;
+  sim::Simulation sim;
+  models::Cluster cluster{sim, two_zone_vms(exact.profile)};
+  mf::FailureSpec spec;
+  spec.detection = exact.catalog.detection();
+  spec.crashes.push_back({"web", sim::Constant{500.0}});
+  app::runner::FailureDriver driver{
+      sim, cluster, spec, mf::RecoveryKind::vm_ha, {Time::from_s(1000), Time::zero()}, 1, 0};
+  sim.run_until(Time::from_s(1000));
+  models::metrics::VariantRunMetrics m;
+  driver.finish(sim.now(), m);
+  REQUIRE(m.failure_log.size() == 1);
+  const auto& f = m.failure_log[0];
+  REQUIRE(f.recovered);
+  CHECK(*f.recovered == Time::from_s(500) + Time::from_ms(100));  // systemd RestartSec
+  CHECK(m.replicas_lost == 0);  // the VM stayed up: nothing to replace
+  CHECK(m.replicas_replaced == 0);
+  CHECK(cluster.replica_count() == 1);
+}
+
+TEST_CASE("a replacement behind a readiness probe recovers once the probe first passes") {
+  const ExactBoot exact;
+  models::ClusterConfig c = two_zone_vms(exact.profile);
+  // initialDelaySeconds 5 on a 10 s period: the first counted check is at 10 s.
+  c.services[0].readiness_delay = mf::readiness_delay({Time::from_s(5), Time::from_s(10), 3, 1});
+  sim::Simulation sim;
+  models::Cluster cluster{sim, c};
+  mf::FailureSpec spec;
+  spec.detection = exact.catalog.detection();
+  spec.zone_outages.push_back({"zone-a", Time::from_s(100), Time::from_s(2000)});
+  app::runner::FailureDriver driver{
+      sim, cluster, spec, mf::RecoveryKind::kubernetes, {Time::from_s(1000), Time::zero()}, 1, 0};
+  sim.run_until(Time::from_s(1000));
+  models::metrics::VariantRunMetrics m;
+  driver.finish(sim.now(), m);
+  REQUIRE(m.failure_log.size() == 1);
+  REQUIRE(m.failure_log[0].recovered);
+  CHECK(*m.failure_log[0].recovered ==
+        Time::from_s(100) + Time::from_s(340) + exact.boot + Time::from_s(10));
 }

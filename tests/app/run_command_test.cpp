@@ -286,7 +286,7 @@ TEST_CASE("every shipped scenario prints its golden comparison") {
   // Regenerate with scripts/update-golden after an intended change.
   for (const char* name : {"default", "boot-storm", "density", "ecs-eks-fargate",
                            "scale-out-0-to-3500", "multi-tenant", "zone-outage",
-                           "serverless-azure"}) {
+                           "serverless-azure", "zone-outage-crashes"}) {
     DYNAMIC_SECTION(name) {
       ScratchDir dir{std::string{"golden-"} + name};
       const Run r = run_vmcsim(std::string{"run scenarios/"} + name +

@@ -1,7 +1,10 @@
 // models/failures: the failure plan (named streams, zone outages), the platforms' detection
 // delays, CrashLoopBackOff, and what a failed host does to a Cluster (requests conserved).
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include <catch2/catch.hpp>
 
@@ -52,7 +55,7 @@ TEST_CASE(
 }
 
 TEST_CASE("each platform detects a lost host after its documented default delays") {
-  const DetectionConfig d;
+  const DetectionConfig d = Catalog::load_default().detection();
   const auto k8s = host_failure_recovery(RecoveryKind::kubernetes, d);
   CHECK(k8s.unhealthy_after == Time::from_s(40));  // node-monitor-grace-period
   CHECK(k8s.replace_after == Time::from_s(340));   // + not-ready tolerationSeconds 300
@@ -66,6 +69,95 @@ TEST_CASE("each platform detects a lost host after its documented default delays
   CHECK(crash_recovery(RecoveryKind::kubernetes, d, Time::from_s(40)).replace_after ==
         Time::from_s(40));
   CHECK(crash_recovery(RecoveryKind::ecs, d, Time::from_s(40)).replace_after == Time::zero());
+  // A VM's supervisor restarts the process in place after systemd's RestartSec.
+  CHECK(crash_recovery(RecoveryKind::vm_ha, d, Time::from_s(40)).replace_after ==
+        Time::from_ms(100));
+}
+
+TEST_CASE("the shipped catalog holds each platform's documented detection defaults") {
+  const DetectionConfig d = Catalog::load_default().detection();
+  CHECK(d.node_monitor_grace_period == Time::from_s(40));
+  CHECK(d.not_ready_toleration == Time::from_s(300));
+  CHECK(d.probe.initial_delay == Time::zero());
+  CHECK(d.probe.period == Time::from_s(10));
+  CHECK(d.probe.failure_threshold == 3);
+  CHECK(d.probe.success_threshold == 1);
+  CHECK(d.drain_retry == Time::from_s(5));
+  CHECK(d.health_check_interval == Time::from_s(30));
+  CHECK(d.unhealthy_threshold == 2);
+  CHECK(d.container_health_check.period == Time::from_s(30));
+  CHECK(d.container_health_check.failure_threshold == 3);
+  CHECK(d.minimum_healthy_percent == 100);
+  CHECK(d.maximum_percent == 200);
+  CHECK(d.ha_detection == Time::from_s(15));
+  CHECK(d.supervisor_restart == Time::from_ms(100));
+}
+
+TEST_CASE("a detection default without its source is refused at its line") {
+  const auto dir = std::filesystem::temp_directory_path() / "vmcsim-detection-test";
+  std::filesystem::create_directories(dir);
+  for (const char* f : {"profiles.yaml", "instance_types.yaml"})
+    std::filesystem::copy_file(Catalog::default_dir() / f, dir / f,
+                               std::filesystem::copy_options::overwrite_existing);
+  std::ifstream in{Catalog::default_dir() / "detection.yaml"};
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string yaml = text.str();
+  const auto at = yaml.find("drain_retry: {value: 5s, source:");
+  REQUIRE(at != std::string::npos);
+  const auto line = 1 + std::count(yaml.begin(), yaml.begin() + static_cast<long>(at), '\n');
+  yaml.replace(at, yaml.find('\n', at) - at, "drain_retry: {value: 5s}");
+  std::ofstream{dir / "detection.yaml"} << yaml;
+  CHECK_THROWS_WITH(Catalog::load(dir),
+                    Catch::Contains(fmt::format("detection.yaml:{}:", line)) &&
+                        Catch::Contains("kubernetes.drain_retry: needs a source"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE(
+    "a readiness probe passes at the first check after its initial delay on the period grid") {
+  CHECK(readiness_delay({Time::zero(), Time::from_s(10), 3, 1}) == Time::zero());
+  CHECK(readiness_delay({Time::from_s(5), Time::from_s(10), 3, 1}) == Time::from_s(10));
+  CHECK(readiness_delay({Time::from_s(10), Time::from_s(10), 3, 1}) == Time::from_s(10));
+  CHECK(readiness_delay({Time::from_s(5), Time::from_s(10), 3, 2}) == Time::from_s(20));
+  CHECK(probe_detection({Time::zero(), Time::from_s(10), 3, 1}) == Time::from_s(30));
+}
+
+TEST_CASE("a hang is noticed only by a liveness probe, a health check or a load balancer") {
+  const DetectionConfig d = Catalog::load_default().detection();
+  const Time backoff = Time::from_s(10);
+  ServiceHealth none;
+  ServiceHealth probes;
+  probes.readiness = Probe{Time::zero(), Time::from_s(5), 2, 1};  // unready after 10 s
+  probes.liveness = Probe{Time::zero(), Time::from_s(10), 3, 1};  // restart after 30 s
+  // Kubernetes: readiness takes it out of the endpoints, liveness restarts it after back-off.
+  const auto k8s = hang_recovery(RecoveryKind::kubernetes, d, probes, backoff);
+  CHECK(k8s.unhealthy_after == Time::from_s(10));
+  CHECK(k8s.replace_after == Time::from_s(40));
+  // Without probes nothing notices it.
+  const auto blind = hang_recovery(RecoveryKind::kubernetes, d, none, backoff);
+  CHECK(blind.unhealthy_after == Time::max());
+  CHECK(blind.replace_after == Time::max());
+  // ECS: the target group's 30 s x 2; a faster container health check replaces it sooner.
+  CHECK(hang_recovery(RecoveryKind::ecs, d, none, backoff).replace_after == Time::from_s(60));
+  ServiceHealth fast;
+  fast.health_check = Probe{Time::zero(), Time::from_s(10), 2, 1};
+  CHECK(hang_recovery(RecoveryKind::ecs, d, fast, backoff).replace_after == Time::from_s(20));
+  CHECK(hang_recovery(RecoveryKind::ecs, d, fast, backoff).unhealthy_after == Time::from_s(60));
+  // A VM: the load balancer stops sending to it; nothing restarts it.
+  const auto vm = hang_recovery(RecoveryKind::vm_ha, d, probes, backoff);
+  CHECK(vm.unhealthy_after == Time::from_s(60));
+  CHECK(vm.replace_after == Time::max());
+}
+
+TEST_CASE("a disruption budget's percent rounds up as the disruption controller does") {
+  using K = DisruptionBudget::Kind;
+  CHECK(DisruptionBudget{K::min_available, 50, true}.min_ready(5) == 3);
+  CHECK(DisruptionBudget{K::max_unavailable, 50, true}.min_ready(5) == 2);
+  CHECK(DisruptionBudget{K::min_available, 2, false}.min_ready(5) == 2);
+  CHECK(DisruptionBudget{K::max_unavailable, 1, false}.min_ready(4) == 3);
+  CHECK(DisruptionBudget{K::max_unavailable, 9, false}.min_ready(4) == 0);
+  CHECK(DisruptionBudget{}.min_ready(4) == 0);
 }
 
 TEST_CASE("a zone outage takes down exactly the hosts of that zone and brings them back") {
@@ -214,4 +306,65 @@ TEST_CASE(
   cluster.uncordon_host(0);
   CHECK(cluster.submitted(0) ==
         cluster.completed(0) + cluster.in_service(0) + cluster.queued_requests(0));
+}
+
+TEST_CASE("a crashed process in a VM restarts in place after RestartSec, without a new VM") {
+  testing::ClusterWorld w;
+  ClusterConfig config = w.config(PlatformKind::vm, 2);
+  config.services.push_back(
+      w.service("web", sim::Millicores::cores(1), sim::Bytes::gib(1), 2, 0.5));
+  sim::Simulation sim;
+  Cluster cluster{sim, config};
+  testing::Load load{sim, cluster, 0, 2.0, false};
+  sim.run_until(Time::from_s(60));
+  REQUIRE(cluster.running(0) == 2);
+  const std::size_t replicas = cluster.replica_count();
+  const std::size_t instances = cluster.runtime().instance_count();
+  const std::uint64_t failed = cluster.failed(0);
+  int lost = 0;
+  cluster.on_replica_lost.connect([&](std::size_t, std::uint32_t) { ++lost; });
+  const auto r = cluster.restart_in_place(0, 0.0, Time::from_ms(100), "test");
+  REQUIRE(r);
+  CHECK(cluster.running(0) == 1);  // down for RestartSec
+  CHECK(cluster.failed(0) >= failed);
+  sim.run_until(sim.now() + Time::from_ms(99));
+  CHECK(cluster.running(0) == 1);
+  sim.run_until(sim.now() + Time::from_ms(2));
+  CHECK(cluster.running(0) == 2);  // the same replica, running again
+  CHECK(cluster.replica_status(*r).state == ReplicaState::running);
+  CHECK(cluster.replica_count() == replicas);              // no new replica
+  CHECK(cluster.runtime().instance_count() == instances);  // no new VM, no boot
+  CHECK(lost == 0);
+  CHECK(cluster.submitted(0) == cluster.completed(0) + cluster.failed(0) + cluster.in_service(0) +
+                                    cluster.queued_requests(0));
+}
+
+TEST_CASE("an instance with a readiness delay gets no requests until the delay has passed") {
+  testing::ClusterWorld w;
+  ClusterConfig config = w.config(PlatformKind::container, 1);
+  config.services.push_back(
+      w.service("web", sim::Millicores::cores(1), sim::Bytes::gib(1), 1, 0.01));
+  const Time delay = Time::from_s(20);
+  ClusterConfig gated = config;
+  gated.services[0].readiness_delay = delay;
+  // The same world without the probe: when does the instance come up?
+  Time up_at;
+  {
+    sim::Simulation sim;
+    Cluster cluster{sim, config};
+    while (cluster.running(0) == 0 && sim.now() < Time::from_s(300))
+      sim.run_until(sim.now() + Time::from_ms(100));
+    up_at = sim.now();
+  }
+  REQUIRE(up_at < Time::from_s(300));
+  sim::Simulation sim;
+  Cluster cluster{sim, gated};
+  testing::Load load{sim, cluster, 0, 5.0, false};
+  sim.run_until(up_at + delay - Time::from_s(1));
+  CHECK(cluster.running(0) == 0);
+  CHECK(cluster.completed(0) == 0);  // every arrival waits in the queue
+  CHECK(cluster.queued_requests(0) > 0);
+  sim.run_until(up_at + delay + Time::from_s(1));
+  CHECK(cluster.running(0) == 1);
+  CHECK(cluster.completed(0) > 0);
 }
