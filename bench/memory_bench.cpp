@@ -15,9 +15,9 @@
 // about the same at every rate, and a run with 10x the requests (the rate 10x) may only grow by
 // what grows with requests.
 //
-// Reported per rate: requests (expected arrivals, rate x duration), events, CPU seconds, peak RSS; then the ratio of the
-// peak RSS at the largest rate to that at the smallest. Flat means close to 1: per-request
-// observations go into sketches and counters (sim::QuantileSketch), not lists.
+// Reported per rate: requests (expected arrivals, rate x duration), events, CPU seconds, peak RSS;
+// then the ratio of the peak RSS at the largest rate to that at the smallest. Flat means close to
+// 1: per-request observations go into sketches and counters (sim::QuantileSketch), not lists.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -159,12 +159,14 @@ int main(int argc, char** argv) try {
                r.requests, r.events, r.cpu_s, r.rss_mib);
     std::fflush(stdout);
   }
-  fmt::print("\n| rate req/s | requests | events | CPU s | peak RSS MiB |\n|---:|---:|---:|---:|---:|\n");
+  fmt::print(
+      "\n| rate req/s | requests | events | CPU s | peak RSS MiB |\n|---:|---:|---:|---:|---:|\n");
   for (const Row& r : rows)
     fmt::print("| {} | {:.0f} | {:.0f} | {:.2f} | {:.1f} |\n", r.rate, r.requests, r.events,
                r.cpu_s, r.rss_mib);
   if (rows.size() >= 2)
-    fmt::print("\npeak RSS x{:.3f} for requests x{:.1f}\n", rows.back().rss_mib / rows.front().rss_mib,
+    fmt::print("\npeak RSS x{:.3f} for requests x{:.1f}\n",
+               rows.back().rss_mib / rows.front().rss_mib,
                rows.back().requests / rows.front().requests);
   return 0;
 } catch (const std::exception& e) {

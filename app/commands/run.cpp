@@ -159,7 +159,8 @@ std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
   fmt::print(stderr,
              "Results in {}/ (report.html, results.json, {}, timeseries.csv, "
              "trace.json{}){}\n",
-             folder.string(), report::instances_file_name(results, write), sweep ? ", sweep.csv" : "",
+             folder.string(), report::instances_file_name(results, write),
+             sweep ? ", sweep.csv" : "",
              ranks > 1 ? fmt::format(", gathered from {} MPI ranks", ranks) : std::string{});
   if (args.format == "json") {
     std::ostringstream json;

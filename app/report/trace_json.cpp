@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 #include <ostream>
+#include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -187,8 +187,7 @@ void for_each_trace_event(const RunResults& results, const TraceOptions& options
             phase.start.to_string()));
       }
     }
-    const bool running =
-        instance.ready && instance.stopped && *instance.ready <= *instance.stopped;
+    const bool running = instance.ready && instance.stopped && *instance.ready <= *instance.stopped;
     const std::size_t slices = instance.phases.size() + (running ? 1 : 0);
     std::size_t kept = 0;
     if (sel.host_kept(instance.host)) {
@@ -228,7 +227,8 @@ void for_each_trace_event(const RunResults& results, const TraceOptions& options
 LeftOut left_out_of(const RunResults& results, const TraceOptions& options, const Selection& sel) {
   LeftOut left_out;
   if (options.selects())
-    for_each_trace_event(results, options, sel, [](const ojson&) {}, left_out);
+    for_each_trace_event(
+        results, options, sel, [](const ojson&) {}, left_out);
   return left_out;
 }
 

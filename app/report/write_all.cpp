@@ -9,9 +9,9 @@
 #include <fstream>
 #include <string>
 
+#include <fmt/format.h>
 #include <boost/iostreams/filter/gzip.hpp>
 #include <boost/iostreams/filtering_stream.hpp>
-#include <fmt/format.h>
 
 #include "app/diagnostic.hpp"
 #include "app/report/csv_writers.hpp"
@@ -80,7 +80,7 @@ void write_gzip(std::ostream& out, const std::function<void(std::ostream&)>& bod
 
 const std::vector<std::string>& known_output_files() {
   static const std::vector<std::string> names{
-      "results.json", "timings.json", "instances.csv", "timeseries.csv", "trace.json",
+      "results.json", "timings.json", "instances.csv", "timeseries.csv",  "trace.json",
       "report.html",  "sweep.csv",    "placement.txt", "instances.csv.gz"};
   return names;
 }

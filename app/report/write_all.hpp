@@ -1,8 +1,8 @@
 #pragma once
 // Writes every result file of a run into one folder: results.json, timings.json (the
-// wall-clock figures, apart so results.json is deterministic), instances.csv, timeseries.csv,
-// (or instances.csv.gz, see WriteOptions), trace.json and report.html (and placement.txt for a pod-trace placement benchmark, plus extra
-// files such as sweep.csv).
+// wall-clock figures, apart so results.json is deterministic), instances.csv (or
+// instances.csv.gz, see WriteOptions), timeseries.csv, trace.json and report.html (and
+// placement.txt for a pod-trace placement benchmark, plus extra files such as sweep.csv).
 //
 // The folder is written as one set, atomically per file: each file goes to a temporary file in
 // the folder, and only when all of them are complete are they renamed over the old ones. A run

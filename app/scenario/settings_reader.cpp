@@ -93,8 +93,9 @@ TraceSelection read_trace_selection(const Field& f, const Scenario& s) {
           e.fail(fmt::format("host '{}' is listed twice", shorten(name)));
         if (complete && std::find(known.begin(), known.end(), name) == known.end()) {
           const std::string close = closest_match(name, known);
-          e.fail(fmt::format("undefined host '{}'{}", shorten(name),
-                             close.empty() ? std::string{} : fmt::format(" (did you mean '{}'?)", close)));
+          const std::string hint =
+              close.empty() ? std::string{} : fmt::format(" (did you mean '{}'?)", close);
+          e.fail(fmt::format("undefined host '{}'{}", shorten(name), hint));
         }
         t.hosts.push_back(std::move(name));
       }

@@ -135,8 +135,7 @@ TEST_CASE("a host sample keeps that many hosts, the same ones for the same seed"
   const auto full = trace_to_json(r);
   std::set<std::string> kept_names, full_names;
   for (const auto& e : a["traceEvents"])
-    if (e["ph"] == "M" && e["name"] == "thread_name")
-      kept_names.insert(e.dump());
+    if (e["ph"] == "M" && e["name"] == "thread_name") kept_names.insert(e.dump());
   for (const auto& e : full["traceEvents"])
     if (e["ph"] == "M" && e["name"] == "thread_name") full_names.insert(e.dump());
   for (const auto& n : kept_names)
