@@ -162,6 +162,14 @@ std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
                     per_replication * static_cast<std::size_t>(results.replications_planned));
   }
   report::WriteOptions write;
+  // output.trace and output.instances (scenario.hpp): what trace.json keeps, and gzip.
+  write.trace.from = s.output.trace.from;
+  write.trace.to = s.output.trace.to;
+  write.trace.host_count = s.output.trace.host_count;
+  write.trace.host_seed = s.output.trace.host_seed;
+  write.trace.hosts = s.output.trace.hosts;
+  if (s.output.instances != scenario::InstancesCompression::automatic)
+    write.gzip_instances = s.output.instances == scenario::InstancesCompression::gzip;
   if (sweep)
     write.extra.push_back(
         {"sweep.csv", [&](std::ostream& o) { report::write_sweep_csv(results, o); }});
@@ -170,9 +178,10 @@ std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
   // On stderr, so stdout is exactly the comparison (golden tests, pipes).
   const int ranks = runner::ranks().size;
   fmt::print(stderr,
-             "Results in {}/ (report.html, results.json, instances.csv, timeseries.csv, "
+             "Results in {}/ (report.html, results.json, {}, timeseries.csv, "
              "trace.json{}){}\n",
-             folder.string(), sweep ? ", sweep.csv" : "",
+             folder.string(), report::instances_file_name(results, write),
+             sweep ? ", sweep.csv" : "",
              ranks > 1 ? fmt::format(", gathered from {} MPI ranks", ranks) : std::string{});
   if (args.format == "json") {
     std::ostringstream json;

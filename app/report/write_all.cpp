@@ -10,6 +10,8 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <boost/iostreams/filter/gzip.hpp>
+#include <boost/iostreams/filtering_stream.hpp>
 
 #include "app/diagnostic.hpp"
 #include "app/report/csv_writers.hpp"
@@ -63,12 +65,23 @@ class Temporaries {
   std::vector<fs::path> paths_;
 };
 
+// Writes what `body` writes through a gzip compressor into out. The gzip header carries no
+// file name and a zero modification time, so the same rows give the same bytes.
+void write_gzip(std::ostream& out, const std::function<void(std::ostream&)>& body) {
+  namespace io = boost::iostreams;
+  io::filtering_ostream z;
+  z.push(io::gzip_compressor(io::gzip_params(io::gzip::default_compression)));
+  z.push(out);
+  body(z);
+  z.reset();  // flushes the compressor and writes the gzip trailer
+}
+
 }  // namespace
 
 const std::vector<std::string>& known_output_files() {
-  static const std::vector<std::string> names{"results.json",   "timings.json", "instances.csv",
-                                              "timeseries.csv", "trace.json",   "report.html",
-                                              "sweep.csv",      "placement.txt"};
+  static const std::vector<std::string> names{
+      "results.json", "timings.json", "instances.csv", "timeseries.csv",  "trace.json",
+      "report.html",  "sweep.csv",    "placement.txt", "instances.csv.gz"};
   return names;
 }
 
@@ -121,11 +134,23 @@ void write_files(const fs::path& folder, const std::vector<OutputFile>& files) {
   temporaries.dismiss();
 }
 
+std::string instances_file_name(const RunResults& results, const WriteOptions& options) {
+  const bool gzip = options.gzip_instances.value_or(results.instances.size() > kGzipInstancesAbove);
+  return gzip ? "instances.csv.gz" : "instances.csv";
+}
+
 void write_all(const RunResults& r, const fs::path& folder, const WriteOptions& options) {
+  const std::string instances = instances_file_name(r, options);
   std::vector<OutputFile> files{
       {"results.json", [&](std::ostream& o) { write_results_json(r, o); }},
       {"timings.json", [&](std::ostream& o) { write_timings_json(r, o); }},
-      {"instances.csv", [&](std::ostream& o) { write_instances_csv(r, o); }},
+      {instances,
+       [&](std::ostream& o) {
+         if (instances.ends_with(".gz"))
+           write_gzip(o, [&](std::ostream& z) { write_instances_csv(r, z); });
+         else
+           write_instances_csv(r, o);
+       }},
       {"timeseries.csv", [&](std::ostream& o) { write_timeseries_csv(r, o); }},
       {"trace.json", [&](std::ostream& o) { write_trace_json(r, o, options.trace); }},
       {"report.html", [&](std::ostream& o) { write_html_report(r, o); }}};

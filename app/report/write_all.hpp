@@ -1,8 +1,8 @@
 #pragma once
 // Writes every result file of a run into one folder: results.json, timings.json (the
-// wall-clock figures, apart so results.json is deterministic), instances.csv, timeseries.csv,
-// trace.json and report.html (and placement.txt for a pod-trace placement benchmark, plus extra
-// files such as sweep.csv).
+// wall-clock figures, apart so results.json is deterministic), instances.csv (or
+// instances.csv.gz, see WriteOptions), timeseries.csv, trace.json and report.html (and
+// placement.txt for a pod-trace placement benchmark, plus extra files such as sweep.csv).
 //
 // The folder is written as one set, atomically per file: each file goes to a temporary file in
 // the folder, and only when all of them are complete are they renamed over the old ones. A run
@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,17 @@ struct OutputFile {
 struct WriteOptions {
   TraceOptions trace;
   std::vector<OutputFile> extra;  // written with the others, as one set (sweep.csv)
+  // instances.csv.gz (gzip) instead of instances.csv: true, false, or unset: gzip when the run
+  // has more than kGzipInstancesAbove instance rows (scenario `output.instances: auto`).
+  std::optional<bool> gzip_instances;
 };
+
+// Above this many instance rows (about 20 MB of CSV) instances.csv is written gzip-compressed
+// as instances.csv.gz unless the scenario says otherwise.
+inline constexpr std::size_t kGzipInstancesAbove = 100'000;
+
+// The name write_all gives the instances file of `results`: instances.csv or instances.csv.gz.
+std::string instances_file_name(const RunResults& results, const WriteOptions& options);
 
 // Every file name a vmcsim run may write into an output folder; write_files removes those of an
 // earlier run that it does not write itself.

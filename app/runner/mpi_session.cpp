@@ -65,7 +65,8 @@ enum Status : std::uint64_t { ok = 0, internal = 1, input = 2 };
   throw std::runtime_error(fmt::format("MPI rank {}: {}", rank, r.get_string()));
 }
 
-// One rank's message: its error status, then (slot, done, wall seconds, metrics) per job.
+// One rank's message: its error status, then (slot, done, wall seconds, metrics, extra bytes)
+// per job.
 [[maybe_unused]] std::string encode_share(std::span<const std::size_t> mine, const JobSlots& slots,
                          std::exception_ptr error) {
   ByteWriter w;
@@ -76,6 +77,7 @@ enum Status : std::uint64_t { ok = 0, internal = 1, input = 2 };
     w.put_u64(slots.done[i] ? 1 : 0);
     w.put_double(slots.wall_seconds[i]);
     if (slots.done[i]) encode_run(w, slots.metrics[i]);
+    if (slots.done[i] && slots.extra != nullptr) w.put_string((*slots.extra)[i]);
   }
   return w.take();
 }
@@ -99,6 +101,7 @@ enum Status : std::uint64_t { ok = 0, internal = 1, input = 2 };
     slots.done[i] = r.get_u64() != 0 ? 1 : 0;
     slots.wall_seconds[i] = r.get_double();
     if (slots.done[i]) slots.metrics[i] = decode_run(r);
+    if (slots.done[i] && slots.extra != nullptr) (*slots.extra)[i] = r.get_string();
   }
   rethrow_error(error, rank);
 }

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <exception>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "models/metrics/run_metrics.hpp"
@@ -39,6 +40,9 @@ struct JobSlots {
   std::vector<models::metrics::VariantRunMetrics>& metrics;
   std::vector<double>& wall_seconds;
   std::vector<char>& done;
+  // Optional bytes per job beside its metrics, gathered the same way (a pod-trace replay's
+  // table row, placement_benchmark.hpp). Every rank passes it or none does.
+  std::vector<std::string>* extra = nullptr;
 };
 
 // Collective: every rank calls it once its share `mine` (slot indices) has run, with the

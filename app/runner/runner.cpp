@@ -16,6 +16,7 @@
 #include "app/runner/interference.hpp"
 #include "app/runner/mpi_session.hpp"
 #include "app/runner/placement_benchmark.hpp"
+#include "app/runner/placement_row_codec.hpp"
 #include "app/runner/serverless.hpp"
 #include "app/runner/world.hpp"
 #include "app/runner/tenancy.hpp"
@@ -529,22 +530,46 @@ RunResults run_placement(const scenario::Scenario& s, const RunOptions& options)
   JobResults slots(n);
   const unsigned threads =
       options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  ProgressReporter reporter{options, n};
-  parallel_jobs(identity_order(n), threads, nullptr, [&](std::size_t i) {
-    const std::size_t variant = i / per_variant;
-    const std::uint64_t replication = i % per_variant;
-    const auto start = std::chrono::steady_clock::now();
-    PlacementBenchmarkOptions o;
-    o.seed = replay_seed(seed, replication);
-    std::uint64_t events = 0;  // replay events, for the progress line
-    o.observer = [&events](sim::Time, std::span<const models::placement::NodeView>) { ++events; };
-    rows[i] = run_placement_variant(s, inputs, variant, o);
-    slots.metrics[i] = run_metrics_of(rows[i], inputs, replication);
-    slots.wall_seconds[i] =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    reporter.report({0, 1, variant, replication, 0, 0, s.duration, s.duration, events, false},
-                    true);
-  });
+  // Under mpirun each rank replays its share, and rank 0 gathers the metrics and the table rows
+  // (placement_row_codec.hpp) into the slots one process would have filled.
+  const Ranks mpi = ranks();
+  const std::vector<std::size_t> mine = share_of(identity_order(n), mpi);
+  ProgressReporter reporter{options, mine.size()};
+  std::exception_ptr error;
+  try {
+    parallel_jobs(mine, threads, nullptr, [&](std::size_t i) {
+      const std::size_t variant = i / per_variant;
+      const std::uint64_t replication = i % per_variant;
+      const auto start = std::chrono::steady_clock::now();
+      PlacementBenchmarkOptions o;
+      o.seed = replay_seed(seed, replication);
+      std::uint64_t events = 0;  // replay events, for the progress line
+      o.observer = [&events](sim::Time, std::span<const models::placement::NodeView>) {
+        ++events;
+      };
+      rows[i] = run_placement_variant(s, inputs, variant, o);
+      slots.metrics[i] = run_metrics_of(rows[i], inputs, replication);
+      slots.wall_seconds[i] =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      reporter.report({0, 1, variant, replication, 0, 0, s.duration, s.duration, events, false},
+                      true);
+      slots.done[i] = 1;
+    });
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (mpi.size > 1) {
+    std::vector<std::string> encoded(n);
+    for (const std::size_t i : mine)
+      if (slots.done[i]) encoded[i] = encode_placement_row(rows[i]);
+    if (!gather_jobs(mpi, mine, {slots.metrics, slots.wall_seconds, slots.done, &encoded}, error))
+      return {};
+    for (std::size_t i = 0; i < n; ++i)
+      if (std::find(mine.begin(), mine.end(), i) == mine.end())
+        rows[i] = decode_placement_row(encoded[i]);
+  } else if (error) {
+    std::rethrow_exception(error);
+  }
 
   RunResults results;
   results.vmcsim_version = VMCSIM_VERSION;

@@ -329,10 +329,29 @@ struct SweepParameter {
   std::vector<SourceLocation> value_locations;  // of each value, if listed (not a range)
 };
 
+// output.trace: what trace.json keeps (app/report/trace_json.hpp). Slices that do not overlap
+// [from, to] and instances on hosts outside the sample are not written, and the trace's
+// otherData says how many were left out and why. Empty: everything.
+struct TraceSelection {
+  std::optional<sim::Time> from;  // slices ending before this are left out
+  std::optional<sim::Time> to;    // slices starting after this are left out
+  // A sample of `host_count` hosts among those the run used, drawn with `host_seed`; or the
+  // hosts named in `hosts` (each a host of the scenario, checked at load).
+  std::optional<std::size_t> host_count;
+  std::uint64_t host_seed = 1;
+  std::vector<std::string> hosts;
+  bool selects_hosts() const { return host_count.has_value() || !hosts.empty(); }
+};
+
+// output.instances: how instances.csv is written (app/report/csv_writers.hpp).
+enum class InstancesCompression { automatic, gzip, none };
+
 struct Output {
   std::string directory = "results";
   std::vector<std::string> formats{"table"};  // table, json, csv, trace, html
   std::string baseline;                       // a variant name; empty: the first variant
+  TraceSelection trace;
+  InstancesCompression instances = InstancesCompression::automatic;
 };
 
 // A value the file did not give that the loader (or an importer it calls) filled in, so that

@@ -13,10 +13,24 @@ as_root=()
 [ "$(id -u)" -eq 0 ] && as_root=(--allow-run-as-root)
 mpirun=(mpirun "${as_root[@]}" --oversubscribe -n 2)
 
-for command in run sweep; do
-  "$vmcsim" "$command" "$scenario" --replications 3 --jobs 1 --format csv \
+# And a pod-trace replay (the scheduler benchmark's path: its variant x replication jobs are
+# sharded too), where the fixtures are.
+checks=("run:$scenario" "sweep:$scenario")
+pods=tests/data/runner/pods-small.yaml
+[ -f "${VMCSIM_DATA:-}/traces/alibaba-gpu-2023/openb_pod_list_default.csv" ] && checks+=("pods:$pods")
+
+for check in "${checks[@]}"; do
+  command=${check%%:*}
+  scenario=${check#*:}
+  verb=$command
+  replications=(--replications 3)
+  if [ "$command" = pods ]; then
+    verb=run
+    replications=()
+  fi
+  "$vmcsim" "$verb" "$scenario" "${replications[@]}" --jobs 1 --format csv \
     --out "$out/$command-single" >"$out/$command-single.txt" 2>"$out/$command-single.err"
-  "${mpirun[@]}" "$vmcsim" "$command" "$scenario" --replications 3 --jobs 1 --format csv \
+  "${mpirun[@]}" "$vmcsim" "$verb" "$scenario" "${replications[@]}" --jobs 1 --format csv \
     --out "$out/$command-mpi" >"$out/$command-mpi.txt" 2>"$out/$command-mpi.err"
   # Rank 0 says it gathered two ranks: not two single processes writing the same folder.
   grep -q "gathered from 2 MPI ranks" "$out/$command-mpi.err" || {

@@ -1,0 +1,175 @@
+// Bounded memory (issue 15): peak resident memory of a whole run (load, simulate, write every
+// result file) as the number of requests grows, everything else the same.
+//
+// A plain executable, not Google Benchmark: each size runs in a child process (fork), so its
+// peak RSS (getrusage ru_maxrss) is its own, and the figure is the ratio between the largest
+// and the smallest size measured in the same run, never an absolute bound.
+//
+//   memory_bench [--rates 100,1000] [--minutes 10] [--out DIR]
+//
+// The world: 8 hosts of m5.2xlarge, one service of 32 fixed replicas (cpu 500m, limit 1 core,
+// 256 MiB; CPU time lognormal, median 2 ms, p95 6 ms; I/O exponential, mean 16 KiB; no
+// autoscaler, so the instances are the same at every rate), one Poisson workload at the given
+// rate, one variant (runc containers, first-fit), one replication. At 1000 req/s the replicas
+// are busy about a fifth of the time, so no queue builds: what the requests in flight hold is
+// about the same at every rate, and a run with 10x the requests (the rate 10x) may only grow by
+// what grows with requests.
+//
+// Reported per rate: requests (expected arrivals, rate x duration), events, CPU seconds, peak RSS;
+// then the ratio of the peak RSS at the largest rate to that at the smallest. Flat means close to
+// 1: per-request observations go into sketches and counters (sim::QuantileSketch), not lists.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "bench/bench_support.hpp"
+
+#include "app/report/write_all.hpp"
+#include "app/runner/runner.hpp"
+#include "app/scenario/loader.hpp"
+
+using namespace vmcsim;
+
+namespace {
+
+struct Args {
+  std::vector<int> rates{100, 1000};
+  int minutes = 10;
+  std::string out = "";
+};
+
+std::vector<int> int_list(const std::string& v) {
+  std::vector<int> out;
+  for (std::size_t start = 0, end = 0; start <= v.size(); start = end + 1) {
+    end = v.find(',', start);
+    if (end == std::string::npos) end = v.size();
+    out.push_back(std::stoi(v.substr(start, end - start)));
+  }
+  return out;
+}
+
+Args parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i];
+    const auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::invalid_argument(k + " needs a value");
+      return argv[++i];
+    };
+    if (k == "--rates") {
+      a.rates = int_list(value());
+    } else if (k == "--minutes") {
+      a.minutes = std::stoi(value());
+    } else if (k == "--out") {
+      a.out = value();
+    } else {
+      throw std::invalid_argument("unknown argument " + k);
+    }
+  }
+  return a;
+}
+
+std::string scenario_text(int rate, int minutes) {
+  return fmt::format(
+      "name: memory-bench\nseed: 3\nreplications: 1\nduration: {}m\n"
+      "hosts:\n  - {{name: m5, count: 8, instance_type: m5.2xlarge}}\n"
+      "registry: {{bandwidth: 1Gbps, latency: 20ms}}\n"
+      "images:\n  app: {{size: 60MiB, layers: 2}}\n"
+      "services:\n  - name: web\n    image: app\n    cpu: 500m\n    cpu_limit: \"1\"\n"
+      "    memory: 256MiB\n    replicas: 32\n"
+      "    work:\n      cpu_time: {{dist: lognormal, median: 2ms, p95: 6ms}}\n"
+      "      io_bytes: {{dist: exponential, mean: 16KiB}}\n"
+      "workloads:\n  - {{service: web, kind: poisson, rate: {}}}\n"
+      "variants:\n  - {{name: container, platform: container, profile: runc, "
+      "placement: first_fit}}\n",
+      minutes, rate);
+}
+
+struct Row {
+  int rate = 0;
+  double requests = 0, events = 0, cpu_s = 0, rss_mib = 0;
+};
+
+void run_size(const Args& a, int rate, int fd) {
+  Row r;
+  r.rate = rate;
+  const auto scenario = app::scenario::load_scenario_text(scenario_text(rate, a.minutes),
+                                                          fmt::format("memory-{}.yaml", rate));
+  app::runner::RunOptions o;
+  o.jobs = 1;
+  const double c0 = bench::cpu_seconds();
+  const auto results = app::runner::run_scenario(scenario, o);
+  const std::filesystem::path folder =
+      a.out.empty() ? std::filesystem::temp_directory_path() /
+                          fmt::format("vmcsim-memory-bench-{}-{}", ::getpid(), rate)
+                    : std::filesystem::path{a.out} / fmt::format("rate-{}", rate);
+  app::report::write_all(results, folder);
+  r.cpu_s = bench::cpu_seconds() - c0;
+  if (a.out.empty()) std::filesystem::remove_all(folder);
+  const auto& v = results.variants.at(0);
+  r.requests = static_cast<double>(rate) * 60.0 * a.minutes;  // expected arrivals
+  r.events = static_cast<double>(v.events);
+  r.rss_mib = bench::peak_rss_mib();
+  if (write(fd, &r, sizeof r) != sizeof r) _exit(3);
+}
+
+Row run_child(const Args& a, int rate) {
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  std::fflush(stdout);
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    close(fds[0]);
+    try {
+      run_size(a, rate, fds[1]);
+    } catch (const std::exception& e) {
+      std::cerr << "memory_bench: rate " << rate << ": " << e.what() << '\n';
+      _exit(2);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  Row r;
+  const auto n = read(fds[0], &r, sizeof r);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (n != sizeof r || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error(fmt::format("the run at {} req/s failed", rate));
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  const Args a = parse(argc, argv);
+  std::vector<Row> rows;
+  for (int rate : a.rates) {
+    rows.push_back(run_child(a, rate));
+    const Row& r = rows.back();
+    fmt::print("{} req/s: {:.0f} requests, {:.0f} events, {:.2f} CPU s, {:.1f} MiB\n", r.rate,
+               r.requests, r.events, r.cpu_s, r.rss_mib);
+    std::fflush(stdout);
+  }
+  fmt::print(
+      "\n| rate req/s | requests | events | CPU s | peak RSS MiB |\n|---:|---:|---:|---:|---:|\n");
+  for (const Row& r : rows)
+    fmt::print("| {} | {:.0f} | {:.0f} | {:.2f} | {:.1f} |\n", r.rate, r.requests, r.events,
+               r.cpu_s, r.rss_mib);
+  if (rows.size() >= 2)
+    fmt::print("\npeak RSS x{:.3f} for requests x{:.1f}\n",
+               rows.back().rss_mib / rows.front().rss_mib,
+               rows.back().requests / rows.front().requests);
+  return 0;
+} catch (const std::exception& e) {
+  std::cerr << "memory_bench: " << e.what() << '\n';
+  return 1;
+}
