@@ -11,7 +11,8 @@
 // The synthetic world: N hosts of m5.2xlarge (catalog), N/10 services of one image (cpu 500m,
 // limit 1 core, 512 MiB, 2 replicas, HPA 2..20 at 60 % CPU), each hit by a Poisson stream of
 // 20 req/s (CPU time lognormal, median 16 ms, p95 40 ms; I/O exponential, mean 64 KiB) with a
-// 5x burst from minute 10 to minute 15; one variant (runc containers, first-fit); one
+// 5x burst from minute 10 to minute 15 (a third and a half of the way in when --minutes
+// shortens the run, for profiles); one variant (runc containers, first-fit); one
 // replication. Reported per size: simulation events (the engine's count), CPU seconds of the
 // run (getrusage, user + system, loading excluded), events per CPU second, the ratio to the
 // hold model's rate, and peak RSS; then the growth exponent of CPU time per event against the
@@ -100,8 +101,8 @@ std::string scenario_text(int hosts, int minutes) {
   for (int i = 0; i < services; ++i)
     s += fmt::format(
         "  - service: s{}\n    kind: poisson\n    rate: 20\n"
-        "    bursts: [{{at: 10m, duration: 5m, multiplier: 5}}]\n",
-        i);
+        "    bursts: [{{at: {}s, duration: {}s, multiplier: 5}}]\n",
+        i, minutes * 20, minutes * 10);
   s += "variants:\n  - {name: container, platform: container, profile: runc, placement: "
        "first_fit}\n";
   return s;

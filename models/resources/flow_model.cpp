@@ -41,6 +41,10 @@ bool one_class_fill(Classes& classes, const Resources& resources,
 // Every class capped, and the caps fit every resource with room to spare: filling freezes each
 // class at its cap and no resource saturates. The margin keeps rounding out of it: within it
 // the general loop's levels stay above every cap it reaches, so both give the same doubles.
+// A resource crossed by one class only (a replica's CPU limit, whose capacity is often exactly
+// its requests' cap) needs no margin: its level in the loop is capacity / flows until that class
+// freezes, it changes no other resource's level, and a cap equal to the lowest level freezes by
+// its cap first (ties go to caps), so the loop freezes the class at its cap iff cap <= that level.
 template <class Classes, class Resources>
 bool all_at_caps(Classes& classes, Resources& resources,
                  const std::vector<std::uint32_t>& comp_classes,
@@ -54,10 +58,71 @@ bool all_at_caps(Classes& classes, Resources& resources,
     for (const auto& s : k.path)
       resources[s.resource].spare += demand;
   }
-  for (std::uint32_t ri : comp_resources)
-    if (!(resources[ri].spare <= resources[ri].capacity * (1.0 - 1e-9))) return false;
+  for (std::uint32_t ri : comp_resources) {
+    const auto& r = resources[ri];
+    if (r.classes.size() == 1) {
+      if (!(classes[r.classes.front()].cap <= r.capacity / r.flow_count)) return false;
+    } else if (!(r.spare <= r.capacity * (1.0 - 1e-9))) {
+      return false;
+    }
+  }
   for (std::uint32_t c : comp_classes)
     classes[c].rate = classes[c].cap;
+  return true;
+}
+
+// Every class capped at the same c, and no resource's first level (capacity / flows) below c:
+// the loop then freezes every class at c. Its next cap is always c, and a resource's level
+// never falls below the rate last frozen on it (the max() in freeze), so c <= every level at
+// every step and ties go to caps. Covers a node whose busy replicas' one-core caps exactly fill
+// its cores, which the margin of all_at_caps excludes.
+template <class Classes, class Resources>
+bool equal_caps_fit(Classes& classes, const Resources& resources,
+                    const std::vector<std::uint32_t>& comp_classes,
+                    const std::vector<std::uint32_t>& comp_resources) {
+  const double c = classes[comp_classes.front()].cap;
+  if (std::isinf(c)) return false;
+  for (std::uint32_t k : comp_classes)
+    if (classes[k].cap != c) return false;
+  for (std::uint32_t ri : comp_resources) {
+    const auto& r = resources[ri];
+    if (r.flow_count > 0 && !(c <= r.capacity / r.flow_count)) return false;
+  }
+  for (std::uint32_t k : comp_classes)
+    classes[k].rate = c;
+  return true;
+}
+
+// One resource crossed by every class of the component whose first level (capacity / flows)
+// is strictly below every cap and every other resource's first level (a saturated node CPU
+// under its replicas' limits): it is the loop's first event, and it freezes every class at that
+// level. Strictness keeps ties, which the loop breaks by cap or by resource index, out of it.
+template <class Classes, class Resources>
+bool single_bottleneck(Classes& classes, const Resources& resources,
+                       const std::vector<std::uint32_t>& comp_classes,
+                       const std::vector<std::uint32_t>& comp_resources) {
+  std::uint32_t best = UINT32_MAX;
+  double level = std::numeric_limits<double>::infinity();
+  double second = std::numeric_limits<double>::infinity();
+  for (std::uint32_t ri : comp_resources) {
+    const auto& r = resources[ri];
+    if (r.flow_count == 0) continue;
+    const double l = r.capacity / r.flow_count;
+    if (l < level) {
+      second = level;
+      level = l;
+      best = ri;
+    } else if (l < second) {
+      second = l;
+    }
+  }
+  if (best == UINT32_MAX || !(level < second) ||
+      resources[best].classes.size() != comp_classes.size())
+    return false;
+  for (std::uint32_t k : comp_classes)
+    if (!(level < classes[k].cap)) return false;
+  for (std::uint32_t k : comp_classes)
+    classes[k].rate = level;
   return true;
 }
 
@@ -456,8 +521,10 @@ void FlowModel::freeze(std::uint32_t c, double rate) {
 // Progressive filling over the collected component: all unfrozen flows rise together; a class
 // freezes at its cap, or when a resource it crosses runs out of spare capacity.
 void FlowModel::fill() {
-  if (one_class_fill(classes_, resources_, comp_classes_) ||
-      all_at_caps(classes_, resources_, comp_classes_, comp_resources_))
+  if (fill_shortcuts_ && (one_class_fill(classes_, resources_, comp_classes_) ||
+      all_at_caps(classes_, resources_, comp_classes_, comp_resources_) ||
+      equal_caps_fit(classes_, resources_, comp_classes_, comp_resources_) ||
+      single_bottleneck(classes_, resources_, comp_classes_, comp_resources_)))
     return;
   // Min-heap of resources by the level at which they saturate; stale entries are skipped.
   levels_.clear();

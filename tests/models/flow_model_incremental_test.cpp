@@ -134,6 +134,7 @@ struct Deviation {
   double allocated = 0.0;   // largest relative difference of a resource allocation
   std::int64_t finish = 0;  // largest difference of an expected finish or completion, ns
   std::size_t largest_class = 0;
+  std::uint64_t first_resource_counts = 0;  // bit n: resource 0 once carried n flows (n < 64)
 };
 
 bool close_time(sim::Time a, sim::Time b, std::int64_t& worst) {
@@ -180,6 +181,10 @@ Deviation compare(const Script& s) {
       CHECK(close_time(inc.flows.expected_finish(inc.ids[k]), ref.flows.expected_finish(ref.ids[k]),
                        dev.finish));
     }
+    if (!ref.resources.empty()) {
+      const std::size_t n = ref.flows.active_flows(ref.resources.front());
+      if (n < 64) dev.first_resource_counts |= std::uint64_t{1} << n;
+    }
     for (std::size_t r = 0; r < ref.resources.size(); ++r) {
       dev.allocated = std::max(dev.allocated, relative(inc.flows.allocated(inc.resources[r]),
                                                        ref.flows.allocated(ref.resources[r])));
@@ -209,7 +214,83 @@ Deviation compare(const Script& s) {
   return dev;
 }
 
+// A node as the cluster builds it: resource 0 is the node's CPU (8 cores, 8000 millicores),
+// resources 1..12 the CPU limits of its replicas (1 core each), and each request a flow of
+// [limit, node] capped at one core; now and then a startup phase on the node alone (capped) or
+// an uncapped flow on it. Arrivals are dense enough that the node goes from idle through
+// exactly full (8 one-core requests) to saturated (more than 8) and back.
+Script make_node_script(std::uint64_t seed, std::size_t actions) {
+  sim::RandomStream rng{seed};
+  Script s;
+  s.capacities.push_back(8000.0);
+  for (int r = 0; r < 12; ++r)
+    s.capacities.push_back(1000.0);
+  std::int64_t t = 0;
+  for (std::size_t i = 0; i < actions; ++i) {
+    if (rng.below(4) != 0)
+      t += static_cast<std::int64_t>(-std::log(rng.uniform01_open_left()) * 2e-3 * 1e9);
+    Action a;
+    a.at = sim::Time::from_ns(t);
+    const auto roll = rng.below(40);
+    if (roll < 2 && s.flows > 0) {
+      a.kind = Action::cancel;
+      a.target = rng.below(s.flows);
+    } else {
+      a.kind = Action::start;
+      a.cap = 1000.0;
+      if (roll < 4) {
+        a.path = {ResourceId{0}};
+        a.cap = roll == 2 ? kUncapped : 1000.0;
+      } else {
+        a.path = {ResourceId{static_cast<std::uint32_t>(1 + rng.below(12))}, ResourceId{0}};
+      }
+      a.amount = 1.0 + 40.0 * rng.uniform01();
+      ++s.flows;
+    }
+    s.actions.push_back(a);
+  }
+  return s;
+}
+
+// Runs a script twice in FlowModel, with and without fill's shortcuts; every rate, allocation,
+// expected finish and completion must be the same double and nanosecond.
+void compare_shortcuts(const Script& s) {
+  Runner<models::FlowModel> fast{s};
+  Runner<models::FlowModel> loop{s};
+  loop.flows.use_fill_shortcuts(false);
+  for (const Action& a : s.actions) {
+    fast.apply(a);
+    loop.apply(a);
+    for (std::size_t k = 0; k < fast.ids.size(); ++k) {
+      REQUIRE(fast.flows.rate(fast.ids[k]) == loop.flows.rate(loop.ids[k]));
+      REQUIRE(fast.flows.expected_finish(fast.ids[k]) == loop.flows.expected_finish(loop.ids[k]));
+    }
+    for (std::size_t r = 0; r < fast.resources.size(); ++r)
+      REQUIRE(fast.flows.allocated(fast.resources[r]) == loop.flows.allocated(loop.resources[r]));
+  }
+  fast.sim.run();
+  loop.sim.run();
+  REQUIRE(fast.done == loop.done);
+}
+
 }  // namespace
+
+TEST_CASE(
+    "on a node whose replicas' one-core limits fill or oversubscribe its cores, fill's shortcuts "
+    "give the general loop's shares and completion times bit for bit, and both the oracle's "
+    "within rounding") {
+  std::uint64_t counts = 0;
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    INFO("seed " << seed);
+    const Script s = make_node_script(seed, 2000);
+    compare_shortcuts(s);
+    counts |= compare(s).first_resource_counts;
+  }
+  // The scripts reached an idle node, exactly 8 flows on it, and more than 8.
+  CHECK((counts & 1) != 0);
+  CHECK((counts & (std::uint64_t{1} << 8)) != 0);
+  CHECK((counts >> 9) != 0);
+}
 
 TEST_CASE(
     "the incremental flow model gives the oracle's shares and completion times, bit for bit, "
@@ -218,7 +299,9 @@ TEST_CASE(
   const ScriptShape shape{6, 16, {kUncapped, 20.0, 35.0, 60.0, 90.0, 140.0}, 300, 0.2};
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
     INFO("seed " << seed);
-    const Deviation dev = compare(make_script(seed, shape));
+    const Script script = make_script(seed, shape);
+    compare_shortcuts(script);
+    const Deviation dev = compare(script);
     REQUIRE(dev.largest_class <= models::FlowModel::kExactClassSize);
     CHECK(dev.rate == 0.0);
     CHECK(dev.allocated <= 1e-12);
