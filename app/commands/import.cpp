@@ -1,5 +1,6 @@
 #include "app/commands/import.hpp"
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -10,6 +11,7 @@
 
 #include "app/commands/import_scenario.hpp"
 #include "app/commands/print_or_report.hpp"
+#include "app/diagnostic.hpp"
 #include "app/importers/scenario_fragment.hpp"
 #include "app/importers/trace_formats.hpp"
 
@@ -38,13 +40,23 @@ struct TraceOptions {
 std::string import_trace_text(const TraceOptions& t) {
   im::ImportOptions options;
   options.skip_bad_lines = t.skip_bad_lines;
-  const auto* format = im::trace_formats().find(t.format);
-  if (format == nullptr) throw std::invalid_argument(im::trace_formats().unknown(t.format));
-  std::string out = format->factory.summarize({t.file, t.durations, t.memory}, options);
+  // Without --format, the table's headers and field counts tell it, or the error says why not.
+  const std::string name = t.format.empty() ? im::detect_trace_format(t.file) : t.format;
+  const auto* format = im::trace_formats().find(name);
+  if (format == nullptr) throw std::invalid_argument(im::trace_formats().unknown(name));
+  if ((!t.durations.empty() || !t.memory.empty()) && format->name != "azure-functions-2019")
+    throw InputError({t.file, 0, 0}, "",
+                     fmt::format("is {}: --durations and --memory apply to azure-functions-2019 "
+                                 "only",
+                                 format->name));
+  std::string out = t.format.empty() ? fmt::format("# format {} (detected)\n", format->name) : "";
+  std::string summary = format->factory.summarize({t.file, t.durations, t.memory}, options);
   // The summary names the skips when there were any; say so when there were none as well.
-  if (t.skip_bad_lines && out.find("skipped ") == std::string::npos)
-    out += "  skipped 0 bad lines\n";
-  return out;
+  if (t.skip_bad_lines && summary.find("skipped ") == std::string::npos)
+    summary += "  skipped 0 bad lines\n";
+  std::error_code ec;
+  const std::string file = std::filesystem::absolute(t.file, ec).lexically_normal().string();
+  return out + as_comments(summary) + im::trace_fragment(format->name, file);
 }
 
 }  // namespace
@@ -143,9 +155,10 @@ void add_import_command(CLI::App& cli, int& exit_code) {
                       "Manifest files (YAML)", import_k8s);
 
   auto trace = std::make_shared<TraceOptions>();
-  auto* tr = cmd->add_subcommand("trace", "A cluster trace: summary of what it holds");
-  tr->add_option("--format", trace->format, "The trace format")
-      ->required()
+  auto* tr = cmd->add_subcommand(
+      "trace", "A cluster trace: summary of what it holds and the scenario section replaying it");
+  tr->add_option("--format", trace->format,
+                 "The trace format (default: detected from the header or field count)")
       ->check(CLI::IsMember(trace_import_formats()));
   tr->add_flag("--skip-bad-lines", trace->skip_bad_lines,
                "Count and report bad lines instead of stopping at the first");
@@ -155,7 +168,7 @@ void add_import_command(CLI::App& cli, int& exit_code) {
   tr->add_option("file", trace->file, "The trace file")->required();
   tr->callback([trace, &exit_code] {
     if ((!trace->durations.empty() || !trace->memory.empty()) &&
-        trace->format != "azure-functions-2019") {
+        !trace->format.empty() && trace->format != "azure-functions-2019") {
       fmt::print(stderr, "vmcsim: --durations and --memory apply to azure-functions-2019 only\n");
       exit_code = 2;
       return;
