@@ -54,6 +54,7 @@ class Catalog {
     return instance_types_;
   }
   const FargatePricing& fargate_pricing() const { return fargate_; }
+  const HostPowerDefaults& host_power() const { return host_power_; }
 
   // The whole catalog as Markdown tables (docs/calibration.md is this text).
   std::string render_markdown() const;
@@ -62,6 +63,7 @@ class Catalog {
   std::map<std::string, PlatformProfile, std::less<>> profiles_;
   std::map<std::string, InstanceType, std::less<>> instance_types_;
   FargatePricing fargate_;
+  HostPowerDefaults host_power_;
 };
 
 // Applies a YAML map of overrides onto a profile: any field (`runtime_overhead: 10MiB` or
