@@ -521,21 +521,44 @@ RunResults run_placement(const scenario::Scenario& s, const RunOptions& options)
   const unsigned threads =
       options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   ProgressReporter reporter{options, n};
-  parallel_jobs(identity_order(n), threads, nullptr, [&](std::size_t i) {
-    const std::size_t variant = i / per_variant;
-    const std::uint64_t replication = i % per_variant;
+  // Replication by replication, as a cluster run, so a stop (Ctrl-C) leaves whole replications.
+  std::vector<Job> jobs(n);
+  for (std::size_t i = 0; i < n; ++i)
+    jobs[i] = {0, i / per_variant, i % per_variant};
+  parallel_jobs(run_order(jobs), threads, options.stop, [&](std::size_t i) {
+    const std::size_t variant = jobs[i].variant;
+    const std::uint64_t replication = jobs[i].replication;
     const auto start = std::chrono::steady_clock::now();
     PlacementBenchmarkOptions o;
     o.seed = replay_seed(seed, replication);
     std::uint64_t events = 0;  // replay events, for the progress line
-    o.observer = [&events](sim::Time, std::span<const models::placement::NodeView>) { ++events; };
-    rows[i] = run_placement_variant(s, inputs, variant, o);
+    JobProgress p{0, 1, variant, replication, 0, 0, sim::Time{}, s.duration, 0, false};
+    // Every few thousand events: the bar moves within a replay, and a stop ends it.
+    o.observer = [&](sim::Time now, std::span<const models::placement::NodeView>) {
+      if (++events % 4096 != 0) return;
+      if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed))
+        throw JobStopped{};
+      p.now = std::min(now, s.duration);
+      p.events = events;
+      reporter.report(p, false);
+    };
+    try {
+      rows[i] = run_placement_variant(s, inputs, variant, o);
+    } catch (const JobStopped&) {
+      return;  // not a result: left out, and not reported as finished
+    }
     slots.metrics[i] = run_metrics_of(rows[i], inputs, replication);
+    slots.done[i] = 1;
     slots.wall_seconds[i] =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    reporter.report({0, 1, variant, replication, 0, 0, s.duration, s.duration, events, false},
-                    true);
+    p.now = s.duration;
+    p.events = events;
+    reporter.report(p, true);
   });
+  const int planned = replications;
+  const int whole = whole_replications(jobs, slots, replications);
+  if (whole == 0) throw Interrupted(n);
+  if (whole < planned) slots = first_replications(slots, {s}, planned, whole);
 
   RunResults results;
   results.vmcsim_version = VMCSIM_VERSION;
@@ -543,12 +566,14 @@ RunResults run_placement(const scenario::Scenario& s, const RunOptions& options)
   results.scenario_file = s.source_file;
   results.resolved_scenario = yaml_to_json(YAML::Load(s.source_text));
   results.resolved_scenario["seed"] = seed;
-  results.resolved_scenario["replications"] = replications;
+  results.resolved_scenario["replications"] = whole;
   results.resolved_scenario["assumptions"] = assumptions_of(s);
   results.seed = seed;
   results.warmup = s.warmup;
-  results.replications = replications;
-  PointResult pr = summarize_point(s, slots.metrics, slots.wall_seconds, replications,
+  results.replications = whole;
+  results.partial = whole < planned;
+  if (results.partial) results.replications_planned = planned;
+  PointResult pr = summarize_point(s, slots.metrics, slots.wall_seconds, whole,
                                    [seed](std::uint64_t r) { return replay_seed(seed, r); });
   results.variants = std::move(pr.variants);
   // Only what both sides measured is compared (a replay measures no startup, cost, ...).
@@ -558,9 +583,9 @@ RunResults run_placement(const scenario::Scenario& s, const RunOptions& options)
   // of their p99s.
   for (std::size_t v = 0; v < results.variants.size(); ++v) {
     double mean = 0.0, p99 = 0.0;
-    for (std::size_t r = 0; r < per_variant; ++r) {
+    for (std::size_t r = 0; r < static_cast<std::size_t>(whole); ++r) {
       const auto& timing = rows[v * per_variant + r].result.timing;
-      mean += timing.mean_us / static_cast<double>(per_variant);
+      mean += timing.mean_us / static_cast<double>(whole);
       p99 = std::max(p99, timing.p99_us);
     }
     results.variants[v].placement_decision_us_mean = mean;
