@@ -142,7 +142,8 @@ TEST_CASE("the minimal scenario loads with the documented defaults") {
   REQUIRE(s.images.size() == 1);
   CHECK(s.images[0].layers.size() == 1);
   CHECK(s.images[0].total_size() == Bytes::mib(50));
-  CHECK(s.output.formats == std::vector<std::string>{"table"});
+  CHECK(s.output.formats ==
+        std::vector<std::string>{"table", "json", "csv", "trace", "html"});
   CHECK(s.sweep.empty());
   CHECK_FALSE(s.topology.has_value());
 }
