@@ -1,5 +1,6 @@
 #include "app/commands/run.hpp"
 
+#include <algorithm>
 #include <csignal>
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "app/commands/print_or_report.hpp"
 #include "app/commands/progress.hpp"
@@ -39,7 +41,7 @@ struct RunArgs {
   std::optional<int> replications;
   unsigned jobs = 0;
   std::string out;
-  std::string format = "table";
+  std::string format;  // empty: table, if output.formats lists it
   bool quiet = false;
   bool progress = false;     // plain progress lines instead of a bar
   bool allow_large = false;  // run a scenario whose work estimate exceeds the budget
@@ -173,16 +175,19 @@ std::string execute(const RunArgs& args, bool sweep, std::string* interrupted) {
   if (sweep)
     write.extra.push_back(
         {"sweep.csv", [&](std::ostream& o) { report::write_sweep_csv(results, o); }});
-  report::write_all(results, folder, write);
+  write.formats = s.output.formats;
+  const auto written = report::write_all(results, folder, write);
   if (args.quiet) return {};
   // On stderr, so stdout is exactly the comparison (golden tests, pipes).
   const int ranks = runner::ranks().size;
-  fmt::print(stderr,
-             "Results in {}/ (report.html, results.json, {}, timeseries.csv, "
-             "trace.json{}){}\n",
-             folder.string(), report::instances_file_name(results, write),
-             sweep ? ", sweep.csv" : "",
+  fmt::print(stderr, "Results in {}/ ({}){}\n", folder.string(),
+             written.empty() ? std::string{"no files: output.formats lists none"}
+                             : fmt::format("{}", fmt::join(written, ", ")),
              ranks > 1 ? fmt::format(", gathered from {} MPI ranks", ranks) : std::string{});
+  // output.formats without `table`: no comparison printed unless --format asks for one.
+  const auto& formats = s.output.formats;
+  if (args.format.empty() && std::find(formats.begin(), formats.end(), "table") == formats.end())
+    return {};
   if (args.format == "json") {
     std::ostringstream json;
     report::write_results_json(results, json);

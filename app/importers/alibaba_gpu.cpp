@@ -1,5 +1,7 @@
 #include "app/importers/alibaba_gpu.hpp"
 
+#include "app/importers/human_units.hpp"
+
 #include <map>
 
 #include <fmt/format.h>
@@ -100,8 +102,9 @@ std::string summarize(const AlibabaPodList& list) {
   }
   std::string out = fmt::format(
       "Alibaba GPU 2023 pods: {} pods, {} never scheduled, span {}\n"
-      "  requested: cpu {}, memory {}, gpu {:.3f}\n  phases:",
-      list.pods.size(), never_scheduled, last.to_string(), cpu.to_string(), memory.to_string(),
+      "  requested in all: {}, {} of memory, {:.1f} GPUs\n  phases:",
+      with_thousands(static_cast<long long>(list.pods.size())), never_scheduled,
+      human_duration(last), human_cores(cpu), human_bytes(memory),
       static_cast<double>(gpu_milli) / 1000.0);
   for (const auto& [phase, n] : phases)
     out += fmt::format(" {} {}", phase, n);
@@ -120,8 +123,9 @@ std::string summarize(const AlibabaNodeList& list) {
     if (n.gpus > 0) ++models[n.model];
   }
   std::string out = fmt::format(
-      "Alibaba GPU 2023 nodes: {} nodes, cpu {}, memory {}, {} GPUs\n  models:", list.nodes.size(),
-      cpu.to_string(), memory.to_string(), gpus);
+      "Alibaba GPU 2023 nodes: {} nodes, {}, {} of memory, {} GPUs\n  models:",
+      with_thousands(static_cast<long long>(list.nodes.size())), human_cores(cpu),
+      human_bytes(memory), gpus);
   for (const auto& [model, n] : models)
     out += fmt::format(" {} {}", model, n);
   return out + "\n" + describe_skips(list.report);

@@ -1,5 +1,7 @@
 #include "app/importers/azure_vm.hpp"
 
+#include "app/importers/human_units.hpp"
+
 #include <limits>
 #include <map>
 #include <set>
@@ -104,7 +106,7 @@ std::string summarize(const AzureVmTable& table) {
   }
   std::string out = fmt::format(
       "Azure VM 2019 vmtable: {} VMs, {} cores and {} by bucket lower bounds\n  categories:",
-      table.vms.size(), cores, memory.to_string());
+      table.vms.size(), cores, human_bytes(memory));
   for (const auto& [c, n] : categories)
     out += fmt::format(" {} {}", c, n);
   return out + "\n" + describe_skips(table.report);

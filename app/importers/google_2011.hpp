@@ -7,6 +7,17 @@
 //                   user, scheduling class, priority, cpu request, memory request,
 //                   disk request, different-machine constraint        (13 fields)
 //   machine_events: time(us), machine id, event type, platform id, cpu, memory  (6 fields)
+//   task_usage:     start and end of the measurement period (us), job id, task index, machine
+//                   id, mean CPU usage rate, canonical memory usage, assigned memory usage,
+//                   unmapped page cache, total page cache, maximum memory usage, mean disk I/O
+//                   time, mean local disk space used, maximum CPU usage, maximum disk I/O time,
+//                   cycles per instruction, memory accesses per instruction, sample portion,
+//                   aggregation type, sampled CPU usage                          (20 fields)
+//   Field meanings: Reiss, Wilkes and Hellerstein, "Google cluster-usage traces: format +
+//   schema" (version 2.1 of the trace-data document, the task_usage table); the 20th field,
+//   a random 1 s sample of CPU usage within the period, is what clusterdata-2011-2 added to
+//   clusterdata-2011-1 (google/cluster-data, ClusterData2011_2.md). CPU rates are in
+//   normalised cores per second and memory in normalised bytes (1.0 = the largest machine).
 // Times are microseconds since the trace start. The trace uses 0 for "before the trace" and
 // 2^63-1 for "after the end"; the latter (anything beyond Time's range) becomes Time::max().
 // Capacities and requests are normalised to the largest machine (0..1), so they stay plain
@@ -77,6 +88,27 @@ GoogleTaskEvents load_google_task_events(const std::string& path,
                                          const ImportOptions& options = {});
 GoogleMachineEvents load_google_machine_events(const std::string& path,
                                                const ImportOptions& options = {});
+
+// One row of task_usage: a task's usage over one measurement period (usually 5 minutes).
+struct GoogleTaskUsage {
+  sim::Time start;
+  sim::Time end;
+  std::int64_t job_id = 0;
+  std::int64_t task_index = 0;
+  std::optional<std::int64_t> machine_id;
+  std::optional<double> cpu_rate;          // mean CPU usage rate (normalised cores)
+  std::optional<double> canonical_memory;  // mean canonical memory usage (normalised)
+  std::optional<double> max_memory;        // maximum memory usage (normalised)
+  std::optional<double> max_cpu_rate;      // maximum CPU usage rate (normalised cores)
+  std::optional<double> sampled_cpu_rate;  // CPU usage in a random 1 s of the period
+};
+struct GoogleTaskUsageTable {
+  std::vector<GoogleTaskUsage> rows;
+  ImportReport report;
+};
+GoogleTaskUsageTable load_google_task_usage(const std::string& path,
+                                            const ImportOptions& options = {});
+std::string summarize(const GoogleTaskUsageTable& usage);
 
 std::string summarize(const GoogleTaskEvents& events);
 std::string summarize(const GoogleMachineEvents& events);

@@ -34,7 +34,21 @@ struct TraceFormat {
   unsigned uses = kImportOnly;
   // The summary `vmcsim import trace` prints.
   std::function<std::string(const TraceFiles&, const ImportOptions&)> summarize;
+  // How `vmcsim import trace` tells the format without --format: a header row whose first
+  // fields are `header`, or (headerless formats) a first record of exactly `fields` fields,
+  // when no other format of the table has that count.
+  std::vector<std::string> header;
+  std::size_t fields = 0;
 };
+
+// The format of `path`, from its header or field count (the table's `header` and `fields`).
+// Throws InputError naming the file, what its first line holds and the --format values when
+// the table cannot tell.
+std::string detect_trace_format(const std::string& path);
+
+// The scenario section that replays `file` as format `name` (a workload, a pod_trace workload
+// or a host group), or a comment saying the format is summarized only.
+std::string trace_fragment(const std::string& name, const std::string& file);
 
 const models::registry::ModuleGroup<TraceFormat>& trace_formats();
 

@@ -139,7 +139,17 @@ std::string instances_file_name(const RunResults& results, const WriteOptions& o
   return gzip ? "instances.csv.gz" : "instances.csv";
 }
 
-void write_all(const RunResults& r, const fs::path& folder, const WriteOptions& options) {
+std::string format_of_file(const std::string& file) {
+  if (file == "results.json" || file == "timings.json") return "json";
+  if (file == "instances.csv" || file == "instances.csv.gz" || file == "timeseries.csv")
+    return "csv";
+  if (file == "trace.json") return "trace";
+  if (file == "report.html") return "html";
+  return "";
+}
+
+std::vector<std::string> write_all(const RunResults& r, const fs::path& folder,
+                                   const WriteOptions& options) {
   const std::string instances = instances_file_name(r, options);
   std::vector<OutputFile> files{
       {"results.json", [&](std::ostream& o) { write_results_json(r, o); }},
@@ -157,7 +167,18 @@ void write_all(const RunResults& r, const fs::path& folder, const WriteOptions& 
   if (!r.placement_table.empty())
     files.push_back({"placement.txt", [&](std::ostream& o) { o << r.placement_table; }});
   files.insert(files.end(), options.extra.begin(), options.extra.end());
+  // Only what output.formats lists; the earlier run's files of the others go (write_files).
+  const auto& wanted = options.formats;
+  std::erase_if(files, [&](const OutputFile& f) {
+    const std::string format = format_of_file(f.name);
+    return !wanted.empty() && !format.empty() &&
+           std::find(wanted.begin(), wanted.end(), format) == wanted.end();
+  });
   write_files(folder, files);
+  std::vector<std::string> names;
+  for (const auto& f : files)
+    names.push_back(f.name);
+  return names;
 }
 
 }  // namespace vmcsim::app::report

@@ -44,6 +44,15 @@ inline constexpr std::size_t kGzipInstancesAbove = 100'000;
 
 // The name write_all gives the instances file of `results`: instances.csv or instances.csv.gz.
 std::string instances_file_name(const RunResults& results, const WriteOptions& options);
+  // The scenario's output.formats: json (results.json, timings.json), csv (instances.csv,
+  // timeseries.csv), trace (trace.json), html (report.html); empty: all of them. `table` names
+  // the terminal comparison and no file. placement.txt and the extra files are always written.
+  std::vector<std::string> formats;
+};
+
+// The output.formats value that writes `file` ("json", "csv", "trace", "html"); empty for files
+// written whatever the formats (placement.txt, sweep.csv).
+std::string format_of_file(const std::string& file);
 
 // Every file name a vmcsim run may write into an output folder; write_files removes those of an
 // earlier run that it does not write itself.
@@ -59,8 +68,9 @@ void check_output_folder(const std::filesystem::path& folder);
 // throws; in both cases the temporary files are removed and the earlier files stay.
 void write_files(const std::filesystem::path& folder, const std::vector<OutputFile>& files);
 
-// Creates the folder if needed and writes every result file (and options.extra) as one set.
-void write_all(const RunResults& results, const std::filesystem::path& folder,
+// Creates the folder if needed and writes the result files options.formats asks for (and
+// options.extra) as one set; returns their names, in the order written.
+std::vector<std::string> write_all(const RunResults& results, const std::filesystem::path& folder,
                const WriteOptions& options = {});
 
 }  // namespace vmcsim::app::report

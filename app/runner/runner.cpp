@@ -530,30 +530,46 @@ RunResults run_placement(const scenario::Scenario& s, const RunOptions& options)
   JobResults slots(n);
   const unsigned threads =
       options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  // Replication by replication, as a cluster run, so a stop (Ctrl-C) leaves whole replications.
+  std::vector<Job> jobs(n);
+  for (std::size_t i = 0; i < n; ++i)
+    jobs[i] = {0, i / per_variant, i % per_variant};
   // Under mpirun each rank replays its share, and rank 0 gathers the metrics and the table rows
   // (placement_row_codec.hpp) into the slots one process would have filled.
   const Ranks mpi = ranks();
-  const std::vector<std::size_t> mine = share_of(identity_order(n), mpi);
+  const std::vector<std::size_t> mine = share_of(run_order(jobs), mpi);
   ProgressReporter reporter{options, mine.size()};
   std::exception_ptr error;
   try {
-    parallel_jobs(mine, threads, nullptr, [&](std::size_t i) {
-      const std::size_t variant = i / per_variant;
-      const std::uint64_t replication = i % per_variant;
+    parallel_jobs(mine, threads, options.stop, [&](std::size_t i) {
+      const std::size_t variant = jobs[i].variant;
+      const std::uint64_t replication = jobs[i].replication;
       const auto start = std::chrono::steady_clock::now();
       PlacementBenchmarkOptions o;
       o.seed = replay_seed(seed, replication);
       std::uint64_t events = 0;  // replay events, for the progress line
-      o.observer = [&events](sim::Time, std::span<const models::placement::NodeView>) {
-        ++events;
+      JobProgress p{0, 1, variant, replication, 0, 0, sim::Time{}, s.duration, 0, false};
+      // Every few thousand events: the bar moves within a replay, and a stop ends it.
+      o.observer = [&](sim::Time now, std::span<const models::placement::NodeView>) {
+        if (++events % 4096 != 0) return;
+        if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed))
+          throw JobStopped{};
+        p.now = std::min(now, s.duration);
+        p.events = events;
+        reporter.report(p, false);
       };
-      rows[i] = run_placement_variant(s, inputs, variant, o);
+      try {
+        rows[i] = run_placement_variant(s, inputs, variant, o);
+      } catch (const JobStopped&) {
+        return;  // not a result: left out, and not reported as finished
+      }
       slots.metrics[i] = run_metrics_of(rows[i], inputs, replication);
+      slots.done[i] = 1;
       slots.wall_seconds[i] =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      reporter.report({0, 1, variant, replication, 0, 0, s.duration, s.duration, events, false},
-                      true);
-      slots.done[i] = 1;
+      p.now = s.duration;
+      p.events = events;
+      reporter.report(p, true);
     });
   } catch (...) {
     error = std::current_exception();
@@ -565,11 +581,15 @@ RunResults run_placement(const scenario::Scenario& s, const RunOptions& options)
     if (!gather_jobs(mpi, mine, {slots.metrics, slots.wall_seconds, slots.done, &encoded}, error))
       return {};
     for (std::size_t i = 0; i < n; ++i)
-      if (std::find(mine.begin(), mine.end(), i) == mine.end())
+      if (slots.done[i] && std::find(mine.begin(), mine.end(), i) == mine.end())
         rows[i] = decode_placement_row(encoded[i]);
   } else if (error) {
     std::rethrow_exception(error);
   }
+  const int planned = replications;
+  const int whole = whole_replications(jobs, slots, replications);
+  if (whole == 0) throw Interrupted(n);
+  if (whole < planned) slots = first_replications(slots, {s}, planned, whole);
 
   RunResults results;
   results.vmcsim_version = VMCSIM_VERSION;
@@ -577,12 +597,14 @@ RunResults run_placement(const scenario::Scenario& s, const RunOptions& options)
   results.scenario_file = s.source_file;
   results.resolved_scenario = yaml_to_json(YAML::Load(s.source_text));
   results.resolved_scenario["seed"] = seed;
-  results.resolved_scenario["replications"] = replications;
+  results.resolved_scenario["replications"] = whole;
   results.resolved_scenario["assumptions"] = assumptions_of(s);
   results.seed = seed;
   results.warmup = s.warmup;
-  results.replications = replications;
-  PointResult pr = summarize_point(s, slots.metrics, slots.wall_seconds, replications,
+  results.replications = whole;
+  results.partial = whole < planned;
+  if (results.partial) results.replications_planned = planned;
+  PointResult pr = summarize_point(s, slots.metrics, slots.wall_seconds, whole,
                                    [seed](std::uint64_t r) { return replay_seed(seed, r); });
   results.variants = std::move(pr.variants);
   // Only what both sides measured is compared (a replay measures no startup, cost, ...).
@@ -592,9 +614,9 @@ RunResults run_placement(const scenario::Scenario& s, const RunOptions& options)
   // of their p99s.
   for (std::size_t v = 0; v < results.variants.size(); ++v) {
     double mean = 0.0, p99 = 0.0;
-    for (std::size_t r = 0; r < per_variant; ++r) {
+    for (std::size_t r = 0; r < static_cast<std::size_t>(whole); ++r) {
       const auto& timing = rows[v * per_variant + r].result.timing;
-      mean += timing.mean_us / static_cast<double>(per_variant);
+      mean += timing.mean_us / static_cast<double>(whole);
       p99 = std::max(p99, timing.p99_us);
     }
     results.variants[v].placement_decision_us_mean = mean;

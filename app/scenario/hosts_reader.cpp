@@ -64,6 +64,28 @@ void read_instance_type(ReadContext& cx, const Field& f, const Field& t, HostGro
   }
 }
 
+// A group without `power` draws what the catalog's per-vCPU and per-GB coefficients give for its
+// capacities (models/catalog/instance_types.yaml, host_power, with its source), recorded as an
+// assumption so validate and results.json show it; energy never reads 0 W unannounced.
+void default_power(ReadContext& cx, const Field& f, HostGroup& g) {
+  const auto& c = cx.catalog().host_power();
+  const double vcpus = g.cpu.cores_value();
+  const double gb = static_cast<double>(g.memory.count()) / 1e9;
+  g.power = PowerModel{vcpus * c.idle_watts_per_vcpu + gb * c.watts_per_gb,
+                       vcpus * c.peak_watts_per_vcpu + gb * c.watts_per_gb};
+  const std::string value =
+      fmt::format("{{idle_watts: {:.0f}, peak_watts: {:.0f}}}", g.power->idle_watts,
+                  g.power->peak_watts);
+  cx.assume({f.path + ".power", value,
+             c.source.empty()
+                 ? std::string{"the catalog has no host_power coefficients: energy reads 0"}
+                 : fmt::format("no power given: {:g} vCPU x {}/{} W idle/peak + {:.0f} GB x {} W "
+                               "({})",
+                               vcpus, c.idle_watts_per_vcpu, c.peak_watts_per_vcpu, gb,
+                               c.watts_per_gb, c.source),
+             f.where()});
+}
+
 }  // namespace
 
 HostGroup read_host_group(ReadContext& cx, const Field& f) {
@@ -83,6 +105,7 @@ HostGroup read_host_group(ReadContext& cx, const Field& f) {
   if (auto z = f.optional("zone")) g.zone = z->text();
   if (auto r = f.optional("rack")) g.rack = r->text();
   if (auto p = f.optional("power")) g.power = read_power(*p);
+  else default_power(cx, f, g);
   if (auto c = f.optional("price_per_hour")) g.price_per_hour = non_negative(*c, kMaxPrice);
   return g;
 }

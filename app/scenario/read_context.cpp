@@ -1,7 +1,9 @@
 #include "app/scenario/read_context.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
+#include "app/scenario/data_dir.hpp"
 #include "app/scenario/input_errors.hpp"
 #include "app/scenario/loader.hpp"
 
@@ -41,14 +43,22 @@ std::string ReadContext::resolve_file(const Field& f) const {
     const std::size_t close = raw.find('}', i);
     if (close == std::string::npos) f.fail(fmt::format("unclosed '${{' in '{}'", raw));
     const std::string var = raw.substr(i + 2, close - i - 2);
-    const char* value = std::getenv(var.c_str());
-    if (value == nullptr) {
-      f.fail(var == "VMCSIM_DATA"
-                 ? fmt::format("'{}' uses ${{VMCSIM_DATA}}, which is not set: set VMCSIM_DATA to "
-                               "the folder holding the shared fixtures (../shared/fixtures)",
-                               raw)
-                 : fmt::format("'{}' uses ${{{}}}, which is not set in the environment", raw, var));
+    if (var == "VMCSIM_DATA") {
+      // Unset: the fixtures beside the checkout (data_dir.hpp), as the README says.
+      const auto data = data_dir(base_dir_);
+      if (!data)
+        f.fail(fmt::format("'{}' uses ${{VMCSIM_DATA}}, which is not set, and no "
+                           "../shared/fixtures folder was found from the current folder or "
+                           "above the scenario: set VMCSIM_DATA to the folder holding the "
+                           "shared fixtures",
+                           raw));
+      expanded += *data;
+      i = close;
+      continue;
     }
+    const char* value = std::getenv(var.c_str());
+    if (value == nullptr)
+      f.fail(fmt::format("'{}' uses ${{{}}}, which is not set in the environment", raw, var));
     expanded += value;
     i = close;
   }

@@ -348,7 +348,8 @@ enum class InstancesCompression { automatic, gzip, none };
 
 struct Output {
   std::string directory = "results";
-  std::vector<std::string> formats{"table"};  // table, json, csv, trace, html
+  // table (the terminal comparison), json, csv, trace, html (report::WriteOptions::formats)
+  std::vector<std::string> formats{"table", "json", "csv", "trace", "html"};
   std::string baseline;                       // a variant name; empty: the first variant
   TraceSelection trace;
   InstancesCompression instances = InstancesCompression::automatic;

@@ -363,7 +363,7 @@ Catalog Catalog::load(const std::filesystem::path& dir) {
     return 0;
   });
   with_file(dir / "instance_types.yaml", [&](const YAML::Node& root) {
-    check_keys(root, {"instance_types", "fargate"}, "instance_types.yaml");
+    check_keys(root, {"instance_types", "fargate", "host_power"}, "instance_types.yaml");
     for (const auto& kv : root["instance_types"]) {
       const std::string name = kv.first.as<std::string>();
       const YAML::Node& n = kv.second;
@@ -394,6 +394,15 @@ Catalog Catalog::load(const std::filesystem::path& dir) {
     c.fargate_ = {number_of(f["usd_per_vcpu_hour"], "usd_per_vcpu_hour"),
                   number_of(f["usd_per_gb_hour"], "usd_per_gb_hour"),
                   scalar(f["source"], "source")};
+    // Optional (a catalog without it leaves hosts without `power` at 0 W, which the loader
+    // warns of).
+    if (const YAML::Node& hp = root["host_power"]; hp) {
+    check_keys(hp, {"idle_watts_per_vcpu", "peak_watts_per_vcpu", "watts_per_gb", "source"},
+               "host_power");
+    c.host_power_ = {number_of(hp["idle_watts_per_vcpu"], "idle_watts_per_vcpu"),
+                     number_of(hp["peak_watts_per_vcpu"], "peak_watts_per_vcpu"),
+                     number_of(hp["watts_per_gb"], "watts_per_gb"), scalar(hp["source"], "source")};
+    }
     return 0;
   });
   if (std::error_code ec; std::filesystem::is_regular_file(dir / "detection.yaml", ec))
@@ -496,6 +505,11 @@ std::string Catalog::render_markdown() const {
       "\n## Fargate pricing\n\n| per vCPU-hour | per GB-hour | source |\n|---|---|---|\n"
       "| {} | {} | {} |\n",
       fargate_.usd_per_vcpu_hour, fargate_.usd_per_gb_hour, cell(fargate_.source));
+  out += fmt::format(
+      "\n## Host power (hosts without `power`)\n\n| idle W per vCPU | peak W per vCPU | W per GB "
+      "of memory | source |\n|---|---|---|---|\n| {} | {} | {} | {} |\n",
+      host_power_.idle_watts_per_vcpu, host_power_.peak_watts_per_vcpu, host_power_.watts_per_gb,
+      cell(host_power_.source));
   return out;
 }
 

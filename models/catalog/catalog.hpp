@@ -59,6 +59,7 @@ class Catalog {
   // models/catalog/detection_catalog.hpp). A catalog directory without that file (a test's)
   // gets all zeros: only scenarios with failures or probes read them.
   const failures::DetectionConfig& detection() const { return detection_; }
+  const HostPowerDefaults& host_power() const { return host_power_; }
 
   // The whole catalog as Markdown tables (docs/calibration.md is this text).
   std::string render_markdown() const;
@@ -68,6 +69,7 @@ class Catalog {
   std::map<std::string, InstanceType, std::less<>> instance_types_;
   FargatePricing fargate_;
   failures::DetectionConfig detection_;
+  HostPowerDefaults host_power_;
 };
 
 // Applies a YAML map of overrides onto a profile: any field (`runtime_overhead: 10MiB` or

@@ -189,4 +189,14 @@ struct FargatePricing {
   std::string source;
 };
 
+// The power a host draws when its scenario gives none, from its vCPUs and memory (a linear
+// model between idle and peak, as the scenario's `power`): idle = vcpus x idle_watts_per_vcpu +
+// memory GB x watts_per_gb, peak the same with peak_watts_per_vcpu.
+struct HostPowerDefaults {
+  double idle_watts_per_vcpu = 0.0;
+  double peak_watts_per_vcpu = 0.0;
+  double watts_per_gb = 0.0;
+  std::string source;
+};
+
 }  // namespace vmcsim::models

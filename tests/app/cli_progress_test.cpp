@@ -199,3 +199,34 @@ TEST_CASE("Ctrl-C before a whole replication has finished writes nothing and exi
   CHECK(err.find("interrupted: 0 of 8 runs written\n") != std::string::npos);
   CHECK(!fs::exists(out / "results.json"));
 }
+
+TEST_CASE("Ctrl-C stops the scheduler benchmark, writes its whole replications and exits 130") {
+  ScratchDir dir{"sigint-pods"};
+  // The shipped benchmark (20 variants) on its first 300 pods, many replications.
+  std::string text = read_text(fs::path{VMCSIM_SOURCE_DIR_FOR_TESTS} / "scenarios" /
+                               "scheduler-benchmark-alibaba.yaml");
+  const std::string patience = "    patience: 1h\n";
+  REQUIRE(text.find(patience) != std::string::npos);
+  text.insert(text.find(patience) + patience.size(), "    max_pods: 300\n");
+  const fs::path scenario = dir.path() / "benchmark.yaml";
+  std::ofstream{scenario} << text;
+  const fs::path out = dir.path() / "out";
+  Background run{{"run", scenario.string(), "--replications", "100", "--jobs", "1", "--progress",
+                  "--out", out.string()},
+                 dir.path() / "stderr.txt"};
+  REQUIRE(run.wait_for(std::regex{"run 22/2000: "}));
+  run.signal(SIGINT);
+  CHECK(run.wait() == 130);
+  const std::string err = read_text(dir.path() / "stderr.txt");
+  INFO(err);
+  std::smatch m;
+  REQUIRE(std::regex_search(err, m, std::regex{"interrupted: ([0-9]+) of 2000 runs written\n"}));
+  const int written = std::stoi(m[1]);
+  CHECK(written >= 20);
+  CHECK(written % 20 == 0);
+  CHECK(written < 2000);
+  const auto j = nlohmann::json::parse(read_text(out / "results.json"));
+  CHECK(j["partial"] == true);
+  CHECK(j["replications_planned"] == 100);
+  CHECK(j["replications"] == written / 20);
+}

@@ -76,7 +76,7 @@ TEST_CASE("the Alibaba GPU 2023 pod list imports every pod with its fields") {
   CHECK(memory == Bytes::mib(303546211));
 
   const auto summary = summarize(list);
-  CHECK_THAT(summary, Catch::Contains("8152 pods, 897 never scheduled"));
+  CHECK_THAT(summary, Catch::Contains("8,152 pods, 897 never scheduled"));
   CHECK_THAT(summary, Catch::Contains("Pending 897"));
 }
 
@@ -100,7 +100,7 @@ TEST_CASE("the Alibaba GPU 2023 node list imports every node, empty model meanin
   }
   CHECK(gpus == 6212);
   CHECK(cpu == Millicores{125514000});
-  CHECK_THAT(summarize(list), Catch::Contains("1523 nodes") && Catch::Contains("6212 GPUs"));
+  CHECK_THAT(summarize(list), Catch::Contains("1,523 nodes") && Catch::Contains("6212 GPUs"));
 }
 
 TEST_CASE("Google 2011 task events import with and without the header row") {

@@ -142,7 +142,8 @@ TEST_CASE("the minimal scenario loads with the documented defaults") {
   REQUIRE(s.images.size() == 1);
   CHECK(s.images[0].layers.size() == 1);
   CHECK(s.images[0].total_size() == Bytes::mib(50));
-  CHECK(s.output.formats == std::vector<std::string>{"table"});
+  CHECK(s.output.formats ==
+        std::vector<std::string>{"table", "json", "csv", "trace", "html"});
   CHECK(s.sweep.empty());
   CHECK_FALSE(s.topology.has_value());
 }
@@ -275,7 +276,7 @@ TEST_CASE("a referenced file is found relative to the scenario file") {
   CHECK(s.workloads[0].trace->file == (test_data / "good/arrivals.txt").lexically_normal());
 }
 
-TEST_CASE("a path using an unset VMCSIM_DATA says how to set it") {
+TEST_CASE("a path using an unset VMCSIM_DATA with no fixtures beside the checkout says how to set it") {
   const std::string text = fmt::format(
       "name: x\nduration: 1m\nhosts: [{{name: h, cpu: 1, memory: 1GiB}}]\n"
       "services:\n  - {{name: s, kubernetes: '${{VMCSIM_DATA}}/k8s/frontend-deployment.yaml', "
@@ -283,16 +284,25 @@ TEST_CASE("a path using an unset VMCSIM_DATA says how to set it") {
   const char* saved = std::getenv("VMCSIM_DATA");
   const std::string restore = saved != nullptr ? saved : "";
   ::unsetenv("VMCSIM_DATA");
+  // Neither the current folder nor the scenario's has ../shared/fixtures near it.
+  const fs::path nowhere = fs::temp_directory_path() / "vmcsim-no-fixtures" / "a" / "b";
+  fs::create_directories(nowhere);
+  const fs::path cwd = fs::current_path();
+  fs::current_path(nowhere);
+  const std::string file = (nowhere / "inline.yaml").string();
   std::string message;
   try {
-    load_scenario_text(text, "inline.yaml");
+    load_scenario_text(text, file);
   } catch (const InputError& e) {
     message = e.what();
   }
+  fs::current_path(cwd);
   if (saved != nullptr) ::setenv("VMCSIM_DATA", restore.c_str(), 1);
-  CHECK_THAT(message, Catch::StartsWith("inline.yaml:5:27: error: services[0].kubernetes: "));
-  CHECK_THAT(message, Catch::Contains("which is not set: set VMCSIM_DATA to the folder holding "
-                                      "the shared fixtures"));
+  CHECK_THAT(message, Catch::StartsWith(file + ":5:27: error: services[0].kubernetes: "));
+  CHECK_THAT(message, Catch::Contains("which is not set, and no ../shared/fixtures folder was "
+                                      "found") &&
+                          Catch::Contains("set VMCSIM_DATA to the folder holding the shared "
+                                          "fixtures"));
 }
 
 TEST_CASE("the closest key is suggested for a typo, and none for another word") {
