@@ -79,18 +79,32 @@ void Field::fail(const std::string& message) const {
   throw InputError(where(), path, path.empty() ? message : path + ": " + message);
 }
 
+namespace {
+
+// yaml-cpp's const lookup of an absent key or index returns a "zombie" node on which Type(),
+// IsMap() and Mark() throw YAML::InvalidNode, an exception no reader expects (a key the text
+// gives as an empty or null scalar is one way to get there). An absent child is therefore made
+// a valid Undefined node, placed at its parent, so every check on it fails as an input error.
+Field child_field(const Field& parent, YAML::Node child, std::string child_path) {
+  if (!child.IsDefined())
+    return Field{parent.file, YAML::Node{YAML::NodeType::Undefined}, std::move(child_path),
+                 parent.mark};
+  const YAML::Mark m = child.Mark();
+  return Field{parent.file, std::move(child), std::move(child_path), m};
+}
+
+}  // namespace
+
 Field Field::operator[](std::string_view key) const {
   const YAML::Node& self = node;  // const: lookup must not insert
   YAML::Node child = node.IsMap() ? self[std::string{key}] : YAML::Node{YAML::NodeType::Undefined};
-  const std::string child_path = path.empty() ? std::string{key} : path + "." + std::string{key};
-  const YAML::Mark m = child.IsDefined() ? child.Mark() : mark;
-  return Field{file, child, child_path, m};
+  return child_field(*this, child,
+                     path.empty() ? std::string{key} : path + "." + std::string{key});
 }
 
 Field Field::at(std::size_t i) const {
   const YAML::Node& self = node;
-  YAML::Node child = self[i];
-  return Field{file, child, fmt::format("{}[{}]", path, i), child.Mark()};
+  return child_field(*this, self[i], fmt::format("{}[{}]", path, i));
 }
 
 std::optional<Field> Field::optional(std::string_view key) const {

@@ -102,3 +102,19 @@ TEST_CASE("a file with more errors than the cap stops after 20 and says so") {
     CHECK(got[20] == "x.yaml: error: stopped after 20 errors");
   }
 }
+
+TEST_CASE("an image whose name is an empty key is an error at its line, not an escaping "
+          "yaml-cpp exception") {
+  // Found by the scenario fuzz campaign (tests/data/fuzz/scenario/crash-ffbdc6c8...): the
+  // reader looked the empty key up by its text, and yaml-cpp's answer for an absent key threw
+  // YAML::InvalidNode (exit 1) when asked whether it was a mapping.
+  const std::string text =
+      "name: bad\nduration: 10m\nhosts:\n  - name: node\n    cpu: \"4\"\n    memory: 8GiB\n"
+      "images:\n  : 5}\nvariants:\n  - name: runc\n    platform: container\n    profile: runc\n";
+  try {
+    (void)load_scenario_text(text, "x.yaml");
+    FAIL("the scenario loaded");
+  } catch (const InputError& e) {
+    CHECK(std::string{e.what()}.find("x.yaml:8:") != std::string::npos);
+  }
+}
