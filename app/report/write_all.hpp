@@ -36,6 +36,10 @@ struct WriteOptions {
   // instances.csv.gz (gzip) instead of instances.csv: true, false, or unset: gzip when the run
   // has more than kGzipInstancesAbove instance rows (scenario `output.instances: auto`).
   std::optional<bool> gzip_instances;
+  // The scenario's output.formats: json (results.json, timings.json), csv (instances.csv,
+  // timeseries.csv), trace (trace.json), html (report.html); empty: all of them. `table` names
+  // the terminal comparison and no file. placement.txt and the extra files are always written.
+  std::vector<std::string> formats;
 };
 
 // Above this many instance rows (about 20 MB of CSV) instances.csv is written gzip-compressed
@@ -44,11 +48,6 @@ inline constexpr std::size_t kGzipInstancesAbove = 100'000;
 
 // The name write_all gives the instances file of `results`: instances.csv or instances.csv.gz.
 std::string instances_file_name(const RunResults& results, const WriteOptions& options);
-  // The scenario's output.formats: json (results.json, timings.json), csv (instances.csv,
-  // timeseries.csv), trace (trace.json), html (report.html); empty: all of them. `table` names
-  // the terminal comparison and no file. placement.txt and the extra files are always written.
-  std::vector<std::string> formats;
-};
 
 // The output.formats value that writes `file` ("json", "csv", "trace", "html"); empty for files
 // written whatever the formats (placement.txt, sweep.csv).
@@ -70,7 +69,8 @@ void write_files(const std::filesystem::path& folder, const std::vector<OutputFi
 
 // Creates the folder if needed and writes the result files options.formats asks for (and
 // options.extra) as one set; returns their names, in the order written.
-std::vector<std::string> write_all(const RunResults& results, const std::filesystem::path& folder,
-               const WriteOptions& options = {});
+std::vector<std::string> write_all(const RunResults& results,
+                                   const std::filesystem::path& folder,
+                                   const WriteOptions& options = {});
 
 }  // namespace vmcsim::app::report
