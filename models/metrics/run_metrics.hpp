@@ -109,6 +109,12 @@ struct FailureRecord {
   int replicas_lost = 0;
   std::optional<sim::Time> detected;   // the platform requested the first replacement
   std::optional<sim::Time> recovered;  // every service it hit back to its running count
+  // drain_start: evictions a disruption budget refused (each retry counts), replicas the host's
+  // failure killed before they could move (a Spot deadline), and when the host held none of the
+  // replicas it had to move (unset: still draining when the run ended).
+  std::uint64_t evictions_refused = 0;
+  std::uint64_t evictions_bypassed = 0;
+  std::optional<sim::Time> drained;
 };
 
 // One line of the bill.

@@ -86,6 +86,10 @@ TEST_CASE("bad failure specs fail at their line and column") {
             .find("must not be negative") != std::string::npos);
   CHECK(error_of("  crashes:\n    - {service: wbe, mtbf: 1h}\n").find("did you mean 'web'?") !=
         std::string::npos);
+  // A zero retry would retry a refused eviction at the same instant forever.
+  CHECK(error_of("  detection: {drain_retry: 0s}\n")
+            .rfind("f.yaml:16:28: error: failures.detection.drain_retry: must be greater than zero",
+                   0) == 0);
 }
 
 namespace {
