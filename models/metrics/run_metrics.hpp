@@ -198,6 +198,8 @@ struct VariantRunMetrics {
   std::vector<FailureRecord> failure_log;
   double time_to_detect_mean_s() const;   // over failures that lost replicas (NaN: none)
   double time_to_recover_mean_s() const;  // over the recovered ones (NaN: none)
+  std::uint64_t evictions_refused() const;  // over the drains, each retry counting
+  double drain_duration_mean_s() const;     // drain start until its host emptied (NaN: none)
 
   // Memory not available to applications: guest OS + hypervisor + runtime overhead of every
   // live instance and node VM, integrated over the run.
