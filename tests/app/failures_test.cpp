@@ -309,6 +309,8 @@ TEST_CASE("under random failures no instance ever starts or runs on a failed hos
   health[0].readiness = mf::Probe{Time::from_s(5), Time::from_s(10), 3, 1};
   health[0].liveness = mf::Probe{Time::zero(), Time::from_s(10), 3, 1};
   health[0].health_check = mf::Probe{Time::zero(), Time::from_s(30), 3, 1};
+  // A budget makes the drain and the Spot notice evict pod by pod (Kubernetes variants).
+  health[0].budget = {mf::DisruptionBudget::Kind::min_available, 5, false};
   app::runner::apply_health(c, health);
 
   sim::Simulation sim;
