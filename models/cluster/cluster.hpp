@@ -170,8 +170,9 @@ class Cluster {
   void fail_host(std::size_t host, std::string_view cause);
   void recover_host(std::size_t host);
   // Cordons the host (taint node.kubernetes.io/unschedulable) and drains it: each replica on it
-  // or in its node VMs is retired gracefully (finishing its requests) and replaced at once, as
-  // an eviction; its node VMs stop once empty. uncordon_host() lifts the taint.
+  // or in its node VMs is retired gracefully (finishing its requests) and replaced, at once or
+  // step by step as the drain policy says (set_drain_policy); its node VMs stop once empty.
+  // uncordon_host() lifts the taint (a drain still in progress carries on).
   void drain_host(std::size_t host);
   void uncordon_host(std::size_t host);
   // [failures] How drain_host() takes the replicas off (cluster_failures.cpp). at_once: every
