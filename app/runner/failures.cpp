@@ -42,6 +42,22 @@ void apply_health(models::ClusterConfig& config,
 
 namespace {
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+
+// Kubernetes drains honour PodDisruptionBudgets, ECS drains the deployment configuration; a VM
+// platform's drain moves everything at once (what it always did).
+models::Cluster::DrainPolicy drain_policy(mf::RecoveryKind kind, const mf::FailureSpec& spec) {
+  using Kind = models::Cluster::DrainPolicy::Kind;
+  models::Cluster::DrainPolicy p;
+  p.retry = spec.detection.drain_retry;
+  p.kind = kind == mf::RecoveryKind::kubernetes ? Kind::disruption_budget
+           : kind == mf::RecoveryKind::ecs      ? Kind::ecs_deployment
+                                                : Kind::at_once;
+  for (const mf::ServiceHealth& h : spec.health) {
+    p.budgets.push_back(h.budget);
+    p.deployment.emplace_back(h.minimum_healthy_percent, h.maximum_percent);
+  }
+  return p;
+}
 }  // namespace
 
 struct FailureDriver::Impl {
@@ -143,6 +159,7 @@ struct FailureDriver::Impl {
         if (--down_count[e.host] == 0) cluster.recover_host(e.host);
         break;
       case mf::EventKind::drain_start:
+        open_drains[e.host] = current;
         cluster.drain_host(e.host);
         break;
       case mf::EventKind::drain_end:
@@ -236,6 +253,19 @@ struct FailureDriver::Impl {
 
   std::map<std::uint32_t, Lineage> pending_lineage;  // crashed, replacement not requested yet
 
+  // A drain's outcome goes to the log line of the drain_start that began it (a drain joined by
+  // a second drain_start of the same host reports on the latest).
+  std::map<std::size_t, std::size_t> open_drains;  // host -> its drain_start's log line
+  void drained(const models::Cluster::DrainResult& r) {
+    const auto it = open_drains.find(r.host);
+    if (it == open_drains.end()) return;
+    mm::FailureRecord& rec = log[it->second];
+    rec.evictions_refused = r.refused;
+    rec.evictions_bypassed = r.bypassed;
+    rec.drained = r.emptied;
+    open_drains.erase(it);
+  }
+
   void replace(std::uint32_t r, std::size_t f) {
     const int before_lost = cluster.lost(cluster.replica_status(r).service);
     const std::size_t before = cluster.replica_count();
@@ -292,6 +322,8 @@ FailureDriver::FailureDriver(sim::Simulation& sim, models::Cluster& cluster,
       d.events.push_back(sim.schedule_in(t, [&d] { d.observe_soon(); }));
   });
   cluster.on_desired_change.connect([&d](std::size_t, int, int) { d.observe(); });
+  cluster.set_drain_policy(drain_policy(d.kind, d.spec));
+  cluster.on_drain_done.connect([&d](const models::Cluster::DrainResult& r) { d.drained(r); });
 }
 
 FailureDriver::~FailureDriver() {

@@ -16,7 +16,7 @@ namespace mm = models::metrics;
 static_assert(sizeof(mm::VariantRunMetrics) == 1168, "VariantRunMetrics changed: update visit()");
 static_assert(sizeof(mm::ServiceRequests) == 224, "ServiceRequests changed: update visit()");
 static_assert(sizeof(mm::InstanceAccounting) == 96, "InstanceAccounting changed: update visit()");
-static_assert(sizeof(mm::FailureRecord) == 144, "FailureRecord changed: update visit()");
+static_assert(sizeof(mm::FailureRecord) == 176, "FailureRecord changed: update visit()");
 static_assert(sizeof(models::serverless::FunctionRunMetrics) == 72,
               "FunctionRunMetrics changed: update visit()");
 #endif
@@ -60,6 +60,7 @@ void visit(IO& io, mm::ServiceRequests& s) {
 template <class IO>
 void visit(IO& io, mm::FailureRecord& f) {
   io(f.at), io(f.kind), io(f.target), io(f.cause), io(f.replicas_lost), io(f.detected);
+  io(f.evictions_refused), io(f.evictions_bypassed), io(f.drained);
   io(f.recovered);
 }
 template <class IO>

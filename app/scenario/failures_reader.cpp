@@ -116,7 +116,8 @@ void read_detection(const Field& f, mf::DetectionConfig& d) {
   time("not_ready_toleration", d.not_ready_toleration);
   time("health_check_interval", d.health_check_interval);
   time("ha_detection", d.ha_detection);
-  time("drain_retry", d.drain_retry);
+  // Positive: kubectl would otherwise retry a refused eviction at the same instant forever.
+  if (auto v = f.optional("drain_retry")) d.drain_retry = v->positive<sim::Time>();
   time("supervisor_restart", d.supervisor_restart);
   if (auto v = f.optional("unhealthy_threshold"))
     d.unhealthy_threshold = static_cast<int>(v->integer(1, 100));

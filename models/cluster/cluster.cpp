@@ -203,6 +203,8 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
 }
 
 Cluster::~Cluster() {
+  for (const Drain& d : drains_)
+    if (d.retry_armed) sim_.cancel(d.retry);
   for (const Service& s : services_) {
     sim_.cancel(s.timer);
     sim_.cancel(s.scale_retry);
@@ -524,6 +526,7 @@ void Cluster::become_running(std::uint32_t r) {
   rep.busy_mark = flows_->busy_seconds(rep.cpu, sim_.now());
   dispatch(r);
   went_idle(r);  // [fn]
+  drains_progress();  // [failures]
 }
 
 void Cluster::retire(std::uint32_t r) {
@@ -575,6 +578,7 @@ void Cluster::replica_stopped(std::uint32_t r) {
   }
   release_admission(r);
   retry_pending();
+  drains_progress();  // [failures]
 }
 
 bool Cluster::admit(std::uint32_t r) {

@@ -80,6 +80,7 @@
 #include "models/cluster/network.hpp"
 #include "models/cluster/request.hpp"
 #include "models/control_plane/launch_server.hpp"
+#include "models/failures/failures.hpp"
 #include "models/host.hpp"
 #include "models/image/registry.hpp"
 #include "models/placement/pending_queue.hpp"
@@ -169,10 +170,39 @@ class Cluster {
   void fail_host(std::size_t host, std::string_view cause);
   void recover_host(std::size_t host);
   // Cordons the host (taint node.kubernetes.io/unschedulable) and drains it: each replica on it
-  // or in its node VMs is retired gracefully (finishing its requests) and replaced at once, as
-  // an eviction; its node VMs stop once empty. uncordon_host() lifts the taint.
+  // or in its node VMs is retired gracefully (finishing its requests) and replaced, at once or
+  // step by step as the drain policy says (set_drain_policy); its node VMs stop once empty.
+  // uncordon_host() lifts the taint (a drain still in progress carries on).
   void drain_host(std::size_t host);
   void uncordon_host(std::size_t host);
+  // [failures] How drain_host() takes the replicas off (cluster_failures.cpp). at_once: every
+  // replica is retired and replaced at once (VM platforms). disruption_budget (Kubernetes,
+  // kubectl drain): each pod goes through the eviction API; an eviction that would leave its
+  // service fewer Ready (running) replicas than its budget's min_ready(desired) is refused
+  // (HTTP 429) and retried after `retry`; a pod not Ready yet is evicted at once (it counts
+  // against no budget). ecs_deployment (ECS service scheduler on a DRAINING container instance):
+  // replacements start while the service's tasks stay within maximumPercent of desired, and
+  // DRAINING tasks stop while running tasks stay at or above minimumHealthyPercent.
+  // `budgets` and `deployment` are by service; a service past their end has no budget / 100-200.
+  struct DrainPolicy {
+    enum class Kind { at_once, disruption_budget, ecs_deployment };
+    Kind kind = Kind::at_once;
+    sim::Time retry;
+    std::vector<failures::DisruptionBudget> budgets;
+    std::vector<std::pair<double, double>> deployment;  // minimumHealthyPercent, maximumPercent
+  };
+  void set_drain_policy(DrainPolicy policy);
+  // One drain, once its host holds none of the replicas it had to move (or the host failed
+  // first: a Spot interruption's deadline). `refused`: evictions the budget refused (each retry
+  // counts); `bypassed`: replicas still on the host when it failed, killed whatever the budget.
+  struct DrainResult {
+    std::size_t host = 0;
+    sim::Time started;
+    sim::Time emptied;
+    std::uint64_t refused = 0;
+    std::uint64_t bypassed = 0;
+  };
+  sim::Signal<const DrainResult&> on_drain_done;
   // One running replica of the service crashes: the one at `pick` (in [0, 1)) of its running
   // replicas, oldest first. Returns it, or nothing when none runs.
   std::optional<std::uint32_t> crash(std::size_t service, double pick, std::string_view cause);
@@ -258,6 +288,14 @@ class Cluster {
   // (readiness probe, in-place restart), unless it was lost or stopped meanwhile.
   void become_running_after(std::uint32_t replica, sim::Time delay);
   void become_running(std::uint32_t replica);
+  // [failures] drains that honour budgets and deployment settings (cluster_failures.cpp)
+  struct Drain;
+  void evict(std::size_t host, std::uint32_t replica);
+  void try_evictions(std::size_t host);
+  void ecs_drain_step(std::size_t host);
+  void end_drain_if_empty(std::size_t host);
+  void end_drain_on_failure(std::size_t host);
+  void drains_progress();  // a replica became running or stopped
   void fail_request(std::size_t service, std::uint64_t sequence, const Request& request);
   const Node* physical_of(const Node& node) const;
 
@@ -322,6 +360,9 @@ class Cluster {
   int pods_per_node_ = 0;
   // [failures] by host index: failed / cordoned (their views carry a NoSchedule taint)
   std::vector<char> host_down_, host_cordoned_;
+  DrainPolicy drain_policy_;
+  std::vector<Drain> drains_;  // by host index (empty until the first drain)
+  int active_drains_ = 0;
 };
 
 }  // namespace vmcsim::models

@@ -52,6 +52,8 @@ int Cluster::running(std::size_t service) const {
   int n = 0;
   for (const std::uint32_t r : services_.at(service).live)
     n += replicas_[r].state == ReplicaState::running;
+  for (const std::uint32_t r : services_.at(service).drained)  // [failures] ECS draining tasks
+    n += replicas_[r].state == ReplicaState::running;
   return n;
 }
 

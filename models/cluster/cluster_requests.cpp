@@ -37,6 +37,13 @@ void Cluster::submit(std::size_t service, const Request& request) {
     if (best == kNone || rep.in_service < replicas_[best].in_service) best = r;
     if (rep.in_service == 0) break;  // nothing beats an idle instance; it is the oldest idle one
   }
+  // [failures] ECS tasks of a draining instance, replaced but not stopped yet, still serve.
+  for (const std::uint32_t r : svc.drained) {
+    if (best != kNone && replicas_[best].in_service == 0) break;
+    const Replica& rep = replicas_[r];
+    if (rep.state != ReplicaState::running || rep.in_service >= rep.concurrency) continue;
+    if (best == kNone || rep.in_service < replicas_[best].in_service) best = r;
+  }
   if (best == kNone) {
     svc.queue.push_back({sequence, request});
     if (function) {

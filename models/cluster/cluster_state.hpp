@@ -111,6 +111,9 @@ struct Cluster::Service {
   std::uint64_t failed = 0;
   int lost = 0;
   int lost_routable = 0;
+  // [failures] ECS: tasks of a draining container instance already replaced (out of `live`)
+  // and still running until the scheduler stops them; they count as running.
+  std::vector<std::uint32_t> drained;
   std::uint64_t route_counter = 0;
   // [fn] function services (models/serverless)
   std::unique_ptr<serverless::KeepAlivePolicy> keep_alive;
@@ -123,6 +126,18 @@ struct Cluster::Service {
   bool executed = false;  // some execution has ended (idle times are measured from one)
   sim::Time idle_keep_until;  // per-function policy: this idle period keeps instances until
   serverless::FunctionStats stats;
+};
+
+// [failures] A drain in progress on one host: the replicas still to move, those an ECS
+// scheduler replaced but has not stopped yet, and those evicted (done once all have stopped).
+struct Cluster::Drain {
+  bool active = false;
+  DrainResult result;
+  std::vector<std::uint32_t> waiting;
+  std::vector<std::uint32_t> replaced;
+  std::vector<std::uint32_t> evicted;
+  sim::EventId retry;
+  bool retry_armed = false;
 };
 
 struct Cluster::NodeVm {

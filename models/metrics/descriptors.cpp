@@ -318,6 +318,16 @@ const std::vector<MetricDescriptor>& table() {
           "failures that lost replicas whose services had not recovered when the run ended",
           [](const R& r) { return measured(r, count(r.failures_unrecovered)); },
           &VE::failures_unrecovered)),
+      failures_only(est("evictions_refused", "evictions",
+                        "evictions a PodDisruptionBudget refused during drains (each retry "
+                        "after drain_retry counts), per replication",
+                        [](const R& r) { return measured(r, count(r.evictions_refused())); },
+                        &VE::evictions_refused)),
+      failures_only(est("drain_duration_s", "s",
+                        "per drain: drain start until its host held none of the replicas it had "
+                        "to move (Spot: or the host was reclaimed), over the drains that ended",
+                        [](const R& r) { return measured(r, r.drain_duration_mean_s()); },
+                        &VE::drain_duration_s)),
       est(
           "requests_unserved", "requests",
           "requests submitted but still queued or in service when the run ended, all services",

@@ -31,6 +31,20 @@ double VariantRunMetrics::time_to_detect_mean_s() const {
   return s.mean();
 }
 
+std::uint64_t VariantRunMetrics::evictions_refused() const {
+  std::uint64_t n = 0;
+  for (const auto& f : failure_log)
+    n += f.evictions_refused;
+  return n;
+}
+
+double VariantRunMetrics::drain_duration_mean_s() const {
+  sim::RunningStats s;
+  for (const auto& f : failure_log)
+    if (f.drained) s.add((*f.drained - f.at).seconds());
+  return s.mean();
+}
+
 double VariantRunMetrics::time_to_recover_mean_s() const {
   sim::RunningStats s;
   for (const auto& f : failure_log)

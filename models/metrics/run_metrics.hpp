@@ -110,6 +110,12 @@ struct FailureRecord {
   int replicas_lost = 0;
   std::optional<sim::Time> detected;   // the platform requested the first replacement
   std::optional<sim::Time> recovered;  // every service it hit back to its running count
+  // drain_start: evictions a disruption budget refused (each retry counts), replicas the host's
+  // failure killed before they could move (a Spot deadline), and when the host held none of the
+  // replicas it had to move (unset: still draining when the run ended).
+  std::uint64_t evictions_refused = 0;
+  std::uint64_t evictions_bypassed = 0;
+  std::optional<sim::Time> drained;
 };
 
 // One line of the bill.
@@ -197,6 +203,8 @@ struct VariantRunMetrics {
   std::vector<FailureRecord> failure_log;
   double time_to_detect_mean_s() const;   // over failures that lost replicas (NaN: none)
   double time_to_recover_mean_s() const;  // over the recovered ones (NaN: none)
+  std::uint64_t evictions_refused() const;  // over the drains, each retry counting
+  double drain_duration_mean_s() const;     // drain start until its host emptied (NaN: none)
 
   // Memory not available to applications: guest OS + hypervisor + runtime overhead of every
   // live instance and node VM, integrated over the run.

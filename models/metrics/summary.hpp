@@ -133,6 +133,8 @@ struct VariantEstimates {
   Estimate replicas_lost;
   Estimate replicas_replaced;
   Estimate failures_unrecovered;
+  Estimate evictions_refused;  // drains: evictions a disruption budget refused
+  Estimate drain_duration_s;   // drains: start until the host held none of its replicas
   // Wall clock, pooled over all decisions: not deterministic, omitted with wall_seconds.
   double placement_decision_us_mean = 0.0;
   double placement_decision_us_p99 = 0.0;

@@ -86,6 +86,10 @@ TEST_CASE("bad failure specs fail at their line and column") {
             .find("must not be negative") != std::string::npos);
   CHECK(error_of("  crashes:\n    - {service: wbe, mtbf: 1h}\n").find("did you mean 'web'?") !=
         std::string::npos);
+  // A zero retry would retry a refused eviction at the same instant forever.
+  CHECK(error_of("  detection: {drain_retry: 0s}\n")
+            .rfind("f.yaml:16:28: error: failures.detection.drain_retry: must be greater than zero",
+                   0) == 0);
 }
 
 namespace {
@@ -305,6 +309,8 @@ TEST_CASE("under random failures no instance ever starts or runs on a failed hos
   health[0].readiness = mf::Probe{Time::from_s(5), Time::from_s(10), 3, 1};
   health[0].liveness = mf::Probe{Time::zero(), Time::from_s(10), 3, 1};
   health[0].health_check = mf::Probe{Time::zero(), Time::from_s(30), 3, 1};
+  // A budget makes the drain and the Spot notice evict pod by pod (Kubernetes variants).
+  health[0].budget = {mf::DisruptionBudget::Kind::min_available, 5, false};
   app::runner::apply_health(c, health);
 
   sim::Simulation sim;
