@@ -131,10 +131,20 @@ TEST_CASE("on a terminal the progress bar moves within a run and ends its line")
     return;
   }
   ScratchDir dir{"bar"};
-  // `script` gives vmcsim a terminal; a default-scenario run lasts over a second.
+  // The bar draws nothing in a run's first second, so the default scenario is stretched from
+  // 30 min to 4 h simulated: each of its 4 runs then lasts well over a second on an idle
+  // machine too (30 min took a quarter of a second each there, and no bar was drawn).
+  std::string text_in = read_text(fs::path{VMCSIM_SOURCE_DIR_FOR_TESTS} / "scenarios" /
+                                  "default.yaml");
+  const std::string duration = "\nduration: 30m\n";
+  REQUIRE(text_in.find(duration) != std::string::npos);
+  text_in.replace(text_in.find(duration), duration.size(), "\nduration: 4h\n");
+  const fs::path scenario = dir.path() / "default-4h.yaml";
+  std::ofstream{scenario} << text_in;
+  // `script` gives vmcsim a terminal.
   const std::string command = "cd '" + std::string{VMCSIM_SOURCE_DIR_FOR_TESTS} +
                               "' && VMCSIM_DATA='" + vmcsim::test::data_dir() + "' '" + VMCSIM_CLI +
-                              "' run scenarios/default.yaml --replications 1 --jobs 1 --out '" +
+                              "' run '" + scenario.string() + "' --replications 1 --jobs 1 --out '" +
                               (dir.path() / "out").string() + "' >/dev/null";
   const fs::path typescript = dir.path() / "typescript";
   REQUIRE(std::system(("script -qec \"" + command + "\" '" + typescript.string() + "' >/dev/null")
