@@ -342,6 +342,25 @@ int EcsTaskDefinition::total_gpus() const {
   return sum;
 }
 
+namespace {
+
+// The line and column of byte `offset` (0-based) of `text`.
+SourceLocation location_at(std::string_view text, const std::string& file, std::size_t offset) {
+  SourceLocation where{file, 1, 1};
+  const std::size_t end = std::min(offset, text.size());
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++where.line;
+      where.column = 1;
+    } else {
+      ++where.column;
+    }
+  }
+  return where;
+}
+
+}  // namespace
+
 EcsTaskDefinition parse_ecs_task_definition(std::string_view text, const std::string& file) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw InputError({file, 0, 0}, "", "the file is empty (expected a JSON task definition)");
@@ -351,20 +370,23 @@ EcsTaskDefinition parse_ecs_task_definition(std::string_view text, const std::st
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     // e.byte is the 1-based offset of the offending character.
-    SourceLocation where{file, 1, 1};
-    const std::size_t end = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    for (std::size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n') {
-        ++where.line;
-        where.column = 1;
-      } else {
-        ++where.column;
-      }
-    }
+    const SourceLocation where = location_at(text, file, e.byte > 0 ? e.byte - 1 : 0);
     std::string message = e.what();
     if (const auto colon = message.find("]: "); colon != std::string::npos)
       message.erase(0, colon + 3);
     throw InputError(where, "", "invalid JSON: " + message);
+  } catch (const json::out_of_range& e) {
+    // A number beyond a double ("1e999") is nlohmann's out_of_range 406, which carries no
+    // offset: the location is where the number it quotes first occurs.
+    std::string message = e.what();
+    if (const auto colon = message.find("] "); colon != std::string::npos)
+      message.erase(0, colon + 2);
+    const auto quote = message.find('\'');
+    const auto close = quote == std::string::npos ? quote : message.find('\'', quote + 1);
+    const std::size_t at =
+        close == std::string::npos ? 0 : text.find(message.substr(quote + 1, close - quote - 1));
+    throw InputError(location_at(text, file, at == std::string_view::npos ? 0 : at), "",
+                     "invalid JSON: " + message);
   }
   std::string base;
   if (doc.is_object() && doc.contains("taskDefinition") && doc["taskDefinition"].is_object()) {

@@ -183,3 +183,17 @@ TEST_CASE("a Kubernetes manifest of more than ten thousand documents is refused"
   const std::string e = input_error_of([&] { parse_k8s_manifests(text, "m.yaml"); });
   CHECK_THAT(e, Catch::Contains("more than 10000 YAML documents"));
 }
+
+TEST_CASE("an ECS task definition with a number beyond a double is an error at the number") {
+  // Found by the ecs fuzz target (tests/data/fuzz/ecs/crash-e747636c...): nlohmann reports such
+  // a number as out_of_range 406, not as a parse_error, and it escaped the importer (exit 1).
+  const std::string text = "{\n  \"family\": \"web\",\n  \"cpu\": 1e999\n}\n";
+  try {
+    (void)vmcsim::app::importers::parse_ecs_task_definition(text, "task.json");
+    FAIL("the task definition was read");
+  } catch (const vmcsim::app::InputError& e) {
+    const std::string what = e.what();
+    CHECK(what.find("task.json:3:10") != std::string::npos);
+    CHECK(what.find("number overflow") != std::string::npos);
+  }
+}
