@@ -12,9 +12,7 @@
 
 namespace vmcsim::models {
 
-namespace {
-
-[[noreturn]] void fail(const YAML::Node& at, const std::string& message) {
+[[noreturn]] void fail_at(const YAML::Node& at, const std::string& message) {
   const YAML::Mark mark = at.IsDefined() ? at.Mark() : YAML::Mark::null_mark();
   const int line = mark.line >= 0 ? mark.line + 1 : 0;
   const int column = mark.column >= 0 ? mark.column + 1 : 0;
@@ -22,8 +20,11 @@ namespace {
                      column);
 }
 
+
+namespace {
+
 std::string scalar(const YAML::Node& node, const std::string& what) {
-  if (!node.IsScalar()) fail(node, what + " must be a scalar");
+  if (!node.IsScalar()) fail_at(node, what + " must be a scalar");
   return node.Scalar();
 }
 
@@ -35,7 +36,7 @@ auto parsed(const YAML::Node& node, const std::string& what, F&& parse) {
   } catch (const CatalogError&) {
     throw;
   } catch (const std::exception& e) {
-    fail(node, what + ": " + e.what());
+    fail_at(node, what + ": " + e.what());
   }
 }
 
@@ -57,7 +58,7 @@ void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> a
   for (const auto& kv : map) {
     const std::string key = kv.first.as<std::string>();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-      fail(kv.first, where + ": unknown key '" + key + "'");
+      fail_at(kv.first, where + ": unknown key '" + key + "'");
   }
 }
 
@@ -197,11 +198,11 @@ void set_field(PlatformProfile& p, const std::string& key, const YAML::Node& nod
   if (node.IsMap()) {
     check_keys(node, {"value", "source"}, where + " field '" + key + "'");
     const std::string source = node["source"] ? scalar(node["source"], key + ".source") : "";
-    if (source.empty()) fail(node, where + ": field '" + key + "' needs a source");
-    if (!node["value"]) fail(node, where + ": field '" + key + "' needs a value");
+    if (source.empty()) fail_at(node, where + ": field '" + key + "' needs a source");
+    if (!node["value"]) fail_at(node, where + ": field '" + key + "' needs a value");
     field.set(p, node["value"], source);
   } else {
-    if (source_required) fail(node, where + ": field '" + key + "' needs {value, source}");
+    if (source_required) fail_at(node, where + ": field '" + key + "' needs {value, source}");
     field.set(p, node, "scenario override");
   }
 }
@@ -213,27 +214,27 @@ void set_phase_work(PhaseSpec& ph, const YAML::Node& node) {
   if (node["io"])
     ph.io = parsed(node["io"], "io", [](const std::string& s) { return sim::Bytes::parse(s); });
   if (ph.cpu < sim::Time::zero() || ph.io < sim::Bytes{})
-    fail(node, "phase '" + ph.name + "': cpu and io must not be negative");
+    fail_at(node, "phase '" + ph.name + "': cpu and io must not be negative");
 }
 
 PhaseSpec parse_phase(const YAML::Node& node, const std::string& where) {
-  if (!node.IsMap()) fail(node, where + ": a phase is {name, duration, source}");
+  if (!node.IsMap()) fail_at(node, where + ": a phase is {name, duration, source}");
   check_keys(node, {"name", "duration", "cpu", "io", "source"}, where + " phase");
   for (const char* k : {"name", "duration", "source"})
-    if (!node[k]) fail(node, where + ": phase needs '" + k + "'");
+    if (!node[k]) fail_at(node, where + ": phase needs '" + k + "'");
   PhaseSpec ph;
   ph.name = scalar(node["name"], "phase name");
   ph.duration = parse_duration(node["duration"]);
   ph.text = flow_text(node["duration"]);
   ph.source = scalar(node["source"], "phase source");
   set_phase_work(ph, node);
-  if (ph.source.empty()) fail(node, where + ": phase '" + ph.name + "' needs a source");
+  if (ph.source.empty()) fail_at(node, where + ": phase '" + ph.name + "' needs a source");
   return ph;
 }
 
 PlatformProfile parse_profile(const std::string& name, const YAML::Node& node) {
   const std::string where = "profile '" + name + "'";
-  if (!node.IsMap()) fail(node, where + " must be a map");
+  if (!node.IsMap()) fail_at(node, where + " must be a map");
   PlatformProfile p;
   p.name = name;
   for (const auto& kv : node) {
@@ -241,24 +242,24 @@ PlatformProfile parse_profile(const std::string& name, const YAML::Node& node) {
     const YAML::Node& v = kv.second;
     if (key == "kind") {
       const auto kind = parse_platform_kind(scalar(v, "kind"));
-      if (!kind) fail(v, where + ": unknown kind '" + v.Scalar() + "'");
+      if (!kind) fail_at(v, where + ": unknown kind '" + v.Scalar() + "'");
       p.kind = *kind;
     } else if (key == "description") {
       p.description = scalar(v, "description");
     } else if (key == "boot" || key == "stop") {
-      if (!v.IsSequence()) fail(v, where + ": '" + key + "' must be a list of phases");
+      if (!v.IsSequence()) fail_at(v, where + ": '" + key + "' must be a list of phases");
       auto& phases = key == "boot" ? p.boot_phases : p.stop_phases;
       for (const auto& ph : v)
         phases.push_back(parse_phase(ph, where));
     } else if (fields().contains(key)) {
       set_field(p, key, v, true, where);
     } else {
-      fail(kv.first, where + ": unknown key '" + key + "'");
+      fail_at(kv.first, where + ": unknown key '" + key + "'");
     }
   }
-  if (!node["kind"]) fail(node, where + ": needs a kind");
-  if (p.boot_phases.empty()) fail(node, where + ": needs boot phases");
-  if (p.stop_phases.empty()) fail(node, where + ": needs stop phases");
+  if (!node["kind"]) fail_at(node, where + ": needs a kind");
+  if (p.boot_phases.empty()) fail_at(node, where + ": needs boot phases");
+  if (p.stop_phases.empty()) fail_at(node, where + ": needs stop phases");
   return p;
 }
 
@@ -277,10 +278,10 @@ auto with_file(const std::filesystem::path& file, F&& f) {
 
 sim::Distribution parse_duration(const YAML::Node& node) {
   if (node.IsScalar()) return sim::Constant{seconds_of(node, "duration")};
-  if (!node.IsMap() || !node["dist"]) fail(node, "a duration is a time or {dist: ..., ...}");
+  if (!node.IsMap() || !node["dist"]) fail_at(node, "a duration is a time or {dist: ..., ...}");
   const std::string dist = scalar(node["dist"], "dist");
   auto need = [&](const char* key) {
-    if (!node[key]) fail(node, "distribution '" + dist + "' needs '" + key + "'");
+    if (!node[key]) fail_at(node, "distribution '" + dist + "' needs '" + key + "'");
     return seconds_of(node[key], std::string(key));
   };
   try {
@@ -309,28 +310,28 @@ sim::Distribution parse_duration(const YAML::Node& node) {
       return sim::Exponential{need("mean")};
     }
   } catch (const std::invalid_argument& e) {
-    fail(node, "distribution '" + dist + "': " + e.what());
+    fail_at(node, "distribution '" + dist + "': " + e.what());
   }
-  fail(node["dist"],
+  fail_at(node["dist"],
        "unknown distribution '" + dist + "' (constant, lognormal, normal, uniform, exponential)");
 }
 
 void apply_overrides(PlatformProfile& profile, const YAML::Node& overrides) {
   const std::string where = "override of profile '" + profile.name + "'";
   if (!overrides || overrides.IsNull()) return;
-  if (!overrides.IsMap()) fail(overrides, where + " must be a map");
+  if (!overrides.IsMap()) fail_at(overrides, where + " must be a map");
   for (const auto& kv : overrides) {
     const std::string key = kv.first.as<std::string>();
     const YAML::Node& v = kv.second;
     if (key == "boot" || key == "stop") {
-      if (!v.IsMap()) fail(v, where + ": '" + key + "' overrides are {phase: duration}");
+      if (!v.IsMap()) fail_at(v, where + ": '" + key + "' overrides are {phase: duration}");
       auto& phases = key == "boot" ? profile.boot_phases : profile.stop_phases;
       for (const auto& ph : v) {
         const std::string name = ph.first.as<std::string>();
         const auto it = std::find_if(phases.begin(), phases.end(),
                                      [&](const PhaseSpec& s) { return s.name == name; });
         if (it == phases.end())
-          fail(ph.first, where + ": unknown " + key + " phase '" + name + "'");
+          fail_at(ph.first, where + ": unknown " + key + " phase '" + name + "'");
         const YAML::Node& value = ph.second;
         const bool fields = value.IsMap() && !value["dist"];
         if (fields) check_keys(value, {"duration", "cpu", "io"}, where + " phase '" + name + "'");
@@ -347,7 +348,7 @@ void apply_overrides(PlatformProfile& profile, const YAML::Node& overrides) {
     } else if (fields().contains(key)) {
       set_field(profile, key, v, false, where);
     } else {
-      fail(kv.first, where + ": unknown key '" + key + "'");
+      fail_at(kv.first, where + ": unknown key '" + key + "'");
     }
   }
 }
@@ -372,7 +373,7 @@ Catalog Catalog::load(const std::filesystem::path& dir) {
                  {"vcpus", "memory", "max_pods", "enis", "ipv4_per_eni", "usd_per_hour", "source"},
                  where);
       for (const char* k : {"vcpus", "memory", "max_pods", "usd_per_hour", "source"})
-        if (!n[k]) fail(n, where + ": needs '" + k + "'");
+        if (!n[k]) fail_at(n, where + ": needs '" + k + "'");
       InstanceType t;
       t.name = name;
       t.vcpus = static_cast<int>(number_of(n["vcpus"], "vcpus"));
@@ -384,7 +385,7 @@ Catalog Catalog::load(const std::filesystem::path& dir) {
       if (n["ipv4_per_eni"])
         t.ipv4_per_eni = static_cast<int>(number_of(n["ipv4_per_eni"], "ipv4_per_eni"));
       if (t.enis > 0 && eni_max_pods(t, false) != t.max_pods)
-        fail(n["max_pods"], fmt::format("{}: max_pods {} is not ENIs x (IPv4 per ENI - 1) + 2 = {}",
+        fail_at(n["max_pods"], fmt::format("{}: max_pods {} is not ENIs x (IPv4 per ENI - 1) + 2 = {}",
                                         where, t.max_pods, eni_max_pods(t, false)));
       t.source = scalar(n["source"], "source");
       c.instance_types_.emplace(name, std::move(t));

@@ -35,6 +35,10 @@ class CatalogError : public std::runtime_error {
   int line_, column_;
 };
 
+// Throws CatalogError "<line>:<column>: <message>" at `at` (the message alone where the node has
+// no position): every reader of the catalog's YAML files reports through it.
+[[noreturn]] void fail_at(const YAML::Node& at, const std::string& message);
+
 class Catalog {
  public:
   // Reads <dir>/profiles.yaml and <dir>/instance_types.yaml; errors name the file and line.

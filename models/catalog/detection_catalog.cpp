@@ -12,24 +12,16 @@ namespace vmcsim::models {
 
 namespace {
 
-[[noreturn]] void fail(const YAML::Node& at, const std::string& message) {
-  const YAML::Mark mark = at.IsDefined() ? at.Mark() : YAML::Mark::null_mark();
-  const int line = mark.line >= 0 ? mark.line + 1 : 0;
-  const int column = mark.column >= 0 ? mark.column + 1 : 0;
-  throw CatalogError(line > 0 ? fmt::format("{}:{}: {}", line, column, message) : message, line,
-                     column);
-}
-
 // One platform's `{key: {value, source}}` map, each key read once and all of them required.
 class Section {
  public:
   Section(const YAML::Node& parent, const std::string& name, std::set<std::string> keys)
       : name_(name), keys_(std::move(keys)) {
     node_ = parent[name];
-    if (!node_ || !node_.IsMap()) fail(parent, "detection: needs the map '" + name + "'");
+    if (!node_ || !node_.IsMap()) fail_at(parent, "detection: needs the map '" + name + "'");
     for (const auto& kv : node_) {
       const std::string key = kv.first.as<std::string>();
-      if (!keys_.contains(key)) fail(kv.first, fmt::format("{}: unknown key '{}'", name, key));
+      if (!keys_.contains(key)) fail_at(kv.first, fmt::format("{}: unknown key '{}'", name, key));
     }
   }
 
@@ -38,7 +30,7 @@ class Section {
     try {
       return sim::Time::parse(v.Scalar());
     } catch (const std::exception& e) {
-      fail(v, fmt::format("{}.{}: {}", name_, key, e.what()));
+      fail_at(v, fmt::format("{}.{}: {}", name_, key, e.what()));
     }
   }
 
@@ -50,27 +42,27 @@ class Section {
       if (used == v.Scalar().size() && d >= 0) return d;
     } catch (const std::exception&) {
     }
-    fail(v, fmt::format("{}.{}: '{}' is not a number >= 0", name_, key, v.Scalar()));
+    fail_at(v, fmt::format("{}.{}: '{}' is not a number >= 0", name_, key, v.Scalar()));
   }
 
   int count(const std::string& key) const {
     const double d = number(key);
     if (d < 1 || d != static_cast<int>(d))
-      fail(value(key), fmt::format("{}.{}: needs a whole number >= 1", name_, key));
+      fail_at(value(key), fmt::format("{}.{}: needs a whole number >= 1", name_, key));
     return static_cast<int>(d);
   }
 
  private:
   YAML::Node value(const std::string& key) const {
     const YAML::Node entry = node_[key];
-    if (!entry) fail(node_, fmt::format("{}: needs '{}'", name_, key));
+    if (!entry) fail_at(node_, fmt::format("{}: needs '{}'", name_, key));
     if (!entry.IsMap() || !entry["value"] || !entry["value"].IsScalar())
-      fail(entry, fmt::format("{}.{}: write {{value: ..., source: ...}}", name_, key));
+      fail_at(entry, fmt::format("{}.{}: write {{value: ..., source: ...}}", name_, key));
     for (const auto& kv : entry)
       if (const std::string k = kv.first.as<std::string>(); k != "value" && k != "source")
-        fail(kv.first, fmt::format("{}.{}: unknown key '{}'", name_, key, k));
+        fail_at(kv.first, fmt::format("{}.{}: unknown key '{}'", name_, key, k));
     if (!entry["source"] || !entry["source"].IsScalar() || entry["source"].Scalar().empty())
-      fail(entry, fmt::format("{}.{}: needs a source", name_, key));
+      fail_at(entry, fmt::format("{}.{}: needs a source", name_, key));
     return entry["value"];
   }
 
@@ -83,12 +75,12 @@ class Section {
 
 failures::DetectionConfig parse_detection(const YAML::Node& root) {
   if (!root.IsMap() || root.size() != 1 || !root["detection"])
-    fail(root, "detection.yaml holds one map, 'detection'");
+    fail_at(root, "detection.yaml holds one map, 'detection'");
   const YAML::Node d = root["detection"];
   for (const auto& kv : d)
     if (const std::string k = kv.first.as<std::string>();
         k != "kubernetes" && k != "load_balancer" && k != "ecs" && k != "vm_ha")
-      fail(kv.first,
+      fail_at(kv.first,
            "detection: unknown platform '" + k + "' (kubernetes, load_balancer, ecs, vm_ha)");
   failures::DetectionConfig c;
   const Section k8s(

@@ -283,6 +283,8 @@ class Cluster {
   void maybe_stop_node(std::uint32_t node_vm);
   void track_host(const Instance& instance);
   void lose(std::uint32_t replica, std::string_view cause);  // cluster_failures.cpp
+  // The running replica of `service` that `pick` in [0, 1] chooses (crash, restart_in_place).
+  std::optional<std::uint32_t> running_replica(std::size_t service, double pick) const;
   void fail_in_service(std::uint32_t replica);                // cluster_failures.cpp
   // [failures] The replica's instance is up; it takes requests once `delay` has passed
   // (readiness probe, in-place restart), unless it was lost or stopped meanwhile.

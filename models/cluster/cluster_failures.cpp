@@ -335,8 +335,7 @@ void Cluster::uncordon_host(std::size_t h) {
   retry_pending();
 }
 
-std::optional<std::uint32_t> Cluster::crash(std::size_t service, double pick,
-                                            std::string_view cause) {
+std::optional<std::uint32_t> Cluster::running_replica(std::size_t service, double pick) const {
   std::vector<std::uint32_t> running_now;
   for (const std::uint32_t r : services_.at(service).live)
     if (replicas_[r].state == ReplicaState::running) running_now.push_back(r);
@@ -344,21 +343,22 @@ std::optional<std::uint32_t> Cluster::crash(std::size_t service, double pick,
   const auto k = std::min(running_now.size() - 1,
                           static_cast<std::size_t>(std::clamp(pick, 0.0, 1.0) *
                                                    static_cast<double>(running_now.size())));
-  lose(running_now[k], cause);
   return running_now[k];
+}
+
+std::optional<std::uint32_t> Cluster::crash(std::size_t service, double pick,
+                                            std::string_view cause) {
+  const auto r = running_replica(service, pick);
+  if (r) lose(*r, cause);
+  return r;
 }
 
 std::optional<std::uint32_t> Cluster::restart_in_place(std::size_t service, double pick,
                                                        sim::Time downtime,
                                                        std::string_view /*cause*/) {
-  std::vector<std::uint32_t> running_now;
-  for (const std::uint32_t r : services_.at(service).live)
-    if (replicas_[r].state == ReplicaState::running) running_now.push_back(r);
-  if (running_now.empty()) return std::nullopt;
-  const auto k = std::min(running_now.size() - 1,
-                          static_cast<std::size_t>(std::clamp(pick, 0.0, 1.0) *
-                                                   static_cast<double>(running_now.size())));
-  const std::uint32_t r = running_now[k];
+  const auto picked = running_replica(service, pick);
+  if (!picked) return std::nullopt;
+  const std::uint32_t r = *picked;
   end_idle(r);  // [fn]
   fail_in_service(r);
   check_requests(services_[service]);
