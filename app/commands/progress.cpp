@@ -32,8 +32,10 @@ bool RunProgress::due(Clock::time_point& last, Clock::duration every) {
 
 void RunProgress::job(const runner::JobProgress& p) {
   const std::string& name = p.variant < variants_.size() ? variants_[p.variant] : "?";
-  const std::string point =
+  std::string point =
       p.points > 1 ? fmt::format("point {}/{}, ", p.point + 1, p.points) : std::string{};
+  if (!p.interference_baseline.empty())  // [tenants] the no-burst run interference is paired with
+    point += fmt::format("interference baseline (without {}'s bursts), ", p.interference_baseline);
   if (mode_ == Mode::lines) {
     if (!started_) fmt::print(stderr, "starting {} runs\n", p.jobs);
     started_ = true;
@@ -47,7 +49,7 @@ void RunProgress::job(const runner::JobProgress& p) {
     return;
   }
   if (mode_ != Mode::bar) return;
-  const auto key = std::make_tuple(p.point, p.variant, p.replication);
+  const auto key = std::make_tuple(p.point, p.interference_baseline, p.variant, p.replication);
   if (p.finished)
     running_.erase(key);
   else

@@ -50,8 +50,9 @@ class RunProgress {
   Clock::time_point last_line_ = Clock::now();
   bool drawn_ = false;
   bool started_ = false;  // the lines' first line, with the number of runs, is out
-  // The running jobs' completed fractions, by (point, variant, replication).
-  std::map<std::tuple<std::size_t, std::size_t, std::uint64_t>, double> running_;
+  // The running jobs' completed fractions, by (point, interference baseline, variant,
+  // replication).
+  std::map<std::tuple<std::size_t, std::string, std::size_t, std::uint64_t>, double> running_;
 };
 
 }  // namespace vmcsim::app

@@ -117,6 +117,21 @@ ojson to_json(const PairedDifference& d) {
                {"mean", d.mean},     {"half_width", d.half_width}, {"n", d.n}};
 }
 
+// [tenants] Cross-tenant interference rows: {variant, bursting_tenant, victim_tenant} and each
+// difference under its metric's key.
+ojson interference_to_json(const std::vector<models::tenancy::Interference>& interference) {
+  ojson rows = ojson::array();
+  for (const auto& i : interference) {
+    ojson ji{{"variant", i.variant},
+             {"bursting_tenant", i.bursting_tenant},
+             {"victim_tenant", i.victim_tenant}};
+    for (const auto& d : i.differences)
+      ji[d.metric] = ojson{{"mean", d.mean}, {"half_width", d.half_width}, {"n", d.n}};
+    rows.push_back(std::move(ji));
+  }
+  return rows;
+}
+
 ojson to_json(const SweepPoint& point) {
   ojson params = ojson::array();
   for (const auto& p : point.parameters) {
@@ -132,7 +147,10 @@ ojson to_json(const SweepPoint& point) {
       if (v.measures(d)) put(jv, d.key, metric_json(d, v));
     variants.push_back(std::move(jv));
   }
-  return ojson{{"parameters", std::move(params)}, {"variants", std::move(variants)}};
+  ojson j{{"parameters", std::move(params)}, {"variants", std::move(variants)}};
+  if (!point.interference.empty())  // [tenants] only then: other sweeps keep their bytes
+    j["interference"] = interference_to_json(point.interference);
+  return j;
 }
 
 }  // namespace
@@ -178,18 +196,9 @@ nlohmann::ordered_json results_to_json(const RunResults& results) {
     }
     j["tenants"] = std::move(tenants);
   }
-  if (!results.interference.empty()) {  // [tenants] per variant, bursting and victim tenant
-    ojson rows = ojson::array();
-    for (const auto& i : results.interference) {
-      ojson ji{{"variant", i.variant},
-               {"bursting_tenant", i.bursting_tenant},
-               {"victim_tenant", i.victim_tenant}};
-      for (const auto& d : i.differences)
-        ji[d.metric] = ojson{{"mean", d.mean}, {"half_width", d.half_width}, {"n", d.n}};
-      rows.push_back(std::move(ji));
-    }
-    j["interference"] = std::move(rows);
-  }
+  // [tenants] per variant, bursting and victim tenant; in a sweep the first point's, as
+  // `variants` (each point's own is in its sweep point)
+  if (!results.interference.empty()) j["interference"] = interference_to_json(results.interference);
   ojson sweep = ojson::array();
   for (const auto& p : results.sweep_points)
     sweep.push_back(to_json(p));

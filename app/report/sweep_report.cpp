@@ -10,8 +10,11 @@
 #include "app/report/html_report.hpp"
 #include "app/report/metrics.hpp"
 #include "app/report/svg_charts.hpp"
+#include "app/report/tenancy_report.hpp"
 #include "app/report/terminal_table.hpp"
 #include "app/report/text_format.hpp"
+#include "models/metrics/descriptors.hpp"
+#include "models/tenancy/interference.hpp"
 
 namespace vmcsim::app::report {
 namespace {
@@ -147,7 +150,37 @@ std::string metric_chart(const HeadlineMetric& m, const RunResults& r, const XAx
                          {fmt::format("{} ({})", m.label, m.unit), false, {}, {}}, kChartSize);
 }
 
-// Every point's headline metrics: one row per point and variant, a column per metric charted.
+// [tenants] The (bursting tenant, victim tenant) pairs of every point's interference, in the
+// order first seen: one group of columns each in the points table.
+std::vector<std::pair<std::string, std::string>> interference_pairs(const RunResults& r) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const auto& p : r.sweep_points)
+    for (const auto& i : p.interference)
+      if (std::find(pairs.begin(), pairs.end(), std::pair{i.bursting_tenant, i.victim_tenant}) ==
+          pairs.end())
+        pairs.emplace_back(i.bursting_tenant, i.victim_tenant);
+  return pairs;
+}
+
+// [tenants] A point's and variant's interference cells, a pair's kInterferenceMetrics after
+// another; "n/a" where the point has no such pair (the tenant does not burst there).
+std::string interference_cells(const SweepPoint& p, const std::string& variant,
+                               const std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::string out;
+  for (const auto& [bursting, victim] : pairs) {
+    const auto it = std::find_if(p.interference.begin(), p.interference.end(), [&](const auto& i) {
+      return i.variant == variant && i.bursting_tenant == bursting && i.victim_tenant == victim;
+    });
+    for (std::size_t k = 0; k < std::size(models::tenancy::kInterferenceMetrics); ++k)
+      out += fmt::format("<td>{}</td>", it != p.interference.end() && k < it->differences.size()
+                                            ? html_escape(interference_cell(it->differences[k]))
+                                            : std::string{"n/a"});
+  }
+  return out;
+}
+
+// Every point's headline metrics: one row per point and variant, a column per metric charted,
+// then the point's interference between tenants (with the bursts minus without) when it has any.
 std::string points_table(const RunResults& r, const std::vector<const HeadlineMetric*>& shown) {
   std::string out = "<div style=\"overflow-x:auto\">\n<table class=\"sweep-points\">\n<thead><tr>";
   for (const auto& p : r.sweep_points.front().parameters)
@@ -155,6 +188,14 @@ std::string points_table(const RunResults& r, const std::vector<const HeadlineMe
   out += "<th>variant</th>";
   for (const HeadlineMetric* m : shown)
     out += fmt::format("<th>{}<small>{}</small></th>", html_escape(m->label), html_escape(m->unit));
+  const auto pairs = interference_pairs(r);
+  for (const auto& [bursting, victim] : pairs)
+    for (const std::string_view key : models::tenancy::kInterferenceMetrics) {
+      const models::metrics::MetricDescriptor* d = models::metrics::find_metric(key);
+      out += fmt::format("<th>interference of {}'s bursts on {}: {}<small>{}</small></th>",
+                         html_escape(bursting), html_escape(victim), html_escape(key),
+                         d != nullptr ? html_escape(d->unit) : std::string{});
+    }
   out += "</tr></thead>\n<tbody>\n";
   for (const auto& p : r.sweep_points) {
     for (const auto& v : p.variants) {
@@ -168,6 +209,7 @@ std::string points_table(const RunResults& r, const std::vector<const HeadlineMe
             "<td>{}</td>",
             applies ? html_escape(format_estimate(m->shown(v), m->precision)) : std::string{"n/a"});
       }
+      out += interference_cells(p, v.name, pairs);
       out += "</tr>\n";
     }
   }
@@ -193,6 +235,7 @@ RunResults sweep_point_results(const RunResults& r, std::size_t index) {
   p.replications_planned = r.replications_planned;
   p.variants = r.sweep_points.at(index).variants;
   p.differences = r.sweep_points.at(index).differences;
+  p.interference = r.sweep_points.at(index).interference;  // [tenants]
   return p;
 }
 
@@ -221,9 +264,14 @@ std::string sweep_html_section(const RunResults& r) {
       "<p class=\"caption\">{}</p>\n",
       html_escape(fmt::format(
           "{} sweep points, each run with every variant ({} per variant and point); mean ± "
-          "half-width of the 95% confidence interval. The sections after this one show the "
+          "half-width of the 95% confidence interval.{} The sections after this one show the "
           "first point ({}).",
           r.sweep_points.size(), count_of(r.replications, "replication"),
+          interference_pairs(r).empty()
+              ? ""
+              : " The interference columns are each point's own: the victim tenant's latency "
+                "with the bursting tenant's bursts minus the same point without them, paired "
+                "over replications (docs/multi-tenant.md).",
           sweep_point_label(r.sweep_points.front()))));
   out += points_table(r, shown);
   out += fmt::format(

@@ -19,7 +19,8 @@ namespace vmcsim::app::report {
 std::string sweep_point_label(const SweepPoint& point);
 
 /// The results of sweep point `index` alone, as a run of that point would summarise them (the
-/// run's header fields, the point's variants and differences; no instances or timeseries).
+/// run's header fields, the point's variants, differences and interference; no instances or
+/// timeseries).
 RunResults sweep_point_results(const RunResults& results, std::size_t index);
 
 /// `vmcsim sweep`'s table output: for each point a line "point i of N: <label>" and the
@@ -27,7 +28,9 @@ RunResults sweep_point_results(const RunResults& results, std::size_t index);
 std::string sweep_terminal_tables(const RunResults& results);
 
 /// report.html's sweep section: every point's headline metrics, and the function metrics when
-/// functions ran (one row per point and variant), and, per such metric some variant measured
+/// functions ran (one row per point and variant), and the point's own cross-tenant interference
+/// when some point has it (a column per bursting and victim tenant and metric), and, per such
+/// metric some variant measured
 /// at some point, a chart of the metric against the swept
 /// parameter (one line per variant, vertical strokes at each point for the 95% CI when there are
 /// replications). Empty without sweep points.

@@ -156,6 +156,10 @@ std::string interference_text(const RunResults& r) {
          aligned(interference_rows(r));
 }
 
+std::string interference_cell(const PairedDifference& d) {
+  return difference_cell(d);
+}
+
 std::string interference_html(const RunResults& r) {
   if (r.interference.empty()) return {};
   return html_table(interference_rows(r));

@@ -28,5 +28,8 @@ std::string interference_text(const RunResults& results);
 std::string interference_html(const RunResults& results);
 // The report section's caption (what the numbers are).
 std::string interference_caption();
+// One interference difference as a table cell: "+4.20 ± 1.10", "+4.20" with one replication,
+// "n/a" with none to pair.
+std::string interference_cell(const PairedDifference& difference);
 
 }  // namespace vmcsim::app::report

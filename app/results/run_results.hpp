@@ -126,6 +126,9 @@ struct SweepPoint {
   std::vector<VariantSummary> variants;
   /// The point's paired differences, for its table (`vmcsim sweep`); not in results.json.
   std::vector<PairedDifference> differences;
+  /// [tenants] The point's cross-tenant interference, as RunResults::interference is for a run
+  /// of the point alone; empty without a tenant's bursts there.
+  std::vector<models::tenancy::Interference> interference;
 };
 
 /// A failure of one run (app/runner/failures.hpp), for trace.json's instant events.

@@ -187,19 +187,25 @@ std::vector<std::size_t> share_of(const std::vector<std::size_t>& order, const R
 }
 
 // Runs the cluster jobs of `order`, in that order; each writes slot i of `results` only.
+// The last counterfactuals.size() points are interference baselines (interference.hpp), told in
+// the progress as the baseline of the point each quiets.
 void run_jobs(const std::vector<Job>& jobs, const std::vector<std::size_t>& order,
               JobResults& results, const std::vector<scenario::Scenario>& points,
+              std::span<const Counterfactual> counterfactuals,
               const std::vector<std::unique_ptr<PreparedWorld>>& worlds, std::uint64_t seed,
               unsigned threads, const RunOptions& options) {
   ProgressReporter reporter{options, order.size()};
+  const std::size_t shown = points.size() - counterfactuals.size();
   parallel_jobs(order, threads, options.stop, [&](std::size_t i) {
     const Job& job = jobs[i];
     const auto start = std::chrono::steady_clock::now();
-    JobProgress p{job.point,   points.size(),
-                  job.variant, job.replication,
-                  0,           0,
-                  sim::Time{}, worlds[job.point]->duration,
-                  0,           false};
+    JobProgress p{job.point, shown, job.variant, job.replication,
+                  0,         0,     sim::Time{}, worlds[job.point]->duration,
+                  0,         false, {}};
+    if (job.point >= shown) {  // [tenants]
+      p.point = counterfactuals[job.point - shown].point;
+      p.interference_baseline = counterfactuals[job.point - shown].tenant;
+    }
     try {
       results.metrics[i] = run_job(
           *worlds[job.point], job.variant, seed, job.replication, points[job.point].warmup,
@@ -403,7 +409,7 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   // [tenants] counterfactual points for cross-tenant interference (app/runner/interference.hpp)
   // run after the `shown` ones and are reported only as interference.
   const std::size_t shown = points.size();
-  add_counterfactual_points(points);
+  const std::vector<Counterfactual> counterfactuals = add_counterfactual_points(points);
   const models::Catalog catalog = models::Catalog::load_default();
   std::vector<std::unique_ptr<PreparedWorld>> worlds;
   for (const auto& p : points)
@@ -427,7 +433,7 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   const std::vector<std::size_t> mine = share_of(run_order(jobs), mpi);
   std::exception_ptr error;
   try {
-    run_jobs(jobs, mine, slots, points, worlds, seed, threads, options);
+    run_jobs(jobs, mine, slots, points, counterfactuals, worlds, seed, threads, options);
   } catch (...) {
     error = std::current_exception();
   }
@@ -458,6 +464,9 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
     PointResult pr = summarize_point(
         s, slice, std::span<const double>{slots.wall_seconds.data() + offset, n}, replications,
         [seed](std::uint64_t) { return seed; });
+    std::vector<models::tenancy::Interference> point_interference =  // [tenants]
+        interference(points, counterfactuals, p, slots.metrics,
+                     static_cast<std::size_t>(replications));
     if (sweep) {
       SweepPoint sp;
       for (const auto& [path, value] : s.sweep_point)
@@ -467,6 +476,7 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
         sp.variants.back().startup_samples_ms.clear();  // the point's summary holds no samples
       }
       sp.differences = pr.differences;
+      sp.interference = point_interference;
       results.sweep_points.push_back(std::move(sp));
     }
     if (p == 0) {
@@ -474,8 +484,7 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
       results.differences = std::move(pr.differences);
       results.isolation_cost = std::move(pr.isolation_cost);
       results.tenants = std::move(pr.tenants);
-      results.interference =  // [tenants]
-          interference(points, shown, slots.metrics, static_cast<std::size_t>(replications));
+      results.interference = std::move(point_interference);  // [tenants]
       for (std::size_t i = 0; i < n; ++i) {
         auto& m = slots.metrics[offset + i];
         const int rep = static_cast<int>(m.replication);
@@ -548,7 +557,7 @@ RunResults run_placement(const scenario::Scenario& s, const RunOptions& options)
       PlacementBenchmarkOptions o;
       o.seed = replay_seed(seed, replication);
       std::uint64_t events = 0;  // replay events, for the progress line
-      JobProgress p{0, 1, variant, replication, 0, 0, sim::Time{}, s.duration, 0, false};
+      JobProgress p{0, 1, variant, replication, 0, 0, sim::Time{}, s.duration, 0, false, {}};
       // Every few thousand events: the bar moves within a replay, and a stop ends it.
       o.observer = [&](sim::Time now, std::span<const models::placement::NodeView>) {
         if (++events % 4096 != 0) return;

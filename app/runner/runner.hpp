@@ -34,6 +34,7 @@
 #include <functional>
 #include <optional>
 #include <stdexcept>
+#include <string>
 
 #include "app/results/run_results.hpp"
 #include "app/scenario/scenario.hpp"
@@ -54,6 +55,10 @@ struct JobProgress {
   sim::Time end;                  // the scenario's duration
   std::uint64_t events = 0;       // events processed so far
   bool finished = false;          // this job has just ended
+  // [tenants] Set for an interference baseline run (app/runner/interference.hpp): the tenant
+  // whose bursts it runs without; `point` is then the point it is the baseline of. Empty for
+  // the scenario's own runs.
+  std::string interference_baseline;
 };
 
 struct RunOptions {
