@@ -54,9 +54,21 @@ constexpr std::array kAvailability{MetricDisplay{T::summary, "availability", "%"
 constexpr std::array kFailed{MetricDisplay{T::summary, "requests failed", "requests", 1, 0}};
 constexpr std::array kRecover{MetricDisplay{T::summary, "time to recover", "s", 1, 1}};
 constexpr std::array kLost{MetricDisplay{T::summary, "replicas lost", "replicas", 1, 1}};
+constexpr std::array kEvictionsRefused{
+    MetricDisplay{T::summary, "evictions refused", "evictions", 1, 1}};
+constexpr std::array kDrainDuration{MetricDisplay{T::summary, "drain duration", "s", 1, 1}};
 
 double measured(const R& r, double value) {
   return r.failures_modelled ? value : kNaN;
+}
+
+// The drain metrics' value: only a run with a drain (maintenance or a Spot notice) measures
+// them, so where nothing drained they are not applicable (NaN) rather than a quiet 0, and the
+// tables leave their rows out and name them.
+double drained(const R& r, double value) {
+  for (const auto& f : r.failure_log)
+    if (f.kind == "drain_start") return measured(r, value);
+  return kNaN;
 }
 
 MetricDescriptor failures_only(MetricDescriptor d) {
@@ -318,16 +330,18 @@ const std::vector<MetricDescriptor>& table() {
           "failures that lost replicas whose services had not recovered when the run ended",
           [](const R& r) { return measured(r, count(r.failures_unrecovered)); },
           &VE::failures_unrecovered)),
-      failures_only(est("evictions_refused", "evictions",
-                        "evictions a PodDisruptionBudget refused during drains (each retry "
-                        "after drain_retry counts), per replication",
-                        [](const R& r) { return measured(r, count(r.evictions_refused())); },
-                        &VE::evictions_refused)),
-      failures_only(est("drain_duration_s", "s",
-                        "per drain: drain start until its host held none of the replicas it had "
-                        "to move (Spot: or the host was reclaimed), over the drains that ended",
-                        [](const R& r) { return measured(r, r.drain_duration_mean_s()); },
-                        &VE::drain_duration_s)),
+      failures_only(est(
+          "evictions_refused", "evictions",
+          "evictions a PodDisruptionBudget refused during drains (each retry "
+          "after drain_retry counts), per replication",
+          [](const R& r) { return drained(r, count(r.evictions_refused())); },
+          &VE::evictions_refused, kEvictionsRefused)),
+      failures_only(est(
+          "drain_duration_s", "s",
+          "per drain: drain start until its host held none of the replicas it had "
+          "to move (Spot: or the host was reclaimed), over the drains that ended",
+          [](const R& r) { return drained(r, r.drain_duration_mean_s()); }, &VE::drain_duration_s,
+          kDrainDuration)),
       est(
           "requests_unserved", "requests",
           "requests submitted but still queued or in service when the run ended, all services",
