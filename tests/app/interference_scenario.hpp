@@ -1,55 +1,26 @@
 #pragma once
-// A small multi-tenant scenario for the interference tests: tenant "noisy" bursts 16 MiB disk
-// requests (30x its rate for a minute); tenant "quiet" sends steady 4 MiB ones. Variant
-// "shared" puts both on one host's disk (`isolation: ignore`), "dedicated" never lets them share
-// a host (`isolation: nothing`).
+// The small multi-tenant scenario of the interference tests (tests/data/runner/tenants-sweep.yaml,
+// which tests/mpi/check_mpi.sh sweeps too): tenant "noisy" bursts 16 MiB disk requests, tenant
+// "quiet" sends steady 4 MiB ones; variant "shared" puts both on one host's disk (`isolation:
+// ignore`), "dedicated" never lets them share a host (`isolation: nothing`).
+#include <filesystem>
+#include <string>
+
+#include "cli_run.hpp"
 
 namespace vmcsim::test {
 
-inline constexpr const char* kInterferenceScenario = R"(name: interference
-duration: 3m
-warmup: 30s
-seed: 11
-replications: 3
-hosts:
-  - {name: metal, count: 2, cpu: "16", memory: 64GiB, disk_bandwidth: 1GB/s}
-registry: {bandwidth: 1Gbps, latency: 20ms}
-images:
-  app: {size: 50MiB, layers: 2}
-tenants:
-  - {name: noisy}
-  - {name: quiet}
-services:
-  - name: bulk
-    tenant: noisy
-    image: app
-    cpu: 500m
-    memory: 256MiB
-    replicas: 2
-    work:
-      cpu_time: {dist: exponential, mean: 1ms}
-      io_bytes: {dist: exponential, mean: 16MiB}
-  - name: api
-    tenant: quiet
-    image: app
-    cpu: 500m
-    memory: 256MiB
-    replicas: 1
-    work:
-      cpu_time: {dist: exponential, mean: 1ms}
-      io_bytes: {dist: exponential, mean: 4MiB}
-workloads:
-  - service: bulk
-    kind: poisson
-    rate: 1
-    bursts:
-      - {at: 1m, duration: 1m, multiplier: 30}
-  - service: api
-    kind: poisson
-    rate: 10
-variants:
-  - {name: shared, platform: container, profile: runc, placement: first_fit, isolation: ignore}
-  - {name: dedicated, platform: container, profile: runc, placement: first_fit, isolation: nothing}
-)";
+// The scenario with its sweep over noisy's burst multiplier (5 and 40; 30 as written).
+inline std::string interference_sweep_scenario() {
+  return read_text(std::filesystem::path{VMCSIM_TEST_DATA} / "runner" / "tenants-sweep.yaml");
+}
+
+// The same scenario without the sweep.
+inline std::string interference_scenario() {
+  const std::string text = interference_sweep_scenario();
+  const auto sweep = text.find("\nsweep:\n");
+  REQUIRE(sweep != std::string::npos);
+  return text.substr(0, sweep + 1);
+}
 
 }  // namespace vmcsim::test

@@ -22,8 +22,6 @@ using namespace vmcsim::app;
 
 namespace {
 
-const char* const kScenario = test::kInterferenceScenario;
-
 const models::tenancy::Interference& row(const RunResults& r, const std::string& variant) {
   const auto it = std::find_if(r.interference.begin(), r.interference.end(),
                                [&](const auto& i) { return i.variant == variant; });
@@ -34,7 +32,7 @@ const models::tenancy::Interference& row(const RunResults& r, const std::string&
 }  // namespace
 
 TEST_CASE("a tenant's I/O burst shows as interference on a shared host and none on dedicated hosts") {
-  const auto s = scenario::load_scenario_text(kScenario, "interference.yaml");
+  const auto s = scenario::load_scenario_text(test::interference_scenario(), "interference.yaml");
   CHECK(runner::bursting_tenants(s) == std::vector<std::string>{"noisy"});
   runner::RunOptions options;
   options.jobs = 2;
@@ -61,7 +59,7 @@ TEST_CASE("a tenant's I/O burst shows as interference on a shared host and none 
 }
 
 TEST_CASE("interference reaches results.json under its descriptors' keys and the terminal table") {
-  auto s = scenario::load_scenario_text(kScenario, "interference.yaml");
+  auto s = scenario::load_scenario_text(test::interference_scenario(), "interference.yaml");
   runner::RunOptions options;
   options.jobs = 1;
   options.replications = 2;
@@ -82,7 +80,7 @@ TEST_CASE("interference reaches results.json under its descriptors' keys and the
 }
 
 TEST_CASE("a scenario without a tenant's bursts reports no interference and runs no counterfactual") {
-  std::string text = kScenario;
+  std::string text = test::interference_scenario();
   const auto at = text.find("    bursts:\n");
   text.erase(at, text.find("  - service: api") - at);
   const auto s = scenario::load_scenario_text(text, "quiet.yaml");

@@ -1,8 +1,8 @@
 // Cross-tenant interference in a sweep (app/runner/interference.hpp): every sweep point gets
 // its own no-burst baseline runs and its own interference, in results.json's sweep points, the
 // point's terminal table and report.html's row of the point; and the baseline runs are labelled
-// as such in the progress lines. The scenario is interference_scenario.hpp's, swept over the
-// noisy tenant's burst multiplier, so the points' interference differs.
+// as such in the progress lines. The scenario is tests/data/runner/tenants-sweep.yaml, swept
+// over the noisy tenant's burst multiplier, so the points' interference differs.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -24,11 +24,6 @@ using namespace vmcsim;
 using namespace vmcsim::app;
 
 namespace {
-
-const std::string kSweep = std::string{test::kInterferenceScenario} + R"(sweep:
-  - path: workloads[0].bursts[0].multiplier
-    values: [5, 40]
-)";
 
 runner::RunOptions options(unsigned jobs) {
   runner::RunOptions o;
@@ -53,7 +48,8 @@ std::size_t count(const std::string& text, const std::regex& pattern) {
 }  // namespace
 
 TEST_CASE("each sweep point of a multi-tenant sweep gets the interference a plain run of it gets") {
-  const auto s = scenario::load_scenario_text(kSweep, "interference-sweep.yaml");
+  const auto s =
+      scenario::load_scenario_text(test::interference_sweep_scenario(), "interference-sweep.yaml");
   const std::vector<scenario::Scenario> points = scenario::expand_sweep(s);
   REQUIRE(points.size() == 2);
   const RunResults sweep = runner::run_sweep(s, options(2));
@@ -82,7 +78,8 @@ TEST_CASE("each sweep point of a multi-tenant sweep gets the interference a plai
 }
 
 TEST_CASE("a multi-tenant sweep's results.json is the same bytes with 1 or 2 workers") {
-  const auto s = scenario::load_scenario_text(kSweep, "interference-sweep.yaml");
+  const auto s =
+      scenario::load_scenario_text(test::interference_sweep_scenario(), "interference-sweep.yaml");
   const std::string one = report::results_to_json(runner::run_sweep(s, options(1))).dump();
   const std::string two = report::results_to_json(runner::run_sweep(s, options(2))).dump();
   CHECK(one == two);
@@ -90,7 +87,8 @@ TEST_CASE("a multi-tenant sweep's results.json is the same bytes with 1 or 2 wor
 }
 
 TEST_CASE("a sweep's terminal tables and report rows show each point's own interference") {
-  const auto s = scenario::load_scenario_text(kSweep, "interference-sweep.yaml");
+  const auto s =
+      scenario::load_scenario_text(test::interference_sweep_scenario(), "interference-sweep.yaml");
   const RunResults sweep = runner::run_sweep(s, options(2));
   REQUIRE(sweep.sweep_points.size() == 2);
   const std::string tables = report::sweep_terminal_tables(sweep);
@@ -123,8 +121,8 @@ TEST_CASE("a sweep's terminal tables and report rows show each point's own inter
 
 TEST_CASE("the progress lines label the no-burst runs as interference baselines") {
   test::ScratchDir dir{"interference-progress"};
-  std::ofstream{dir.path() / "run.yaml"} << test::kInterferenceScenario;
-  std::ofstream{dir.path() / "sweep.yaml"} << kSweep;
+  std::ofstream{dir.path() / "run.yaml"} << test::interference_scenario();
+  std::ofstream{dir.path() / "sweep.yaml"} << test::interference_sweep_scenario();
   const auto run = test::run_vmcsim("run '" + (dir.path() / "run.yaml").string() +
                                         "' --progress --replications 1 --jobs 1 --out '" +
                                         (dir.path() / "run").string() + "'",

@@ -15,7 +15,8 @@ mpirun=(mpirun "${as_root[@]}" --oversubscribe -n 2)
 
 # And a pod-trace replay (the scheduler benchmark's path: its variant x replication jobs are
 # sharded too), where the fixtures are.
-checks=("run:$scenario" "sweep:$scenario")
+# And a multi-tenant sweep, whose every point adds no-burst baseline runs for its interference.
+checks=("run:$scenario" "sweep:$scenario" "tenants:tests/data/runner/tenants-sweep.yaml")
 pods=tests/data/runner/pods-small.yaml
 [ -f "${VMCSIM_DATA:-}/traces/alibaba-gpu-2023/openb_pod_list_default.csv" ] && checks+=("pods:$pods")
 
@@ -24,6 +25,7 @@ for check in "${checks[@]}"; do
   scenario=${check#*:}
   verb=$command
   replications=(--replications 3)
+  [ "$command" = tenants ] && verb=sweep
   if [ "$command" = pods ]; then
     verb=run
     replications=()
