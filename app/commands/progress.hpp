@@ -3,7 +3,8 @@
 //
 //   lines (--progress): one plain line per finished run (variant x replication [x sweep point])
 //     with its events, simulated time and wall time, and a line every few seconds for a run
-//     still going; for logs and CI.
+//     still going; for logs and CI. A run without a tenant's bursts, paired with the scenario's
+//     for cross-tenant interference, says "interference baseline (without TENANT's bursts)".
 //   bar (stderr is a terminal, not --quiet): one line redrawn in place, moving within runs (from
 //     the simulated time each has reached), shown once the work has lasted a second.
 //   none: nothing.

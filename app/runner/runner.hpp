@@ -103,9 +103,9 @@ class Interrupted : public std::runtime_error {
 RunResults run_scenario(const scenario::Scenario& scenario, const RunOptions& options);
 
 // Runs every point of the scenario's sweep grid (scenario::expand_sweep). The returned results
-// hold the first point in full (variants, differences, instances, timeseries) and one
-// SweepPoint per point with its key metrics; without a sweep it equals run_scenario with one
-// sweep point.
+// hold the first point in full (variants, differences, interference, instances, timeseries) and
+// one SweepPoint per point with its key metrics and its own interference (interference.hpp);
+// without a sweep it equals run_scenario with one sweep point.
 RunResults run_sweep(const scenario::Scenario& scenario, const RunOptions& options);
 
 }  // namespace vmcsim::app::runner
