@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <boost/iostreams/filter/gzip.hpp>
@@ -81,6 +82,26 @@ InstanceSpool::Part InstanceSpool::write(std::size_t key, const std::string& var
     }
     z.reset();  // flushes the compressor and writes the gzip trailer
   }
+  file.close();
+  if (!file) throw spool_error(part.file, "cannot write the file: " + errno_text());
+  return part;
+}
+
+std::string InstanceSpool::bytes_of(const Part& part) {
+  std::ifstream file(part.file, std::ios::binary);
+  if (!file) throw spool_error(part.file, "cannot read the file back: " + errno_text());
+  std::ostringstream bytes;
+  bytes << file.rdbuf();
+  if (!file) throw spool_error(part.file, "cannot read the file back: " + errno_text());
+  return std::move(bytes).str();
+}
+
+InstanceSpool::Part InstanceSpool::adopt(std::size_t key, Part part, std::string_view bytes) const {
+  part.file = folder() / fmt::format("part-{}.bin.gz", key);
+  errno = 0;
+  std::ofstream file(part.file, std::ios::binary | std::ios::trunc);
+  if (!file) throw spool_error(part.file, "cannot create the file: " + errno_text());
+  file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   file.close();
   if (!file) throw spool_error(part.file, "cannot write the file: " + errno_text());
   return part;

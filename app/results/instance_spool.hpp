@@ -20,6 +20,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/metrics/run_metrics.hpp"
@@ -48,6 +49,12 @@ class InstanceSpool {
   /// temporary folder cannot be made or written.
   Part write(std::size_t key, const std::string& variant, int replication,
              std::span<const models::metrics::InstanceLifecycle> records) const;
+
+  /// The file of `part` as it is (compressed): what an MPI rank sends rank 0.
+  static std::string bytes_of(const Part& part);
+  /// Takes the compressed bytes of a part another spool wrote (bytes_of) as part `key` of this
+  /// one; `part` says what they hold (its file is ignored). Throws as write does.
+  Part adopt(std::size_t key, Part part, std::string_view bytes) const;
 
   /// Reads `part` back: decodes each record into `into` and calls `each`, in the order
   /// written. Holds one record at a time.

@@ -193,7 +193,7 @@ std::vector<std::size_t> share_of(const std::vector<std::size_t>& order, const R
 void run_jobs(const std::vector<Job>& jobs, const std::vector<std::size_t>& order,
               JobResults& results, const std::vector<scenario::Scenario>& points,
               const std::vector<std::unique_ptr<PreparedWorld>>& worlds, std::uint64_t seed,
-              unsigned threads, const RunOptions& options, const InstanceSpool* spool) {
+              unsigned threads, const RunOptions& options, const InstanceSpool& spool) {
   ProgressReporter reporter{options, order.size()};
   parallel_jobs(order, threads, options.stop, [&](std::size_t i) {
     const Job& job = jobs[i];
@@ -213,11 +213,10 @@ void run_jobs(const std::vector<Job>& jobs, const std::vector<std::size_t>& orde
           },
           options.stop);
       results.done[i] = 1;
-      // The process that summarises spills as each job ends: its records need not wait for
-      // the others (slot_spill.hpp). The first point's are the ones listed.
-      if (spool != nullptr)
-        results.spilled[i] =
-            spill_slot(results.metrics[i], points[job.point], job.point == 0 ? spool : nullptr, i);
+      // Spilled as each job ends: its records need not wait for the others (slot_spill.hpp).
+      // The first point's are the ones listed.
+      results.spilled[i] =
+          spill_slot(results.metrics[i], points[job.point], job.point == 0 ? &spool : nullptr, i);
     } catch (const JobStopped&) {
       return;  // not a result: left out, and not reported as finished
     } catch (const models::ConfigurationRefused& e) {
@@ -435,22 +434,29 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   // the other ranks have nothing to summarise or write.
   const Ranks mpi = ranks();
   const std::vector<std::size_t> mine = share_of(run_order(jobs), mpi);
-  // The instance records go to disk as jobs end (app/results/instance_spool.hpp), on the rank
-  // that writes the results; the other ranks send theirs in the gather.
+  // The instance records go to disk as jobs end (app/results/instance_spool.hpp). Under MPI the
+  // other ranks send theirs compressed beside their metrics (slot_spill.hpp), and rank 0 adopts
+  // them into its spool.
   const auto spool = std::make_shared<InstanceSpool>();
+  std::vector<std::string> sent(mpi.size > 1 ? jobs.size() : 0);
   std::exception_ptr error;
   try {
-    run_jobs(jobs, mine, slots, points, worlds, seed, threads, options,
-             mpi.root() ? spool.get() : nullptr);
+    run_jobs(jobs, mine, slots, points, worlds, seed, threads, options, *spool);
+    if (!mpi.root())
+      for (const std::size_t i : mine)
+        if (slots.done[i]) sent[i] = encode_spilled(slots.spilled[i]);
   } catch (...) {
     error = std::current_exception();
   }
-  if (!gather_jobs(mpi, mine, {slots.metrics, slots.wall_seconds, slots.done}, error))
+  if (!gather_jobs(mpi, mine,
+                   {slots.metrics, slots.wall_seconds, slots.done, sent.empty() ? nullptr : &sent},
+                   error))
     return {};
-  for (std::size_t i = 0; i < jobs.size(); ++i)  // the other ranks' jobs, in slot order
-    if (slots.done[i] && !slots.spilled[i].spilled)
-      slots.spilled[i] = spill_slot(slots.metrics[i], points[jobs[i].point],
-                                    jobs[i].point == 0 ? spool.get() : nullptr, i);
+  for (std::size_t i = 0; i < jobs.size(); ++i)  // the other ranks' jobs
+    if (slots.done[i] && !slots.spilled[i].spilled) {
+      slots.spilled[i] = decode_spilled(sent[i], *spool, i);
+      std::string{}.swap(sent[i]);
+    }
   const int planned = replications;
   replications = whole_replications(jobs, slots, replications);
   if (replications == 0) throw Interrupted(jobs.size());

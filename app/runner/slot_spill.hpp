@@ -5,10 +5,12 @@
 //    records, made now rather than at the end;
 //  - for the run's first point (the one whose instances instances.csv and trace.json list), a
 //    part of the spool holding the records, each node VM's service read as "node".
-// Called on the process that summarises (one process, or rank 0 of an MPI run) as each job
-// ends, or as rank 0 receives it; the other ranks send their records in the gather.
+// Called as each job ends, on the rank that ran it; under MPI the other ranks send rank 0 what
+// it left (encode_spilled), records compressed, and their metrics without records.
 #include <cstddef>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/results/instance_spool.hpp"
@@ -28,5 +30,12 @@ struct SpilledSlot {
 /// named `key` when they belong in the results' list, or nowhere when `spool` is null.
 SpilledSlot spill_slot(models::metrics::VariantRunMetrics& run, const scenario::Scenario& point,
                        const InstanceSpool* spool, std::size_t key);
+
+/// What an MPI rank sends rank 0 beside a job's metrics (mpi_session.hpp, JobSlots::extra): the
+/// slot's tenant slices and its part, compressed as spilled, so no rank holds the records
+/// decoded.
+std::string encode_spilled(const SpilledSlot& slot);
+/// Rank 0: the slot a rank sent, its part adopted by `spool` as part `key`.
+SpilledSlot decode_spilled(std::string_view bytes, const InstanceSpool& spool, std::size_t key);
 
 }  // namespace vmcsim::app::runner

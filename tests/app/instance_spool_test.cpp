@@ -13,6 +13,7 @@
 #include "app/report/trace_json.hpp"
 #include "app/report/write_all.hpp"
 #include "app/runner/runner.hpp"
+#include "app/runner/slot_spill.hpp"
 #include "app/scenario/loader.hpp"
 #include "cli_run.hpp"
 
@@ -122,4 +123,48 @@ TEST_CASE("the spool's files go with the last results that hold them") {
   copy.reset();
   CHECK_FALSE(fs::exists(file));
   CHECK_FALSE(fs::exists(file.parent_path()));
+}
+
+TEST_CASE("a spilled slot crosses to rank 0 with its records and tenant slices unchanged") {
+  namespace mm = models::metrics;
+  mm::VariantRunMetrics run;
+  run.variant = "vm";
+  run.replication = 2;
+  mm::InstanceLifecycle a;
+  a.service = "web";
+  a.host = "h1";
+  a.phases = {{"boot", sim::Time::from_ms(1), sim::Time::from_ms(5)}};
+  a.ready = sim::Time::from_ms(5);
+  a.function_start = "cold start";
+  mm::InstanceLifecycle node;
+  node.service = "pool";
+  node.node_vm = true;
+  node.phases = {{"firmware", sim::Time::from_ms(0), sim::Time::from_ms(2)},
+                 {"boot", sim::Time::from_ms(2), sim::Time::from_ms(9)}};
+  run.instances = {a, node};
+  const app::InstanceSpool rank1, rank0;
+  auto slot = app::runner::spill_slot(run, app::scenario::Scenario{}, &rank1, 4);
+  CHECK(run.instances.empty());
+  REQUIRE(slot.part);
+  CHECK(slot.part->phases == std::vector<std::string>{"boot", "firmware"});
+  slot.tenant_slices.emplace_back().cost_usd = 3.5;
+
+  const auto back = app::runner::decode_spilled(app::runner::encode_spilled(slot), rank0, 4);
+  REQUIRE(back.part);
+  CHECK(back.part->file != slot.part->file);
+  CHECK(back.part->rows == 2);
+  CHECK(back.part->phases == slot.part->phases);
+  REQUIRE(back.tenant_slices.size() == 1);
+  CHECK(back.tenant_slices[0].cost_usd == 3.5);
+  std::vector<mm::InstanceLifecycle> read;
+  mm::InstanceLifecycle into;
+  app::InstanceSpool::read(*back.part, into, [&] { read.push_back(into); });
+  REQUIRE(read.size() == 2);
+  CHECK(read[0].service == "web");
+  CHECK(read[0].ready == sim::Time::from_ms(5));
+  CHECK(read[0].function_start == "cold start");
+  CHECK(read[1].service == "node");        // a node VM is listed as "node"
+  CHECK_FALSE(read[1].ready.has_value());  // not left over from the record before
+  CHECK(read[1].phases.size() == 2);
+  CHECK(read[1].phases[1].end == sim::Time::from_ms(9));
 }
