@@ -6,6 +6,7 @@
 // and the smallest size measured in the same run, never an absolute bound.
 //
 //   memory_bench [--rates 100,1000] [--minutes 10] [--out DIR]
+//   memory_bench --replications 1,16 [--replicas 2000] [--rates 10] [--minutes 2]
 //
 // The world: 8 hosts of m5.2xlarge, one service of 32 fixed replicas (cpu 500m, limit 1 core,
 // 256 MiB; CPU time lognormal, median 2 ms, p95 6 ms; I/O exponential, mean 16 KiB; no
@@ -18,9 +19,17 @@
 // Reported per rate: requests (expected arrivals, rate x duration), events, CPU seconds, peak RSS;
 // then the ratio of the peak RSS at the largest rate to that at the smallest. Flat means close to
 // 1: per-request observations go into sketches and counters (sim::QuantileSketch), not lists.
+//
+// A second measurement, `--replications 1,16 [--replicas 2000]`: peak RSS against the number of
+// replications, at the first rate, with `--replicas` replicas (so that many instance records per
+// replication) on enough hosts to place them all (12 per host). Only the replications change, so the instances listed in instances.csv grow with
+// them; the records are spilled to disk as each replication ends (app/results/instance_spool.hpp),
+// so what grows is each replication's summaries (sketches, startup samples, timeseries), not its
+// records.
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -42,6 +51,8 @@ namespace {
 struct Args {
   std::vector<int> rates{100, 1000};
   int minutes = 10;
+  std::vector<int> replications{};  // the second measurement, when given
+  int replicas = 32;
   std::string out = "";
 };
 
@@ -67,6 +78,10 @@ Args parse(int argc, char** argv) {
       a.rates = int_list(value());
     } else if (k == "--minutes") {
       a.minutes = std::stoi(value());
+    } else if (k == "--replications") {
+      a.replications = int_list(value());
+    } else if (k == "--replicas") {
+      a.replicas = std::stoi(value());
     } else if (k == "--out") {
       a.out = value();
     } else {
@@ -76,34 +91,39 @@ Args parse(int argc, char** argv) {
   return a;
 }
 
-std::string scenario_text(int rate, int minutes) {
+std::string scenario_text(int rate, int minutes, int replicas) {
   return fmt::format(
       "name: memory-bench\nseed: 3\nreplications: 1\nduration: {}m\n"
-      "hosts:\n  - {{name: m5, count: 8, instance_type: m5.2xlarge}}\n"
+      "hosts:\n  - {{name: m5, count: {}, instance_type: m5.2xlarge}}\n"
       "registry: {{bandwidth: 1Gbps, latency: 20ms}}\n"
       "images:\n  app: {{size: 60MiB, layers: 2}}\n"
       "services:\n  - name: web\n    image: app\n    cpu: 500m\n    cpu_limit: \"1\"\n"
-      "    memory: 256MiB\n    replicas: 32\n"
+      "    memory: 256MiB\n    replicas: {}\n"
       "    work:\n      cpu_time: {{dist: lognormal, median: 2ms, p95: 6ms}}\n"
       "      io_bytes: {{dist: exponential, mean: 16KiB}}\n"
       "workloads:\n  - {{service: web, kind: poisson, rate: {}}}\n"
       "variants:\n  - {{name: container, platform: container, profile: runc, "
       "placement: first_fit}}\n",
-      minutes, rate);
+      minutes, std::max(8, (replicas + 11) / 12), replicas, rate);
 }
 
 struct Row {
   int rate = 0;
   double requests = 0, events = 0, cpu_s = 0, rss_mib = 0;
+  int replications = 1;
+  double instances = 0;  // instance records listed (instances.csv rows)
 };
 
-void run_size(const Args& a, int rate, int fd) {
+void run_size(const Args& a, int rate, int replications, int fd) {
   Row r;
   r.rate = rate;
-  const auto scenario = app::scenario::load_scenario_text(scenario_text(rate, a.minutes),
+  r.replications = replications;
+  const int replicas = a.replications.empty() ? 32 : a.replicas;
+  const auto scenario = app::scenario::load_scenario_text(scenario_text(rate, a.minutes, replicas),
                                                           fmt::format("memory-{}.yaml", rate));
   app::runner::RunOptions o;
   o.jobs = 1;
+  o.replications = replications;
   const double c0 = bench::cpu_seconds();
   const auto results = app::runner::run_scenario(scenario, o);
   const std::filesystem::path folder =
@@ -116,11 +136,12 @@ void run_size(const Args& a, int rate, int fd) {
   const auto& v = results.variants.at(0);
   r.requests = static_cast<double>(rate) * 60.0 * a.minutes;  // expected arrivals
   r.events = static_cast<double>(v.events);
+  r.instances = static_cast<double>(app::instance_count(results));
   r.rss_mib = bench::peak_rss_mib();
   if (write(fd, &r, sizeof r) != sizeof r) _exit(3);
 }
 
-Row run_child(const Args& a, int rate) {
+Row run_child(const Args& a, int rate, int replications = 1) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
   std::fflush(stdout);
@@ -129,7 +150,7 @@ Row run_child(const Args& a, int rate) {
   if (pid == 0) {
     close(fds[0]);
     try {
-      run_size(a, rate, fds[1]);
+      run_size(a, rate, replications, fds[1]);
     } catch (const std::exception& e) {
       std::cerr << "memory_bench: rate " << rate << ": " << e.what() << '\n';
       _exit(2);
@@ -149,8 +170,33 @@ Row run_child(const Args& a, int rate) {
 
 }  // namespace
 
+// The second measurement: peak RSS against replications (see the top).
+void by_replications(const Args& a) {
+  std::vector<Row> rows;
+  for (const int n : a.replications) {
+    rows.push_back(run_child(a, a.rates.front(), n));
+    const Row& r = rows.back();
+    fmt::print("{} replications: {:.0f} instance records, {:.2f} CPU s, {:.1f} MiB\n",
+               r.replications, r.instances, r.cpu_s, r.rss_mib);
+    std::fflush(stdout);
+  }
+  fmt::print("\n| replications | instance records | CPU s | peak RSS MiB |\n"
+             "|---:|---:|---:|---:|\n");
+  for (const Row& r : rows)
+    fmt::print("| {} | {:.0f} | {:.2f} | {:.1f} |\n", r.replications, r.instances, r.cpu_s,
+               r.rss_mib);
+  if (rows.size() >= 2)
+    fmt::print("\npeak RSS x{:.3f} for instance records x{:.1f}\n",
+               rows.back().rss_mib / rows.front().rss_mib,
+               rows.back().instances / rows.front().instances);
+}
+
 int main(int argc, char** argv) try {
   const Args a = parse(argc, argv);
+  if (!a.replications.empty()) {
+    by_replications(a);
+    return 0;
+  }
   std::vector<Row> rows;
   for (int rate : a.rates) {
     rows.push_back(run_child(a, rate));

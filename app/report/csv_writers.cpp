@@ -31,12 +31,13 @@ std::vector<std::string> phase_columns(const std::vector<InstanceRecord>& instan
 }
 
 void write_instances_csv(const RunResults& results, std::ostream& out) {
-  const auto phases = phase_columns(results.instances);
+  const auto phases = instance_phase_names(results);
   out << "variant,replication,service,platform,profile,host,node,requested_s,ready_s,stopped_s";
   for (const auto& p : phases)
     out << ',' << csv_field(p + "_start_s") << ',' << csv_field(p + "_end_s");
   out << ",end_state,reason\n";
-  for (const auto& i : results.instances) {
+  // One record at a time, read back from the run's spool (instance_spool.hpp).
+  for_each_instance(results, [&](const InstanceRecord& i) {
     out << csv_field(i.variant) << ',' << i.replication << ',' << csv_field(i.service) << ','
         << to_string(i.kind) << ',' << csv_field(i.profile) << ',' << csv_field(i.host) << ','
         << csv_field(i.node) << ',' << exact_seconds(i.requested) << ','
@@ -51,7 +52,7 @@ void write_instances_csv(const RunResults& results, std::ostream& out) {
       }
     }
     out << ',' << to_string(end_state(i.state)) << ',' << csv_field(i.reason) << '\n';
-  }
+  });
 }
 
 void write_timeseries_csv(const RunResults& results, std::ostream& out) {

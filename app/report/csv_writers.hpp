@@ -7,6 +7,9 @@
 // the start of the replication with nine decimals (exact nanoseconds); a phase or time an
 // instance never reached is an empty field. If an instance ran a phase twice (a restart), the
 // columns hold its first run.
+//
+// The rows are read one at a time from the run's records (for_each_instance: the runner spills
+// them to disk as replications end, app/results/instance_spool.hpp), so writing holds one.
 
 #include <iosfwd>
 #include <string>
@@ -16,7 +19,8 @@
 
 namespace vmcsim::app::report {
 
-/// Union of the phase names of all instances, in order of first appearance.
+/// Union of the phase names of all instances, in order of first appearance (of a run's
+/// records, spilled or not: instance_phase_names in run_results.hpp).
 std::vector<std::string> phase_columns(const std::vector<InstanceRecord>& instances);
 
 void write_instances_csv(const RunResults& results, std::ostream& out);

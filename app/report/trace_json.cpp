@@ -59,8 +59,9 @@ class Selection {
       hosts_.insert(options.hosts.begin(), options.hosts.end());
     } else if (options.host_count) {
       std::set<std::string> used;  // sorted: the draw does not depend on instance order
-      for (const auto& i : results.instances)
+      for_each_instance(results, [&](const InstanceRecord& i) {
         if (!i.host.empty()) used.insert(i.host);
+      });
       std::vector<std::string> pool(used.begin(), used.end());
       // A partial Fisher-Yates shuffle with a stream of its own: the same seed, the same hosts.
       sim::RandomStream rng{options.host_seed, 0, "trace/hosts"};
@@ -188,8 +189,9 @@ void for_each_trace_event(const RunResults& results, const TraceOptions& options
     bool written = false;
   };
   std::map<std::string, Process> processes;
-  for (const auto& instance : results.instances) {
-    if (options.replication && instance.replication != *options.replication) continue;
+  // One record at a time, read back from the run's spool (instance_spool.hpp).
+  for_each_instance(results, [&](const InstanceRecord& instance) {
+    if (options.replication && instance.replication != *options.replication) return;
     const std::string process = trace_process_name(instance);
     auto [it, added] =
         processes.try_emplace(process, Process{static_cast<int>(processes.size()) + 1, 0, false});
@@ -219,7 +221,7 @@ void for_each_trace_event(const RunResults& results, const TraceOptions& options
                                     sel.slice_kept(instance.requested, instance.requested));
     if (!shown) {
       ++left_out.instances;
-      continue;
+      return;
     }
     if (!p.written) {
       p.written = true;
@@ -236,7 +238,7 @@ void for_each_trace_event(const RunResults& results, const TraceOptions& options
     if (running && sel.slice_kept(*instance.ready, *instance.stopped))
       emit(slice("running", "lifetime", *instance.ready, *instance.stopped, pid, tid, instance));
     emit_function_events(instance, pid, tid, emit);  // [fn] a shown instance keeps them
-  }
+  });
   emit_failures(results, options, sel, static_cast<int>(processes.size()), emit, left_out);
 }
 

@@ -135,7 +135,7 @@ void write_files(const fs::path& folder, const std::vector<OutputFile>& files) {
 }
 
 std::string instances_file_name(const RunResults& results, const WriteOptions& options) {
-  const bool gzip = options.gzip_instances.value_or(results.instances.size() > kGzipInstancesAbove);
+  const bool gzip = options.gzip_instances.value_or(instance_count(results) > kGzipInstancesAbove);
   return gzip ? "instances.csv.gz" : "instances.csv";
 }
 

@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/results/instance_spool.hpp"
 #include "models/metrics/descriptors.hpp"
 #include "models/metrics/summary.hpp"
 #include "models/platform/platform_kind.hpp"
@@ -166,12 +167,27 @@ struct RunResults {
   /// tenant's latency with the bursts minus without them, paired over the same seeds
   /// (models/tenancy/interference.hpp, app/runner/interference.hpp); empty without bursts.
   std::vector<models::tenancy::Interference> interference;
+  /// Instance records held in memory: a hand-built result's. A run's are spilled instead (below);
+  /// read both through for_each_instance.
   std::vector<InstanceRecord> instances;
+  /// A run's instance records, spilled to disk as its replications end (instance_spool.hpp).
+  SpilledInstances spilled_instances;
   std::vector<TimeseriesSample> timeseries;
   std::vector<FailureEventRecord> failures;  ///< variant, then replication, then time order
   std::vector<SweepPoint> sweep_points;  ///< empty unless the scenario has a sweep
   /// A pod-trace placement benchmark's text table (placement.txt); empty for other runs.
   std::string placement_table;
 };
+
+/// Every instance record of `results` in order (the in-memory ones, then the spilled parts),
+/// one at a time: the record passed is valid during the call only.
+void for_each_instance(const RunResults& results,
+                       const std::function<void(const InstanceRecord&)>& fn);
+
+/// How many instance records `results` holds (in memory and spilled).
+std::uint64_t instance_count(const RunResults& results);
+
+/// The union of the instance records' phase names, in order of first appearance.
+std::vector<std::string> instance_phase_names(const RunResults& results);
 
 }  // namespace vmcsim::app

@@ -250,4 +250,12 @@ mm::VariantRunMetrics decode_run(ByteReader& in) {
   return run;
 }
 
+void encode_instance(ByteWriter& out, const mm::InstanceLifecycle& instance) {
+  Encoder{out}(instance);
+}
+
+void decode_instance(ByteReader& in, mm::InstanceLifecycle& into) {
+  Decoder{in}(into);
+}
+
 }  // namespace vmcsim::app::runner

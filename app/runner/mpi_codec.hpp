@@ -57,4 +57,9 @@ class ByteReader {
 void encode_run(ByteWriter& out, const models::metrics::VariantRunMetrics& run);
 models::metrics::VariantRunMetrics decode_run(ByteReader& in);
 
+// One instance record, with the same field list (the instance spool's records,
+// app/results/instance_spool.hpp). decode_instance overwrites every field of `into`.
+void encode_instance(ByteWriter& out, const models::metrics::InstanceLifecycle& instance);
+void decode_instance(ByteReader& in, models::metrics::InstanceLifecycle& into);
+
 }  // namespace vmcsim::app::runner

@@ -18,6 +18,7 @@
 #include "app/runner/placement_benchmark.hpp"
 #include "app/runner/placement_row_codec.hpp"
 #include "app/runner/serverless.hpp"
+#include "app/runner/slot_spill.hpp"
 #include "app/runner/world.hpp"
 #include "app/runner/tenancy.hpp"
 #include "app/scenario/loader.hpp"
@@ -42,10 +43,12 @@ struct Job {
 // What the jobs leave behind, one slot per job (in job order). The metrics sit in their own
 // array so the runs of one variant are contiguous for summarize() without a copy.
 struct JobResults {
-  explicit JobResults(std::size_t n) : metrics(n), wall_seconds(n, 0.0), done(n, 0) {}
+  explicit JobResults(std::size_t n) : metrics(n), wall_seconds(n, 0.0), done(n, 0), spilled(n) {}
   std::vector<mm::VariantRunMetrics> metrics;
   std::vector<double> wall_seconds;
   std::vector<char> done;  // ran to the end (not stopped by RunOptions::stop)
+  // What each job's instance records left behind once spilled (slot_spill.hpp).
+  std::vector<SpilledSlot> spilled;
 };
 
 // Thrown inside a job that RunOptions::stop ended; never leaves run_jobs.
@@ -193,7 +196,7 @@ void run_jobs(const std::vector<Job>& jobs, const std::vector<std::size_t>& orde
               JobResults& results, const std::vector<scenario::Scenario>& points,
               std::span<const Counterfactual> counterfactuals,
               const std::vector<std::unique_ptr<PreparedWorld>>& worlds, std::uint64_t seed,
-              unsigned threads, const RunOptions& options) {
+              unsigned threads, const RunOptions& options, const InstanceSpool& spool) {
   ProgressReporter reporter{options, order.size()};
   const std::size_t shown = points.size() - counterfactuals.size();
   parallel_jobs(order, threads, options.stop, [&](std::size_t i) {
@@ -216,6 +219,10 @@ void run_jobs(const std::vector<Job>& jobs, const std::vector<std::size_t>& orde
           },
           options.stop);
       results.done[i] = 1;
+      // Spilled as each job ends: its records need not wait for the others (slot_spill.hpp).
+      // The first point's are the ones listed.
+      results.spilled[i] =
+          spill_slot(results.metrics[i], points[job.point], job.point == 0 ? &spool : nullptr, i);
     } catch (const JobStopped&) {
       return;  // not a result: left out, and not reported as finished
     } catch (const models::ConfigurationRefused& e) {
@@ -329,6 +336,7 @@ struct PointResult {
 // `seed_of` maps a replication to the seed its streams derive from (per_replication).
 PointResult summarize_point(const scenario::Scenario& s,
                             std::span<const mm::VariantRunMetrics> runs,
+                            std::span<const SpilledSlot> spilled,
                             std::span<const double> wall_seconds, int replications,
                             const std::function<std::uint64_t(std::uint64_t)>& seed_of) {
   PointResult out;
@@ -349,7 +357,7 @@ PointResult summarize_point(const scenario::Scenario& s,
       out.differences.push_back(std::move(d));
   }
   out.isolation_cost = isolation_cost(s, runs, per_variant);  // [tenants] app/runner/tenancy.hpp
-  out.tenants = tenant_metrics(s, runs, per_variant);
+  out.tenants = tenant_metrics(s, spilled, per_variant);
   return out;
 }
 
@@ -395,6 +403,7 @@ JobResults first_replications(JobResults& slots, const std::vector<scenario::Sce
         kept.metrics[to] = std::move(slots.metrics[from + static_cast<std::size_t>(r)]);
         kept.wall_seconds[to] = slots.wall_seconds[from + static_cast<std::size_t>(r)];
         kept.done[to] = 1;
+        kept.spilled[to] = std::move(slots.spilled[from + static_cast<std::size_t>(r)]);
       }
   return kept;
 }
@@ -431,14 +440,29 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   // the other ranks have nothing to summarise or write.
   const Ranks mpi = ranks();
   const std::vector<std::size_t> mine = share_of(run_order(jobs), mpi);
+  // The instance records go to disk as jobs end (app/results/instance_spool.hpp). Under MPI the
+  // other ranks send theirs compressed beside their metrics (slot_spill.hpp), and rank 0 adopts
+  // them into its spool.
+  const auto spool = std::make_shared<InstanceSpool>();
+  std::vector<std::string> sent(mpi.size > 1 ? jobs.size() : 0);
   std::exception_ptr error;
   try {
-    run_jobs(jobs, mine, slots, points, counterfactuals, worlds, seed, threads, options);
+    run_jobs(jobs, mine, slots, points, counterfactuals, worlds, seed, threads, options, *spool);
+    if (!mpi.root())
+      for (const std::size_t i : mine)
+        if (slots.done[i]) sent[i] = encode_spilled(slots.spilled[i]);
   } catch (...) {
     error = std::current_exception();
   }
-  if (!gather_jobs(mpi, mine, {slots.metrics, slots.wall_seconds, slots.done}, error))
+  if (!gather_jobs(mpi, mine,
+                   {slots.metrics, slots.wall_seconds, slots.done, sent.empty() ? nullptr : &sent},
+                   error))
     return {};
+  for (std::size_t i = 0; i < jobs.size(); ++i)  // the other ranks' jobs
+    if (slots.done[i] && !slots.spilled[i].spilled) {
+      slots.spilled[i] = decode_spilled(sent[i], *spool, i);
+      std::string{}.swap(sent[i]);
+    }
   const int planned = replications;
   replications = whole_replications(jobs, slots, replications);
   if (replications == 0) throw Interrupted(jobs.size());
@@ -462,7 +486,8 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
     const std::span<const mm::VariantRunMetrics> slice{slots.metrics.data() + offset, n};
     // A cluster run's replication r draws from streams keyed (seed, r, entity).
     PointResult pr = summarize_point(
-        s, slice, std::span<const double>{slots.wall_seconds.data() + offset, n}, replications,
+        s, slice, std::span<const SpilledSlot>{slots.spilled.data() + offset, n},
+        std::span<const double>{slots.wall_seconds.data() + offset, n}, replications,
         [seed](std::uint64_t) { return seed; });
     std::vector<models::tenancy::Interference> point_interference =  // [tenants]
         interference(points, counterfactuals, p, slots.metrics,
@@ -485,18 +510,13 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
       results.isolation_cost = std::move(pr.isolation_cost);
       results.tenants = std::move(pr.tenants);
       results.interference = std::move(point_interference);  // [tenants]
+      results.spilled_instances.spool = spool;
       for (std::size_t i = 0; i < n; ++i) {
         auto& m = slots.metrics[offset + i];
         const int rep = static_cast<int>(m.replication);
-        // Summarised above: the records move into the results.
-        for (auto& inst : m.instances) {
-          InstanceRecord rec;
-          static_cast<mm::InstanceLifecycle&>(rec) = std::move(inst);
-          if (rec.node_vm) rec.service = "node";
-          rec.variant = m.variant;
-          rec.replication = rep;
-          results.instances.push_back(std::move(rec));
-        }
+        // The records are on disk already, one part per replication in slot order.
+        if (const auto& part = slots.spilled[offset + i].part)
+          results.spilled_instances.parts.push_back(*part);
         for (auto& f : m.failure_log) {
           FailureEventRecord rec;
           static_cast<mm::FailureRecord&>(rec) = std::move(f);
@@ -599,6 +619,8 @@ RunResults run_placement(const scenario::Scenario& s, const RunOptions& options)
   const int whole = whole_replications(jobs, slots, replications);
   if (whole == 0) throw Interrupted(n);
   if (whole < planned) slots = first_replications(slots, {s}, planned, whole);
+  for (std::size_t i = 0; i < slots.metrics.size(); ++i)  // its tenant slices, if any
+    slots.spilled[i] = spill_slot(slots.metrics[i], s, nullptr, i);
 
   RunResults results;
   results.vmcsim_version = VMCSIM_VERSION;
@@ -613,7 +635,7 @@ RunResults run_placement(const scenario::Scenario& s, const RunOptions& options)
   results.replications = whole;
   results.partial = whole < planned;
   if (results.partial) results.replications_planned = planned;
-  PointResult pr = summarize_point(s, slots.metrics, slots.wall_seconds, whole,
+  PointResult pr = summarize_point(s, slots.metrics, slots.spilled, slots.wall_seconds, whole,
                                    [seed](std::uint64_t r) { return replay_seed(seed, r); });
   results.variants = std::move(pr.variants);
   // Only what both sides measured is compared (a replay measures no startup, cost, ...).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "app/runner/slot_spill.hpp"
 #include "models/tenancy/cost_of_isolation.hpp"
 
 namespace vmcsim::app::runner {
@@ -121,18 +122,20 @@ models::tenancy::TenantServices tenant_services(const scenario::Scenario& s) {
   return services;
 }
 
-std::vector<models::tenancy::TenantEstimates> tenant_metrics(
-    const scenario::Scenario& s, std::span<const models::metrics::VariantRunMetrics> runs,
-    std::size_t per_variant) {
+std::vector<models::tenancy::TenantEstimates> tenant_metrics(const scenario::Scenario& s,
+                                                             std::span<const SpilledSlot> runs,
+                                                             std::size_t per_variant) {
   std::vector<models::tenancy::TenantEstimates> out;
   if (s.tenancy.tenants.empty() || per_variant == 0 ||
       runs.size() < s.variants.size() * per_variant)
     return out;
-  const models::tenancy::TenantServices services = tenant_services(s);
-  for (std::size_t v = 0; v < s.variants.size(); ++v)
-    for (auto& e : models::tenancy::tenant_estimates(runs.subspan(v * per_variant, per_variant),
-                                                     s.tenancy.tenants, services))
+  for (std::size_t v = 0; v < s.variants.size(); ++v) {
+    std::vector<std::vector<models::metrics::VariantRunMetrics>> slices;
+    for (const SpilledSlot& run : runs.subspan(v * per_variant, per_variant))
+      slices.push_back(run.tenant_slices);
+    for (auto& e : models::tenancy::tenant_estimates_of_slices(slices, s.tenancy.tenants))
       out.push_back(std::move(e));
+  }
   return out;
 }
 

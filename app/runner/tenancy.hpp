@@ -23,6 +23,8 @@
 
 namespace vmcsim::app::runner {
 
+struct SpilledSlot;  // slot_spill.hpp
+
 inline constexpr std::string_view kNodeGroupLabel = "eks.amazonaws.com/nodegroup";
 
 void apply_tenancy(const scenario::Scenario& s, const scenario::Variant& v,
@@ -39,10 +41,11 @@ std::vector<models::metrics::PairedDifference> isolation_cost(
 // Which tenant owns each service and each service's CPU request (tenant_slice's inputs).
 models::tenancy::TenantServices tenant_services(const scenario::Scenario& s);
 
-// Per-tenant metrics (models/tenancy/tenant_metrics.hpp) of every variant, from the runs of one
-// point (variant-major, `per_variant` replications each); empty without tenants.
-std::vector<models::tenancy::TenantEstimates> tenant_metrics(
-    const scenario::Scenario& s, std::span<const models::metrics::VariantRunMetrics> runs,
-    std::size_t per_variant);
+// Per-tenant metrics (models/tenancy/tenant_metrics.hpp) of every variant, from the tenant slices
+// of the runs of one point (variant-major, `per_variant` replications each; slot_spill.hpp made
+// them as the runs ended); empty without tenants.
+std::vector<models::tenancy::TenantEstimates> tenant_metrics(const scenario::Scenario& s,
+                                                             std::span<const SpilledSlot> runs,
+                                                             std::size_t per_variant);
 
 }  // namespace vmcsim::app::runner

@@ -95,19 +95,29 @@ metrics::VariantRunMetrics tenant_slice(const metrics::VariantRunMetrics& run,
 std::vector<TenantEstimates> tenant_estimates(std::span<const metrics::VariantRunMetrics> runs,
                                               const std::vector<std::string>& tenants,
                                               const TenantServices& services) {
+  std::vector<std::vector<metrics::VariantRunMetrics>> slices;
+  for (const auto& run : runs) {
+    slices.emplace_back();
+    for (const std::string& tenant : tenants)
+      slices.back().push_back(tenant_slice(run, tenant, services));
+  }
+  return tenant_estimates_of_slices(slices, tenants);
+}
+
+std::vector<TenantEstimates> tenant_estimates_of_slices(
+    std::span<const std::vector<metrics::VariantRunMetrics>> slices,
+    const std::vector<std::string>& tenants) {
   std::vector<TenantEstimates> out;
-  if (runs.empty()) return out;
-  for (const std::string& tenant : tenants) {
-    std::vector<metrics::VariantRunMetrics> slices;
-    for (const auto& run : runs)
-      slices.push_back(tenant_slice(run, tenant, services));
-    TenantEstimates e{runs.front().variant, tenant, {}};
+  if (slices.empty()) return out;
+  for (std::size_t t = 0; t < tenants.size(); ++t) {
+    VMCSIM_ASSERT(slices.front().size() == tenants.size(), "a slice per tenant");
+    TenantEstimates e{slices.front()[t].variant, tenants[t], {}};
     for (const std::string_view key : kTenantMetrics) {
       const metrics::MetricDescriptor* d = metrics::find_metric(key);
       VMCSIM_ASSERT(d != nullptr && d->per_run != nullptr, "a per-tenant metric has a descriptor");
       std::vector<double> values;
-      for (const auto& slice : slices)
-        values.push_back(d->per_run(slice));
+      for (const auto& run : slices)
+        values.push_back(d->per_run(run[t]));
       e.metrics.emplace_back(std::string(key), metrics::estimate(values));
     }
     out.push_back(std::move(e));

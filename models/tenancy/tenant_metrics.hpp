@@ -49,4 +49,11 @@ std::vector<TenantEstimates> tenant_estimates(std::span<const metrics::VariantRu
                                               const std::vector<std::string>& tenants,
                                               const TenantServices& services);
 
+// The same from slices made already (the runner makes them as each run ends, so that it need not
+// keep the runs' instance records: app/runner/slot_spill.hpp): slices[k][t] is tenant t's slice
+// (tenant_slice) of the k-th replication.
+std::vector<TenantEstimates> tenant_estimates_of_slices(
+    std::span<const std::vector<metrics::VariantRunMetrics>> slices,
+    const std::vector<std::string>& tenants);
+
 }  // namespace vmcsim::models::tenancy

@@ -118,10 +118,10 @@ TEST_CASE("trace.json draws each cold start as a span from its request to ready 
   }
   std::size_t instances = 0;
   std::size_t unloaded = 0;
-  for (const auto& i : r.instances) {
+  app::for_each_instance(r, [&](const app::InstanceRecord& i) {
     instances += i.function_start == "cold start";
     unloaded += i.keep_alive_unload;
-  }
+  });
   CHECK(cold >= 2);  // at least one per variant
   CHECK(static_cast<std::size_t>(cold) == instances);
   CHECK(unloads >= 2);

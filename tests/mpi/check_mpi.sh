@@ -45,6 +45,12 @@ for check in "${checks[@]}"; do
     exit 1
   }
   cmp "$out/$command-single/results.json" "$out/$command-mpi/results.json"
+  # The instance rows rank 0 spilled as it received them (app/results/instance_spool.hpp).
+  for file in instances.csv trace.json; do
+    if [ -f "$out/$command-single/$file" ]; then
+      cmp "$out/$command-single/$file" "$out/$command-mpi/$file"
+    fi
+  done
   cmp "$out/$command-single.txt" "$out/$command-mpi.txt"  # and only rank 0 printed
-  echo "check_mpi: $command: results.json of 2 ranks = single process ($(wc -c <"$out/$command-mpi/results.json") bytes)"
+  echo "check_mpi: $command: results.json, instances.csv, trace.json of 2 ranks = single process ($(wc -c <"$out/$command-mpi/results.json") bytes)"
 done

@@ -1,0 +1,64 @@
+#include "app/runner/slot_spill.hpp"
+
+#include "app/runner/mpi_codec.hpp"
+#include "app/runner/tenancy.hpp"
+#include "models/tenancy/tenant_metrics.hpp"
+
+namespace vmcsim::app::runner {
+
+SpilledSlot spill_slot(models::metrics::VariantRunMetrics& run, const scenario::Scenario& point,
+                       const InstanceSpool* spool, std::size_t key) {
+  SpilledSlot slot;
+  slot.spilled = true;
+  if (!point.tenancy.tenants.empty()) {
+    const models::tenancy::TenantServices services = tenant_services(point);
+    for (const std::string& tenant : point.tenancy.tenants)
+      slot.tenant_slices.push_back(models::tenancy::tenant_slice(run, tenant, services));
+  }
+  if (spool != nullptr) {
+    for (auto& i : run.instances)
+      if (i.node_vm) i.service = "node";
+    slot.part = spool->write(key, run.variant, static_cast<int>(run.replication), run.instances);
+  }
+  // swap, not clear(): the capacity goes too.
+  std::vector<models::metrics::InstanceLifecycle>{}.swap(run.instances);
+  return slot;
+}
+
+std::string encode_spilled(const SpilledSlot& slot) {
+  ByteWriter w;
+  w.put_u64(slot.tenant_slices.size());
+  for (const auto& t : slot.tenant_slices)
+    encode_run(w, t);
+  w.put_u64(slot.part ? 1 : 0);
+  if (const auto& part = slot.part) {
+    w.put_string(part->variant);
+    w.put_i64(part->replication);
+    w.put_u64(part->rows);
+    w.put_u64(part->phases.size());
+    for (const auto& name : part->phases)
+      w.put_string(name);
+    w.put_string(InstanceSpool::bytes_of(*part));
+  }
+  return w.take();
+}
+
+SpilledSlot decode_spilled(std::string_view bytes, const InstanceSpool& spool, std::size_t key) {
+  ByteReader r{bytes};
+  SpilledSlot slot;
+  slot.spilled = true;
+  for (std::uint64_t n = r.get_u64(); n > 0; --n)
+    slot.tenant_slices.push_back(decode_run(r));
+  if (r.get_u64() != 0) {
+    InstanceSpool::Part part;
+    part.variant = r.get_string();
+    part.replication = static_cast<int>(r.get_i64());
+    part.rows = r.get_u64();
+    for (std::uint64_t n = r.get_u64(); n > 0; --n)
+      part.phases.push_back(r.get_string());
+    slot.part = spool.adopt(key, std::move(part), r.get_string());
+  }
+  return slot;
+}
+
+}  // namespace vmcsim::app::runner

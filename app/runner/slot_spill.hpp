@@ -1,0 +1,41 @@
+#pragma once
+// What a finished job's instance records leave behind before they are freed, so that the
+// memory a run holds for them does not grow with its replications (app/results/instance_spool.hpp):
+//  - its per-tenant slices (models/tenancy/tenant_metrics.hpp), the one summary that reads the
+//    records, made now rather than at the end;
+//  - for the run's first point (the one whose instances instances.csv and trace.json list), a
+//    part of the spool holding the records, each node VM's service read as "node".
+// Called as each job ends, on the rank that ran it; under MPI the other ranks send rank 0 what
+// it left (encode_spilled), records compressed, and their metrics without records.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/results/instance_spool.hpp"
+#include "app/scenario/scenario.hpp"
+#include "models/metrics/run_metrics.hpp"
+
+namespace vmcsim::app::runner {
+
+struct SpilledSlot {
+  bool spilled = false;                     ///< this slot's records are gone (spill_slot ran)
+  std::optional<InstanceSpool::Part> part;  ///< the listed point's records
+  /// One slice per tenant of the scenario, in its order; empty without tenants.
+  std::vector<models::metrics::VariantRunMetrics> tenant_slices;
+};
+
+/// Takes `run`'s instance records (left empty) into the returned slot: into a part of `spool`
+/// named `key` when they belong in the results' list, or nowhere when `spool` is null.
+SpilledSlot spill_slot(models::metrics::VariantRunMetrics& run, const scenario::Scenario& point,
+                       const InstanceSpool* spool, std::size_t key);
+
+/// What an MPI rank sends rank 0 beside a job's metrics (mpi_session.hpp, JobSlots::extra): the
+/// slot's tenant slices and its part, compressed as spilled, so no rank holds the records
+/// decoded.
+std::string encode_spilled(const SpilledSlot& slot);
+/// Rank 0: the slot a rank sent, its part adopted by `spool` as part `key`.
+SpilledSlot decode_spilled(std::string_view bytes, const InstanceSpool& spool, std::size_t key);
+
+}  // namespace vmcsim::app::runner
