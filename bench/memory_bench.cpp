@@ -18,7 +18,6 @@
 // Reported per rate: requests (expected arrivals, rate x duration), events, CPU seconds, peak RSS;
 // then the ratio of the peak RSS at the largest rate to that at the smallest. Flat means close to
 // 1: per-request observations go into sketches and counters (sim::QuantileSketch), not lists.
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -45,34 +44,12 @@ struct Args {
   std::string out = "";
 };
 
-std::vector<int> int_list(const std::string& v) {
-  std::vector<int> out;
-  for (std::size_t start = 0, end = 0; start <= v.size(); start = end + 1) {
-    end = v.find(',', start);
-    if (end == std::string::npos) end = v.size();
-    out.push_back(std::stoi(v.substr(start, end - start)));
-  }
-  return out;
-}
-
 Args parse(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string k = argv[i];
-    const auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(k + " needs a value");
-      return argv[++i];
-    };
-    if (k == "--rates") {
-      a.rates = int_list(value());
-    } else if (k == "--minutes") {
-      a.minutes = std::stoi(value());
-    } else if (k == "--out") {
-      a.out = value();
-    } else {
-      throw std::invalid_argument("unknown argument " + k);
-    }
-  }
+  bench::parse_options(argc, argv,
+                       {{"--rates", [&](const std::string& v) { a.rates = bench::int_list(v); }},
+                        {"--minutes", [&](const std::string& v) { a.minutes = std::stoi(v); }},
+                        {"--out", [&](const std::string& v) { a.out = v; }}});
   return a;
 }
 
@@ -97,7 +74,7 @@ struct Row {
   double requests = 0, events = 0, cpu_s = 0, rss_mib = 0;
 };
 
-void run_size(const Args& a, int rate, int fd) {
+Row run_size(const Args& a, int rate) {
   Row r;
   r.rate = rate;
   const auto scenario = app::scenario::load_scenario_text(scenario_text(rate, a.minutes),
@@ -117,33 +94,6 @@ void run_size(const Args& a, int rate, int fd) {
   r.requests = static_cast<double>(rate) * 60.0 * a.minutes;  // expected arrivals
   r.events = static_cast<double>(v.events);
   r.rss_mib = bench::peak_rss_mib();
-  if (write(fd, &r, sizeof r) != sizeof r) _exit(3);
-}
-
-Row run_child(const Args& a, int rate) {
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  std::fflush(stdout);
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    close(fds[0]);
-    try {
-      run_size(a, rate, fds[1]);
-    } catch (const std::exception& e) {
-      std::cerr << "memory_bench: rate " << rate << ": " << e.what() << '\n';
-      _exit(2);
-    }
-    _exit(0);
-  }
-  close(fds[1]);
-  Row r;
-  const auto n = read(fds[0], &r, sizeof r);
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (n != sizeof r || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error(fmt::format("the run at {} req/s failed", rate));
   return r;
 }
 
@@ -153,7 +103,8 @@ int main(int argc, char** argv) try {
   const Args a = parse(argc, argv);
   std::vector<Row> rows;
   for (int rate : a.rates) {
-    rows.push_back(run_child(a, rate));
+    rows.push_back(bench::run_in_child<Row>("memory_bench", fmt::format("{} req/s", rate),
+                                            [&] { return run_size(a, rate); }));
     const Row& r = rows.back();
     fmt::print("{} req/s: {:.0f} requests, {:.0f} events, {:.2f} CPU s, {:.1f} MiB\n", r.rate,
                r.requests, r.events, r.cpu_s, r.rss_mib);

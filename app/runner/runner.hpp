@@ -54,6 +54,7 @@ struct JobProgress {
   sim::Time end;                  // the scenario's duration
   std::uint64_t events = 0;       // events processed so far
   bool finished = false;          // this job has just ended
+  std::size_t peak_pending = 0;   // the engine's most events pending at once so far
 };
 
 struct RunOptions {
