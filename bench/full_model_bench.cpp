@@ -16,14 +16,14 @@
 // replication. Reported per size: simulation events (the engine's count), CPU seconds of the
 // run (getrusage, user + system, loading excluded), events per CPU second, the ratio to the
 // hold model's rate, and peak RSS; then the growth exponent of CPU time per event against the
-// number of hosts (least squares on the log-log points).
+// number of hosts (least squares on the log-log points). Also the engine's peak number of
+// pending events (sim::Simulation::peak_pending, read through the runner's progress reports),
+// to compare with the hold model's 10,000.
 //
 // The hold model: the engine (sim::Simulation) with 10,000 pending events, each of which
 // schedules its successor an exponential time later (mean 1 ms, truncated to whole ns), as in
 // event_queue_bench. It runs before and after the sizes; the ratio uses their mean.
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -55,28 +55,11 @@ struct Args {
 
 Args parse(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string k = argv[i];
-    const auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(k + " needs a value");
-      return argv[++i];
-    };
-    if (k == "--hosts") {
-      a.hosts.clear();
-      const std::string v = value();
-      for (std::size_t start = 0, end = 0; start <= v.size(); start = end + 1) {
-        end = v.find(',', start);
-        if (end == std::string::npos) end = v.size();
-        a.hosts.push_back(std::stoi(v.substr(start, end - start)));
-      }
-    } else if (k == "--minutes") {
-      a.minutes = std::stoi(value());
-    } else if (k == "--hold-events") {
-      a.hold_events = std::stoull(value());
-    } else {
-      throw std::invalid_argument("unknown argument " + k);
-    }
-  }
+  bench::parse_options(
+      argc, argv,
+      {{"--hosts", [&](const std::string& v) { a.hosts = bench::int_list(v); }},
+       {"--minutes", [&](const std::string& v) { a.minutes = std::stoi(v); }},
+       {"--hold-events", [&](const std::string& v) { a.hold_events = std::stoull(v); }}});
   return a;
 }
 
@@ -138,10 +121,11 @@ double hold_rate(std::uint64_t events) {
 struct Row {
   int hosts = 0;
   double events = 0, cpu_s = 0, wall_s = 0, rss_mib = 0, load_s = 0;
+  double peak_pending = 0;  // the engine's most pending events at once
 };
 
-// Runs one size in this process; the parent reads the row from `fd`.
-void run_size(int hosts, int minutes, int fd) {
+// Runs one size (in a child process: bench::run_in_child).
+Row run_size(int hosts, int minutes) {
   Row r;
   r.hosts = hosts;
   const double c0 = cpu_seconds();
@@ -150,6 +134,11 @@ void run_size(int hosts, int minutes, int fd) {
   r.load_s = cpu_seconds() - c0;
   app::runner::RunOptions o;
   o.jobs = 1;
+  // Only reads the engine's counters between hundredths of the run: the same events run.
+  std::size_t peak_pending = 0;
+  o.progress = [&](const app::runner::JobProgress& p) {
+    peak_pending = std::max(peak_pending, p.peak_pending);
+  };
   const auto t0 = std::chrono::steady_clock::now();
   const double c1 = cpu_seconds();
   const auto results = app::runner::run_scenario(scenario, o);
@@ -157,33 +146,7 @@ void run_size(int hosts, int minutes, int fd) {
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.events = static_cast<double>(results.variants.at(0).events);
   r.rss_mib = peak_rss_mib();
-  if (write(fd, &r, sizeof r) != sizeof r) _exit(3);
-}
-
-Row run_child(int hosts, int minutes) {
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  std::fflush(stdout);
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    close(fds[0]);
-    try {
-      run_size(hosts, minutes, fds[1]);
-    } catch (const std::exception& e) {
-      std::cerr << "full_model_bench: " << hosts << " hosts: " << e.what() << '\n';
-      _exit(2);
-    }
-    _exit(0);
-  }
-  close(fds[1]);
-  Row r;
-  const auto n = read(fds[0], &r, sizeof r);
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (n != sizeof r || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error(fmt::format("the run at {} hosts failed", hosts));
+  r.peak_pending = static_cast<double>(peak_pending);
   return r;
 }
 
@@ -212,12 +175,13 @@ int main(int argc, char** argv) try {
   fmt::print("hold model (engine alone, 1e4 pending): {:.2f} M events/CPU s\n", hold_before / 1e6);
   std::vector<Row> rows;
   for (int h : a.hosts) {
-    rows.push_back(run_child(h, a.minutes));
+    rows.push_back(bench::run_in_child<Row>("full_model_bench", fmt::format("{} hosts", h),
+                                            [&] { return run_size(h, a.minutes); }));
     const Row& r = rows.back();
     fmt::print(
         "{} hosts: {:.0f} events, {:.2f} CPU s ({:.2f} s wall, load {:.2f} CPU s), "
-        "{:.0f} MiB\n",
-        r.hosts, r.events, r.cpu_s, r.wall_s, r.load_s, r.rss_mib);
+        "{:.0f} MiB, at most {:.0f} events pending\n",
+        r.hosts, r.events, r.cpu_s, r.wall_s, r.load_s, r.rss_mib, r.peak_pending);
     std::fflush(stdout);
   }
   const double hold_after = hold_rate(a.hold_events);
@@ -225,13 +189,15 @@ int main(int argc, char** argv) try {
   fmt::print("hold model after: {:.2f} M events/CPU s (mean {:.2f})\n\n", hold_after / 1e6,
              hold / 1e6);
   fmt::print(
-      "| hosts | services | events | CPU s | M events/CPU s | / hold model | peak RSS MiB |\n"
-      "|---:|---:|---:|---:|---:|---:|---:|\n");
+      "| hosts | services | events | CPU s | M events/CPU s | / hold model | peak RSS MiB | "
+      "peak pending events |\n"
+      "|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   std::vector<double> xs, ys;
   for (const Row& r : rows) {
     const double rate = r.events / r.cpu_s;
-    fmt::print("| {} | {} | {:.0f} | {:.2f} | {:.3f} | {:.3f} | {:.0f} |\n", r.hosts,
-               std::max(1, r.hosts / 10), r.events, r.cpu_s, rate / 1e6, rate / hold, r.rss_mib);
+    fmt::print("| {} | {} | {:.0f} | {:.2f} | {:.3f} | {:.3f} | {:.0f} | {:.0f} |\n", r.hosts,
+               std::max(1, r.hosts / 10), r.events, r.cpu_s, rate / 1e6, rate / hold, r.rss_mib,
+               r.peak_pending);
     xs.push_back(r.hosts);
     ys.push_back(r.cpu_s / r.events);
   }

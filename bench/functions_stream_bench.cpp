@@ -4,17 +4,19 @@
 // in a forked child so that its peak RSS is its own. Synthetic files in the trace's format with
 // 1440 minute columns; the sampled load should stay flat while the full load grows linearly.
 //   usage: functions_stream_bench [max_functions=40000]
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <string>
 
+#include <benchmark/benchmark.h>
 #include <fmt/format.h>
+
+#include "bench/bench_support.hpp"
 
 #include "app/importers/azure_functions.hpp"
 
@@ -36,33 +38,20 @@ void write_trace(const std::string& path, int functions) {
   }
 }
 
-// Peak RSS (MiB) of a child process that runs `load`.
+// Peak RSS (MiB) of a child process that runs `load` (the number of functions loaded is kept
+// observable, so that the load is not optimised away).
 template <class F>
-double child_peak_mib(F load) {
-  int fd[2];
-  if (pipe(fd) != 0) std::abort();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    close(fd[0]);
+double child_peak_mib(const std::string& what, F load) {
+  return vmcsim::bench::run_in_child<double>("functions_stream_bench", what, [&] {
     const std::size_t kept = load();
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    const double mib = static_cast<double>(u.ru_maxrss) / 1024.0 + 0.0 * static_cast<double>(kept);
-    if (write(fd[1], &mib, sizeof mib) != sizeof mib) _exit(2);
-    _exit(0);
-  }
-  close(fd[1]);
-  double mib = -1;
-  if (read(fd[0], &mib, sizeof mib) != sizeof mib) mib = -1;
-  close(fd[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return mib;
+    benchmark::DoNotOptimize(kept);
+    return vmcsim::bench::peak_rss_mib();
+  });
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   const int max_functions = argc > 1 ? std::atoi(argv[1]) : 40000;
   const auto dir = std::filesystem::temp_directory_path() /
                    fmt::format("vmcsim-functions-bench-{}", getpid());
@@ -73,13 +62,18 @@ int main(int argc, char** argv) {
     write_trace(path, n);
     const double file_mib =
         static_cast<double>(std::filesystem::file_size(path)) / (1024.0 * 1024.0);
-    const double sampled = child_peak_mib(
-        [&] { return im::load_azure_functions_sample(path, "", "", 50, 1).functions.size(); });
-    const double full =
-        child_peak_mib([&] { return im::load_azure_functions(path, "", "").functions.size(); });
+    const double sampled = child_peak_mib(fmt::format("{} functions, sampled", n), [&] {
+      return im::load_azure_functions_sample(path, "", "", 50, 1).functions.size();
+    });
+    const double full = child_peak_mib(fmt::format("{} functions, full", n), [&] {
+      return im::load_azure_functions(path, "", "").functions.size();
+    });
     std::printf("%9d  %8.1f  %19.1f  %18.1f  %12.2f\n", n, file_mib, sampled, full, full / sampled);
     std::filesystem::remove(path);
   }
   std::filesystem::remove_all(dir);
   return 0;
+} catch (const std::exception& e) {
+  std::cerr << "functions_stream_bench: " << e.what() << '\n';
+  return 1;
 }

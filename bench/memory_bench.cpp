@@ -26,7 +26,6 @@
 // them; the records are spilled to disk as each replication ends (app/results/instance_spool.hpp),
 // so what grows is each replication's summaries (sketches, startup samples, timeseries), not its
 // records.
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -56,38 +55,15 @@ struct Args {
   std::string out = "";
 };
 
-std::vector<int> int_list(const std::string& v) {
-  std::vector<int> out;
-  for (std::size_t start = 0, end = 0; start <= v.size(); start = end + 1) {
-    end = v.find(',', start);
-    if (end == std::string::npos) end = v.size();
-    out.push_back(std::stoi(v.substr(start, end - start)));
-  }
-  return out;
-}
-
 Args parse(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string k = argv[i];
-    const auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(k + " needs a value");
-      return argv[++i];
-    };
-    if (k == "--rates") {
-      a.rates = int_list(value());
-    } else if (k == "--minutes") {
-      a.minutes = std::stoi(value());
-    } else if (k == "--replications") {
-      a.replications = int_list(value());
-    } else if (k == "--replicas") {
-      a.replicas = std::stoi(value());
-    } else if (k == "--out") {
-      a.out = value();
-    } else {
-      throw std::invalid_argument("unknown argument " + k);
-    }
-  }
+  bench::parse_options(
+      argc, argv,
+      {{"--rates", [&](const std::string& v) { a.rates = bench::int_list(v); }},
+       {"--minutes", [&](const std::string& v) { a.minutes = std::stoi(v); }},
+       {"--replications", [&](const std::string& v) { a.replications = bench::int_list(v); }},
+       {"--replicas", [&](const std::string& v) { a.replicas = std::stoi(v); }},
+       {"--out", [&](const std::string& v) { a.out = v; }}});
   return a;
 }
 
@@ -114,7 +90,7 @@ struct Row {
   double instances = 0;  // instance records listed (instances.csv rows)
 };
 
-void run_size(const Args& a, int rate, int replications, int fd) {
+Row run_size(const Args& a, int rate, int replications) {
   Row r;
   r.rate = rate;
   r.replications = replications;
@@ -138,34 +114,13 @@ void run_size(const Args& a, int rate, int replications, int fd) {
   r.events = static_cast<double>(v.events);
   r.instances = static_cast<double>(app::instance_count(results));
   r.rss_mib = bench::peak_rss_mib();
-  if (write(fd, &r, sizeof r) != sizeof r) _exit(3);
+  return r;
 }
 
 Row run_child(const Args& a, int rate, int replications = 1) {
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  std::fflush(stdout);
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    close(fds[0]);
-    try {
-      run_size(a, rate, replications, fds[1]);
-    } catch (const std::exception& e) {
-      std::cerr << "memory_bench: rate " << rate << ": " << e.what() << '\n';
-      _exit(2);
-    }
-    _exit(0);
-  }
-  close(fds[1]);
-  Row r;
-  const auto n = read(fds[0], &r, sizeof r);
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (n != sizeof r || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error(fmt::format("the run at {} req/s failed", rate));
-  return r;
+  return bench::run_in_child<Row>(
+      "memory_bench", fmt::format("the run at {} req/s, {} replications", rate, replications),
+      [&] { return run_size(a, rate, replications); });
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 //   saturating_*   overflow is possible from valid input (a sum over millions of hosts): the
 //                  result sticks at the int64 limit instead of wrapping.
 //   *_overflows    for parsers and importers that turn an overflow into a user-facing error.
+// And round_half_away, std::llround without the libm call, for the strong types' factories.
 // The builtins compile to one add/mul plus a flag test, so they may sit on hot paths.
 #include <cstdint>
 #include <limits>
@@ -60,6 +61,17 @@ constexpr std::int64_t saturating_mul(std::int64_t a, std::int64_t b) {
   if (!mul_overflows(a, b, out)) return out;
   return (a < 0) == (b < 0) ? std::numeric_limits<std::int64_t>::max()
                             : std::numeric_limits<std::int64_t>::min();
+}
+
+// std::llround (the nearest integer, halves away from zero) of a finite x with |x| < 2^63,
+// inline: the x86-64 baseline has no rounding instruction, so std::llround is a libm call, and
+// every sampled time (Time::from_seconds) is rounded on the per-request path. Exactly llround:
+// below 2^52 the cast truncates and x - trunc(x) is exact (a multiple of x's ulp, less than 1);
+// from 2^52 on every double is an integer, so the cast is exact and the remainder is 0.
+inline std::int64_t round_half_away(double x) {
+  const auto i = static_cast<std::int64_t>(x);
+  const double remainder = x - static_cast<double>(i);
+  return remainder >= 0.5 ? i + 1 : remainder <= -0.5 ? i - 1 : i;
 }
 
 }  // namespace vmcsim::sim

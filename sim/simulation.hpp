@@ -65,6 +65,9 @@ class BasicSimulation {
   std::uint64_t events_processed() const { return processed_; }
   // Events scheduled and neither fired nor cancelled.
   std::size_t pending() const { return live_; }
+  // The most events pending at once so far (what a model keeps scheduled ahead, to compare with
+  // the hold model's fixed count in bench/full_model_bench).
+  std::size_t peak_pending() const { return peak_live_; }
 
   EventId schedule_at(Time when, Callback fn, std::int16_t priority = kDefaultPriority) {
     if (when < now_)
@@ -83,7 +86,7 @@ class BasicSimulation {
     r.fn = std::move(fn);
     r.next_free = kNone;
     queue_.push(EventEntry{when, EventEntry::make_order(priority, sequence_++), slot});
-    ++live_;
+    if (++live_ > peak_live_) peak_live_ = live_;
     return EventId{slot, r.generation};
   }
 
@@ -202,6 +205,7 @@ class BasicSimulation {
   std::uint64_t sequence_ = 0;
   std::uint64_t processed_ = 0;
   std::size_t live_ = 0;
+  std::size_t peak_live_ = 0;
   bool stopped_ = false;
 };
 

@@ -116,7 +116,7 @@ int QuantileSketch::make_room(int key) {
   return std::max(key, lo);
 }
 
-void QuantileSketch::add(double x) {
+bool QuantileSketch::count_nonzero(double x) {
   if (!(x >= 0.0) || std::isinf(x))
     throw std::invalid_argument("QuantileSketch: value " + std::to_string(x) +
                                 " is not a finite non-negative number");
@@ -125,10 +125,29 @@ void QuantileSketch::add(double x) {
   max_ = std::max(max_, x);
   if (x < std::numeric_limits<double>::min()) {
     ++zero_count_;
+    return false;
+  }
+  return true;
+}
+
+void QuantileSketch::add(double x) {
+  if (count_nonzero(x)) count_key(key_of(x));
+}
+
+void QuantileSketch::add_to_both(QuantileSketch& a, QuantileSketch& b, double x) {
+  // Equal accuracies give equal log_gamma_ (the same expression of the same double), so equal
+  // keys.
+  if (a.alpha_ != b.alpha_) {
+    a.add(x);
+    b.add(x);
     return;
   }
-  const int key = make_room(key_of(x));
-  ++counts_[static_cast<std::size_t>(key - min_key_)];
+  const bool nonzero = a.count_nonzero(x);
+  b.count_nonzero(x);
+  if (!nonzero) return;
+  const int key = a.key_of(x);
+  a.count_key(key);
+  b.count_key(key);
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {

@@ -126,6 +126,9 @@ class QuantileSketch {
   explicit QuantileSketch(double relative_accuracy = 0.01, std::size_t max_buckets = 2048);
 
   void add(double x);
+  // a.add(x); b.add(x), with one logarithm for both when they have the same accuracy (a
+  // per-service and a whole-run sketch of every request's latency).
+  static void add_to_both(QuantileSketch& a, QuantileSketch& b, double x);
   // Adds every observation of other. Both must have the same relative accuracy
   // (std::invalid_argument otherwise).
   void merge(const QuantileSketch& other);
@@ -172,6 +175,17 @@ class QuantileSketch {
   double value_of(int key) const;
   // Makes room for key (collapsing low buckets if needed); returns the key it now maps to.
   int make_room(int key);
+  // The checks of add() before the key: counts, min and max; false for a zero (counted).
+  bool count_nonzero(double x);
+  // One more observation in key's bucket (make_room's only when key is outside the range).
+  void count_key(int key) {
+    const auto i = static_cast<std::size_t>(static_cast<std::int64_t>(key) - min_key_);
+    if (key >= min_key_ && i < counts_.size()) {
+      ++counts_[i];
+      return;
+    }
+    ++counts_[static_cast<std::size_t>(make_room(key) - min_key_)];
+  }
 
   double alpha_;
   double gamma_;

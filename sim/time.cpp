@@ -38,7 +38,7 @@ std::int64_t saturating_round(double ns) {
   if (ns >= kLimit) return std::numeric_limits<std::int64_t>::max();
   if (ns <= -kLimit) return -std::numeric_limits<std::int64_t>::max();
   if (std::isnan(ns)) return 0;
-  return std::llround(ns);
+  return round_half_away(ns);
 }
 
 }  // namespace

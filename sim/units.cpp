@@ -83,7 +83,7 @@ std::int64_t saturating_round(double v) {
   if (std::isnan(v)) return 0;
   if (v >= 0x1p63) return std::numeric_limits<std::int64_t>::max();
   if (v <= -0x1p63) return std::numeric_limits<std::int64_t>::min();
-  return std::llround(v);
+  return round_half_away(v);
 }
 
 }  // namespace

@@ -61,7 +61,7 @@ constexpr int kSlices = 100;
 
 mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, std::uint64_t seed,
                               std::uint64_t replication, sim::Time warmup,
-                              const std::function<void(sim::Time, std::uint64_t)>& tick,
+                              const std::function<void(const sim::Simulation&)>& tick,
                               const std::atomic<bool>* stop) {
   const PreparedVariant& pv = world.variants[variant];
   sim::Simulation sim;
@@ -102,7 +102,7 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
   for (int k = 1; k <= kSlices; ++k) {
     if (stop != nullptr && stop->load(std::memory_order_relaxed)) throw JobStopped{};
     sim.run_until(k == kSlices ? world.duration : world.duration * k / kSlices);
-    tick(sim.now(), sim.events_processed());
+    tick(sim);
   }
   for (auto& p : processes)
     p->stop();
@@ -212,9 +212,10 @@ void run_jobs(const std::vector<Job>& jobs, const std::vector<std::size_t>& orde
     try {
       results.metrics[i] = run_job(
           *worlds[job.point], job.variant, seed, job.replication, points[job.point].warmup,
-          [&](sim::Time now, std::uint64_t events) {
-            p.now = now;
-            p.events = events;
+          [&](const sim::Simulation& sim) {
+            p.now = sim.now();
+            p.events = sim.events_processed();
+            p.peak_pending = sim.peak_pending();
             reporter.report(p, false);
           },
           options.stop);

@@ -59,6 +59,7 @@ struct JobProgress {
   // whose bursts it runs without; `point` is then the point it is the baseline of. Empty for
   // the scenario's own runs.
   std::string interference_baseline;
+  std::size_t peak_pending = 0;   // the engine's most events pending at once so far
 };
 
 struct RunOptions {

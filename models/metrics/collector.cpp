@@ -686,9 +686,8 @@ void MetricsCollector::record_request(const Request& r) {
   if (!s.counts(r.arrival)) return;
   const sim::Time latency = r.done - r.arrival;
   const double ms = latency.milliseconds();
-  svc.latency_ms.add(ms);
+  sim::QuantileSketch::add_to_both(svc.latency_ms, s.m.request_latency_ms, ms);
   svc.latency_stats.add(ms);
-  s.m.request_latency_ms.add(ms);
   s.m.request_latency_stats.add(ms);
   ++svc.completed;
   ++s.m.requests_completed;

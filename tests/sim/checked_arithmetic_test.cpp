@@ -2,11 +2,14 @@
 // builds) contract checks on the arithmetic of Time, Bytes and Millicores.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <limits>
+#include <vector>
 
 #include "sim/assert.hpp"
 #include "sim/checked.hpp"
 #include "sim/parse_error.hpp"
+#include "sim/random.hpp"
 #include "sim/time.hpp"
 #include "sim/units.hpp"
 
@@ -104,3 +107,35 @@ TEST_CASE("in checked builds, overflowing arithmetic on quantities is a contract
   CHECK_THROWS_AS(Millicores::cores(kMax / 100), ContractViolation);
 }
 #endif
+
+TEST_CASE("round_half_away gives std::llround's integer for every value a time or size can round") {
+  std::vector<double> xs{0.0,
+                         -0.0,
+                         0.5,
+                         -0.5,
+                         1.5,
+                         2.5,
+                         -2.5,
+                         0.49999999999999994,
+                         -0.49999999999999994,
+                         4503599627370495.5,  // 2^52 - 0.5, the last half below 2^52
+                         -4503599627370495.5,
+                         0x1p52,
+                         0x1p52 + 1,
+                         0x1p53 + 2,
+                         0x1p62,
+                         -0x1p62,
+                         std::nextafter(0x1p63, 0.0),
+                         std::nextafter(-0x1p63, 0.0)};
+  RandomStream rng{7, 0, "tests/round_half_away"};
+  for (int i = 0; i < 100000; ++i) {
+    const double scale = std::ldexp(1.0, static_cast<int>(rng.below(62)));
+    const double x = (rng.uniform01() - 0.5) * scale;
+    xs.push_back(x);
+    xs.push_back(std::floor(x) + 0.5);  // exact halves where the scale allows them
+  }
+  for (const double x : xs) {
+    INFO(std::hexfloat << x);
+    CHECK(round_half_away(x) == std::llround(x));
+  }
+}

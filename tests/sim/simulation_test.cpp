@@ -18,6 +18,25 @@ TEST_CASE("events fire in time order and the clock follows them") {
   CHECK(sim.now() == 30_ms);
 }
 
+TEST_CASE("peak_pending is the most events pending at once, cancelled ones not counted") {
+  Simulation sim;
+  CHECK(sim.peak_pending() == 0);
+  const EventId a = sim.schedule_at(10_ms, [] {});
+  sim.schedule_at(20_ms, [] {});
+  sim.cancel(a);  // one pending
+  sim.schedule_at(30_ms, [&] {
+    // The 40 ms event and three more: four pending, a new peak.
+    for (const Time d : {1_ms, 2_ms, 3_ms})
+      sim.schedule_in(d, [] {});
+  });
+  sim.schedule_at(40_ms, [] {});
+  CHECK(sim.pending() == 3);
+  CHECK(sim.peak_pending() == 3);  // the cancelled one is not pending
+  sim.run();
+  CHECK(sim.pending() == 0);
+  CHECK(sim.peak_pending() == 4);
+}
+
 TEST_CASE("equal times fire by priority, then in scheduling order") {
   Simulation sim;
   std::vector<char> order;  // not std::string: GCC 12 warns falsely on += of a char

@@ -176,6 +176,38 @@ TEST_CASE("a merged quantile sketch equals one sketch of all the values") {
   CHECK_THROWS_AS(b.merge(QuantileSketch{0.05}), std::invalid_argument);
 }
 
+TEST_CASE("adding to two sketches at once leaves both exactly as adding to each") {
+  // a (default size) keeps every bucket; b (16 buckets) collapses its low ones. b_alone and c
+  // have different accuracies, so they go through plain add(), as the references a_alone and
+  // c_alone do.
+  RandomStream s{11, 0, "stats/sketch/both"};
+  std::vector<double> xs = draw(LogNormal::from_median_p95(16.0, 40.0), s, 5'000);
+  xs.push_back(0.0);
+  xs.push_back(1e-300);
+  QuantileSketch a, b{0.01, 16}, c{0.02};
+  QuantileSketch a_alone, b_alone{0.01, 16}, c_alone{0.02};
+  for (const double x : xs) {
+    QuantileSketch::add_to_both(a, b, x);
+    QuantileSketch::add_to_both(b_alone, c, x);
+    a_alone.add(x);
+    c_alone.add(x);
+  }
+  const auto same = [](const QuantileSketch& x, const QuantileSketch& y) {
+    const QuantileSketch::State p = x.state(), q = y.state();
+    CHECK(p.counts == q.counts);
+    CHECK(p.min_key == q.min_key);
+    CHECK(p.zero_count == q.zero_count);
+    CHECK(p.count == q.count);
+    CHECK(p.min == q.min);
+    CHECK(p.max == q.max);
+  };
+  same(a, a_alone);
+  same(b, b_alone);
+  same(c, c_alone);
+  CHECK(b.bucket_count() == 16);
+  CHECK_THROWS_AS(QuantileSketch::add_to_both(a, b, -1.0), std::invalid_argument);
+}
+
 TEST_CASE("quantile sketch counts zeros exactly") {
   QuantileSketch sketch;
   for (int i = 0; i < 60; ++i)
