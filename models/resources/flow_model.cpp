@@ -597,15 +597,20 @@ void FlowModel::recompute(std::span<const std::uint32_t> seed_resources, std::ui
                           bool local, std::uint32_t changed) {
   const sim::Time now = sim_.now();
   ++recomputes_;
+  // A local change neither collects nor settles the component: the callers settled the changed
+  // class, and the others keep their rates, so their progress can wait for their next settle.
+  if (local && fill_shortcuts_) {
+    if (changed != kNone) classes_[changed].previous_rate = classes_[changed].rate;
+    if (local_fill(seed_resources, changed)) {
+      ++local_recomputes_;
+      finish_local(seed_resources, changed, new_flow, now);
+      return;
+    }
+  }
   collect_component(seed_resources);
   for (std::uint32_t c : comp_classes_) {
     settle(classes_[c], now);
     classes_[c].previous_rate = classes_[c].rate;
-  }
-  if (local && fill_shortcuts_ && local_fill(seed_resources, changed)) {
-    ++local_recomputes_;
-    finish_local(seed_resources, changed, new_flow, now);
-    return;
   }
   fill();
 
