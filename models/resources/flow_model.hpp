@@ -33,10 +33,17 @@
 // advance by the same amount, so a flow keeps a finish tag and the class a heap of tags), so a
 // single-resource processor-sharing queue of n flows costs O(log n) per arrival or departure.
 // Classes of at most kExactClassSize flows instead settle each flow as the model did before
-// (tests/models/reference_flow_model.hpp keeps that algorithm as the oracle): there the results
-// are bit for bit the old ones; in larger classes completion times agree with it to within
-// floating-point rounding (a few ns, see tests/models/flow_model_incremental_test.cpp).
-// Classes' finish times live in an indexed binary heap, O(log n) per update. State is plain
+// (tests/models/reference_flow_model.hpp keeps that algorithm as the oracle): there rates and
+// completion times are bit for bit the old ones; in larger classes completion times agree with
+// it to within floating-point rounding (a few ns, see tests/models/flow_model_incremental_test.cpp).
+// A change confined to one class (a flow joins, leaves or finishes) whose path's shared
+// resources keep room before and after cannot change another class's rate: it updates that
+// class and its path's allocations only, O(P x classes per resource), without collecting the
+// component; the other classes settle at their next change instead of at this one (their work
+// left may differ from the oracle's in the last bits; finish times, set when a rate changes and
+// rounded up to whole ns, have matched it bit for bit in the tests and the shipped goldens).
+// Classes' finish times live in an indexed 4-ary heap that keeps them inline, O(log n) per
+// update. State is plain
 // (vectors + free lists); slots, their vectors and all scratch space are reused, so a model that
 // has reached its peak number of flows and classes no longer allocates.
 //
