@@ -71,36 +71,25 @@ bool all_at_caps(Classes& classes, Resources& resources,
   return true;
 }
 
-// Every class capped at the same c, and no resource's first level (capacity / flows) below c:
-// the loop then freezes every class at c. Its next cap is always c, and a resource's level
-// never falls below the rate last frozen on it (the max() in freeze), so c <= every level at
-// every step and ties go to caps. Covers a node whose busy replicas' one-core caps exactly fill
-// its cores, which the margin of all_at_caps excludes.
+// Chooses among the shortcuts with one pass over the classes and one over the resources (the
+// three cheap tests share them); all_at_caps, which needs per-resource sums, runs last. Each
+// gives the loop's doubles, so their order does not matter: all_at_caps and the single
+// bottleneck exclude each other (the first needs every cap <= the lowest level, the second a
+// level below every cap), and equal caps that fit give what all_at_caps would.
 template <class Classes, class Resources>
-bool equal_caps_fit(Classes& classes, const Resources& resources,
-                    const std::vector<std::uint32_t>& comp_classes,
-                    const std::vector<std::uint32_t>& comp_resources) {
-  const double c = classes[comp_classes.front()].cap;
-  if (std::isinf(c)) return false;
-  for (std::uint32_t k : comp_classes)
-    if (classes[k].cap != c) return false;
-  for (std::uint32_t ri : comp_resources) {
-    const auto& r = resources[ri];
-    if (r.flow_count > 0 && !(c <= r.capacity / r.flow_count)) return false;
+bool shortcut_fill(Classes& classes, Resources& resources,
+                   const std::vector<std::uint32_t>& comp_classes,
+                   const std::vector<std::uint32_t>& comp_resources) {
+  if (comp_classes.empty()) return true;  // the last class left: nothing to fill
+  if (one_class_fill(classes, resources, comp_classes)) return true;
+  const double first_cap = classes[comp_classes.front()].cap;
+  bool equal = true;
+  double min_cap = std::numeric_limits<double>::infinity();
+  for (std::uint32_t k : comp_classes) {
+    const double cap = classes[k].cap;
+    equal = equal && cap == first_cap;
+    min_cap = std::min(min_cap, cap);
   }
-  for (std::uint32_t k : comp_classes)
-    classes[k].rate = c;
-  return true;
-}
-
-// One resource crossed by every class of the component whose first level (capacity / flows)
-// is strictly below every cap and every other resource's first level (a saturated node CPU
-// under its replicas' limits): it is the loop's first event, and it freezes every class at that
-// level. Strictness keeps ties, which the loop breaks by cap or by resource index, out of it.
-template <class Classes, class Resources>
-bool single_bottleneck(Classes& classes, const Resources& resources,
-                       const std::vector<std::uint32_t>& comp_classes,
-                       const std::vector<std::uint32_t>& comp_resources) {
   std::uint32_t best = UINT32_MAX;
   double level = std::numeric_limits<double>::infinity();
   double second = std::numeric_limits<double>::infinity();
@@ -116,14 +105,27 @@ bool single_bottleneck(Classes& classes, const Resources& resources,
       second = l;
     }
   }
-  if (best == UINT32_MAX || !(level < second) ||
-      resources[best].classes.size() != comp_classes.size())
-    return false;
-  for (std::uint32_t k : comp_classes)
-    if (!(level < classes[k].cap)) return false;
-  for (std::uint32_t k : comp_classes)
-    classes[k].rate = level;
-  return true;
+  // Every class capped at the same c, and no resource's first level (capacity / flows) below c:
+  // the loop then freezes every class at c. Its next cap is always c, and a resource's level
+  // never falls below the rate last frozen on it (the max() in freeze), so c <= every level at
+  // every step and ties go to caps. Covers a node whose busy replicas' one-core caps exactly
+  // fill its cores, which the margin of all_at_caps excludes.
+  if (equal && !std::isinf(first_cap) && first_cap <= level) {
+    for (std::uint32_t k : comp_classes)
+      classes[k].rate = first_cap;
+    return true;
+  }
+  // One resource crossed by every class whose first level is strictly below every cap and
+  // every other resource's first level (a saturated node CPU under its replicas' limits): it
+  // is the loop's first event, and it freezes every class at that level. Strictness keeps
+  // ties, which the loop breaks by cap or by resource index, out of it.
+  if (best != UINT32_MAX && level < second &&
+      resources[best].classes.size() == comp_classes.size() && level < min_cap) {
+    for (std::uint32_t k : comp_classes)
+      classes[k].rate = level;
+    return true;
+  }
+  return all_at_caps(classes, resources, comp_classes, comp_resources);
 }
 
 void check_capacity(const std::string& name, double capacity) {
@@ -142,10 +144,10 @@ FlowModel::~FlowModel() {
 ResourceId FlowModel::add_resource(std::string name, double capacity) {
   check_capacity(name, capacity);
   Resource r;
-  r.name = std::move(name);
   r.capacity = capacity;
   r.busy_updated_at = sim_.now();
   resources_.push_back(std::move(r));
+  names_.push_back(std::move(name));
   return ResourceId{static_cast<std::uint32_t>(resources_.size() - 1)};
 }
 
@@ -161,13 +163,13 @@ const FlowModel::Resource& FlowModel::resource_at(ResourceId id) const {
 
 void FlowModel::set_capacity(ResourceId resource, double capacity) {
   Resource& r = resource_at(resource);
-  check_capacity(r.name, capacity);
+  check_capacity(names_[resource.index], capacity);
   // Close the busy integral under the old utilization before it changes.
   r.busy_seconds = busy_seconds(resource, sim_.now());
   r.busy_updated_at = sim_.now();
   r.capacity = capacity;
   seeds_.assign(1, resource.index);
-  recompute(seeds_, kNone);
+  recompute(seeds_, kNone, false, kNone);
 }
 
 FlowId FlowModel::start_flow(std::span<const ResourceId> path, double amount, double rate_cap,
@@ -186,7 +188,7 @@ FlowId FlowModel::start_flow(std::span<const ResourceId> path, double amount, do
     for (std::size_t j = 0; j < i; ++j)
       if (path[j] == path[i])
         throw std::invalid_argument("FlowModel::start_flow: resource '" +
-                                    resources_[path[i].index].name + "' twice in one path");
+                                    names_[path[i].index] + "' twice in one path");
   }
 
   std::uint32_t idx;
@@ -215,7 +217,7 @@ FlowId FlowModel::start_flow(std::span<const ResourceId> path, double amount, do
     seeds_.clear();
     for (ResourceId r : path)
       seeds_.push_back(r.index);
-    recompute(seeds_, idx);
+    recompute(seeds_, idx, true, c);
   }
   return id;
 }
@@ -241,6 +243,7 @@ std::uint32_t FlowModel::find_or_make_class(std::span<const ResourceId> path, do
   } else {
     c = static_cast<std::uint32_t>(classes_.size());
     classes_.emplace_back();
+    heap_pos_.push_back(kNone);
   }
   FlowClass& k = classes_[c];
   k.path.clear();
@@ -251,7 +254,7 @@ std::uint32_t FlowModel::find_or_make_class(std::span<const ResourceId> path, do
   k.served = 0.0;
   k.updated_at = sim_.now();
   k.finish = sim::Time::max();
-  k.heap_pos = kNone;
+  heap_pos_[c] = kNone;
   k.next_free = kNone;
   k.large = false;
   k.top_changed = false;
@@ -385,11 +388,13 @@ bool FlowModel::cancel_flow(FlowId flow) {
   seeds_.clear();
   for (const PathStep& s : k.path)
     seeds_.push_back(s.resource);
+  const std::uint32_t c = f.cls;
+  const bool emptied = k.members.size() == 1;
   remove_member(flow.index);
   f.on_done.reset();
   release_flow(flow.index);
   if (!seeds_.empty()) {
-    recompute(seeds_, kNone);
+    recompute(seeds_, kNone, true, emptied ? kNone : c);
   } else {
     reschedule();  // a pure delay's class was its own and is gone
   }
@@ -435,16 +440,26 @@ std::size_t FlowModel::active_flows(ResourceId resource) const {
   return resource_at(resource).flow_count;
 }
 const std::string& FlowModel::name(ResourceId resource) const {
-  return resource_at(resource).name;
+  resource_at(resource);  // validates
+  return names_[resource.index];
 }
 
 double FlowModel::busy_seconds(ResourceId resource, sim::Time now) const {
   const Resource& r = resource_at(resource);
   if (now < r.busy_updated_at)
     throw std::invalid_argument("FlowModel::busy_seconds: " + now.to_string() +
-                                " is before the last change of '" + r.name + "'");
+                                " is before the last change of '" + names_[resource.index] + "'");
   const double u = r.capacity > 0.0 ? r.allocated / r.capacity : 0.0;
   return r.busy_seconds + u * (now - r.busy_updated_at).seconds();
+}
+
+// Closes the resource's busy integral under its old allocation (as busy_seconds computes it)
+// before the allocation changes.
+void FlowModel::set_allocated(Resource& r, double allocated, sim::Time now) {
+  const double u = r.capacity > 0.0 ? r.allocated / r.capacity : 0.0;
+  r.busy_seconds = r.busy_seconds + u * (now - r.busy_updated_at).seconds();
+  r.busy_updated_at = now;
+  r.allocated = allocated;
 }
 
 // A small class settles each flow (the oracle's arithmetic, operation for operation); a large
@@ -521,10 +536,7 @@ void FlowModel::freeze(std::uint32_t c, double rate) {
 // Progressive filling over the collected component: all unfrozen flows rise together; a class
 // freezes at its cap, or when a resource it crosses runs out of spare capacity.
 void FlowModel::fill() {
-  if (fill_shortcuts_ && (one_class_fill(classes_, resources_, comp_classes_) ||
-      all_at_caps(classes_, resources_, comp_classes_, comp_resources_) ||
-      equal_caps_fit(classes_, resources_, comp_classes_, comp_resources_) ||
-      single_bottleneck(classes_, resources_, comp_classes_, comp_resources_)))
+  if (fill_shortcuts_ && shortcut_fill(classes_, resources_, comp_classes_, comp_resources_))
     return;
   // Min-heap of resources by the level at which they saturate; stale entries are skipped.
   levels_.clear();
@@ -579,8 +591,22 @@ void FlowModel::fill() {
 }
 
 // new_flow: a flow that just joined (its finish is set even if its class's rate is unchanged).
-void FlowModel::recompute(std::span<const std::uint32_t> seed_resources, std::uint32_t new_flow) {
+// changed: with local, the one class whose flows changed (its path is seed_resources), or kNone
+// if it emptied and is gone.
+void FlowModel::recompute(std::span<const std::uint32_t> seed_resources, std::uint32_t new_flow,
+                          bool local, std::uint32_t changed) {
   const sim::Time now = sim_.now();
+  ++recomputes_;
+  // A local change neither collects nor settles the component: the callers settled the changed
+  // class, and the others keep their rates, so their progress can wait for their next settle.
+  if (local && fill_shortcuts_) {
+    if (changed != kNone) classes_[changed].previous_rate = classes_[changed].rate;
+    if (local_fill(seed_resources, changed)) {
+      ++local_recomputes_;
+      finish_local(seed_resources, changed, new_flow, now);
+      return;
+    }
+  }
   collect_component(seed_resources);
   for (std::uint32_t c : comp_classes_) {
     settle(classes_[c], now);
@@ -603,11 +629,7 @@ void FlowModel::recompute(std::span<const std::uint32_t> seed_resources, std::ui
       }
     }
     old_allocated_.push_back(r.allocated);
-    if (sum != r.allocated) {
-      r.busy_seconds = busy_seconds(ResourceId{ri}, now);
-      r.busy_updated_at = now;
-      r.allocated = sum;
-    }
+    if (sum != r.allocated) set_allocated(r, sum, now);
   }
   // A class whose rate did not change keeps its flows' finish times (and its place in the heap).
   for (std::uint32_t c : comp_classes_)
@@ -620,6 +642,68 @@ void FlowModel::recompute(std::span<const std::uint32_t> seed_resources, std::ui
     if (resources_[ri].allocated != old_allocated_[i])
       on_utilization_change.emit(ResourceId{ri}, utilization(ResourceId{ri}));
   }
+}
+
+// A change confined to one class's flows (class c joined, lost or finished flows, or emptied:
+// c == kNone) when every resource of its path that another class crosses keeps room to spare
+// (1e-9 margin) before and after: max-min rates then do not depend on those resources, so no
+// other class's rate changes, and c's rate is its cap or the lowest capacity / flows of the
+// resources it crosses alone. In progressive filling those roomy resources never saturate
+// (their level stays above the next event's by the margin), so they never decide a freeze and
+// the loop freezes every other class at the same double, in the same order on every resource
+// that does saturate, and c at min(cap, capacity / flows) of its own resources. On success,
+// c's rate is set and local_sums_ holds the path's new allocations.
+bool FlowModel::local_fill(std::span<const std::uint32_t> path, std::uint32_t c) {
+  constexpr double kRoom = 1.0 - 1e-9;
+  double rate = c == kNone ? 0.0 : classes_[c].cap;
+  for (std::uint32_t ri : path) {
+    const Resource& r = resources_[ri];
+    if (c != kNone && r.classes.size() == 1) {  // c alone (c crosses every path resource)
+      rate = std::min(rate, r.capacity / r.flow_count);
+    } else if (!r.classes.empty() && !(r.capacity > 0.0 && r.allocated <= r.capacity * kRoom)) {
+      return false;  // shared, and saturated (or nearly) before the change
+    }
+  }
+  if (std::isinf(rate)) return false;  // uncapped, bottlenecked on a shared resource
+  local_sums_.clear();
+  for (std::uint32_t ri : path) {
+    const Resource& r = resources_[ri];
+    // The allocation sum as recompute adds it (class order, a small class's rate n times).
+    double sum = 0.0;
+    for (std::uint32_t k : r.classes) {
+      const double kr = k == c ? rate : classes_[k].rate;
+      const auto n = static_cast<std::uint32_t>(classes_[k].members.size());
+      if (n <= kExactClassSize) {
+        for (std::uint32_t i = 0; i < n; ++i)
+          sum += kr;
+      } else {
+        sum += kr * n;
+      }
+    }
+    const bool alone = c != kNone && r.classes.size() == 1;
+    if (!alone && !r.classes.empty() && !(sum <= r.capacity * kRoom)) return false;
+    local_sums_.push_back(sum);
+  }
+  if (c != kNone) classes_[c].rate = rate;
+  return true;
+}
+
+// After local_fill: only the path's allocations and c's finishes can have changed.
+void FlowModel::finish_local(std::span<const std::uint32_t> path, std::uint32_t c,
+                             std::uint32_t new_flow, sim::Time now) {
+  old_allocated_.clear();
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    Resource& r = resources_[path[i]];
+    old_allocated_.push_back(r.allocated);
+    if (local_sums_[i] != r.allocated) set_allocated(r, local_sums_[i], now);
+  }
+  if (c != kNone) refinish(c, classes_[c].rate != classes_[c].previous_rate, new_flow);
+  reschedule();
+  if (!on_utilization_change.has_observers()) return;
+  // In the order recompute emits them: the seeds come first in comp_resources_.
+  for (std::size_t i = 0; i < path.size(); ++i)
+    if (resources_[path[i]].allocated != old_allocated_[i])
+      on_utilization_change.emit(ResourceId{path[i]}, utilization(ResourceId{path[i]}));
 }
 
 sim::Time FlowModel::finish_of(const FlowClass& k, double work) const {
@@ -641,22 +725,26 @@ sim::Time FlowModel::finish_of(const FlowClass& k, double work) const {
 void FlowModel::refinish(std::uint32_t c, bool rate_changed, std::uint32_t new_flow) {
   FlowClass& k = classes_[c];
   if (k.large) {
-    if (!rate_changed && !k.top_changed && k.heap_pos != kNone) return;
+    if (!rate_changed && !k.top_changed && heap_pos_[c] != kNone) return;
     const Flow& top = flows_[k.members.front()];
     k.finish = finish_of(k, std::max(0.0, top.work - k.served));
   } else {
-    const bool joined = new_flow != kNone && flows_[new_flow].cls == c;
-    if (rate_changed) {
-      for (std::uint32_t m : k.members)
-        flows_[m].finish = finish_of(k, flows_[m].work);
-    } else if (joined) {
-      flows_[new_flow].finish = finish_of(k, flows_[new_flow].work);
-    } else if (!k.top_changed && k.heap_pos != kNone) {
-      return;
-    }
     sim::Time best = sim::Time::max();
-    for (std::uint32_t m : k.members)
-      best = std::min(best, flows_[m].finish);
+    if (rate_changed) {
+      for (std::uint32_t m : k.members) {
+        Flow& f = flows_[m];
+        f.finish = finish_of(k, f.work);
+        best = std::min(best, f.finish);
+      }
+    } else {
+      if (new_flow != kNone && flows_[new_flow].cls == c) {
+        flows_[new_flow].finish = finish_of(k, flows_[new_flow].work);
+      } else if (!k.top_changed && heap_pos_[c] != kNone) {
+        return;
+      }
+      for (std::uint32_t m : k.members)
+        best = std::min(best, flows_[m].finish);
+    }
     k.finish = best;
   }
   k.top_changed = false;
@@ -664,7 +752,7 @@ void FlowModel::refinish(std::uint32_t c, bool rate_changed, std::uint32_t new_f
 }
 
 void FlowModel::reschedule() {
-  const sim::Time target = heap_.empty() ? sim::Time::max() : classes_[heap_.front()].finish;
+  const sim::Time target = heap_.empty() ? sim::Time::max() : heap_.front().key;
   if (target == pending_at_ && sim_.is_pending(pending_)) return;
   sim_.cancel(pending_);
   pending_at_ = target;
@@ -703,11 +791,17 @@ void FlowModel::on_completion_event() {
   seeds_.clear();
   finished_.clear();
   done_.clear();
-  while (!heap_.empty() && classes_[heap_.front()].finish <= now) {
-    const std::uint32_t c = heap_.front();
+  std::uint32_t popped = 0;
+  std::uint32_t last = kNone;
+  while (!heap_.empty() && heap_.front().key <= now) {
+    const std::uint32_t c = heap_.front().item;
     class_heap_remove(c);
     finished_in(c, now);
+    ++popped;
+    last = c;
   }
+  // One class's flows finished (it is gone if it emptied): a local change.
+  const std::uint32_t changed = popped == 1 && !classes_[last].members.empty() ? last : kNone;
   // In flow order, as the oracle pops its flow heap (all of them finish now): callbacks and
   // the reuse of flow slots then follow the same order.
   std::sort(finished_.begin(), finished_.end());
@@ -717,7 +811,7 @@ void FlowModel::on_completion_event() {
     release_flow(idx);
   }
   if (!seeds_.empty()) {
-    recompute(seeds_, kNone);
+    recompute(seeds_, kNone, popped == 1, changed);
   } else {
     reschedule();
   }
@@ -728,29 +822,23 @@ void FlowModel::on_completion_event() {
   done_.clear();
 }
 
-bool FlowModel::class_less(std::uint32_t a, std::uint32_t b) const {
-  const sim::Time fa = classes_[a].finish, fb = classes_[b].finish;
-  return fa != fb ? fa < fb : a < b;
-}
-
 void FlowModel::class_heap_update(std::uint32_t c) {
-  FlowClass& k = classes_[c];
-  if (k.heap_pos == kNone) {
-    k.heap_pos = static_cast<std::uint32_t>(heap_.size());
-    heap_.push_back(c);
+  const sim::Time finish = classes_[c].finish;
+  std::uint32_t& pos = heap_pos_[c];
+  if (pos == kNone) {
+    pos = static_cast<std::uint32_t>(heap_.size());
+    heap_.push_back(HeapEntry{finish, c});
+  } else {
+    heap_[pos].key = finish;
   }
-  detail::heap_sift(
-      heap_, k.heap_pos, [this](auto a, auto b) { return class_less(a, b); },
-      [this](std::uint32_t x, std::uint32_t p) { classes_[x].heap_pos = p; });
+  detail::keyed_sift(heap_, pos, [this](std::uint32_t x, std::uint32_t p) { heap_pos_[x] = p; });
 }
 
 void FlowModel::class_heap_remove(std::uint32_t c) {
-  const std::uint32_t pos = classes_[c].heap_pos;
+  const std::uint32_t pos = heap_pos_[c];
   if (pos == kNone) return;
-  classes_[c].heap_pos = kNone;
-  detail::heap_erase(
-      heap_, pos, [this](auto a, auto b) { return class_less(a, b); },
-      [this](std::uint32_t x, std::uint32_t p) { classes_[x].heap_pos = p; });
+  heap_pos_[c] = kNone;
+  detail::keyed_erase(heap_, pos, [this](std::uint32_t x, std::uint32_t p) { heap_pos_[x] = p; });
 }
 
 }  // namespace vmcsim::models

@@ -33,10 +33,17 @@
 // advance by the same amount, so a flow keeps a finish tag and the class a heap of tags), so a
 // single-resource processor-sharing queue of n flows costs O(log n) per arrival or departure.
 // Classes of at most kExactClassSize flows instead settle each flow as the model did before
-// (tests/models/reference_flow_model.hpp keeps that algorithm as the oracle): there the results
-// are bit for bit the old ones; in larger classes completion times agree with it to within
-// floating-point rounding (a few ns, see tests/models/flow_model_incremental_test.cpp).
-// Classes' finish times live in an indexed binary heap, O(log n) per update. State is plain
+// (tests/models/reference_flow_model.hpp keeps that algorithm as the oracle): there rates and
+// completion times are bit for bit the old ones; in larger classes completion times agree with
+// it to within floating-point rounding (a few ns, see tests/models/flow_model_incremental_test.cpp).
+// A change confined to one class (a flow joins, leaves or finishes) whose path's shared
+// resources keep room before and after cannot change another class's rate: it updates that
+// class and its path's allocations only, O(P x classes per resource), without collecting the
+// component; the other classes settle at their next change instead of at this one (their work
+// left may differ from the oracle's in the last bits; finish times, set when a rate changes and
+// rounded up to whole ns, have matched it bit for bit in the tests and the shipped goldens).
+// Classes' finish times live in an indexed 4-ary heap that keeps them inline, O(log n) per
+// update. State is plain
 // (vectors + free lists); slots, their vectors and all scratch space are reused, so a model that
 // has reached its peak number of flows and classes no longer allocates.
 //
@@ -48,6 +55,7 @@
 #include <string>
 #include <vector>
 
+#include "models/resources/indexed_heap.hpp"
 #include "sim/signal.hpp"
 #include "sim/simulation.hpp"
 #include "sim/time.hpp"
@@ -127,6 +135,10 @@ class FlowModel {
   // the components where they give the general loop's very doubles. Off: always the loop. For
   // the test that checks that claim; results are the same either way.
   void use_fill_shortcuts(bool on) { fill_shortcuts_ = on; }
+  // Recomputes so far, and how many of them a change confined to one class settled locally
+  // (with the shortcuts on: see local_fill). For tests and benchmarks.
+  std::uint64_t recomputes() const { return recomputes_; }
+  std::uint64_t local_recomputes() const { return local_recomputes_; }
 
   // Classes of at most this many flows settle flow by flow (exactly the oracle's arithmetic);
   // larger ones use virtual time.
@@ -158,14 +170,12 @@ class FlowModel {
     double served = 0.0;         // virtual time (work per flow) since the last rebase; large only
     sim::Time updated_at;
     sim::Time finish = sim::Time::max();  // of its earliest flow
-    std::uint32_t heap_pos = kNone;       // in the model's finish heap
     std::uint32_t mark = 0;
     std::uint32_t next_free = kNone;
     bool large = false;
     bool top_changed = false;  // its earliest flow may have changed since its finish was set
   };
-  struct Resource {
-    std::string name;
+  struct Resource {  // its name is in names_, apart from the fields recompute reads
     double capacity = 0.0;
     double allocated = 0.0;
     double busy_seconds = 0.0;  // as of busy_updated_at
@@ -193,31 +203,41 @@ class FlowModel {
   double flow_work_left(const FlowClass& c, const Flow& f) const;
   sim::Time finish_of(const FlowClass& c, double work) const;
   void settle(FlowClass& c, sim::Time now);
+  void set_allocated(Resource& r, double allocated, sim::Time now);
   void refinish(std::uint32_t c, bool rate_changed, std::uint32_t new_flow);
   void release_flow(std::uint32_t flow);
   // Progressive filling over a component of classes.
-  void recompute(std::span<const std::uint32_t> seed_resources, std::uint32_t new_flow);
+  void recompute(std::span<const std::uint32_t> seed_resources, std::uint32_t new_flow,
+                 bool local, std::uint32_t changed);
+  bool local_fill(std::span<const std::uint32_t> path, std::uint32_t c);
+  void finish_local(std::span<const std::uint32_t> path, std::uint32_t c, std::uint32_t new_flow,
+                    sim::Time now);
   void collect_component(std::span<const std::uint32_t> seed_resources);
   void fill();
   void freeze(std::uint32_t c, double rate);
   void reschedule();
   void on_completion_event();
   void finished_in(std::uint32_t c, sim::Time now);
-  // Indexed heaps: classes by (finish, index); a large class's members by (tag, index).
-  bool class_less(std::uint32_t a, std::uint32_t b) const;
+  // Indexed heaps: classes by (finish, index) (keys inline); a large class's members by (tag, index).
   bool member_less(std::uint32_t a, std::uint32_t b) const;
   void class_heap_update(std::uint32_t c);
   void class_heap_remove(std::uint32_t c);
 
   sim::Simulation& sim_;
   std::vector<Resource> resources_;
+  std::vector<std::string> names_;  // by resource index
   std::vector<Flow> flows_;
   std::vector<FlowClass> classes_;
   std::uint32_t free_flow_ = kNone;
   std::uint32_t free_class_ = kNone;
   std::size_t active_count_ = 0;
-  std::vector<std::uint32_t> heap_;  // classes with flows, by finish
+  // Classes with flows by (finish, index), and each class's position in it (kNone: not in it).
+  using HeapEntry = detail::KeyedEntry<sim::Time>;
+  std::vector<HeapEntry> heap_;
+  std::vector<std::uint32_t> heap_pos_;
   bool fill_shortcuts_ = true;
+  std::uint64_t recomputes_ = 0;
+  std::uint64_t local_recomputes_ = 0;
   sim::EventId pending_;
   sim::Time pending_at_ = sim::Time::max();
   // Scratch, reused across recomputes.
@@ -233,6 +253,7 @@ class FlowModel {
   std::vector<Level> levels_;
   std::vector<std::uint32_t> seeds_;
   std::vector<double> old_allocated_;
+  std::vector<double> local_sums_;
   std::vector<std::uint32_t> finished_;
   std::vector<sim::Callback> done_;
 };

@@ -47,3 +47,62 @@ void heap_erase(std::vector<std::uint32_t>& heap, std::uint32_t pos, Less less, 
 }
 
 }  // namespace vmcsim::models::detail
+
+namespace vmcsim::models::detail {
+
+// A 4-ary min-heap of (key, item) pairs that keeps each item's position through set_pos. The
+// keys sit in the heap's own array, so a sift compares neighbouring entries instead of loading
+// each item's record (FlowModel's class heap: a sift no longer chases scattered classes), and a
+// 4-ary tree is half as deep as a binary one. Ties between keys go to the smaller item, so the
+// order of the minimum is the same as a binary heap's on (key, item).
+template <class Key>
+struct KeyedEntry {
+  Key key;
+  std::uint32_t item;
+  friend bool operator<(const KeyedEntry& a, const KeyedEntry& b) {
+    return a.key != b.key ? a.key < b.key : a.item < b.item;
+  }
+};
+
+template <class Key, class SetPos>
+void keyed_sift(std::vector<KeyedEntry<Key>>& heap, std::uint32_t pos, SetPos set_pos) {
+  const KeyedEntry<Key> entry = heap[pos];
+  const std::uint32_t start = pos;
+  while (pos > 0) {
+    const std::uint32_t parent = (pos - 1) / 4;
+    if (!(entry < heap[parent])) break;
+    heap[pos] = heap[parent];
+    set_pos(heap[pos].item, pos);
+    pos = parent;
+  }
+  if (pos == start) {
+    const auto n = static_cast<std::uint32_t>(heap.size());
+    while (true) {
+      const std::uint32_t first = 4 * pos + 1;
+      if (first >= n) break;
+      std::uint32_t best = first;
+      const std::uint32_t end = first + 4 < n ? first + 4 : n;
+      for (std::uint32_t c = first + 1; c < end; ++c)
+        if (heap[c] < heap[best]) best = c;
+      if (!(heap[best] < entry)) break;
+      heap[pos] = heap[best];
+      set_pos(heap[pos].item, pos);
+      pos = best;
+    }
+  }
+  heap[pos] = entry;
+  set_pos(entry.item, pos);
+}
+
+// Removes heap[pos]; the caller clears the removed item's own position.
+template <class Key, class SetPos>
+void keyed_erase(std::vector<KeyedEntry<Key>>& heap, std::uint32_t pos, SetPos set_pos) {
+  const KeyedEntry<Key> last = heap.back();
+  heap.pop_back();
+  if (pos == heap.size()) return;
+  heap[pos] = last;
+  set_pos(last.item, pos);
+  keyed_sift(heap, pos, set_pos);
+}
+
+}  // namespace vmcsim::models::detail

@@ -252,9 +252,11 @@ Script make_node_script(std::uint64_t seed, std::size_t actions) {
   return s;
 }
 
-// Runs a script twice in FlowModel, with and without fill's shortcuts; every rate, allocation,
-// expected finish and completion must be the same double and nanosecond.
-void compare_shortcuts(const Script& s) {
+// Runs a script twice in FlowModel, with and without fill's shortcuts (and the local update of
+// a change confined to one class, which goes with them); every rate, allocation, expected
+// finish and completion must be the same double and nanosecond. Returns how many recomputes
+// the run with shortcuts settled locally.
+std::uint64_t compare_shortcuts(const Script& s) {
   Runner<models::FlowModel> fast{s};
   Runner<models::FlowModel> loop{s};
   loop.flows.use_fill_shortcuts(false);
@@ -271,21 +273,26 @@ void compare_shortcuts(const Script& s) {
   fast.sim.run();
   loop.sim.run();
   REQUIRE(fast.done == loop.done);
+  REQUIRE(loop.flows.local_recomputes() == 0);
+  return fast.flows.local_recomputes();
 }
 
 }  // namespace
 
 TEST_CASE(
     "on a node whose replicas' one-core limits fill or oversubscribe its cores, fill's shortcuts "
-    "give the general loop's shares and completion times bit for bit, and both the oracle's "
-    "within rounding") {
+    "and the local update of a one-class change give the general loop's shares and completion "
+    "times bit for bit, and both the oracle's within rounding") {
   std::uint64_t counts = 0;
+  std::uint64_t local = 0;
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     INFO("seed " << seed);
     const Script s = make_node_script(seed, 2000);
-    compare_shortcuts(s);
+    local += compare_shortcuts(s);
     counts |= compare(s).first_resource_counts;
   }
+  // Some changes (a replica's request on a node with room) were settled locally.
+  CHECK(local > 0);
   // The scripts reached an idle node, exactly 8 flows on it, and more than 8.
   CHECK((counts & 1) != 0);
   CHECK((counts & (std::uint64_t{1} << 8)) != 0);
@@ -297,16 +304,18 @@ TEST_CASE(
     "while no class holds more than eight flows") {
   // Many paths and caps, few flows at a time: every class stays small.
   const ScriptShape shape{6, 16, {kUncapped, 20.0, 35.0, 60.0, 90.0, 140.0}, 300, 0.2};
+  std::uint64_t local = 0;
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
     INFO("seed " << seed);
     const Script script = make_script(seed, shape);
-    compare_shortcuts(script);
+    local += compare_shortcuts(script);
     const Deviation dev = compare(script);
     REQUIRE(dev.largest_class <= models::FlowModel::kExactClassSize);
     CHECK(dev.rate == 0.0);
     CHECK(dev.allocated <= 1e-12);
     CHECK(dev.finish == 0);
   }
+  CHECK(local > 0);
 }
 
 TEST_CASE(
