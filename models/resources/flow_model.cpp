@@ -387,6 +387,8 @@ void FlowModel::recompute(std::span<const std::uint32_t> seed_resources, std::ui
   old_allocated_.clear();
   for (std::uint32_t ri : comp_resources_) {
     Resource& r = resources_[ri];
+    // The same sum as local_fill's, written out in both: one shared function (tried 2026-12-03)
+    // was not inlined by GCC 12 and cost 8.3-9.0 CPU s against 6.6-7.2 s at 1,000 hosts.
     double sum = 0.0;
     for (std::uint32_t c : r.classes) {
       const FlowClass& k = classes_[c];
@@ -438,7 +440,8 @@ bool FlowModel::local_fill(std::span<const std::uint32_t> path, std::uint32_t c)
   local_sums_.clear();
   for (std::uint32_t ri : path) {
     const Resource& r = resources_[ri];
-    // The allocation sum as recompute adds it (class order, a small class's rate n times).
+    // The allocation sum as recompute adds it (class order, a small class's rate n times; kept
+    // a copy of recompute's for speed, see there).
     double sum = 0.0;
     for (std::uint32_t k : r.classes) {
       const double kr = k == c ? rate : classes_[k].rate;
