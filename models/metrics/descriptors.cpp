@@ -3,6 +3,8 @@
 #include <array>
 #include <limits>
 
+#include "models/failures/failures.hpp"
+
 namespace vmcsim::models::metrics {
 
 namespace {
@@ -67,7 +69,8 @@ double measured(const R& r, double value) {
 // tables leave their rows out and name them.
 double drained(const R& r, double value) {
   for (const auto& f : r.failure_log)
-    if (f.kind == "drain_start") return measured(r, value);
+    if (f.kind == failures::to_string(failures::EventKind::drain_start))
+      return measured(r, value);
   return kNaN;
 }
 
