@@ -16,6 +16,39 @@ std::string optional_seconds(const std::optional<sim::Time>& t) {
   return t ? exact_seconds(*t) : std::string{};
 }
 
+// [tenants] One interference column group of sweep.csv: a bursting tenant's effect on a victim
+// tenant, in one metric.
+struct InterferenceColumn {
+  std::string bursting, victim, metric;
+  std::string name() const { return "interference:" + bursting + ":" + victim + ":" + metric; }
+  bool operator==(const InterferenceColumn&) const = default;
+};
+
+// Every (bursting, victim, metric) of any point, in order of first appearance.
+std::vector<InterferenceColumn> interference_columns(const std::vector<SweepPoint>& points) {
+  std::vector<InterferenceColumn> columns;
+  for (const auto& point : points)
+    for (const auto& i : point.interference)
+      for (const auto& d : i.differences) {
+        InterferenceColumn c{i.bursting_tenant, i.victim_tenant, d.metric};
+        if (std::find(columns.begin(), columns.end(), c) == columns.end()) columns.push_back(c);
+      }
+  return columns;
+}
+
+// The point's difference for `variant` in column c, or none where it has no such row.
+const models::metrics::PairedDifference* interference_of(const SweepPoint& point,
+                                                         const std::string& variant,
+                                                         const InterferenceColumn& c) {
+  for (const auto& i : point.interference) {
+    if (i.variant != variant || i.bursting_tenant != c.bursting || i.victim_tenant != c.victim)
+      continue;
+    for (const auto& d : i.differences)
+      if (d.metric == c.metric) return &d;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::vector<std::string> phase_columns(const std::vector<InstanceRecord>& instances) {
@@ -78,6 +111,10 @@ void write_sweep_csv(const RunResults& results, std::ostream& out) {
     out << ',' << csv_field(key) << ',' << csv_field(key + "_half_width") << ','
         << csv_field(key + "_n");
   }
+  const auto interference = interference_columns(results.sweep_points);
+  for (const auto& c : interference)
+    out << ',' << csv_field(c.name()) << ',' << csv_field(c.name() + "_half_width") << ','
+        << csv_field(c.name() + "_n");
   out << '\n';
   for (const auto& point : results.sweep_points) {
     std::string prefix;
@@ -96,6 +133,16 @@ void write_sweep_csv(const RunResults& results, std::ostream& out) {
         out << ',' << shortest(e.mean) << ','
             << (std::isfinite(e.half_width) ? shortest(e.half_width) : std::string{}) << ','
             << e.n;
+      }
+      for (const auto& c : interference) {
+        const auto* d = interference_of(point, v.name, c);
+        if (d == nullptr || d->n == 0 || !std::isfinite(d->mean)) {
+          out << ",,,";
+          continue;
+        }
+        out << ',' << shortest(d->mean) << ','
+            << (std::isfinite(d->half_width) ? shortest(d->half_width) : std::string{}) << ','
+            << d->n;
       }
       out << '\n';
     }

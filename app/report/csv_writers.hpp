@@ -34,8 +34,11 @@ void write_timeseries_csv(const RunResults& results, std::ostream& out);
 /// in its order) `<key>`, `<key>_half_width`, `<key>_n`: the mean over replications in the key's
 /// unit (a pooled metric: the mean of the per-replication means), the 95% CI half-width and the
 /// replications it rests on. A metric that does not apply at that point (nothing measured, or a
-/// placement metric of a run without placement) is three empty fields, never 0. Nothing is
-/// written for a run without a sweep.
+/// placement metric of a run without placement) is three empty fields, never 0. A sweep with a
+/// tenant's bursts then has, for each bursting tenant, victim tenant and interference metric
+/// (models/tenancy/interference.hpp), `interference:<bursting>:<victim>:<metric>` with its
+/// `_half_width` and `_n`: the point's own paired difference (with the bursts - without), empty
+/// where the point has none. Nothing is written for a run without a sweep.
 void write_sweep_csv(const RunResults& results, std::ostream& out);
 
 }  // namespace vmcsim::app::report

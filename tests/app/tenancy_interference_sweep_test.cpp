@@ -8,8 +8,11 @@
 #include <algorithm>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <string>
+#include <vector>
 
+#include "app/report/csv_writers.hpp"
 #include "app/report/results_json.hpp"
 #include "app/report/sweep_report.hpp"
 #include "app/report/tenancy_report.hpp"
@@ -38,6 +41,16 @@ const models::tenancy::Interference& shared_row(
       std::find_if(rows.begin(), rows.end(), [](const auto& i) { return i.variant == "shared"; });
   REQUIRE(it != rows.end());
   return *it;
+}
+
+std::vector<std::string> cells_of(const std::string& line) {
+  std::vector<std::string> cells;
+  std::string cell;
+  std::istringstream in{line};
+  while (std::getline(in, cell, ','))
+    cells.push_back(cell);
+  if (!line.empty() && line.back() == ',') cells.emplace_back();
+  return cells;
 }
 
 std::size_t count(const std::string& text, const std::regex& pattern) {
@@ -117,6 +130,47 @@ TEST_CASE("a sweep's terminal tables and report rows show each point's own inter
     const auto end = html.find("</tr>", at);
     CHECK(html.substr(at, end - at).ends_with(cells));
   }
+}
+
+TEST_CASE("sweep.csv carries each point's own interference, a column group per tenant pair "
+          "and metric") {
+  const auto s =
+      scenario::load_scenario_text(test::interference_sweep_scenario(), "interference-sweep.yaml");
+  const RunResults sweep = runner::run_sweep(s, options(2));
+  REQUIRE(sweep.sweep_points.size() == 2);
+  std::ostringstream out;
+  report::write_sweep_csv(sweep, out);
+  std::istringstream in{out.str()};
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(in, line);)
+    rows.push_back(cells_of(line));
+  REQUIRE(rows.size() == 1 + 2 * sweep.sweep_points[0].variants.size());
+  const auto& header = rows.front();
+  std::size_t checked = 0;
+  for (std::size_t p = 0; p < 2; ++p) {
+    for (const auto& i : sweep.sweep_points[p].interference) {
+      // The row of this point and variant: the parameter value, then the variant's name.
+      const auto row = std::find_if(rows.begin() + 1, rows.end(), [&](const auto& r) {
+        return r.at(0) == sweep.sweep_points[p].parameters[0].value && r.at(1) == i.variant;
+      });
+      REQUIRE(row != rows.end());
+      REQUIRE(row->size() == header.size());
+      for (const auto& d : i.differences) {
+        const std::string name =
+            "interference:" + i.bursting_tenant + ":" + i.victim_tenant + ":" + d.metric;
+        INFO("point " << p << ", " << i.variant << ", " << name);
+        const auto at = std::find(header.begin(), header.end(), name);
+        REQUIRE(at != header.end());
+        const auto col = static_cast<std::size_t>(at - header.begin());
+        CHECK(header.at(col + 1) == name + "_half_width");
+        CHECK(header.at(col + 2) == name + "_n");
+        CHECK(std::stod(row->at(col)) == d.mean);
+        CHECK(std::stoll(row->at(col + 2)) == d.n);
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked == 2 * 2 * 2);  // two points, two variants, two metrics
 }
 
 TEST_CASE("the progress lines label the no-burst runs as interference baselines") {
