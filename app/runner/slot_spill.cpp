@@ -1,5 +1,7 @@
 #include "app/runner/slot_spill.hpp"
 
+#include <functional>
+
 #include "app/runner/mpi_codec.hpp"
 #include "app/runner/tenancy.hpp"
 #include "models/tenancy/tenant_metrics.hpp"
@@ -25,6 +27,33 @@ SpilledSlot spill_slot(models::metrics::VariantRunMetrics& run, const scenario::
   return slot;
 }
 
+bool needs_records(const scenario::Scenario& point, bool listed) {
+  return listed || !point.tenancy.tenants.empty();
+}
+
+SpilledSlot spill_stream(InstanceStream& stream, const models::metrics::VariantRunMetrics& run,
+                         const scenario::Scenario& point, bool listed) {
+  SpilledSlot slot;
+  slot.spilled = true;
+  InstanceSpool::Part part = stream.close(run.variant, static_cast<int>(run.replication));
+  if (!point.tenancy.tenants.empty()) {
+    const models::tenancy::TenantServices services = tenant_services(point);
+    const auto records = [&](const std::function<void(const models::metrics::InstanceLifecycle&)>&
+                                 each) {
+      models::metrics::InstanceLifecycle record;
+      InstanceSpool::read(part, record, [&] { each(record); });
+    };
+    for (const std::string& tenant : point.tenancy.tenants)
+      slot.tenant_slices.push_back(models::tenancy::tenant_slice(run, tenant, services, records));
+  }
+  if (listed) {
+    slot.part = std::move(part);
+  } else {
+    InstanceSpool::remove(part);
+  }
+  return slot;
+}
+
 std::string encode_spilled(const SpilledSlot& slot) {
   ByteWriter w;
   w.put_u64(slot.tenant_slices.size());
@@ -38,7 +67,17 @@ std::string encode_spilled(const SpilledSlot& slot) {
     w.put_u64(part->phases.size());
     for (const auto& name : part->phases)
       w.put_string(name);
-    w.put_string(InstanceSpool::bytes_of(*part));
+    w.put_u64(part->amendments.size());
+    for (const auto& a : part->amendments) {
+      w.put_u64(a.order);
+      w.put_string(a.function_start);
+      w.put_u64(a.keep_alive_unload ? 1 : 0);
+    }
+    w.put_u64(part->chunks.size());
+    for (const auto& chunk : part->chunks) {
+      w.put_u64(chunk.rows);
+      w.put_string(InstanceSpool::bytes_of(chunk));
+    }
   }
   return w.take();
 }
@@ -56,7 +95,19 @@ SpilledSlot decode_spilled(std::string_view bytes, const InstanceSpool& spool, s
     part.rows = r.get_u64();
     for (std::uint64_t n = r.get_u64(); n > 0; --n)
       part.phases.push_back(r.get_string());
-    slot.part = spool.adopt(key, std::move(part), r.get_string());
+    for (std::uint64_t n = r.get_u64(); n > 0; --n) {
+      InstanceSpool::Amendment a;
+      a.order = r.get_u64();
+      a.function_start = r.get_string();
+      a.keep_alive_unload = r.get_u64() != 0;
+      part.amendments.push_back(std::move(a));
+    }
+    const std::uint64_t chunks = r.get_u64();
+    for (std::uint64_t k = 0; k < chunks; ++k) {
+      const std::uint64_t rows = r.get_u64();
+      part.chunks.push_back(spool.adopt(key, k, rows, r.get_string()));
+    }
+    slot.part = std::move(part);
   }
   return slot;
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/results/instance_spool.hpp"
+#include "app/results/instance_stream.hpp"
 #include "app/scenario/scenario.hpp"
 #include "models/metrics/run_metrics.hpp"
 
@@ -30,6 +31,15 @@ struct SpilledSlot {
 /// named `key` when they belong in the results' list, or nowhere when `spool` is null.
 SpilledSlot spill_slot(models::metrics::VariantRunMetrics& run, const scenario::Scenario& point,
                        const InstanceSpool* spool, std::size_t key);
+
+/// A job whose records went to `stream` as its instances ended (instance_stream.hpp): closes the
+/// stream and reads the part back, in creation order, for the per-tenant slices; the part stays
+/// in the slot when `listed`, else its files are removed.
+SpilledSlot spill_stream(InstanceStream& stream, const models::metrics::VariantRunMetrics& run,
+                         const scenario::Scenario& point, bool listed);
+
+/// Whether a job of `point` needs its instance records at all: listed, or sliced by tenant.
+bool needs_records(const scenario::Scenario& point, bool listed);
 
 /// What an MPI rank sends rank 0 beside a job's metrics (mpi_session.hpp, JobSlots::extra): the
 /// slot's tenant slices and its part, compressed as spilled, so no rank holds the records
