@@ -121,10 +121,11 @@ struct ChunkReader {
 InstanceSpool::Chunk InstanceSpool::write_chunk(std::size_t key, std::size_t index,
                                                 std::span<const Ordered> records) const {
   Chunk chunk{folder() / fmt::format("part-{}-{}.bin.gz", key, index), records.size()};
-  write_records(chunk.file, records.size(), [&](std::size_t k, std::uint64_t& order) -> auto& {
-    order = records[k].order;
-    return records[k].record;
-  });
+  write_records(
+      chunk.file, records.size(), [&](std::size_t k, std::uint64_t & order) -> auto& {
+        order = records[k].order;
+        return records[k].record;
+      });
   return chunk;
 }
 
@@ -137,10 +138,11 @@ InstanceSpool::Part InstanceSpool::write(std::size_t key, const std::string& var
     for (const auto& phase : r.phases)
       if (seen.insert(phase.name).second) part.phases.push_back(phase.name);
   Chunk chunk{folder() / fmt::format("part-{}-0.bin.gz", key), records.size()};
-  write_records(chunk.file, records.size(), [&](std::size_t k, std::uint64_t& order) -> auto& {
-    order = k;
-    return records[k];
-  });
+  write_records(
+      chunk.file, records.size(), [&](std::size_t k, std::uint64_t & order) -> auto& {
+        order = k;
+        return records[k];
+      });
   part.chunks.push_back(std::move(chunk));
   return part;
 }

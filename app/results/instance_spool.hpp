@@ -77,8 +77,7 @@ class InstanceSpool {
   static std::string bytes_of(const Chunk& chunk);
   /// Takes the compressed bytes of a chunk another spool wrote (bytes_of) as chunk `index` of
   /// part `key` of this one. Throws as write does.
-  Chunk adopt(std::size_t key, std::size_t index, std::uint64_t rows,
-              std::string_view bytes) const;
+  Chunk adopt(std::size_t key, std::size_t index, std::uint64_t rows, std::string_view bytes) const;
   /// Removes the files of `part` (records read and no longer wanted).
   static void remove(const Part& part);
 

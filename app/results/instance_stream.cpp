@@ -6,8 +6,7 @@
 
 namespace vmcsim::app {
 
-InstanceStream::InstanceStream(const InstanceSpool& spool, std::size_t key,
-                               std::size_t chunk_rows)
+InstanceStream::InstanceStream(const InstanceSpool& spool, std::size_t key, std::size_t chunk_rows)
     : spool_(spool), key_(key), chunk_rows_(std::max<std::size_t>(1, chunk_rows)) {}
 
 void InstanceStream::take(std::uint64_t order, models::metrics::InstanceLifecycle&& record) {
@@ -31,10 +30,9 @@ void InstanceStream::flush() {
   if (held_.empty()) return;
   std::sort(held_.begin(), held_.end(),
             [](const auto& a, const auto& b) { return a.order < b.order; });
-  VMCSIM_ASSERT(std::adjacent_find(held_.begin(), held_.end(),
-                                   [](const auto& a, const auto& b) {
-                                     return a.order == b.order;
-                                   }) == held_.end(),
+  VMCSIM_ASSERT(std::adjacent_find(
+                    held_.begin(), held_.end(),
+                    [](const auto& a, const auto& b) { return a.order == b.order; }) == held_.end(),
                 "an instance record is handed once");
   part_.chunks.push_back(spool_.write_chunk(key_, part_.chunks.size(), held_));
   // swap, not clear(): the records' strings and phases go too.

@@ -38,11 +38,11 @@ SpilledSlot spill_stream(InstanceStream& stream, const models::metrics::VariantR
   InstanceSpool::Part part = stream.close(run.variant, static_cast<int>(run.replication));
   if (!point.tenancy.tenants.empty()) {
     const models::tenancy::TenantServices services = tenant_services(point);
-    const auto records = [&](const std::function<void(const models::metrics::InstanceLifecycle&)>&
-                                 each) {
-      models::metrics::InstanceLifecycle record;
-      InstanceSpool::read(part, record, [&] { each(record); });
-    };
+    const auto records =
+        [&](const std::function<void(const models::metrics::InstanceLifecycle&)>& each) {
+          models::metrics::InstanceLifecycle record;
+          InstanceSpool::read(part, record, [&] { each(record); });
+        };
     for (const std::string& tenant : point.tenancy.tenants)
       slot.tenant_slices.push_back(models::tenancy::tenant_slice(run, tenant, services, records));
   }

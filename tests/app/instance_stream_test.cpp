@@ -83,7 +83,8 @@ void check_same(const std::vector<mm::InstanceLifecycle>& got,
 
 }  // namespace
 
-TEST_CASE("a stream gives its records back in creation order whatever order the instances ended in") {
+TEST_CASE("a stream gives its records back in creation order whatever order the instances ended in",
+          "[stream]") {
   const app::InstanceSpool spool;
   constexpr std::size_t n = 5;
   const Expected want = expected(spool, n);
@@ -106,7 +107,8 @@ TEST_CASE("a stream gives its records back in creation order whatever order the 
   } while (std::next_permutation(ended.begin(), ended.end()));
 }
 
-TEST_CASE("a stream whose records fill its chunks exactly writes full chunks and holds no more") {
+TEST_CASE("a stream whose records fill its chunks exactly writes full chunks and holds no more",
+          "[stream]") {
   const app::InstanceSpool spool;
   constexpr std::size_t chunk = 4, n = 3 * chunk;
   app::InstanceStream stream{spool, 0, chunk};
@@ -122,7 +124,7 @@ TEST_CASE("a stream whose records fill its chunks exactly writes full chunks and
   check_same(read_back(part), want.records);
 }
 
-TEST_CASE("a stream of no instance gives an empty part that reads back nothing") {
+TEST_CASE("a stream of no instance gives an empty part that reads back nothing", "[stream]") {
   const app::InstanceSpool spool;
   app::InstanceStream stream{spool, 0, 4};
   const auto part = stream.close("v", 0);
@@ -132,7 +134,7 @@ TEST_CASE("a stream of no instance gives an empty part that reads back nothing")
   CHECK(stream.held_peak() == 0);
 }
 
-TEST_CASE("the function fields known at the end reach the records written before it") {
+TEST_CASE("the function fields known at the end reach the records written before it", "[stream]") {
   const app::InstanceSpool spool;
   app::InstanceStream stream{spool, 0, 2};
   for (const std::size_t k : {3u, 1u, 0u, 2u})
