@@ -1,6 +1,8 @@
 #include "app/runner/slot_spill.hpp"
 
 #include <functional>
+#include <stdexcept>
+#include <utility>
 
 #include "app/runner/mpi_codec.hpp"
 #include "app/runner/tenancy.hpp"
@@ -74,15 +76,13 @@ std::string encode_spilled(const SpilledSlot& slot) {
       w.put_u64(a.keep_alive_unload ? 1 : 0);
     }
     w.put_u64(part->chunks.size());
-    for (const auto& chunk : part->chunks) {
+    for (const auto& chunk : part->chunks)
       w.put_u64(chunk.rows);
-      w.put_string(InstanceSpool::bytes_of(chunk));
-    }
   }
   return w.take();
 }
 
-SpilledSlot decode_spilled(std::string_view bytes, const InstanceSpool& spool, std::size_t key) {
+SpilledSlot decode_spilled(std::string_view bytes) {
   ByteReader r{bytes};
   SpilledSlot slot;
   slot.spilled = true;
@@ -102,14 +102,48 @@ SpilledSlot decode_spilled(std::string_view bytes, const InstanceSpool& spool, s
       a.keep_alive_unload = r.get_u64() != 0;
       part.amendments.push_back(std::move(a));
     }
-    const std::uint64_t chunks = r.get_u64();
-    for (std::uint64_t k = 0; k < chunks; ++k) {
-      const std::uint64_t rows = r.get_u64();
-      part.chunks.push_back(spool.adopt(key, k, rows, r.get_string()));
-    }
+    for (std::uint64_t n = r.get_u64(); n > 0; --n)
+      part.chunks.push_back({{}, r.get_u64()});  // the file comes with send_chunks
     slot.part = std::move(part);
   }
   return slot;
+}
+
+void send_chunks(const Ranks& ranks, const std::function<std::vector<std::size_t>(int)>& share_of,
+                 std::vector<SpilledSlot>& spilled, const std::vector<char>& done,
+                 const InstanceSpool& spool) {
+  // The chunks of `slots` in order: (slot, chunk index).
+  const auto chunks_of = [&](const std::vector<std::size_t>& slots) {
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    for (const std::size_t i : slots)
+      if (done[i] && spilled[i].part)
+        for (std::size_t k = 0; k < spilled[i].part->chunks.size(); ++k)
+          out.emplace_back(i, k);
+    return out;
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> order;
+  std::size_t next = 0;
+  int from = -1;  // rank 0: the rank whose chunks `order` lists
+  if (!ranks.root()) order = chunks_of(share_of(ranks.rank));
+  send_pieces(
+      ranks,
+      [&](std::string& piece) {
+        if (next == order.size()) return false;
+        const auto [i, k] = order[next++];
+        piece = InstanceSpool::bytes_of(spilled[i].part->chunks[k]);
+        return true;
+      },
+      [&](int rank, std::string_view piece) {
+        if (rank != from) {
+          from = rank;
+          order = chunks_of(share_of(rank));
+          next = 0;
+        }
+        if (next == order.size()) throw std::logic_error("MPI: a rank sent a chunk too many");
+        const auto [i, k] = order[next++];
+        InstanceSpool::Chunk& chunk = spilled[i].part->chunks[k];
+        chunk = spool.adopt(i, k, chunk.rows, piece);
+      });
 }
 
 }  // namespace vmcsim::app::runner
