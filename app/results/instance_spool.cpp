@@ -116,6 +116,60 @@ struct ChunkReader {
   mm::InstanceLifecycle head;
 };
 
+// The records of several chunks in order (their orders are unique): a k-way merge on the
+// chunks' next records, one record per chunk in memory.
+class MergeReader {
+ public:
+  explicit MergeReader(std::span<const InstanceSpool::Chunk> chunks) {
+    readers_.reserve(chunks.size());
+    for (const auto& c : chunks)
+      readers_.push_back(std::make_unique<ChunkReader>(c));
+    if (readers_.size() == 1) return;  // no merge: straight into the caller's record
+    for (std::size_t k = 0; k < readers_.size(); ++k)
+      if (readers_[k]->next(readers_[k]->head)) heap_.push_back(k);
+    std::make_heap(heap_.begin(), heap_.end(), later());
+  }
+
+  // The next record into `into` and its order; false after the last.
+  bool next(mm::InstanceLifecycle& into, std::uint64_t& order) {
+    if (readers_.size() == 1) {
+      if (!readers_.front()->next(into)) return false;
+      order = readers_.front()->order;
+      return true;
+    }
+    if (pending_ != kNone) {  // the chunk last taken from moves on only now: `into` was its head
+      ChunkReader& r = *readers_[pending_];
+      if (r.next(r.head)) {
+        heap_.push_back(pending_);
+        std::push_heap(heap_.begin(), heap_.end(), later());
+      }
+      pending_ = kNone;
+    }
+    if (heap_.empty()) return false;
+    std::pop_heap(heap_.begin(), heap_.end(), later());
+    pending_ = heap_.back();
+    heap_.pop_back();
+    ChunkReader& r = *readers_[pending_];
+    std::swap(into, r.head);
+    order = r.order;
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  struct Later {
+    const MergeReader* merge;
+    bool operator()(std::size_t a, std::size_t b) const {
+      return merge->readers_[a]->order > merge->readers_[b]->order;
+    }
+  };
+  Later later() const { return Later{this}; }
+
+  std::vector<std::unique_ptr<ChunkReader>> readers_;
+  std::vector<std::size_t> heap_;
+  std::size_t pending_ = kNone;
+};
+
 }  // namespace
 
 InstanceSpool::Chunk InstanceSpool::write_chunk(std::size_t key, std::size_t index,
@@ -177,12 +231,10 @@ void InstanceSpool::remove(const Part& part) {
 
 void InstanceSpool::read(const Part& part, mm::InstanceLifecycle& into,
                          const std::function<void()>& each) {
-  std::vector<std::unique_ptr<ChunkReader>> readers;
-  readers.reserve(part.chunks.size());
-  for (const Chunk& c : part.chunks)
-    readers.push_back(std::make_unique<ChunkReader>(c));
+  MergeReader merged{part.chunks};
   auto amendment = part.amendments.begin();
-  const auto emit = [&](std::uint64_t order) {
+  std::uint64_t order = 0;
+  while (merged.next(into, order)) {
     while (amendment != part.amendments.end() && amendment->order < order)
       ++amendment;
     if (amendment != part.amendments.end() && amendment->order == order) {
@@ -190,31 +242,29 @@ void InstanceSpool::read(const Part& part, mm::InstanceLifecycle& into,
       into.keep_alive_unload = amendment->keep_alive_unload;
     }
     each();
-  };
-  if (readers.size() == 1) {  // no merge: straight into the caller's record
-    while (readers.front()->next(into))
-      emit(readers.front()->order);
-    return;
   }
-  // A k-way merge on the heads' orders (unique within a part).
-  const auto later = [&](std::size_t a, std::size_t b) {
-    return readers[a]->order > readers[b]->order;
-  };
-  std::vector<std::size_t> heap;
-  for (std::size_t k = 0; k < readers.size(); ++k)
-    if (readers[k]->next(readers[k]->head)) heap.push_back(k);
-  std::make_heap(heap.begin(), heap.end(), later);
-  while (!heap.empty()) {
-    std::pop_heap(heap.begin(), heap.end(), later);
-    ChunkReader& r = *readers[heap.back()];
-    std::swap(into, r.head);
-    emit(r.order);
-    if (r.next(r.head)) {
-      std::push_heap(heap.begin(), heap.end(), later);
-    } else {
-      heap.pop_back();
-    }
+}
+
+InstanceSpool::Chunk InstanceSpool::merge(std::size_t key, std::size_t index,
+                                          std::span<const Chunk> chunks) const {
+  Chunk out{folder() / fmt::format("part-{}-{}.bin.gz", key, index), 0};
+  for (const Chunk& c : chunks)
+    out.rows += c.rows;
+  {
+    MergeReader merged{chunks};
+    mm::InstanceLifecycle record;
+    write_records(
+        out.file, out.rows, [&](std::size_t, std::uint64_t & order) -> auto& {
+          if (!merged.next(record, order))
+            throw spool_error(out.file, "the chunks merged hold fewer records than they say");
+          return record;
+        });
   }
+  for (const Chunk& c : chunks) {
+    std::error_code ec;
+    fs::remove(c.file, ec);  // what is left goes with the folder
+  }
+  return out;
 }
 
 }  // namespace vmcsim::app

@@ -78,6 +78,9 @@ class InstanceSpool {
   /// Takes the compressed bytes of a chunk another spool wrote (bytes_of) as chunk `index` of
   /// part `key` of this one. Throws as write does.
   Chunk adopt(std::size_t key, std::size_t index, std::uint64_t rows, std::string_view bytes) const;
+  /// Merges `chunks` (of part `key`) into one chunk, `index` of that part, and removes their
+  /// files: fewer files for a reader to hold open. Throws as write does.
+  Chunk merge(std::size_t key, std::size_t index, std::span<const Chunk> chunks) const;
   /// Removes the files of `part` (records read and no longer wanted).
   static void remove(const Part& part);
 

@@ -1,13 +1,18 @@
 #include "app/results/instance_stream.hpp"
 
 #include <algorithm>
+#include <span>
 
 #include "sim/assert.hpp"
 
 namespace vmcsim::app {
 
-InstanceStream::InstanceStream(const InstanceSpool& spool, std::size_t key, std::size_t chunk_rows)
-    : spool_(spool), key_(key), chunk_rows_(std::max<std::size_t>(1, chunk_rows)) {}
+InstanceStream::InstanceStream(const InstanceSpool& spool, std::size_t key, std::size_t chunk_rows,
+                               std::size_t merge_ways)
+    : spool_(spool),
+      key_(key),
+      chunk_rows_(std::max<std::size_t>(1, chunk_rows)),
+      merge_ways_(std::max<std::size_t>(2, merge_ways)) {}
 
 void InstanceStream::take(std::uint64_t order, models::metrics::InstanceLifecycle&& record) {
   if (record.node_vm) record.service = "node";
@@ -34,7 +39,7 @@ void InstanceStream::flush() {
                     held_.begin(), held_.end(),
                     [](const auto& a, const auto& b) { return a.order == b.order; }) == held_.end(),
                 "an instance record is handed once");
-  part_.chunks.push_back(spool_.write_chunk(key_, part_.chunks.size(), held_));
+  part_.chunks.push_back(spool_.write_chunk(key_, chunks_written_++, held_));
   // swap, not clear(): the records' strings and phases go too.
   std::vector<InstanceSpool::Ordered>{}.swap(held_);
 }
@@ -42,7 +47,15 @@ void InstanceStream::flush() {
 InstanceSpool::Part InstanceStream::close(std::string variant, int replication) {
   flush();
   if (part_.chunks.empty())  // no record: an empty chunk still says where the part is
-    part_.chunks.push_back(spool_.write_chunk(key_, 0, {}));
+    part_.chunks.push_back(spool_.write_chunk(key_, chunks_written_++, {}));
+  // Each merge of the first merge_ways_ chunks into one takes merge_ways_ - 1 away.
+  auto& chunks = part_.chunks;
+  while (chunks.size() > merge_ways_) {
+    const std::span<const InstanceSpool::Chunk> first{chunks.data(), merge_ways_};
+    InstanceSpool::Chunk merged = spool_.merge(key_, chunks_written_++, first);
+    chunks.erase(chunks.begin(), chunks.begin() + static_cast<std::ptrdiff_t>(merge_ways_));
+    chunks.push_back(std::move(merged));
+  }
   part_.variant = std::move(variant);
   part_.replication = replication;
   std::vector<std::pair<std::pair<std::uint64_t, std::size_t>, std::string>> names;

@@ -7,7 +7,9 @@
 // them as one chunk of its part in the spool (instance_spool.hpp). close() writes the rest and
 // returns the part, which the writers read back in creation order by a merge of its chunks.
 // So a replication of a million instances holds 4,096 records, not a million, and its output is
-// the same bytes as when the records were kept (a single chunk when they fit in one).
+// the same bytes as when the records were kept (a single chunk when they fit in one). A part of
+// more than kMergeWays chunks (a million records) is merged down to that many at close(), so
+// that reading it holds as many files open at most.
 //
 // The phase names of the part are in the order they first appear in creation order: for each
 // name, the first record (by order) naming it and its place there, which needs no read-back.
@@ -26,10 +28,13 @@ namespace vmcsim::app {
 class InstanceStream final : public models::metrics::InstanceSink {
  public:
   static constexpr std::size_t kChunkRows = 4096;
+  /// A part keeps at most this many chunks: close() merges the surplus (a reader holds one file
+  /// open per chunk).
+  static constexpr std::size_t kMergeWays = 256;
 
   /// Writes into part `key` of `spool` (which must outlive the stream).
   explicit InstanceStream(const InstanceSpool& spool, std::size_t key,
-                          std::size_t chunk_rows = kChunkRows);
+                          std::size_t chunk_rows = kChunkRows, std::size_t merge_ways = kMergeWays);
 
   /// A node VM's service is listed as "node" (instances.csv, trace.json).
   void take(std::uint64_t order, models::metrics::InstanceLifecycle&& record) override;
@@ -48,6 +53,8 @@ class InstanceStream final : public models::metrics::InstanceSink {
   const InstanceSpool& spool_;
   std::size_t key_;
   std::size_t chunk_rows_;
+  std::size_t merge_ways_;
+  std::size_t chunks_written_ = 0;  // file names are chunk indices, merged ones included
   std::vector<InstanceSpool::Ordered> held_;
   std::size_t held_peak_ = 0;
   InstanceSpool::Part part_;

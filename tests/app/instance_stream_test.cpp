@@ -124,6 +124,26 @@ TEST_CASE("a stream whose records fill its chunks exactly writes full chunks and
   check_same(read_back(part), want.records);
 }
 
+TEST_CASE("a stream of more chunks than a reader should hold open merges them down at close",
+          "[stream]") {
+  const app::InstanceSpool spool;
+  constexpr std::size_t n = 23;
+  app::InstanceStream stream{spool, 0, 2, 3};  // chunks of 2 records, at most 3 chunks
+  for (std::size_t k = 0; k < n; ++k)
+    stream.take((k * 7) % n, record((k * 7) % n));  // a scattered order of ending
+  const auto part = stream.close("v", 0);
+  CHECK(part.chunks.size() <= 3);
+  std::uint64_t rows = 0;
+  for (const auto& c : part.chunks) {
+    rows += c.rows;
+    CHECK(fs::exists(c.file));
+  }
+  CHECK(rows == n);
+  const Expected want = expected(spool, n);
+  CHECK(part.phases == want.phases);
+  check_same(read_back(part), want.records);
+}
+
 TEST_CASE("a stream of no instance gives an empty part that reads back nothing", "[stream]") {
   const app::InstanceSpool spool;
   app::InstanceStream stream{spool, 0, 4};
