@@ -470,26 +470,11 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   } catch (...) {
     error = std::current_exception();
   }
-  bool root = false;
+  // Rank 0 gathers every rank's metrics and spilled slots, then their chunks (slot_spill.hpp).
+  const JobSlots gathered{slots.metrics, slots.wall_seconds, slots.done,
+                          sent.empty() ? nullptr : &sent};
   const auto share_of_rank = [&](int r) { return share_of(run_order(jobs), {r, mpi.size}); };
-  try {
-    root = gather_jobs(
-        mpi, mine,
-        {slots.metrics, slots.wall_seconds, slots.done, sent.empty() ? nullptr : &sent}, error);
-  } catch (...) {
-    // Rank 0 failed: the other ranks' chunks are received and dropped, so none waits forever.
-    send_pieces(mpi, [](std::string&) { return false; }, [](int, std::string_view) {});
-    throw;
-  }
-  if (root)
-    for (std::size_t i = 0; i < jobs.size(); ++i)  // the other ranks' jobs
-      if (slots.done[i] && !slots.spilled[i].spilled) {
-        slots.spilled[i] = decode_spilled(sent[i]);
-        std::string{}.swap(sent[i]);
-      }
-  // Then the records' chunks, one message each (slot_spill.hpp).
-  send_chunks(mpi, share_of_rank, slots.spilled, slots.done, *spool);
-  if (!root) return {};
+  if (!gather_spilled(mpi, mine, gathered, error, slots.spilled, share_of_rank, *spool)) return {};
   const int planned = replications;
   replications = whole_replications(jobs, slots, replications);
   if (replications == 0) throw Interrupted(jobs.size());

@@ -146,4 +146,26 @@ void send_chunks(const Ranks& ranks, const std::function<std::vector<std::size_t
       });
 }
 
+bool gather_spilled(const Ranks& ranks, std::span<const std::size_t> mine, JobSlots slots,
+                    std::exception_ptr error, std::vector<SpilledSlot>& spilled,
+                    const std::function<std::vector<std::size_t>(int)>& share_of,
+                    const InstanceSpool& spool) {
+  bool root = false;
+  try {
+    root = gather_jobs(ranks, mine, slots, error);
+  } catch (...) {
+    send_pieces(
+        ranks, [](std::string&) { return false; }, [](int, std::string_view) {});
+    throw;
+  }
+  if (root && slots.extra != nullptr)
+    for (std::size_t i = 0; i < spilled.size(); ++i)  // the other ranks' jobs
+      if (slots.done[i] && !spilled[i].spilled) {
+        spilled[i] = decode_spilled((*slots.extra)[i]);
+        std::string{}.swap((*slots.extra)[i]);
+      }
+  send_chunks(ranks, share_of, spilled, slots.done, spool);
+  return root;
+}
+
 }  // namespace vmcsim::app::runner

@@ -9,8 +9,10 @@
 // it left (encode_spilled) beside their metrics, and then the records' chunks, compressed, one
 // at a time (send_chunks).
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,5 +62,14 @@ SpilledSlot decode_spilled(std::string_view bytes);
 void send_chunks(const Ranks& ranks, const std::function<std::vector<std::size_t>(int)>& share_of,
                  std::vector<SpilledSlot>& spilled, const std::vector<char>& done,
                  const InstanceSpool& spool);
+
+/// Collective, the whole of a run's gather under MPI: gather_jobs (mpi_session.hpp; `slots.extra`
+/// holds each finished job's encode_spilled), rank 0 decodes the other ranks' slots into
+/// `spilled`, then send_chunks. Returns what gather_jobs does (true on rank 0); if rank 0's
+/// gather throws, the chunks are still received (and dropped) so that no rank waits forever.
+bool gather_spilled(const Ranks& ranks, std::span<const std::size_t> mine, JobSlots slots,
+                    std::exception_ptr error, std::vector<SpilledSlot>& spilled,
+                    const std::function<std::vector<std::size_t>(int)>& share_of,
+                    const InstanceSpool& spool);
 
 }  // namespace vmcsim::app::runner
