@@ -24,8 +24,8 @@
 // A second measurement, `--replications 1,16 [--replicas 2000]`: peak RSS against the number of
 // replications, at the first rate, with `--replicas` replicas (so that many instance records per
 // replication) on enough hosts to place them all (12 per host). Only the replications change, so
-// the instances listed in instances.csv grow with them; the records are spilled to disk as each
-// replication ends (app/results/instance_spool.hpp), so what grows is each replication's summaries
+// the instances listed in instances.csv grow with them; the records stream to disk as instances
+// end (app/results/instance_stream.hpp), so what grows is each replication's summaries
 // (sketches, startup samples, timeseries), not its records.
 //
 // A third measurement, `--instances 2000,8000,32000`: one replication of that many fixed
