@@ -7,6 +7,7 @@
 //
 //   memory_bench [--rates 100,1000] [--minutes 10] [--out DIR]
 //   memory_bench --replications 1,16 [--replicas 2000] [--rates 10] [--minutes 2]
+//   memory_bench --instances 2000,8000,32000 [--rates 10] [--minutes 2]
 //
 // The world: 8 hosts of m5.2xlarge, one service of 32 fixed replicas (cpu 500m, limit 1 core,
 // 256 MiB; CPU time lognormal, median 2 ms, p95 6 ms; I/O exponential, mean 16 KiB; no
@@ -22,10 +23,17 @@
 //
 // A second measurement, `--replications 1,16 [--replicas 2000]`: peak RSS against the number of
 // replications, at the first rate, with `--replicas` replicas (so that many instance records per
-// replication) on enough hosts to place them all (12 per host). Only the replications change, so the instances listed in instances.csv grow with
-// them; the records are spilled to disk as each replication ends (app/results/instance_spool.hpp),
-// so what grows is each replication's summaries (sketches, startup samples, timeseries), not its
-// records.
+// replication) on enough hosts to place them all (12 per host). Only the replications change, so
+// the instances listed in instances.csv grow with them; the records stream to disk as instances
+// end (app/results/instance_stream.hpp), so what grows is each replication's summaries
+// (sketches, startup samples, timeseries), not its records.
+//
+// A third measurement, `--instances 2000,8000,32000`: one replication of that many fixed
+// replicas (so that many instance records), each size run twice in the same run: with the records
+// streamed to the spool in chunks of 4,096 as instances end (app/results/instance_stream.hpp),
+// and with every record held until the replication ends (RunOptions::instance_chunk_rows = 0,
+// the path before). The difference is what the records held; what both grow by is the model's
+// own state per instance (the runtime's instances, the cluster's replicas, the startup samples).
 #include <unistd.h>
 
 #include <algorithm>
@@ -51,6 +59,7 @@ struct Args {
   std::vector<int> rates{100, 1000};
   int minutes = 10;
   std::vector<int> replications{};  // the second measurement, when given
+  std::vector<int> instances{};     // the third measurement, when given
   int replicas = 32;
   std::string out = "";
 };
@@ -63,6 +72,7 @@ Args parse(int argc, char** argv) {
        {"--minutes", [&](const std::string& v) { a.minutes = std::stoi(v); }},
        {"--replications", [&](const std::string& v) { a.replications = bench::int_list(v); }},
        {"--replicas", [&](const std::string& v) { a.replicas = std::stoi(v); }},
+       {"--instances", [&](const std::string& v) { a.instances = bench::int_list(v); }},
        {"--out", [&](const std::string& v) { a.out = v; }}});
   return a;
 }
@@ -90,16 +100,20 @@ struct Row {
   double instances = 0;  // instance records listed (instances.csv rows)
 };
 
-Row run_size(const Args& a, int rate, int replications) {
+Row run_size(const Args& a, int rate, int replications, int replicas_override = 0,
+             std::size_t chunk_rows = 4096) {
   Row r;
   r.rate = rate;
   r.replications = replications;
-  const int replicas = a.replications.empty() ? 32 : a.replicas;
+  const int replicas = replicas_override > 0    ? replicas_override
+                       : a.replications.empty() ? 32
+                                                : a.replicas;
   const auto scenario = app::scenario::load_scenario_text(scenario_text(rate, a.minutes, replicas),
                                                           fmt::format("memory-{}.yaml", rate));
   app::runner::RunOptions o;
   o.jobs = 1;
   o.replications = replications;
+  o.instance_chunk_rows = chunk_rows;
   const double c0 = bench::cpu_seconds();
   const auto results = app::runner::run_scenario(scenario, o);
   const std::filesystem::path folder =
@@ -117,13 +131,40 @@ Row run_size(const Args& a, int rate, int replications) {
   return r;
 }
 
-Row run_child(const Args& a, int rate, int replications = 1) {
+Row run_child(const Args& a, int rate, int replications = 1, int replicas = 0,
+              std::size_t chunk_rows = 4096) {
   return bench::run_in_child<Row>(
-      "memory_bench", fmt::format("the run at {} req/s, {} replications", rate, replications),
-      [&] { return run_size(a, rate, replications); });
+      "memory_bench",
+      fmt::format("the run at {} req/s, {} replications, {} replicas, chunks of {}", rate,
+                  replications, replicas, chunk_rows),
+      [&] { return run_size(a, rate, replications, replicas, chunk_rows); });
 }
 
 }  // namespace
+
+// The third measurement: peak RSS of one replication against its instances (see the top).
+void by_instances(const Args& a) {
+  struct Pair {
+    Row streamed, held;
+  };
+  std::vector<Pair> rows;
+  for (const int n : a.instances) {
+    rows.push_back(
+        {run_child(a, a.rates.front(), 1, n, 4096), run_child(a, a.rates.front(), 1, n, 0)});
+    const Pair& p = rows.back();
+    fmt::print("{} instances: streamed {:.1f} MiB ({:.2f} CPU s), held {:.1f} MiB ({:.2f} CPU s)\n",
+               p.streamed.instances, p.streamed.rss_mib, p.streamed.cpu_s, p.held.rss_mib,
+               p.held.cpu_s);
+    std::fflush(stdout);
+  }
+  fmt::print(
+      "\n| instance records | streamed: peak RSS MiB | held: peak RSS MiB | held - streamed "
+      "MiB | CPU s streamed / held |\n|---:|---:|---:|---:|---:|\n");
+  for (const Pair& p : rows)
+    fmt::print("| {:.0f} | {:.1f} | {:.1f} | {:.1f} | {:.2f} / {:.2f} |\n", p.streamed.instances,
+               p.streamed.rss_mib, p.held.rss_mib, p.held.rss_mib - p.streamed.rss_mib,
+               p.streamed.cpu_s, p.held.cpu_s);
+}
 
 // The second measurement: peak RSS against replications (see the top).
 void by_replications(const Args& a) {
@@ -135,8 +176,9 @@ void by_replications(const Args& a) {
                r.replications, r.instances, r.cpu_s, r.rss_mib);
     std::fflush(stdout);
   }
-  fmt::print("\n| replications | instance records | CPU s | peak RSS MiB |\n"
-             "|---:|---:|---:|---:|\n");
+  fmt::print(
+      "\n| replications | instance records | CPU s | peak RSS MiB |\n"
+      "|---:|---:|---:|---:|\n");
   for (const Row& r : rows)
     fmt::print("| {} | {:.0f} | {:.2f} | {:.1f} |\n", r.replications, r.instances, r.cpu_s,
                r.rss_mib);
@@ -150,6 +192,10 @@ int main(int argc, char** argv) try {
   const Args a = parse(argc, argv);
   if (!a.replications.empty()) {
     by_replications(a);
+    return 0;
+  }
+  if (!a.instances.empty()) {
+    by_instances(a);
     return 0;
   }
   std::vector<Row> rows;

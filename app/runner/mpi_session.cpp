@@ -159,6 +159,49 @@ bool gather_mpi(const Ranks& ranks, std::span<const std::size_t> mine, const Job
   if (first) std::rethrow_exception(first);
   return true;
 }
+
+constexpr int kPieceTag = 1, kEndTag = 2;
+
+void send_pieces_mpi(const Ranks& ranks, const std::function<bool(std::string&)>& next,
+                     const std::function<void(int, std::string_view)>& take) {
+  // Either side that fails still ends the exchange (the end mark sent, every piece received),
+  // so that no rank waits forever; the failure is rethrown after.
+  std::exception_ptr failed;
+  std::string piece;
+  if (!ranks.root()) {
+    try {
+      while (next(piece)) {
+        if (piece.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+          throw std::runtime_error("MPI: one piece of results exceeds 2 GiB");
+        MPI_Send(piece.data(), static_cast<int>(piece.size()), MPI_BYTE, 0, kPieceTag,
+                 MPI_COMM_WORLD);
+      }
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    MPI_Send(nullptr, 0, MPI_BYTE, 0, kEndTag, MPI_COMM_WORLD);
+    if (failed) std::rethrow_exception(failed);
+    return;
+  }
+  for (int r = 1; r < ranks.size; ++r) {
+    for (;;) {
+      MPI_Status status;
+      MPI_Probe(r, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
+      int n = 0;
+      MPI_Get_count(&status, MPI_BYTE, &n);
+      piece.resize(static_cast<std::size_t>(n));
+      MPI_Recv(piece.data(), n, MPI_BYTE, r, status.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      if (status.MPI_TAG == kEndTag) break;
+      if (failed) continue;
+      try {
+        take(r, piece);
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    }
+  }
+  if (failed) std::rethrow_exception(failed);
+}
 #endif
 
 }  // namespace
@@ -191,6 +234,18 @@ bool gather_jobs(const Ranks& ranks, std::span<const std::size_t> mine, JobSlots
 #else
   (void)mine;
   (void)slots;
+  throw std::logic_error("MPI ranks without an MPI build");
+#endif
+}
+
+void send_pieces(const Ranks& ranks, const std::function<bool(std::string&)>& next,
+                 const std::function<void(int, std::string_view)>& take) {
+  if (ranks.size == 1) return;
+#ifdef VMCSIM_WITH_MPI
+  send_pieces_mpi(ranks, next, take);
+#else
+  (void)next;
+  (void)take;
   throw std::logic_error("MPI ranks without an MPI build");
 #endif
 }

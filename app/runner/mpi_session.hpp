@@ -14,8 +14,10 @@
 // identical to `vmcsim run` with the same seed, whatever K and --jobs are.
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/metrics/run_metrics.hpp"
@@ -52,5 +54,12 @@ struct JobSlots {
 // false: they have nothing to write. With one rank it only rethrows `error`.
 bool gather_jobs(const Ranks& ranks, std::span<const std::size_t> mine, JobSlots slots,
                  std::exception_ptr error);
+
+// Collective, after gather_jobs (on rank 0 too when it threw): each rank but 0 sends rank 0 the
+// pieces `next` gives it (false: no more), one message each, then an end mark; rank 0 receives
+// rank 1's, then rank 2's, ..., and hands each to `take` (sending rank, bytes) as it arrives.
+// So each side holds one piece at a time, not everything a rank sends. With one rank: nothing.
+void send_pieces(const Ranks& ranks, const std::function<bool(std::string&)>& next,
+                 const std::function<void(int, std::string_view)>& take);
 
 }  // namespace vmcsim::app::runner

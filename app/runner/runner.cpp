@@ -5,6 +5,7 @@
 #include <chrono>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -62,7 +63,8 @@ constexpr int kSlices = 100;
 mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, std::uint64_t seed,
                               std::uint64_t replication, sim::Time warmup,
                               const std::function<void(const sim::Simulation&)>& tick,
-                              const std::atomic<bool>* stop) {
+                              const std::atomic<bool>* stop, mm::InstanceSink* records,
+                              bool keep_records) {
   const PreparedVariant& pv = world.variants[variant];
   sim::Simulation sim;
   models::ClusterConfig config = pv.cluster;
@@ -77,6 +79,10 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
   cc.bursts = world.bursts;
   cc.end = world.duration;
   cc.warmup = warmup;
+  // The instance records go to `records` as instances end (instance_stream.hpp), or into the
+  // metrics with `keep_records`, or are not made when nothing reads them.
+  cc.record_instances = keep_records || records != nullptr;
+  cc.instance_sink = records;
   mm::MetricsCollector collector{sim, cc};
   collector.connect(cluster);
   // Failures (app/runner/failures.hpp): only when the scenario has some, so that other runs keep
@@ -209,6 +215,12 @@ void run_jobs(const std::vector<Job>& jobs, const std::vector<std::size_t>& orde
       p.point = counterfactuals[job.point - shown].point;
       p.interference_baseline = counterfactuals[job.point - shown].tenant;
     }
+    // The first point's records are the ones listed; a point with tenants reads its own.
+    const bool listed = job.point == 0;
+    std::optional<InstanceStream> records;
+    const bool needed = needs_records(points[job.point], listed);
+    const bool streamed = needed && options.instance_chunk_rows > 0;
+    if (streamed) records.emplace(spool, i, options.instance_chunk_rows);
     try {
       results.metrics[i] = run_job(
           *worlds[job.point], job.variant, seed, job.replication, points[job.point].warmup,
@@ -218,12 +230,15 @@ void run_jobs(const std::vector<Job>& jobs, const std::vector<std::size_t>& orde
             p.peak_pending = sim.peak_pending();
             reporter.report(p, false);
           },
-          options.stop);
+          options.stop, records ? &*records : nullptr, needed && !streamed);
       results.done[i] = 1;
-      // Spilled as each job ends: its records need not wait for the others (slot_spill.hpp).
-      // The first point's are the ones listed.
-      results.spilled[i] =
-          spill_slot(results.metrics[i], points[job.point], job.point == 0 ? &spool : nullptr, i);
+      // Spilled as the job went: its records need not wait for the others (slot_spill.hpp).
+      if (records) {
+        results.spilled[i] = spill_stream(*records, results.metrics[i], points[job.point], listed);
+      } else {
+        results.spilled[i] =
+            spill_slot(results.metrics[i], points[job.point], listed ? &spool : nullptr, i);
+      }
     } catch (const JobStopped&) {
       return;  // not a result: left out, and not reported as finished
     } catch (const models::ConfigurationRefused& e) {
@@ -455,15 +470,11 @@ RunResults run_points(const scenario::Scenario& original, std::vector<scenario::
   } catch (...) {
     error = std::current_exception();
   }
-  if (!gather_jobs(mpi, mine,
-                   {slots.metrics, slots.wall_seconds, slots.done, sent.empty() ? nullptr : &sent},
-                   error))
-    return {};
-  for (std::size_t i = 0; i < jobs.size(); ++i)  // the other ranks' jobs
-    if (slots.done[i] && !slots.spilled[i].spilled) {
-      slots.spilled[i] = decode_spilled(sent[i], *spool, i);
-      std::string{}.swap(sent[i]);
-    }
+  // Rank 0 gathers every rank's metrics and spilled slots, then their chunks (slot_spill.hpp).
+  const JobSlots gathered{slots.metrics, slots.wall_seconds, slots.done,
+                          sent.empty() ? nullptr : &sent};
+  const auto share_of_rank = [&](int r) { return share_of(run_order(jobs), {r, mpi.size}); };
+  if (!gather_spilled(mpi, mine, gathered, error, slots.spilled, share_of_rank, *spool)) return {};
   const int planned = replications;
   replications = whole_replications(jobs, slots, replications);
   if (replications == 0) throw Interrupted(jobs.size());

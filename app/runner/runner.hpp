@@ -77,6 +77,11 @@ struct RunOptions {
   // false: startup without the contention model (ClusterConfig::startup_contention), for
   // bench/startup_contention_bench, which compares the run time of both ways.
   bool startup_contention = true;
+  // How many instance records a job holds before it writes them out as a chunk of its spool
+  // part (app/results/instance_stream.hpp, InstanceStream::kChunkRows); 0: the job keeps every
+  // record until it ends and spills them then, as runs did before records streamed (the tests'
+  // oracle). The results are the same bytes either way.
+  std::size_t instance_chunk_rows = 4096;
 };
 
 // Thrown when `stop` ended a run before one whole replication of every variant had finished.

@@ -187,6 +187,7 @@ struct MetricsCollector::State {
   const ObservedWorld* world = nullptr;
   VariantRunMetrics m;
   std::vector<std::optional<Launch>> launches;  // by InstanceId: service instances of a Cluster
+  std::vector<char> handed;  // by InstanceId: its record went to config.instance_sink
   // What a Cluster's service instances are (for replicas that never got one).
   PlatformKind variant_kind = PlatformKind::container;
   std::string variant_profile;
@@ -240,8 +241,10 @@ struct MetricsCollector::State {
     const bool node = is_node_vm(i);
     switch (i.state) {
       case InstanceState::requested:
-      case InstanceState::failed:
         return;  // no memory held, nothing live
+      case InstanceState::failed:
+        hand_over(i);  // nothing live either
+        return;
       case InstanceState::starting:
         live(i, now, +1);
         if (!node) ++starting;
@@ -263,7 +266,55 @@ struct MetricsCollector::State {
         if (!node && i.lost_in == InstanceState::starting) --starting;
         if (!node && i.lost_in == InstanceState::running) --running;
         live(i, now, -1);
+        hand_over(i);
         return;
+    }
+  }
+
+  // [sink] An ended instance's record leaves as it ends: stopped and failed are final, and the
+  // runtime sets everything the record reads (phases, failure, stopped_at) before the change.
+  void hand_over(const Instance& i) {
+    InstanceSink* sink = config.record_instances ? config.instance_sink : nullptr;
+    if (sink == nullptr) return;
+    if (handed.size() <= i.id) handed.resize(i.id + 1, 0);
+    handed[i.id] = 1;
+    sink->take(i.id, lifecycle(i, launch_of(i)));
+  }
+
+  // [sink] At the end: the records not handed yet (live instances, then the replicas that never
+  // got one), then the function fields of those handed before, as finish() would list them.
+  void hand_rest(InstanceSink& sink, const std::vector<ReplicaStatus>& replicas) {
+    const InstanceId count = runtime->instance_count();
+    std::vector<const ReplicaStatus*> replica_of(count, nullptr);  // the last replica naming it
+    for (const ReplicaStatus& r : replicas)
+      if (r.instance != kNoInstance && r.instance < count) replica_of[r.instance] = &r;
+    const auto was_handed = [&](InstanceId id) { return id < handed.size() && handed[id] != 0; };
+    std::map<std::string, InstanceLifecycle> first;  // a launched instance per service: its kind
+    for (InstanceId id = 0; id < count; ++id) {
+      const Instance& i = runtime->instance(id);
+      if (!is_node_vm(i) && !first.contains(i.service)) {
+        InstanceLifecycle& l = first[i.service];
+        l.kind = i.kind;
+        l.profile = i.profile != nullptr ? i.profile->name : "";
+      }
+      if (was_handed(id)) continue;
+      InstanceLifecycle l = lifecycle(i, launch_of(i));
+      if (const ReplicaStatus* r = replica_of[id]) {
+        l.function_start = r->function_start;
+        l.keep_alive_unload = r->keep_alive_unload;
+      }
+      sink.take(id, std::move(l));
+    }
+    std::map<std::string, const InstanceLifecycle*> like;
+    for (const auto& [service, l] : first)
+      like.emplace(service, &l);
+    std::uint64_t order = count;
+    for (const ReplicaStatus& r : replicas)
+      if (r.instance == kNoInstance) sink.take(order++, unlaunched(r, like));
+    for (InstanceId id = 0; id < count; ++id) {
+      const ReplicaStatus* r = replica_of[id];
+      if (was_handed(id) && r != nullptr && (!r->function_start.empty() || r->keep_alive_unload))
+        sink.amend(id, r->function_start, r->keep_alive_unload);
     }
   }
 
@@ -747,7 +798,9 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
 
   const std::vector<ReplicaStatus> replicas =
       s.world != nullptr ? s.world->replicas() : std::vector<ReplicaStatus>{};
-  if (s.runtime != nullptr && s.config.record_instances) {
+  if (s.runtime != nullptr && s.config.record_instances && s.config.instance_sink != nullptr) {
+    s.hand_rest(*s.config.instance_sink, replicas);
+  } else if (s.runtime != nullptr && s.config.record_instances) {
     m.instances.reserve(s.runtime->instance_count());
     for (InstanceId id = 0; id < s.runtime->instance_count(); ++id) {
       const Instance& i = s.runtime->instance(id);

@@ -103,6 +103,10 @@ struct CollectorConfig {
   sim::Time warmup;                // statistics start here (see above); zero: no warm-up
   double latency_accuracy = 0.01;  // QuantileSketch relative accuracy
   bool record_instances = true;    // copy every instance's lifecycle into the result at finish
+  // With record_instances: hand each lifecycle here as its instance ends (and the rest at
+  // finish) instead of keeping them in the result (run_metrics.hpp, InstanceSink). Not owned;
+  // must outlive finish().
+  InstanceSink* instance_sink = nullptr;
 };
 
 class MetricsCollector {

@@ -150,6 +150,22 @@ struct InstanceLifecycle {
   bool keep_alive_unload = false;
 };
 
+// Where a run's instance records go as they are made, instead of VariantRunMetrics::instances
+// (CollectorConfig::instance_sink), so that a replication of very many instances does not hold
+// all their records until it ends. Each record is handed once: an instance's as it stops or
+// fails, the live ones', then the never-launched replicas', when the run finishes.
+// `order` is the record's place in VariantRunMetrics::instances' order (the runtime's instances
+// in creation order, then the replicas that never got one in request order); records arrive in
+// any order of it. A record handed before the end lacks the function fields ([fn]), known only
+// at the end: amend() gives those that are set, after the last take().
+class InstanceSink {
+ public:
+  virtual ~InstanceSink() = default;
+  virtual void take(std::uint64_t order, InstanceLifecycle&& record) = 0;
+  virtual void amend(std::uint64_t order, const std::string& function_start,
+                     bool keep_alive_unload) = 0;
+};
+
 // What became of the service instances the world was asked for (requested at or after the
 // warm-up end). Conservation: requested = ready + never_placed + never_started + cancelled +
 // rejected.
@@ -272,7 +288,7 @@ struct VariantRunMetrics {
   std::uint64_t events_processed = 0;
   std::vector<Sample> timeseries;
   // Every instance the runtime knows, in creation order (empty unless
-  // CollectorConfig::record_instances).
+  // CollectorConfig::record_instances, and empty when they went to an InstanceSink).
   std::vector<InstanceLifecycle> instances;
 
   // Mean startup of the service instances, ms (NaN if none became ready).

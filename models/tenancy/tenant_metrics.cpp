@@ -48,6 +48,15 @@ double union_length(std::vector<Interval> spans) {
 
 metrics::VariantRunMetrics tenant_slice(const metrics::VariantRunMetrics& run,
                                         std::string_view tenant, const TenantServices& services) {
+  return tenant_slice(run, tenant, services, [&](const auto& each) {
+    for (const metrics::InstanceLifecycle& i : run.instances)
+      each(i);
+  });
+}
+
+metrics::VariantRunMetrics tenant_slice(const metrics::VariantRunMetrics& run,
+                                        std::string_view tenant, const TenantServices& services,
+                                        const InstanceRecords& records) {
   metrics::VariantRunMetrics out;
   out.variant = run.variant;
   out.replication = run.replication;
@@ -68,22 +77,24 @@ metrics::VariantRunMetrics tenant_slice(const metrics::VariantRunMetrics& run,
   const double warmup = run.warmup.seconds(), end = run.end.seconds();
   double mine_cpu = 0, all_cpu = 0, instance_seconds = 0;
   std::map<std::string, std::vector<Interval>> by_host;
-  for (const metrics::InstanceLifecycle& i : run.instances) {
+  bool any = false;
+  records([&](const metrics::InstanceLifecycle& i) {
+    any = true;
     const Interval live = running_interval(i, warmup, end);
-    if (live.to <= live.from) continue;
+    if (live.to <= live.from) return;
     const auto cpu = services.cpu_cores.find(i.service);
     const double core_seconds =
         (live.to - live.from) * (cpu == services.cpu_cores.end() ? 0.0 : cpu->second);
     all_cpu += core_seconds;
-    if (!owned(i.service)) continue;
+    if (!owned(i.service)) return;
     mine_cpu += core_seconds;
     instance_seconds += live.to - live.from;
     by_host[i.host].push_back(live);
-  }
+  });
   double host_seconds = 0;
   for (auto& [host, spans] : by_host)
     host_seconds += union_length(std::move(spans));
-  const bool measured = !run.instances.empty() && all_cpu > 0;
+  const bool measured = any && all_cpu > 0;
   const double share = measured ? mine_cpu / all_cpu : kNaN;
   out.cost_usd = run.cost_usd * share;
   out.stranded_cpu_fraction = run.stranded_cpu_fraction * share;

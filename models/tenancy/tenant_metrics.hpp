@@ -13,6 +13,7 @@
 //    time) over [warm-up, end]. On dedicated hosts or node pools that share is what its own
 //    hosts cost; on shared ones it is a fair split, not a measurement.
 // A run without instance lifecycles leaves density, cost and stranded NaN (not measured).
+#include <functional>
 #include <map>
 #include <span>
 #include <string>
@@ -36,6 +37,15 @@ struct TenantServices {
 // The slice of `run` that belongs to `tenant`.
 metrics::VariantRunMetrics tenant_slice(const metrics::VariantRunMetrics& run,
                                         std::string_view tenant, const TenantServices& services);
+
+// The same, with the run's instance records read through `records` (which calls its argument
+// on each, in creation order) rather than from run.instances: records that left memory as the
+// run went (models/metrics/run_metrics.hpp, InstanceSink).
+using InstanceRecords =
+    std::function<void(const std::function<void(const metrics::InstanceLifecycle&)>&)>;
+metrics::VariantRunMetrics tenant_slice(const metrics::VariantRunMetrics& run,
+                                        std::string_view tenant, const TenantServices& services,
+                                        const InstanceRecords& records);
 
 struct TenantEstimates {
   std::string variant;

@@ -60,7 +60,7 @@ TEST_CASE("a run's results hold no instance record in memory, one spilled part p
   REQUIRE(parts.size() == r.variants.size() * 3);
   for (std::size_t k = 0; k < parts.size(); ++k) {
     CHECK(parts[k].replication == static_cast<int>(k % 3));
-    CHECK(fs::exists(parts[k].file));
+    CHECK(fs::exists(parts[k].chunks.at(0).file));
   }
   std::uint64_t counted = 0;
   app::for_each_instance(r, [&](const app::InstanceRecord&) { ++counted; });
@@ -113,7 +113,7 @@ TEST_CASE("the spool's files go with the last results that hold them") {
   {
     const auto r = run_small(1, 1);
     REQUIRE_FALSE(r.spilled_instances.parts.empty());
-    file = r.spilled_instances.parts.front().file;
+    file = r.spilled_instances.parts.front().chunks.at(0).file;
     copy = r;  // shares the spool
   }
   CHECK(fs::exists(file));
@@ -149,9 +149,13 @@ TEST_CASE("a spilled slot crosses to rank 0 with its records and tenant slices u
   CHECK(slot.part->phases == std::vector<std::string>{"boot", "firmware"});
   slot.tenant_slices.emplace_back().cost_usd = 3.5;
 
-  const auto back = app::runner::decode_spilled(app::runner::encode_spilled(slot), rank0, 4);
+  auto back = app::runner::decode_spilled(app::runner::encode_spilled(slot));
   REQUIRE(back.part);
-  CHECK(back.part->file != slot.part->file);
+  // The chunks follow one message each (send_chunks); as rank 0 writes each it receives:
+  for (std::size_t k = 0; k < back.part->chunks.size(); ++k)
+    back.part->chunks[k] = rank0.adopt(4, k, back.part->chunks[k].rows,
+                                       app::InstanceSpool::bytes_of(slot.part->chunks.at(k)));
+  CHECK(back.part->chunks.at(0).file != slot.part->chunks.at(0).file);
   CHECK(back.part->rows == 2);
   CHECK(back.part->phases == slot.part->phases);
   REQUIRE(back.tenant_slices.size() == 1);
