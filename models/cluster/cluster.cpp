@@ -249,6 +249,7 @@ void Cluster::scale(std::size_t service) {
 void Cluster::start_replica(std::size_t service) {
   const auto r = static_cast<std::uint32_t>(replicas_.size());
   Replica& rep = replicas_.emplace_back();
+  route_load_.push_back(kNotRoutable);
   rep.service = service;
   rep.requested = sim_.now();
   rep.concurrency = services_[service].config->effective_concurrency();
@@ -523,6 +524,7 @@ void Cluster::replica_ready(std::uint32_t r, Instance& instance) {
 void Cluster::become_running(std::uint32_t r) {
   Replica& rep = replicas_[r];
   rep.state = ReplicaState::running;
+  refresh_route(r);
   rep.busy_mark = flows_->busy_seconds(rep.cpu, sim_.now());
   dispatch(r);
   went_idle(r);  // [fn]
@@ -549,6 +551,7 @@ void Cluster::retire(std::uint32_t r) {
     case ReplicaState::running:
       end_idle(r);  // [fn]
       rep.state = ReplicaState::draining;
+      refresh_route(r);
       if (rep.in_service == 0) {
         rep.state = ReplicaState::stopping;
         runtime_->stop(rep.instance, [this, r](Instance&) { replica_stopped(r); });

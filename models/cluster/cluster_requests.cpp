@@ -29,20 +29,24 @@ void Cluster::submit(std::size_t service, const Request& request) {
   }
   const bool function = svc.config->function.enabled;
   if (function) function_arrival(service);  // [fn] expiries, the idle-time sample
-  // Least outstanding requests among the running instances, oldest first on ties.
+  // Least outstanding requests among the running instances, oldest first on ties: the first
+  // strictly smaller load wins, and nothing beats an idle instance (the oldest idle one).
   std::uint32_t best = kNone;
+  std::int32_t best_load = kNotRoutable;
   for (const std::uint32_t r : svc.live) {
-    const Replica& rep = replicas_[r];
-    if (rep.state != ReplicaState::running || rep.in_service >= rep.concurrency) continue;
-    if (best == kNone || rep.in_service < replicas_[best].in_service) best = r;
-    if (rep.in_service == 0) break;  // nothing beats an idle instance; it is the oldest idle one
+    const std::int32_t load = route_load_[r];
+    if (load >= best_load) continue;
+    best = r;
+    best_load = load;
+    if (load == 0) break;
   }
   // [failures] ECS tasks of a draining instance, replaced but not stopped yet, still serve.
   for (const std::uint32_t r : svc.drained) {
-    if (best != kNone && replicas_[best].in_service == 0) break;
-    const Replica& rep = replicas_[r];
-    if (rep.state != ReplicaState::running || rep.in_service >= rep.concurrency) continue;
-    if (best == kNone || rep.in_service < replicas_[best].in_service) best = r;
+    if (best_load == 0) break;
+    const std::int32_t load = route_load_[r];
+    if (load >= best_load) continue;
+    best = r;
+    best_load = load;
   }
   if (best == kNone) {
     svc.queue.push_back({sequence, request});
@@ -63,7 +67,23 @@ void Cluster::check_requests(const Service& svc) const {
   // Conservation: every request submitted is completed, in service or queued.
   VMCSIM_ASSERT(svc.submitted == svc.completed + svc.failed + svc.in_service + svc.queue.size(),
                 "a request was lost or counted twice");
+  VMCSIM_ASSERT(std::all_of(svc.live.begin(), svc.live.end(),
+                            [this](std::uint32_t r) {
+                              return route_load_[r] == replicas_[r].route_load();
+                            }),
+                "the routing array disagrees with a replica");
   static_cast<void>(svc);
+}
+
+void Cluster::refresh_route(std::uint32_t r) {
+  route_load_[r] = replicas_[r].route_load();
+}
+
+bool Cluster::routing_consistent() const {
+  if (route_load_.size() != replicas_.size()) return false;
+  for (std::uint32_t r = 0; r < replicas_.size(); ++r)
+    if (route_load_[r] != replicas_[r].route_load()) return false;
+  return true;
 }
 
 void Cluster::dispatch(std::uint32_t r) {
@@ -86,6 +106,7 @@ void Cluster::begin_request(std::uint32_t r, std::uint64_t sequence, const Reque
   Service& svc = services_[rep.service];
   ++rep.in_service;
   ++svc.in_service;
+  refresh_route(r);
   std::uint32_t f = free_flight_;
   if (f == kNone) {
     f = static_cast<std::uint32_t>(flights_.size());
@@ -136,6 +157,7 @@ void Cluster::io_done(std::uint32_t f) {
   --rep.in_service;
   --svc.in_service;
   ++svc.completed;
+  refresh_route(fl.replica);
   const sim::Time now = sim_.now();
   check_requests(svc);
   if (svc.config->function.enabled) {  // [fn] Lambda bills configured memory x duration, 1 ms up

@@ -24,6 +24,8 @@ namespace vmcsim::models {
 
 namespace cluster_detail {
 inline constexpr std::uint32_t kNone = UINT32_MAX;
+// Cluster::route_load_ of a replica that cannot take a request now.
+inline constexpr std::int32_t kNotRoutable = INT32_MAX;
 
 // Wall-clock nanoseconds since `t0`: for PlacementDecision::decision_ns only.
 inline std::int64_t wall_ns_since(std::chrono::steady_clock::time_point t0) {
@@ -41,8 +43,8 @@ inline int vcpus_for(sim::Millicores limit) {
 }
 }  // namespace cluster_detail
 
-// 16-byte aligned, and first what routing reads of every live replica per request
-// (Cluster::submit, dispatch): those 12 bytes never straddle two cache lines.
+// 16-byte aligned, and first what dispatch and refresh_route read (state, in_service,
+// concurrency): those 12 bytes never straddle two cache lines.
 struct alignas(16) Cluster::Replica {
   ReplicaState state = ReplicaState::pending;
   bool stop_when_ready = false;
@@ -71,6 +73,14 @@ struct alignas(16) Cluster::Replica {
   std::uint8_t fn_start = 0;  // [fn] started for: 1 a cold start, 2 a pre-warm window
   bool unloaded = false;      // [fn] stopped by the keep-alive policy
   std::optional<tenancy::PodResources> admitted;  // [tenants] what its namespace's quota charged
+
+  // What Cluster::route_load_ holds for it: its requests in service while it is running with
+  // room for one more, else kNotRoutable.
+  std::int32_t route_load() const {
+    return state == ReplicaState::running && in_service < concurrency
+               ? in_service
+               : cluster_detail::kNotRoutable;
+  }
 };
 
 struct Cluster::Controller {
