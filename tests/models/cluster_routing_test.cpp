@@ -34,9 +34,10 @@ ClusterConfig routing_world(const testing::ClusterWorld& w, std::mt19937_64& rng
 
 }  // namespace
 
-TEST_CASE("the routing array agrees with a scan of the replicas through random requests, scaling "
-          "and failures",
-          "[cluster][routing][properties]") {
+TEST_CASE(
+    "the routing array agrees with a scan of the replicas through random requests, scaling "
+    "and failures",
+    "[cluster][routing][properties]") {
   const testing::ClusterWorld w;
   for (std::uint64_t seed = 1; seed <= 30; ++seed) {
     INFO("seed " << seed);
