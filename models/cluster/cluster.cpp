@@ -91,6 +91,7 @@ Cluster::Cluster(sim::Simulation& sim, const ClusterConfig& config)
     const ServiceConfig& sc = config_.services[s];
     Service& svc = services_[s];
     svc.config = &sc;
+    svc.function = sc.function.enabled;
     svc.stream = sim::RandomStream(config.seed, config.replication,
                                    fmt::format("service/{}/requests", sc.name));
     if (sc.image == nullptr && v.profile->find_boot_phase("image_pull") != nullptr)
@@ -249,6 +250,7 @@ void Cluster::scale(std::size_t service) {
 void Cluster::start_replica(std::size_t service) {
   const auto r = static_cast<std::uint32_t>(replicas_.size());
   Replica& rep = replicas_.emplace_back();
+  route_load_.push_back(kNotRoutable);
   rep.service = service;
   rep.requested = sim_.now();
   rep.concurrency = services_[service].config->effective_concurrency();
@@ -523,6 +525,19 @@ void Cluster::replica_ready(std::uint32_t r, Instance& instance) {
 void Cluster::become_running(std::uint32_t r) {
   Replica& rep = replicas_[r];
   rep.state = ReplicaState::running;
+  refresh_route(r);
+  // What its requests need, copied into its hot line (Replica): the instance's overhead, the
+  // CPU path (its own limit, the node's CPU and, in a VM node, the physical CPU) and the disk.
+  const VirtualizationOverhead& o = runtime_->instance(rep.instance).overhead;
+  rep.cpu_time_factor = o.cpu_time_factor;
+  rep.io_scale = 1.0 / o.random_iops_factor;
+  const NodePath node_cpu = rep.node->cpu_path();
+  rep.cpu_path[0] = rep.cpu;
+  std::copy(node_cpu.span().begin(), node_cpu.span().end(), rep.cpu_path.begin() + 1);
+  rep.cpu_path_size = static_cast<std::uint8_t>(1 + node_cpu.size);
+  const NodePath disk = rep.node->disk_path();
+  std::copy(disk.span().begin(), disk.span().end(), rep.disk_path.begin());
+  rep.disk_path_size = static_cast<std::uint8_t>(disk.size);
   rep.busy_mark = flows_->busy_seconds(rep.cpu, sim_.now());
   dispatch(r);
   went_idle(r);  // [fn]
@@ -549,6 +564,7 @@ void Cluster::retire(std::uint32_t r) {
     case ReplicaState::running:
       end_idle(r);  // [fn]
       rep.state = ReplicaState::draining;
+      refresh_route(r);
       if (rep.in_service == 0) {
         rep.state = ReplicaState::stopping;
         runtime_->stop(rep.instance, [this, r](Instance&) { replica_stopped(r); });

@@ -156,6 +156,9 @@ class Cluster {
   const control_plane::LaunchServer& node_launches() const { return *node_launches_; }
   // Every replica ever requested, by index (never reused), in request order.
   std::size_t replica_count() const;
+  // For tests and checked builds: submit's compact routing array agrees with every replica
+  // (running with room: its requests in service; otherwise not routable).
+  bool routing_consistent() const;
   ReplicaStatus replica_status(std::size_t replica) const;
 
   // --- failures (cluster_failures.cpp; driven by app/runner/failures.*) ---
@@ -260,6 +263,8 @@ class Cluster {
   void retry_pending();
   void dispatch(std::uint32_t replica);
   void check_requests(const Service& service) const;
+  // Recomputes route_load_[replica] after its state, in_service or concurrency changed.
+  void refresh_route(std::uint32_t replica);
   void begin_request(std::uint32_t replica, std::uint64_t sequence, const Request& request,
                      bool cold = false);
   // [fn] scale to zero and keep-alive (function services only)
@@ -323,6 +328,10 @@ class Cluster {
   sim::RandomStream placement_stream_;
   std::vector<Service> services_;
   std::vector<Replica> replicas_;                // by replica index, never reused
+  // By replica index: its requests in service while it is running with room for one more, else
+  // INT32_MAX. submit's least-outstanding scan reads only this (4 bytes a replica, all of them in
+  // a few cache lines) instead of one scattered Replica per live replica.
+  std::vector<std::int32_t> route_load_;
   std::vector<std::uint32_t> by_instance_;       // InstanceId -> replica index (or none)
   std::vector<std::uint32_t> node_of_instance_;  // InstanceId -> node VM index (or none)
   std::vector<NodeVm> node_vms_;

@@ -35,6 +35,7 @@ void Cluster::lose(std::uint32_t r, std::string_view cause) {
   --tasks_by_node_[rep.node][svc.config->name];
   refresh_view(*rep.node);
   rep.state = ReplicaState::stopped;
+  refresh_route(r);
   rep.reason = fmt::format("lost: {}", cause);
   check_requests(svc);
   if (!counted) return;
@@ -62,6 +63,7 @@ void Cluster::fail_in_service(std::uint32_t r) {
     --rep.in_service;
     --svc.in_service;
     ++svc.failed;
+    refresh_route(r);  // before the signal: a listener may submit again
     on_request_failed.emit(RequestOutcome{rep.service, fl.sequence, fl.arrival, fl.start, now,
                                           now - fl.arrival, rep.instance});
   }
@@ -69,6 +71,7 @@ void Cluster::fail_in_service(std::uint32_t r) {
 
 void Cluster::become_running_after(std::uint32_t r, sim::Time delay) {
   replicas_[r].state = ReplicaState::starting;
+  refresh_route(r);
   sim_.schedule_in(delay, [this, r] {
     Replica& rep = replicas_[r];
     // Lost, or retired before it was ready (retire() marks a starting replica).

@@ -55,7 +55,7 @@ void Cluster::cold_start(std::size_t service) {
 void Cluster::went_idle(std::uint32_t r) {
   Replica& rep = replicas_[r];
   Service& svc = services_[rep.service];
-  if (!svc.config->function.enabled || rep.state != ReplicaState::running ||
+  if (!svc.function || rep.state != ReplicaState::running ||
       rep.in_service > 0 || rep.idle)
     return;
   const sim::Time now = sim_.now();

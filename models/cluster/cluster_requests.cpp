@@ -27,22 +27,26 @@ void Cluster::submit(std::size_t service, const Request& request) {
       return;
     }
   }
-  const bool function = svc.config->function.enabled;
+  const bool function = svc.function;
   if (function) function_arrival(service);  // [fn] expiries, the idle-time sample
-  // Least outstanding requests among the running instances, oldest first on ties.
+  // Least outstanding requests among the running instances, oldest first on ties: the first
+  // strictly smaller load wins, and nothing beats an idle instance (the oldest idle one).
   std::uint32_t best = kNone;
+  std::int32_t best_load = kNotRoutable;
   for (const std::uint32_t r : svc.live) {
-    const Replica& rep = replicas_[r];
-    if (rep.state != ReplicaState::running || rep.in_service >= rep.concurrency) continue;
-    if (best == kNone || rep.in_service < replicas_[best].in_service) best = r;
-    if (rep.in_service == 0) break;  // nothing beats an idle instance; it is the oldest idle one
+    const std::int32_t load = route_load_[r];
+    if (load >= best_load) continue;
+    best = r;
+    best_load = load;
+    if (load == 0) break;
   }
   // [failures] ECS tasks of a draining instance, replaced but not stopped yet, still serve.
   for (const std::uint32_t r : svc.drained) {
-    if (best != kNone && replicas_[best].in_service == 0) break;
-    const Replica& rep = replicas_[r];
-    if (rep.state != ReplicaState::running || rep.in_service >= rep.concurrency) continue;
-    if (best == kNone || rep.in_service < replicas_[best].in_service) best = r;
+    if (best_load == 0) break;
+    const std::int32_t load = route_load_[r];
+    if (load >= best_load) continue;
+    best = r;
+    best_load = load;
   }
   if (best == kNone) {
     svc.queue.push_back({sequence, request});
@@ -63,7 +67,22 @@ void Cluster::check_requests(const Service& svc) const {
   // Conservation: every request submitted is completed, in service or queued.
   VMCSIM_ASSERT(svc.submitted == svc.completed + svc.failed + svc.in_service + svc.queue.size(),
                 "a request was lost or counted twice");
+  VMCSIM_ASSERT(
+      std::all_of(svc.live.begin(), svc.live.end(),
+                  [this](std::uint32_t r) { return route_load_[r] == replicas_[r].route_load(); }),
+      "the routing array disagrees with a replica");
   static_cast<void>(svc);
+}
+
+void Cluster::refresh_route(std::uint32_t r) {
+  route_load_[r] = replicas_[r].route_load();
+}
+
+bool Cluster::routing_consistent() const {
+  if (route_load_.size() != replicas_.size()) return false;
+  for (std::uint32_t r = 0; r < replicas_.size(); ++r)
+    if (route_load_[r] != replicas_[r].route_load()) return false;
+  return true;
 }
 
 void Cluster::dispatch(std::uint32_t r) {
@@ -73,19 +92,26 @@ void Cluster::dispatch(std::uint32_t r) {
          !svc.queue.empty()) {
     const Service::Queued q = svc.queue.front();
     svc.queue.pop_front();
-    begin_request(r, q.sequence, q.request, svc.config->function.enabled);
+    begin_request(r, q.sequence, q.request, svc.function);
   }
 }
 
 void Cluster::begin_request(std::uint32_t r, std::uint64_t sequence, const Request& request,
                             bool cold) {
-  end_idle(r);  // [fn]
   Replica& rep = replicas_[r];
-  rep.prewarmed = false;
-  rep.expires_at = sim::Time::max();
   Service& svc = services_[rep.service];
+  // [fn] Only a function's replica is ever idle or pre-warmed (went_idle, prewarm): other
+  // requests skip the replica's cold line.
+  if (svc.function) {
+    end_idle(r);
+    rep.prewarmed = false;
+    rep.expires_at = sim::Time::max();
+  }
+  VMCSIM_ASSERT(svc.function || (!rep.idle && !rep.prewarmed && rep.expires_at == sim::Time::max()),
+                "a replica of a service that is not a function is idle or pre-warmed");
   ++rep.in_service;
   ++svc.in_service;
+  refresh_route(r);
   std::uint32_t f = free_flight_;
   if (f == kNone) {
     f = static_cast<std::uint32_t>(flights_.size());
@@ -93,26 +119,23 @@ void Cluster::begin_request(std::uint32_t r, std::uint64_t sequence, const Reque
   } else {
     free_flight_ = flights_[f].next_free;
   }
-  const Instance& inst = runtime_->instance(rep.instance);
-  const VirtualizationOverhead& o = inst.overhead;
   flights_[f] = InFlight{r,
+                         kNone,
                          sequence,
                          request.arrival,
                          sim_.now(),
-                         request.io_bytes * (1.0 / o.random_iops_factor),
-                         kNone,
+                         request.io_bytes * rep.io_scale,
                          {},
+                         rep.disk_path,
+                         rep.disk_path_size,
                          true,
                          cold};
   // One request is one thread: at most one core, through the instance's limit, the node's CPU
   // and, for a container in a VM, the physical CPU under it.
-  const NodePath node_cpu = rep.node->cpu_path();
-  std::array<ResourceId, 3> path{rep.cpu};
-  std::copy(node_cpu.span().begin(), node_cpu.span().end(), path.begin() + 1);
-  const std::size_t len = 1 + node_cpu.size;
-  const double work = request.cpu_time.seconds() * o.cpu_time_factor * kMillicoresPerCore;
-  flights_[f].flow = flows_->start_flow(std::span{path.data(), len}, work, kMillicoresPerCore,
-                                        [this, f] { cpu_done(f); });
+  const std::array<ResourceId, 3> path = rep.cpu_path;
+  const double work = request.cpu_time.seconds() * rep.cpu_time_factor * kMillicoresPerCore;
+  flights_[f].flow = flows_->start_flow(std::span{path.data(), rep.cpu_path_size}, work,
+                                        kMillicoresPerCore, [this, f] { cpu_done(f); });
 }
 
 void Cluster::cpu_done(std::uint32_t f) {
@@ -121,8 +144,9 @@ void Cluster::cpu_done(std::uint32_t f) {
     io_done(f);
     return;
   }
+  const std::array<ResourceId, 2> disk = fl.disk_path;
   flights_[f].flow =
-      flows_->start_flow(replicas_[fl.replica].node->disk_path().span(),
+      flows_->start_flow(std::span{disk.data(), fl.disk_path_size},
                          static_cast<double>(fl.io.count()), kUncapped, [this, f] { io_done(f); });
 }
 
@@ -136,9 +160,10 @@ void Cluster::io_done(std::uint32_t f) {
   --rep.in_service;
   --svc.in_service;
   ++svc.completed;
+  refresh_route(fl.replica);
   const sim::Time now = sim_.now();
   check_requests(svc);
-  if (svc.config->function.enabled) {  // [fn] Lambda bills configured memory x duration, 1 ms up
+  if (svc.function) {  // [fn] Lambda bills configured memory x duration, 1 ms up
     auto& st = svc.stats;
     ++st.requests;
     st.cold_starts += fl.cold;

@@ -24,6 +24,8 @@ namespace vmcsim::models {
 
 namespace cluster_detail {
 inline constexpr std::uint32_t kNone = UINT32_MAX;
+// Cluster::route_load_ of a replica that cannot take a request now.
+inline constexpr std::int32_t kNotRoutable = INT32_MAX;
 
 // Wall-clock nanoseconds since `t0`: for PlacementDecision::decision_ns only.
 inline std::int64_t wall_ns_since(std::chrono::steady_clock::time_point t0) {
@@ -41,19 +43,31 @@ inline int vcpus_for(sim::Millicores limit) {
 }
 }  // namespace cluster_detail
 
-// 16-byte aligned, and first what routing reads of every live replica per request
-// (Cluster::submit, dispatch): those 12 bytes never straddle two cache lines.
-struct alignas(16) Cluster::Replica {
+// Hot and cold: what every request reads or writes (dispatch, begin_request, io_done,
+// refresh_route) fills the first 64 bytes, and the struct is cache-line aligned, so a request
+// touches one line of its replica. That line carries copies, made when the replica starts running,
+// of what a request would otherwise read from the instance (its overhead factors) and from the
+// node and its host (the CPU and disk paths): three to four lines fewer per request. Launch
+// history, reasons and keep-alive state follow.
+struct alignas(64) Cluster::Replica {
   ReplicaState state = ReplicaState::pending;
-  bool stop_when_ready = false;
+  std::uint8_t cpu_path_size = 0;   // of cpu_path: 1 + the node's CPU path
+  std::uint8_t disk_path_size = 0;  // of disk_path
   int in_service = 0;
   int concurrency = 1;
   InstanceId instance = kNoInstance;
   std::size_t service = 0;
+  // Set by become_running, for requests (the instance's overhead never changes once started).
+  double cpu_time_factor = 1.0;         // inst.overhead.cpu_time_factor
+  double io_scale = 1.0;                // 1.0 / inst.overhead.random_iops_factor
+  std::array<ResourceId, 3> cpu_path;   // cpu, then node->cpu_path()
+  std::array<ResourceId, 2> disk_path;  // node->disk_path()
+  // --- cold: read on state changes, samples and reports only
+  bool stop_when_ready = false;
   Node* node = nullptr;
-  ResourceId cpu;          // the instance's own CPU resource (capacity = its limit)
-  sim::Millicores limit;   // that capacity
-  double busy_mark = 0.0;  // flows_->busy_seconds(cpu) at the last autoscaler sample
+  ResourceId cpu;                       // the instance's own CPU resource (capacity = its limit)
+  sim::Millicores limit;                // the capacity of cpu
+  double busy_mark = 0.0;               // flows_->busy_seconds(cpu) at the last autoscaler sample
   bool awaiting_control_plane = false;  // [cplane] its launch waits in the control plane
   bool became_ready = false;
   sim::Time requested;
@@ -62,7 +76,7 @@ struct alignas(16) Cluster::Replica {
   std::string reason_dimension;
   bool lost = false;      // [failures] killed, still counted until replace_lost()
   bool routable = false;  // [failures] lost, and the load balancer still sends it requests
-  // [fn] idle and warm since idle_since (function services); kept until expires_at
+  // [fn] idle and warm since idle_since (function services only); kept until expires_at
   bool idle = false;
   bool prewarmed = false;  // started by the pre-warm window; kept until expires_at
   sim::Time idle_since;
@@ -71,6 +85,14 @@ struct alignas(16) Cluster::Replica {
   std::uint8_t fn_start = 0;  // [fn] started for: 1 a cold start, 2 a pre-warm window
   bool unloaded = false;      // [fn] stopped by the keep-alive policy
   std::optional<tenancy::PodResources> admitted;  // [tenants] what its namespace's quota charged
+
+  // What Cluster::route_load_ holds for it: its requests in service while it is running with
+  // room for one more, else kNotRoutable.
+  std::int32_t route_load() const {
+    return state == ReplicaState::running && in_service < concurrency
+               ? in_service
+               : cluster_detail::kNotRoutable;
+  }
 };
 
 struct Cluster::Controller {
@@ -90,33 +112,39 @@ struct Cluster::Controller {
   }
 };
 
-struct Cluster::Service {
+// Hot and cold, as Replica: what every request reads or writes (submit, dispatch, begin_request,
+// io_done, check_requests) first, in the first four cache lines; placement and autoscaling state
+// after.
+struct alignas(64) Cluster::Service {
   const ServiceConfig* config = nullptr;
-  placement::PlacementRequest request;  // the demand of one instance, with its constraints
-  InstanceSpec spec;                    // what to start (node filled at launch)
-  sim::Millicores vm_cpu_cap;           // vm / microvm: what one instance's work may use
-  int desired = 0;
+  bool function = false;  // config->function.enabled, kept here to spare a line of the config
+  // [failures] lost replicas not replaced; of those, still sent requests
+  int lost = 0;
+  int lost_routable = 0;
+  std::uint64_t submitted = 0;
+  std::uint64_t completed = 0;
+  std::uint64_t failed = 0;  // [failures] requests failed
+  std::size_t in_service = 0;
+  // [failures] the round-robin position that shares arrivals between the lost routable replicas
+  // and the running ones
+  std::uint64_t route_counter = 0;
   std::vector<std::uint32_t> live;  // pending, starting and running replicas, oldest first
+  // [failures] ECS: tasks of a draining container instance already replaced (out of `live`)
+  // and still running until the scheduler stops them; they count as running.
+  std::vector<std::uint32_t> drained;
+  sim::RandomStream stream{0};
   struct Queued {
     std::uint64_t sequence;
     Request request;
   };
   std::deque<Queued> queue;
-  std::uint64_t submitted = 0;
-  std::uint64_t completed = 0;
-  std::size_t in_service = 0;
-  sim::RandomStream stream{0};
+  // --- cold: placement, autoscaling
+  placement::PlacementRequest request;  // the demand of one instance, with its constraints
+  InstanceSpec spec;                    // what to start (node filled at launch)
+  sim::Millicores vm_cpu_cap;           // vm / microvm: what one instance's work may use
+  int desired = 0;
   Controller controller;
   sim::EventId timer;
-  // [failures] requests failed; lost replicas not replaced; of those, still sent requests; the
-  // round-robin position that shares arrivals between them and the running replicas
-  std::uint64_t failed = 0;
-  int lost = 0;
-  int lost_routable = 0;
-  // [failures] ECS: tasks of a draining container instance already replaced (out of `live`)
-  // and still running until the scheduler stops them; they count as running.
-  std::vector<std::uint32_t> drained;
-  std::uint64_t route_counter = 0;
   // [fn] function services (models/serverless)
   std::unique_ptr<serverless::KeepAlivePolicy> keep_alive;
   std::optional<control_plane::TokenBucket> scale_limit;
@@ -150,16 +178,19 @@ struct Cluster::NodeVm {
   sim::Time requested_at;  // [cplane] before RunInstances let it through
 };
 
-struct Cluster::InFlight {
+// One line each (alignas(64)): cpu_done reads only its flight, which carries the disk path.
+struct alignas(64) Cluster::InFlight {
   std::uint32_t replica = cluster_detail::kNone;
+  std::uint32_t next_free = cluster_detail::kNone;
   std::uint64_t sequence = 0;
   sim::Time arrival;
   sim::Time start;
   sim::Bytes io;
-  std::uint32_t next_free = cluster_detail::kNone;
-  FlowId flow;          // [failures] its current flow, cancelled if its instance is lost
+  FlowId flow;  // [failures] its current flow, cancelled if its instance is lost
+  std::array<ResourceId, 2> disk_path;  // its replica's, for the I/O after the CPU work
+  std::uint8_t disk_path_size = 0;
   bool active = false;  // in service (not on the free list)
-  bool cold = false;  // [fn]
+  bool cold = false;    // [fn]
 };
 
 }  // namespace vmcsim::models
