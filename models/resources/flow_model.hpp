@@ -55,6 +55,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "models/resources/indexed_heap.hpp"
 #include "sim/signal.hpp"
 #include "sim/simulation.hpp"
@@ -161,32 +163,40 @@ class FlowModel {
     std::uint32_t next_free = kNone;
     bool active = false;
   };
-  struct FlowClass {
-    std::vector<PathStep> path;
-    std::vector<std::uint32_t> members;  // its flows; a heap by (tag, index) when large
+  // Laid out for locality (a full recompute walks every class of a node's CPU): the first
+  // cache line holds what collecting a component reads (the path inline for paths of up to
+  // three steps, and the mark), the next the rate, cap and times, then the members inline for
+  // classes of up to kExactClassSize flows. classes_ is aligned so a class starts a line.
+  struct alignas(64) FlowClass {
+    boost::container::small_vector<PathStep, 3> path;
+    std::uint32_t mark = 0;
+    std::uint32_t next_free = kNone;
+    bool large = false;
+    bool top_changed = false;  // its earliest flow may have changed since its finish was set
     double cap = kUncapped;
     double rate = 0.0;
     double previous_rate = 0.0;  // before the running recompute
     double served = 0.0;         // virtual time (work per flow) since the last rebase; large only
     sim::Time updated_at;
     sim::Time finish = sim::Time::max();  // of its earliest flow
-    std::uint32_t mark = 0;
-    std::uint32_t next_free = kNone;
-    bool large = false;
-    bool top_changed = false;  // its earliest flow may have changed since its finish was set
+    // Its flows; a heap by (tag, index) when large.
+    boost::container::small_vector<std::uint32_t, kExactClassSize> members;
   };
-  struct Resource {  // its name is in names_, apart from the fields recompute reads
+  // Its name is in names_. The first cache line holds what recompute and collecting a
+  // component read (the class list inline for up to two classes: a replica's CPU limit and a
+  // node's disk have one), the second the busy integral and the fill's spare capacity.
+  struct alignas(64) Resource {
     double capacity = 0.0;
     double allocated = 0.0;
-    double busy_seconds = 0.0;  // as of busy_updated_at
-    sim::Time busy_updated_at;
-    std::vector<std::uint32_t> classes;  // classes with flows crossing it
     std::uint32_t flow_count = 0;
     std::uint32_t mark = 0;
+    boost::container::small_vector<std::uint32_t, 2> classes;  // classes with flows crossing it
     // Progressive-filling scratch.
-    double spare = 0.0;
     std::uint32_t unfrozen = 0;
     std::uint32_t version = 0;
+    double spare = 0.0;
+    double busy_seconds = 0.0;  // as of busy_updated_at
+    sim::Time busy_updated_at;
   };
   static constexpr std::uint32_t kNone = UINT32_MAX;
 
