@@ -180,13 +180,21 @@ void FlowModel::add_member(std::uint32_t c, std::uint32_t flow, double amount) {
   for (const PathStep& s : k.path)
     ++resources_[s.resource].flow_count;
   f.pos = static_cast<std::uint32_t>(k.members.size());
-  k.members.push_back(flow);
-  if (!k.large) {
-    f.work = amount;
-    f.finish = sim::Time::max();
-    if (k.members.size() > kExactClassSize) make_large(k);
+  if (!k.large && f.pos < kExactClassSize) {
+    k.members.push_back(flow);
+    k.slots[f.pos].work = amount;
+    k.slots[f.pos].end = sim::Time::max();
     return;
   }
+  if (!k.large) {  // the ninth flow: every flow's work left becomes its tag
+    for (std::uint32_t i = 0; i < f.pos; ++i)
+      flows_[k.members[i]].work = k.slots[i].work;
+    f.work = amount;
+    k.members.push_back(flow);
+    make_large(k);
+    return;
+  }
+  k.members.push_back(flow);
   f.work = k.served + amount;
   detail::heap_sift(
       k.members, f.pos, [this](auto a, auto b) { return member_less(a, b); },
@@ -202,11 +210,14 @@ void FlowModel::remove_member(std::uint32_t flow) {
   for (const PathStep& s : k.path)
     --resources_[s.resource].flow_count;
   if (!k.large) {
-    const std::uint32_t moved = k.members.back();
+    if (k.slots[f.pos].end <= k.finish) k.top_changed = true;
+    const auto last = static_cast<std::uint32_t>(k.members.size() - 1);
+    const std::uint32_t moved = k.members[last];
     k.members[f.pos] = moved;
+    k.slots[f.pos].work = k.slots[last].work;
+    k.slots[f.pos].end = k.slots[last].end;
     flows_[moved].pos = f.pos;
     k.members.pop_back();
-    if (f.finish <= k.finish) k.top_changed = true;
   } else {
     if (f.pos == 0) k.top_changed = true;
     detail::heap_erase(
@@ -219,7 +230,8 @@ void FlowModel::remove_member(std::uint32_t flow) {
   if (k.members.empty()) free_class(c);
 }
 
-// Small -> large: a flow's work left becomes its tag (virtual time restarts at 0).
+// Small -> large: a flow's work left becomes its tag (virtual time restarts at 0); the caller
+// has copied each flow's work left into its Flow.
 void FlowModel::make_large(FlowClass& k) {
   k.large = true;
   k.served = 0.0;
@@ -234,10 +246,9 @@ void FlowModel::make_large(FlowClass& k) {
 // Large -> small: tags become work left, and every flow its own finish time.
 void FlowModel::make_small(FlowClass& k) {
   k.large = false;
-  for (std::uint32_t m : k.members) {
-    Flow& f = flows_[m];
-    f.work = std::max(0.0, f.work - k.served);
-    f.finish = finish_of(k, f.work);
+  for (std::uint32_t i = 0; i < k.members.size(); ++i) {
+    k.slots[i].work = std::max(0.0, flows_[k.members[i]].work - k.served);
+    k.slots[i].end = finish_of(k, k.slots[i].work);
   }
   k.served = 0.0;
   k.top_changed = true;
@@ -290,7 +301,11 @@ double FlowModel::rate(FlowId flow) const {
 }
 
 double FlowModel::flow_work_left(const FlowClass& k, const Flow& f) const {
-  return k.large ? f.work - k.served : f.work;
+  return k.large ? f.work - k.served : k.slots[f.pos].work;
+}
+
+sim::Time FlowModel::flow_finish(const FlowClass& k, const Flow& f) const {
+  return k.large ? finish_of(k, std::max(0.0, flow_work_left(k, f))) : k.slots[f.pos].end;
 }
 
 double FlowModel::remaining(FlowId flow) const {
@@ -305,7 +320,7 @@ sim::Time FlowModel::expected_finish(FlowId flow) const {
   const Flow* f = live(flow);
   if (!f) return sim::Time::max();
   const FlowClass& k = classes_[f->cls];
-  return k.large ? finish_of(k, std::max(0.0, flow_work_left(k, *f))) : f->finish;
+  return flow_finish(k, *f);
 }
 
 double FlowModel::utilization(ResourceId resource) const {
@@ -353,8 +368,9 @@ void FlowModel::settle(FlowClass& k, sim::Time now) {
   if (k.large) {
     k.served += k.rate * dt;
   } else {
-    for (std::uint32_t m : k.members)
-      flows_[m].work = std::max(0.0, flows_[m].work - k.rate * dt);
+    const auto n = static_cast<std::uint32_t>(k.members.size());
+    for (std::uint32_t i = 0; i < n; ++i)
+      k.slots[i].work = std::max(0.0, k.slots[i].work - k.rate * dt);
   }
   k.updated_at = now;
 }
@@ -503,20 +519,21 @@ void FlowModel::refinish(std::uint32_t c, bool rate_changed, std::uint32_t new_f
     k.finish = finish_of(k, std::max(0.0, top.work - k.served));
   } else {
     sim::Time best = sim::Time::max();
+    const auto n = static_cast<std::uint32_t>(k.members.size());
     if (rate_changed) {
-      for (std::uint32_t m : k.members) {
-        Flow& f = flows_[m];
-        f.finish = finish_of(k, f.work);
-        best = std::min(best, f.finish);
+      for (std::uint32_t i = 0; i < n; ++i) {
+        k.slots[i].end = finish_of(k, k.slots[i].work);
+        best = std::min(best, k.slots[i].end);
       }
     } else {
       if (new_flow != kNone && flows_[new_flow].cls == c) {
-        flows_[new_flow].finish = finish_of(k, flows_[new_flow].work);
+        const std::uint32_t p = flows_[new_flow].pos;
+        k.slots[p].end = finish_of(k, k.slots[p].work);
       } else if (!k.top_changed && heap_pos_[c] != kNone) {
         return;
       }
-      for (std::uint32_t m : k.members)
-        best = std::min(best, flows_[m].finish);
+      for (std::uint32_t i = 0; i < n; ++i)
+        best = std::min(best, k.slots[i].end);
     }
     k.finish = best;
   }
@@ -551,8 +568,8 @@ void FlowModel::finished_in(std::uint32_t c, sim::Time now) {
     }
   }
   const std::size_t from = finished_.size();
-  for (std::uint32_t m : k.members)
-    if (flows_[m].finish <= now) finished_.push_back(m);
+  for (std::uint32_t i = 0; i < k.members.size(); ++i)
+    if (k.slots[i].end <= now) finished_.push_back(k.members[i]);
   // remove_member may free the class: take the flows out after the walk.
   for (std::size_t i = from; i < finished_.size(); ++i)
     remove_member(finished_[i]);

@@ -48,12 +48,15 @@
 // has reached its peak number of flows and classes no longer allocates.
 //
 // Observers of on_utilization_change must not start or cancel flows from inside the signal.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <span>
 #include <string>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "models/resources/indexed_heap.hpp"
 #include "sim/signal.hpp"
@@ -150,10 +153,9 @@ class FlowModel {
     std::uint32_t slot;  // where this class sits in the resource's class list
   };
   struct Flow {
-    // Small class: work left as of the class's updated_at. Large class: finish tag in the
-    // class's virtual time (served + amount at the start).
+    // Large class only: finish tag in the class's virtual time (served + amount at the start).
+    // A small class keeps its flows' work left and finish inline (FlowClass::slots).
     double work = 0.0;
-    sim::Time finish = sim::Time::max();  // small classes only
     sim::Callback on_done;
     std::uint32_t cls = kNone;
     std::uint32_t pos = kNone;  // index in the class's members (a heap in a large class)
@@ -161,32 +163,49 @@ class FlowModel {
     std::uint32_t next_free = kNone;
     bool active = false;
   };
-  struct FlowClass {
-    std::vector<PathStep> path;
-    std::vector<std::uint32_t> members;  // its flows; a heap by (tag, index) when large
+  // Laid out for locality (a full recompute walks every class of a node's CPU): the first
+  // cache line holds what collecting a component reads (the path inline for paths of up to
+  // three steps, and the mark), the second the rate, cap, times and the member count, then the
+  // member ids, and a small class's flows' work left and finish times (four flows a line), so
+  // settling and refinishing a small class reads no Flow. classes_ is aligned so a class
+  // starts a line.
+  struct alignas(64) FlowClass {
+    boost::container::small_vector<PathStep, 3> path;
+    std::uint32_t mark = 0;
+    std::uint32_t next_free = kNone;
+    bool large = false;
+    bool top_changed = false;  // its earliest flow may have changed since its finish was set
     double cap = kUncapped;
     double rate = 0.0;
     double previous_rate = 0.0;  // before the running recompute
     double served = 0.0;         // virtual time (work per flow) since the last rebase; large only
     sim::Time updated_at;
     sim::Time finish = sim::Time::max();  // of its earliest flow
-    std::uint32_t mark = 0;
-    std::uint32_t next_free = kNone;
-    bool large = false;
-    bool top_changed = false;  // its earliest flow may have changed since its finish was set
+    // Its flows; a heap by (tag, index) when large.
+    boost::container::small_vector<std::uint32_t, kExactClassSize> members;
+    // Small class only, by position in members: work left as of updated_at, and finish time,
+    // side by side (settle reads the one, refinish then writes the other).
+    struct Slot {
+      double work;
+      sim::Time end;
+    };
+    alignas(64) std::array<Slot, kExactClassSize> slots;
   };
-  struct Resource {  // its name is in names_, apart from the fields recompute reads
+  // Its name is in names_. The first cache line holds what recompute and collecting a
+  // component read (the class list inline for up to two classes: a replica's CPU limit and a
+  // node's disk have one), the second the busy integral and the fill's spare capacity.
+  struct alignas(64) Resource {
     double capacity = 0.0;
     double allocated = 0.0;
-    double busy_seconds = 0.0;  // as of busy_updated_at
-    sim::Time busy_updated_at;
-    std::vector<std::uint32_t> classes;  // classes with flows crossing it
     std::uint32_t flow_count = 0;
     std::uint32_t mark = 0;
+    boost::container::small_vector<std::uint32_t, 2> classes;  // classes with flows crossing it
     // Progressive-filling scratch.
-    double spare = 0.0;
     std::uint32_t unfrozen = 0;
     std::uint32_t version = 0;
+    double spare = 0.0;
+    double busy_seconds = 0.0;  // as of busy_updated_at
+    sim::Time busy_updated_at;
   };
   static constexpr std::uint32_t kNone = UINT32_MAX;
 
@@ -201,6 +220,7 @@ class FlowModel {
   void make_large(FlowClass& c);
   void make_small(FlowClass& c);
   double flow_work_left(const FlowClass& c, const Flow& f) const;
+  sim::Time flow_finish(const FlowClass& c, const Flow& f) const;
   sim::Time finish_of(const FlowClass& c, double work) const;
   void settle(FlowClass& c, sim::Time now);
   void set_allocated(Resource& r, double allocated, sim::Time now);

@@ -1,15 +1,16 @@
 #pragma once
-// Binary min-heaps of uint32 items that know their own position (an item's position is stored
-// by the caller through set_pos), so an item whose key changed can be moved, or removed, in
-// O(log n). Used by FlowModel for its classes by finish time and a class's flows by finish tag.
+// Binary min-heaps of uint32 items (in any vector-like container) that know their own
+// position (an item's position is stored by the caller through set_pos), so an item whose key
+// changed can be moved, or removed, in O(log n). Used by FlowModel for a large class's flows
+// by finish tag.
 #include <cstdint>
 #include <vector>
 
 namespace vmcsim::models::detail {
 
 // Restores the heap order around heap[pos] after its key changed or it was appended.
-template <class Less, class SetPos>
-void heap_sift(std::vector<std::uint32_t>& heap, std::uint32_t pos, Less less, SetPos set_pos) {
+template <class Heap, class Less, class SetPos>
+void heap_sift(Heap& heap, std::uint32_t pos, Less less, SetPos set_pos) {
   const std::uint32_t item = heap[pos];
   const std::uint32_t start = pos;
   while (pos > 0) {
@@ -36,8 +37,8 @@ void heap_sift(std::vector<std::uint32_t>& heap, std::uint32_t pos, Less less, S
 }
 
 // Removes heap[pos]; the caller clears the removed item's own position.
-template <class Less, class SetPos>
-void heap_erase(std::vector<std::uint32_t>& heap, std::uint32_t pos, Less less, SetPos set_pos) {
+template <class Heap, class Less, class SetPos>
+void heap_erase(Heap& heap, std::uint32_t pos, Less less, SetPos set_pos) {
   const std::uint32_t last = heap.back();
   heap.pop_back();
   if (pos == heap.size()) return;
