@@ -1,7 +1,6 @@
 // sweep.csv is derived from the metric descriptors: every descriptor key is a column (with its
 // half-width and n), so a new descriptor reaches it with no other edit; a value that does not
 // apply at a point is empty, never 0.
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -10,30 +9,11 @@
 #include "app/report/csv_writers.hpp"
 #include "models/metrics/descriptors.hpp"
 #include "sample_results.hpp"
+#include "sweep_csv_rows.hpp"
 
 using namespace vmcsim;
 
 namespace {
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cell;
-  std::istringstream in{line};
-  while (std::getline(in, cell, ','))
-    cells.push_back(cell);
-  if (!line.empty() && line.back() == ',') cells.emplace_back();
-  return cells;
-}
-
-std::vector<std::vector<std::string>> rows_of(const app::RunResults& results) {
-  std::ostringstream out;
-  app::report::write_sweep_csv(results, out);
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in{out.str()};
-  for (std::string line; std::getline(in, line);)
-    rows.push_back(split(line));
-  return rows;
-}
 
 std::size_t column(const std::vector<std::string>& header, const std::string& name) {
   for (std::size_t i = 0; i < header.size(); ++i)
@@ -45,7 +25,7 @@ std::size_t column(const std::vector<std::string>& header, const std::string& na
 }  // namespace
 
 TEST_CASE("every metric descriptor key is a sweep.csv column, with its half-width and n") {
-  const auto rows = rows_of(test::sample_results());
+  const auto rows = test::sweep_csv_rows(test::sample_results());
   REQUIRE(rows.size() > 1);
   const auto& header = rows.front();
   CHECK(header.front() == "workload.burst.rps");
@@ -66,7 +46,7 @@ TEST_CASE("every metric descriptor key is a sweep.csv column, with its half-widt
 
 TEST_CASE("sweep.csv writes each metric's mean in its key's unit") {
   const auto results = test::sample_results();
-  const auto rows = rows_of(results);
+  const auto rows = test::sweep_csv_rows(results);
   const auto& header = rows.front();
   const auto& point = results.sweep_points.at(1);
   const auto& row = rows.at(1 + results.variants.size());  // point 1's first variant
@@ -81,7 +61,7 @@ TEST_CASE("a metric that does not apply at a sweep point is empty in sweep.csv, 
   auto results = test::sample_results();
   // Nothing measured: cost with no replication behind it.
   results.sweep_points.at(0).variants.at(0).cost_usd = {0.0, 0.0, 0};
-  const auto rows = rows_of(results);
+  const auto rows = test::sweep_csv_rows(results);
   const auto& header = rows.front();
   const auto& row = rows.at(1);
   for (const char* name : {"cost_usd", "cost_usd_half_width", "cost_usd_n"})

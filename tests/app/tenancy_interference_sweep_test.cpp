@@ -8,11 +8,9 @@
 #include <algorithm>
 #include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "app/report/csv_writers.hpp"
 #include "app/report/results_json.hpp"
 #include "app/report/sweep_report.hpp"
 #include "app/report/tenancy_report.hpp"
@@ -22,6 +20,7 @@
 #include "app/scenario/loader.hpp"
 #include "cli_run.hpp"
 #include "interference_scenario.hpp"
+#include "sweep_csv_rows.hpp"
 
 using namespace vmcsim;
 using namespace vmcsim::app;
@@ -41,16 +40,6 @@ const models::tenancy::Interference& shared_row(
       std::find_if(rows.begin(), rows.end(), [](const auto& i) { return i.variant == "shared"; });
   REQUIRE(it != rows.end());
   return *it;
-}
-
-std::vector<std::string> cells_of(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cell;
-  std::istringstream in{line};
-  while (std::getline(in, cell, ','))
-    cells.push_back(cell);
-  if (!line.empty() && line.back() == ',') cells.emplace_back();
-  return cells;
 }
 
 std::size_t count(const std::string& text, const std::regex& pattern) {
@@ -138,12 +127,7 @@ TEST_CASE("sweep.csv carries each point's own interference, a column group per t
       scenario::load_scenario_text(test::interference_sweep_scenario(), "interference-sweep.yaml");
   const RunResults sweep = runner::run_sweep(s, options(2));
   REQUIRE(sweep.sweep_points.size() == 2);
-  std::ostringstream out;
-  report::write_sweep_csv(sweep, out);
-  std::istringstream in{out.str()};
-  std::vector<std::vector<std::string>> rows;
-  for (std::string line; std::getline(in, line);)
-    rows.push_back(cells_of(line));
+  const auto rows = test::sweep_csv_rows(sweep);
   REQUIRE(rows.size() == 1 + 2 * sweep.sweep_points[0].variants.size());
   const auto& header = rows.front();
   std::size_t checked = 0;
