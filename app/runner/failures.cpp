@@ -145,7 +145,7 @@ struct FailureDriver::Impl {
     const bool on_host = e.kind != mf::EventKind::crash && e.kind != mf::EventKind::hang;
     const std::string target =
         on_host ? host_names[e.host] : cluster.service_config(e.service).name;
-    log.push_back({e.at, std::string(mf::to_string(e.kind)), target, e.cause, 0, {}, {}});
+    log.push_back({e.at, std::string(mf::to_string(e.kind)), target, e.cause, 0, {}, {}, 0, 0, {}});
     hits.emplace_back();
     current = log.size() - 1;
     for (std::size_t s = 0; s < cluster.service_count(); ++s)

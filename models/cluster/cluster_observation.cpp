@@ -14,9 +14,11 @@ std::size_t Cluster::replica_count() const {
 ReplicaStatus Cluster::replica_status(std::size_t r) const {
   const Replica& rep = replicas_.at(r);
   ReplicaStatus status{rep.service,  rep.state,  rep.requested,        rep.became_ready,
-                       rep.instance, rep.reason, rep.reason_dimension, rep.waits};
-  status.function_start = rep.fn_start == 1 ? "cold start" : rep.fn_start == 2 ? "pre-warm" : "";
-  status.keep_alive_unload = rep.unloaded;  // [fn]
+                       rep.instance, rep.reason, rep.reason_dimension, rep.waits,
+                       rep.fn_start == 1   ? "cold start"
+                       : rep.fn_start == 2 ? "pre-warm"
+                                           : "",
+                       rep.unloaded};  // [fn]
   return status;
 }
 

@@ -621,7 +621,7 @@ MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config)
   s.m.replication = s.config.replication;
   s.m.warmup = s.config.warmup;
   for (const auto& svc : s.config.services) {
-    ServiceRequests r{svc.name, svc.slo_latency, sim::QuantileSketch(s.config.latency_accuracy)};
+    ServiceRequests r{svc.name, svc.slo_latency, sim::QuantileSketch(s.config.latency_accuracy), {}};
     s.m.services.push_back(std::move(r));
   }
   s.m.request_latency_ms = sim::QuantileSketch(s.config.latency_accuracy);
@@ -666,7 +666,7 @@ void MetricsCollector::connect(Cluster& cluster) {
       const ServiceConfig& c = cluster.service_config(k);
       s.config.services.push_back({c.name, c.slo_latency, std::nullopt});
       s.m.services.push_back(
-          {c.name, c.slo_latency, sim::QuantileSketch(s.config.latency_accuracy)});
+          {c.name, c.slo_latency, sim::QuantileSketch(s.config.latency_accuracy), {}});
     }
     s.wait_seconds.assign(s.config.services.size(), 0.0);
     s.submitted_seen.assign(s.config.services.size(), 0);
