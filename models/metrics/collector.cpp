@@ -12,6 +12,7 @@
 
 #include "models/cluster/cluster.hpp"
 #include "models/metrics/cluster_world.hpp"
+#include "models/metrics/instance_records.hpp"
 #include "models/placement/metrics.hpp"
 #include "sim/assert.hpp"
 
@@ -25,10 +26,6 @@ constexpr double kBytesPerGib = 1024.0 * 1024.0 * 1024.0;
 // Samples run after every model event of the same instant; the warm-up end before all of them.
 constexpr std::int16_t kSamplePriority = std::numeric_limits<std::int16_t>::max();
 constexpr std::int16_t kWarmupPriority = std::numeric_limits<std::int16_t>::min();
-
-bool is_node_vm(const Instance& i) {
-  return i.profile != nullptr && i.profile->is_node();
-}
 
 // An exact integer quantity whose time integral is wanted (bytes, millicores).
 struct Integral {
@@ -118,19 +115,6 @@ double busy_core_seconds(const Node& node, sim::Time now) {
   return h.flows().busy_seconds(h.cpu(), now) * node.cpu_capacity().cores_value();
 }
 
-// A replica's request and waits before the runtime started its instance.
-struct Launch {
-  sim::Time requested;
-  std::vector<WaitSpan> waits;
-};
-
-// Why a starting instance is not ready: the boot phase it is in.
-std::string still_starting_reason(const Instance& i) {
-  if (i.profile != nullptr && i.phases.size() < i.profile->boot_phases.size())
-    return fmt::format("{} never finished", i.profile->boot_phases[i.phases.size()].name);
-  return "never became ready";
-}
-
 // The key a never placed replica is counted under: the dimension that did not fit, so that
 // messages naming different nodes and amounts add up.
 std::string never_placed_reason(const ReplicaStatus& r) {
@@ -150,32 +134,6 @@ std::string rejected_reason(const ReplicaStatus& r) {
   return "rejected by admission: " + m.substr(end + kForbidden.size());
 }
 
-InstanceLifecycle lifecycle(const Instance& i, const Launch* launch) {
-  InstanceLifecycle l;
-  l.service = i.service;
-  l.kind = i.kind;
-  l.profile = i.profile != nullptr ? i.profile->name : "";
-  l.node_vm = is_node_vm(i);
-  if (i.host != nullptr) l.host = i.host->name();
-  if (i.node != nullptr && i.node->is_vm_node()) l.node = i.node->name();
-  l.phases.reserve(i.phases.size() + (launch ? launch->waits.size() : 0));
-  if (launch != nullptr)
-    for (const WaitSpan& w : launch->waits)
-      l.phases.push_back({std::string(w.name), w.start, w.end});
-  for (const PhaseSpan& p : i.phases)
-    l.phases.push_back({std::string(p.name), p.start, p.end});
-  l.state = i.state;
-  l.requested = launch != nullptr ? launch->requested : i.requested_at;
-  if (i.state == InstanceState::starting) l.reason = still_starting_reason(i);
-  if (i.state == InstanceState::failed || i.lost_in) l.reason = i.failure;
-  const bool was_ready = i.state == InstanceState::running || i.state == InstanceState::stopping ||
-                         i.state == InstanceState::stopped;
-  if (was_ready) l.ready = i.ready_at;
-  if (i.state == InstanceState::stopped || i.state == InstanceState::failed)
-    l.stopped = i.stopped_at;
-  return l;
-}
-
 }  // namespace
 
 struct MetricsCollector::State {
@@ -186,8 +144,9 @@ struct MetricsCollector::State {
   PlatformRuntime* runtime = nullptr;
   const ObservedWorld* world = nullptr;
   VariantRunMetrics m;
-  std::vector<std::optional<Launch>> launches;  // by InstanceId: service instances of a Cluster
-  std::vector<char> handed;  // by InstanceId: its record went to config.instance_sink
+  Launches launches;  // service instances of a Cluster
+  // With config.record_instances (and an attached runtime): the instance records' listing.
+  std::optional<InstanceRecords> records;
   // What a Cluster's service instances are (for replicas that never got one).
   PlatformKind variant_kind = PlatformKind::container;
   std::string variant_profile;
@@ -221,12 +180,9 @@ struct MetricsCollector::State {
   // deleted.
   bool counts(sim::Time t) const { return t >= config.warmup; }
 
-  const Launch* launch_of(const Instance& i) const {
-    return i.id < launches.size() && launches[i.id] ? &*launches[i.id] : nullptr;
-  }
   // When the instance was wanted: its replica's request, or its own for a bare runtime.
   sim::Time requested_of(const Instance& i) const {
-    const Launch* l = launch_of(i);
+    const Launch* l = launches.of(i);
     return l != nullptr ? l->requested : i.requested_at;
   }
 
@@ -271,51 +227,9 @@ struct MetricsCollector::State {
     }
   }
 
-  // [sink] An ended instance's record leaves as it ends: stopped and failed are final, and the
-  // runtime sets everything the record reads (phases, failure, stopped_at) before the change.
+  // An ended instance's record leaves as it ends (instance_records.hpp).
   void hand_over(const Instance& i) {
-    InstanceSink* sink = config.record_instances ? config.instance_sink : nullptr;
-    if (sink == nullptr) return;
-    if (handed.size() <= i.id) handed.resize(i.id + 1, 0);
-    handed[i.id] = 1;
-    sink->take(i.id, lifecycle(i, launch_of(i)));
-  }
-
-  // [sink] At the end: the records not handed yet (live instances, then the replicas that never
-  // got one), then the function fields of those handed before, as finish() would list them.
-  void hand_rest(InstanceSink& sink, const std::vector<ReplicaStatus>& replicas) {
-    const InstanceId count = runtime->instance_count();
-    std::vector<const ReplicaStatus*> replica_of(count, nullptr);  // the last replica naming it
-    for (const ReplicaStatus& r : replicas)
-      if (r.instance != kNoInstance && r.instance < count) replica_of[r.instance] = &r;
-    const auto was_handed = [&](InstanceId id) { return id < handed.size() && handed[id] != 0; };
-    std::map<std::string, InstanceLifecycle> first;  // a launched instance per service: its kind
-    for (InstanceId id = 0; id < count; ++id) {
-      const Instance& i = runtime->instance(id);
-      if (!is_node_vm(i) && !first.contains(i.service)) {
-        InstanceLifecycle& l = first[i.service];
-        l.kind = i.kind;
-        l.profile = i.profile != nullptr ? i.profile->name : "";
-      }
-      if (was_handed(id)) continue;
-      InstanceLifecycle l = lifecycle(i, launch_of(i));
-      if (const ReplicaStatus* r = replica_of[id]) {
-        l.function_start = r->function_start;
-        l.keep_alive_unload = r->keep_alive_unload;
-      }
-      sink.take(id, std::move(l));
-    }
-    std::map<std::string, const InstanceLifecycle*> like;
-    for (const auto& [service, l] : first)
-      like.emplace(service, &l);
-    std::uint64_t order = count;
-    for (const ReplicaStatus& r : replicas)
-      if (r.instance == kNoInstance) sink.take(order++, unlaunched(r, like));
-    for (InstanceId id = 0; id < count; ++id) {
-      const ReplicaStatus* r = replica_of[id];
-      if (was_handed(id) && r != nullptr && (!r->function_start.empty() || r->keep_alive_unload))
-        sink.amend(id, r->function_start, r->keep_alive_unload);
-    }
+    if (records) records->ended(i, launches.of(i));
   }
 
   // An instance starts (+1) or stops (-1) holding memory and a place on its host.
@@ -481,31 +395,6 @@ struct MetricsCollector::State {
     }
   }
 
-  // A replica with no instance as an InstanceLifecycle: never placed, or scaled in first.
-  // `like`: a launched instance of each service, for the kind and profile it would have had.
-  InstanceLifecycle unlaunched(const ReplicaStatus& r,
-                               const std::map<std::string, const InstanceLifecycle*>& like) const {
-    InstanceLifecycle l;
-    l.service = r.service < config.services.size() ? config.services[r.service].name : "";
-    l.kind = variant_kind;
-    l.profile = variant_profile;
-    if (const auto it = like.find(l.service); it != like.end()) {
-      l.kind = it->second->kind;
-      l.profile = it->second->profile;
-    }
-    for (const WaitSpan& w : r.waits)
-      l.phases.push_back({std::string(w.name), w.start, w.end});
-    l.requested = r.requested;
-    if (r.state == ReplicaState::stopped) {
-      l.state = InstanceState::stopped;
-      l.reason = r.reason;
-    } else {
-      l.state = InstanceState::requested;
-      l.reason = r.reason.empty() ? std::string{"never placed"} : r.reason;
-    }
-    return l;
-  }
-
   // What became of the replicas requested after the warm-up.
   void account_replicas(const std::vector<ReplicaStatus>& replicas) {
     InstanceAccounting& a = m.instances_accounting;
@@ -617,6 +506,7 @@ MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config)
   state_ = std::make_unique<State>(sim, std::move(config));
   State& s = *state_;
   s.register_warmup();
+  if (s.config.record_instances) s.records.emplace(s.config.instance_sink);
   s.m.variant = s.config.variant;
   s.m.replication = s.config.replication;
   s.m.warmup = s.config.warmup;
@@ -703,8 +593,7 @@ void MetricsCollector::connect(Cluster& cluster) {
 
 void MetricsCollector::record_launch(const ReplicaLaunch& launch) {
   State& s = *state_;
-  if (s.launches.size() <= launch.instance) s.launches.resize(launch.instance + 1);
-  s.launches[launch.instance] = Launch{launch.requested, launch.waits};
+  s.launches.record(launch.instance, Launch{launch.requested, launch.waits});
   if (!s.counts(launch.requested)) return;
   for (const WaitSpan& w : launch.waits)
     add_phase_sample(s.m.startup, w.name, (w.end - w.start).milliseconds());
@@ -798,30 +687,10 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
 
   const std::vector<ReplicaStatus> replicas =
       s.world != nullptr ? s.world->replicas() : std::vector<ReplicaStatus>{};
-  if (s.runtime != nullptr && s.config.record_instances && s.config.instance_sink != nullptr) {
-    s.hand_rest(*s.config.instance_sink, replicas);
-  } else if (s.runtime != nullptr && s.config.record_instances) {
-    m.instances.reserve(s.runtime->instance_count());
-    for (InstanceId id = 0; id < s.runtime->instance_count(); ++id) {
-      const Instance& i = s.runtime->instance(id);
-      m.instances.push_back(lifecycle(i, s.launch_of(i)));
-    }
-    // Replicas that never got an instance: listed too, with why.
-    std::map<std::string, const InstanceLifecycle*> like;  // a launched instance per service
-    for (const InstanceLifecycle& l : m.instances)
-      if (!l.node_vm) like.emplace(l.service, &l);
-    std::vector<InstanceLifecycle> never;
-    for (const ReplicaStatus& r : replicas)
-      if (r.instance == kNoInstance) never.push_back(s.unlaunched(r, like));
-    for (auto& l : never)
-      m.instances.push_back(std::move(l));
-    // [fn] why a function's instance started and whether keep-alive stopped it (m.instances
-    // begins with the runtime's instances in id order)
-    for (const ReplicaStatus& r : replicas) {
-      if (r.instance == kNoInstance || r.instance >= s.runtime->instance_count()) continue;
-      m.instances[r.instance].function_start = r.function_start;
-      m.instances[r.instance].keep_alive_unload = r.keep_alive_unload;
-    }
+  if (s.records && s.runtime != nullptr) {
+    s.records->finish(*s.runtime, s.launches, replicas,
+                      {&s.config.services, s.variant_kind, s.variant_profile});
+    m.instances = s.records->kept();
   }
   if (!replicas.empty()) {
     s.account_replicas(replicas);

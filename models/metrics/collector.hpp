@@ -102,10 +102,11 @@ struct CollectorConfig {
   sim::Time end;                   // last sample time (the run's duration)
   sim::Time warmup;                // statistics start here (see above); zero: no warm-up
   double latency_accuracy = 0.01;  // QuantileSketch relative accuracy
-  bool record_instances = true;    // copy every instance's lifecycle into the result at finish
-  // With record_instances: hand each lifecycle here as its instance ends (and the rest at
-  // finish) instead of keeping them in the result (run_metrics.hpp, InstanceSink). Not owned;
-  // must outlive finish().
+  // Make every instance's record (instance_records.hpp): each as its instance ends, the rest at
+  // finish, into instance_sink or, with none, kept and moved into the result at finish.
+  bool record_instances = true;
+  // With record_instances: where the records go instead of the result (run_metrics.hpp,
+  // InstanceSink). Not owned; must outlive finish().
   InstanceSink* instance_sink = nullptr;
 };
 
