@@ -6,6 +6,7 @@
 #include "models/cluster/cluster.hpp"
 #include "models/metrics/collector.hpp"
 #include "models/metrics/summary.hpp"
+#include "api_cluster.hpp"
 #include "platform_test_support.hpp"
 
 using namespace vmcsim;
@@ -14,36 +15,13 @@ using namespace vmcsim::models::metrics;
 
 namespace {
 
+// One host of 32 GiB at $2/h, the service with a 100 ms SLO (api_cluster.hpp).
 ClusterConfig one_host_config(const Catalog& catalog, const Image& image, std::string_view profile,
                               Pricing pricing) {
-  ClusterConfig c;
-  HostConfig h;
-  h.spec = HostSpec{"h1",
-                    sim::Millicores::cores(8),
-                    sim::Bytes::gib(32),
-                    sim::DataRate::parse("1GB/s"),
-                    10000.0,
-                    sim::DataRate::gbps(10),
-                    {},
-                    100.0,
-                    300.0};
-  h.price_per_hour = 2.0;
-  c.hosts.push_back(h);
-  c.registry = {"hub", sim::DataRate::gbps(1), sim::Time::from_ms(20)};
-  ServiceConfig s;
-  s.name = "api";
-  s.cpu_request = s.cpu_limit = sim::Millicores{300};
-  s.memory_request = s.memory_limit = sim::Bytes::mib(700);
-  s.replicas = 2;
-  s.cpu_time = sim::Constant{0.02};
-  s.image = &image;
-  s.slo_latency = sim::Time::from_ms(100);
-  c.services.push_back(s);
-  c.variant.name = std::string(profile);
-  c.variant.profile = &catalog.profile(profile);
-  c.variant.platform = c.variant.profile->kind;
+  ClusterConfig c = testing::api_cluster(catalog, image, profile, 1, sim::Bytes::gib(32));
+  c.hosts[0].price_per_hour = 2.0;
+  c.services[0].slo_latency = sim::Time::from_ms(100);
   c.variant.pricing = pricing;
-  c.duration = sim::Time::from_s(300);
   return c;
 }
 
