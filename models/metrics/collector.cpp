@@ -5,13 +5,14 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <functional>
 #include <limits>
 #include <set>
 #include <stdexcept>
 
 #include "models/cluster/cluster.hpp"
 #include "models/metrics/cluster_world.hpp"
+#include "models/metrics/collector_integrals.hpp"
+#include "models/metrics/instance_accounting.hpp"
 #include "models/metrics/instance_records.hpp"
 #include "models/placement/metrics.hpp"
 #include "sim/assert.hpp"
@@ -20,85 +21,11 @@ namespace vmcsim::models::metrics {
 
 namespace {
 
-constexpr double kSecondsPerHour = 3600.0;
 constexpr double kJoulesPerKwh = 3.6e6;
 constexpr double kBytesPerGib = 1024.0 * 1024.0 * 1024.0;
 // Samples run after every model event of the same instant; the warm-up end before all of them.
 constexpr std::int16_t kSamplePriority = std::numeric_limits<std::int16_t>::max();
 constexpr std::int16_t kWarmupPriority = std::numeric_limits<std::int16_t>::min();
-
-// An exact integer quantity whose time integral is wanted (bytes, millicores).
-struct Integral {
-  std::int64_t value = 0;
-  sim::TimeWeightedAverage twa;
-  void add(sim::Time now, std::int64_t delta, double unit) {
-    value += delta;
-    twa.record(now, static_cast<double>(value) / unit);
-  }
-  double hours(sim::Time end) const { return twa.integral(end) / kSecondsPerHour; }
-};
-
-// The largest value a piecewise-constant signal held for a positive time: values replaced at
-// the instant they were set (one instance stops as another starts) are not peaks.
-class Peak {
- public:
-  void set(sim::Time now, double value) {
-    if (now > since_) peak_ = std::max(peak_, value_);
-    value_ = value;
-    since_ = now;
-  }
-  double until(sim::Time end) const { return end > since_ ? std::max(peak_, value_) : peak_; }
-  // Forgets the peaks before now; the current value carries on.
-  void restart(sim::Time now) {
-    peak_ = 0.0;
-    since_ = now;
-  }
-
- private:
-  double value_ = 0.0;
-  sim::Time since_;
-  double peak_ = 0.0;
-};
-
-// Warm-up deletion, one mechanism for all of it. Totals the models keep (energy, CPU busy, the
-// bill, evictions, arrivals) are read through named readers: the warm-up end takes every
-// reader's values once, and at the end each total is read minus what it was then. What the
-// collector integrates itself (integrals, time-weighted means, peaks) restarts at the warm-up
-// end through the restarts registered. Without a warm-up nothing is taken and since() is the
-// plain total.
-class WarmupCut {
- public:
-  using Values = std::map<std::string, double, std::less<>>;
-  using Reader = std::function<void(sim::Time, Values&)>;
-
-  void read(Reader reader) { readers_.push_back(std::move(reader)); }
-  void restart(std::function<void(sim::Time)> restart) { restarts_.push_back(std::move(restart)); }
-  void take(sim::Time now) {
-    for (const auto& r : readers_)
-      r(now, at_cut_);
-    for (const auto& f : restarts_)
-      f(now);
-  }
-  // Every total now, minus its value at the warm-up end (0 if it did not exist then).
-  Values since(sim::Time now) const {
-    Values v;
-    for (const auto& r : readers_)
-      r(now, v);
-    for (auto& [key, value] : v)
-      if (const auto it = at_cut_.find(key); it != at_cut_.end()) value -= it->second;
-    return v;
-  }
-
- private:
-  std::vector<Reader> readers_;
-  std::vector<std::function<void(sim::Time)>> restarts_;
-  Values at_cut_;
-};
-
-double value_of(const WarmupCut::Values& v, std::string_view key) {
-  const auto it = v.find(key);
-  return it == v.end() ? 0.0 : it->second;
-}
 
 void add_phase_sample(StartupSamples& group, std::string_view name, double ms) {
   for (auto& p : group.phases)
@@ -113,25 +40,6 @@ void add_phase_sample(StartupSamples& group, std::string_view name, double ms) {
 double busy_core_seconds(const Node& node, sim::Time now) {
   const Host& h = node.host();
   return h.flows().busy_seconds(h.cpu(), now) * node.cpu_capacity().cores_value();
-}
-
-// The key a never placed replica is counted under: the dimension that did not fit, so that
-// messages naming different nodes and amounts add up.
-std::string never_placed_reason(const ReplicaStatus& r) {
-  if (!r.reason_dimension.empty()) return fmt::format("no node fits: {}", r.reason_dimension);
-  return r.reason.empty() ? std::string{"never placed"} : r.reason;
-}
-
-// [tenants] The key a replica rejected by quota admission is counted under: the API server's
-// reason without the pod's name (`pods "web-3" is forbidden: ` -> `forbidden: `), so that the
-// rejections of one service for one cause add up; instances.csv keeps the whole message.
-std::string rejected_reason(const ReplicaStatus& r) {
-  constexpr std::string_view kPods = "pods \"";
-  constexpr std::string_view kForbidden = "\" is forbidden: ";
-  const std::string& m = r.reason;
-  const auto end = m.find(kForbidden);
-  if (!m.starts_with(kPods) || end == std::string::npos) return "rejected by admission: " + m;
-  return "rejected by admission: " + m.substr(end + kForbidden.size());
 }
 
 }  // namespace
@@ -181,10 +89,7 @@ struct MetricsCollector::State {
   bool counts(sim::Time t) const { return t >= config.warmup; }
 
   // When the instance was wanted: its replica's request, or its own for a bare runtime.
-  sim::Time requested_of(const Instance& i) const {
-    const Launch* l = launches.of(i);
-    return l != nullptr ? l->requested : i.requested_at;
-  }
+  sim::Time requested_of(const Instance& i) const { return launches.requested(i); }
 
   const ServiceMetricsConfig* service_config(const std::string& name) const {
     for (const auto& s : config.services)
@@ -395,59 +300,6 @@ struct MetricsCollector::State {
     }
   }
 
-  // What became of the replicas requested after the warm-up.
-  void account_replicas(const std::vector<ReplicaStatus>& replicas) {
-    InstanceAccounting& a = m.instances_accounting;
-    for (const ReplicaStatus& r : replicas) {
-      if (!counts(r.requested)) continue;
-      ++a.requested;
-      if (r.became_ready) {
-        ++a.ready;
-      } else if (r.state == ReplicaState::pending) {
-        ++a.never_placed;
-        ++a.reasons[never_placed_reason(r)];
-      } else if (r.state == ReplicaState::rejected) {  // [tenants] quota admission refused it
-        ++a.rejected;
-        ++a.reasons[rejected_reason(r)];
-      } else if (r.state == ReplicaState::starting) {
-        ++a.never_started;
-        ++a.reasons[runtime != nullptr && r.instance < runtime->instance_count()
-                        ? still_starting_reason(runtime->instance(r.instance))
-                        : std::string{"never became ready"}];
-      } else {
-        VMCSIM_ASSERT(r.state == ReplicaState::stopped,
-                      "a replica that never became ready is pending, starting or stopped");
-        ++a.cancelled;
-      }
-    }
-    VMCSIM_ASSERT(a.requested == a.ready + a.never_placed + a.never_started + a.cancelled +
-                      a.rejected,
-                  "every requested replica is accounted for");
-  }
-
-  // Without replicas (a bare runtime): the runtime's service instances.
-  void account_instances() {
-    InstanceAccounting& a = m.instances_accounting;
-    for (InstanceId id = 0; id < runtime->instance_count(); ++id) {
-      const Instance& i = runtime->instance(id);
-      if (is_node_vm(i) || !counts(requested_of(i))) continue;
-      ++a.requested;
-      switch (i.state) {
-        case InstanceState::requested:
-        case InstanceState::failed:
-          ++a.never_placed;
-          ++a.reasons[i.failure.empty() ? std::string{"never placed"} : i.failure];
-          break;
-        case InstanceState::starting:
-          ++a.never_started;
-          ++a.reasons[still_starting_reason(i)];
-          break;
-        default:
-          ++a.ready;
-      }
-    }
-  }
-
   // What the warm-up deletes, registered once: the collector's own integrals, means and peaks
   // restart; the models' totals are read as "energy_joules", "busy/<node>", "bill/<line>",
   // "cost_usd", "fargate_cpu_core_hours", "fargate_memory_gib_hours", "evictions",
@@ -488,6 +340,40 @@ struct MetricsCollector::State {
         v[fmt::format("submitted/{}", k)] = static_cast<double>(world->submitted(k));
     });
   }
+  // The instance records (instance_records.hpp) and what became of the instances wanted.
+  void close_instances() {
+    const std::vector<ReplicaStatus> replicas =
+        world != nullptr ? world->replicas() : std::vector<ReplicaStatus>{};
+    if (records && runtime != nullptr) {
+      records->finish(*runtime, launches, replicas,
+                      {&config.services, variant_kind, variant_profile});
+      m.instances = records->kept();
+    }
+    if (!replicas.empty()) {
+      account_replicas(m.instances_accounting, replicas, runtime, config.warmup);
+    } else if (runtime != nullptr) {
+      account_instances(m.instances_accounting, *runtime, launches, config.warmup);
+    }
+  }
+
+  // The models' totals over [warm-up end, now]: energy, the bill, arrivals, evictions.
+  void close_totals(const WarmupCut::Values& since, sim::Time now) {
+    m.energy_kwh = value_of(since, "energy_joules") / kJoulesPerKwh;
+    if (world != nullptr) {
+      m.cost_usd = value_of(since, "cost_usd");
+      m.fargate_waste_cpu_core_hours = value_of(since, "fargate_cpu_core_hours");
+      m.fargate_waste_memory_gib_hours = value_of(since, "fargate_memory_gib_hours");
+      // Lines in the order the world bills them.
+      std::set<std::string> listed;
+      for (const BillingRecord& record : world->billing(now))
+        if (listed.insert(record.what).second)
+          m.cost_lines.push_back(CostLine{record.what, value_of(since, "bill/" + record.what)});
+      for (std::size_t k = 0; k < m.services.size(); ++k)
+        m.services[k].arrivals += static_cast<std::uint64_t>(
+            std::llround(value_of(since, fmt::format("submitted/{}", k))));
+      m.evictions = static_cast<std::uint64_t>(std::llround(value_of(since, "evictions")));
+    }
+  }
 };
 
 MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config) {
@@ -511,7 +397,8 @@ MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config)
   s.m.replication = s.config.replication;
   s.m.warmup = s.config.warmup;
   for (const auto& svc : s.config.services) {
-    ServiceRequests r{svc.name, svc.slo_latency, sim::QuantileSketch(s.config.latency_accuracy), {}};
+    ServiceRequests r{
+        svc.name, svc.slo_latency, sim::QuantileSketch(s.config.latency_accuracy), {}};
     s.m.services.push_back(std::move(r));
   }
   s.m.request_latency_ms = sim::QuantileSketch(s.config.latency_accuracy);
@@ -685,33 +572,8 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
     if (s.counts(s.config.bursts[b].onset))
       m.time_to_capacity.push_back(CapacityCatchUp{s.config.bursts[b], s.caught_up[b]});
 
-  const std::vector<ReplicaStatus> replicas =
-      s.world != nullptr ? s.world->replicas() : std::vector<ReplicaStatus>{};
-  if (s.records && s.runtime != nullptr) {
-    s.records->finish(*s.runtime, s.launches, replicas,
-                      {&s.config.services, s.variant_kind, s.variant_profile});
-    m.instances = s.records->kept();
-  }
-  if (!replicas.empty()) {
-    s.account_replicas(replicas);
-  } else if (s.runtime != nullptr) {
-    s.account_instances();
-  }
-  m.energy_kwh = value_of(since, "energy_joules") / kJoulesPerKwh;
-  if (s.world != nullptr) {
-    m.cost_usd = value_of(since, "cost_usd");
-    m.fargate_waste_cpu_core_hours = value_of(since, "fargate_cpu_core_hours");
-    m.fargate_waste_memory_gib_hours = value_of(since, "fargate_memory_gib_hours");
-    // Lines in the order the world bills them.
-    std::set<std::string> listed;
-    for (const BillingRecord& record : s.world->billing(now))
-      if (listed.insert(record.what).second)
-        m.cost_lines.push_back(CostLine{record.what, value_of(since, "bill/" + record.what)});
-    for (std::size_t k = 0; k < m.services.size(); ++k)
-      m.services[k].arrivals +=
-          static_cast<std::uint64_t>(std::llround(value_of(since, fmt::format("submitted/{}", k))));
-    m.evictions = static_cast<std::uint64_t>(std::llround(value_of(since, "evictions")));
-  }
+  s.close_instances();
+  s.close_totals(since, now);
   m.events_processed = s.sim.events_processed();
   return std::move(m);
 }

@@ -42,6 +42,11 @@ class Launches {
   const Launch* of(const Instance& i) const {
     return i.id < by_id_.size() && by_id_[i.id] ? &*by_id_[i.id] : nullptr;
   }
+  // When `i` was wanted: its replica's request, or its own for a bare runtime.
+  sim::Time requested(const Instance& i) const {
+    const Launch* l = of(i);
+    return l != nullptr ? l->requested : i.requested_at;
+  }
 
  private:
   std::vector<std::optional<Launch>> by_id_;

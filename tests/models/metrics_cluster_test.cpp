@@ -2,11 +2,11 @@
 // counters and bill.
 #include <catch2/catch.hpp>
 
+#include "api_cluster.hpp"
 #include "models/catalog/catalog.hpp"
 #include "models/cluster/cluster.hpp"
 #include "models/metrics/collector.hpp"
 #include "models/metrics/summary.hpp"
-#include "api_cluster.hpp"
 #include "platform_test_support.hpp"
 
 using namespace vmcsim;

@@ -180,9 +180,10 @@ void check_churn_covers_the_rules(const std::vector<Expected>& expected) {
 
 }  // namespace
 
-TEST_CASE("a collector keeps each instance's record once in id order, then each replica without "
-          "one with why, with the function fields of its replica",
-          "[metrics]") {
+TEST_CASE(
+    "a collector keeps each instance's record once in id order, then each replica without "
+    "one with why, with the function fields of its replica",
+    "[metrics]") {
   const Catalog catalog = Catalog::load_default();
   const Image image = testing::make_image("api", "api", 2, sim::Bytes::mib(20));
   const ChurnRun kept = run_churn(catalog, image, nullptr);
@@ -193,9 +194,10 @@ TEST_CASE("a collector keeps each instance's record once in id order, then each 
   check_listing(got, kept.expected);
 }
 
-TEST_CASE("a collector with a sink hands each record once, the ended ones before the run "
-          "finishes and their function fields after, as the world lists them",
-          "[metrics]") {
+TEST_CASE(
+    "a collector with a sink hands each record once, the ended ones before the run "
+    "finishes and their function fields after, as the world lists them",
+    "[metrics]") {
   const Catalog catalog = Catalog::load_default();
   const Image image = testing::make_image("api", "api", 2, sim::Bytes::mib(20));
   RecordingSink sink;
