@@ -22,6 +22,21 @@ inline HostConfig cluster_host(const std::string& name, int cores, sim::Bytes me
   return HostConfig{spec, 1.0, sim::Bytes::gib(100)};
 }
 
+// A service of `replicas` instances of `cpu` and `memory` (request = limit) from `image`, each
+// request taking `cpu_seconds` of CPU.
+inline ServiceConfig cluster_service(const std::string& name, sim::Millicores cpu,
+                                     sim::Bytes memory, int replicas, double cpu_seconds,
+                                     const Image& image) {
+  ServiceConfig s;
+  s.name = name;
+  s.cpu_request = s.cpu_limit = cpu;
+  s.memory_request = s.memory_limit = memory;
+  s.replicas = replicas;
+  s.cpu_time = sim::Constant{cpu_seconds};
+  s.image = &image;
+  return s;
+}
+
 struct ClusterWorld {
   Catalog catalog = Catalog::load_default();
   Image image{"app:1",
@@ -29,14 +44,7 @@ struct ClusterWorld {
 
   ServiceConfig service(const std::string& name, sim::Millicores cpu, sim::Bytes memory,
                         int replicas, double cpu_seconds) const {
-    ServiceConfig s;
-    s.name = name;
-    s.cpu_request = s.cpu_limit = cpu;
-    s.memory_request = s.memory_limit = memory;
-    s.replicas = replicas;
-    s.cpu_time = sim::Constant{cpu_seconds};
-    s.image = &image;
-    return s;
+    return cluster_service(name, cpu, memory, replicas, cpu_seconds, image);
   }
 
   // A config of `kind` over `hosts` hosts of 16 cores and 64 GiB: kvm-ubuntu VMs, Firecracker

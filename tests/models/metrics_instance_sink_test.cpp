@@ -129,6 +129,21 @@ ClusterConfig churn_config(const Catalog& catalog, const Image& image) {
   return c;
 }
 
+// The run exercises what the listing must get right.
+void check_churn_covers_the_rules(const std::vector<Expected>& expected) {
+  std::size_t unlaunched = 0, unloaded = 0, cold_live = 0, lost = 0;
+  for (const Expected& e : expected) {
+    unlaunched += e.launched ? 0 : 1;
+    unloaded += e.keep_alive_unload ? 1 : 0;
+    cold_live += !e.function_start.empty() && !e.stopped ? 1 : 0;
+    lost += e.lost ? 1 : 0;
+  }
+  CHECK(unlaunched > 0);  // replicas that never got an instance
+  CHECK(unloaded > 0);    // function instances ended before the end: amended
+  CHECK(cold_live > 0);   // a function instance live at the end: its fields set at once
+  CHECK(lost > 0);        // instances ended by the host failure
+}
+
 struct ChurnRun {
   VariantRunMetrics metrics;
   std::vector<Expected> expected;  // of the world as it ended
@@ -137,7 +152,9 @@ struct ChurnRun {
 // One run with api's desired count going up and down (more than fit: some never placed), a host
 // failing, and the function's instances started cold, unloaded and started again (the last still
 // live at the end); `sink` null: the records stay in the result.
-ChurnRun run_churn(const Catalog& catalog, const Image& image, RecordingSink* sink) {
+ChurnRun run_churn(RecordingSink* sink) {
+  const Catalog catalog = Catalog::load_default();
+  const Image image = testing::make_image("api", "api", 2, sim::Bytes::mib(20));
   sim::Simulation sim;
   const ClusterConfig config = churn_config(catalog, image);
   Cluster cluster{sim, config};
@@ -160,22 +177,8 @@ ChurnRun run_churn(const Catalog& catalog, const Image& image, RecordingSink* si
   if (sink != nullptr) sink->finishing = true;
   ChurnRun run{collector.finish(sim.now()), {}};
   run.expected = expected_listing(cluster);
+  check_churn_covers_the_rules(run.expected);
   return run;
-}
-
-// The run exercises what the listing must get right.
-void check_churn_covers_the_rules(const std::vector<Expected>& expected) {
-  std::size_t unlaunched = 0, unloaded = 0, cold_live = 0, lost = 0;
-  for (const Expected& e : expected) {
-    unlaunched += e.launched ? 0 : 1;
-    unloaded += e.keep_alive_unload ? 1 : 0;
-    cold_live += !e.function_start.empty() && !e.stopped ? 1 : 0;
-    lost += e.lost ? 1 : 0;
-  }
-  CHECK(unlaunched > 0);  // replicas that never got an instance
-  CHECK(unloaded > 0);    // function instances ended before the end: amended
-  CHECK(cold_live > 0);   // a function instance live at the end: its fields set at once
-  CHECK(lost > 0);        // instances ended by the host failure
 }
 
 }  // namespace
@@ -184,10 +187,7 @@ TEST_CASE(
     "a collector keeps each instance's record once in id order, then each replica without "
     "one with why, with the function fields of its replica",
     "[metrics]") {
-  const Catalog catalog = Catalog::load_default();
-  const Image image = testing::make_image("api", "api", 2, sim::Bytes::mib(20));
-  const ChurnRun kept = run_churn(catalog, image, nullptr);
-  check_churn_covers_the_rules(kept.expected);
+  const ChurnRun kept = run_churn(nullptr);
   std::vector<const InstanceLifecycle*> got;
   for (const InstanceLifecycle& l : kept.metrics.instances)
     got.push_back(&l);
@@ -198,11 +198,8 @@ TEST_CASE(
     "a collector with a sink hands each record once, the ended ones before the run "
     "finishes and their function fields after, as the world lists them",
     "[metrics]") {
-  const Catalog catalog = Catalog::load_default();
-  const Image image = testing::make_image("api", "api", 2, sim::Bytes::mib(20));
   RecordingSink sink;
-  const ChurnRun streamed = run_churn(catalog, image, &sink);
-  check_churn_covers_the_rules(streamed.expected);
+  const ChurnRun streamed = run_churn(&sink);
 
   CHECK(streamed.metrics.instances.empty());
   CHECK(sink.duplicates == 0);
@@ -221,11 +218,9 @@ TEST_CASE(
 
 TEST_CASE("a collector's statistics do not depend on where its instance records went",
           "[metrics]") {
-  const Catalog catalog = Catalog::load_default();
-  const Image image = testing::make_image("api", "api", 2, sim::Bytes::mib(20));
-  const ChurnRun kept = run_churn(catalog, image, nullptr);
+  const ChurnRun kept = run_churn(nullptr);
   RecordingSink sink;
-  const ChurnRun streamed = run_churn(catalog, image, &sink);
+  const ChurnRun streamed = run_churn(&sink);
   CHECK(streamed.metrics.startup.total_ms == kept.metrics.startup.total_ms);
   CHECK(streamed.metrics.instances_accounting.requested ==
         kept.metrics.instances_accounting.requested);
