@@ -1,8 +1,10 @@
 // Within a replication the instance records leave memory as instances end
 // (app/results/instance_stream.hpp): they come back in creation order, whatever order the
 // instances ended in and wherever the chunks split them, and a run's files are the same bytes as
-// when each job kept its records until it ended (RunOptions::instance_chunk_rows = 0, the path
-// runs took before).
+// when each job kept its records until it ended (RunOptions::instance_chunk_rows = 0). Both
+// paths take the collector's one hand-over (models/metrics/instance_records.hpp), so the last
+// test checks the stream, the spool and the writers, not the hand-over: that is checked against
+// the world itself in tests/models/metrics_instance_sink_test.cpp.
 #include <algorithm>
 #include <filesystem>
 #include <numeric>
