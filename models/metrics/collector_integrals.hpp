@@ -84,7 +84,7 @@ class WarmupCut {
   Values at_cut_;
 };
 
-double value_of(const WarmupCut::Values& v, std::string_view key) {
+inline double value_of(const WarmupCut::Values& v, std::string_view key) {
   const auto it = v.find(key);
   return it == v.end() ? 0.0 : it->second;
 }
