@@ -192,8 +192,11 @@ double student_t_critical(std::size_t n, double level) {
   if (!(level > 0.0 && level < 1.0))
     throw std::invalid_argument("confidence level must be in (0, 1)");
   if (n < 2) return std::numeric_limits<double>::infinity();
-  const boost::math::students_t t{static_cast<double>(n - 1)};
-  return boost::math::quantile(t, 1.0 - 0.5 * (1.0 - level));
+  return student_t_quantile(static_cast<double>(n - 1), 1.0 - 0.5 * (1.0 - level));
+}
+
+double student_t_quantile(double degrees_of_freedom, double p) {
+  return boost::math::quantile(boost::math::students_t{degrees_of_freedom}, p);
 }
 
 ConfidenceInterval confidence_interval(const RunningStats& stats, double level) {

@@ -216,6 +216,9 @@ struct ConfidenceInterval {
 
 // The two-sided Student-t quantile t_{1 - (1 - level) / 2, n - 1} (Boost.Math).
 double student_t_critical(std::size_t n, double level);
+// The p-quantile of Student's t with (possibly fractional, e.g. Welch's) degrees of freedom > 0
+// (Boost.Math). Here so that callers need not compile Boost.Math's headers themselves.
+double student_t_quantile(double degrees_of_freedom, double p);
 
 // Student-t interval from n independent values: mean +- t * s / sqrt(n). With n < 2 the
 // half width is infinite (nothing is known about the spread); with n = 0 the mean is NaN too.

@@ -6,7 +6,6 @@
 #include <optional>
 #include <vector>
 
-#include <boost/math/distributions/students_t.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -157,8 +156,7 @@ void welch(std::span<const double> a, std::span<const double> b, Difference& d) 
   if (se2 == 0.0) return;  // no spread on either side: the difference is exact
   const double df = se2 * se2 / (va * va / static_cast<double>(sa.count() - 1) +
                                  vb * vb / static_cast<double>(sb.count() - 1));
-  const boost::math::students_t t{df};
-  d.half_width = boost::math::quantile(t, 0.975) * std::sqrt(se2);
+  d.half_width = sim::student_t_quantile(df, 0.975) * std::sqrt(se2);
 }
 
 Difference difference(const json& va, const json& vb, const std::string& variant,

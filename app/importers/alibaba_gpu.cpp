@@ -22,10 +22,6 @@ sim::Bytes mebibytes(const CsvReader& r, std::size_t i) {
   return r.bytes_count(i, sim::Bytes::mib(1));
 }
 
-sim::Time seconds(const CsvReader& r, std::size_t i) {
-  return r.time_count(i, sim::Time::from_s(1));
-}
-
 }  // namespace
 
 ImportReport read_alibaba_pods(const std::string& path, const ImportOptions& options,
@@ -46,10 +42,10 @@ ImportReport read_alibaba_pods(const std::string& path, const ImportOptions& opt
     p.qos = r.string(c[6]);
     p.phase = r.string(c[7]);
     if (p.phase.empty()) throw r.error_at(c[7], "empty pod phase");
-    p.creation = seconds(r, c[8]);
-    p.deletion = seconds(r, c[9]);
+    p.creation = r.seconds(c[8]);
+    p.deletion = r.seconds(c[9]);
     if (p.deletion < p.creation) throw r.error_at(c[9], "deletion before creation");
-    if (!r.empty(c[10])) p.scheduled = seconds(r, c[10]);
+    if (!r.empty(c[10])) p.scheduled = r.seconds(c[10]);
     pod(p);
   });
 }

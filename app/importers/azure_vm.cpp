@@ -24,10 +24,6 @@ double percent(const CsvReader& r, std::size_t i) {
   return v;
 }
 
-sim::Time seconds(const CsvReader& r, std::size_t i) {
-  return r.time_count(i, sim::Time::from_s(1));
-}
-
 // Strips a leading '<' or '>' from a bucket, reporting whether it was there.
 std::string_view bucket(const CsvReader& r, std::size_t i, bool& open_ended) {
   std::string_view t = r.text(i);
@@ -47,8 +43,8 @@ ImportReport read_azure_vmtable(const std::string& path, const ImportOptions& op
     if (v.vm_id.empty()) throw r.error_at(0, "empty vm id");
     v.subscription_id = r.string(1);
     v.deployment_id = r.string(2);
-    v.created = seconds(r, 3);
-    v.deleted = seconds(r, 4);
+    v.created = r.seconds(3);
+    v.deleted = r.seconds(4);
     if (v.deleted < v.created) throw r.error_at(4, "deleted before created");
     v.max_cpu_percent = percent(r, 5);
     v.avg_cpu_percent = percent(r, 6);
@@ -71,7 +67,7 @@ ImportReport read_azure_vm_cpu(const std::string& path, const ImportOptions& opt
                                const std::function<void(const AzureVmCpuReading&)>& reading) {
   return for_each_headerless_row(path, kCpuColumns, options, [&](const CsvReader& r, const auto&) {
     AzureVmCpuReading c;
-    c.time = seconds(r, 0);
+    c.time = r.seconds(0);
     c.vm_id = r.string(1);
     if (c.vm_id.empty()) throw r.error_at(1, "empty vm id");
     c.min_cpu_percent = percent(r, 2);

@@ -83,6 +83,8 @@ class CsvReader {
   // A non-negative integer count of `unit` (Time::from_s(1), Time::from_us(1)), at most
   // Time::max_input().
   sim::Time time_count(std::size_t i, sim::Time unit) const;
+  // A whole number of seconds (time_count in seconds): the traces' timestamps.
+  sim::Time seconds(std::size_t i) const { return time_count(i, sim::Time::from_s(1)); }
   // A non-negative integer count of `unit` (Bytes::mib(1)), at most Bytes::max_input().
   sim::Bytes bytes_count(std::size_t i, sim::Bytes unit) const;
   // A non-negative integer count of millicores, at most Millicores::max_input().

@@ -79,8 +79,11 @@ struct RunOptions {
   bool startup_contention = true;
   // How many instance records a job holds before it writes them out as a chunk of its spool
   // part (app/results/instance_stream.hpp, InstanceStream::kChunkRows); 0: the job keeps every
-  // record until it ends and spills them then, as runs did before records streamed (the tests'
-  // oracle). The results are the same bytes either way.
+  // record until it ends and spills them then, as runs did before records streamed. Both take
+  // their records from the collector's one hand-over (models/metrics/instance_records.hpp), so
+  // comparing them checks the stream, the spool and the writers; the hand-over itself is checked
+  // against the world in tests/models/metrics_instance_sink_test.cpp. The results are the same
+  // bytes either way.
   std::size_t instance_chunk_rows = 4096;
 };
 

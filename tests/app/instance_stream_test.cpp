@@ -191,7 +191,9 @@ TEST_CASE("records streamed in small chunks give the files of records kept until
     for (const std::size_t rows : {std::size_t{0}, std::size_t{5}}) {
       app::runner::RunOptions options;
       options.jobs = 2;
-      options.replications = 2;
+      // Two replications of the small scenario; one of the shipped ones, whose variants already
+      // make several parts to merge (two of them took 95 s under the sanitizers).
+      options.replications = file.stem() == "small" ? 2 : 1;
       options.instance_chunk_rows = rows;
       const auto r = app::runner::run_scenario(s, options);
       if (rows > 0) {

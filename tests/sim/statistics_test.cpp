@@ -262,6 +262,16 @@ TEST_CASE("the Student-t critical values match the printed tables") {
   CHECK_THROWS_AS(student_t_critical(10, 1.0), std::invalid_argument);
 }
 
+TEST_CASE("Student-t quantiles at fractional degrees of freedom lie between the whole ones") {
+  // Welch's test gives fractional degrees of freedom (vmcsim compare): 9.5 sits between the
+  // table's 2.262 (9) and 2.228 (10), and 0.5 is the median.
+  const double t = student_t_quantile(9.5, 0.975);
+  CHECK(t < student_t_quantile(9.0, 0.975));
+  CHECK(t > student_t_quantile(10.0, 0.975));
+  CHECK(student_t_quantile(10.0, 0.975) == Approx(2.228).margin(5e-4));
+  CHECK(student_t_quantile(9.5, 0.5) == Approx(0.0).margin(1e-12));
+}
+
 TEST_CASE("a 95% confidence interval of ten values matches the hand computation") {
   // 1..10: mean 5.5, s = sqrt(55 / 6) = 3.02765, half width 2.262 * s / sqrt(10) = 2.1659.
   const std::vector<double> xs{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
