@@ -137,6 +137,7 @@ struct Runner {
 struct Deviation {
   double rate = 0.0;        // largest relative difference of a rate
   double allocated = 0.0;   // largest relative difference of a resource allocation
+  double busy = 0.0;        // largest relative difference of a resource's busy seconds
   std::int64_t finish = 0;  // largest difference of an expected finish or completion, ns
   std::size_t largest_class = 0;
   std::uint64_t first_resource_counts = 0;  // bit n: resource 0 once carried n flows (n < 64)
@@ -198,6 +199,10 @@ Deviation compare(const Script& s) {
     for (std::size_t r = 0; r < ref.resources.size(); ++r) {
       dev.allocated = std::max(dev.allocated, relative(inc.flows.allocated(inc.resources[r]),
                                                        ref.flows.allocated(ref.resources[r])));
+      // The busy integral (what autoscalers and energy read; a resource clock derives it for
+      // its classes' own resources from the clock's advance).
+      dev.busy = std::max(dev.busy, relative(inc.flows.busy_seconds(inc.resources[r], a.at),
+                                             ref.flows.busy_seconds(ref.resources[r], a.at)));
       REQUIRE(inc.flows.active_flows(inc.resources[r]) == ref.flows.active_flows(ref.resources[r]));
     }
     // The largest class (flows with one path and cap) the script built.
@@ -221,6 +226,7 @@ Deviation compare(const Script& s) {
     CHECK(close_time(inc.done[k], ref.done[k], dev.finish));
   CHECK(dev.rate <= 1e-12);
   CHECK(dev.allocated <= 1e-12);
+  CHECK(dev.busy <= 1e-12);
   dev.groups_formed = inc.flows.groups_formed();
   dev.group_updates = inc.flows.group_updates();
   dev.groups_dissolved = inc.flows.groups_dissolved();
