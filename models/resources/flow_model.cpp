@@ -47,6 +47,7 @@ const FlowModel::Resource& FlowModel::resource_at(ResourceId id) const {
 void FlowModel::set_capacity(ResourceId resource, double capacity) {
   Resource& r = resource_at(resource);
   check_capacity(names_[resource.index], capacity);
+  if (r.group != kNone) group_dissolve(r.group, sim_.now());
   // Close the busy integral under the old utilization before it changes.
   r.busy_seconds = busy_seconds(resource, sim_.now());
   r.busy_updated_at = sim_.now();
@@ -90,6 +91,13 @@ FlowId FlowModel::start_flow(std::span<const ResourceId> path, double amount, do
   const FlowId id{idx, f.generation};
 
   const std::uint32_t c = find_or_make_class(path, rate_cap);
+  if (!path.empty() && !groups_.empty()) {
+    const std::uint32_t g = group_for(c, sim_.now());
+    if (g != kNone) {
+      group_join(g, c, idx, amount);
+      return id;
+    }
+  }
   settle(classes_[c], sim_.now());
   add_member(c, idx, amount);
   if (path.empty()) {
@@ -141,6 +149,11 @@ std::uint32_t FlowModel::find_or_make_class(std::span<const ResourceId> path, do
   k.next_free = kNone;
   k.large = false;
   k.top_changed = false;
+  k.grouped = false;
+  k.anchor = false;
+  k.group = kNone;
+  k.tag_pos = kNone;
+  k.lim_pos = kNone;
   for (ResourceId r : path) {
     auto& list = resources_[r.index].classes;
     k.path.push_back(PathStep{r.index, static_cast<std::uint32_t>(list.size())});
@@ -150,6 +163,7 @@ std::uint32_t FlowModel::find_or_make_class(std::span<const ResourceId> path, do
 }
 
 void FlowModel::free_class(std::uint32_t c) {
+  if (classes_[c].group != kNone && !classes_[c].anchor) group_drop(c);
   FlowClass& k = classes_[c];
   for (const PathStep& s : k.path) {
     auto& list = resources_[s.resource].classes;
@@ -277,6 +291,10 @@ bool FlowModel::is_active(FlowId flow) const {
 bool FlowModel::cancel_flow(FlowId flow) {
   if (!live(flow)) return false;
   Flow& f = flows_[flow.index];
+  if (classes_[f.cls].group != kNone) {
+    group_cancel(flow.index);
+    return true;
+  }
   FlowClass& k = classes_[f.cls];
   settle(k, sim_.now());
   seeds_.clear();
@@ -297,7 +315,9 @@ bool FlowModel::cancel_flow(FlowId flow) {
 
 double FlowModel::rate(FlowId flow) const {
   const Flow* f = live(flow);
-  return f ? classes_[f->cls].rate : 0.0;
+  if (!f) return 0.0;
+  const FlowClass& k = classes_[f->cls];
+  return k.grouped ? groups_[k.group].level : k.rate;
 }
 
 double FlowModel::flow_work_left(const FlowClass& k, const Flow& f) const {
@@ -312,6 +332,10 @@ double FlowModel::remaining(FlowId flow) const {
   const Flow* f = live(flow);
   if (!f) return 0.0;
   const FlowClass& k = classes_[f->cls];
+  if (k.grouped) {
+    const Group& g = groups_[k.group];
+    return std::max(0.0, flow_work_left(k, *f) - (group_clock_at(g, sim_.now()) - k.v_join));
+  }
   const double left = flow_work_left(k, *f) - k.rate * (sim_.now() - k.updated_at).seconds();
   return std::max(0.0, left);
 }
@@ -320,16 +344,31 @@ sim::Time FlowModel::expected_finish(FlowId flow) const {
   const Flow* f = live(flow);
   if (!f) return sim::Time::max();
   const FlowClass& k = classes_[f->cls];
+  if (k.grouped) {
+    const Group& g = groups_[k.group];
+    const double left = flow_work_left(k, *f) - (g.clock - k.v_join);
+    return finish_at(g.updated_at, g.level, std::max(0.0, left));
+  }
   return flow_finish(k, *f);
 }
 
 double FlowModel::utilization(ResourceId resource) const {
   const Resource& r = resource_at(resource);
-  return r.capacity > 0.0 ? r.allocated / r.capacity : 0.0;
+  return r.capacity > 0.0 ? allocated(resource) / r.capacity : 0.0;
 }
 
 double FlowModel::allocated(ResourceId resource) const {
-  return resource_at(resource).allocated;
+  const Resource& r = resource_at(resource);
+  if (const FlowClass* k = clocked_class(resource.index)) {
+    const double level = groups_[k->group].level;
+    const auto n = static_cast<std::uint32_t>(k->members.size());
+    if (n > kExactClassSize) return level * n;
+    double sum = 0.0;
+    for (std::uint32_t i = 0; i < n; ++i)
+      sum += level;
+    return sum;
+  }
+  return r.allocated;
 }
 double FlowModel::capacity(ResourceId resource) const {
   return resource_at(resource).capacity;
@@ -347,6 +386,12 @@ double FlowModel::busy_seconds(ResourceId resource, sim::Time now) const {
   if (now < r.busy_updated_at)
     throw std::invalid_argument("FlowModel::busy_seconds: " + now.to_string() +
                                 " is before the last change of '" + names_[resource.index] + "'");
+  if (const FlowClass* k = clocked_class(resource.index)) {
+    // n flows at the level since the class was last settled: n x the clock's advance.
+    const double advance = group_clock_at(groups_[k->group], now) - k->v_join;
+    return r.capacity > 0.0 ? r.busy_seconds + k->members.size() * advance / r.capacity
+                            : r.busy_seconds;
+  }
   const double u = r.capacity > 0.0 ? r.allocated / r.capacity : 0.0;
   return r.busy_seconds + u * (now - r.busy_updated_at).seconds();
 }
@@ -419,9 +464,14 @@ void FlowModel::recompute(std::span<const std::uint32_t> seed_resources, std::ui
     old_allocated_.push_back(r.allocated);
     if (sum != r.allocated) set_allocated(r, sum, now);
   }
+  // A saturated resource at the centre of a star gets one clock (flow_model_group.cpp); its
+  // grouped classes leave the class heap.
+  const bool formed = !classes_.empty() && try_form_group(now);
   // A class whose rate did not change keeps its flows' finish times (and its place in the heap).
-  for (std::uint32_t c : comp_classes_)
+  for (std::uint32_t c : comp_classes_) {
+    if (formed && classes_[c].grouped) continue;
     refinish(c, classes_[c].rate != classes_[c].previous_rate, new_flow);
+  }
   reschedule();
 
   if (!on_utilization_change.has_observers()) return;
@@ -496,16 +546,20 @@ void FlowModel::finish_local(std::span<const std::uint32_t> path, std::uint32_t 
 }
 
 sim::Time FlowModel::finish_of(const FlowClass& k, double work) const {
-  if (work <= 0.0) return k.updated_at;
-  if (k.rate <= 0.0) return sim::Time::max();
-  const double ns = work / k.rate * 1e9;
+  return finish_at(k.updated_at, k.rate, work);
+}
+
+sim::Time FlowModel::finish_at(sim::Time from, double rate, double work) {
+  if (work <= 0.0) return from;
+  if (rate <= 0.0) return sim::Time::max();
+  const double ns = work / rate * 1e9;
   // Round up so the flow is really through when the event fires, but do not let a
   // floating-point hair above an exact nanosecond push it one nanosecond late.
   const double near = std::nearbyint(ns);
   const double whole = std::abs(ns - near) < 1e-3 ? near : std::ceil(ns);
-  const double limit = static_cast<double>((sim::Time::max() - k.updated_at).ns());
+  const double limit = static_cast<double>((sim::Time::max() - from).ns());
   return whole >= limit ? sim::Time::max()
-                        : k.updated_at + sim::Time::from_ns(static_cast<std::int64_t>(whole));
+                        : from + sim::Time::from_ns(static_cast<std::int64_t>(whole));
 }
 
 // Brings a (settled) class's finish up to date: a small class keeps one finish per flow, set
@@ -539,96 +593,6 @@ void FlowModel::refinish(std::uint32_t c, bool rate_changed, std::uint32_t new_f
   }
   k.top_changed = false;
   class_heap_update(c);
-}
-
-void FlowModel::reschedule() {
-  const sim::Time target = heap_.empty() ? sim::Time::max() : heap_.front().key;
-  if (target == pending_at_ && sim_.is_pending(pending_)) return;
-  sim_.cancel(pending_);
-  pending_at_ = target;
-  if (target == sim::Time::max()) return;
-  pending_ = sim_.schedule_at(std::max(target, sim_.now()), [this] { on_completion_event(); });
-}
-
-// Takes the flows of class c that are due at `now` out of it (into finished_).
-void FlowModel::finished_in(std::uint32_t c, sim::Time now) {
-  FlowClass& k = classes_[c];
-  settle(k, now);
-  for (const PathStep& s : k.path)
-    seeds_.push_back(s.resource);
-  if (k.large) {
-    // The class's finish was its earliest flow's; later ones are due if they finish now too.
-    bool first = true;
-    while (k.large) {
-      const std::uint32_t top = k.members.front();
-      if (!first && finish_of(k, std::max(0.0, flows_[top].work - k.served)) > now) return;
-      first = false;
-      finished_.push_back(top);
-      remove_member(top);  // a large class never empties here; it may become small
-    }
-  }
-  const std::size_t from = finished_.size();
-  for (std::uint32_t i = 0; i < k.members.size(); ++i)
-    if (k.slots[i].end <= now) finished_.push_back(k.members[i]);
-  // remove_member may free the class: take the flows out after the walk.
-  for (std::size_t i = from; i < finished_.size(); ++i)
-    remove_member(finished_[i]);
-}
-
-void FlowModel::on_completion_event() {
-  pending_at_ = sim::Time::max();
-  const sim::Time now = sim_.now();
-  seeds_.clear();
-  finished_.clear();
-  done_.clear();
-  std::uint32_t popped = 0;
-  std::uint32_t last = kNone;
-  while (!heap_.empty() && heap_.front().key <= now) {
-    const std::uint32_t c = heap_.front().item;
-    class_heap_remove(c);
-    finished_in(c, now);
-    ++popped;
-    last = c;
-  }
-  // One class's flows finished (it is gone if it emptied): a local change.
-  const std::uint32_t changed = popped == 1 && !classes_[last].members.empty() ? last : kNone;
-  // In flow order, as the oracle pops its flow heap (all of them finish now): callbacks and
-  // the reuse of flow slots then follow the same order.
-  std::sort(finished_.begin(), finished_.end());
-  for (std::uint32_t idx : finished_) {
-    done_.push_back(std::move(flows_[idx].on_done));
-    flows_[idx].on_done.reset();
-    release_flow(idx);
-  }
-  if (!seeds_.empty()) {
-    recompute(seeds_, kNone, popped == 1, changed);
-  } else {
-    reschedule();
-  }
-  // Callbacks run once the model is consistent; they may start or cancel flows, which never
-  // touches done_.
-  for (std::size_t i = 0; i < done_.size(); ++i)
-    done_[i]();
-  done_.clear();
-}
-
-void FlowModel::class_heap_update(std::uint32_t c) {
-  const sim::Time finish = classes_[c].finish;
-  std::uint32_t& pos = heap_pos_[c];
-  if (pos == kNone) {
-    pos = static_cast<std::uint32_t>(heap_.size());
-    heap_.push_back(HeapEntry{finish, c});
-  } else {
-    heap_[pos].key = finish;
-  }
-  detail::keyed_sift(heap_, pos, [this](std::uint32_t x, std::uint32_t p) { heap_pos_[x] = p; });
-}
-
-void FlowModel::class_heap_remove(std::uint32_t c) {
-  const std::uint32_t pos = heap_pos_[c];
-  if (pos == kNone) return;
-  heap_pos_[c] = kNone;
-  detail::keyed_erase(heap_, pos, [this](std::uint32_t x, std::uint32_t p) { heap_pos_[x] = p; });
 }
 
 }  // namespace vmcsim::models
