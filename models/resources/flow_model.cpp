@@ -75,14 +75,7 @@ FlowId FlowModel::start_flow(std::span<const ResourceId> path, double amount, do
                                     names_[path[i].index] + "' twice in one path");
   }
 
-  std::uint32_t idx;
-  if (free_flow_ != kNone) {
-    idx = free_flow_;
-    free_flow_ = flows_[idx].next_free;
-  } else {
-    idx = static_cast<std::uint32_t>(flows_.size());
-    flows_.emplace_back();
-  }
+  const std::uint32_t idx = take_slot(flows_, free_flow_);
   Flow& f = flows_[idx];
   f.on_done = std::move(on_done);
   f.next_free = kNone;
@@ -127,15 +120,8 @@ std::uint32_t FlowModel::find_or_make_class(std::span<const ResourceId> path, do
       if (same) return c;
     }
   }
-  std::uint32_t c;
-  if (free_class_ != kNone) {
-    c = free_class_;
-    free_class_ = classes_[c].next_free;
-  } else {
-    c = static_cast<std::uint32_t>(classes_.size());
-    classes_.emplace_back();
-    heap_pos_.push_back(kNone);
-  }
+  const std::uint32_t c = take_slot(classes_, free_class_);
+  if (heap_pos_.size() < classes_.size()) heap_pos_.push_back(kNone);
   FlowClass& k = classes_[c];
   k.path.clear();
   k.members.clear();

@@ -258,6 +258,17 @@ class FlowModel {
     std::vector<detail::KeyedEntry<double>> below;   // below classes by -own limit
   };
   static constexpr std::uint32_t kNone = UINT32_MAX;
+  // A slot of `slots` off its free list (linked through next_free), or a new one at the end.
+  template <class Slot>
+  static std::uint32_t take_slot(std::vector<Slot>& slots, std::uint32_t& free_head) {
+    if (free_head != kNone) {
+      const std::uint32_t i = free_head;
+      free_head = slots[i].next_free;
+      return i;
+    }
+    slots.emplace_back();
+    return static_cast<std::uint32_t>(slots.size() - 1);
+  }
 
   const Flow* live(FlowId id) const;
   Resource& resource_at(ResourceId id);

@@ -473,14 +473,7 @@ bool FlowModel::try_form_group(sim::Time now) {
   }
   if (grouped < 2 || !(level > 0.0)) return false;
 
-  std::uint32_t gi;
-  if (free_group_ != kNone) {
-    gi = free_group_;
-    free_group_ = groups_[gi].next_free;
-  } else {
-    gi = static_cast<std::uint32_t>(groups_.size());
-    groups_.emplace_back();
-  }
+  const std::uint32_t gi = take_slot(groups_, free_group_);
   const std::uint32_t anchor = find_or_make_class({}, kUncapped);
   classes_[anchor].anchor = true;
   classes_[anchor].group = gi;
