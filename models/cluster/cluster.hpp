@@ -262,6 +262,8 @@ class Cluster {
   void replica_stopped(std::uint32_t replica);
   void retry_pending();
   void dispatch(std::uint32_t replica);
+  // A request waiting for a replica: into and out of the service's queue, keeping its count.
+  void enqueue(Service& service, std::uint64_t sequence, const Request& request);
   void check_requests(const Service& service) const;
   // Recomputes route_load_[replica] after its state, in_service or concurrency changed.
   void refresh_route(std::uint32_t replica);

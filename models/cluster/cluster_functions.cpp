@@ -20,7 +20,7 @@ void Cluster::cold_start(std::size_t service) {
         !rep.stop_when_ready)
       coming += rep.concurrency;
   }
-  const std::int64_t short_by = static_cast<std::int64_t>(svc.queue.size()) - coming;
+  const std::int64_t short_by = static_cast<std::int64_t>(svc.queued) - coming;
   if (short_by <= 0) return;
   std::int64_t add = (short_by + concurrency - 1) / concurrency;
   if (fc.max_instances > 0)
@@ -61,7 +61,7 @@ void Cluster::went_idle(std::uint32_t r) {
   const sim::Time now = sim_.now();
   rep.idle = true;
   rep.idle_since = now;
-  const bool function_idle = svc.in_service == 0 && svc.queue.empty();
+  const bool function_idle = svc.in_service == 0 && svc.queued == 0;
   if (rep.prewarmed) {  // a pre-warmed instance waits until its window ends
     if (rep.expires_at <= now) stop_idle(r);
     else rep.expiry = sim_.schedule_at(rep.expires_at, [this, r] { expire(r); });

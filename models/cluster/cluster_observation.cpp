@@ -74,7 +74,7 @@ std::size_t Cluster::pending(std::size_t service) const {
 }
 
 std::size_t Cluster::queued_requests(std::size_t service) const {
-  return services_.at(service).queue.size();
+  return services_.at(service).queued;
 }
 std::size_t Cluster::in_service(std::size_t service) const {
   return services_.at(service).in_service;

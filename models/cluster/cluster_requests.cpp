@@ -33,23 +33,21 @@ void Cluster::submit(std::size_t service, const Request& request) {
   // strictly smaller load wins, and nothing beats an idle instance (the oldest idle one).
   std::uint32_t best = kNone;
   std::int32_t best_load = kNotRoutable;
-  for (const std::uint32_t r : svc.live) {
-    const std::int32_t load = route_load_[r];
-    if (load >= best_load) continue;
-    best = r;
-    best_load = load;
-    if (load == 0) break;
-  }
+  auto scan = [&](std::span<const std::uint32_t> replicas) {
+    for (const std::uint32_t r : replicas) {
+      const std::int32_t load = route_load_[r];
+      if (load >= best_load) continue;
+      best = r;
+      best_load = load;
+      if (load == 0) return;
+    }
+  };
+  scan(svc.live);
   // [failures] ECS tasks of a draining instance, replaced but not stopped yet, still serve.
-  for (const std::uint32_t r : svc.drained) {
-    if (best_load == 0) break;
-    const std::int32_t load = route_load_[r];
-    if (load >= best_load) continue;
-    best = r;
-    best_load = load;
-  }
+  // (Nothing beats an idle replica: then the list is not even read.)
+  if (best_load != 0) scan(svc.drained);
   if (best == kNone) {
-    svc.queue.push_back({sequence, request});
+    enqueue(svc, sequence, request);
     if (function) {
       cold_start(service);
     } else if (svc.live.empty()) {
@@ -67,6 +65,7 @@ void Cluster::check_requests(const Service& svc) const {
   // Conservation: every request submitted is completed, in service or queued.
   VMCSIM_ASSERT(svc.submitted == svc.completed + svc.failed + svc.in_service + svc.queue.size(),
                 "a request was lost or counted twice");
+  VMCSIM_ASSERT(svc.queued == svc.queue.size(), "a service's queue count disagrees with its queue");
   VMCSIM_ASSERT(
       std::all_of(svc.live.begin(), svc.live.end(),
                   [this](std::uint32_t r) { return route_load_[r] == replicas_[r].route_load(); }),
@@ -89,11 +88,17 @@ void Cluster::dispatch(std::uint32_t r) {
   Replica& rep = replicas_[r];
   Service& svc = services_[rep.service];
   while (rep.state == ReplicaState::running && rep.in_service < rep.concurrency &&
-         !svc.queue.empty()) {
+         svc.queued > 0) {
     const Service::Queued q = svc.queue.front();
     svc.queue.pop_front();
+    --svc.queued;
     begin_request(r, q.sequence, q.request, svc.function);
   }
+}
+
+void Cluster::enqueue(Service& svc, std::uint64_t sequence, const Request& request) {
+  svc.queue.push_back({sequence, request});
+  ++svc.queued;
 }
 
 void Cluster::begin_request(std::uint32_t r, std::uint64_t sequence, const Request& request,

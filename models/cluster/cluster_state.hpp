@@ -112,12 +112,15 @@ struct Cluster::Controller {
   }
 };
 
-// Hot and cold, as Replica: what every request reads or writes (submit, dispatch, begin_request,
-// io_done, check_requests) first, in the first four cache lines; placement and autoscaling state
-// after.
+// Hot and cold, as Replica. A request that finds an idle replica reads or writes two lines of
+// its service: the first (counters, including `queued`, so dispatch need not look into the
+// deque) and the second (the replicas to route among, and the stream its work is drawn from).
+// The deque and the draining tasks follow, read only when requests queue or an ECS instance
+// drains; placement and autoscaling state after.
 struct alignas(64) Cluster::Service {
   const ServiceConfig* config = nullptr;
   bool function = false;  // config->function.enabled, kept here to spare a line of the config
+  std::uint32_t queued = 0;  // queue.size(), kept by enqueue and dequeue
   // [failures] lost replicas not replaced; of those, still sent requests
   int lost = 0;
   int lost_routable = 0;
@@ -128,11 +131,13 @@ struct alignas(64) Cluster::Service {
   // [failures] the round-robin position that shares arrivals between the lost routable replicas
   // and the running ones
   std::uint64_t route_counter = 0;
+  // --- second line
   std::vector<std::uint32_t> live;  // pending, starting and running replicas, oldest first
-  // [failures] ECS: tasks of a draining container instance already replaced (out of `live`)
-  // and still running until the scheduler stops them; they count as running.
-  std::vector<std::uint32_t> drained;
   sim::RandomStream stream{0};
+  // --- requests waiting for a replica, and [failures] ECS: tasks of a draining container
+  // instance already replaced (out of `live`) and still running until the scheduler stops
+  // them; they count as running.
+  std::vector<std::uint32_t> drained;
   struct Queued {
     std::uint64_t sequence;
     Request request;

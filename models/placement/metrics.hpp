@@ -44,6 +44,22 @@ struct PackingMetrics {
 
 PackingMetrics packing_metrics(std::span<const NodeView> nodes, const ResourceVector& smallest);
 
+// packing_metrics one node at a time, for callers that have a node's amounts but no NodeView
+// (the metrics sampler, which would otherwise build a view of every node every sample). Adding
+// the nodes of a span in order gives packing_metrics of that span exactly.
+class PackingAccumulator {
+ public:
+  explicit PackingAccumulator(const ResourceVector& smallest) : smallest_{smallest} {}
+  // used: the node has a task or any allocation (NodeView: tasks > 0 || allocated != {}).
+  void add(const ResourceVector& allocatable, const ResourceVector& allocated, bool used);
+  PackingMetrics result() const;
+
+ private:
+  ResourceVector smallest_;
+  PackingMetrics m_;
+  ResourceVector used_alloc_, used_cap_, free_total_, free_unusable_;
+};
+
 // One kind of pod in a workload and its share of the pods.
 struct PodClass {
   PlacementRequest request;  // demand, gpus and constraints (one representative pod)
