@@ -6,6 +6,8 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "sim/prefetch.hpp"
+
 namespace vmcsim::models {
 
 using sim::Time;
@@ -64,7 +66,12 @@ void ArrivalProcess::schedule_next() {
   pending_ = {};
   const Time t = next_arrival(sim_->now(), *stream_);
   if (t == Time::max() || t > horizon_) return;
-  pending_ = sim_->schedule_at(t, [this] { fire(); });
+  pending_ = sim_->schedule_at(t, FireEvent{this});
+}
+
+void ArrivalProcess::FireEvent::prefetch() const noexcept {
+  // fire() reads the process's fields, then its stream and the derived process's.
+  sim::prefetch_bytes(process, sizeof(ArrivalProcess) + 64);
 }
 
 void ArrivalProcess::fire() {
