@@ -1,3 +1,4 @@
+#include "app/scenario/data_dir.hpp"
 #include "app/scenario/loader.hpp"
 #include "compiled_paths.hpp"
 
@@ -284,8 +285,20 @@ TEST_CASE("a path using an unset VMCSIM_DATA with no fixtures beside the checkou
   const char* saved = std::getenv("VMCSIM_DATA");
   const std::string restore = saved != nullptr ? saved : "";
   ::unsetenv("VMCSIM_DATA");
-  // Neither the current folder nor the scenario's has ../shared/fixtures near it.
-  const fs::path nowhere = fs::temp_directory_path() / "vmcsim-no-fixtures" / "a" / "b";
+  // Neither the current folder nor the scenario's may have ../shared/fixtures near it. The
+  // search climbs to the root, so a checkout in the temporary folder with its fixtures beside it
+  // (/tmp/shared) would be found from /tmp/...: take the first root that sees none.
+  fs::path nowhere;
+  for (const fs::path root : {fs::temp_directory_path(), fs::path{"/var/tmp"}, fs::path{"/dev/shm"}}) {
+    const fs::path dir = root / "vmcsim-no-fixtures" / "a" / "b";
+    const auto candidates = vmcsim::app::scenario::default_data_candidates(dir);
+    if (std::none_of(candidates.begin() + 1, candidates.end(),
+                     [](const fs::path& c) { return fs::is_directory(c); })) {
+      nowhere = dir;
+      break;
+    }
+  }
+  REQUIRE_FALSE(nowhere.empty());  // no folder here without fixtures above it
   fs::create_directories(nowhere);
   const fs::path cwd = fs::current_path();
   fs::current_path(nowhere);
