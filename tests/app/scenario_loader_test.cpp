@@ -291,6 +291,7 @@ TEST_CASE("a path using an unset VMCSIM_DATA with no fixtures beside the checkou
   fs::path nowhere;
   for (const fs::path root : {fs::temp_directory_path(), fs::path{"/var/tmp"}, fs::path{"/dev/shm"}}) {
     const fs::path dir = root / "vmcsim-no-fixtures" / "a" / "b";
+    // The first candidate is the current folder's, which the test moves to `dir` below.
     const auto candidates = vmcsim::app::scenario::default_data_candidates(dir);
     if (std::none_of(candidates.begin() + 1, candidates.end(),
                      [](const fs::path& c) { return fs::is_directory(c); })) {
