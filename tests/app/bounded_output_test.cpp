@@ -19,6 +19,7 @@
 #include "app/report/write_all.hpp"
 #include "app/runner/placement_row_codec.hpp"
 #include "app/scenario/loader.hpp"
+#include "cli_run.hpp"
 #include "sample_results.hpp"
 
 using namespace vmcsim;
@@ -26,6 +27,8 @@ using namespace vmcsim::app::report;
 using namespace vmcsim::sim::literals;
 
 namespace {
+
+using vmcsim::test::read_text;
 
 std::set<std::string> hosts_in(const nlohmann::ordered_json& trace) {
   std::set<std::string> hosts;
@@ -42,13 +45,6 @@ std::size_t slices_in(const nlohmann::ordered_json& trace) {
   for (const auto& e : trace["traceEvents"])
     n += e["ph"] == "X" ? 1 : 0;
   return n;
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 std::string gunzip(const std::string& bytes) {
@@ -191,11 +187,11 @@ TEST_CASE("instances.csv.gz holds the bytes of instances.csv, and is what a larg
   write_all(r, dir.path / "plain");
   CHECK_FALSE(std::filesystem::exists(dir.path / "gz" / "instances.csv"));
   CHECK_FALSE(std::filesystem::exists(dir.path / "plain" / "instances.csv.gz"));
-  const std::string compressed = read_file(dir.path / "gz" / "instances.csv.gz");
-  CHECK(gunzip(compressed) == read_file(dir.path / "plain" / "instances.csv"));
+  const std::string compressed = read_text(dir.path / "gz" / "instances.csv.gz");
+  CHECK(gunzip(compressed) == read_text(dir.path / "plain" / "instances.csv"));
   // Deterministic bytes (no time stamp in the gzip header).
   write_all(r, dir.path / "gz2", gzip);
-  CHECK(read_file(dir.path / "gz2" / "instances.csv.gz") == compressed);
+  CHECK(read_text(dir.path / "gz2" / "instances.csv.gz") == compressed);
   // A later plain run into the same folder leaves no stale .gz behind.
   write_all(r, dir.path / "gz");
   CHECK_FALSE(std::filesystem::exists(dir.path / "gz" / "instances.csv.gz"));

@@ -19,7 +19,7 @@ using vmcsim::test::ScratchDir;
 using json = nlohmann::json;
 
 // runner-small with one variant whose placement policy is `policy`.
-std::string scenario_with(const std::string& policy) {
+std::string scenario_with_policy(const std::string& policy) {
   std::string text = vmcsim::test::read_text(fs::path{VMCSIM_TEST_DATA} / "runner" / "small.yaml");
   const std::string variants = text.substr(text.find("variants:"));
   const std::string rest = variants.substr(variants.find("\nsweep:"));
@@ -35,7 +35,7 @@ std::string scenario_with(const std::string& policy) {
 // Runs the policy's scenario into dir/name with extra options; the folder.
 fs::path run_into(const ScratchDir& dir, const std::string& name, const std::string& policy,
                   const std::string& options = "") {
-  vmcsim::test::TempFile file{"compare-" + name + ".yaml", scenario_with(policy)};
+  vmcsim::test::TempFile file{"compare-" + name + ".yaml", scenario_with_policy(policy)};
   const fs::path out = dir.path() / name;
   const auto r = run_vmcsim("run '" + file.path() + "' --quiet --jobs 2 --out '" + out.string() +
                                 "' " + options,

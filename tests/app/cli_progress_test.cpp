@@ -29,7 +29,7 @@ using vmcsim::test::read_text;
 using vmcsim::test::run_vmcsim;
 using vmcsim::test::ScratchDir;
 
-const fs::path small_scenario = fs::path{VMCSIM_TEST_DATA} / "runner" / "small.yaml";
+using vmcsim::test::small_scenario;
 
 std::size_t count(const std::string& text, const std::regex& pattern) {
   return static_cast<std::size_t>(

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 using vmcsim::test::run_vmcsim;
 using vmcsim::test::ScratchDir;
 
-const fs::path small_scenario = fs::path{VMCSIM_TEST_DATA} / "runner" / "small.yaml";
+using vmcsim::test::small_scenario;
 
 }  // namespace
 

@@ -19,7 +19,7 @@ namespace {
 
 // web (4 replicas over two zones) under a PodDisruptionBudget of min_available 3, on
 // Kubernetes; `failures` (the section, or nothing) is appended as written.
-std::string scenario_with(const std::string& failures) {
+std::string drains_scenario(const std::string& failures) {
   return R"(name: drains
 duration: 6m
 seed: 3
@@ -46,7 +46,7 @@ registry: {bandwidth: 1Gbps, latency: 20ms}
 }
 
 RunResults run(const std::string& failures) {
-  const auto s = scenario::load_scenario_text(scenario_with(failures), "drains.yaml");
+  const auto s = scenario::load_scenario_text(drains_scenario(failures), "drains.yaml");
   runner::RunOptions options;
   options.jobs = 1;
   options.replications = 2;
@@ -99,7 +99,7 @@ TEST_CASE("a run with failures but no drain leaves the drain rows out and names 
 }
 
 TEST_CASE("a run without failures has no drain rows and names none") {
-  const auto s = scenario::load_scenario_text(scenario_with(""), "drains.yaml");
+  const auto s = scenario::load_scenario_text(drains_scenario(""), "drains.yaml");
   runner::RunOptions options;
   options.jobs = 1;
   options.replications = 1;

@@ -19,7 +19,7 @@ using namespace vmcsim;
 using sim::Time;
 
 // A valid scenario with two zones; `failures` is appended as written.
-std::string scenario_with(const std::string& failures) {
+std::string two_zone_scenario(const std::string& failures) {
   return R"(name: f
 duration: 10m
 hosts:
@@ -38,15 +38,15 @@ failures:
 )" + failures;
 }
 
-std::string error_of(const std::string& failures) {
+std::string failures_error(const std::string& failures) {
   return test::input_error_of(
-      [&] { (void)app::scenario::load_scenario_text(scenario_with(failures), "f.yaml"); });
+      [&] { (void)app::scenario::load_scenario_text(two_zone_scenario(failures), "f.yaml"); });
 }
 
 }  // namespace
 
 TEST_CASE("the failures section is read with its defaults") {
-  const auto s = app::scenario::load_scenario_text(scenario_with(R"(  zone_outages:
+  const auto s = app::scenario::load_scenario_text(two_zone_scenario(R"(  zone_outages:
     - {zone: zone-b, at: 2m, duration: 3m}
   drains:
     - {host: a-1, at: 1m, duration: 1m}
@@ -69,34 +69,35 @@ TEST_CASE("the failures section is read with its defaults") {
 }
 
 TEST_CASE("bad failure specs fail at their line and column") {
-  CHECK(error_of("  zone_outages:\n    - {zone: zone-q, at: 1m, duration: 1m}\n")
+  CHECK(failures_error("  zone_outages:\n    - {zone: zone-q, at: 1m, duration: 1m}\n")
             .rfind("f.yaml:17:14: error: failures.zone_outages[0].zone: no host is in zone "
                    "'zone-q'",
                    0) == 0);
-  CHECK(error_of("  host_failures:\n    - {mttr: 1h}\n")
+  CHECK(failures_error("  host_failures:\n    - {mttr: 1h}\n")
             .rfind("f.yaml:17:14: error: failures.host_failures[0].mttr: an MTTR needs an MTBF",
                    0) == 0);
-  CHECK(error_of("  drains:\n    - {host: c-0, at: 1m, duration: 1m}\n")
+  CHECK(failures_error("  drains:\n    - {host: c-0, at: 1m, duration: 1m}\n")
             .rfind("f.yaml:17:14: error: failures.drains[0].host: unknown host 'c-0'", 0) == 0);
   const std::string negative =
-      error_of("  zone_outages:\n    - {zone: zone-a, at: 1m, duration: -5m}\n");
+      failures_error("  zone_outages:\n    - {zone: zone-a, at: 1m, duration: -5m}\n");
   CHECK(negative.rfind("f.yaml:17:40: error: failures.zone_outages[0].duration:", 0) == 0);
   CHECK(negative.find("must be greater than zero, got '-5m'") != std::string::npos);
-  CHECK(error_of("  drains:\n    - {host: a-0, at: -1m, duration: 1m}\n")
+  CHECK(failures_error("  drains:\n    - {host: a-0, at: -1m, duration: 1m}\n")
             .find("must not be negative") != std::string::npos);
-  CHECK(error_of("  crashes:\n    - {service: wbe, mtbf: 1h}\n").find("did you mean 'web'?") !=
-        std::string::npos);
+  CHECK(
+      failures_error("  crashes:\n    - {service: wbe, mtbf: 1h}\n").find("did you mean 'web'?") !=
+      std::string::npos);
   // A zero retry would retry a refused eviction at the same instant forever.
-  CHECK(error_of("  detection: {drain_retry: 0s}\n")
+  CHECK(failures_error("  detection: {drain_retry: 0s}\n")
             .rfind("f.yaml:16:28: error: failures.detection.drain_retry: must be greater than zero",
                    0) == 0);
 }
 
 namespace {
 
-// The scenario of scenario_with(), its service entry given whole.
+// The scenario of two_zone_scenario(), its service entry given whole.
 std::string with_service(const std::string& service, const std::string& failures = "") {
-  std::string text = scenario_with(failures);
+  std::string text = two_zone_scenario(failures);
   const std::string old = "  - {name: web, image: web, cpu: 500m, memory: 512MiB, replicas: 2}\n";
   text.replace(text.find(old), old.size(), service);
   return failures.empty() ? text.substr(0, text.rfind("failures:")) : text;
@@ -174,7 +175,7 @@ TEST_CASE("bad probes, budgets and deployment settings fail at their line and co
                          "    deployment: {minimum_healthy_percent: 100, maximum_percent: 100}\n")
             .find("maximum_percent (100) must exceed minimum_healthy_percent (100)") !=
         std::string::npos);
-  CHECK(error_of("  crashes:\n    - {service: web, mtbf: 1h, kind: freeze}\n")
+  CHECK(failures_error("  crashes:\n    - {service: web, mtbf: 1h, kind: freeze}\n")
             .find("unknown kind 'freeze'") != std::string::npos);
 }
 

@@ -70,7 +70,7 @@ std::map<std::string, std::string> contents(const fs::path& folder) {
   return out;
 }
 
-const fs::path small_scenario = fs::path{VMCSIM_TEST_DATA} / "runner" / "small.yaml";
+using vmcsim::test::small_scenario;
 
 // The check of the output folder writes a 4 KiB probe: the limit lets it through, and the
 // larger result files (report.html, timeseries.csv, trace.json: 18 to 30 KiB) hit it, while

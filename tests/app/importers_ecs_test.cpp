@@ -17,7 +17,7 @@ EcsTaskDefinition load(const std::string& name) {
   return load_ecs_task_definition(fixture("ecs/" + name));
 }
 
-std::string error_of(const std::string& text) {
+std::string ecs_error(const std::string& text) {
   return vmcsim::test::input_error_of([&] { parse_ecs_task_definition(text, "task.json"); });
 }
 
@@ -152,45 +152,45 @@ TEST_CASE("describe-task-definition output is unwrapped") {
 }
 
 TEST_CASE("bad ECS fields are reported by JSON pointer and line") {
-  CHECK(error_of("{\n  \"family\": \"f\",\n  \"containerDefinitions\": [\n    {\"name\": \"a\", "
-                 "\"image\": "
-                 "\"i\",\n     \"memory\": 256, \"cpu\": \"lots\"}\n  ]\n}") ==
+  CHECK(ecs_error("{\n  \"family\": \"f\",\n  \"containerDefinitions\": [\n    {\"name\": \"a\", "
+                  "\"image\": "
+                  "\"i\",\n     \"memory\": 256, \"cpu\": \"lots\"}\n  ]\n}") ==
         "task.json:5:28: error: /containerDefinitions/0/cpu: expected an integer");
   CHECK(
-      error_of(
+      ecs_error(
           "{\"family\": \"f\",\n \"containerDefinitions\": [{\"image\": \"i\", \"memory\": 1}]}") ==
       "task.json:2:27: error: /containerDefinitions/0: missing required \"name\"");
-  CHECK(error_of("{\"containerDefinitions\": []}") ==
+  CHECK(ecs_error("{\"containerDefinitions\": []}") ==
         "task.json:1:1: error: : missing required \"family\"");
   CHECK(
-      error_of(
+      ecs_error(
           "{\"family\": \"f\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}") ==
       "task.json:1:42: error: /containerDefinitions/0: a container needs \"memory\" or "
       "\"memoryReservation\" when the task has no task-level memory");
-  CHECK(error_of("{\"family\": \"f\",\n\"memory\": \"lots\", \"containerDefinitions\": []}") ==
+  CHECK(ecs_error("{\"family\": \"f\",\n\"memory\": \"lots\", \"containerDefinitions\": []}") ==
         "task.json:2:11: error: /memory: 'lots' is not MiB (\"1024\") or GB (\"2 GB\")");
   CHECK(
-      error_of("{\"family\": \"f\", \"requiresCompatibilities\": [\"FARGATE\"], \"memory\": 512,\n"
-               "\"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}") ==
+      ecs_error("{\"family\": \"f\", \"requiresCompatibilities\": [\"FARGATE\"], \"memory\": 512,\n"
+                "\"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}") ==
       "task.json:1:1: error: : a FARGATE task definition needs task-level \"cpu\"");
-  CHECK(error_of(
+  CHECK(ecs_error(
             "{\"family\": \"f\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\",\n"
             "  \"memory\": 128, \"memoryReservation\": 256}]}") ==
         "task.json:2:39: error: /containerDefinitions/0/memoryReservation: the soft limit exceeds "
         "the "
         "hard limit \"memory\"");
   CHECK(
-      error_of("{\"family\": \"f\", \"memory\": 512, \"containerDefinitions\": [{\"name\": \"a\", "
-               "\"image\": \"i\", \"portMappings\": [{\"containerPort\": 70000}]}]}")
+      ecs_error("{\"family\": \"f\", \"memory\": 512, \"containerDefinitions\": [{\"name\": \"a\", "
+                "\"image\": \"i\", \"portMappings\": [{\"containerPort\": 70000}]}]}")
           .starts_with(
               "task.json:1:120: error: /containerDefinitions/0/portMappings/0/containerPort:"));
-  CHECK(error_of("{\"family\": \"f\", \"networkMode\": \"mesh\", \"containerDefinitions\": []}") ==
+  CHECK(ecs_error("{\"family\": \"f\", \"networkMode\": \"mesh\", \"containerDefinitions\": []}") ==
         "task.json:1:32: error: /networkMode: unknown network mode 'mesh' (bridge, host, awsvpc, "
         "none)");
 }
 
 TEST_CASE("invalid ECS JSON is reported at the offending line and column") {
-  const std::string what = error_of("{\n  \"family\": \"f\",\n  \"cpu\": ,\n}");
+  const std::string what = ecs_error("{\n  \"family\": \"f\",\n  \"cpu\": ,\n}");
   CHECK(what.starts_with("task.json:3:10: error: invalid JSON: "));
 }
 
@@ -226,7 +226,7 @@ TEST_CASE("an ECS container's GPU resource requirements are kept") {
                                               "task.json");
   CHECK(task.containers[0].gpus == 2);
   CHECK(task.total_gpus() == 2);
-  CHECK(error_of(R"({"family": "f", "containerDefinitions": [
+  CHECK(ecs_error(R"({"family": "f", "containerDefinitions": [
     {"name": "a", "image": "a", "memory": 512,
      "resourceRequirements": [{"type": "GPU", "value": "two"}]}]})") ==
         "task.json:3:56: error: /containerDefinitions/0/resourceRequirements/0/value: 'two' is not "

@@ -26,11 +26,11 @@ const std::string kPodHeader =
     "deletion_time,scheduled_time\n";
 
 template <typename Load>
-std::string error_of(const TempFile& file, Load load) {
+std::string import_error(const TempFile& file, Load load) {
   return input_error_of([&] { load(file.path()); });
 }
 
-std::string ecs_error(const std::string& text) {
+std::string hostile_ecs_error(const std::string& text) {
   return input_error_of([&] { parse_ecs_task_definition(text, "task.json"); });
 }
 
@@ -38,12 +38,12 @@ std::string ecs_error(const std::string& text) {
 
 TEST_CASE("an Alibaba memory_mib of 2^44 is an error at its field, not \"memory -1MiB\"") {
   const TempFile f("pods-mib.csv", kPodHeader + "p,1000,17592186044416,0,0,,LS,Running,0,10,0\n");
-  CHECK(error_of(f, [](const std::string& p) { load_alibaba_pods(p); }) ==
+  CHECK(import_error(f, [](const std::string& p) { load_alibaba_pods(p); }) ==
         f.path() +
             ":2:8: error: field 3 (memory_mib): 17592186044416 x 1MiB is beyond the largest "
             "size, 1048576TiB");
   const TempFile n("nodes-mib.csv", "sn,cpu_milli,memory_mib,gpu,model\nn,1,17592186044416,0,\n");
-  CHECK(error_of(n, [](const std::string& p) { load_alibaba_nodes(p); }) ==
+  CHECK(import_error(n, [](const std::string& p) { load_alibaba_nodes(p); }) ==
         n.path() +
             ":2:5: error: field 3 (memory_mib): 17592186044416 x 1MiB is beyond the largest "
             "size, 1048576TiB");
@@ -52,7 +52,7 @@ TEST_CASE("an Alibaba memory_mib of 2^44 is an error at its field, not \"memory 
 TEST_CASE("an Alibaba creation time of 9.3e9 s is an error at its field, not an overflow") {
   const TempFile f("pods-time.csv",
                    kPodHeader + "p,1000,1024,0,0,,LS,Running,9300000000,9300000001,\n");
-  CHECK(error_of(f, [](const std::string& p) { load_alibaba_pods(p); }) ==
+  CHECK(import_error(f, [](const std::string& p) { load_alibaba_pods(p); }) ==
         f.path() +
             ":2:29: error: field 9 (creation_time): 9300000000 x 1s is beyond the 100-year "
             "range");
@@ -60,7 +60,7 @@ TEST_CASE("an Alibaba creation time of 9.3e9 s is an error at its field, not an 
 
 TEST_CASE("Alibaba CPU beyond 10^9 cores is an error, and totals of many pods saturate") {
   const TempFile f("pods-cpu.csv", kPodHeader + "p,4611686018427388000,1,0,0,,LS,Running,0,1,\n");
-  CHECK_THAT(error_of(f, [](const std::string& p) { load_alibaba_pods(p); }),
+  CHECK_THAT(import_error(f, [](const std::string& p) { load_alibaba_pods(p); }),
              Catch::StartsWith(f.path() + ":2:3: error: field 2 (cpu_milli)"));
   // Eight pods of 1EiB each: the summary's total saturates instead of wrapping negative.
   std::string rows = kPodHeader;
@@ -73,7 +73,7 @@ TEST_CASE("Alibaba CPU beyond 10^9 cores is an error, and totals of many pods sa
 
 TEST_CASE("an Azure core bucket of 4294967298 is an error, not 2 cores") {
   const TempFile f("vmtable.csv", "vm,s,d,0,10,50,20,40,Interactive,4294967298,4\n");
-  CHECK(error_of(f, [](const std::string& p) { load_azure_vmtable(p); }) ==
+  CHECK(import_error(f, [](const std::string& p) { load_azure_vmtable(p); }) ==
         f.path() +
             ":1:34: error: field 10 (vmcorecountbucket): 4294967298 is out of range "
             "1..2147483647");
@@ -86,13 +86,13 @@ TEST_CASE("an Azure core bucket of 4294967298 is an error, not 2 cores") {
 
 TEST_CASE("Azure and Google times beyond the range are errors at their field") {
   const TempFile vm("vmtable-time.csv", "vm,s,d,9300000000,9300000001,50,20,40,I,2,4\n");
-  CHECK_THAT(error_of(vm, [](const std::string& p) { load_azure_vmtable(p); }),
+  CHECK_THAT(import_error(vm, [](const std::string& p) { load_azure_vmtable(p); }),
              Catch::StartsWith(vm.path() + ":1:8: error: field 4 (vmcreated): 9300000000 x 1s"));
   const TempFile cpu("cpu.csv", "9300000000,vm,1,2,1.5\n");
-  CHECK_THAT(error_of(cpu, [](const std::string& p) { load_azure_vm_cpu(p); }),
+  CHECK_THAT(import_error(cpu, [](const std::string& p) { load_azure_vm_cpu(p); }),
              Catch::StartsWith(cpu.path() + ":1:1: error: field 1 (timestamp)"));
   const TempFile g("google.csv", "9300000000000000000,,1,0,0,0,u,3,9,0.1,0.1,0.1,0\n");
-  CHECK_THAT(error_of(g, [](const std::string& p) { load_google_task_events(p); }),
+  CHECK_THAT(import_error(g, [](const std::string& p) { load_google_task_events(p); }),
              Catch::StartsWith(g.path() + ":1:1: error: field 1 (time)"));
   // The trace's own "never" (2^63-1 microseconds) stays Time::max().
   const TempFile never("google-never.csv", "9223372036854775807,,1,0,0,0,u,3,9,0.1,0.1,0.1,0\n");
@@ -103,19 +103,19 @@ TEST_CASE("integers beyond 64 bits and reals beyond int64 are range errors at th
   const TempFile f("functions.csv",
                    "HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f,http,4294967295,"
                    "99999999999999999999\n");
-  CHECK(error_of(f, [](const std::string& p) { load_azure_functions(p, "", ""); }) ==
+  CHECK(import_error(f, [](const std::string& p) { load_azure_functions(p, "", ""); }) ==
         f.path() + ":2:23: error: field 6 (2): 99999999999999999999 is out of range 0..4294967295");
   const TempFile g("google-class.csv", "1,,1,0,0,0,u,99999999999999999999,9,0.1,0.1,0.1,0\n");
-  CHECK_THAT(error_of(g, [](const std::string& p) { load_google_task_events(p); }),
+  CHECK_THAT(import_error(g, [](const std::string& p) { load_google_task_events(p); }),
              Catch::Contains("field 8 (scheduling class): 99999999999999999999 is out of range"));
 }
 
 TEST_CASE("replay CSV quantities beyond their range are errors at their field") {
   const TempFile f("replay.csv", "timestamp,service,cpu_time,io_bytes\n0,web,1ms,2EiB\n");
-  CHECK_THAT(error_of(f, [](const std::string& p) { load_replay_csv(p); }),
+  CHECK_THAT(import_error(f, [](const std::string& p) { load_replay_csv(p); }),
              Catch::StartsWith(f.path() + ":2:11: error: field 4 (io_bytes)"));
   const TempFile t("replay-t.csv", "timestamp,service,cpu_time,io_bytes\n9300000000,web,1ms,1\n");
-  CHECK_THAT(error_of(t, [](const std::string& p) { load_replay_csv(p); }),
+  CHECK_THAT(import_error(t, [](const std::string& p) { load_replay_csv(p); }),
              Catch::StartsWith(t.path() + ":2:1: error: field 1 (timestamp)"));
   // Sums over many lines saturate in the summary rather than wrap.
   const TempFile sum("replay-sum.csv",
@@ -128,13 +128,13 @@ TEST_CASE("an ECS cpu of \"4194304 vCPU\" is out of range at its line, not a wra
   const std::string task =
       "{\n  \"family\": \"f\",\n  \"cpu\": \"4194304 vCPU\",\n  \"memory\": \"512\",\n"
       "  \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]\n}\n";
-  CHECK(ecs_error(task) ==
+  CHECK(hostile_ecs_error(task) ==
         "task.json:3:10: error: /cpu: '4194304 vCPU' is out of range (at most 1000000000 CPU "
         "units)");
-  CHECK_THAT(ecs_error(R"({"family":"f","cpu":"99999999999","memory":"512",
+  CHECK_THAT(hostile_ecs_error(R"({"family":"f","cpu":"99999999999","memory":"512",
       "containerDefinitions":[{"name":"a","image":"i"}]})"),
              Catch::Contains("/cpu: '99999999999' is out of range"));
-  CHECK_THAT(ecs_error(R"({"family":"f","cpu":"-4194304 vCPU","memory":"512",
+  CHECK_THAT(hostile_ecs_error(R"({"family":"f","cpu":"-4194304 vCPU","memory":"512",
       "containerDefinitions":[{"name":"a","image":"i"}]})"),
              Catch::Contains("/cpu: '-4194304 vCPU' is not CPU units"));
   const auto ok = parse_ecs_task_definition(R"({"family":"f","cpu":"16 vCPU","memory":"512",
@@ -154,7 +154,7 @@ TEST_CASE("an ECS error behind a 10,000-deep array is located without a stack ov
   CHECK(far.line == 2);
   CHECK(far.column == 7);
   // The parser refuses nesting beyond 128 levels, naming where it starts.
-  CHECK(ecs_error("{\"family\":\"f\",\"x\":" + very_deep + "}") ==
+  CHECK(hostile_ecs_error("{\"family\":\"f\",\"x\":" + very_deep + "}") ==
         "task.json:1:146: error: invalid JSON: nested deeper than 128 levels");
 }
 
@@ -165,7 +165,7 @@ TEST_CASE("an empty ECS or Kubernetes file says it is empty, not that it cannot 
   const TempFile k8s("empty.yaml", "");
   CHECK(input_error_of([&] { load_k8s_manifests(k8s.path()); }) ==
         k8s.path() + ": error: the file is empty");
-  CHECK(ecs_error("  \n") ==
+  CHECK(hostile_ecs_error("  \n") ==
         "task.json: error: the file is empty (expected a JSON task definition)");
 }
 

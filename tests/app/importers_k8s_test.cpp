@@ -16,7 +16,7 @@ using vmcsim::test::fixture;
 
 namespace {
 
-std::string error_of(const std::string& yaml) {
+std::string k8s_error(const std::string& yaml) {
   return vmcsim::test::input_error_of([&] { parse_k8s_manifests(yaml, "m.yaml"); });
 }
 
@@ -253,33 +253,34 @@ TEST_CASE("bad manifest fields are reported at their line and column with the fi
       "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n"
       "  replicas: 2\n  template:\n    spec:\n      containers:\n"
       "      - name: c\n        image: i\n";
-  CHECK(error_of(deployment + "        resources: {requests: {cpu: lots}}\n") ==
+  CHECK(k8s_error(deployment + "        resources: {requests: {cpu: lots}}\n") ==
         "m.yaml:11:37: error: spec.template.spec.containers[0].resources.requests.cpu: invalid "
         "quantity 'lots': expected a number (write e.g. 100m, 0.5, 128Mi, 1Gi, 1e3)");
-  CHECK(error_of(deployment + "        resources:\n          requests: {memory: 2Gi}\n"
-                              "          limits: {memory: 1Gi}\n") ==
+  CHECK(k8s_error(deployment + "        resources:\n          requests: {memory: 2Gi}\n"
+                               "          limits: {memory: 1Gi}\n") ==
         "m.yaml:12:11: error: spec.template.spec.containers[0].resources: the memory request "
         "exceeds the memory limit");
-  CHECK(error_of("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n  replicas: "
-                 "many\n") == "m.yaml:5:13: error: spec.replicas: 'many' is not an integer");
+  CHECK(k8s_error("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n  replicas: "
+                  "many\n") == "m.yaml:5:13: error: spec.replicas: 'many' is not an integer");
   CHECK(
-      error_of("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n  replicas: 1\n"
-               "  template:\n    spec:\n      containers: []\n") ==
+      k8s_error("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n  replicas: 1\n"
+                "  template:\n    spec:\n      containers: []\n") ==
       "m.yaml:8:7: error: spec.template.spec: a pod needs at least one container");
-  CHECK(error_of("apiVersion: v1\nkind: Pod\nmetadata: {labels: {a: b}}\nspec: {}\n") ==
+  CHECK(k8s_error("apiVersion: v1\nkind: Pod\nmetadata: {labels: {a: b}}\nspec: {}\n") ==
         "m.yaml:3:11: error: metadata: missing required 'name'");
-  CHECK(error_of("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
-                 "spec:\n  scaleTargetRef: {kind: Deployment, name: w}\n  maxReplicas: 3\n"
-                 "  behavior:\n    scaleDown:\n      policies:\n      - {type: Percent, value: 10, "
-                 "periodSeconds: 3600}\n") ==
-        "m.yaml:10:51: error: spec.behavior.scaleDown.policies[0].periodSeconds: 3600 is outside "
-        "1..1800");
-  CHECK(error_of("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
-                 "spec:\n  scaleTargetRef: {kind: Deployment, name: w}\n  minReplicas: 5\n  "
-                 "maxReplicas: 3\n") ==
+  CHECK(
+      k8s_error("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+                "spec:\n  scaleTargetRef: {kind: Deployment, name: w}\n  maxReplicas: 3\n"
+                "  behavior:\n    scaleDown:\n      policies:\n      - {type: Percent, value: 10, "
+                "periodSeconds: 3600}\n") ==
+      "m.yaml:10:51: error: spec.behavior.scaleDown.policies[0].periodSeconds: 3600 is outside "
+      "1..1800");
+  CHECK(k8s_error("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+                  "spec:\n  scaleTargetRef: {kind: Deployment, name: w}\n  minReplicas: 5\n  "
+                  "maxReplicas: 3\n") ==
         "m.yaml:6:16: error: spec.minReplicas: minReplicas exceeds maxReplicas");
   CHECK(
-      error_of(
+      k8s_error(
           "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
           "spec:\n  scaleTargetRef: {kind: Deployment, name: w}\n  maxReplicas: 3\n  metrics:\n"
           "  - type: Resource\n    resource: {name: cpu, target: {type: Utilisation}}\n") ==
@@ -288,7 +289,7 @@ TEST_CASE("bad manifest fields are reported at their line and column with the fi
 }
 
 TEST_CASE("invalid YAML is reported at yaml-cpp's mark") {
-  const std::string what = error_of("kind: Deployment\nmetadata: {name: [unclosed\n");
+  const std::string what = k8s_error("kind: Deployment\nmetadata: {name: [unclosed\n");
   CHECK(what.starts_with("m.yaml:3:1: error: invalid YAML: "));
 }
 

@@ -24,7 +24,7 @@ using namespace vmcsim;
 using vmcsim::test::read_text;
 using vmcsim::test::ScratchDir;
 
-const fs::path source_dir{VMCSIM_SOURCE_DIR_FOR_TESTS};
+using vmcsim::test::source_dir;
 
 app::RunResults run_small(unsigned jobs, int replications = 3) {
   const auto s = app::scenario::load_scenario(fs::path{VMCSIM_TEST_DATA} / "runner" / "small.yaml");

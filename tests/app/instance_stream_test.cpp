@@ -27,7 +27,7 @@ using namespace vmcsim;
 using vmcsim::test::read_text;
 using vmcsim::test::ScratchDir;
 
-const fs::path source_dir{VMCSIM_SOURCE_DIR_FOR_TESTS};
+using vmcsim::test::source_dir;
 
 // Record k of a replication: its own service, host and phases (a phase name or two per record,
 // some shared), so that a record out of place or a wrong phase order shows.

@@ -32,7 +32,7 @@ std::string deployment(const std::string& name, const std::string& resources, in
 }
 
 // One service (a YAML flow mapping) run on metal hosts by an EKS-like variant and a runc one.
-std::string scenario_with(const std::string& service, const std::string& extra_variants = "") {
+std::string semantics_scenario(const std::string& service, const std::string& extra_variants = "") {
   return "name: t\nduration: 2m\nhosts: [{name: h, count: 2, instance_type: m5.metal}]\n"
          "registry: {bandwidth: 1Gbps, latency: 10ms}\nservices: [" +
          service + "]\nworkloads: [{service: " + "web" +
@@ -52,7 +52,7 @@ TEST_CASE("a Kubernetes container with only limits requests its limits") {
                                "        resources:\n          limits: {cpu: 500m, memory: "
                                "256Mi}\n")};
   const auto s = load_scenario_text(
-      scenario_with("{name: web, kubernetes: '" + manifest.path() + "'}"), "inline.yaml");
+      semantics_scenario("{name: web, kubernetes: '" + manifest.path() + "'}"), "inline.yaml");
   const Service& web = s.services[0];
   CHECK(web.cpu_request == Millicores{500});
   CHECK(web.memory_request == Bytes::mib(256));
@@ -64,7 +64,7 @@ TEST_CASE("a Kubernetes container with only limits requests its limits") {
 TEST_CASE("a Kubernetes Deployment without resources runs BestEffort and validate says so") {
   TempFile manifest{"besteffort.yaml", deployment("web", "")};
   TempFile file{"besteffort-scenario.yaml",
-                scenario_with("{name: web, kubernetes: '" + manifest.path() + "'}")};
+                semantics_scenario("{name: web, kubernetes: '" + manifest.path() + "'}")};
   const auto s = load_scenario(file.path());
   CHECK(s.services[0].cpu_request == Millicores{});
   CHECK(s.services[0].memory_request == Bytes{});
@@ -94,22 +94,24 @@ TEST_CASE("vmcsim import k8s names the QoS class and the scoring defaults of a B
 TEST_CASE("a BestEffort service cannot be sized as a VM nor autoscaled on CPU utilization") {
   TempFile manifest{"besteffort-vm.yaml", deployment("web", "")};
   const std::string service = "{name: web, kubernetes: '" + manifest.path() + "'}";
-  CHECK_THAT(input_error_of([&] {
-               load_scenario_text(
-                   scenario_with(service, "  - {name: vm, platform: vm, profile: kvm-ubuntu}\n"),
-                   "inline.yaml");
-             }),
-             Catch::StartsWith("inline.yaml:5:12: error: service 'web' requests no CPU "
-                               "(BestEffort), but variant 'vm' sizes a vm"));
-  CHECK_THAT(input_error_of([&] {
-               load_scenario_text(
-                   scenario_with("{name: web, kubernetes: '" + manifest.path() +
-                                 "', autoscaling: {kind: hpa, min_replicas: 1, max_replicas: 3, "
-                                 "target_cpu_utilization: 0.5}}"),
-                   "inline.yaml");
-             }),
-             Catch::StartsWith("inline.yaml:5:12: error: service 'web': hpa scales on CPU "
-                               "utilization relative to the CPU request"));
+  CHECK_THAT(
+      input_error_of([&] {
+        load_scenario_text(
+            semantics_scenario(service, "  - {name: vm, platform: vm, profile: kvm-ubuntu}\n"),
+            "inline.yaml");
+      }),
+      Catch::StartsWith("inline.yaml:5:12: error: service 'web' requests no CPU "
+                        "(BestEffort), but variant 'vm' sizes a vm"));
+  CHECK_THAT(
+      input_error_of([&] {
+        load_scenario_text(
+            semantics_scenario("{name: web, kubernetes: '" + manifest.path() +
+                               "', autoscaling: {kind: hpa, min_replicas: 1, max_replicas: 3, "
+                               "target_cpu_utilization: 0.5}}"),
+            "inline.yaml");
+      }),
+      Catch::StartsWith("inline.yaml:5:12: error: service 'web': hpa scales on CPU "
+                        "utilization relative to the CPU request"));
 }
 
 TEST_CASE("explicit replicas and autoscaling win over a manifest's in the run as at load") {
@@ -123,8 +125,8 @@ TEST_CASE("explicit replicas and autoscaling win over a manifest's in the run as
           "      name: cpu\n      target: {type: Utilization, averageUtilization: 60}\n"};
   const auto catalog = vmcsim::models::Catalog::load_default();
   const auto explicit_values =
-      load_scenario_text(scenario_with("{name: web, kubernetes: '" + manifest.path() +
-                                       "', replicas: 1, autoscaling: {kind: none}}"),
+      load_scenario_text(semantics_scenario("{name: web, kubernetes: '" + manifest.path() +
+                                            "', replicas: 1, autoscaling: {kind: none}}"),
                          "inline.yaml");
   const auto world = runner::prepare_world(explicit_values, catalog);
   for (const auto& v : world->variants) {
@@ -133,7 +135,7 @@ TEST_CASE("explicit replicas and autoscaling win over a manifest's in the run as
   }
   // Without them, the manifest's count (within the HPA's bounds) and its HPA.
   const auto from_file = load_scenario_text(
-      scenario_with("{name: web, kubernetes: '" + manifest.path() + "'}"), "inline.yaml");
+      semantics_scenario("{name: web, kubernetes: '" + manifest.path() + "'}"), "inline.yaml");
   const auto imported = runner::prepare_world(from_file, catalog);
   CHECK(imported->variants[0].cluster.services[0].replicas == 5);
   CHECK(imported->variants[0].cluster.services[0].autoscaling.kind ==
@@ -142,9 +144,10 @@ TEST_CASE("explicit replicas and autoscaling win over a manifest's in the run as
 }
 
 TEST_CASE("an imported image not listed under images is listed as assumed at load") {
-  const auto s = load_scenario_text(
-      scenario_with("{name: web, kubernetes: '" + fixture("k8s/frontend-deployment.yaml") + "'}"),
-      "inline.yaml");
+  const auto s =
+      load_scenario_text(semantics_scenario("{name: web, kubernetes: '" +
+                                            fixture("k8s/frontend-deployment.yaml") + "'}"),
+                         "inline.yaml");
   REQUIRE(s.images.size() == 1);
   CHECK(s.images[0].name == "gcr.io/google-samples/gb-frontend:v5");
   CHECK(s.images[0].assumed);
@@ -172,7 +175,7 @@ TEST_CASE("a service that fits no node of its variant is an error at the service
                           "        resources:\n          requests: {cpu: 500m, memory: "
                           "1Gi}\n          limits: {memory: 1Gi, nvidia.com/gpu: 1}\n")};
   CHECK(input_error_of([&] {
-          load_scenario_text(scenario_with("{name: web, kubernetes: '" + gpu.path() + "'}"),
+          load_scenario_text(semantics_scenario("{name: web, kubernetes: '" + gpu.path() + "'}"),
                              "inline.yaml");
         }) ==
         "inline.yaml:5:12: error: service 'web' requests 1 GPU per replica, but no node of "
@@ -182,8 +185,9 @@ TEST_CASE("a service that fits no node of its variant is an error at the service
                                       "        resources:\n          requests: {cpu: 500m, "
                                       "memory: 10Gi}\n")};
   CHECK_THAT(input_error_of([&] {
-               load_scenario_text(scenario_with("{name: web, kubernetes: '" + big.path() + "'}"),
-                                  "inline.yaml");
+               load_scenario_text(
+                   semantics_scenario("{name: web, kubernetes: '" + big.path() + "'}"),
+                   "inline.yaml");
              }),
              Catch::StartsWith("inline.yaml:5:12: error: service 'web' (500m CPU, 10GiB) fits no "
                                "node of variant 'eks': a m5.large node has 2 CPU and"));

@@ -26,8 +26,8 @@ using vmcsim::models::placement::NodeView;
 
 namespace {
 
-const fs::path source_dir{VMCSIM_SOURCE_DIR_FOR_TESTS};
-const fs::path test_data{VMCSIM_TEST_DATA};
+using vmcsim::test::source_dir;
+using vmcsim::test::test_data;
 
 // The scenario, with ${VMCSIM_DATA} pointing at the fixtures (failing if they are missing).
 app::scenario::Scenario benchmark_scenario() {

@@ -26,7 +26,7 @@ using vmcsim::test::run_cli;
 
 namespace {
 
-const fs::path source_dir{VMCSIM_SOURCE_DIR_FOR_TESTS};
+using vmcsim::test::source_dir;
 
 std::string read(const fs::path& path) {
   std::ifstream in{path};

@@ -20,6 +20,7 @@
 #include "app/report/text_format.hpp"
 #include "app/report/trace_json.hpp"
 #include "app/report/write_all.hpp"
+#include "cli_run.hpp"
 #include "compiled_paths.hpp"
 #include "models/metrics/summary.hpp"
 #include "sample_results.hpp"
@@ -30,6 +31,8 @@ using namespace vmcsim::sim::literals;
 using nlohmann::json;
 
 namespace {
+
+using vmcsim::test::read_text;
 
 template <class Writer>
 std::string render(Writer&& writer) {
@@ -61,13 +64,6 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
   for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
     ++n;
   return n;
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 }  // namespace
@@ -351,9 +347,9 @@ TEST_CASE("every writer gives byte-identical output for identical results") {
   for (const char* name :
        {"results.json", "instances.csv", "timeseries.csv", "trace.json", "report.html"}) {
     INFO(name);
-    const auto text = read_file(tmp / "a" / name);
+    const auto text = read_text(tmp / "a" / name);
     CHECK(text.size() > 100);
-    CHECK(text == read_file(tmp / "b" / name));
+    CHECK(text == read_text(tmp / "b" / name));
   }
   CHECK(terminal_table(a) == terminal_table(b));
   std::filesystem::remove_all(tmp);
@@ -466,7 +462,7 @@ TEST_CASE("notebooks are committed without outputs") {
         "serverless_tradeoffs.ipynb"}) {
     INFO(name);
     REQUIRE(std::filesystem::exists(dir / name));
-    const json nb = json::parse(read_file(dir / name));
+    const json nb = json::parse(read_text(dir / name));
     for (const auto& cell : nb.at("cells")) {
       if (cell.at("cell_type") != "code") continue;
       CHECK(cell.at("outputs").empty());

@@ -22,23 +22,21 @@
 
 namespace {
 
+using vmcsim::test::read_text;
+
 namespace fs = std::filesystem;
 
-const fs::path source_dir{VMCSIM_SOURCE_DIR_FOR_TESTS};
-const fs::path small_scenario = fs::path{VMCSIM_TEST_DATA} / "runner" / "small.yaml";
+using vmcsim::test::small_scenario;
+using vmcsim::test::source_dir;
 
 using Run = vmcsim::test::CliRun;
 using vmcsim::test::run_vmcsim;
 using vmcsim::test::ScratchDir;
 
-std::string read_file(const fs::path& path) {
-  return vmcsim::test::read_text(path);
-}
-
 // results.json without its wall-clock fields (run time, placement decision time): the rest is
 // deterministic.
 nlohmann::json results_json_of(const fs::path& folder) {
-  return nlohmann::json::parse(read_file(folder / "results.json"));
+  return nlohmann::json::parse(read_text(folder / "results.json"));
 }
 
 struct DemandSample {
@@ -49,7 +47,7 @@ struct DemandSample {
 
 // timeseries.csv's demand column: arrivals per 1 s sample, by run and time.
 std::vector<DemandSample> demand_samples(const fs::path& folder) {
-  std::istringstream series{read_file(folder / "timeseries.csv")};
+  std::istringstream series{read_text(folder / "timeseries.csv")};
   std::string line;
   std::getline(series, line);
   REQUIRE(line.rfind("variant,replication,t_s,demand_rps,", 0) == 0);
@@ -87,7 +85,7 @@ TEST_CASE("vmcsim run writes every result file and results.json has the document
   for (const char* file :
        {"results.json", "instances.csv", "timeseries.csv", "trace.json", "report.html"})
     CHECK(fs::file_size(dir.path() / "out" / file) > 0);
-  const auto j = nlohmann::json::parse(read_file(dir.path() / "out" / "results.json"));
+  const auto j = nlohmann::json::parse(read_text(dir.path() / "out" / "results.json"));
   for (const char* key : {"schema_version", "vmcsim_version", "scenario_name", "scenario_file",
                           "seed", "replications", "resolved_scenario", "variants", "differences"})
     CHECK(j.contains(key));
@@ -130,8 +128,8 @@ TEST_CASE("vmcsim run output is byte-identical whatever the number of worker thr
   REQUIRE(two.exit_code == 0);
   CHECK(one.out.empty());
   // Byte for byte, as cmp compares them: no wall-clock figure is in results.json.
-  CHECK(read_file(dir.path() / "j1" / "results.json") ==
-        read_file(dir.path() / "j2" / "results.json"));
+  CHECK(read_text(dir.path() / "j1" / "results.json") ==
+        read_text(dir.path() / "j2" / "results.json"));
   // Every replication's values are in it too, each with its seed: still the same bytes.
   const auto j = results_json_of(dir.path() / "j2");
   for (const auto& v : j["variants"]) {
@@ -141,13 +139,13 @@ TEST_CASE("vmcsim run output is byte-identical whatever the number of worker thr
     CHECK(v["per_replication"][1]["seed"] == 5);
   }
   // The wall-clock figures are apart, in timings.json.
-  const auto timings = nlohmann::json::parse(read_file(dir.path() / "j1" / "timings.json"));
+  const auto timings = nlohmann::json::parse(read_text(dir.path() / "j1" / "timings.json"));
   REQUIRE(timings["variants"].size() == 2);
   CHECK(timings["variants"][0]["wall_seconds"].get<double>() > 0);
-  CHECK(read_file(dir.path() / "j1" / "instances.csv") ==
-        read_file(dir.path() / "j2" / "instances.csv"));
-  CHECK(read_file(dir.path() / "j1" / "timeseries.csv") ==
-        read_file(dir.path() / "j2" / "timeseries.csv"));
+  CHECK(read_text(dir.path() / "j1" / "instances.csv") ==
+        read_text(dir.path() / "j2" / "instances.csv"));
+  CHECK(read_text(dir.path() / "j1" / "timeseries.csv") ==
+        read_text(dir.path() / "j2" / "timeseries.csv"));
 }
 
 TEST_CASE("vmcsim run --format csv writes each key in the unit results.json has") {
@@ -191,8 +189,8 @@ TEST_CASE("vmcsim run with a different seed gives different results") {
   const auto b = results_json_of(dir.path() / "b");
   CHECK(b["seed"] == 6);
   CHECK(a["variants"].dump() != b["variants"].dump());
-  CHECK(read_file(dir.path() / "a" / "instances.csv") !=
-        read_file(dir.path() / "b" / "instances.csv"));
+  CHECK(read_text(dir.path() / "a" / "instances.csv") !=
+        read_text(dir.path() / "b" / "instances.csv"));
 }
 
 TEST_CASE("vmcsim run exits 2 with the location on a bad scenario") {
@@ -208,7 +206,7 @@ TEST_CASE("vmcsim run exits 2 with the location on a bad scenario") {
 
 TEST_CASE("vmcsim run exits 2 naming the trace file when it is missing") {
   ScratchDir dir{"trace"};
-  std::string text = read_file(small_scenario);
+  std::string text = read_text(small_scenario);
   const std::string poisson =
       "    kind: poisson\n    rate: 40\n    bursts:\n      - {at: 60s, "
       "duration: 60s, multiplier: 4}\n";
@@ -231,7 +229,7 @@ TEST_CASE("vmcsim run replays a timestamps trace under common random numbers") {
     for (int i = 0; i < 600; ++i)
       trace << i * 0.25 << '\n';
   }
-  std::string text = read_file(small_scenario);
+  std::string text = read_text(small_scenario);
   const std::string poisson =
       "    kind: poisson\n    rate: 40\n    bursts:\n      - {at: 60s, "
       "duration: 60s, multiplier: 4}\n";
@@ -276,7 +274,7 @@ TEST_CASE("vmcsim sweep runs every grid point and writes sweep.csv") {
   CHECK(j["sweep_points"][0]["parameters"][0]["value"] == "2");
   CHECK(j["sweep_points"][1]["parameters"][0]["value"] == "3");
   CHECK(j["sweep_points"][1]["variants"].size() == 2);
-  const std::string csv = read_file(dir.path() / "out" / "sweep.csv");
+  const std::string csv = read_text(dir.path() / "out" / "sweep.csv");
   CHECK(csv.rfind("services.web.replicas,variant,", 0) == 0);
   CHECK(csv.find(",startup_ms,startup_ms_half_width,startup_ms_n,") != std::string::npos);
   CHECK(csv.find("\n3,container,") != std::string::npos);
@@ -299,7 +297,7 @@ TEST_CASE("every shipped scenario prints its golden comparison") {
           source_dir / "tests" / "app" / "golden" / (std::string{name} + ".txt");
       INFO("golden file " << golden << " (scripts/update-golden regenerates it)");
       REQUIRE(fs::exists(golden));
-      CHECK(r.out == read_file(golden));
+      CHECK(r.out == read_text(golden));
     }
   }
 }
@@ -324,7 +322,7 @@ TEST_CASE(
 
 TEST_CASE("a variant's overrides change its catalog profile, and a bad one exits 2 at its line") {
   ScratchDir dir{"overrides"};
-  const std::string text = read_file(small_scenario);
+  const std::string text = read_text(small_scenario);
   const std::string profile = "    profile: kvm-ubuntu\n";
   const auto at = text.find(profile);
   REQUIRE(at != std::string::npos);
@@ -353,7 +351,7 @@ TEST_CASE("a variant's overrides change its catalog profile, and a bad one exits
 
 TEST_CASE("a burst multiplies a diurnal workload's rate while it lasts") {
   ScratchDir dir{"diurnal"};
-  std::string text = read_file(small_scenario);
+  std::string text = read_text(small_scenario);
   const std::string poisson = "    kind: poisson\n    rate: 40\n";
   const auto at = text.find(poisson);
   REQUIRE(at != std::string::npos);
@@ -380,7 +378,7 @@ TEST_CASE("a burst multiplies a diurnal workload's rate while it lasts") {
 TEST_CASE("vmcsim run replays a pod_trace scenario as a placement benchmark, one row per policy") {
   ScratchDir dir{"placement"};
   // The shipped scenario on the first 300 pods (the whole trace takes most of a minute).
-  std::string text = read_file(source_dir / "scenarios" / "scheduler-benchmark-alibaba.yaml");
+  std::string text = read_text(source_dir / "scenarios" / "scheduler-benchmark-alibaba.yaml");
   const std::string anchor = "    patience: 1h\n";
   REQUIRE(text.find(anchor) != std::string::npos);
   text.replace(text.find(anchor), anchor.size(), anchor + "    max_pods: 300\n");
@@ -393,7 +391,7 @@ TEST_CASE("vmcsim run replays a pod_trace scenario as a placement benchmark, one
       (source_dir / "scenarios" / "scheduler-benchmark-alibaba.yaml").string());
   for (const auto& v : s.variants)
     CHECK_THAT(r.out, Catch::Contains("\n" + v.name + " "));
-  CHECK(read_file(dir.path() / "out" / "placement.txt") == r.out);
+  CHECK(read_text(dir.path() / "out" / "placement.txt") == r.out);
   // The same result files as any run, placement section included.
   for (const char* file : {"results.json", "timings.json", "instances.csv", "timeseries.csv",
                            "trace.json", "report.html"})
@@ -425,7 +423,7 @@ struct ReadyInstance {
 };
 
 std::vector<ReadyInstance> ready_instances(const fs::path& folder) {
-  std::istringstream csv{read_file(folder / "instances.csv")};
+  std::istringstream csv{read_text(folder / "instances.csv")};
   std::string line;
   std::getline(csv, line);
   REQUIRE(line.rfind("variant,replication,service,platform,profile,host,node,requested_s,ready_s,",
@@ -448,7 +446,7 @@ TEST_CASE("vmcsim run leaves instances requested during the warm-up out of the s
   // so the warm-up run's startup samples are, instance by instance, the other run's instances
   // requested at or after 45 s.
   ScratchDir dir{"warmup"};
-  std::string text = read_file(small_scenario);
+  std::string text = read_text(small_scenario);
   const auto at = text.find("warmup: 0s");
   REQUIRE(at != std::string::npos);
   text.replace(at, 10, "warmup: 45s");
@@ -466,8 +464,8 @@ TEST_CASE("vmcsim run leaves instances requested during the warm-up out of the s
   CHECK(warm.err.find("warning") == std::string::npos);
   CHECK_THAT(warm.out,
              Catch::Contains("runner-small · seed 5 · 1 replication · warm-up 45s left out"));
-  const auto plain_json = nlohmann::json::parse(read_file(dir.path() / "plain" / "results.json"));
-  const auto warm_json = nlohmann::json::parse(read_file(dir.path() / "warm" / "results.json"));
+  const auto plain_json = nlohmann::json::parse(read_text(dir.path() / "plain" / "results.json"));
+  const auto warm_json = nlohmann::json::parse(read_text(dir.path() / "warm" / "results.json"));
   CHECK(plain_json["warmup_s"] == 0.0);
   CHECK(warm_json["warmup_s"] == 45.0);
   const auto instances = ready_instances(dir.path() / "plain");
@@ -498,8 +496,8 @@ TEST_CASE("vmcsim run leaves instances requested during the warm-up out of the s
     }
   }
   // The same simulation: the timeseries (which cover the warm-up) agree sample by sample.
-  CHECK(read_file(dir.path() / "plain" / "timeseries.csv") ==
-        read_file(dir.path() / "warm" / "timeseries.csv"));
+  CHECK(read_text(dir.path() / "plain" / "timeseries.csv") ==
+        read_text(dir.path() / "warm" / "timeseries.csv"));
 }
 
 TEST_CASE("vmcsim validate and run exit 2 at the line when a model would refuse the variant") {

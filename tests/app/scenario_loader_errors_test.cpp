@@ -21,7 +21,7 @@ using vmcsim::test::run_cli;
 
 namespace {
 
-const fs::path test_data{VMCSIM_TEST_DATA};
+using vmcsim::test::test_data;
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;

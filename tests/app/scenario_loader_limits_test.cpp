@@ -16,8 +16,8 @@ using vmcsim::app::InputError;
 namespace {
 
 // A valid scenario with `extra` spliced in at the marked places.
-std::string scenario(const std::string& top = "", const std::string& host = "",
-                     const std::string& service = "", const std::string& workload = "") {
+std::string limits_scenario(const std::string& top = "", const std::string& host = "",
+                            const std::string& service = "", const std::string& workload = "") {
   return fmt::format(R"(name: x
 duration: 10m
 {}hosts:
@@ -60,7 +60,7 @@ TEST_CASE("replicas below the autoscaler's minimum start the minimum, recorded a
   const std::string hpa =
       "    replicas: 0\n    autoscaling: {kind: hpa, min_replicas: 4, max_replicas: 16, "
       "target_cpu_utilization: 0.6}\n";
-  const Scenario s = load_scenario_text(scenario("", "", hpa), "x.yaml");
+  const Scenario s = load_scenario_text(limits_scenario("", "", hpa), "x.yaml");
   CHECK(s.services[0].replicas == 4);
   // The one about replicas (the hosts' default power is another).
   std::vector<vmcsim::app::scenario::Assumption> replicas;
@@ -78,7 +78,7 @@ TEST_CASE("a file nested deeper than the limit fails at the deep node's line") {
     deep += "[";
   for (int i = 0; i < 100; ++i)
     deep += "]";
-  const InputError e = load_error(scenario(deep + "\n"));
+  const InputError e = load_error(limits_scenario(deep + "\n"));
   CHECK(e.line() == 3);
   CHECK_THAT(e.message(), Catch::Contains("nested more than 64 levels deep"));
 }
@@ -86,13 +86,13 @@ TEST_CASE("a file nested deeper than the limit fails at the deep node's line") {
 TEST_CASE("a file larger than the size limit is refused naming the limit") {
   LoadOptions small;
   small.max_file_bytes = 100;
-  const InputError e = load_error(scenario(), small);
+  const InputError e = load_error(limits_scenario(), small);
   CHECK_THAT(e.message(), Catch::Contains("more than the limit of 100"));
   CHECK_THAT(e.message(), Catch::Contains("VMCSIM_MAX_INPUT_BYTES"));
 }
 
 TEST_CASE("invalid UTF-8 in a name fails at the bad byte") {
-  const InputError e = load_error(scenario("description: caf\xff\n"));
+  const InputError e = load_error(limits_scenario("description: caf\xff\n"));
   CHECK(e.line() == 3);
   CHECK(e.column() == 17);
   CHECK_THAT(e.message(), Catch::Contains("invalid UTF-8: byte 0xFF"));
@@ -101,13 +101,13 @@ TEST_CASE("invalid UTF-8 in a name fails at the bad byte") {
 TEST_CASE("a megabyte-long unknown key gets no suggestion and a short message") {
   const std::string key(4 << 20, 'k');
   CHECK(closest_match(key, {"name", "kkkk"}).empty());
-  const InputError e = load_error(scenario(key + ": 1\n"));
+  const InputError e = load_error(limits_scenario(key + ": 1\n"));
   CHECK(e.line() == 3);
   CHECK(std::string{e.what()}.size() < 1000);
 }
 
 TEST_CASE("a file with two YAML documents fails at the second one's line") {
-  const std::string first = scenario();
+  const std::string first = limits_scenario();
   const InputError e = load_error(first + "---\nname: y\n");
   // The `---` line follows the first document's last line.
   CHECK(e.line() == std::count(first.begin(), first.end(), '\n') + 1);
@@ -115,7 +115,7 @@ TEST_CASE("a file with two YAML documents fails at the second one's line") {
 }
 
 TEST_CASE("a UTF-8 byte order mark keeps errors' line and column") {
-  const InputError e = load_error("\xEF\xBB\xBF" + scenario("colour: red\n"));
+  const InputError e = load_error("\xEF\xBB\xBF" + limits_scenario("colour: red\n"));
   CHECK(e.line() == 3);
   CHECK(e.column() == 1);
 }
@@ -128,11 +128,13 @@ TEST_CASE("a runaway scenario is refused at the key that drives its work estimat
       "    autoscaling: {kind: hpa, min_replicas: 1, max_replicas: 4, "
       "target_cpu_utilization: 0.6, sync_period: 1ns}\n";
   const std::vector<Case> cases{
-      {"rate 1e9 for 10 minutes", scenario("", "", "", "    rate: 1e9\n"), "workloads[0].rate"},
-      {"replicas 10000000", scenario("", "", "    replicas: 10000000\n"), "services[0].replicas"},
-      {"hosts.count 10000000", scenario("", "    count: 10000000\n"), "hosts[0].count"},
-      {"replications 100000", scenario("replications: 100000\n"), "replications"},
-      {"sync_period 1ns", scenario("", "", hpa), "services[0].autoscaling.sync_period"},
+      {"rate 1e9 for 10 minutes", limits_scenario("", "", "", "    rate: 1e9\n"),
+       "workloads[0].rate"},
+      {"replicas 10000000", limits_scenario("", "", "    replicas: 10000000\n"),
+       "services[0].replicas"},
+      {"hosts.count 10000000", limits_scenario("", "    count: 10000000\n"), "hosts[0].count"},
+      {"replications 100000", limits_scenario("replications: 100000\n"), "replications"},
+      {"sync_period 1ns", limits_scenario("", "", hpa), "services[0].autoscaling.sync_period"},
   };
   for (const Case& c : cases) {
     DYNAMIC_SECTION(c.name) {
@@ -152,13 +154,14 @@ TEST_CASE("values outside their documented range fail at their line") {
     std::string name, text, field;
   };
   const std::vector<Case> cases{
-      {"rate 1e12", scenario("", "", "", "    rate: 1e12\n"), "workloads[0].rate"},
-      {"rate 1e-12", scenario("", "", "", "    rate: 1e-12\n"), "workloads[0].rate"},
+      {"rate 1e12", limits_scenario("", "", "", "    rate: 1e12\n"), "workloads[0].rate"},
+      {"rate 1e-12", limits_scenario("", "", "", "    rate: 1e-12\n"), "workloads[0].rate"},
       {"duration 106751d",
-       "name: x\nduration: 106751d\n" + scenario().substr(scenario().find("hosts:")), "duration"},
+       "name: x\nduration: 106751d\n" + limits_scenario().substr(limits_scenario().find("hosts:")),
+       "duration"},
       {"burst multiplier 1e9",
-       scenario("", "", "",
-                "    rate: 10\n    bursts: [{at: 1m, duration: 1m, multiplier: 1e9}]\n"),
+       limits_scenario("", "", "",
+                       "    rate: 10\n    bursts: [{at: 1m, duration: 1m, multiplier: 1e9}]\n"),
        "workloads[0].bursts[0].multiplier"},
   };
   for (const Case& c : cases) {

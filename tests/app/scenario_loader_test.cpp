@@ -31,8 +31,8 @@ using vmcsim::test::run_cli;
 
 namespace {
 
-const fs::path test_data{VMCSIM_TEST_DATA};
-const fs::path source_dir{VMCSIM_SOURCE_DIR_FOR_TESTS};
+using vmcsim::test::source_dir;
+using vmcsim::test::test_data;
 
 // The shared fixtures: VMCSIM_DATA as CTest sets it, else the build's default. Missing
 // fixtures fail the test that needs them.
@@ -289,7 +289,8 @@ TEST_CASE("a path using an unset VMCSIM_DATA with no fixtures beside the checkou
   // search climbs to the root, so a checkout in the temporary folder with its fixtures beside it
   // (/tmp/shared) would be found from /tmp/...: take the first root that sees none.
   fs::path nowhere;
-  for (const fs::path root : {fs::temp_directory_path(), fs::path{"/var/tmp"}, fs::path{"/dev/shm"}}) {
+  for (const fs::path& root :
+       {fs::temp_directory_path(), fs::path{"/var/tmp"}, fs::path{"/dev/shm"}}) {
     const fs::path dir = root / "vmcsim-no-fixtures" / "a" / "b";
     // The first candidate is the current folder's, which the test moves to `dir` below.
     const auto candidates = vmcsim::app::scenario::default_data_candidates(dir);

@@ -33,7 +33,7 @@ std::vector<Scenario> points_of(const std::string& sweep) {
   return expand_sweep(load_scenario(file.path()));
 }
 
-std::string error_of(const std::string& sweep) {
+std::string sweep_error(const std::string& sweep) {
   try {
     points_of(sweep);
   } catch (const InputError& e) {
@@ -74,16 +74,17 @@ TEST_CASE("a sweep path names a service in brackets as it does with a plain segm
 }
 
 TEST_CASE("a sweep path that selects no entry is an error at the path") {
-  const std::string past_end = error_of("  - path: workloads[0].bursts[2].multiplier\n    values: [3]");
+  const std::string past_end =
+      sweep_error("  - path: workloads[0].bursts[2].multiplier\n    values: [3]");
   CHECK(past_end.find("bursts has no entry 2 (it has 2)") != std::string::npos);
   CHECK(past_end.find("sweep-paths.yaml:") != std::string::npos);  // FILE:LINE:COL
-  CHECK(error_of("  - path: services[db].replicas\n    values: [3]")
+  CHECK(sweep_error("  - path: services[db].replicas\n    values: [3]")
             .find("there is no services 'db'") != std::string::npos);
-  CHECK(error_of("  - path: workloads[0].bursts[big].multiplier\n    values: [3]")
+  CHECK(sweep_error("  - path: workloads[0].bursts[big].multiplier\n    values: [3]")
             .find("the entries of bursts have no names") != std::string::npos);
-  CHECK(error_of("  - path: services[web.replicas\n    values: [3]")
+  CHECK(sweep_error("  - path: services[web.replicas\n    values: [3]")
             .find("unbalanced or empty [ ]") != std::string::npos);
-  CHECK(error_of("  - path: workloads[0].bursts[0].size\n    values: [3]")
+  CHECK(sweep_error("  - path: workloads[0].bursts[0].size\n    values: [3]")
             .find("'size' is not a key of burst") != std::string::npos);
 }
 

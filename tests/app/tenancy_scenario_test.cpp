@@ -19,8 +19,9 @@ using vmcsim::models::tenancy::Share;
 
 namespace {
 
-std::string scenario(const std::string& service_extra = "", const std::string& top_extra = "",
-                     const std::string& host_extra = "") {
+std::string tenancy_scenario(const std::string& service_extra = "",
+                             const std::string& top_extra = "",
+                             const std::string& host_extra = "") {
   return R"(name: mt
 duration: 1m
 hosts:
@@ -61,7 +62,7 @@ registry: {bandwidth: 1Gbps, latency: 20ms}
 )";
 }
 
-std::string error_of(const std::string& text) {
+std::string tenancy_error(const std::string& text) {
   try {
     load_scenario_text(text, "mt.yaml");
   } catch (const InputError& e) {
@@ -74,7 +75,7 @@ std::string error_of(const std::string& text) {
 
 TEST_CASE("tenants, isolation, namespaces, taints and service terms load") {
   const Scenario s = load_scenario_text(
-      scenario(R"(    namespace: bank
+      tenancy_scenario(R"(    namespace: bank
     tolerations:
       - {key: dedicated, operator: Equal, value: bank, effect: NoSchedule}
     node_selector: {pool: a}
@@ -84,7 +85,7 @@ TEST_CASE("tenants, isolation, namespaces, taints and service terms load") {
       preferred:
         - {weight: 30, match_expressions: [{key: zone, operator: In, values: [z1]}]}
 )",
-               "", "    taints: [{key: dedicated, value: bank, effect: NoSchedule}]\n"),
+                       "", "    taints: [{key: dedicated, value: bank, effect: NoSchedule}]\n"),
       "mt.yaml");
   const Tenancy& t = s.tenancy;
   CHECK(t.tenants == std::vector<std::string>{"bank", "shop", "blog"});
@@ -112,61 +113,65 @@ TEST_CASE("tenants, isolation, namespaces, taints and service terms load") {
 }
 
 TEST_CASE("a service whose tenant is undefined fails at the tenant") {
-  const std::string text = scenario();
-  CHECK(error_of(text).empty());
+  const std::string text = tenancy_scenario();
+  CHECK(tenancy_error(text).empty());
   const auto at = text.find("    tenant: bank\n", text.find("services:"));
   std::string typo = text;
   typo.replace(at, 17, "    tenant: bnak\n");
-  CHECK(error_of(typo) ==
+  CHECK(tenancy_error(typo) ==
         "mt.yaml:30:13: error: services[0].tenant: undefined tenant 'bnak' (did you mean "
         "'bank'? defined: bank, shop, blog)");
 }
 
 TEST_CASE("with tenants defined a service without one fails") {
-  std::string text = scenario();
+  std::string text = tenancy_scenario();
   const auto at = text.find("    tenant: bank\n", text.find("services:"));
   text.erase(at, 17);
-  CHECK_THAT(error_of(text), Catch::StartsWith("mt.yaml:26:5: error: services[0].tenant: missing"));
+  CHECK_THAT(tenancy_error(text),
+             Catch::StartsWith("mt.yaml:26:5: error: services[0].tenant: missing"));
 }
 
 TEST_CASE("a policy that names an unknown tenant fails at the name") {
-  std::string text = scenario();
+  std::string text = tenancy_scenario();
   text.replace(text.find("[shop, blog]"), 12, "[shop, blob]");
-  CHECK(error_of(text) ==
+  CHECK(tenancy_error(text) ==
         "mt.yaml:15:24: error: isolation.pairs[0].tenants[1]: undefined tenant 'blob' (did you "
         "mean 'blog'? defined: bank, shop, blog)");
 }
 
 TEST_CASE("a quota with a bad unit fails at the quantity") {
-  std::string text = scenario();
+  std::string text = tenancy_scenario();
   text.replace(text.find("requests.memory: 8Gi"), 20, "requests.memory: 8GB");
-  CHECK_THAT(error_of(text), Catch::StartsWith("mt.yaml:21:56: error: namespaces[0].quota.hard."
-                                               "requests.memory: "));
-  std::string resource = scenario();
+  CHECK_THAT(tenancy_error(text),
+             Catch::StartsWith("mt.yaml:21:56: error: namespaces[0].quota.hard."
+                               "requests.memory: "));
+  std::string resource = tenancy_scenario();
   resource.replace(resource.find("pods: 10"), 8, "pod: 10");
-  CHECK_THAT(error_of(resource),
+  CHECK_THAT(tenancy_error(resource),
              Catch::Contains("unknown quota resource 'pod' (did you mean 'pods'?"));
 }
 
 TEST_CASE("bad share levels, effects and operators are errors") {
-  std::string level = scenario();
+  std::string level = tenancy_scenario();
   level.replace(level.find("isolation: host"), 15, "isolation: vm");
-  CHECK_THAT(error_of(level), Catch::Contains("unknown share level 'vm' (allowed: kernel, "
-                                              "vm-node, host, nothing)"));
-  CHECK_THAT(error_of(scenario("", "", "    taints: [{key: k, effect: NoSchedul}]\n")),
+  CHECK_THAT(tenancy_error(level), Catch::Contains("unknown share level 'vm' (allowed: kernel, "
+                                                   "vm-node, host, nothing)"));
+  CHECK_THAT(tenancy_error(tenancy_scenario("", "", "    taints: [{key: k, effect: NoSchedul}]\n")),
              Catch::Contains("hosts[0].taints[0].effect: unknown taint effect 'NoSchedul'"));
-  CHECK_THAT(error_of(scenario("    tolerations: [{key: k, operator: Exists, value: v}]\n")),
-             Catch::Contains("must be empty when operator is Exists"));
-  CHECK_THAT(error_of(scenario("    node_affinity: {required: [{match_expressions: "
-                               "[{key: c, operator: Gt, values: [\"1\", \"2\"]}]}]}\n")),
-             Catch::Contains("Gt takes exactly one value"));
-  CHECK_THAT(error_of(scenario("    namespace: nowhere\n")),
+  CHECK_THAT(
+      tenancy_error(tenancy_scenario("    tolerations: [{key: k, operator: Exists, value: v}]\n")),
+      Catch::Contains("must be empty when operator is Exists"));
+  CHECK_THAT(
+      tenancy_error(tenancy_scenario("    node_affinity: {required: [{match_expressions: "
+                                     "[{key: c, operator: Gt, values: [\"1\", \"2\"]}]}]}\n")),
+      Catch::Contains("Gt takes exactly one value"));
+  CHECK_THAT(tenancy_error(tenancy_scenario("    namespace: nowhere\n")),
              Catch::Contains("undefined namespace 'nowhere'"));
 }
 
 TEST_CASE("a toleration for a taint no node has is a warning, not an error") {
-  const Scenario s =
-      load_scenario_text(scenario("    tolerations: [{key: gpu, operator: Exists}]\n"), "mt.yaml");
+  const Scenario s = load_scenario_text(
+      tenancy_scenario("    tolerations: [{key: gpu, operator: Exists}]\n"), "mt.yaml");
   REQUIRE(s.tenancy.warnings.size() == 1);
   CHECK_THAT(s.tenancy.warnings[0],
              Catch::StartsWith("mt.yaml:31:19: warning: services[0].tolerations[0]: tolerates "
@@ -185,7 +190,7 @@ TEST_CASE("the shipped multi-tenant scenario loads with its five arrangements") 
 
 TEST_CASE("vmcsim validate exits 2 at the bad tenant and 0 with the toleration warning on stderr") {
   vmcsim::test::ScratchDir dir{"tenancy-cli"};
-  std::string bad = scenario();
+  std::string bad = tenancy_scenario();
   bad.replace(bad.find("[shop, blog]"), 12, "[shop, blob]");
   std::ofstream(dir.path() / "bad.yaml") << bad;
   const auto refused = vmcsim::test::run_vmcsim("validate '" + (dir.path() / "bad.yaml").string() + "'", dir.path());
@@ -193,7 +198,7 @@ TEST_CASE("vmcsim validate exits 2 at the bad tenant and 0 with the toleration w
   CHECK(refused.err.find("bad.yaml:15:24: error: isolation.pairs[0].tenants[1]: undefined "
                          "tenant 'blob'") != std::string::npos);
   std::ofstream(dir.path() / "warn.yaml")
-      << scenario("    tolerations: [{key: gpu, operator: Exists}]\n");
+      << tenancy_scenario("    tolerations: [{key: gpu, operator: Exists}]\n");
   const auto accepted = vmcsim::test::run_vmcsim("validate '" + (dir.path() / "warn.yaml").string() + "'", dir.path());
   CHECK(accepted.exit_code == 0);
   CHECK(accepted.err.find("warn.yaml:31:19: warning: services[0].tolerations[0]: tolerates no "

@@ -9,14 +9,13 @@
 using namespace vmcsim;
 using namespace vmcsim::models;
 using namespace vmcsim::models::metrics;
+using namespace vmcsim::sim::literals;
 using vmcsim::models::testing::HandWorld;
 using vmcsim::models::testing::make_image;
 using vmcsim::models::testing::mc;
 using vmcsim::models::testing::World;
 
 namespace {
-
-constexpr sim::Time kHour = sim::Time::from_s(3600);
 
 CollectorConfig config_until(sim::Time end, std::vector<ServiceMetricsConfig> services = {}) {
   CollectorConfig c;
@@ -32,11 +31,11 @@ TEST_CASE("one VM on one host for one hour costs its profile's memory overhead t
           "[metrics]") {
   World w;
   Node& host = w.add_host("h1", 16, sim::Bytes::gib(64));
-  MetricsCollector collector{w.sim, config_until(kHour)};
+  MetricsCollector collector{w.sim, config_until(1_h)};
   collector.attach(w.runtime, nullptr);
   const sim::Bytes memory = sim::Bytes::gib(4);
   w.runtime.start(w.spec("web", "kvm-ubuntu", sim::Millicores::cores(2), memory), host);
-  w.sim.run_until(kHour);
+  w.sim.run_until(1_h);
   const VariantRunMetrics m = collector.finish(w.sim.now());
 
   const PlatformProfile& p = w.catalog.profile("kvm-ubuntu");
@@ -58,11 +57,11 @@ TEST_CASE("a runc container has no memory overhead and its limit is reserved app
           "[metrics]") {
   World w;
   Node& host = w.add_host("h1", 8, sim::Bytes::gib(32));
-  MetricsCollector collector{w.sim, config_until(kHour, {{"app", {}, sim::Bytes::mib(256)}})};
+  MetricsCollector collector{w.sim, config_until(1_h, {{"app", {}, sim::Bytes::mib(256)}})};
   collector.attach(w.runtime, nullptr);
   const Image image = make_image("app", "app", 2, sim::Bytes::mib(20));
   w.runtime.start(w.spec("app", "runc", mc(500), sim::Bytes::gib(1), &image), host);
-  w.sim.run_until(kHour);
+  w.sim.run_until(1_h);
   const VariantRunMetrics m = collector.finish(w.sim.now());
   CHECK(m.memory_overhead_gib_hours == 0.0);
   CHECK(m.reserved_memory_gib_hours == Approx(1.0).epsilon(1e-12));
@@ -171,11 +170,11 @@ TEST_CASE("node VMs boot in their own startup group and count as nodes, not inst
 TEST_CASE("energy is the hosts' power at their utilization integrated over the run", "[metrics]") {
   World w;
   Node& host = w.add_host("h1", 4, sim::Bytes::gib(16));  // 100 W idle, 300 W peak
-  MetricsCollector collector{w.sim, config_until(kHour)};
+  MetricsCollector collector{w.sim, config_until(1_h)};
   collector.attach(w.runtime, nullptr);
   // Two cores busy for the whole hour: utilization 0.5, 200 W.
   host.host().run_cpu(sim::Millicores::cores(2), sim::Time::from_s(2 * 3600), [] {});
-  w.sim.run_until(kHour);
+  w.sim.run_until(1_h);
   const VariantRunMetrics m = collector.finish(w.sim.now());
   CHECK(m.energy_kwh == Approx(0.2).epsilon(1e-9));
   REQUIRE(m.timeseries.size() == 3601);
@@ -264,7 +263,7 @@ TEST_CASE("demand, latency, SLO violations and queueing come from the recorded r
 
 TEST_CASE("a collector rejects a non-positive sample interval", "[metrics]") {
   sim::Simulation sim;
-  CollectorConfig c = config_until(kHour);
+  CollectorConfig c = config_until(1_h);
   c.sample_interval = sim::Time::zero();
   CHECK_THROWS_WITH(MetricsCollector(sim, c), Catch::Contains("sample interval"));
 }
@@ -273,14 +272,14 @@ TEST_CASE("idle reserved CPU is the instances' requests minus what their node wa
           "[metrics]") {
   World w;
   Node& host = w.add_host("h1", 8, sim::Bytes::gib(32));
-  MetricsCollector collector{w.sim, config_until(kHour)};
+  MetricsCollector collector{w.sim, config_until(1_h)};
   collector.attach(w.runtime, nullptr);
   const Image image = make_image("app", "app", 1, sim::Bytes::mib(4));
   w.runtime.start(w.spec("app", "runc", sim::Millicores::cores(1), sim::Bytes::gib(1), &image),
                   host);
   // A quarter of a core busy for the whole hour (the container's work).
   host.host().run_cpu(mc(250), sim::Time::from_s(900), [] {});
-  w.sim.run_until(kHour);
+  w.sim.run_until(1_h);
   const VariantRunMetrics m = collector.finish(w.sim.now());
   CHECK(m.reserved_cpu_core_hours == Approx(1.0).epsilon(1e-12));
   // Unpacking the 4 MiB image adds about 10 ms of CPU on top of the quarter core.

@@ -9,12 +9,12 @@
 using namespace vmcsim;
 using namespace vmcsim::models;
 using namespace vmcsim::models::metrics;
+using namespace vmcsim::sim::literals;
 using vmcsim::models::testing::HandWorld;
 using vmcsim::models::testing::World;
 
 namespace {
 
-constexpr sim::Time kHour = sim::Time::from_s(3600);
 constexpr sim::Time kQuarter = sim::Time::from_s(900);
 
 sim::Time ms(std::int64_t v) {
@@ -83,12 +83,12 @@ TEST_CASE("memory and cost integrate from the warm-up end and startup counts lat
     Node& h2 = w.add_host("h2", 16, sim::Bytes::gib(64));
     HandWorld world{w.runtime};
     world.usd_per_hour = 0.4;
-    MetricsCollector collector{w.sim, config(kHour, warmup)};
+    MetricsCollector collector{w.sim, config(1_h, warmup)};
     collector.attach(w.runtime, &world);
     const auto spec = w.spec("web", "kvm-ubuntu", sim::Millicores::cores(2), sim::Bytes::gib(4));
     w.runtime.start(spec, h1);
     w.sim.schedule_at(2 * kQuarter, [&] { w.runtime.start(spec, h2); });
-    w.sim.run_until(kHour);
+    w.sim.run_until(1_h);
     return std::pair{collector.finish(w.sim.now()), w.catalog.profile("kvm-ubuntu")};
   };
   const auto [all, profile] = run(sim::Time::zero());
@@ -123,12 +123,12 @@ TEST_CASE("energy after a warm-up is the hosts' power integrated from its end",
           "[metrics][warmup]") {
   World w;
   Node& host = w.add_host("h1", 4, sim::Bytes::gib(16));  // 100 W idle, 300 W peak
-  MetricsCollector collector{w.sim, config(kHour, kQuarter)};
+  MetricsCollector collector{w.sim, config(1_h, kQuarter)};
   collector.attach(w.runtime, nullptr);
   // Four cores busy for the first quarter (300 W), then two for the rest (200 W).
   host.host().run_cpu(sim::Millicores::cores(2), 2 * kQuarter, [] {});
-  host.host().run_cpu(sim::Millicores::cores(2), 2 * kHour, [] {});
-  w.sim.run_until(kHour);
+  host.host().run_cpu(sim::Millicores::cores(2), 2_h, [] {});
+  w.sim.run_until(1_h);
   const VariantRunMetrics m = collector.finish(w.sim.now());
   CHECK(m.energy_kwh == Approx(0.2 * 0.75).epsilon(1e-9));  // without the 0.075 kWh warm-up
 }
@@ -138,14 +138,14 @@ TEST_CASE("host peaks after a warm-up are those held after it", "[metrics][warmu
     World w;
     Node& h1 = w.add_host("h1", 16, sim::Bytes::gib(64));
     Node& h2 = w.add_host("h2", 16, sim::Bytes::gib(64));
-    MetricsCollector collector{w.sim, config(kHour, warmup)};
+    MetricsCollector collector{w.sim, config(1_h, warmup)};
     collector.attach(w.runtime, nullptr);
     const auto vm = w.spec("web", "kvm-ubuntu", sim::Millicores::cores(2), sim::Bytes::gib(4));
     const InstanceId a = w.runtime.start(vm, h1);
     w.runtime.start(vm, h2);
     // a stops at 5 min: two hosts in use until then, one after.
     w.sim.schedule_at(sim::Time::from_s(300), [&w, a] { w.runtime.stop(a); });
-    w.sim.run_until(kHour);
+    w.sim.run_until(1_h);
     return collector.finish(w.sim.now());
   };
   CHECK(run(sim::Time::zero()).hosts_used_peak == 2);
@@ -200,7 +200,7 @@ TEST_CASE("a burst whose onset is inside the warm-up has no time to capacity",
 
 TEST_CASE("a collector rejects a warm-up as long as the run", "[metrics][warmup]") {
   sim::Simulation sim;
-  CHECK_THROWS_WITH(MetricsCollector(sim, config(kHour, kHour)), Catch::Contains("warm-up"));
-  CHECK_THROWS_WITH(MetricsCollector(sim, config(kHour, sim::Time::from_s(-1))),
+  CHECK_THROWS_WITH(MetricsCollector(sim, config(1_h, 1_h)), Catch::Contains("warm-up"));
+  CHECK_THROWS_WITH(MetricsCollector(sim, config(1_h, sim::Time::from_s(-1))),
                     Catch::Contains("negative warm-up"));
 }

@@ -67,15 +67,15 @@ Trace load_trace(std::size_t max_pods) {
   return t;
 }
 
-struct Run {
+struct TraceRun {
   std::size_t placed = 0;
   std::size_t used_nodes = 0;
 };
 
-Run place_all(Trace t, std::string_view policy_name) {
+TraceRun place_all(Trace t, std::string_view policy_name) {
   auto policy = make_policy(policy_name);
   sim::RandomStream rng{7, 0, "test/trace"};
-  Run run;
+  TraceRun run;
   for (const PlacementRequest& p : t.pods) {
     const auto out = policy->place(p, t.nodes, rng);
     if (out.node) {
@@ -106,9 +106,9 @@ TEST_CASE("the Alibaba 2023 trace loads with its GPU dimension", "[placement][tr
 TEST_CASE("on the Alibaba trace best-fit packs the first pods onto fewer nodes than worst-fit",
           "[placement][trace]") {
   const Trace t = load_trace(1500);
-  const Run best = place_all(t, "best-fit");
-  const Run worst = place_all(t, "worst-fit");
-  const Run k8s_most = place_all(t, "k8s:MostAllocated");
+  const TraceRun best = place_all(t, "best-fit");
+  const TraceRun worst = place_all(t, "worst-fit");
+  const TraceRun k8s_most = place_all(t, "k8s:MostAllocated");
   // The cluster has room for the first 1500 pods whichever way they are packed.
   CHECK(best.placed == 1500);
   CHECK(worst.placed == 1500);

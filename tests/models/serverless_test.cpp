@@ -34,11 +34,11 @@ serverless::KeepAliveSpec fixed(sim::Time t) {
   return k;
 }
 
-struct Run {
+struct ServerlessRun {
   sim::Simulation sim;
   Cluster cluster;
   std::vector<RequestOutcome> done;
-  explicit Run(const ClusterConfig& c) : cluster(sim, c) {
+  explicit ServerlessRun(const ClusterConfig& c) : cluster(sim, c) {
     cluster.on_request_done.connect([this](const RequestOutcome& o) { done.push_back(o); });
   }
   void submit_at(sim::Time t) {
@@ -52,7 +52,7 @@ TEST_CASE("a function scaled to zero starts an instance for a request, which wai
   const ClusterWorld world;
   const auto kind = GENERATE(PlatformKind::vm, PlatformKind::microvm, PlatformKind::container);
   CAPTURE(to_string(kind));
-  Run run{function_world(world, kind, 1, fixed(600_s))};
+  ServerlessRun run{function_world(world, kind, 1, fixed(600_s))};
   run.sim.run_until(10_s);
   CHECK(run.cluster.replica_count() == 0);
   run.submit_at(10_s);
@@ -72,7 +72,7 @@ TEST_CASE("a request arriving exactly at keep-alive expiry is cold, one a nanose
   const ClusterWorld world;
   const bool at_expiry = GENERATE(true, false);
   CAPTURE(at_expiry);
-  Run run{function_world(world, PlatformKind::container, 1, fixed(60_s))};
+  ServerlessRun run{function_world(world, PlatformKind::container, 1, fixed(60_s))};
   run.submit_at(1_s);
   run.sim.run_until(20_s);
   REQUIRE(run.done.size() == 1);
@@ -94,7 +94,7 @@ TEST_CASE("an instance serves at most its concurrency: simultaneous requests sta
   const ClusterWorld world;
   const int concurrency = GENERATE(1, 2, 3);
   CAPTURE(concurrency);
-  Run run{function_world(world, PlatformKind::microvm, concurrency, fixed(600_s))};
+  ServerlessRun run{function_world(world, PlatformKind::microvm, concurrency, fixed(600_s))};
   for (int k = 0; k < 6; ++k)
     run.submit_at(1_s);
   run.sim.run_until(300_s);
@@ -127,7 +127,7 @@ TEST_CASE("no keep-alive stops an idle instance at once, so a later request is c
   const ClusterWorld world;
   serverless::KeepAliveSpec none;
   none.policy = serverless::KeepAliveKind::none;
-  Run run{function_world(world, PlatformKind::container, 1, none)};
+  ServerlessRun run{function_world(world, PlatformKind::container, 1, none)};
   run.submit_at(1_s);
   run.submit_at(60_s);
   run.sim.run_until(200_s);
@@ -143,7 +143,7 @@ TEST_CASE("provisioned instances serve warm from the start and are never stopped
   ClusterConfig c = function_world(world, PlatformKind::container, 1, fixed(10_s));
   c.services[0].replicas = 1;
   c.services[0].function.provisioned = 1;
-  Run run{c};
+  ServerlessRun run{c};
   run.submit_at(100_s);
   run.submit_at(1000_s);
   run.sim.run_until(1100_s);
@@ -160,7 +160,7 @@ TEST_CASE("the scaling limit delays cold starts beyond its burst until tokens re
   ClusterConfig c = function_world(world, PlatformKind::container, 1, fixed(600_s));
   c.services[0].function.scaling_limit = {2.0, 0.1};  // 2 at once, then one per 10 s
   c.services[0].cpu_time = sim::Constant{30.0};        // each request holds its instance
-  Run run{c};
+  ServerlessRun run{c};
   for (int k = 0; k < 4; ++k)
     run.submit_at(1_s);
   run.sim.run_until(400_s);
@@ -258,7 +258,7 @@ TEST_CASE("the hybrid policy unloads a periodic function when idle and pre-warms
   const ClusterWorld world;
   serverless::KeepAliveSpec hybrid;
   hybrid.policy = serverless::KeepAliveKind::hybrid;
-  Run run{function_world(world, PlatformKind::container, 1, hybrid)};
+  ServerlessRun run{function_world(world, PlatformKind::container, 1, hybrid)};
   for (int k = 0; k < 20; ++k)
     run.submit_at(sim::Time::from_s(10 + 300 * k));
   run.sim.run_until(sim::Time::from_s(10 + 300 * 20));
@@ -273,7 +273,7 @@ TEST_CASE("the hybrid policy unloads a periodic function when idle and pre-warms
   const auto st = run.cluster.function_stats(0, run.sim.now());
   CHECK(st.prewarms >= 17);
   // Idle warm time per gap is about 300 - 216 s, not the whole gap.
-  Run fixed10{function_world(world, PlatformKind::container, 1, fixed(600_s))};
+  ServerlessRun fixed10{function_world(world, PlatformKind::container, 1, fixed(600_s))};
   for (int k = 0; k < 20; ++k)
     fixed10.submit_at(sim::Time::from_s(10 + 300 * k));
   fixed10.sim.run_until(sim::Time::from_s(10 + 300 * 20));
@@ -293,7 +293,7 @@ TEST_CASE("under the hybrid policy a function's extra instance stays loaded whil
   const ClusterWorld world;
   serverless::KeepAliveSpec hybrid;
   hybrid.policy = serverless::KeepAliveKind::hybrid;
-  Run run{function_world(world, PlatformKind::container, 1, hybrid)};
+  ServerlessRun run{function_world(world, PlatformKind::container, 1, hybrid)};
   run.submit_at(10_s);
   run.submit_at(10_s);
   for (int k = 1; k <= 20; ++k)
@@ -327,7 +327,7 @@ TEST_CASE("the hybrid policy learns one idle time per invocation, 0 for one that
   const ClusterWorld world;
   serverless::KeepAliveSpec hybrid;
   hybrid.policy = serverless::KeepAliveKind::hybrid;
-  Run run{function_world(world, PlatformKind::container, 2, hybrid)};
+  ServerlessRun run{function_world(world, PlatformKind::container, 2, hybrid)};
   for (int k = 0; k < 8; ++k) {
     run.submit_at(sim::Time::from_s(10 + 300 * k));
     run.submit_at(sim::Time::from_s(10 + 300 * k));

@@ -35,7 +35,7 @@ metrics::VariantRunMetrics run(std::uint64_t replication, const std::vector<doub
   return m;
 }
 
-tenancy::TenantServices services() {
+tenancy::TenantServices two_tenant_services() {
   tenancy::TenantServices s;
   s.tenant_of = {{"noisy", "a"}, {"api", "b"}};
   s.cpu_cores = {{"noisy", 0.5}, {"api", 0.5}};
@@ -51,7 +51,7 @@ TEST_CASE("interference is the victim's latency with the bursts minus without, p
                                                      run(1, {1000}, {40, 40, 40})};
   const std::vector<metrics::VariantRunMetrics> without{run(0, {1}, {10, 10, 10}),
                                                         run(1, {1}, {10, 10, 10})};
-  const auto rows = tenancy::interference(with, without, "a", {"a", "b"}, services());
+  const auto rows = tenancy::interference(with, without, "a", {"a", "b"}, two_tenant_services());
   REQUIRE(rows.size() == 1);  // the bursting tenant is nobody's victim of itself
   const tenancy::Interference& i = rows[0];
   CHECK(i.variant == "v");
@@ -82,7 +82,7 @@ TEST_CASE("a replication without a partner is left out of the interference, and 
   const std::vector<metrics::VariantRunMetrics> with{run(0, {}, {20}), run(1, {}, {30}),
                                                      run(2, {}, {50})};
   const std::vector<metrics::VariantRunMetrics> without{run(0, {}, {10}), run(2, {}, {10})};
-  const auto rows = tenancy::interference(with, without, "a", {"a", "b"}, services());
+  const auto rows = tenancy::interference(with, without, "a", {"a", "b"}, two_tenant_services());
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].differences[1].n == 2);
   CHECK(rows[0].differences[1].mean == Approx(25.0));  // (10 + 40) / 2
@@ -91,7 +91,7 @@ TEST_CASE("a replication without a partner is left out of the interference, and 
 TEST_CASE("a victim that completed no request in a run has that pair left out of the interference, not a zero") {
   const std::vector<metrics::VariantRunMetrics> with{run(0, {5}, {}), run(1, {5}, {30})};
   const std::vector<metrics::VariantRunMetrics> without{run(0, {5}, {10}), run(1, {5}, {10})};
-  const auto rows = tenancy::interference(with, without, "a", {"a", "b"}, services());
+  const auto rows = tenancy::interference(with, without, "a", {"a", "b"}, two_tenant_services());
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].differences[1].n == 1);
   CHECK(rows[0].differences[1].mean == Approx(20.0));

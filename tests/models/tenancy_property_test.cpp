@@ -25,7 +25,7 @@ using vmcsim::models::tenancy::Share;
 
 namespace {
 
-const std::vector<std::string> kPolicies{
+const std::vector<std::string> kIsolationPolicies{
     "first-fit",   "best-fit",         "worst-fit",           "random",
     "round-robin", "tetris",           "ecs:binpack(memory)", "ecs:spread(instanceId),binpack(cpu)",
     "k8s",         "k8s:MostAllocated"};
@@ -37,7 +37,7 @@ struct Placed {
 };
 
 // Physical hosts, each either bare metal (one node, the host) or carrying 2-3 VM nodes.
-struct World {
+struct TenancyWorld {
   std::vector<std::string> node_host;  // per node: its physical host
   std::vector<bool> vm_node;
   std::vector<NodeView> base;  // empty views (capacity, ids, host, vm flag)
@@ -63,8 +63,8 @@ struct World {
   }
 };
 
-World make_world(sim::RandomStream& rng) {
-  World w;
+TenancyWorld make_world(sim::RandomStream& rng) {
+  TenancyWorld w;
   const int hosts = 2 + static_cast<int>(rng.below(4));
   for (int h = 0; h < hosts; ++h) {
     const bool bare = rng.below(3) == 0;
@@ -94,7 +94,7 @@ std::shared_ptr<IsolationPolicy> random_policy(sim::RandomStream& rng, int tenan
 }
 
 // Every pair of live instances of different tenants, against the policy. Empty when none breaks.
-std::string violation(const World& w, const IsolationPolicy& policy) {
+std::string violation(const TenancyWorld& w, const IsolationPolicy& policy) {
   for (const auto& [i, p] : w.live)
     for (const auto& [j, q] : w.live) {
       if (j <= i || p.request.tenant == q.request.tenant) continue;
@@ -115,10 +115,10 @@ std::string violation(const World& w, const IsolationPolicy& policy) {
 TEST_CASE("no placement policy ever lets tenants share what their isolation policy forbids") {
   int placements = 0;
   int refusals = 0;
-  for (const std::string& spec : kPolicies) {
+  for (const std::string& spec : kIsolationPolicies) {
     for (std::uint64_t seed = 1; seed <= 25; ++seed) {
       sim::RandomStream rng{seed, 0, "test/tenancy-property"};
-      World w = make_world(rng);
+      TenancyWorld w = make_world(rng);
       const int tenants = 2 + static_cast<int>(rng.below(3));
       const auto isolation = random_policy(rng, tenants);
       auto policy = make_policy(spec);
@@ -176,10 +176,10 @@ TEST_CASE("no placement policy ever lets tenants share what their isolation poli
 TEST_CASE("tracked policies over kept host views keep the guarantee through departures") {
   // As the Cluster keeps its physical hosts' views: updated by add/remove, policy told.
   int refusals = 0;
-  for (const std::string& spec : kPolicies) {
+  for (const std::string& spec : kIsolationPolicies) {
     for (std::uint64_t seed = 1; seed <= 10; ++seed) {
       sim::RandomStream rng{seed, 1, "test/tenancy-property"};
-      World w;
+      TenancyWorld w;
       for (int h = 0; h < 4; ++h) {
         w.base.push_back(test::make_node(fmt::format("h{}", h), 4000, Bytes::gib(8), 0, Bytes{}));
         w.node_host.push_back(fmt::format("h{}", h));

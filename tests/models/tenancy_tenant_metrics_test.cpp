@@ -45,7 +45,7 @@ VariantRunMetrics run() {
   return r;
 }
 
-tenancy::TenantServices services() {
+tenancy::TenantServices tenant_services() {
   tenancy::TenantServices s;
   s.tenant_of = {{"web", "a"}, {"db", "b"}};
   s.cpu_cores = {{"web", 1.0}, {"db", 2.0}};
@@ -55,7 +55,7 @@ tenancy::TenantServices services() {
 }  // namespace
 
 TEST_CASE("a tenant's slice has its services' SLO, its density per host and its share of cost") {
-  const VariantRunMetrics a = tenancy::tenant_slice(run(), "a", services());
+  const VariantRunMetrics a = tenancy::tenant_slice(run(), "a", tenant_services());
   CHECK(a.requests_completed == 100);
   CHECK(a.slo_violation_fraction() == Approx(0.05));
   // 250 instance-seconds over 150 host-seconds (h0 100 s, h1 50 s).
@@ -63,7 +63,7 @@ TEST_CASE("a tenant's slice has its services' SLO, its density per host and its 
   // Reserved CPU: a 250 core-seconds, b 200: a pays 250/450 of the bill and of the stranding.
   CHECK(a.cost_usd == Approx(10.0 * 250.0 / 450.0));
   CHECK(a.stranded_cpu_fraction == Approx(0.2 * 250.0 / 450.0));
-  const VariantRunMetrics b = tenancy::tenant_slice(run(), "b", services());
+  const VariantRunMetrics b = tenancy::tenant_slice(run(), "b", tenant_services());
   CHECK(b.slo_violation_fraction() == Approx(0.0));
   CHECK(b.density_mean == Approx(1.0));
   CHECK(a.cost_usd + b.cost_usd == Approx(10.0));
@@ -74,7 +74,7 @@ TEST_CASE("per-tenant estimates are the descriptors' values over the replication
   r1.replication = 1;
   r1.cost_usd = 20.0;
   const std::vector<VariantRunMetrics> runs{r0, r1};
-  const auto e = tenancy::tenant_estimates(runs, {"a", "b"}, services());
+  const auto e = tenancy::tenant_estimates(runs, {"a", "b"}, tenant_services());
   REQUIRE(e.size() == 2);
   CHECK(e[0].tenant == "a");
   REQUIRE(e[0].metrics.size() == std::size(tenancy::kTenantMetrics));
@@ -88,7 +88,7 @@ TEST_CASE("per-tenant estimates are the descriptors' values over the replication
 TEST_CASE("a run without instance lifecycles measures no tenant density or cost") {
   VariantRunMetrics r = run();
   r.instances.clear();
-  const VariantRunMetrics a = tenancy::tenant_slice(r, "a", services());
+  const VariantRunMetrics a = tenancy::tenant_slice(r, "a", tenant_services());
   CHECK(std::isnan(a.density_mean));
   CHECK(std::isnan(a.cost_usd));
   CHECK(a.slo_violation_fraction() == Approx(0.05));
