@@ -21,6 +21,7 @@
 
 #include "cli_run.hpp"
 #include "compiled_paths.hpp"
+#include "sanitizers.hpp"
 
 namespace {
 
@@ -137,11 +138,8 @@ TEST_CASE("on a terminal the progress bar moves within a run and ends its line")
   // machine too (30 min took a quarter of a second each there, and no bar was drawn). Under
   // the sanitizers (the CLI is built with the same flags as this test) a run is several times as
   // slow, so 1 h is enough there: about 3 s a run, 12 s for the test, against 58 s with 4 h.
-#if defined(__SANITIZE_ADDRESS__)
-  const std::string stretched = "\nduration: 1h\n";
-#else
-  const std::string stretched = "\nduration: 4h\n";
-#endif
+  const std::string stretched =
+      vmcsim::test::kUnderSanitizers ? "\nduration: 1h\n" : "\nduration: 4h\n";
   std::string text_in = read_text(fs::path{VMCSIM_SOURCE_DIR_FOR_TESTS} / "scenarios" /
                                   "default.yaml");
   const std::string duration = "\nduration: 30m\n";

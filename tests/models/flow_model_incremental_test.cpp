@@ -26,6 +26,7 @@
 
 #include "models/reference_flow_model.hpp"
 #include "models/resources/flow_model.hpp"
+#include "sanitizers.hpp"
 #include "sim/random.hpp"
 #include "sim/simulation.hpp"
 
@@ -316,7 +317,10 @@ TEST_CASE(
     "times bit for bit, and both the oracle's within rounding") {
   std::uint64_t counts = 0;
   std::uint64_t local = 0;
-  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+  // Ten scripts; six under the sanitizers (43 s -> 18 s there), the fewest of these seeds that
+  // still reach all three cases below.
+  const std::uint64_t scripts = vmcsim::test::kUnderSanitizers ? 6 : 10;
+  for (std::uint64_t seed = 1; seed <= scripts; ++seed) {
     INFO("seed " << seed);
     const Script s = make_node_script(seed, 2000);
     local += compare_shortcuts(s);
@@ -356,7 +360,9 @@ TEST_CASE(
   // virtual time and per-flow settling as they grow and shrink.
   const ScriptShape shape{5, 4, {kUncapped, 30.0}, 1500, 0.01};
   std::size_t largest = 0;
-  for (std::uint64_t seed = 100; seed < 130; ++seed) {
+  // Thirty scripts; eight under the sanitizers (60 s -> 16 s there).
+  const std::uint64_t scripts = vmcsim::test::kUnderSanitizers ? 8 : 30;
+  for (std::uint64_t seed = 100; seed < 100 + scripts; ++seed) {
     INFO("seed " << seed);
     const Deviation dev = compare(make_script(seed, shape));
     largest = std::max(largest, dev.largest_class);
@@ -367,7 +373,9 @@ TEST_CASE(
 TEST_CASE("a processor-sharing queue in one class finishes its flows in the oracle's order") {
   // One resource, uncapped flows only: a single class, the O(log n) virtual-time case.
   const ScriptShape shape{1, 1, {kUncapped}, 3000, 0.02};
-  for (std::uint64_t seed = 7; seed < 10; ++seed) {
+  // Three queues; one under the sanitizers (18 s -> 6 s there).
+  const std::uint64_t queues = vmcsim::test::kUnderSanitizers ? 1 : 3;
+  for (std::uint64_t seed = 7; seed < 7 + queues; ++seed) {
     INFO("seed " << seed);
     const Deviation dev = compare(make_script(seed, shape));
     CHECK(dev.largest_class > 20);
@@ -379,8 +387,10 @@ TEST_CASE(
     "completion times within rounding while classes enter and leave its level, flows are "
     "cancelled, capacities change and the group dissolves and forms again") {
   Deviation total;
-  // Six scripts (twelve took 108 s under the sanitizers; these six still reach every case below).
-  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+  // Six scripts (twelve took 108 s under the sanitizers; these six still reach every case
+  // below), two there (one of each depth: 63 s -> 21 s).
+  const std::uint64_t scripts = vmcsim::test::kUnderSanitizers ? 2 : 6;
+  for (std::uint64_t seed = 1; seed <= scripts; ++seed) {
     INFO("seed " << seed);
     // Half the seeds deeply oversubscribed (tens of flows, classes past eight flows).
     const Script s = make_node_script(seed, 3000, true, seed % 2 == 0 ? 0.5e-3 : 2e-3);
