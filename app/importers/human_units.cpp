@@ -8,10 +8,16 @@
 namespace vmcsim::app::importers {
 
 std::string with_thousands(long long n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
-    digits.insert(static_cast<std::size_t>(i), ",");
-  return (n < 0 ? "-" : "") + digits;
+  // The magnitude in unsigned arithmetic: -n overflows for the smallest long long.
+  const auto magnitude = static_cast<unsigned long long>(n);
+  const std::string digits = std::to_string(n < 0 ? 0ULL - magnitude : magnitude);
+  std::string out = n < 0 ? "-" : "";
+  out.reserve(out.size() + digits.size() + digits.size() / 3);
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
 }
 
 std::string human_cores(sim::Millicores cpu) {
