@@ -21,12 +21,14 @@ GROUPS = [
                      r'load_scenario|parse_document|load_documents|Loader'),
     ('flow model', r'FlowModel|models::Host::|introsort_loop<__gnu_cxx::__normal_iterator<unsigned int'),
     ('engine', r'sim::BasicSimulation|RadixHeapQueue|DaryHeapQueue|InplaceFunction|run_jobs'),
-    ('metrics sampling', r'State::sample|packing_metrics|NodeView|ResourceVector|ClusterWorld'),
+    ('metrics sampling', r'State::sample|packing_metrics|PackingAccumulator|NodeView|ResourceVector|'
+                         r'ClusterWorld'),
     ('request metrics', r'metrics::|QuantileSketch|RunningStats|TimeWeighted|WarmupCut'),
     ('workload', r'ArrivalProcess|Poisson|RateProfile|StepRate|Exponential|Normal::|LogNormal|'
                  r'RandomStream|Distribution|exponential_gap|Burst'),
     ('time/size rounding', r'Time::from_seconds|Bytes::scaled|Time::scaled'),
-    ('requests', r'Cluster::(submit|dispatch|begin_request|cpu_done|io_done|check_requests|'
+    ('requests', r'Cluster::(submit|enqueue|dispatch|begin_request|cpu_done|io_done|capacity_rps|'
+                 r'check_requests|'
                  r'end_idle|went_idle|function_arrival)|Signal|Node::cpu_path|Node::disk_path|'
                  r'PlatformRuntime::instance'),
     ('autoscaling', r'autoscal|Hpa|evaluate_autoscaler|Controller'),
