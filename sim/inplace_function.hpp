@@ -46,13 +46,6 @@ class InplaceFunction<R(Args...), Capacity> {
   explicit operator bool() const noexcept { return ops_ != nullptr; }
   R operator()(Args... args) { return ops_->invoke(storage_, std::forward<Args>(args)...); }
 
-  // Calls the target's `void prefetch() const noexcept`, if its type has one: a hint that the
-  // target will soon be called, so it can start loading what it will read. Does nothing for an
-  // empty function or a target without one.
-  void prefetch() const noexcept {
-    if (ops_ != nullptr && ops_->prefetch != nullptr) ops_->prefetch(storage_);
-  }
-
   void reset() noexcept {
     if (ops_ != nullptr && ops_->manage != nullptr) ops_->manage(nullptr, storage_);
     ops_ = nullptr;
@@ -70,12 +63,6 @@ class InplaceFunction<R(Args...), Capacity> {
     // Moves *src into dst (when dst is not null) and destroys *src. Null for trivially
     // copyable targets, which are moved by copying their bytes.
     void (*manage)(void* dst, void* src) noexcept;
-    // Null unless the target type has `void prefetch() const noexcept`.
-    void (*prefetch)(const void*) noexcept;
-  };
-  template <class D>
-  static constexpr bool kHasPrefetch = requires(const D& d) {
-    { d.prefetch() } noexcept;
   };
   template <class D>
   static constexpr Ops kOps{
@@ -85,11 +72,7 @@ class InplaceFunction<R(Args...), Capacity> {
           : +[](void* dst, void* src) noexcept {
               if (dst != nullptr) ::new (dst) D(std::move(*static_cast<D*>(src)));
               static_cast<D*>(src)->~D();
-            },
-      kHasPrefetch<D> ? +[](const void* p) noexcept {
-        if constexpr (kHasPrefetch<D>) static_cast<const D*>(p)->prefetch();
-      }
-                      : nullptr};
+            }};
 
   void take(InplaceFunction& other) noexcept {
     if (other.ops_ != nullptr) {

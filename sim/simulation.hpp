@@ -23,9 +23,7 @@
 // popped, so a queued record with an empty callback is exactly a cancelled event. Each pending
 // event's record is one 64-byte cache line (callback, ops pointer, generation, free-list link),
 // read once when the event fires: the next event's record, and the one after it when the queue
-// can tell, are prefetched while the current callback runs, and a callback type with a
-// `void prefetch() const noexcept` member gets it called just before the event ahead of it runs
-// (a hint to start loading its state: sim/prefetch.hpp). Captures must be at most
+// can tell, are prefetched while the current callback runs. Captures must be at most
 // pointer-aligned. The queue is RadixHeapQueue (sim/radix_heap_queue.hpp); any FutureEventList
 // gives the same run. Throughput: bench/README.md.
 #include <cstdint>
@@ -143,9 +141,6 @@ class BasicSimulation {
       release(e.slot);
       --live_;
       ++processed_;
-      // The next event's own prefetch hint (a callback type with a prefetch() member): what it
-      // will read starts loading while this one runs. Its record was prefetched an event ago.
-      if (!queue_.empty()) records_[top_slot()].fn.prefetch();
       fn();
     }
     if (!stopped_ && end != Time::max() && now_ < end) now_ = end;

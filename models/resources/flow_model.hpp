@@ -299,14 +299,6 @@ class FlowModel {
   void freeze(std::uint32_t c, double rate);
   void reschedule();
   void on_completion_event();
-  // The model's pending completion: runs it, and hints the engine to load the class due first
-  // an event ahead (sim/prefetch.hpp).
-  struct CompletionEvent {
-    FlowModel* model;
-    void operator()() const { model->on_completion_event(); }
-    void prefetch() const noexcept { model->prefetch_due(); }
-  };
-  void prefetch_due() const noexcept;
   void finished_in(std::uint32_t c, sim::Time now);
   // Indexed heaps: classes by (finish, index) (keys inline); a large class's members by (tag, index).
   bool member_less(std::uint32_t a, std::uint32_t b) const;

@@ -5,7 +5,6 @@
 
 #include "models/resources/flow_model.hpp"
 #include "models/resources/indexed_heap.hpp"
-#include "sim/prefetch.hpp"
 
 namespace vmcsim::models {
 
@@ -15,14 +14,7 @@ void FlowModel::reschedule() {
   sim_.cancel(pending_);
   pending_at_ = target;
   if (target == sim::Time::max()) return;
-  pending_ = sim_.schedule_at(std::max(target, sim_.now()), CompletionEvent{this});
-}
-
-void FlowModel::prefetch_due() const noexcept {
-  if (heap_.empty()) return;
-  // The class whose finish is due, all of it: on_completion_event reads its path and group,
-  // its rate and times, its members and, for a small class, its flows' finish times.
-  sim::prefetch_object(classes_[heap_.front().item]);
+  pending_ = sim_.schedule_at(std::max(target, sim_.now()), [this] { on_completion_event(); });
 }
 
 // Takes the flows of class c that are due at `now` out of it (into finished_).

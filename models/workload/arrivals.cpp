@@ -6,8 +6,6 @@
 #include <numbers>
 #include <stdexcept>
 
-#include "sim/prefetch.hpp"
-
 namespace vmcsim::models {
 
 using sim::Time;
@@ -66,13 +64,7 @@ void ArrivalProcess::schedule_next() {
   pending_ = {};
   const Time t = next_arrival(sim_->now(), *stream_);
   if (t == Time::max() || t > horizon_) return;
-  pending_ = sim_->schedule_at(t, FireEvent{this});
-}
-
-void ArrivalProcess::FireEvent::prefetch() const noexcept {
-  // fire() reads the process's own fields, and next_arrival a derived process's first ones just
-  // after them. The stream lives elsewhere and is not hinted.
-  sim::prefetch_bytes(process, sizeof(ArrivalProcess) + 64);
+  pending_ = sim_->schedule_at(t, [this] { fire(); });
 }
 
 void ArrivalProcess::fire() {

@@ -84,12 +84,6 @@ class ArrivalProcess {
   sim::Time horizon() const { return horizon_; }
 
  private:
-  // The pending arrival: fires the process, and hints the engine to load it an event ahead.
-  struct FireEvent {
-    ArrivalProcess* process;
-    void operator()() const { process->fire(); }
-    void prefetch() const noexcept;
-  };
   void schedule_next();
   void fire();
 

@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <string>
 #include <vector>
 
 #include "sim/simulation.hpp"
@@ -156,58 +155,4 @@ TEST_CASE("callbacks with non-trivial captures are moved and destroyed exactly o
   sim.run();
   CHECK(*counter == 1);
   CHECK(counter.use_count() == 1);
-}
-
-namespace {
-// A callback with a prefetch hint: both write to the log, so the test sees when each ran.
-struct Hinted {
-  std::vector<std::string>* log;
-  std::string name;
-  void operator()() const { log->push_back(name); }
-  void prefetch() const noexcept { log->push_back("hint " + name); }
-};
-}  // namespace
-
-TEST_CASE("the next event's prefetch hint runs just before the current callback, once per event",
-          "[prefetch]") {
-  Simulation sim;
-  std::vector<std::string> log;
-  sim.schedule_at(1_s, Hinted{&log, "a"});
-  sim.schedule_at(2_s, Hinted{&log, "b"});
-  sim.schedule_at(3_s, [&] { log.push_back("c"); });  // no hint
-  sim.schedule_at(4_s, Hinted{&log, "d"});
-  sim.run();
-  // a is first: nothing runs before it, so no hint of it. Each later hinted event's hint comes
-  // right before the callback of the event ahead of it.
-  CHECK(log == std::vector<std::string>{"hint b", "a", "b", "hint d", "c", "d"});
-}
-
-TEST_CASE("a cancelled event's hint is not called, and hints never change what runs",
-          "[prefetch]") {
-  Simulation sim;
-  std::vector<std::string> log;
-  sim.schedule_at(1_s, [&] { log.push_back("a"); });
-  const EventId b = sim.schedule_at(2_s, Hinted{&log, "b"});
-  sim.schedule_at(3_s, Hinted{&log, "c"});
-  sim.cancel(b);
-  sim.run();
-  // While a runs, the next entry is b's, cancelled: its record is empty, so no hint. c's hint is
-  // never called: when c is popped (after b's entry is skipped), no event follows it.
-  CHECK(log == std::vector<std::string>{"a", "c"});
-  CHECK(sim.events_processed() == 2);
-}
-
-TEST_CASE("InplaceFunction::prefetch calls the target's hint only when it has one", "[prefetch]") {
-  std::vector<std::string> log;
-  Callback empty;
-  empty.prefetch();  // no target: nothing to call
-  Callback plain{[&] { log.push_back("plain"); }};
-  plain.prefetch();  // no hint
-  CHECK(log.empty());
-  Callback hinted{Hinted{&log, "h"}};
-  Callback moved{std::move(hinted)};
-  moved.prefetch();
-  CHECK(log == std::vector<std::string>{"hint h"});
-  moved();
-  CHECK(log == std::vector<std::string>{"hint h", "h"});
 }
