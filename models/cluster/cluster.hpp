@@ -241,6 +241,7 @@ class Cluster {
   struct Service;
   struct NodeVm;
   struct InFlight;
+  struct IoStep;
   struct Controller;
   using ReplicaState = models::ReplicaState;
 
@@ -280,8 +281,8 @@ class Cluster {
   void expire_due(std::size_t service);
   void stop_idle(std::uint32_t replica);
   void prewarm(std::size_t service, sim::Time until);
-  void cpu_done(std::uint32_t flight);
-  void io_done(std::uint32_t flight);
+  void cpu_done(const IoStep& step);
+  void io_done(std::uint32_t flight, std::uint32_t replica, std::uint32_t service);
   void evaluate_autoscaler(std::size_t service);
   void scan_nodes();
   void add_node_vm();

@@ -124,48 +124,46 @@ void Cluster::begin_request(std::uint32_t r, std::uint64_t sequence, const Reque
   } else {
     free_flight_ = flights_[f].next_free;
   }
-  flights_[f] = InFlight{r,
-                         kNone,
-                         sequence,
-                         request.arrival,
-                         sim_.now(),
-                         request.io_bytes * rep.io_scale,
-                         {},
-                         rep.disk_path,
-                         rep.disk_path_size,
-                         true,
-                         cold};
+  flights_[f] = InFlight{r, kNone, sequence, request.arrival, sim_.now(), {}, true, cold};
+  IoStep io{f,
+            r,
+            static_cast<std::uint32_t>(rep.service),
+            rep.disk_path_size,
+            rep.disk_path,
+            request.io_bytes * rep.io_scale};
   // One request is one thread: at most one core, through the instance's limit, the node's CPU
   // and, for a container in a VM, the physical CPU under it.
   const std::array<ResourceId, 3> path = rep.cpu_path;
   const double work = request.cpu_time.seconds() * rep.cpu_time_factor * kMillicoresPerCore;
   flights_[f].flow = flows_->start_flow(std::span{path.data(), rep.cpu_path_size}, work,
-                                        kMillicoresPerCore, [this, f] { cpu_done(f); });
+                                        kMillicoresPerCore, [this, io] { cpu_done(io); });
 }
 
-void Cluster::cpu_done(std::uint32_t f) {
-  const InFlight& fl = flights_[f];
-  if (fl.io <= sim::Bytes{}) {
-    io_done(f);
+void Cluster::cpu_done(const IoStep& step) {
+  if (step.io <= sim::Bytes{}) {
+    io_done(step.flight, step.replica, step.service);
     return;
   }
-  const std::array<ResourceId, 2> disk = fl.disk_path;
+  const std::uint32_t f = step.flight, r = step.replica, k = step.service;
   flights_[f].flow =
-      flows_->start_flow(std::span{disk.data(), fl.disk_path_size},
-                         static_cast<double>(fl.io.count()), kUncapped, [this, f] { io_done(f); });
+      flows_->start_flow(std::span{step.disk_path.data(), step.disk_path_size},
+                         static_cast<double>(step.io.count()), kUncapped,
+                         [this, f, r, k] { io_done(f, r, k); });
 }
 
-void Cluster::io_done(std::uint32_t f) {
+void Cluster::io_done(std::uint32_t f, std::uint32_t r, std::uint32_t k) {
   const InFlight fl = flights_[f];
+  VMCSIM_ASSERT(fl.replica == r && replicas_[r].service == k,
+                "a request's I/O step carries another flight's replica or service");
   flights_[f].active = false;
   flights_[f].next_free = free_flight_;
   free_flight_ = f;
-  Replica& rep = replicas_[fl.replica];
-  Service& svc = services_[rep.service];
+  Replica& rep = replicas_[r];
+  Service& svc = services_[k];
   --rep.in_service;
   --svc.in_service;
   ++svc.completed;
-  refresh_route(fl.replica);
+  refresh_route(r);
   const sim::Time now = sim_.now();
   check_requests(svc);
   if (svc.function) {  // [fn] Lambda bills configured memory x duration, 1 ms up
@@ -176,16 +174,15 @@ void Cluster::io_done(std::uint32_t f) {
     const double ms = std::ceil((now - fl.start).milliseconds() - 1e-9);
     st.billed_gb_seconds += ms / 1000.0 * svc.config->memory_limit.gib_value();
   }
-  on_request_done.emit(RequestOutcome{rep.service, fl.sequence, fl.arrival, fl.start, now,
+  on_request_done.emit(RequestOutcome{k, fl.sequence, fl.arrival, fl.start, now,
                                       now - fl.arrival, rep.instance, fl.cold});
   if (rep.state == ReplicaState::draining && rep.in_service == 0) {
     rep.state = ReplicaState::stopping;
-    const std::uint32_t r = fl.replica;
     runtime_->stop(rep.instance, [this, r](Instance&) { replica_stopped(r); });
     return;
   }
-  dispatch(fl.replica);
-  went_idle(fl.replica);  // [fn]
+  dispatch(r);
+  went_idle(r);  // [fn]
 }
 
 }  // namespace vmcsim::models
