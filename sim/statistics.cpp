@@ -134,7 +134,8 @@ void QuantileSketch::add(double x) {
   if (count_nonzero(x)) count_key(key_of(x));
 }
 
-void QuantileSketch::add_to_both(QuantileSketch& a, QuantileSketch& b, double x) {
+void QuantileSketch::add_to_both(QuantileSketch& a, HeldKeys& a_held, QuantileSketch& b,
+                                 double x) {
   // Equal accuracies give equal log_gamma_ (the same expression of the same double), so equal
   // keys.
   if (a.alpha_ != b.alpha_) {
@@ -146,11 +147,30 @@ void QuantileSketch::add_to_both(QuantileSketch& a, QuantileSketch& b, double x)
   b.count_nonzero(x);
   if (!nonzero) return;
   const int key = a.key_of(x);
-  a.count_key(key);
   b.count_key(key);
+  a_held.keys[a_held.size++] = key;
+  ++a.held_;
+  if (a_held.size == HeldKeys::kCapacity) a.release(a_held);
+}
+
+void QuantileSketch::release(HeldKeys& held) {
+  if (held.size > held_)
+    throw std::logic_error("QuantileSketch: releasing increments that were not held for it");
+  // The increments are independent, so their cache misses overlap.
+  for (std::uint32_t i = 0; i < held.size; ++i) count_key(held.keys[i]);
+  held_ -= held.size;
+  held.size = 0;
+}
+
+void QuantileSketch::require_released(const char* what) const {
+  if (held_ != 0)
+    throw std::logic_error(std::string{"QuantileSketch: "} + what +
+                           " with bucket increments still held (release them first)");
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {
+  require_released("merge");
+  other.require_released("merge");
   if (other.alpha_ != alpha_)
     throw std::invalid_argument("QuantileSketch: cannot merge sketches of different accuracy");
   for (std::size_t i = 0; i < other.counts_.size(); ++i) {
@@ -165,6 +185,7 @@ void QuantileSketch::merge(const QuantileSketch& other) {
 }
 
 double QuantileSketch::quantile(double q) const {
+  require_released("quantile");
   if (!(q >= 0.0 && q <= 1.0))
     throw std::invalid_argument("QuantileSketch: quantile " + std::to_string(q) +
                                 " is not in [0, 1]");

@@ -76,6 +76,8 @@ struct MetricsCollector::State {
   std::vector<std::uint64_t> submitted_seen;  // per service, the world's count at the last sample
   std::vector<std::optional<sim::Time>> caught_up;  // per burst: onset -> capacity reached it
   std::vector<double> wait_seconds;                 // per service, completed requests
+  // Per service: its latency sketch's bucket increments not applied yet (released at finish).
+  std::vector<sim::QuantileSketch::HeldKeys> held_latency;
   double stranded_cpu_sum = 0.0, stranded_memory_sum = 0.0;
   std::int64_t stranded_samples = 0;
   std::array<double, 4> packing_sums{};  // efficiency cpu, memory; fragmentation cpu, memory
@@ -408,6 +410,7 @@ MetricsCollector::MetricsCollector(sim::Simulation& sim, CollectorConfig config)
   s.m.pending_ms = sim::QuantileSketch(s.config.latency_accuracy);
   s.m.placement_decision_us = sim::QuantileSketch(s.config.latency_accuracy);
   s.wait_seconds.assign(s.config.services.size(), 0.0);
+  s.held_latency.assign(s.config.services.size(), {});
   s.submitted_seen.assign(s.config.services.size(), 0);
   s.caught_up.assign(s.config.bursts.size(), std::nullopt);
   const sim::Time now = sim.now();
@@ -449,6 +452,7 @@ void MetricsCollector::connect(Cluster& cluster) {
           {c.name, c.slo_latency, sim::QuantileSketch(s.config.latency_accuracy), {}});
     }
     s.wait_seconds.assign(s.config.services.size(), 0.0);
+    s.held_latency.assign(s.config.services.size(), {});
     s.submitted_seen.assign(s.config.services.size(), 0);
   } else if (s.config.services.size() != cluster.service_count()) {
     throw std::invalid_argument(fmt::format("metrics: {} services configured, the cluster has {}",
@@ -516,7 +520,8 @@ void MetricsCollector::record_request(const Request& r) {
   if (!s.counts(r.arrival)) return;
   const sim::Time latency = r.done - r.arrival;
   const double ms = latency.milliseconds();
-  sim::QuantileSketch::add_to_both(svc.latency_ms, s.m.request_latency_ms, ms);
+  sim::QuantileSketch::add_to_both(svc.latency_ms, s.held_latency[r.service],
+                                   s.m.request_latency_ms, ms);
   svc.latency_stats.add(ms);
   s.m.request_latency_stats.add(ms);
   ++svc.completed;
@@ -533,6 +538,8 @@ VariantRunMetrics MetricsCollector::finish(sim::Time now) {
   if (s.finished) throw std::logic_error("metrics: finish called twice");
   s.finished = true;
   VariantRunMetrics& m = s.m;
+  for (std::size_t k = 0; k < m.services.size(); ++k)
+    m.services[k].latency_ms.release(s.held_latency[k]);
   m.end = now;
   m.guest_os_gib_hours = s.guest_os.hours(now);
   m.hypervisor_overhead_gib_hours = s.hypervisor.hours(now);

@@ -177,21 +177,35 @@ TEST_CASE("a merged quantile sketch equals one sketch of all the values") {
 }
 
 TEST_CASE("adding to two sketches at once leaves both exactly as adding to each") {
-  // a (default size) keeps every bucket; b (16 buckets) collapses its low ones. b_alone and c
-  // have different accuracies, so they go through plain add(), as the references a_alone and
-  // c_alone do.
+  // b (16 buckets) collapses its low ones while its increments are held back and released in
+  // batches; a (default size) keeps every bucket. b_alone and c have different accuracies, so
+  // they go through plain add() (nothing held), as the references a_alone and c_alone do.
   RandomStream s{11, 0, "stats/sketch/both"};
   std::vector<double> xs = draw(LogNormal::from_median_p95(16.0, 40.0), s, 5'000);
   xs.push_back(0.0);
   xs.push_back(1e-300);
   QuantileSketch a, b{0.01, 16}, c{0.02};
   QuantileSketch a_alone, b_alone{0.01, 16}, c_alone{0.02};
+  QuantileSketch::HeldKeys b_held, b_alone_held;
   for (const double x : xs) {
-    QuantileSketch::add_to_both(a, b, x);
-    QuantileSketch::add_to_both(b_alone, c, x);
+    QuantileSketch::add_to_both(b, b_held, a, x);
+    QuantileSketch::add_to_both(b_alone, b_alone_held, c, x);
     a_alone.add(x);
     c_alone.add(x);
   }
+  // 5,001 positive values (1e-300 is above the smallest normal double; 0 has its own bucket):
+  // 333 full batches released as they filled, 6 increments still held.
+  CHECK(b_held.size == 5'001 % QuantileSketch::HeldKeys::kCapacity);
+  CHECK(b_alone_held.size == 0);
+  CHECK(b.count() == b_alone.count());
+  CHECK(b.max() == b_alone.max());
+  CHECK_THROWS_AS(b.quantile(0.5), std::logic_error);
+  CHECK_THROWS_AS(b.state(), std::logic_error);
+  CHECK_THROWS_AS(a_alone.merge(b), std::logic_error);
+  QuantileSketch other;
+  CHECK_THROWS_AS(other.release(b_held), std::logic_error);  // not held for it
+  b.release(b_held);
+  CHECK(b_held.size == 0);
   const auto same = [](const QuantileSketch& x, const QuantileSketch& y) {
     const QuantileSketch::State p = x.state(), q = y.state();
     CHECK(p.counts == q.counts);
@@ -205,7 +219,8 @@ TEST_CASE("adding to two sketches at once leaves both exactly as adding to each"
   same(b, b_alone);
   same(c, c_alone);
   CHECK(b.bucket_count() == 16);
-  CHECK_THROWS_AS(QuantileSketch::add_to_both(a, b, -1.0), std::invalid_argument);
+  CHECK(b.quantile(0.99) == b_alone.quantile(0.99));
+  CHECK_THROWS_AS(QuantileSketch::add_to_both(a, b_held, b, -1.0), std::invalid_argument);
 }
 
 TEST_CASE("quantile sketch counts zeros exactly") {
