@@ -270,7 +270,7 @@ void Cluster::ecs_drain_step(std::size_t h) {
          r != kNone && static_cast<int>(svc.live.size() + svc.drained.size()) < max_tasks;
          r = of_s(d.waiting)) {
       std::erase(d.waiting, r);
-      std::erase(svc.live, r);
+      svc.live.erase(std::remove(svc.live.begin(), svc.live.end(), r), svc.live.end());
       svc.drained.push_back(r);
       d.replaced.push_back(r);
       scale(s);

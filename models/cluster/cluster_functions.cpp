@@ -175,10 +175,10 @@ void Cluster::expire(std::uint32_t r) {
 void Cluster::expire_due(std::size_t service) {
   // Called on every arrival: look first, and copy `live` (stop_idle changes it) only when some
   // instance is actually due, so the common arrival allocates nothing.
-  const std::vector<std::uint32_t>& live = services_[service].live;
+  const auto& live = services_[service].live;
   if (std::none_of(live.begin(), live.end(), [this](std::uint32_t r) { return expiry_due(r); }))
     return;
-  for (const std::uint32_t r : std::vector<std::uint32_t>(live))
+  for (const std::uint32_t r : std::vector<std::uint32_t>(live.begin(), live.end()))
     expire(r);
 }
 

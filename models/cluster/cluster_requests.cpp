@@ -42,7 +42,7 @@ void Cluster::submit(std::size_t service, const Request& request) {
       if (load == 0) return;
     }
   };
-  scan(svc.live);
+  scan({svc.live.data(), svc.live.size()});
   // [failures] ECS tasks of a draining instance, replaced but not stopped yet, still serve.
   // (Nothing beats an idle replica: then the list is not even read.)
   if (best_load != 0) scan(svc.drained);
