@@ -208,6 +208,47 @@ class Reader {
     return static_cast<int>(n);
   }
 
+  // An integer in [lo, hi] (the API's own range for the field), or nullopt when absent.
+  std::optional<int> bounded(const json& object, const std::string& pointer, const char* key,
+                             int lo, int hi, const char* unit) const {
+    const json* v = member(object, key);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is_number_integer()) fail(pointer + "/" + key, "expected an integer");
+    const auto n = v->get<std::int64_t>();
+    if (n < lo || n > hi)
+      fail(pointer + "/" + key,
+           fmt::format("{} is out of range (the ECS API takes {} to {} {})", n, lo, hi, unit));
+    return static_cast<int>(n);
+  }
+
+  // containerDefinitions[i].healthCheck (EcsHealthCheck), nullopt when absent.
+  std::optional<EcsHealthCheck> health_check(const json& container, const std::string& at) const {
+    const json* h = member(container, "healthCheck");
+    if (h == nullptr) return std::nullopt;
+    const std::string hat = at + "/healthCheck";
+    if (!h->is_object()) fail(hat, "expected an object");
+    EcsHealthCheck c;
+    c.where = locate_json_pointer(text_, base_ + hat, file_);
+    const json* command = member(*h, "command");
+    if (command == nullptr) fail(hat, "missing required \"command\"");
+    if (!command->is_array() || command->empty())
+      fail(hat + "/command", "expected a non-empty array of strings ([\"CMD-SHELL\", \"...\"])");
+    for (std::size_t i = 0; i < command->size(); ++i) {
+      if (!(*command)[i].is_string())
+        fail(fmt::format("{}/command/{}", hat, i), "expected a string");
+      c.command.push_back((*command)[i].get<std::string>());
+    }
+    if (c.command[0] != "CMD" && c.command[0] != "CMD-SHELL" && c.command[0] != "NONE")
+      fail(hat + "/command/0",
+           fmt::format("'{}' is not CMD, CMD-SHELL or NONE (the command's first element)",
+                       c.command[0]));
+    c.interval = bounded(*h, hat, "interval", 5, 300, "seconds");
+    c.timeout = bounded(*h, hat, "timeout", 2, 60, "seconds");
+    c.retries = bounded(*h, hat, "retries", 1, 10, "retries");
+    c.start_period = bounded(*h, hat, "startPeriod", 0, 300, "seconds");
+    return c;
+  }
+
   const json& array(const json& object, const std::string& pointer, const char* key) const {
     static const json empty = json::array();
     const json* v = member(object, key);
@@ -496,6 +537,7 @@ EcsTaskDefinition parse_ecs_task_definition(std::string_view text, const std::st
       }
       c.port_mappings.push_back(std::move(p));
     }
+    c.health_check = r.health_check(d, at);
     task.containers.push_back(std::move(c));
   }
   if (!any_essential) r.fail("/containerDefinitions", "at least one container must be essential");
@@ -511,6 +553,21 @@ EcsTaskDefinition parse_ecs_task_definition(std::string_view text, const std::st
 
 EcsTaskDefinition load_ecs_task_definition(const std::string& path) {
   return parse_ecs_task_definition(read_source_file(path), path);
+}
+
+std::string describe(const EcsHealthCheck& h) {
+  if (h.disabled()) return "health check NONE (disabled)";
+  std::string out = "health check " + h.command[0];
+  const auto field = [&](const char* name, const std::optional<int>& v, const char* unit) {
+    if (v) out += fmt::format(", {} {}{}", name, *v, unit);
+  };
+  field("interval", h.interval, "s");
+  field("timeout", h.timeout, "s");
+  field("retries", h.retries, "");
+  field("startPeriod", h.start_period, "s");
+  if (!h.interval || !h.timeout || !h.retries || !h.start_period)
+    out += " (ECS defaults for the rest)";
+  return out;
 }
 
 std::string summarize(const EcsTaskDefinition& task) {
@@ -530,6 +587,7 @@ std::string summarize(const EcsTaskDefinition& task) {
         c.memory_reservation ? " (soft " + c.memory_reservation->to_string() + ")" : "",
         c.port_mappings.size(), c.port_mappings.size() == 1 ? "" : "s",
         c.essential ? "" : ", not essential");
+    if (const auto& h = c.health_check) out += "    " + describe(*h) + "\n";
   }
   for (const auto& pc : task.placement_constraints)
     out += fmt::format("  constraint {} {}\n", pc.type, pc.expression);

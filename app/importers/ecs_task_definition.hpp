@@ -3,9 +3,9 @@
 // `aws ecs describe-task-definition`, whose {"taskDefinition": {...}} wrapper is unwrapped).
 //
 // Read: family, containerDefinitions (name, image, cpu, memory, memoryReservation, essential,
-// portMappings, resourceRequirements of type GPU), task-level cpu/memory, requiresCompatibilities,
-// networkMode, placementConstraints. Other keys (logConfiguration, environment, volumes, ...) are
-// accepted and not modelled.
+// portMappings, resourceRequirements of type GPU, healthCheck), task-level cpu/memory,
+// requiresCompatibilities, networkMode, placementConstraints. Other keys (logConfiguration,
+// environment, volumes, ...) are accepted and not modelled.
 //
 // Units, as the ECS API defines them:
 //   container cpu       CPU units, 1024 per vCPU -> Millicores = units * 1000 / 1024, rounded
@@ -19,7 +19,8 @@
 // file): required family, containers with name and image, non-negative integers, soft limit <=
 // hard limit, container hard limit <= task memory, each container has a memory limit when the
 // task has none, at least one essential container, Fargate needs task-level cpu and memory and
-// networkMode awsvpc, known compatibilities and network modes.
+// networkMode awsvpc, known compatibilities and network modes, and a healthCheck within the
+// ECS API's ranges (EcsHealthCheck).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,23 @@ struct EcsPortMapping {
   std::string protocol = "tcp";
 };
 
+// containerDefinitions[].healthCheck, as the ECS API's HealthCheck defines it: "command" is
+// required, a non-empty string array whose first element is CMD or CMD-SHELL (or NONE, Docker's
+// way to disable a check). Seconds as written; nullopt: not given, ECS's default applies
+// (interval 30, timeout 5, retries 3, no startPeriod). Ranges (AWS SDK / CDK reference for
+// ecs HealthCheck: "You may specify between 5 and 300 seconds" (interval), "between 2 and 60
+// seconds" (timeout), "between 1 and 10 retries", "between 0 and 300 seconds" (startPeriod));
+// a value outside them is an InputError at its pointer.
+struct EcsHealthCheck {
+  std::vector<std::string> command;
+  std::optional<int> interval;
+  std::optional<int> timeout;
+  std::optional<int> retries;
+  std::optional<int> start_period;
+  SourceLocation where;  // the healthCheck object
+  bool disabled() const { return command.front() == "NONE"; }
+};
+
 struct EcsContainer {
   std::string name;
   std::string image;
@@ -46,6 +64,7 @@ struct EcsContainer {
   bool essential = true;
   int gpus = 0;  // resourceRequirements {type: GPU, value: "N"}: whole GPUs reserved
   std::vector<EcsPortMapping> port_mappings;
+  std::optional<EcsHealthCheck> health_check;
 };
 
 struct EcsPlacementConstraint {
@@ -84,6 +103,8 @@ EcsTaskDefinition load_ecs_task_definition(const std::string& path);
 SourceLocation locate_json_pointer(std::string_view text, std::string_view pointer,
                                    const std::string& file);
 
+// "health check CMD-SHELL, interval 10s, retries 2 (ECS defaults for the rest)".
+std::string describe(const EcsHealthCheck& check);
 std::string summarize(const EcsTaskDefinition& task);
 
 }  // namespace vmcsim::app::importers

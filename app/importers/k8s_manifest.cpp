@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "app/importers/k8s_health.hpp"
+#include "app/importers/k8s_walker.hpp"
 #include "app/importers/source_file.hpp"
 #include "app/yaml/documents.hpp"
 #include "models/placement/resources.hpp"
@@ -140,6 +142,13 @@ std::optional<int> K8sHpa::target_cpu_utilization() const {
   return std::nullopt;
 }
 
+models::placement::LabelSelector to_label_selector(const K8sLabelSelector& in) {
+  models::placement::LabelSelector out;
+  out.match_labels.insert(in.match_labels.begin(), in.match_labels.end());
+  out.match_expressions = in.match_expressions;
+  return out;
+}
+
 const K8sWorkload* K8sManifest::target_of(const K8sHpa& hpa) const {
   for (const auto& w : workloads)
     if (w.kind == hpa.target_kind && w.name == hpa.target_name &&
@@ -155,84 +164,9 @@ namespace {
 constexpr std::array<const char*, 2> kGpuResources{"nvidia.com/gpu", "amd.com/gpu"};
 
 // Walks one document, turning yaml-cpp nodes into the structs above with located errors.
-class Walker {
+class Walker : public K8sWalker {
  public:
-  explicit Walker(const std::string& file) : file_(file) {}
-
-  SourceLocation at(const YAML::Node& node) const {
-    const YAML::Mark m = node.Mark();
-    if (m.is_null()) return {file_, 0, 0};
-    return {file_, m.line + 1, m.column + 1};
-  }
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& path,
-                         const std::string& message) const {
-    throw InputError(at(node), path, path.empty() ? message : path + ": " + message);
-  }
-
-  static std::string join(const std::string& path, const std::string& key) {
-    return path.empty() ? key : path + "." + key;
-  }
-
-  // The child `key` of a map (an undefined node if absent); a non-map parent is an error.
-  YAML::Node child(const YAML::Node& map, const std::string& path, const char* key) const {
-    if (!map.IsMap()) fail(map, path, "expected a mapping");
-    return map[key];
-  }
-
-  YAML::Node require(const YAML::Node& map, const std::string& path, const char* key) const {
-    YAML::Node v = child(map, path, key);
-    if (!v || v.IsNull()) fail(map, path, fmt::format("missing required '{}'", key));
-    return v;
-  }
-
-  std::string scalar(const YAML::Node& node, const std::string& path) const {
-    if (!node.IsScalar()) fail(node, path, "expected a value, not a list or mapping");
-    return node.Scalar();
-  }
-
-  std::string string(const YAML::Node& map, const std::string& path, const char* key,
-                     bool required) const {
-    const YAML::Node v = required ? require(map, path, key) : child(map, path, key);
-    if (!v || v.IsNull()) return {};
-    return scalar(v, join(path, key));
-  }
-
-  std::optional<int> integer(const YAML::Node& map, const std::string& path, const char* key,
-                             int lo, int hi) const {
-    const YAML::Node v = child(map, path, key);
-    if (!v || v.IsNull()) return std::nullopt;
-    const std::string p = join(path, key);
-    const std::string t = scalar(v, p);
-    std::size_t used = 0;
-    long long n = 0;
-    try {
-      n = std::stoll(t, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != t.size()) fail(v, p, fmt::format("'{}' is not an integer", t));
-    if (n < lo || n > hi) fail(v, p, fmt::format("{} is outside {}..{}", n, lo, hi));
-    return static_cast<int>(n);
-  }
-
-  std::map<std::string, std::string> labels(const YAML::Node& node, const std::string& path) const {
-    std::map<std::string, std::string> out;
-    if (!node || node.IsNull()) return out;
-    if (!node.IsMap()) fail(node, path, "expected a mapping of labels");
-    for (const auto& kv : node) {
-      const std::string key = kv.first.Scalar();
-      out[key] = scalar(kv.second, join(path, key));
-    }
-    return out;
-  }
-
-  // A sequence (an empty one if absent).
-  YAML::Node sequence(const YAML::Node& map, const std::string& path, const char* key) const {
-    YAML::Node v = child(map, path, key);
-    if (v && !v.IsNull() && !v.IsSequence()) fail(v, join(path, key), "expected a list");
-    return v && v.IsSequence() ? v : YAML::Node(YAML::NodeType::Sequence);
-  }
+  using K8sWalker::K8sWalker;
 
   template <typename T, typename Parse>
   std::optional<T> quantity(const YAML::Node& map, const std::string& path, const char* key,
@@ -276,40 +210,10 @@ class Walker {
       if (c.memory_request && c.memory_limit && *c.memory_request > *c.memory_limit)
         fail(resources, rp, "the memory request exceeds the memory limit");
     }
+    c.readiness = read_k8s_probe(*this, node, path, "readinessProbe");
+    c.liveness = read_k8s_probe(*this, node, path, "livenessProbe");
+    c.startup = read_k8s_probe(*this, node, path, "startupProbe");
     return c;
-  }
-
-  // A labelSelector (nullopt when absent).
-  std::optional<K8sLabelSelector> selector(const YAML::Node& parent,
-                                           const std::string& path) const {
-    const YAML::Node node = child(parent, path, "labelSelector");
-    if (!node || node.IsNull()) return std::nullopt;
-    const std::string p = join(path, "labelSelector");
-    K8sLabelSelector sel;
-    sel.match_labels = labels(child(node, p, "matchLabels"), join(p, "matchLabels"));
-    const YAML::Node expressions = sequence(node, p, "matchExpressions");
-    using Op = models::placement::LabelRequirement::Op;
-    for (std::size_t i = 0; i < expressions.size(); ++i) {
-      const std::string ep = fmt::format("{}.matchExpressions[{}]", p, i);
-      models::placement::LabelRequirement r;
-      r.key = string(expressions[i], ep, "key", true);
-      const std::string op = string(expressions[i], ep, "operator", true);
-      const auto parsed = models::placement::parse_label_operator(op);
-      if (!parsed)
-        fail(expressions[i]["operator"], join(ep, "operator"),
-             fmt::format("'{}' is not In, NotIn, Exists or DoesNotExist", op));
-      r.op = *parsed;
-      const YAML::Node values = sequence(expressions[i], ep, "values");
-      for (std::size_t v = 0; v < values.size(); ++v)
-        r.values.push_back(scalar(values[v], fmt::format("{}.values[{}]", ep, v)));
-      const bool set_op = r.op == Op::in || r.op == Op::not_in;
-      if (set_op && r.values.empty())
-        fail(expressions[i], ep, fmt::format("operator {} needs values", op));
-      if (!set_op && !r.values.empty())
-        fail(expressions[i], ep, fmt::format("operator {} takes no values", op));
-      sel.match_expressions.push_back(std::move(r));
-    }
-    return sel;
   }
 
   K8sAffinityTerm term(const YAML::Node& node, const std::string& path, bool required) const {
@@ -534,13 +438,12 @@ class Walker {
       out.workloads.push_back(workload(doc, kind, name, ns));
     } else if (kind == "HorizontalPodAutoscaler") {
       out.autoscalers.push_back(hpa(doc, api, name, ns));
+    } else if (kind == "PodDisruptionBudget") {
+      out.budgets.push_back(read_k8s_disruption_budget(*this, doc, api, name, ns));
     } else {
       out.ignored.push_back({kind, name, at(doc)});
     }
   }
-
- private:
-  const std::string& file_;
 };
 
 }  // namespace
@@ -577,6 +480,8 @@ K8sManifest load_k8s_manifests(const std::vector<std::string>& paths) {
       all.workloads.push_back(std::move(w));
     for (auto& h : one.autoscalers)
       all.autoscalers.push_back(std::move(h));
+    for (auto& b : one.budgets)
+      all.budgets.push_back(std::move(b));
     for (auto& i : one.ignored)
       all.ignored.push_back(std::move(i));
   }
@@ -606,11 +511,15 @@ std::string summarize(const K8sManifest& manifest) {
   }
   std::string out = fmt::format(
       "Kubernetes manifests: {} workload{}, {} pods requesting cpu {}, memory {}; {} autoscaler{}, "
-      "{} ignored\n",
+      "{}{} ignored\n",
       manifest.workloads.size(), manifest.workloads.size() == 1 ? "" : "s", pods, cpu.to_string(),
       memory.to_string(), manifest.autoscalers.size(), manifest.autoscalers.size() == 1 ? "" : "s",
+      manifest.budgets.empty()  // (the line of files without budgets stays as it was)
+          ? ""
+          : fmt::format("{} disruption budget{}, ", manifest.budgets.size(),
+                        manifest.budgets.size() == 1 ? "" : "s"),
       manifest.ignored.size());
-  for (const auto& w : manifest.workloads)
+  for (const auto& w : manifest.workloads) {
     out += fmt::format(
         "  {} {}: {} replica{} x {} container{} (cpu {}, memory {}{}, {}{}){}\n", w.kind, w.name,
         w.replicas, w.replicas == 1 ? "" : "s", w.containers.size(),
@@ -620,6 +529,9 @@ std::string summarize(const K8sManifest& manifest) {
         w.affinity.empty() && w.anti_affinity.empty() && w.topology_spread.empty()
             ? ""
             : ", inter-pod constraints");
+    out += summarize_health(w);
+  }
+  out += summarize_budgets(manifest);
   for (const auto& h : manifest.autoscalers)
     out += fmt::format("  HorizontalPodAutoscaler {}: {} {} in {}..{} replicas, {} metric{}{}\n",
                        h.name, h.target_kind, h.target_name, h.min_replicas, h.max_replicas,

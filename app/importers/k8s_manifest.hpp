@@ -13,6 +13,8 @@
 //   with targets Utilization/AverageValue/Value), behavior.scaleUp/scaleDown
 //   (stabilizationWindowSeconds, selectPolicy, policies {type Pods|Percent, value, periodSeconds});
 //   autoscaling/v1 targetCPUUtilizationPercentage becomes a Resource cpu Utilization metric.
+//   Containers' readinessProbe, livenessProbe and startupProbe -> K8sProbe (k8s_health.cpp).
+//   PodDisruptionBudget (policy/v1, v1beta1) -> K8sDisruptionBudget.
 // Every other kind (Service, Ingress, ConfigMap, DaemonSet, Job, ...) is listed in `ignored`
 // (kind + name), not an error.
 //
@@ -30,6 +32,7 @@
 #include <vector>
 
 #include "app/diagnostic.hpp"
+#include "models/failures/failures.hpp"
 #include "models/placement/affinity.hpp"
 #include "sim/time.hpp"
 #include "sim/units.hpp"
@@ -42,6 +45,23 @@ std::int64_t parse_k8s_quantity(std::string_view text, int decimal_scale);
 sim::Millicores parse_k8s_cpu(std::string_view text);
 sim::Bytes parse_k8s_memory(std::string_view text);
 
+// A container's readinessProbe, livenessProbe or startupProbe (core/v1 Probe). Seconds and
+// counts as written; nullopt: not given, the API's default applies (initialDelaySeconds 0,
+// periodSeconds 10, timeoutSeconds 1, successThreshold 1, failureThreshold 3). Checked as the
+// API server checks them (Kubernetes API reference, Probe: "Minimum value is 1" for
+// periodSeconds, timeoutSeconds, successThreshold and failureThreshold; successThreshold "Must
+// be 1 for liveness and startup"; initialDelaySeconds not negative) and exactly one handler of
+// exec, httpGet, tcpSocket and grpc ("may not specify more than 1 handler type").
+struct K8sProbe {
+  std::string handler;  // exec, httpGet, tcpSocket or grpc
+  std::optional<int> initial_delay_seconds;
+  std::optional<int> period_seconds;
+  std::optional<int> timeout_seconds;
+  std::optional<int> success_threshold;
+  std::optional<int> failure_threshold;
+  SourceLocation where;
+};
+
 struct K8sContainer {
   std::string name;
   std::string image;
@@ -51,7 +71,10 @@ struct K8sContainer {
   std::optional<sim::Bytes> memory_limit;
   // Whole GPUs (nvidia.com/gpu or amd.com/gpu): the limit, which is also the request.
   std::optional<int> gpus;
-  SourceLocation where;  // the container's entry
+  std::optional<K8sProbe> readiness;  // readinessProbe
+  std::optional<K8sProbe> liveness;   // livenessProbe
+  std::optional<K8sProbe> startup;    // startupProbe
+  SourceLocation where;               // the container's entry
   // What the scheduler reserves: the request, else the limit (Kubernetes defaults a missing
   // request to the limit), else zero.
   sim::Millicores cpu() const;
@@ -63,6 +86,9 @@ struct K8sLabelSelector {
   std::map<std::string, std::string> match_labels;
   std::vector<models::placement::LabelRequirement> match_expressions;
 };
+
+// The same selector as the placement model matches it.
+models::placement::LabelSelector to_label_selector(const K8sLabelSelector& selector);
 
 // A podAffinity or podAntiAffinity term; namespaces and namespaceSelector are not modelled.
 struct K8sAffinityTerm {
@@ -139,6 +165,23 @@ struct K8sHpa {
   std::optional<int> target_cpu_utilization() const;
 };
 
+// A PodDisruptionBudget (policy/v1, and policy/v1beta1 of the same shape): minAvailable or
+// maxUnavailable, an integer or "N%" (not both: "minAvailable and maxUnavailable cannot be both
+// set", as the API server says; a percent at most 100%), over the pods `selector` selects in its
+// namespace. policy/v1: a missing selector selects no pod, an empty one every pod of the
+// namespace; policy/v1beta1: an empty selector selects no pod either (Kubernetes docs,
+// "Specifying a Disruption Budget for your Application").
+struct K8sDisruptionBudget {
+  std::string name;
+  std::string namespace_name;
+  std::string api_version;
+  models::failures::DisruptionBudget budget;  // kind none: neither field given
+  std::optional<K8sLabelSelector> selector;
+  SourceLocation where;
+  // Whether it selects the pods of `workload` (same namespace, labels matched).
+  bool selects(const K8sWorkload& workload) const;
+};
+
 struct K8sIgnoredObject {
   std::string kind;
   std::string name;
@@ -149,9 +192,12 @@ struct K8sManifest {
   std::vector<std::string> files;
   std::vector<K8sWorkload> workloads;
   std::vector<K8sHpa> autoscalers;
+  std::vector<K8sDisruptionBudget> budgets;
   std::vector<K8sIgnoredObject> ignored;
   // The workload an autoscaler scales, if it is in this manifest.
   const K8sWorkload* target_of(const K8sHpa& hpa) const;
+  // The PodDisruptionBudgets that select the workload's pods, in file order.
+  std::vector<const K8sDisruptionBudget*> budgets_of(const K8sWorkload& workload) const;
 };
 
 K8sManifest parse_k8s_manifests(std::string_view text, const std::string& file);

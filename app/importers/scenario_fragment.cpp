@@ -1,8 +1,11 @@
 #include "app/importers/scenario_fragment.hpp"
 
+#include <tuple>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "app/importers/k8s_health.hpp"
 #include "models/placement/resources.hpp"
 
 namespace vmcsim::app::importers {
@@ -19,13 +22,6 @@ std::optional<T> sum_of_limits(const K8sWorkload& w, Get get) {
     sum += *limit;
   }
   return sum;
-}
-
-models::placement::LabelSelector selector_of(const K8sLabelSelector& in) {
-  models::placement::LabelSelector out;
-  out.match_labels.insert(in.match_labels.begin(), in.match_labels.end());
-  out.match_expressions = in.match_expressions;
-  return out;
 }
 
 // The topology key as nodes carry it, or nullopt with a note on what was not imported.
@@ -106,10 +102,206 @@ std::vector<ImportedAssumption> request_assumptions(const K8sWorkload& w) {
   return out;
 }
 
-std::string ecs_image(const EcsTaskDefinition& task) {
+// The container the service stands for: the first essential one (whose image it runs).
+const EcsContainer* ecs_main_container(const EcsTaskDefinition& task) {
   for (const auto& c : task.containers)
-    if (c.essential) return c.image;
-  return task.containers.empty() ? std::string{} : task.containers.front().image;
+    if (c.essential) return &c;
+  return task.containers.empty() ? nullptr : &task.containers.front();
+}
+
+std::string ecs_image(const EcsTaskDefinition& task) {
+  const EcsContainer* c = ecs_main_container(task);
+  return c == nullptr ? std::string{} : c->image;
+}
+
+// Something the file says that the model does not take: in the notes (the fragment's comments)
+// and among the service's assumptions under `field` (validate, results.json), never dropped.
+void not_modelled(ImportedServices& out, ImportedService& s, const std::string& field,
+                  const std::string& what, const SourceLocation& where) {
+  out.notes.push_back(fmt::format("service '{}': {}", s.name, what));
+  s.assumptions.push_back({field, "not modelled", what, where});
+}
+
+// The ECS containers' health checks. The model has one check per service, watching the
+// service's process: the check of the container the service stands for (its first essential
+// one). ECS marks a task UNHEALTHY when any essential container is, so another essential
+// container's check would also replace the task, but on a hang of a process the model does not
+// have; a non-essential container's check does not affect the task's health at all. Both are
+// reported, not modelled.
+void ecs_health(const EcsTaskDefinition& task, ImportedServices& out, ImportedService& s) {
+  const EcsContainer* main = ecs_main_container(task);
+  for (const auto& c : task.containers) {
+    if (!c.health_check) continue;
+    const EcsHealthCheck& h = *c.health_check;
+    const std::string what = fmt::format("container '{}' {}", c.name, describe(h));
+    if (&c != main) {
+      not_modelled(out, s, "health_check",
+                   what + (c.essential ? ": an essential container other than the one the service "
+                                         "runs; its check is not modelled (one check per service)"
+                                       : ": a non-essential container's check does not affect the "
+                                         "task's health (ECS); not modelled"),
+                   h.where);
+      continue;
+    }
+    if (h.disabled()) continue;  // NONE: no check, as if none were written
+    ImportedProbe p;
+    p.source = fmt::format("container '{}' healthCheck", c.name);
+    if (h.interval) p.period = sim::Time::from_s(*h.interval);
+    if (h.retries) p.failure_threshold = *h.retries;
+    if (h.start_period) p.initial_delay = sim::Time::from_s(*h.start_period);
+    s.health.health_check = p;
+    // Docker runs the next check `interval` after the previous one completes, and a check of a
+    // hung process completes at its timeout: the model's interval x retries is short of that by
+    // up to retries x timeout.
+    not_modelled(out, s, "health_check.timeout",
+                 fmt::format("container '{}' healthCheck timeout ({}) is not modelled: a hang "
+                             "counts as detected after interval x retries; Docker starts each "
+                             "check an interval after the last one timed out, so up to retries x "
+                             "timeout later",
+                             c.name, h.timeout ? fmt::format("{}s", *h.timeout) : "ECS default"),
+                 h.where);
+  }
+}
+
+ImportedProbe imported_probe(const K8sProbe& p, const std::string& source) {
+  ImportedProbe out;
+  out.source = source;
+  if (p.initial_delay_seconds) out.initial_delay = sim::Time::from_s(*p.initial_delay_seconds);
+  if (p.period_seconds) out.period = sim::Time::from_s(*p.period_seconds);
+  out.failure_threshold = p.failure_threshold;
+  out.success_threshold = p.success_threshold;
+  return out;
+}
+
+// A Kubernetes workload's probes. The model has one readiness and one liveness probe per
+// service, for the process it runs: the first container's (whose image it takes). The pod is
+// Ready only when every container is, so another container's probes could make it Ready later
+// or restart a sidecar; a startupProbe holds liveness and readiness back until it passes, which
+// the model does not do. Each is reported, not modelled.
+void k8s_probes(const K8sWorkload& w, ImportedServices& out, ImportedService& s) {
+  for (std::size_t i = 0; i < w.containers.size(); ++i) {
+    const K8sContainer& c = w.containers[i];
+    for (const auto& [probe, key, field] :
+         {std::tuple{&c.readiness, "readinessProbe", "probes.readiness"},
+          std::tuple{&c.liveness, "livenessProbe", "probes.liveness"}}) {
+      if (!*probe) continue;
+      const std::string what = fmt::format("container '{}' {}", c.name, describe(**probe, key));
+      if (i > 0) {
+        not_modelled(out, s, field,
+                     what +
+                         ": not the pod's first container, whose probes the service takes "
+                         "(one probe of each kind per service)",
+                     (*probe)->where);
+        continue;
+      }
+      auto& slot =
+          std::string_view{key} == "readinessProbe" ? s.health.readiness : s.health.liveness;
+      slot = imported_probe(**probe, fmt::format("container '{}' {}", c.name, key));
+      if ((*probe)->timeout_seconds)
+        not_modelled(out, s, std::string{field} + ".timeout",
+                     fmt::format("container '{}' {} timeoutSeconds {} is not modelled: a hang "
+                                 "counts as detected after periodSeconds x failureThreshold, the "
+                                 "last failed check's timeout left out",
+                                 c.name, key, *(*probe)->timeout_seconds),
+                     (*probe)->where);
+    }
+    if (c.startup)
+      not_modelled(out, s, "probes.startup",
+                   fmt::format("container '{}' {}: not modelled (Kubernetes holds liveness and "
+                               "readiness back until it passes; vmcsim starts them with the "
+                               "container, so pods may be Ready sooner than on the cluster)",
+                               c.name, describe(*c.startup, "startupProbe")),
+                   c.startup->where);
+  }
+}
+
+// The PodDisruptionBudget over a workload's pods. Two or more: the eviction API refuses such
+// a pod ("This pod has more than one PodDisruptionBudget, which the eviction subresource does
+// not support", HTTP 500, pkg/registry/core/pod/storage/eviction.go), so no drain ever evicts
+// it: modelled as max_unavailable 0 (kubectl drain itself stops with that error; vmcsim keeps
+// retrying, each retry counted refused). A budget over several workloads is applied to each
+// one's pods: the model keeps a budget per service, where Kubernetes counts the pods together.
+void k8s_budget(const K8sManifest& m, const K8sWorkload& w, ImportedServices& out,
+                ImportedService& s) {
+  const auto budgets = m.budgets_of(w);
+  if (budgets.empty()) return;
+  using Kind = models::failures::DisruptionBudget::Kind;
+  if (budgets.size() > 1) {
+    std::string names;
+    for (const auto* b : budgets)
+      names += fmt::format("{}'{}'", names.empty() ? "" : ", ", b->name);
+    s.health.budget = models::failures::DisruptionBudget{Kind::max_unavailable, 0.0, false};
+    s.health.budget_source = "PodDisruptionBudgets " + names;
+    const std::string why = fmt::format(
+        "its pods are selected by PodDisruptionBudgets {}: the eviction API refuses to evict a "
+        "pod with more than one (HTTP 500), so drains never evict them; modelled as "
+        "max_unavailable 0, each retry counted refused (kubectl drain would stop with the error)",
+        names);
+    out.notes.push_back(fmt::format("service '{}': {}", s.name, why));
+    s.assumptions.push_back({"disruption_budget", "{max_unavailable: 0}", why, budgets[1]->where});
+    return;
+  }
+  const K8sDisruptionBudget& b = *budgets.front();
+  if (b.budget.kind == Kind::none) {
+    not_modelled(out, s, "disruption_budget",
+                 fmt::format("PodDisruptionBudget '{}' sets neither minAvailable nor "
+                             "maxUnavailable: no budget imported",
+                             b.name),
+                 b.where);
+    return;
+  }
+  s.health.budget = b.budget;
+  s.health.budget_source = fmt::format("PodDisruptionBudget '{}'", b.name);
+  std::size_t selected = 0;
+  for (const auto& other : m.workloads)
+    selected += b.selects(other) ? 1 : 0;
+  if (selected > 1) {
+    const std::string why = fmt::format(
+        "PodDisruptionBudget '{}' ({}) selects {} workloads: applied to this one's pods alone "
+        "(a budget per service); Kubernetes counts the pods of all of them together",
+        b.name, describe(b.budget), selected);
+    out.notes.push_back(fmt::format("service '{}': {}", s.name, why));
+    s.assumptions.push_back({"disruption_budget", describe(b.budget), why, b.where});
+  }
+}
+
+// A probe (Kubernetes keys) or ECS health check (its keys) with the fields the file gives.
+YAML::Node probe_node(const ImportedProbe& p, bool ecs) {
+  YAML::Node n(YAML::NodeType::Map);
+  if (ecs) {  // in the order of the ECS API's HealthCheck
+    if (p.period) n["interval"] = p.period->to_string();
+    if (p.failure_threshold) n["retries"] = *p.failure_threshold;
+    if (p.initial_delay) n["start_period"] = p.initial_delay->to_string();
+    return n;
+  }
+  if (p.initial_delay) n["initial_delay"] = p.initial_delay->to_string();
+  if (p.period) n["period"] = p.period->to_string();
+  if (p.failure_threshold) n["failure_threshold"] = *p.failure_threshold;
+  if (p.success_threshold) n["success_threshold"] = *p.success_threshold;
+  return n;
+}
+
+// `2` or `"25%"`, as a disruption_budget value.
+YAML::Node budget_value(const models::failures::DisruptionBudget& b) {
+  if (b.percent) return YAML::Node(fmt::format("{}%", b.value));
+  return YAML::Node(static_cast<long long>(b.value));
+}
+
+void write_health(YAML::Node& s, const ImportedHealth& h) {
+  if (h.readiness || h.liveness) {
+    YAML::Node probes(YAML::NodeType::Map);
+    if (h.readiness) probes["readiness"] = probe_node(*h.readiness, false);
+    if (h.liveness) probes["liveness"] = probe_node(*h.liveness, false);
+    s["probes"] = probes;
+  }
+  if (h.health_check) s["health_check"] = probe_node(*h.health_check, true);
+  if (const auto& b = h.budget) {
+    using Kind = models::failures::DisruptionBudget::Kind;
+    if (b->kind == Kind::none) return;
+    YAML::Node n;
+    n[b->kind == Kind::min_available ? "min_available" : "max_unavailable"] = budget_value(*b);
+    s["disruption_budget"] = n;
+  }
 }
 
 }  // namespace
@@ -134,6 +326,7 @@ ImportedServices imported_services(const EcsTaskDefinition& task) {
   for (const auto& pc : task.placement_constraints)
     s.placement_constraints.push_back(
         pc.type == "memberOf" ? fmt::format("memberOf({})", pc.expression) : pc.type);
+  ecs_health(task, out, s);
   out.services.push_back(std::move(s));
   out.platform_hints[task.family] = platform_hint(task);
   out.services.back().assumptions.push_back(
@@ -190,6 +383,8 @@ ImportedServices imported_services(const K8sManifest& manifest) {
       s.autoscaling = a;
     }
     s.labels = w.labels;
+    k8s_probes(w, out, s);
+    k8s_budget(manifest, w, out, s);
     // A term or constraint without a labelSelector matches no pod: it would change nothing
     // (anti-affinity, spread) or block every node (affinity), so it is noted, not imported.
     const auto terms = [&](const std::vector<K8sAffinityTerm>& in, const char* kind) {
@@ -201,7 +396,7 @@ ImportedServices imported_services(const K8sManifest& manifest) {
           out.notes.push_back(what + " has no labelSelector; not imported");
         } else if (const auto key = resolved_key(t.topology_key, what, out.notes)) {
           terms_out.push_back(
-              {selector_of(*t.selector), *key, t.required, t.required ? 1 : t.weight});
+              {to_label_selector(*t.selector), *key, t.required, t.required ? 1 : t.weight});
         }
       }
       return terms_out;
@@ -214,11 +409,23 @@ ImportedServices imported_services(const K8sManifest& manifest) {
       if (!c.selector) {
         out.notes.push_back(what + " has no labelSelector; not imported");
       } else if (const auto key = resolved_key(c.topology_key, what, out.notes)) {
-        s.topology_spread.push_back(
-            {c.max_skew, *key, c.when_unsatisfiable == "DoNotSchedule", selector_of(*c.selector)});
+        s.topology_spread.push_back({c.max_skew, *key, c.when_unsatisfiable == "DoNotSchedule",
+                                     to_label_selector(*c.selector)});
       }
     }
     out.services.push_back(std::move(s));
+  }
+  for (const auto& b : manifest.budgets) {
+    bool any = false;
+    for (const auto& w : manifest.workloads)
+      any = any || b.selects(w);
+    if (!any)
+      out.notes.push_back(fmt::format(
+          "PodDisruptionBudget '{}' selects no workload in these files ({}{}); not imported",
+          b.name,
+          b.namespace_name.empty() ? "no namespace"
+                                   : fmt::format("namespace '{}'", b.namespace_name),
+          b.selector ? "" : ", no selector: it selects no pod"));
   }
   for (const auto& h : manifest.autoscalers)
     if (manifest.target_of(h) == nullptr)
@@ -289,6 +496,7 @@ ScenarioFragment scenario_fragment(const ImportedServices& imported) {
       }
       s["topology_spread"] = list;
     }
+    write_health(s, sv.health);
     out.services.push_back(s);
   }
   out.platform_hints = imported.platform_hints;

@@ -15,6 +15,10 @@
 //       affinity / anti_affinity: [{type: required|preferred, weight, topology_key,
 //                                   match_labels, match_expressions}]
 //       topology_spread: [{max_skew, topology_key, when_unsatisfiable, match_labels, ...}]
+//       probes: {readiness: {...}, liveness: {...}}   (Kubernetes readinessProbe, livenessProbe)
+//       health_check: {interval, retries, start_period} (ECS healthCheck)
+//       disruption_budget: {min_available | max_unavailable} (a PodDisruptionBudget)
+//       (only the fields the file gives: the loader fills the rest from the catalog)
 // `image` is left out on purpose: with a task definition or manifest named, the scenario loader
 // takes the image from that file, and an `image:` key would have to name an entry of `images:`
 // (with sizes the sources do not give). The scenario format has no per-service platform key
@@ -31,6 +35,7 @@
 
 #include "app/importers/ecs_task_definition.hpp"
 #include "app/importers/k8s_manifest.hpp"
+#include "models/failures/failures.hpp"
 
 namespace vmcsim::app::importers {
 
@@ -52,6 +57,31 @@ struct ImportedAssumption {
   std::string value;   // as a scenario would write it
   std::string reason;  // why this value
   SourceLocation where;  // in the source file; an empty file: the scenario's service entry
+};
+
+// A probe or container health check as the source file writes it. A field the file leaves out
+// is nullopt and takes the catalog's default when the scenario loads (models/catalog/
+// detection.yaml, the platform's documented default), exactly as a field left out of a
+// service's own `probes` or `health_check` does, so an import and a scenario writing the same
+// fields agree. The check's timeout has no place in the model: a check against a hung process
+// fails `timeout` after it starts, and the model counts a hang as detected after period x
+// failure_threshold (models/failures/recovery.hpp, probe_detection); the notes say so.
+struct ImportedProbe {
+  std::optional<sim::Time> initial_delay;  // initialDelaySeconds; ECS startPeriod
+  std::optional<sim::Time> period;         // periodSeconds; ECS interval
+  std::optional<int> failure_threshold;    // failureThreshold; ECS retries
+  std::optional<int> success_threshold;    // successThreshold (Kubernetes only)
+  std::string source;                      // "container 'web' readinessProbe", for the notes
+};
+
+// What a service's `probes`, `health_check` and `disruption_budget` take from the file (the
+// scenario's own, where written, win: app/scenario/imported_services.hpp).
+struct ImportedHealth {
+  std::optional<ImportedProbe> readiness;                    // Kubernetes readinessProbe
+  std::optional<ImportedProbe> liveness;                     // Kubernetes livenessProbe
+  std::optional<ImportedProbe> health_check;                 // ECS container healthCheck
+  std::optional<models::failures::DisruptionBudget> budget;  // a PodDisruptionBudget
+  std::string budget_source;                                 // "PodDisruptionBudget 'web-pdb'"
 };
 
 // One service as its source file describes it. Both the fragment `vmcsim import` prints and the
@@ -82,6 +112,7 @@ struct ImportedService {
   std::vector<models::placement::PodAffinityTerm> affinity;
   std::vector<models::placement::PodAffinityTerm> anti_affinity;
   std::vector<models::placement::TopologySpreadConstraint> topology_spread;
+  ImportedHealth health;
   std::vector<ImportedAssumption> assumptions;  // in the order the import made them
 };
 

@@ -38,7 +38,50 @@ importers::ImportedService import_one(const Service& sv) {
 
 }  // namespace
 
-std::vector<Assumption> merge_imported(Service& sv, const importers::ImportedService& in) {
+namespace {
+
+namespace mf = models::failures;
+
+// An imported probe with the fields the file leaves out taken from `defaults` (the catalog's),
+// as health_reader.cpp fills a service's own.
+mf::Probe resolved(const importers::ImportedProbe& p, const mf::Probe& defaults) {
+  mf::Probe out = defaults;
+  if (p.initial_delay) out.initial_delay = *p.initial_delay;
+  if (p.period) out.period = *p.period;
+  if (p.failure_threshold) out.failure_threshold = *p.failure_threshold;
+  if (p.success_threshold) out.success_threshold = *p.success_threshold;
+  return out;
+}
+
+// Readiness and liveness probes, the ECS health check and the disruption budget, each taken
+// whole from the file unless the scenario wrote its own (read_service_health sets them only
+// when written). Returns the fields the scenario left to the file, whose assumptions (and
+// not-modelled notes) apply.
+std::vector<std::string> merge_health(Service& sv, const importers::ImportedHealth& in,
+                                      const mf::DetectionConfig& defaults) {
+  std::vector<std::string> left;
+  mf::ServiceHealth& h = sv.health;
+  const auto probe = [&](std::optional<mf::Probe>& mine,
+                         const std::optional<importers::ImportedProbe>& theirs,
+                         const mf::Probe& fill, const char* field) {
+    if (mine) return;
+    if (theirs) mine = resolved(*theirs, fill);
+    left.push_back(field);
+  };
+  probe(h.readiness, in.readiness, defaults.probe, "probes.readiness");
+  probe(h.liveness, in.liveness, defaults.probe, "probes.liveness");
+  probe(h.health_check, in.health_check, defaults.container_health_check, "health_check");
+  if (h.budget.kind == mf::DisruptionBudget::Kind::none) {
+    if (in.budget) h.budget = *in.budget;
+    left.push_back("disruption_budget");
+  }
+  return left;
+}
+
+}  // namespace
+
+std::vector<Assumption> merge_imported(Service& sv, const importers::ImportedService& in,
+                                       const models::failures::DetectionConfig& defaults) {
   std::vector<Assumption> assumed;
   // The importer's assumptions about `field`, when the service takes that field from the file.
   const auto take = [&](std::string_view field) {
@@ -95,6 +138,10 @@ std::vector<Assumption> merge_imported(Service& sv, const importers::ImportedSer
   if (sv.affinity.empty()) sv.affinity = in.affinity;
   if (sv.anti_affinity.empty()) sv.anti_affinity = in.anti_affinity;
   if (sv.topology_spread.empty()) sv.topology_spread = in.topology_spread;
+  // Kubernetes' startupProbe has no field of its own: its note always applies.
+  take("probes.startup");
+  for (const auto& field : merge_health(sv, in.health, defaults))
+    take(field);
   return assumed;
 }
 
@@ -120,7 +167,8 @@ void add_assumed_image(Scenario& scenario, const Service& sv, const std::string&
 
 }  // namespace
 
-void resolve_imported_services(Scenario& scenario) {
+void resolve_imported_services(Scenario& scenario,
+                               const models::failures::DetectionConfig& defaults) {
   for (std::size_t i = 0; i < scenario.services.size(); ++i) {
     Service& sv = scenario.services[i];
     if (sv.ecs_task_definition.empty() && sv.kubernetes.empty()) continue;
@@ -129,7 +177,7 @@ void resolve_imported_services(Scenario& scenario) {
       throw InputError(sv.where, field, field + ": " + message);
     };
     try {
-      for (auto& a : merge_imported(sv, import_one(sv))) {
+      for (auto& a : merge_imported(sv, import_one(sv), defaults)) {
         a.field = field + "." + a.field;
         scenario.assumptions.push_back(std::move(a));
       }

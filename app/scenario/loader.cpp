@@ -158,7 +158,9 @@ class Loader {
           read.push_back(f);
         },
         "service");
-    if (!all || !cx_.attempt([&] { resolve_imported_services(s); })) return;
+    if (!all ||
+        !cx_.attempt([&] { resolve_imported_services(s, cx_.catalog().detection()); }))
+      return;
     if (!cx_.hosts_complete) return;
     for (std::size_t i = 0; i < read.size(); ++i)  // sizes the imported file supplied
       if (!read[i].optional("cpu") || !read[i].optional("memory"))

@@ -43,7 +43,8 @@ namespace {
 namespace pl = models::placement;
 namespace tn = models::tenancy;
 
-const std::vector<std::string>& keys(const char* table) {
+// Its own key table (a unity batch may also hold read_context.hpp's keys()).
+const std::vector<std::string>& tenancy_keys(const char* table) {
   return key_tables().at(table);
 }
 
@@ -123,7 +124,7 @@ class TenancyReader {
   void tenants(const Field& f) {
     auto policy = std::make_shared<tn::IsolationPolicy>();
     for (const Field& e : f.elements(false)) {
-      e.check_keys(keys("tenant"));
+      e.check_keys(tenancy_keys("tenant"));
       const Field name = e.required("name");
       if (std::find(t_.tenants.begin(), t_.tenants.end(), name.text()) != t_.tenants.end())
         name.fail(fmt::format("duplicate tenant '{}'", name.text()));
@@ -143,13 +144,13 @@ class TenancyReader {
   void isolation() {
     auto f = root_.optional("isolation");
     if (f) {
-      f->check_keys(keys("isolation"));
+      f->check_keys(tenancy_keys("isolation"));
       if (t_.tenants.empty())
         f->fail("an isolation policy needs tenants (define them under tenants)");
       if (auto d = f->optional("default")) policy_->set_default(share(*d));
       if (auto pairs = f->optional("pairs")) {
         for (const Field& p : pairs->elements()) {
-          p.check_keys(keys("isolation_pair"));
+          p.check_keys(tenancy_keys("isolation_pair"));
           const Field names = p.required("tenants");
           const auto two = names.elements();
           if (two.size() != 2) names.fail(fmt::format("name two tenants, got {}", two.size()));
@@ -163,7 +164,7 @@ class TenancyReader {
   }
 
   void runtime_class(const Field& f) {
-    f.check_keys(keys("runtime_class"));
+    f.check_keys(tenancy_keys("runtime_class"));
     RuntimeClass rc;
     const Field name = f.required("name");
     rc.name = name.text();
@@ -183,7 +184,7 @@ class TenancyReader {
   }
 
   void namespace_(const Field& f) {
-    f.check_keys(keys("namespace"));
+    f.check_keys(tenancy_keys("namespace"));
     tn::Namespace ns;
     const Field name = f.required("name");
     ns.name = name.text();
@@ -191,7 +192,7 @@ class TenancyReader {
       if (other.name == ns.name) name.fail(fmt::format("duplicate namespace '{}'", ns.name));
     if (auto t = f.optional("tenant")) ns.tenant = tenant(*t);
     if (auto q = f.optional("quota")) {
-      q->check_keys(keys("resource_quota"));
+      q->check_keys(tenancy_keys("resource_quota"));
       tn::ResourceQuota quota;
       quota.name = ns.name + "-quota";
       if (auto n = q->optional("name")) quota.name = n->text();
@@ -227,14 +228,14 @@ class TenancyReader {
       ns.quotas.push_back(std::move(quota));
     }
     if (auto lr = f.optional("limit_range")) {
-      lr->check_keys(keys("limit_range"));
+      lr->check_keys(tenancy_keys("limit_range"));
       tn::LimitRange range;
       range.name = ns.name + "-limits";
       const auto values = [&](const char* key, std::optional<sim::Millicores>& c,
                               std::optional<sim::Bytes>& m) {
         auto v = lr->optional(key);
         if (!v) return;
-        v->check_keys(keys("limit_values"));
+        v->check_keys(tenancy_keys("limit_values"));
         if (auto x = v->optional("cpu")) c = cpu(*x);
         if (auto x = v->optional("memory")) m = memory(*x);
       };
@@ -260,7 +261,7 @@ class TenancyReader {
         {pl::Taint::Effect::no_execute, "NoExecute"}};
     auto& list = t_.taints[group];
     for (const Field& e : f->elements()) {
-      e.check_keys(keys("taint"));
+      e.check_keys(tenancy_keys("taint"));
       pl::Taint t;
       t.key = e.required("key").text();
       if (t.key.empty()) e["key"].fail("must not be empty");
@@ -271,7 +272,7 @@ class TenancyReader {
   }
 
   pl::NodeSelectorTerm term(const Field& f, const char* table) {
-    f.check_keys(keys(table));
+    f.check_keys(tenancy_keys(table));
     static constexpr std::pair<pl::NodeSelectorRequirement::Op, const char*> kOps[]{
         {pl::NodeSelectorRequirement::Op::in, "In"},
         {pl::NodeSelectorRequirement::Op::not_in, "NotIn"},
@@ -282,7 +283,7 @@ class TenancyReader {
     using Op = pl::NodeSelectorRequirement::Op;
     pl::NodeSelectorTerm t;
     for (const Field& e : f.required("match_expressions").elements(false)) {
-      e.check_keys(keys("node_selector_requirement"));
+      e.check_keys(tenancy_keys("node_selector_requirement"));
       pl::NodeSelectorRequirement r;
       r.key = e.required("key").text();
       const Field op = e.required("operator");
@@ -357,7 +358,7 @@ class TenancyReader {
           {pl::Taint::Effect::prefer_no_schedule, "PreferNoSchedule"},
           {pl::Taint::Effect::no_execute, "NoExecute"}};
       for (const Field& e : tols->elements()) {
-        e.check_keys(keys("toleration"));
+        e.check_keys(tenancy_keys("toleration"));
         pl::Toleration tol;
         if (auto k = e.optional("key")) tol.key = k->text();
         if (auto o = e.optional("operator")) tol.op = pick(*o, "toleration operator", kOps);
@@ -385,7 +386,7 @@ class TenancyReader {
     }
     if (auto na = f.optional("node_affinity")) {
       any = true;
-      na->check_keys(keys("node_affinity"));
+      na->check_keys(tenancy_keys("node_affinity"));
       if (auto req = na->optional("required"))
         for (const Field& t : req->elements(false))
           st.node_affinity.required.push_back(term(t, "node_selector_term"));

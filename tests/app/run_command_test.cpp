@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 using vmcsim::test::small_scenario;
 using vmcsim::test::source_dir;
 
-using Run = vmcsim::test::CliRun;
+using CommandRun = vmcsim::test::CliRun;
 using vmcsim::test::run_vmcsim;
 using vmcsim::test::ScratchDir;
 
@@ -76,9 +76,9 @@ std::map<std::string, double> arrivals_per_run(const fs::path& folder) {
 
 TEST_CASE("vmcsim run writes every result file and results.json has the documented keys") {
   ScratchDir dir{"keys"};
-  const Run r = run_vmcsim("run '" + small_scenario.string() + "' --jobs 2 --out '" +
-                               (dir.path() / "out").string() + "'",
-                           dir.path());
+  const CommandRun r = run_vmcsim("run '" + small_scenario.string() + "' --jobs 2 --out '" +
+                                      (dir.path() / "out").string() + "'",
+                                  dir.path());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("runner-small · seed 5 · 2 replications") != std::string::npos);
@@ -122,8 +122,8 @@ TEST_CASE("vmcsim run writes every result file and results.json has the document
 TEST_CASE("vmcsim run output is byte-identical whatever the number of worker threads") {
   ScratchDir dir{"jobs"};
   const std::string base = "run '" + small_scenario.string() + "' --quiet --out '";
-  const Run one = run_vmcsim(base + (dir.path() / "j1").string() + "' --jobs 1", dir.path());
-  const Run two = run_vmcsim(base + (dir.path() / "j2").string() + "' --jobs 2", dir.path());
+  const CommandRun one = run_vmcsim(base + (dir.path() / "j1").string() + "' --jobs 1", dir.path());
+  const CommandRun two = run_vmcsim(base + (dir.path() / "j2").string() + "' --jobs 2", dir.path());
   REQUIRE(one.exit_code == 0);
   REQUIRE(two.exit_code == 0);
   CHECK(one.out.empty());
@@ -151,7 +151,7 @@ TEST_CASE("vmcsim run output is byte-identical whatever the number of worker thr
 TEST_CASE("vmcsim run --format csv writes each key in the unit results.json has") {
   // The default scenario: its variants miss the latency SLO on a few % of their requests.
   ScratchDir dir{"csv-units"};
-  const Run r = run_vmcsim(
+  const CommandRun r = run_vmcsim(
       "run scenarios/default.yaml --replications 1 --jobs 2 --format csv "
       "--out '" +
           (dir.path() / "out").string() + "'",
@@ -196,7 +196,7 @@ TEST_CASE("vmcsim run with a different seed gives different results") {
 TEST_CASE("vmcsim run exits 2 with the location on a bad scenario") {
   ScratchDir dir{"bad"};
   vmcsim::test::TempFile bad{"bad-run.yaml", "name: x\nduration: 10 parsecs\n"};
-  const Run r =
+  const CommandRun r =
       run_vmcsim("run '" + bad.path() + "' --out '" + dir.path().string() + "'", dir.path());
   CHECK(r.exit_code == 2);
   CHECK(r.err.find(bad.path() + ":") == 0);
@@ -215,7 +215,7 @@ TEST_CASE("vmcsim run exits 2 naming the trace file when it is missing") {
   text.replace(at, poisson.size(),
                "    kind: trace\n    trace: {file: no-such-trace.txt, format: timestamps}\n");
   vmcsim::test::TempFile scenario{"missing-trace.yaml", text};
-  const Run r =
+  const CommandRun r =
       run_vmcsim("run '" + scenario.path() + "' --out '" + dir.path().string() + "'", dir.path());
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("no-such-trace.txt") != std::string::npos);
@@ -237,7 +237,7 @@ TEST_CASE("vmcsim run replays a timestamps trace under common random numbers") {
                "    kind: trace\n    trace: {file: " + (dir.path() / "arrivals.txt").string() +
                    ", format: timestamps}\n");
   vmcsim::test::TempFile scenario{"replay.yaml", text};
-  const Run r = run_vmcsim(
+  const CommandRun r = run_vmcsim(
       "run '" + scenario.path() + "' --quiet --out '" + (dir.path() / "out").string() + "'",
       dir.path());
   INFO(r.err);
@@ -263,7 +263,7 @@ TEST_CASE("vmcsim run exits 2 on a usage error") {
 
 TEST_CASE("vmcsim sweep runs every grid point and writes sweep.csv") {
   ScratchDir dir{"sweep"};
-  const Run r =
+  const CommandRun r =
       run_vmcsim("sweep '" + small_scenario.string() + "' --replications 1 --jobs 2 --out '" +
                      (dir.path() / "out").string() + "'",
                  dir.path());
@@ -287,10 +287,10 @@ TEST_CASE("every shipped scenario prints its golden comparison") {
                            "serverless-azure", "zone-outage-crashes"}) {
     DYNAMIC_SECTION(name) {
       ScratchDir dir{std::string{"golden-"} + name};
-      const Run r = run_vmcsim(std::string{"run scenarios/"} + name +
-                                   ".yaml --replications 1 --jobs 2 --format table --out '" +
-                                   dir.path().string() + "'",
-                               dir.path());
+      const CommandRun r = run_vmcsim(std::string{"run scenarios/"} + name +
+                                          ".yaml --replications 1 --jobs 2 --format table --out '" +
+                                          dir.path().string() + "'",
+                                      dir.path());
       INFO(r.err);
       REQUIRE(r.exit_code == 0);
       const fs::path golden =
@@ -308,12 +308,12 @@ TEST_CASE(
   ScratchDir dir{"formats"};
   const std::string base = "run '" + small_scenario.string() + "' --replications 1 --out '" +
                            (dir.path() / "out").string() + "' --format ";
-  const Run json = run_vmcsim(base + "json", dir.path());
+  const CommandRun json = run_vmcsim(base + "json", dir.path());
   REQUIRE(json.exit_code == 0);
   const auto j = nlohmann::json::parse(json.out);
   CHECK(j.dump() == results_json_of(dir.path() / "out").dump());
   CHECK_FALSE(j["variants"][0].contains("wall_seconds"));
-  const Run csv = run_vmcsim(base + "csv", dir.path());
+  const CommandRun csv = run_vmcsim(base + "csv", dir.path());
   REQUIRE(csv.exit_code == 0);
   CHECK(csv.out.rfind("variant,metric,mean,half_width,n\nvm,instances_requested,", 0) == 0);
   CHECK(csv.out.find("\nvm,startup_ms,") != std::string::npos);
@@ -330,9 +330,10 @@ TEST_CASE("a variant's overrides change its catalog profile, and a bad one exits
   good.insert(at + profile.size(),
               "    overrides:\n      boot:\n        kernel: {dist: constant, value: 80ms}\n");
   vmcsim::test::TempFile good_file{"overrides-good.yaml", good};
-  const Run ok = run_vmcsim("run '" + good_file.path() + "' --replications 1 --quiet --out '" +
-                                (dir.path() / "good").string() + "'",
-                            dir.path());
+  const CommandRun ok =
+      run_vmcsim("run '" + good_file.path() + "' --replications 1 --quiet --out '" +
+                     (dir.path() / "good").string() + "'",
+                 dir.path());
   INFO(ok.err);
   REQUIRE(ok.exit_code == 0);
   const auto j = results_json_of(dir.path() / "good");
@@ -342,7 +343,7 @@ TEST_CASE("a variant's overrides change its catalog profile, and a bad one exits
   std::string bad = text;
   bad.insert(at + profile.size(), "    overrides:\n      boot:\n        kernal: 1s\n");
   vmcsim::test::TempFile bad_file{"overrides-bad.yaml", bad};
-  const Run r = run_vmcsim(
+  const CommandRun r = run_vmcsim(
       "run '" + bad_file.path() + "' --out '" + (dir.path() / "bad").string() + "'", dir.path());
   CHECK(r.exit_code == 2);
   CHECK(r.err.find(bad_file.path() + ":57:") == 0);  // the line of boot.kernal
@@ -360,9 +361,9 @@ TEST_CASE("a burst multiplies a diurnal workload's rate while it lasts") {
                "    kind: diurnal\n    rate: 40\n    amplitude: 0.5\n    period: 1m\n"
                "    peak_at: 15s\n");
   vmcsim::test::TempFile scenario{"diurnal.yaml", text};
-  const Run r = run_vmcsim("run '" + scenario.path() + "' --replications 1 --quiet --out '" +
-                               (dir.path() / "out").string() + "'",
-                           dir.path());
+  const CommandRun r = run_vmcsim("run '" + scenario.path() + "' --replications 1 --quiet --out '" +
+                                      (dir.path() / "out").string() + "'",
+                                  dir.path());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   // Arrivals per whole period (60 s): 40/s on average, 4x during the burst minute [60 s, 120 s).
@@ -383,9 +384,9 @@ TEST_CASE("vmcsim run replays a pod_trace scenario as a placement benchmark, one
   REQUIRE(text.find(anchor) != std::string::npos);
   text.replace(text.find(anchor), anchor.size(), anchor + "    max_pods: 300\n");
   std::ofstream{dir.path() / "bench.yaml"} << text;
-  const Run r = run_vmcsim("run '" + (dir.path() / "bench.yaml").string() + "' --out '" +
-                               (dir.path() / "out").string() + "' --replications 2 --jobs 2",
-                           dir.path());
+  const CommandRun r = run_vmcsim("run '" + (dir.path() / "bench.yaml").string() + "' --out '" +
+                                      (dir.path() / "out").string() + "' --replications 2 --jobs 2",
+                                  dir.path());
   REQUIRE(r.exit_code == 0);
   const auto s = vmcsim::app::scenario::load_scenario(
       (source_dir / "scenarios" / "scheduler-benchmark-alibaba.yaml").string());
@@ -406,9 +407,9 @@ TEST_CASE("vmcsim run replays a pod_trace scenario as a placement benchmark, one
     CHECK(v.contains("placement_decisions"));
   }
   // --format csv: one line per summary row and variant, in the keys' own units.
-  const Run csv = run_vmcsim("run '" + (dir.path() / "bench.yaml").string() + "' --out '" +
-                                 (dir.path() / "csv").string() + "' --format csv --jobs 2",
-                             dir.path());
+  const CommandRun csv = run_vmcsim("run '" + (dir.path() / "bench.yaml").string() + "' --out '" +
+                                        (dir.path() / "csv").string() + "' --format csv --jobs 2",
+                                    dir.path());
   REQUIRE(csv.exit_code == 0);
   CHECK_THAT(csv.out, Catch::Contains("variant,metric,mean,half_width,n\n"));
   CHECK_THAT(csv.out, Catch::Contains(",instances_requested,300,0,1\n"));
@@ -457,8 +458,8 @@ TEST_CASE("vmcsim run leaves instances requested during the warm-up out of the s
                           (dir.path() / out).string() + "'",
                       dir.path());
   };
-  const Run plain = run(small_scenario, "plain");
-  const Run warm = run(with_warmup, "warm");
+  const CommandRun plain = run(small_scenario, "plain");
+  const CommandRun warm = run(with_warmup, "warm");
   REQUIRE(plain.exit_code == 0);
   REQUIRE(warm.exit_code == 0);
   CHECK(warm.err.find("warning") == std::string::npos);
@@ -516,12 +517,13 @@ TEST_CASE("vmcsim validate and run exit 2 at the line when a model would refuse 
       std::string first;
       std::getline(in, first);
       REQUIRE(first.rfind("# expect: ", 0) == 0);
-      const Run r = run_vmcsim("run '" + file.string() + "' --replications 1 --jobs 1 --out '" +
-                                   (dir.path() / "out").string() + "'",
-                               dir.path());
+      const CommandRun r =
+          run_vmcsim("run '" + file.string() + "' --replications 1 --jobs 1 --out '" +
+                         (dir.path() / "out").string() + "'",
+                     dir.path());
       CHECK(r.exit_code == 2);
       CHECK(r.err == folder.string() + "/" + first.substr(10) + "\n");
-      const Run v = run_vmcsim("validate '" + file.string() + "'", dir.path());
+      const CommandRun v = run_vmcsim("validate '" + file.string() + "'", dir.path());
       CHECK(v.exit_code == 2);
       CHECK(v.err == folder.string() + "/" + first.substr(10) + "\n");
     }
@@ -530,9 +532,9 @@ TEST_CASE("vmcsim validate and run exit 2 at the line when a model would refuse 
 
 TEST_CASE("results.json per_replication holds the values behind each variant's estimates") {
   ScratchDir dir{"per-replication"};
-  const Run r = run_vmcsim("run '" + small_scenario.string() + "' --quiet --jobs 2 --out '" +
-                               (dir.path() / "out").string() + "'",
-                           dir.path());
+  const CommandRun r = run_vmcsim("run '" + small_scenario.string() + "' --quiet --jobs 2 --out '" +
+                                      (dir.path() / "out").string() + "'",
+                                  dir.path());
   REQUIRE(r.exit_code == 0);
   const auto j = results_json_of(dir.path() / "out");
   for (const auto& v : j["variants"]) {

@@ -34,7 +34,7 @@ const std::string kVariants =
     "  - {name: container, platform: container, profile: runc}\n"
     "  - {name: microvm, platform: microvm, profile: firecracker}\n";
 
-RunResults run(const std::string& text) {
+RunResults serverless_run(const std::string& text) {
   const auto s = scenario::load_scenario_text(text, "inline.yaml");
   runner::RunOptions o;
   o.jobs = 1;
@@ -52,14 +52,14 @@ TEST_CASE("a service scaled to zero by min_replicas 0 serves its requests instea
           "them forever") {
   // Issue 14: `min_replicas: 0` validated, nothing ever started, 1,174 requests sat queued and
   // the table showed n/a. Now the first request activates one instance.
-  const auto r = run(kHead +
-                     "services:\n"
-                     "  - name: web\n    image: a\n    cpu: 500m\n    memory: 256MiB\n"
-                     "    replicas: 0\n"
-                     "    autoscaling: {kind: hpa, min_replicas: 0, max_replicas: 4, "
-                     "target_cpu_utilization: 0.6}\n"
-                     "workloads: [{service: web, kind: poisson, rate: 4}]\n" +
-                     kVariants);
+  const auto r = serverless_run(kHead +
+                                "services:\n"
+                                "  - name: web\n    image: a\n    cpu: 500m\n    memory: 256MiB\n"
+                                "    replicas: 0\n"
+                                "    autoscaling: {kind: hpa, min_replicas: 0, max_replicas: 4, "
+                                "target_cpu_utilization: 0.6}\n"
+                                "workloads: [{service: web, kind: poisson, rate: 4}]\n" +
+                                kVariants);
   for (const auto& v : r.variants) {
     INFO(v.name);
     CHECK(v.request_latency_ms.ci95.n == 1);  // latency measured: not n/a
@@ -71,7 +71,8 @@ TEST_CASE("a service scaled to zero by min_replicas 0 serves its requests instea
 }
 
 TEST_CASE("a function block scales a service to zero and reports cold starts and wasted memory") {
-  const auto r = run(kHead +
+  const auto r =
+      serverless_run(kHead +
                      "services:\n"
                      "  - name: fn\n    image: a\n    cpu: '1'\n    memory: 128MiB\n"
                      "    work: {cpu_time: {dist: constant, value: 50ms}}\n"
@@ -95,13 +96,13 @@ TEST_CASE("trace.json draws each cold start as a span from its request to ready 
           "keep-alive unload as an instant, per function instance") {
   // A request every 100 s on average against a 1-minute keep-alive: instances are started
   // for cold starts and unloaded again.
-  const auto r = run(kHead +
-                     "services:\n"
-                     "  - name: fn\n    image: a\n    cpu: '1'\n    memory: 128MiB\n"
-                     "    work: {cpu_time: {dist: constant, value: 50ms}}\n"
-                     "    function: {keep_alive: {policy: fixed, time: 1m}}\n"
-                     "workloads: [{service: fn, kind: poisson, rate: 0.01}]\n" +
-                     kVariants);
+  const auto r = serverless_run(kHead +
+                                "services:\n"
+                                "  - name: fn\n    image: a\n    cpu: '1'\n    memory: 128MiB\n"
+                                "    work: {cpu_time: {dist: constant, value: 50ms}}\n"
+                                "    function: {keep_alive: {policy: fixed, time: 1m}}\n"
+                                "workloads: [{service: fn, kind: poisson, rate: 0.01}]\n" +
+                                kVariants);
   const auto trace = report::trace_to_json(r);
   int cold = 0;
   int unloads = 0;
