@@ -144,8 +144,8 @@ Eigen::VectorXd hannan_rissanen(const CssProblem& pr) {
 // Gauss-Newton on the residuals, each step halved until the sum of squares decreases; stops
 // when a step gains (relatively) nothing, or after a fixed number of steps: bounded work.
 Eigen::VectorXd gauss_newton(const CssProblem& pr, Eigen::VectorXd beta) {
-  constexpr int kMaxSteps = 50;
-  constexpr int kMaxHalvings = 30;
+  constexpr int kMaxSteps = 30;
+  constexpr int kMaxHalvings = 10;
   Eigen::VectorXd e;
   Eigen::VectorXd trial_e;
   Eigen::MatrixXd jac;
@@ -167,7 +167,7 @@ Eigen::VectorXd gauss_newton(const CssProblem& pr, Eigen::VectorXd beta) {
     if (!improved) break;
     const double before = sse;
     sse = pr.residuals(beta, e, &jac);
-    if (before - sse <= 1e-12 * before) break;
+    if (before - sse <= 1e-8 * before) break;
   }
   return beta;
 }
