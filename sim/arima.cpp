@@ -335,8 +335,8 @@ ArimaForecast auto_arima(std::span<const double> y, const AutoArimaOptions& opti
     for (int q = 0; q <= max_q; ++q) {
       auto fit = fit_arma_css(w, p, q, intercept, static_cast<std::size_t>(max_p));
       // Strictly less: on a tie the earlier (smaller) order stays.
-      if (fit && (!best || criterion_of(*fit, options.criterion) <
-                               criterion_of(*best, options.criterion))) {
+      if (fit && (!best ||
+                  criterion_of(*fit, options.criterion) < criterion_of(*best, options.criterion))) {
         best = std::move(fit);
         best_order = {p, d, q};
       }

@@ -83,9 +83,9 @@ std::string_view to_string(ArimaStatus s);
 struct AutoArimaOptions {
   int max_p = 3;
   int max_q = 3;
-  int max_d = 2;                  // pmdarima's default
-  std::size_t min_length = 5;     // shorter series are not fitted (too_short)
-  double kpss_critical = 0.463;   // KPSS level test at 5% (Kwiatkowski et al. 1992, table 1)
+  int max_d = 2;                 // pmdarima's default
+  std::size_t min_length = 5;    // shorter series are not fitted (too_short)
+  double kpss_critical = 0.463;  // KPSS level test at 5% (Kwiatkowski et al. 1992, table 1)
   InformationCriterion criterion = InformationCriterion::aic;
 };
 

@@ -69,6 +69,7 @@ struct FunctionRunMetrics {
     std::uint64_t requests = 0;
     std::uint64_t cold_starts = 0;
     double idle_gib_seconds = 0.0;
+    KeepAliveDecisions keep_alive;  // the hybrid policy's decisions, by case
   };
   std::vector<PerFunction> per_function;  // in service order
 

@@ -108,6 +108,13 @@ struct KeepAliveDecisions {
   std::uint64_t arima = 0;
   std::uint64_t arima_fallback = 0;
   std::uint64_t total() const { return range + histogram + arima + arima_fallback; }
+  KeepAliveDecisions& operator+=(const KeepAliveDecisions& o) {
+    range += o.range;
+    histogram += o.histogram;
+    arima += o.arima;
+    arima_fallback += o.arima_fallback;
+    return *this;
+  }
   friend bool operator==(const KeepAliveDecisions&, const KeepAliveDecisions&) = default;
 };
 

@@ -156,8 +156,8 @@ TEST_CASE("a function invoked about every 6 hours is pre-warmed in time once ARI
   const int requests = 16;
   sim::Time last;
   for (int k = 0; k < requests; ++k) {
-    last = sim::Time::from_s(900 + 6 * 3600 * k) + sim::Time::from_seconds(
-                                                      (jitter.uniform01() - 0.5) * 1200.0);
+    last = sim::Time::from_s(900 + 6 * 3600 * k) +
+           sim::Time::from_seconds((jitter.uniform01() - 0.5) * 1200.0);
     run.sim.schedule_at(last, [&run] { run.cluster.submit(0); });
   }
   run.sim.run_until(last + 60_s);
