@@ -173,6 +173,24 @@ TEST_CASE("the keep-alive policy is checked against the registry at its line and
                                 models::registry::keep_alive_policies().allowed() + ")"));
 }
 
+TEST_CASE("the hybrid policy's ARIMA margin and history are read, and checked") {
+  const auto with = [](const std::string& keep_alive) {
+    return kHead +
+           "services:\n"
+           "  - name: fn\n    image: a\n    cpu: '1'\n    memory: 128MiB\n"
+           "    function: {keep_alive: {policy: hybrid, " +
+           keep_alive + "}}\n" + kVariants;
+  };
+  const auto s = scenario::load_scenario_text(with("arima_margin: 0.2, arima_history: 50"),
+                                              "inline.yaml");
+  CHECK(s.services[0].function.keep_alive.hybrid.arima_margin == 0.2);
+  CHECK(s.services[0].function.keep_alive.hybrid.arima_history == 50);
+  const auto e = test::input_error_of(
+      [&] { scenario::load_scenario_text(with("arima_history: 3"), "inline.yaml"); });
+  CHECK_THAT(e, Catch::Contains("inline.yaml:12:"));
+  CHECK_THROWS(scenario::load_scenario_text(with("arima_margin: 1.5"), "inline.yaml"));
+}
+
 TEST_CASE("schema.json's keep-alive policies are the registry's names") {
   std::ifstream in{std::filesystem::path{VMCSIM_SOURCE_DIR_FOR_TESTS} / "scenarios/schema.json"};
   const auto schema = nlohmann::json::parse(in);
