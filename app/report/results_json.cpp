@@ -84,15 +84,23 @@ ojson to_json(const VariantSummary& v) {
   }
   if (v.functions_measured()) {  // [fn] per function, summed over the replications
     ojson fns = ojson::array();
-    for (const auto& f : v.per_function)
-      fns.push_back(ojson{{"name", f.name},
-                          {"requests", f.requests},
-                          {"cold_starts", f.cold_starts},
-                          {"cold_start_fraction",
-                           f.requests > 0 ? ojson(static_cast<double>(f.cold_starts) /
-                                                  static_cast<double>(f.requests))
-                                          : ojson(nullptr)},
-                          {"wasted_memory_gib_hours", f.idle_gib_seconds / 3600.0}});
+    for (const auto& f : v.per_function) {
+      ojson fn{{"name", f.name},
+               {"requests", f.requests},
+               {"cold_starts", f.cold_starts},
+               {"cold_start_fraction", f.requests > 0 ? ojson(static_cast<double>(f.cold_starts) /
+                                                              static_cast<double>(f.requests))
+                                                      : ojson(nullptr)},
+               {"wasted_memory_gib_hours", f.idle_gib_seconds / 3600.0}};
+      // The hybrid policy's windows by case, so forecasts and their fallbacks can be counted
+      // (docs/serverless.md); absent for the fixed and none policies, which decide nothing.
+      if (f.keep_alive.total() > 0)
+        fn["keep_alive_decisions"] = ojson{{"range", f.keep_alive.range},
+                                           {"histogram", f.keep_alive.histogram},
+                                           {"arima", f.keep_alive.arima},
+                                           {"arima_fallback", f.keep_alive.arima_fallback}};
+      fns.push_back(std::move(fn));
+    }
     j["functions"] = std::move(fns);
   }
   if (!v.slo.empty()) {

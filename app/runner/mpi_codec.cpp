@@ -66,6 +66,8 @@ void visit(IO& io, mm::FailureRecord& f) {
 template <class IO>
 void visit(IO& io, models::serverless::FunctionRunMetrics::PerFunction& f) {
   io(f.name), io(f.requests), io(f.cold_starts), io(f.idle_gib_seconds);
+  io(f.keep_alive.range), io(f.keep_alive.histogram), io(f.keep_alive.arima);
+  io(f.keep_alive.arima_fallback);
 }
 template <class IO>
 void visit(IO& io, models::serverless::FunctionRunMetrics& f) {

@@ -17,7 +17,8 @@ void add_function_metrics(const models::Cluster& cluster, sim::Time now,
     fm.cold_wait_ms += st.cold_wait.milliseconds();
     fm.idle_gib_seconds += st.idle_gib_seconds;
     fm.billed_gb_seconds += st.billed_gb_seconds;
-    fm.per_function.push_back({sc.name, st.requests, st.cold_starts, st.idle_gib_seconds});
+    fm.per_function.push_back(
+        {sc.name, st.requests, st.cold_starts, st.idle_gib_seconds, st.keep_alive});
   }
 }
 

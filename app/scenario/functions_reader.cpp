@@ -13,7 +13,9 @@ namespace vmcsim::app::scenario {
 const KeyTables& function_key_tables() {
   static const KeyTables tables{
       {"function", {"concurrency", "keep_alive", "provisioned", "max_instances", "scaling_limit"}},
-      {"keep_alive", {"policy", "time", "range", "bin", "head", "tail", "margin", "cv_threshold"}},
+      {"keep_alive",
+       {"policy", "time", "range", "bin", "head", "tail", "margin", "cv_threshold", "arima_margin",
+        "arima_history"}},
       {"scaling_limit", {"burst", "per"}},
       {"functions",
        {"trace", "sample", "seed", "image", "cpu", "memory", "function"}},
@@ -42,6 +44,12 @@ models::serverless::KeepAliveSpec read_keep_alive(const Field& f) {
   if (h.tail < h.head) f["tail"].fail("the tail percentile must not be below the head");
   if (auto t = f.optional("margin")) h.margin = t->number(0.0, 1.0);
   if (auto t = f.optional("cv_threshold")) h.cv_threshold = t->number(0.0, 1e6);
+  // The ARIMA case: pre-warm at F (1 - m), kept until F (1 + m); below 1 so that the
+  // pre-warm window stays positive. The history must hold enough idle times to forecast.
+  if (auto t = f.optional("arima_margin")) h.arima_margin = t->number(0.0, 0.99);
+  if (auto t = f.optional("arima_history"))
+    h.arima_history =
+        static_cast<std::size_t>(t->integer(static_cast<long long>(h.arima_min_samples), 100'000));
   return k;
 }
 

@@ -218,6 +218,7 @@ void Cluster::prewarm(std::size_t service, sim::Time until) {
 serverless::FunctionStats Cluster::function_stats(std::size_t service, sim::Time now) const {
   const Service& svc = services_.at(service);
   serverless::FunctionStats st = svc.stats;
+  if (svc.keep_alive) st.keep_alive = svc.keep_alive->decisions();
   for (const std::uint32_t r : svc.live) {
     const Replica& rep = replicas_[r];
     if (rep.idle)

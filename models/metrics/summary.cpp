@@ -202,10 +202,11 @@ VariantEstimates summarize(std::span<const VariantRunMetrics> runs) {
   for (const auto& r : runs)
     for (std::size_t k = 0; k < r.functions.per_function.size(); ++k) {
       const auto& f = r.functions.per_function[k];
-      if (e.per_function.size() <= k) e.per_function.push_back({f.name, 0, 0, 0.0});
+      if (e.per_function.size() <= k) e.per_function.push_back({f.name, 0, 0, 0.0, {}});
       e.per_function[k].requests += f.requests;
       e.per_function[k].cold_starts += f.cold_starts;
       e.per_function[k].idle_gib_seconds += f.idle_gib_seconds;
+      e.per_function[k].keep_alive += f.keep_alive;
     }
   return e;
 }

@@ -29,7 +29,8 @@ const ModuleGroup<serverless::KeepAliveKind>& keep_alive_policies() {
           {"none", "stop an instance as soon as it is idle", K::none},
           {"hybrid",
            "Shahrad et al. ATC'20 hybrid histogram: pre-warm and keep-alive windows from each "
-           "function's idle-time histogram, the range's keep-alive when unrepresentative",
+           "function's idle-time histogram, around an ARIMA forecast when most idle times are "
+           "beyond its range, the range's keep-alive otherwise",
            K::hybrid},
       }};
   return group;

@@ -46,6 +46,7 @@ struct FunctionStats {
   std::uint64_t scaling_limited = 0;        // cold starts delayed by the scaling limit
   double idle_gib_seconds = 0.0;            // reserved memory x time of running idle instances
   double billed_gb_seconds = 0.0;           // Lambda-style: memory_limit GB x duration (1 ms up)
+  KeepAliveDecisions keep_alive;            // the hybrid policy's decisions, by case
 };
 
 // AWS Lambda's on-demand prices (x86, US East (N. Virginia)): USD 0.0000166667 per GB-second of
@@ -68,6 +69,7 @@ struct FunctionRunMetrics {
     std::uint64_t requests = 0;
     std::uint64_t cold_starts = 0;
     double idle_gib_seconds = 0.0;
+    KeepAliveDecisions keep_alive;  // the hybrid policy's decisions, by case
   };
   std::vector<PerFunction> per_function;  // in service order
 

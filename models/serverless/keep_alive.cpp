@@ -1,5 +1,7 @@
 #include "models/serverless/keep_alive.hpp"
 
+#include <algorithm>
+#include <boost/circular_buffer.hpp>
 #include <cmath>
 #include <stdexcept>
 
@@ -42,17 +44,41 @@ std::size_t IdleHistogram::percentile_bin(double p) const {
   return counts_.size() - 1;
 }
 
-HybridDecision hybrid_windows(const IdleHistogram& h, const HybridParams& p) {
+namespace {
+
+// The ARIMA case: windows around the forecast F of the next idle time, [F (1 - m), F (1 + m)],
+// or the range keep-alive (with its reason) when there is no usable forecast.
+void arima_windows(HybridDecision& d, const HybridParams& p, std::span<const double> idle_s) {
+  d.out_of_bounds = true;
+  d.kind = HybridCase::arima_fallback;
+  sim::AutoArimaOptions options;
+  options.min_length = p.arima_min_samples;
+  const sim::ArimaForecast f = sim::auto_arima(idle_s, options);
+  d.arima_status = f.status;
+  d.arima_order = f.order;
+  if (!f.ok()) return;
+  d.forecast_s = f.value;
+  if (!(f.value > 0.0)) return;  // an idle time is positive: no window to place
+  const sim::Time forecast = sim::Time::from_seconds(f.value);
+  d.windows = {forecast * (1.0 - p.arima_margin), forecast * (2.0 * p.arima_margin)};
+  d.kind = HybridCase::arima;
+}
+
+}  // namespace
+
+HybridDecision hybrid_windows(const IdleHistogram& h, const HybridParams& p,
+                              std::span<const double> recent_idle_s) {
   HybridDecision d;
   d.windows = {sim::Time::zero(), p.range};
   const std::uint64_t all = h.samples() + h.out_of_bounds();
   if (all > 0 && static_cast<double>(h.out_of_bounds()) / static_cast<double>(all) >=
                      p.out_of_bounds_threshold) {
-    d.out_of_bounds = true;
+    arima_windows(d, p, recent_idle_s);
     return d;
   }
   if (h.samples() == 0 || h.cv() < p.cv_threshold) return d;
   d.representative = true;
+  d.kind = HybridCase::histogram;
   // Head: the lower edge of its bin, lowered by the margin; tail: the upper edge of its bin,
   // raised by the margin. The instance is kept until the tail, counted from the idle start.
   const sim::Time head = h.bin_width() * static_cast<std::int64_t>(h.percentile_bin(p.head));
@@ -74,16 +100,55 @@ class Fixed final : public KeepAlivePolicy {
   sim::Time t_;
 };
 
+// Keeps the function's histogram and its most recent idle times (a ring of arima_history
+// seconds: bounded memory), and decides again only after a new idle time (the same inputs give
+// the same decision, so the ARIMA fit runs at most once per idle time).
 class Hybrid final : public KeepAlivePolicy {
  public:
-  explicit Hybrid(const HybridParams& p) : p_(p), h_(p.range, p.bin) {}
-  void observe_idle(sim::Time idle) override { h_.add(idle); }
-  Windows windows() override { return hybrid_windows(h_, p_).windows; }
+  explicit Hybrid(const HybridParams& p)
+      : p_(p), h_(p.range, p.bin), recent_(std::max<std::size_t>(1, p.arima_history)) {}
+  void observe_idle(sim::Time idle) override {
+    h_.add(idle);
+    recent_.push_back(std::max(0.0, idle.seconds()));
+    stale_ = true;
+  }
+  Windows windows() override {
+    if (stale_) {
+      series_.assign(recent_.begin(), recent_.end());
+      decision_ = hybrid_windows(h_, p_, series_);
+      stale_ = false;
+    }
+    count(decision_.kind);
+    return decision_.windows;
+  }
   bool per_function() const override { return true; }
+  KeepAliveDecisions decisions() const override { return decisions_; }
 
  private:
+  void count(HybridCase kind) {
+    switch (kind) {
+      case HybridCase::range:
+        ++decisions_.range;
+        return;
+      case HybridCase::histogram:
+        ++decisions_.histogram;
+        return;
+      case HybridCase::arima:
+        ++decisions_.arima;
+        return;
+      case HybridCase::arima_fallback:
+        ++decisions_.arima_fallback;
+        return;
+    }
+  }
+
   HybridParams p_;
   IdleHistogram h_;
+  boost::circular_buffer<double> recent_;  // idle seconds, oldest first
+  std::vector<double> series_;             // recent_ laid out for the fit
+  HybridDecision decision_;
+  bool stale_ = true;
+  KeepAliveDecisions decisions_;
 };
 
 }  // namespace

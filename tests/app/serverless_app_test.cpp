@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/importers/azure_functions.hpp"
+#include "app/report/results_json.hpp"
 #include "app/report/trace_json.hpp"
 #include "app/runner/runner.hpp"
 #include "app/scenario/loader.hpp"
@@ -92,6 +93,38 @@ TEST_CASE("a function block scales a service to zero and reports cold starts and
   }
 }
 
+TEST_CASE("results.json counts the hybrid policy's decisions by case, ARIMA forecasts and "
+          "fallbacks apart") {
+  // A request every 12 h on average (Poisson) for 10 days: most idle times are beyond the
+  // hybrid policy's 4 h range, so after the first idle period its decisions are the ARIMA
+  // case's, falling back while fewer than 5 idle times are known.
+  const auto r = run(
+      "name: t\nseed: 3\nduration: 240h\n"
+      "hosts: [{name: h, count: 1, cpu: '16', memory: 64GiB}]\n"
+      "images: {a: {size: 20MiB, layers: 2}}\n"
+      "registry: {bandwidth: 1Gbps, latency: 20ms}\n"
+      "services:\n"
+      "  - name: fn\n    image: a\n    cpu: '1'\n    memory: 128MiB\n"
+      "    work: {cpu_time: {dist: constant, value: 50ms}}\n"
+      "    function: {keep_alive: {policy: hybrid}}\n"
+      "workloads: [{service: fn, kind: poisson, rate: 0.0000231}]\n"
+      "variants:\n  - {name: container, platform: container, profile: runc}\n");
+  REQUIRE(r.variants.size() == 1);
+  const auto& v = r.variants[0];
+  REQUIRE(v.per_function.size() == 1);
+  const auto& k = v.per_function[0].keep_alive;
+  CHECK(k.range == 1);  // the first idle period, before any idle time
+  CHECK(k.arima_fallback >= 4);
+  CHECK(k.arima >= 1);
+  // Every idle period decided once: at most one per request.
+  CHECK(k.total() <= v.per_function[0].requests);
+  const auto j = report::results_to_json(r);
+  const auto& fn = j["variants"][0]["functions"][0];
+  REQUIRE(fn.contains("keep_alive_decisions"));
+  CHECK(fn["keep_alive_decisions"]["arima"].get<std::uint64_t>() == k.arima);
+  CHECK(fn["keep_alive_decisions"]["arima_fallback"].get<std::uint64_t>() == k.arima_fallback);
+}
+
 TEST_CASE("trace.json draws each cold start as a span from its request to ready and each "
           "keep-alive unload as an instant, per function instance") {
   // A request every 100 s on average against a 1-minute keep-alive: instances are started
@@ -139,6 +172,24 @@ TEST_CASE("the keep-alive policy is checked against the registry at its line and
   CHECK_THAT(e, Catch::Contains("inline.yaml:12:37:"));
   CHECK_THAT(e, Catch::Contains("unknown keep-alive policy 'hybird' (allowed: " +
                                 models::registry::keep_alive_policies().allowed() + ")"));
+}
+
+TEST_CASE("the hybrid policy's ARIMA margin and history are read, and checked") {
+  const auto with = [](const std::string& keep_alive) {
+    return kHead +
+           "services:\n"
+           "  - name: fn\n    image: a\n    cpu: '1'\n    memory: 128MiB\n"
+           "    function: {keep_alive: {policy: hybrid, " +
+           keep_alive + "}}\n" + kVariants;
+  };
+  const auto s = scenario::load_scenario_text(with("arima_margin: 0.2, arima_history: 50"),
+                                              "inline.yaml");
+  CHECK(s.services[0].function.keep_alive.hybrid.arima_margin == 0.2);
+  CHECK(s.services[0].function.keep_alive.hybrid.arima_history == 50);
+  const auto e = test::input_error_of(
+      [&] { scenario::load_scenario_text(with("arima_history: 3"), "inline.yaml"); });
+  CHECK_THAT(e, Catch::Contains("inline.yaml:12:"));
+  CHECK_THROWS(scenario::load_scenario_text(with("arima_margin: 1.5"), "inline.yaml"));
 }
 
 TEST_CASE("schema.json's keep-alive policies are the registry's names") {

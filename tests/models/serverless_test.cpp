@@ -241,13 +241,16 @@ TEST_CASE("the hybrid policy falls back to the range's keep-alive for unrepresen
     CHECK_FALSE(d.representative);
     CHECK(d.windows == serverless::Windows{sim::Time::zero(), 4 * 3600_s});
   }
-  SECTION("most idle times beyond the range (the paper's ARIMA case, not modelled)") {
+  SECTION("most idle times beyond the range but too few to forecast (the ARIMA case's fallback)") {
     serverless::IdleHistogram h{p.range, p.bin};
     h.add(60_s);
     for (int k = 0; k < 3; ++k)
       h.add(5 * 3600_s);
-    const auto d = serverless::hybrid_windows(h, p);
+    const std::vector<double> idle_s{60.0, 18000.0, 18000.0, 18000.0};  // 4 < 5 samples
+    const auto d = serverless::hybrid_windows(h, p, idle_s);
     CHECK(d.out_of_bounds);
+    CHECK(d.kind == serverless::HybridCase::arima_fallback);
+    CHECK(d.arima_status == sim::ArimaStatus::too_short);
     CHECK(d.windows == serverless::Windows{sim::Time::zero(), 4 * 3600_s});
   }
 }
