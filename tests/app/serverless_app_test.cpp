@@ -98,7 +98,7 @@ TEST_CASE("results.json counts the hybrid policy's decisions by case, ARIMA fore
   // A request every 12 h on average (Poisson) for 10 days: most idle times are beyond the
   // hybrid policy's 4 h range, so after the first idle period its decisions are the ARIMA
   // case's, falling back while fewer than 5 idle times are known.
-  const auto r = run(
+  const auto r = serverless_run(
       "name: t\nseed: 3\nduration: 240h\n"
       "hosts: [{name: h, count: 1, cpu: '16', memory: 64GiB}]\n"
       "images: {a: {size: 20MiB, layers: 2}}\n"
