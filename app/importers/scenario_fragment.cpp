@@ -149,17 +149,8 @@ void ecs_health(const EcsTaskDefinition& task, ImportedServices& out, ImportedSe
     if (h.interval) p.period = sim::Time::from_s(*h.interval);
     if (h.retries) p.failure_threshold = *h.retries;
     if (h.start_period) p.initial_delay = sim::Time::from_s(*h.start_period);
+    if (h.timeout) p.timeout = sim::Time::from_s(*h.timeout);
     s.health.health_check = p;
-    // Docker runs the next check `interval` after the previous one completes, and a check of a
-    // hung process completes at its timeout: the model's interval x retries is short of that by
-    // up to retries x timeout.
-    not_modelled(out, s, "health_check.timeout",
-                 fmt::format("container '{}' healthCheck timeout ({}) is not modelled: a hang "
-                             "counts as detected after interval x retries; Docker starts each "
-                             "check an interval after the last one timed out, so up to retries x "
-                             "timeout later",
-                             c.name, h.timeout ? fmt::format("{}s", *h.timeout) : "ECS default"),
-                 h.where);
   }
 }
 
@@ -168,6 +159,7 @@ ImportedProbe imported_probe(const K8sProbe& p, const std::string& source) {
   out.source = source;
   if (p.initial_delay_seconds) out.initial_delay = sim::Time::from_s(*p.initial_delay_seconds);
   if (p.period_seconds) out.period = sim::Time::from_s(*p.period_seconds);
+  if (p.timeout_seconds) out.timeout = sim::Time::from_s(*p.timeout_seconds);
   out.failure_threshold = p.failure_threshold;
   out.success_threshold = p.success_threshold;
   return out;
@@ -197,13 +189,6 @@ void k8s_probes(const K8sWorkload& w, ImportedServices& out, ImportedService& s)
       auto& slot =
           std::string_view{key} == "readinessProbe" ? s.health.readiness : s.health.liveness;
       slot = imported_probe(**probe, fmt::format("container '{}' {}", c.name, key));
-      if ((*probe)->timeout_seconds)
-        not_modelled(out, s, std::string{field} + ".timeout",
-                     fmt::format("container '{}' {} timeoutSeconds {} is not modelled: a hang "
-                                 "counts as detected after periodSeconds x failureThreshold, the "
-                                 "last failed check's timeout left out",
-                                 c.name, key, *(*probe)->timeout_seconds),
-                     (*probe)->where);
     }
     if (c.startup)
       not_modelled(out, s, "probes.startup",
@@ -270,12 +255,14 @@ YAML::Node probe_node(const ImportedProbe& p, bool ecs) {
   YAML::Node n(YAML::NodeType::Map);
   if (ecs) {  // in the order of the ECS API's HealthCheck
     if (p.period) n["interval"] = p.period->to_string();
+    if (p.timeout) n["timeout"] = p.timeout->to_string();
     if (p.failure_threshold) n["retries"] = *p.failure_threshold;
     if (p.initial_delay) n["start_period"] = p.initial_delay->to_string();
     return n;
   }
   if (p.initial_delay) n["initial_delay"] = p.initial_delay->to_string();
   if (p.period) n["period"] = p.period->to_string();
+  if (p.timeout) n["timeout"] = p.timeout->to_string();
   if (p.failure_threshold) n["failure_threshold"] = *p.failure_threshold;
   if (p.success_threshold) n["success_threshold"] = *p.success_threshold;
   return n;

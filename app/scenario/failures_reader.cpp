@@ -22,8 +22,8 @@ const KeyTables& failures_key_tables() {
         "unhealthy_threshold", "ha_detection", "drain_retry", "supervisor_restart"}},
       // services[]: health_reader.cpp
       {"probes", {"readiness", "liveness"}},
-      {"probe", {"initial_delay", "period", "failure_threshold", "success_threshold"}},
-      {"health_check", {"interval", "retries", "start_period"}},
+      {"probe", {"initial_delay", "period", "timeout", "failure_threshold", "success_threshold"}},
+      {"health_check", {"interval", "timeout", "retries", "start_period"}},
       {"disruption_budget", {"min_available", "max_unavailable"}},
       {"deployment", {"minimum_healthy_percent", "maximum_percent"}},
   };

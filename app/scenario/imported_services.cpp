@@ -48,6 +48,7 @@ mf::Probe resolved(const importers::ImportedProbe& p, const mf::Probe& defaults)
   mf::Probe out = defaults;
   if (p.initial_delay) out.initial_delay = *p.initial_delay;
   if (p.period) out.period = *p.period;
+  if (p.timeout) out.timeout = *p.timeout;
   if (p.failure_threshold) out.failure_threshold = *p.failure_threshold;
   if (p.success_threshold) out.success_threshold = *p.success_threshold;
   return out;

@@ -104,7 +104,9 @@ TEST_CASE("an imported manifest's probes and budget reach the service, defaults 
   CHECK(h.budget.kind == DisruptionBudget::Kind::min_available);
   CHECK(h.budget.value == 3.0);
   CHECK_FALSE(h.health_check.has_value());
-  // The startupProbe is not modelled, and the loaded scenario says so.
+  // Every probe takes the catalog's timeoutSeconds; the startupProbe is not modelled, and the
+  // loaded scenario says so.
+  CHECK(h.liveness->timeout == Time::from_s(1));
   CHECK(health_assumed(s, "services[0].probes.startup", "not modelled"));
 }
 
@@ -125,7 +127,8 @@ TEST_CASE("an imported ECS health check reaches the service with the catalog's d
   CHECK(h.health_check->failure_threshold == 5);
   CHECK(h.health_check->period == Time::from_s(30));  // ECS's default interval, from the catalog
   CHECK(h.health_check->initial_delay == Time::zero());
-  CHECK(health_assumed(s, "services[0].health_check.timeout", "not modelled"));
+  CHECK(h.health_check->timeout == Time::from_s(5));  // ECS's default timeout, from the catalog
+  CHECK_FALSE(health_assumed(s, "services[0].health_check.timeout", "not modelled"));
 }
 
 TEST_CASE("health settings the scenario writes win over the imported ones") {

@@ -1,6 +1,7 @@
 // Kubernetes probes and PodDisruptionBudgets: read as the API defines them, checked at yaml-cpp's
-// mark with the field path, mapped to the service's probes and disruption_budget; a startupProbe,
-// another container's probe, a budget over nothing or two budgets over one pod are reported.
+// mark with the field path, mapped to the service's probes (timeoutSeconds included) and
+// disruption_budget; a startupProbe, another container's probe, a budget over nothing or two
+// budgets over one pod are reported.
 #include <algorithm>
 #include <string>
 
@@ -98,16 +99,17 @@ TEST_CASE("every field of a Kubernetes readiness and liveness probe is mapped") 
   CHECK(h.liveness->period == Time::from_s(20));
   CHECK(h.liveness->failure_threshold == 5);
   CHECK_FALSE(h.liveness->initial_delay.has_value());
-  // The liveness probe's timeout is reported, not modelled.
-  CHECK(k8s_health_noted(in, "livenessProbe timeoutSeconds 3 is not modelled"));
-  const auto* a = k8s_health_assumption(in.services.at(0), "probes.liveness.timeout");
-  REQUIRE(a != nullptr);
-  CHECK(a->value == "not modelled");
+  // The liveness probe's timeout is mapped; the readiness probe's, left out, stays unset (the
+  // catalog's default fills it when the scenario loads).
+  CHECK(h.liveness->timeout == Time::from_s(3));
+  CHECK_FALSE(h.readiness->timeout.has_value());
+  CHECK(k8s_health_assumption(in.services.at(0), "probes.liveness.timeout") == nullptr);
   const std::string yaml = scenario_fragment(in).to_yaml();
   INFO(yaml);
   CHECK(yaml.find("      readiness:\n        initial_delay: 5s\n        period: 7s\n        "
                   "failure_threshold: 4\n        success_threshold: 2\n      liveness:\n        "
-                  "period: 20s\n        failure_threshold: 5\n") != std::string::npos);
+                  "period: 20s\n        timeout: 3s\n        failure_threshold: 5\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("bad Kubernetes probes are errors at their line and column with the field path") {
