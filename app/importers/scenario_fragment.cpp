@@ -165,17 +165,17 @@ ImportedProbe imported_probe(const K8sProbe& p, const std::string& source) {
   return out;
 }
 
-// A Kubernetes workload's probes. The model has one readiness and one liveness probe per
-// service, for the process it runs: the first container's (whose image it takes). The pod is
-// Ready only when every container is, so another container's probes could make it Ready later
-// or restart a sidecar; a startupProbe holds liveness and readiness back until it passes, which
-// the model does not do. Each is reported, not modelled.
+// A Kubernetes workload's probes. The model has one readiness, one liveness and one startup
+// probe per service, for the process it runs: the first container's (whose image it takes). The
+// pod is Ready only when every container is, so another container's probes could make it Ready
+// later or restart a sidecar: reported, not modelled.
 void k8s_probes(const K8sWorkload& w, ImportedServices& out, ImportedService& s) {
   for (std::size_t i = 0; i < w.containers.size(); ++i) {
     const K8sContainer& c = w.containers[i];
     for (const auto& [probe, key, field] :
          {std::tuple{&c.readiness, "readinessProbe", "probes.readiness"},
-          std::tuple{&c.liveness, "livenessProbe", "probes.liveness"}}) {
+          std::tuple{&c.liveness, "livenessProbe", "probes.liveness"},
+          std::tuple{&c.startup, "startupProbe", "probes.startup"}}) {
       if (!*probe) continue;
       const std::string what = fmt::format("container '{}' {}", c.name, describe(**probe, key));
       if (i > 0) {
@@ -186,17 +186,12 @@ void k8s_probes(const K8sWorkload& w, ImportedServices& out, ImportedService& s)
                      (*probe)->where);
         continue;
       }
-      auto& slot =
-          std::string_view{key} == "readinessProbe" ? s.health.readiness : s.health.liveness;
+      const std::string_view k{key};
+      auto& slot = k == "readinessProbe"  ? s.health.readiness
+                   : k == "livenessProbe" ? s.health.liveness
+                                          : s.health.startup;
       slot = imported_probe(**probe, fmt::format("container '{}' {}", c.name, key));
     }
-    if (c.startup)
-      not_modelled(out, s, "probes.startup",
-                   fmt::format("container '{}' {}: not modelled (Kubernetes holds liveness and "
-                               "readiness back until it passes; vmcsim starts them with the "
-                               "container, so pods may be Ready sooner than on the cluster)",
-                               c.name, describe(*c.startup, "startupProbe")),
-                   c.startup->where);
   }
 }
 
@@ -275,10 +270,11 @@ YAML::Node budget_value(const models::failures::DisruptionBudget& b) {
 }
 
 void write_health(YAML::Node& s, const ImportedHealth& h) {
-  if (h.readiness || h.liveness) {
+  if (h.readiness || h.liveness || h.startup) {
     YAML::Node probes(YAML::NodeType::Map);
     if (h.readiness) probes["readiness"] = probe_node(*h.readiness, false);
     if (h.liveness) probes["liveness"] = probe_node(*h.liveness, false);
+    if (h.startup) probes["startup"] = probe_node(*h.startup, false);
     s["probes"] = probes;
   }
   if (h.health_check) s["health_check"] = probe_node(*h.health_check, true);

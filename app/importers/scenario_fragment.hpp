@@ -15,7 +15,7 @@
 //       affinity / anti_affinity: [{type: required|preferred, weight, topology_key,
 //                                   match_labels, match_expressions}]
 //       topology_spread: [{max_skew, topology_key, when_unsatisfiable, match_labels, ...}]
-//       probes: {readiness: {...}, liveness: {...}}   (Kubernetes readinessProbe, livenessProbe)
+//       probes: {readiness: {...}, liveness: {...}, startup: {...}}   (Kubernetes probes)
 //       health_check: {interval, timeout, retries, start_period} (ECS healthCheck)
 //       disruption_budget: {min_available | max_unavailable} (a PodDisruptionBudget)
 //       (only the fields the file gives: the loader fills the rest from the catalog)
@@ -79,6 +79,7 @@ struct ImportedProbe {
 struct ImportedHealth {
   std::optional<ImportedProbe> readiness;                    // Kubernetes readinessProbe
   std::optional<ImportedProbe> liveness;                     // Kubernetes livenessProbe
+  std::optional<ImportedProbe> startup;                      // Kubernetes startupProbe
   std::optional<ImportedProbe> health_check;                 // ECS container healthCheck
   std::optional<models::failures::DisruptionBudget> budget;  // a PodDisruptionBudget
   std::string budget_source;                                 // "PodDisruptionBudget 'web-pdb'"

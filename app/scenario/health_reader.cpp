@@ -1,4 +1,4 @@
-// A service's health settings: `probes` (Kubernetes readiness and liveness),
+// A service's health settings: `probes` (Kubernetes readiness, liveness and startup),
 // `health_check` (an ECS container health check), `disruption_budget` (a PodDisruptionBudget) and
 // `deployment` (ECS minimumHealthyPercent / maximumPercent). Fields left out take the catalog's
 // defaults (models/catalog/detection.yaml).
@@ -13,7 +13,7 @@ namespace {
 
 namespace mf = models::failures;
 
-// `kind`: "readiness" or "liveness".
+// `kind`: "readiness", "liveness" or "startup".
 mf::Probe read_probe(const Field& f, const mf::Probe& defaults, std::string_view kind) {
   f.check_keys(keys("probe"));
   mf::Probe p = defaults;
@@ -92,6 +92,7 @@ void read_service_health(ReadContext& cx, const Field& f, Service& sv) {
     p->check_keys(keys("probes"));
     if (auto r = p->optional("readiness")) h.readiness = read_probe(*r, d.probe, "readiness");
     if (auto l = p->optional("liveness")) h.liveness = read_probe(*l, d.probe, "liveness");
+    if (auto s = p->optional("startup")) h.startup = read_probe(*s, d.probe, "startup");
   }
   if (auto c = f.optional("health_check"))
     h.health_check = read_health_check(*c, d.container_health_check);

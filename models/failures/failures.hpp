@@ -14,6 +14,7 @@
 // Hierarchy: a failed host takes down everything on it (its VMs, node VMs, the containers in
 // those and the microVMs), which is the Cluster's job (Cluster::fail_host); this header only
 // says which hosts fail and when.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -96,6 +97,9 @@ struct ServiceHealth {
   std::string service;
   std::optional<Probe> readiness;  // Kubernetes readinessProbe: gates traffic
   std::optional<Probe> liveness;   // Kubernetes livenessProbe: restarts a hung container
+  // Kubernetes startupProbe: holds readiness and liveness back until it passes, and restarts
+  // a container whose application is not up within its checks (recovery.hpp, startup_*).
+  std::optional<Probe> startup;
   std::optional<Probe> health_check;  // ECS container healthCheck
   DisruptionBudget budget;            // Kubernetes PodDisruptionBudget, honoured by drains
   // ECS deployment configuration, honoured when its container instance drains.
@@ -155,6 +159,12 @@ struct FailureSpec {
   DetectionConfig detection;
   // Per service, in the scenario's order (filled by the runner from the services).
   std::vector<ServiceHealth> health;
+  // Some service has a startup probe: its give-ups restart containers, which the failure driver
+  // plays even when nothing else fails (app/runner/failures.hpp).
+  bool has_startup_probes() const {
+    return std::any_of(health.begin(), health.end(),
+                       [](const ServiceHealth& h) { return h.startup.has_value(); });
+  }
   // A service is available while it has at least ceil(this x desired / 100) running replicas
   // (ECS's minimumHealthyPercent; its default is 100).
   double min_healthy_percent = 100.0;

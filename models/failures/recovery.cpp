@@ -81,6 +81,26 @@ sim::Time readiness_delay(const Probe& p) {
   return first_check_at_or_after(sim::Time::zero(), p.initial_delay, p.period) +
          p.period * static_cast<std::int64_t>(p.success_threshold - 1);
 }
+
+sim::Time startup_deadline(const Probe& s) {
+  return first_check_at_or_after(sim::Time::zero(), s.initial_delay, s.period) +
+         s.period * static_cast<std::int64_t>(s.failure_threshold - 1);
+}
+
+sim::Time startup_ready_delay(const Probe& s, const std::optional<Probe>& readiness,
+                              sim::Time app_up) {
+  const sim::Time started = first_check_at_or_after(app_up, s.initial_delay, s.period);
+  sim::Time ready = started;
+  if (readiness) {
+    const Probe& r = *readiness;
+    const sim::Time first = started >= r.initial_delay
+                                ? started
+                                : first_check_at_or_after(started, r.initial_delay, r.period);
+    ready = first + r.period * static_cast<std::int64_t>(r.success_threshold - 1);
+  }
+  return ready - app_up;
+}
+
 sim::Time CrashLoopBackoff::on_crash(sim::Time started, sim::Time at) {
   if (at - started >= kReset) restarts_ = 0;
   sim::Time delay = kInitial;

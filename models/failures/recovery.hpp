@@ -25,6 +25,9 @@
 //                                           docker_check_detection (105 s by default))
 //   vm_ha       LB health check (60 s)      never (neither HA nor systemd sees a hang)
 //
+//   Kubernetes startupProbe: the application not up by startup_deadline after its container
+//   started: the kubelet kills the container (a restart, with the CrashLoopBackOff delay)
+//
 // "Never" is sim::Time::max(): the instance stays lost (and counted unrecovered).
 #include "models/failures/failures.hpp"
 
@@ -66,8 +69,29 @@ sim::Time docker_check_detection(const Probe& p);
 // initialDelaySeconds (pkg/kubelet/prober/worker.go); the container is ready after
 // successThreshold passing checks: the first check at or after the initial delay on the
 // period grid, then successThreshold - 1 more periods. (Counted from when the application is
-// up.)
+// up; with a startup probe, startup_ready_delay.)
 sim::Time readiness_delay(const Probe& p);
+
+// Kubernetes startupProbe. "If such a probe is configured, it disables liveness and readiness
+// checks until it succeeds" (Kubernetes docs, Liveness, Readiness, and Startup Probes); the
+// prober worker skips the other probes until the container counts as started, and kills the
+// container once the startup probe fails failureThreshold times in a row (worker.go, doProbe:
+// "The container fails a liveness/startup check, it will need to be restarted").
+// Times are counted from the container's start, the application being up `app_up` later
+// (its app_init phase). The startup probe checks on its period grid from its initial delay; a
+// check before the application is up fails at once (nothing listens yet, so no timeout runs).
+//
+// startup_deadline: when the failureThreshold-th check runs, ceil(initialDelay / period) +
+// failureThreshold - 1 periods in: an application not up by then is killed then.
+sim::Time startup_deadline(const Probe& startup);
+// The delay from the application being up (app_up <= startup_deadline) until the container is
+// Ready: the startup probe passes at its first check at or after app_up; that status change
+// makes the kubelet run the readiness probe at once (prober_manager.go, UpdatePodStatus:
+// "Trigger an immediate run of the readinessProbe") unless the readiness probe's initial delay
+// has not passed, in which case its first check on its own grid after the delay counts; then
+// successThreshold - 1 more readiness periods. No readiness probe: Ready once started.
+sim::Time startup_ready_delay(const Probe& startup, const std::optional<Probe>& readiness,
+                              sim::Time app_up);
 
 // CrashLoopBackOff as the kubelet applies it to one container: "After containers in a Pod exit,
 // the kubelet restarts them with an exponential back-off delay (10s, 20s, 40s, ...), that is

@@ -168,6 +168,31 @@ TEST_CASE("a Docker health check notices a hang after retries x (interval + time
         Time::from_s(105));
 }
 
+TEST_CASE("a startup probe gives up at its failure_threshold-th check after its initial delay") {
+  const Time s = Time::from_s(1);
+  // Checks at 0, 10, 20 s: the third (threshold 3) at 20 s.
+  CHECK(startup_deadline({Time::zero(), 10 * s, 3, 1, s}) == 20 * s);
+  // An initial delay of 15 s skips the checks at 0 and 10 s: 20, 30, 40 s.
+  CHECK(startup_deadline({15 * s, 10 * s, 3, 1, s}) == 40 * s);
+  CHECK(startup_deadline({Time::zero(), 5 * s, 1, 1, s}) == Time::zero());
+}
+
+TEST_CASE("a startup probe holds readiness back until its first check after the app is up") {
+  const Time s = Time::from_s(1);
+  const Probe startup{Time::zero(), 10 * s, 30, 1, s};
+  // The app is up 23 s after the container started: the startup probe passes at 30 s, and the
+  // kubelet runs the readiness probe at once: Ready 7 s after the app is up.
+  CHECK(startup_ready_delay(startup, std::nullopt, 23 * s) == 7 * s);
+  const Probe readiness{Time::zero(), 5 * s, 3, 2, s};  // two passes: one more period
+  CHECK(startup_ready_delay(startup, readiness, 23 * s) == 7 * s + 5 * s);
+  // A readiness initial delay still running when the startup probe passes: its first check
+  // after the delay on its own grid.
+  const Probe late{45 * s, 20 * s, 3, 1, s};
+  CHECK(startup_ready_delay(startup, late, 23 * s) == 60 * s - 23 * s);
+  // An app up exactly on a check passes at that check.
+  CHECK(startup_ready_delay(startup, std::nullopt, 20 * s) == Time::zero());
+}
+
 TEST_CASE("a hang is noticed only by a liveness probe, a health check or a load balancer") {
   const DetectionConfig d = Catalog::load_default().detection();
   const Time backoff = Time::from_s(10);
