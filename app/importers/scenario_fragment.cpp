@@ -149,17 +149,8 @@ void ecs_health(const EcsTaskDefinition& task, ImportedServices& out, ImportedSe
     if (h.interval) p.period = sim::Time::from_s(*h.interval);
     if (h.retries) p.failure_threshold = *h.retries;
     if (h.start_period) p.initial_delay = sim::Time::from_s(*h.start_period);
+    if (h.timeout) p.timeout = sim::Time::from_s(*h.timeout);
     s.health.health_check = p;
-    // Docker runs the next check `interval` after the previous one completes, and a check of a
-    // hung process completes at its timeout: the model's interval x retries is short of that by
-    // up to retries x timeout.
-    not_modelled(out, s, "health_check.timeout",
-                 fmt::format("container '{}' healthCheck timeout ({}) is not modelled: a hang "
-                             "counts as detected after interval x retries; Docker starts each "
-                             "check an interval after the last one timed out, so up to retries x "
-                             "timeout later",
-                             c.name, h.timeout ? fmt::format("{}s", *h.timeout) : "ECS default"),
-                 h.where);
   }
 }
 
@@ -168,22 +159,23 @@ ImportedProbe imported_probe(const K8sProbe& p, const std::string& source) {
   out.source = source;
   if (p.initial_delay_seconds) out.initial_delay = sim::Time::from_s(*p.initial_delay_seconds);
   if (p.period_seconds) out.period = sim::Time::from_s(*p.period_seconds);
+  if (p.timeout_seconds) out.timeout = sim::Time::from_s(*p.timeout_seconds);
   out.failure_threshold = p.failure_threshold;
   out.success_threshold = p.success_threshold;
   return out;
 }
 
-// A Kubernetes workload's probes. The model has one readiness and one liveness probe per
-// service, for the process it runs: the first container's (whose image it takes). The pod is
-// Ready only when every container is, so another container's probes could make it Ready later
-// or restart a sidecar; a startupProbe holds liveness and readiness back until it passes, which
-// the model does not do. Each is reported, not modelled.
+// A Kubernetes workload's probes. The model has one readiness, one liveness and one startup
+// probe per service, for the process it runs: the first container's (whose image it takes). The
+// pod is Ready only when every container is, so another container's probes could make it Ready
+// later or restart a sidecar: reported, not modelled.
 void k8s_probes(const K8sWorkload& w, ImportedServices& out, ImportedService& s) {
   for (std::size_t i = 0; i < w.containers.size(); ++i) {
     const K8sContainer& c = w.containers[i];
     for (const auto& [probe, key, field] :
          {std::tuple{&c.readiness, "readinessProbe", "probes.readiness"},
-          std::tuple{&c.liveness, "livenessProbe", "probes.liveness"}}) {
+          std::tuple{&c.liveness, "livenessProbe", "probes.liveness"},
+          std::tuple{&c.startup, "startupProbe", "probes.startup"}}) {
       if (!*probe) continue;
       const std::string what = fmt::format("container '{}' {}", c.name, describe(**probe, key));
       if (i > 0) {
@@ -194,24 +186,12 @@ void k8s_probes(const K8sWorkload& w, ImportedServices& out, ImportedService& s)
                      (*probe)->where);
         continue;
       }
-      auto& slot =
-          std::string_view{key} == "readinessProbe" ? s.health.readiness : s.health.liveness;
+      const std::string_view k{key};
+      auto& slot = k == "readinessProbe"  ? s.health.readiness
+                   : k == "livenessProbe" ? s.health.liveness
+                                          : s.health.startup;
       slot = imported_probe(**probe, fmt::format("container '{}' {}", c.name, key));
-      if ((*probe)->timeout_seconds)
-        not_modelled(out, s, std::string{field} + ".timeout",
-                     fmt::format("container '{}' {} timeoutSeconds {} is not modelled: a hang "
-                                 "counts as detected after periodSeconds x failureThreshold, the "
-                                 "last failed check's timeout left out",
-                                 c.name, key, *(*probe)->timeout_seconds),
-                     (*probe)->where);
     }
-    if (c.startup)
-      not_modelled(out, s, "probes.startup",
-                   fmt::format("container '{}' {}: not modelled (Kubernetes holds liveness and "
-                               "readiness back until it passes; vmcsim starts them with the "
-                               "container, so pods may be Ready sooner than on the cluster)",
-                               c.name, describe(*c.startup, "startupProbe")),
-                   c.startup->where);
   }
 }
 
@@ -270,12 +250,14 @@ YAML::Node probe_node(const ImportedProbe& p, bool ecs) {
   YAML::Node n(YAML::NodeType::Map);
   if (ecs) {  // in the order of the ECS API's HealthCheck
     if (p.period) n["interval"] = p.period->to_string();
+    if (p.timeout) n["timeout"] = p.timeout->to_string();
     if (p.failure_threshold) n["retries"] = *p.failure_threshold;
     if (p.initial_delay) n["start_period"] = p.initial_delay->to_string();
     return n;
   }
   if (p.initial_delay) n["initial_delay"] = p.initial_delay->to_string();
   if (p.period) n["period"] = p.period->to_string();
+  if (p.timeout) n["timeout"] = p.timeout->to_string();
   if (p.failure_threshold) n["failure_threshold"] = *p.failure_threshold;
   if (p.success_threshold) n["success_threshold"] = *p.success_threshold;
   return n;
@@ -288,10 +270,11 @@ YAML::Node budget_value(const models::failures::DisruptionBudget& b) {
 }
 
 void write_health(YAML::Node& s, const ImportedHealth& h) {
-  if (h.readiness || h.liveness) {
+  if (h.readiness || h.liveness || h.startup) {
     YAML::Node probes(YAML::NodeType::Map);
     if (h.readiness) probes["readiness"] = probe_node(*h.readiness, false);
     if (h.liveness) probes["liveness"] = probe_node(*h.liveness, false);
+    if (h.startup) probes["startup"] = probe_node(*h.startup, false);
     s["probes"] = probes;
   }
   if (h.health_check) s["health_check"] = probe_node(*h.health_check, true);

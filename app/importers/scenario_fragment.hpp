@@ -15,8 +15,8 @@
 //       affinity / anti_affinity: [{type: required|preferred, weight, topology_key,
 //                                   match_labels, match_expressions}]
 //       topology_spread: [{max_skew, topology_key, when_unsatisfiable, match_labels, ...}]
-//       probes: {readiness: {...}, liveness: {...}}   (Kubernetes readinessProbe, livenessProbe)
-//       health_check: {interval, retries, start_period} (ECS healthCheck)
+//       probes: {readiness: {...}, liveness: {...}, startup: {...}}   (Kubernetes probes)
+//       health_check: {interval, timeout, retries, start_period} (ECS healthCheck)
 //       disruption_budget: {min_available | max_unavailable} (a PodDisruptionBudget)
 //       (only the fields the file gives: the loader fills the rest from the catalog)
 // `image` is left out on purpose: with a task definition or manifest named, the scenario loader
@@ -63,12 +63,12 @@ struct ImportedAssumption {
 // is nullopt and takes the catalog's default when the scenario loads (models/catalog/
 // detection.yaml, the platform's documented default), exactly as a field left out of a
 // service's own `probes` or `health_check` does, so an import and a scenario writing the same
-// fields agree. The check's timeout has no place in the model: a check against a hung process
-// fails `timeout` after it starts, and the model counts a hang as detected after period x
-// failure_threshold (models/failures/recovery.hpp, probe_detection); the notes say so.
+// fields agree. The timeout decides how late a check of a hung process fails
+// (models/failures/recovery.hpp, kubelet_probe_detection and docker_check_detection).
 struct ImportedProbe {
   std::optional<sim::Time> initial_delay;  // initialDelaySeconds; ECS startPeriod
   std::optional<sim::Time> period;         // periodSeconds; ECS interval
+  std::optional<sim::Time> timeout;        // timeoutSeconds; ECS timeout
   std::optional<int> failure_threshold;    // failureThreshold; ECS retries
   std::optional<int> success_threshold;    // successThreshold (Kubernetes only)
   std::string source;                      // "container 'web' readinessProbe", for the notes
@@ -79,6 +79,7 @@ struct ImportedProbe {
 struct ImportedHealth {
   std::optional<ImportedProbe> readiness;                    // Kubernetes readinessProbe
   std::optional<ImportedProbe> liveness;                     // Kubernetes livenessProbe
+  std::optional<ImportedProbe> startup;                      // Kubernetes startupProbe
   std::optional<ImportedProbe> health_check;                 // ECS container healthCheck
   std::optional<models::failures::DisruptionBudget> budget;  // a PodDisruptionBudget
   std::string budget_source;                                 // "PodDisruptionBudget 'web-pdb'"

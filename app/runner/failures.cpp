@@ -35,9 +35,12 @@ mf::RecoveryKind recovery_kind(const models::VariantConfig& v) {
 void apply_health(models::ClusterConfig& config,
                   std::span<const models::failures::ServiceHealth> health) {
   if (recovery_kind(config.variant) != mf::RecoveryKind::kubernetes) return;
-  for (std::size_t i = 0; i < health.size() && i < config.services.size(); ++i)
+  for (std::size_t i = 0; i < health.size() && i < config.services.size(); ++i) {
     if (health[i].readiness)
       config.services[i].readiness_delay = mf::readiness_delay(*health[i].readiness);
+    config.services[i].startup_probe = health[i].startup;
+    config.services[i].readiness_probe = health[i].readiness;
+  }
 }
 
 namespace {
@@ -241,7 +244,8 @@ struct FailureDriver::Impl {
 
   mf::EventKind plan_kind(std::size_t failure) const {
     const std::string& k = log[failure].kind;
-    if (k == "crash") return mf::EventKind::crash;
+    // A startup probe's give-up restarts the container as a crash does (CrashLoopBackOff).
+    if (k == "crash" || k == kStartupRestart) return mf::EventKind::crash;
     if (k == "hang") return mf::EventKind::hang;
     return mf::EventKind::host_down;
   }
@@ -252,6 +256,95 @@ struct FailureDriver::Impl {
   }
 
   std::map<std::uint32_t, Lineage> pending_lineage;  // crashed, replacement not requested yet
+
+  // --- Kubernetes startup probes (recovery.hpp, startup_deadline) ---
+  // Booting instances of services with a startup probe -> their replica. The container starts
+  // when the phase before app_init ends; the probe gives up startup_deadline after that if the
+  // application is still not up, and the kubelet kills the container: a failure of its own in
+  // the log ("startup_restart"), replaced after the CrashLoopBackOff delay as a crash is.
+  static constexpr const char* kStartupRestart = "startup_restart";
+  std::map<models::InstanceId, std::uint32_t> booting;
+
+  const std::optional<mf::Probe>& startup_probe(std::size_t service) const {
+    return cluster.service_config(service).startup_probe;
+  }
+
+  // The boot phase whose end is the container's start: the one before app_init. Empty: the
+  // container starts with the instance (app_init first), or has no application start at all
+  // (no app_init: nothing for a startup probe to wait for).
+  static std::string_view container_start_phase(const models::PlatformProfile& p) {
+    for (std::size_t j = 1; j < p.boot_phases.size(); ++j)
+      if (p.boot_phases[j].name == "app_init") return p.boot_phases[j - 1].name;
+    return {};
+  }
+
+  void launched(const models::ReplicaLaunch& l) {
+    const auto& probe = startup_probe(l.service);
+    if (!probe || kind != mf::RecoveryKind::kubernetes) return;
+    booting[l.instance] = l.replica;
+    const models::Instance& i = cluster.runtime().instance(l.instance);
+    const auto& phases = i.profile->boot_phases;
+    if (!phases.empty() && phases.front().name == "app_init")
+      arm_startup_check(l.replica, l.instance, *probe);
+  }
+
+  void phase_ended(const models::Instance& i, const models::PhaseSpan& span) {
+    const auto it = booting.find(i.id);
+    if (it == booting.end() || span.name != container_start_phase(*i.profile)) return;
+    const std::size_t service = cluster.replica_status(it->second).service;
+    arm_startup_check(it->second, i.id, *startup_probe(service));
+  }
+
+  void arm_startup_check(std::uint32_t r, models::InstanceId id, const mf::Probe& probe) {
+    events.push_back(sim.schedule_in(mf::startup_deadline(probe), [this, r, id] {
+      booting.erase(id);
+      const models::ReplicaStatus st = cluster.replica_status(r);
+      if (st.instance != id || st.state != models::ReplicaState::starting ||
+          cluster.runtime().instance(id).state != models::InstanceState::starting)
+        return;  // up in time, or gone meanwhile
+      startup_gave_up(r, st.service);
+    }));
+  }
+
+  void startup_gave_up(std::uint32_t r, std::size_t service) {
+    const std::string name = cluster.service_config(service).name;
+    log.push_back({sim.now(),
+                   kStartupRestart,
+                   name,
+                   "startup probe failed: the application was not up within initial_delay + "
+                   "failure_threshold x period",
+                   0,
+                   {},
+                   {},
+                   0,
+                   0,
+                   {}});
+    hits.emplace_back();
+    current = log.size() - 1;
+    // The service is back once it runs one more replica than now: the one that did not start.
+    hits[current].targets.emplace(service,
+                                  std::min(cluster.running(service) + 1, cluster.desired(service)));
+    const bool lost = cluster.fail_start(r, kStartupRestart);
+    current = kNone;
+    if (!lost) {  // being scaled in: it stops anyway, nothing to restart or count
+      log.pop_back();
+      hits.pop_back();
+      return;
+    }
+    observe();
+  }
+
+  // When an instance of a startup-probe service is up, its Ready time depends on how long its
+  // application took: look again then (as the readiness delays above).
+  void instance_up(const models::Instance& i) {
+    const auto it = booting.find(i.id);
+    if (it == booting.end()) return;
+    const auto& cfg = cluster.service_config(cluster.replica_status(it->second).service);
+    booting.erase(it);
+    const Time delay =
+        mf::startup_ready_delay(*cfg.startup_probe, cfg.readiness_probe, i.phase_time("app_init"));
+    events.push_back(sim.schedule_in(delay, [this] { observe_soon(); }));
+  }
 
   // A drain's outcome goes to the log line of the drain_start that began it (a drain joined by
   // a second drain_start of the same host reports on the latest).
@@ -320,7 +413,13 @@ FailureDriver::FailureDriver(sim::Simulation& sim, models::Cluster& cluster,
     if (i.state != models::InstanceState::running) return;
     for (const Time t : readiness)
       d.events.push_back(sim.schedule_in(t, [&d] { d.observe_soon(); }));
+    d.instance_up(i);
   });
+  if (d.spec.has_startup_probes() && d.kind == mf::RecoveryKind::kubernetes) {
+    cluster.on_replica_launch.connect([&d](const models::ReplicaLaunch& l) { d.launched(l); });
+    cluster.runtime().on_phase_end.connect(
+        [&d](const models::Instance& i, const models::PhaseSpan& p) { d.phase_ended(i, p); });
+  }
   cluster.on_desired_change.connect([&d](std::size_t, int, int) { d.observe(); });
   cluster.set_drain_policy(drain_policy(d.kind, d.spec));
   cluster.on_drain_done.connect([&d](const models::Cluster::DrainResult& r) { d.drained(r); });

@@ -14,6 +14,10 @@
 // (Cluster::replace_lost), which then pays the whole start (placement, pull, boot). A Kubernetes
 // crash waits the CrashLoopBackOff delay of its lineage (the crashed replica and the
 // replacements that followed it), reset after 10 minutes of running.
+// Kubernetes startup probes: a container whose application is not up startup_deadline after it
+// started is killed, logged as a "startup_restart" failure (counted in replicas_lost, in the
+// failure log of results.json and trace.json) and replaced after its CrashLoopBackOff delay; a
+// driver runs for a scenario with startup probes even when nothing else fails.
 // A host that two failures hold down (a zone outage over a random failure) comes back when the
 // last of them ends; a Spot-interrupted host never comes back.
 #include <cstdint>
@@ -37,7 +41,8 @@ namespace vmcsim::app::runner {
 models::failures::RecoveryKind recovery_kind(const models::VariantConfig& variant);
 
 // Kubernetes variants: a service with a readiness probe takes requests only once it passes
-// (ServiceConfig::readiness_delay). `health` is by service, in the config's order. Other
+// (ServiceConfig::readiness_delay); with a startup probe, once that passes and then the readiness
+// probe (ServiceConfig::startup_probe). `health` is by service, in the config's order. Other
 // platforms have no readiness probe (an ECS container health check does not gate traffic).
 void apply_health(models::ClusterConfig& config,
                   std::span<const models::failures::ServiceHealth> health);

@@ -85,10 +85,10 @@ mm::VariantRunMetrics run_job(const PreparedWorld& world, std::size_t variant, s
   cc.instance_sink = records;
   mm::MetricsCollector collector{sim, cc};
   collector.connect(cluster);
-  // Failures (app/runner/failures.hpp): only when the scenario has some, so that other runs keep
-  // their event trajectory.
+  // Failures (app/runner/failures.hpp): only when the scenario has some, or a startup probe
+  // that may restart containers, so that other runs keep their event trajectory.
   std::unique_ptr<FailureDriver> failures;
-  if (!world.failures.empty())
+  if (!world.failures.empty() || world.failures.has_startup_probes())
     failures = std::make_unique<FailureDriver>(
         sim, cluster, world.failures, recovery_kind(config.variant),
         FailureDriver::Window{world.duration, warmup}, seed, replication);

@@ -21,9 +21,9 @@ const KeyTables& failures_key_tables() {
        {"node_monitor_grace_period", "not_ready_toleration", "health_check_interval",
         "unhealthy_threshold", "ha_detection", "drain_retry", "supervisor_restart"}},
       // services[]: health_reader.cpp
-      {"probes", {"readiness", "liveness"}},
-      {"probe", {"initial_delay", "period", "failure_threshold", "success_threshold"}},
-      {"health_check", {"interval", "retries", "start_period"}},
+      {"probes", {"readiness", "liveness", "startup"}},
+      {"probe", {"initial_delay", "period", "timeout", "failure_threshold", "success_threshold"}},
+      {"health_check", {"interval", "timeout", "retries", "start_period"}},
       {"disruption_budget", {"min_available", "max_unavailable"}},
       {"deployment", {"minimum_healthy_percent", "maximum_percent"}},
   };

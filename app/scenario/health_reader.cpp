@@ -1,8 +1,9 @@
-// A service's health settings: `probes` (Kubernetes readiness and liveness), `health_check`
-// (an ECS container health check), `disruption_budget` (a PodDisruptionBudget) and `deployment`
-// (ECS minimumHealthyPercent / maximumPercent). Fields left out take the catalog's defaults
-// (models/catalog/detection.yaml).
+// A service's health settings: `probes` (Kubernetes readiness, liveness and startup),
+// `health_check` (an ECS container health check), `disruption_budget` (a PodDisruptionBudget) and
+// `deployment` (ECS minimumHealthyPercent / maximumPercent). Fields left out take the catalog's
+// defaults (models/catalog/detection.yaml).
 #include <string>
+#include <string_view>
 
 #include "app/scenario/section_readers.hpp"
 
@@ -12,18 +13,23 @@ namespace {
 
 namespace mf = models::failures;
 
-mf::Probe read_probe(const Field& f, const mf::Probe& defaults, bool liveness) {
+// `kind`: "readiness", "liveness" or "startup".
+mf::Probe read_probe(const Field& f, const mf::Probe& defaults, std::string_view kind) {
   f.check_keys(keys("probe"));
   mf::Probe p = defaults;
   if (auto v = f.optional("initial_delay")) p.initial_delay = v->quantity<sim::Time>();
   if (auto v = f.optional("period")) p.period = v->positive<sim::Time>();
+  // Longer than the period is legal (the API checks each field alone); the kubelet then runs
+  // the checks back to back (recovery.hpp, kubelet_probe_detection).
+  if (auto v = f.optional("timeout")) p.timeout = v->positive<sim::Time>();
   if (auto v = f.optional("failure_threshold"))
     p.failure_threshold = static_cast<int>(v->integer(1, 1000));
   if (auto v = f.optional("success_threshold")) {
     p.success_threshold = static_cast<int>(v->integer(1, 1000));
-    // The API server rejects it: "must be 1" for liveness (Probe.successThreshold).
-    if (liveness && p.success_threshold != 1)
-      v->fail("a liveness probe's success_threshold must be 1 (as Kubernetes requires)");
+    // The API server rejects it: "Must be 1 for liveness and startup" (Probe.successThreshold).
+    if (kind != "readiness" && p.success_threshold != 1)
+      v->fail(
+          fmt::format("a {} probe's success_threshold must be 1 (as Kubernetes requires)", kind));
   }
   return p;
 }
@@ -32,6 +38,7 @@ mf::Probe read_health_check(const Field& f, const mf::Probe& defaults) {
   f.check_keys(keys("health_check"));
   mf::Probe p = defaults;
   if (auto v = f.optional("interval")) p.period = v->positive<sim::Time>();
+  if (auto v = f.optional("timeout")) p.timeout = v->positive<sim::Time>();
   if (auto v = f.optional("retries")) p.failure_threshold = static_cast<int>(v->integer(1, 10));
   if (auto v = f.optional("start_period")) p.initial_delay = v->quantity<sim::Time>();
   return p;
@@ -83,8 +90,9 @@ void read_service_health(ReadContext& cx, const Field& f, Service& sv) {
   h.maximum_percent = d.maximum_percent;
   if (auto p = f.optional("probes")) {
     p->check_keys(keys("probes"));
-    if (auto r = p->optional("readiness")) h.readiness = read_probe(*r, d.probe, false);
-    if (auto l = p->optional("liveness")) h.liveness = read_probe(*l, d.probe, true);
+    if (auto r = p->optional("readiness")) h.readiness = read_probe(*r, d.probe, "readiness");
+    if (auto l = p->optional("liveness")) h.liveness = read_probe(*l, d.probe, "liveness");
+    if (auto s = p->optional("startup")) h.startup = read_probe(*s, d.probe, "startup");
   }
   if (auto c = f.optional("health_check"))
     h.health_check = read_health_check(*c, d.container_health_check);

@@ -48,13 +48,14 @@ mf::Probe resolved(const importers::ImportedProbe& p, const mf::Probe& defaults)
   mf::Probe out = defaults;
   if (p.initial_delay) out.initial_delay = *p.initial_delay;
   if (p.period) out.period = *p.period;
+  if (p.timeout) out.timeout = *p.timeout;
   if (p.failure_threshold) out.failure_threshold = *p.failure_threshold;
   if (p.success_threshold) out.success_threshold = *p.success_threshold;
   return out;
 }
 
-// Readiness and liveness probes, the ECS health check and the disruption budget, each taken
-// whole from the file unless the scenario wrote its own (read_service_health sets them only
+// Readiness, liveness and startup probes, the ECS health check and the disruption budget, each
+// taken whole from the file unless the scenario wrote its own (read_service_health sets them only
 // when written). Returns the fields the scenario left to the file, whose assumptions (and
 // not-modelled notes) apply.
 std::vector<std::string> merge_health(Service& sv, const importers::ImportedHealth& in,
@@ -70,6 +71,7 @@ std::vector<std::string> merge_health(Service& sv, const importers::ImportedHeal
   };
   probe(h.readiness, in.readiness, defaults.probe, "probes.readiness");
   probe(h.liveness, in.liveness, defaults.probe, "probes.liveness");
+  probe(h.startup, in.startup, defaults.probe, "probes.startup");
   probe(h.health_check, in.health_check, defaults.container_health_check, "health_check");
   if (h.budget.kind == mf::DisruptionBudget::Kind::none) {
     if (in.budget) h.budget = *in.budget;
@@ -138,8 +140,6 @@ std::vector<Assumption> merge_imported(Service& sv, const importers::ImportedSer
   if (sv.affinity.empty()) sv.affinity = in.affinity;
   if (sv.anti_affinity.empty()) sv.anti_affinity = in.anti_affinity;
   if (sv.topology_spread.empty()) sv.topology_spread = in.topology_spread;
-  // Kubernetes' startupProbe has no field of its own: its note always applies.
-  take("probes.startup");
   for (const auto& field : merge_health(sv, in.health, defaults))
     take(field);
   return assumed;

@@ -21,15 +21,16 @@
 //                    list taken whole when the scenario wrote none of its own)
 //   gpus, qos_class  whole GPUs per replica; the Kubernetes pod's QoS class (a BestEffort pod
 //                    keeps zero requests: see Service::qos_class)
-//   probes.readiness, probes.liveness   Kubernetes: the first container's readinessProbe and
-//                    livenessProbe; health_check   ECS: the first essential container's
-//                    healthCheck; disruption_budget   Kubernetes: the PodDisruptionBudget that
+//   probes.readiness, probes.liveness, probes.startup   Kubernetes: the first container's
+//                    readinessProbe, livenessProbe and startupProbe (timeoutSeconds included);
+//                    health_check   ECS: the first essential container's healthCheck (timeout
+//                    included); disruption_budget   Kubernetes: the PodDisruptionBudget that
 //                    selects the workload's pods. Each is taken whole when the scenario wrote
 //                    none of its own (a scenario's probe is never completed field by field from
 //                    the file's); fields the file leaves out take the catalog's defaults, as a
-//                    scenario's own do (ImportedProbe). What the model cannot take (a startupProbe,
-//                    a check's timeout, another container's checks) becomes an assumption valued
-//                    "not modelled", so `validate` and results.json show it.
+//                    scenario's own do (ImportedProbe). What the model cannot take (another
+//                    container's checks) becomes an assumption valued "not modelled", so
+//                    `validate` and results.json show it.
 // What the scenario writes wins, field by field as listed (cpu, memory, replicas, autoscaling,
 // each list, each probe, the health check, the budget), whatever the file says.
 // An imported image not listed under `images:` is added to them as assumed (Image::assumed:
@@ -49,8 +50,8 @@ void resolve_imported_services(Scenario& scenario,
 
 // Merges one imported service into `service` (the rule above); exposed for tests. Returns the
 // values it took that the file does not give (fields relative to the service: "cpu", "replicas",
-// ...) and what it could not model ("probes.startup", "health_check.timeout": value "not
-// modelled"); resolve_imported_services adds them, and each assumed image, to
+// ...) and what it could not model (another container's "probes.readiness" or "health_check":
+// value "not modelled"); resolve_imported_services adds them, and each assumed image, to
 // Scenario::assumptions.
 std::vector<Assumption> merge_imported(Service& service, const importers::ImportedService& imported,
                                        const models::failures::DetectionConfig& defaults);

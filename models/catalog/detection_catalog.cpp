@@ -86,22 +86,23 @@ failures::DetectionConfig parse_detection(const YAML::Node& root) {
   const Section k8s(
       d, "kubernetes",
       {"node_monitor_grace_period", "not_ready_toleration", "probe_initial_delay", "probe_period",
-       "probe_failure_threshold", "probe_success_threshold", "drain_retry"});
+       "probe_failure_threshold", "probe_success_threshold", "probe_timeout", "drain_retry"});
   c.node_monitor_grace_period = k8s.time("node_monitor_grace_period");
   c.not_ready_toleration = k8s.time("not_ready_toleration");
   c.probe = {k8s.time("probe_initial_delay"), k8s.time("probe_period"),
-             k8s.count("probe_failure_threshold"), k8s.count("probe_success_threshold")};
+             k8s.count("probe_failure_threshold"), k8s.count("probe_success_threshold"),
+             k8s.time("probe_timeout")};
   c.drain_retry = k8s.time("drain_retry");
   const Section lb(d, "load_balancer", {"health_check_interval", "unhealthy_threshold"});
   c.health_check_interval = lb.time("health_check_interval");
   c.unhealthy_threshold = lb.count("unhealthy_threshold");
-  const Section ecs(
-      d, "ecs",
-      {"container_health_check_interval", "container_health_check_retries",
-       "container_health_check_start_period", "minimum_healthy_percent", "maximum_percent"});
-  c.container_health_check = {ecs.time("container_health_check_start_period"),
-                              ecs.time("container_health_check_interval"),
-                              ecs.count("container_health_check_retries"), 1};
+  const Section ecs(d, "ecs",
+                    {"container_health_check_interval", "container_health_check_retries",
+                     "container_health_check_start_period", "container_health_check_timeout",
+                     "minimum_healthy_percent", "maximum_percent"});
+  c.container_health_check = {
+      ecs.time("container_health_check_start_period"), ecs.time("container_health_check_interval"),
+      ecs.count("container_health_check_retries"), 1, ecs.time("container_health_check_timeout")};
   c.minimum_healthy_percent = ecs.number("minimum_healthy_percent");
   c.maximum_percent = ecs.number("maximum_percent");
   const Section ha(d, "vm_ha", {"ha_detection", "supervisor_restart"});

@@ -1,5 +1,6 @@
 #include "models/cluster/cluster.hpp"
 #include "models/cluster/cluster_state.hpp"
+#include "models/failures/recovery.hpp"
 
 namespace vmcsim::models {
 
@@ -514,7 +515,11 @@ void Cluster::replica_ready(std::uint32_t r, Instance& instance) {
     runtime_->stop(rep.instance, [this, r](Instance&) { replica_stopped(r); });
     return;
   }
-  const sim::Time readiness = services_[rep.service].config->readiness_delay;  // [failures]
+  const ServiceConfig& cfg = *services_[rep.service].config;  // [failures]
+  const sim::Time readiness =
+      cfg.startup_probe ? failures::startup_ready_delay(*cfg.startup_probe, cfg.readiness_probe,
+                                                        instance.phase_time("app_init"))
+                        : cfg.readiness_delay;
   if (readiness > sim::Time::zero()) {
     become_running_after(r, readiness);
     return;

@@ -214,6 +214,11 @@ class Cluster {
   // counting as starting, with no new instance and no boot. Returns it, or nothing.
   std::optional<std::uint32_t> restart_in_place(std::size_t service, double pick,
                                                 sim::Time downtime, std::string_view cause);
+  // The replica's instance is still booting (its application not up) and its platform gives
+  // up on it (a Kubernetes startup probe that failed failureThreshold times): it is lost like a
+  // crashed one (on_replica_lost) and waits for replace_lost. False, and nothing done, when the
+  // replica is not starting, its instance's boot already ended, or a scale-in retires it.
+  bool fail_start(std::uint32_t replica, std::string_view cause);
   void mark_unhealthy(std::uint32_t replica);
   // The platform replaces the lost replica: it leaves the count and the service scales back to
   // its desired count (the load balancer still sends it requests until mark_unhealthy). A no-op

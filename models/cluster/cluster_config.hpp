@@ -13,6 +13,7 @@
 #include "models/autoscaling/ecs_scaling.hpp"
 #include "models/autoscaling/hpa.hpp"
 #include "models/catalog/profile.hpp"
+#include "models/failures/failures.hpp"
 #include "models/host.hpp"
 #include "models/image/image.hpp"
 #include "models/image/registry.hpp"
@@ -81,6 +82,13 @@ struct ServiceConfig {
   // readiness probe, models/failures/recovery.hpp readiness_delay); until then it counts as
   // starting.
   sim::Time readiness_delay;
+  // [failures] A Kubernetes startup probe (and the readiness probe it holds back): the delay
+  // until Ready then depends on how long the instance's application took to come up (its
+  // app_init phase), models/failures/recovery.hpp startup_ready_delay; readiness_delay is
+  // unused. A container whose application is not up by startup_deadline is killed by
+  // app/runner/failures.* (it plays restarts).
+  std::optional<failures::Probe> startup_probe;
+  std::optional<failures::Probe> readiness_probe;
 
   int effective_concurrency() const;
   // What a VM, microVM or Fargate task of this service is sized for: max(request, limit).

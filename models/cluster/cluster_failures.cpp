@@ -369,6 +369,15 @@ std::optional<std::uint32_t> Cluster::restart_in_place(std::size_t service, doub
   return r;
 }
 
+bool Cluster::fail_start(std::uint32_t r, std::string_view cause) {
+  const Replica& rep = replicas_.at(r);
+  if (rep.state != ReplicaState::starting || rep.instance == kNoInstance) return false;
+  if (runtime_->instance(rep.instance).state != InstanceState::starting) return false;
+  if (rep.stop_when_ready) return false;  // scaled in: it stops once up, nothing to replace
+  lose(r, cause);
+  return true;
+}
+
 void Cluster::mark_unhealthy(std::uint32_t r) {
   Replica& rep = replicas_.at(r);
   if (!rep.routable) return;

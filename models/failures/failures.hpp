@@ -14,6 +14,7 @@
 // Hierarchy: a failed host takes down everything on it (its VMs, node VMs, the containers in
 // those and the microVMs), which is the Cluster's job (Cluster::fail_host); this header only
 // says which hosts fail and when.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -37,12 +38,17 @@ std::string_view to_string(RecoveryKind k);
 // A periodic health check, as Kubernetes probes and ECS container health checks run it: the
 // first check `initial_delay` after the container starts, then one every `period`; the check
 // fails `failure_threshold` times in a row before the container counts as failed, and succeeds
-// `success_threshold` times before it counts as passing.
+// `success_threshold` times before it counts as passing. A check that gets no answer within
+// `timeout` fails then (Kubernetes timeoutSeconds, ECS/Docker timeout): a hung process is
+// noticed only that late on each check, and how the next check is scheduled after a slow one
+// differs by platform (recovery.hpp, kubelet_probe_detection and docker_check_detection).
+// Zero: the check fails at once (what tests of the bare period x threshold use).
 struct Probe {
   sim::Time initial_delay;
   sim::Time period;
   int failure_threshold = 1;
   int success_threshold = 1;
+  sim::Time timeout;  // last, so the {delay, period, failures, successes} spelling still holds
 };
 
 // Detection settings, grouped by who applies them. Their defaults live in the catalog
@@ -63,7 +69,7 @@ struct DetectionConfig {
   sim::Time health_check_interval;
   int unhealthy_threshold = 0;
   // ECS: a container health check's defaults (interval = period, retries = failure_threshold,
-  // startPeriod = initial_delay), and a service's deployment configuration defaults.
+  // startPeriod = initial_delay, timeout), and a service's deployment configuration defaults.
   Probe container_health_check;
   double minimum_healthy_percent = 0.0;
   double maximum_percent = 0.0;
@@ -89,8 +95,11 @@ struct DisruptionBudget {
 // `deployment`), fields it leaves out taken from the catalog's DetectionConfig.
 struct ServiceHealth {
   std::string service;
-  std::optional<Probe> readiness;     // Kubernetes readinessProbe: gates traffic
-  std::optional<Probe> liveness;      // Kubernetes livenessProbe: restarts a hung container
+  std::optional<Probe> readiness;  // Kubernetes readinessProbe: gates traffic
+  std::optional<Probe> liveness;   // Kubernetes livenessProbe: restarts a hung container
+  // Kubernetes startupProbe: holds readiness and liveness back until it passes, and restarts
+  // a container whose application is not up within its checks (recovery.hpp, startup_*).
+  std::optional<Probe> startup;
   std::optional<Probe> health_check;  // ECS container healthCheck
   DisruptionBudget budget;            // Kubernetes PodDisruptionBudget, honoured by drains
   // ECS deployment configuration, honoured when its container instance drains.
@@ -150,6 +159,12 @@ struct FailureSpec {
   DetectionConfig detection;
   // Per service, in the scenario's order (filled by the runner from the services).
   std::vector<ServiceHealth> health;
+  // Some service has a startup probe: its give-ups restart containers, which the failure driver
+  // plays even when nothing else fails (app/runner/failures.hpp).
+  bool has_startup_probes() const {
+    return std::any_of(health.begin(), health.end(),
+                       [](const ServiceHealth& h) { return h.startup.has_value(); });
+  }
   // A service is available while it has at least ceil(this x desired / 100) running replicas
   // (ECS's minimumHealthyPercent; its default is 100).
   double min_healthy_percent = 100.0;

@@ -40,15 +40,15 @@ RecoveryTimes hang_recovery(RecoveryKind kind, const DetectionConfig& d, const S
   switch (kind) {
     case RecoveryKind::kubernetes: {
       // The liveness probe kills the container, which takes it out of the endpoints too.
-      const sim::Time restart = h.liveness ? probe_detection(*h.liveness) : never;
-      const sim::Time unready = h.readiness ? probe_detection(*h.readiness) : never;
+      const sim::Time restart = h.liveness ? kubelet_probe_detection(*h.liveness) : never;
+      const sim::Time unready = h.readiness ? kubelet_probe_detection(*h.readiness) : never;
       return {std::min(restart, unready),
               restart == never ? never : sim::Time::saturating_add(restart, backoff)};
     }
     case RecoveryKind::ecs: {
       // The service scheduler replaces a task its container health check or its target group
       // marks unhealthy, whichever comes first.
-      const sim::Time container = h.health_check ? probe_detection(*h.health_check) : never;
+      const sim::Time container = h.health_check ? docker_check_detection(*h.health_check) : never;
       return {health_check, std::min(health_check, container)};
     }
     case RecoveryKind::vm_ha:
@@ -57,14 +57,48 @@ RecoveryTimes hang_recovery(RecoveryKind kind, const DetectionConfig& d, const S
   return {};
 }
 
-sim::Time probe_detection(const Probe& p) {
-  return p.period * p.failure_threshold;
+sim::Time kubelet_probe_detection(const Probe& p) {
+  VMCSIM_ASSERT(p.failure_threshold >= 1, "a probe fails after one check at least");
+  const sim::Time step = std::max(p.period, p.timeout);
+  return p.period + step * static_cast<std::int64_t>(p.failure_threshold - 1) + p.timeout;
 }
 
+sim::Time docker_check_detection(const Probe& p) {
+  return (p.period + p.timeout) * static_cast<std::int64_t>(p.failure_threshold);
+}
+
+namespace {
+// The first check at or after `t` of checks every `period` from 0 that skip those before
+// `delay`.
+sim::Time first_check_at_or_after(sim::Time t, sim::Time delay, sim::Time period) {
+  VMCSIM_ASSERT(period > sim::Time::zero(), "a probe needs a period");
+  const sim::Time from = std::max(t, delay);
+  return period * ((from.ns() + period.ns() - 1) / period.ns());
+}
+}  // namespace
+
 sim::Time readiness_delay(const Probe& p) {
-  VMCSIM_ASSERT(p.period > sim::Time::zero(), "a probe needs a period");
-  const std::int64_t k = (p.initial_delay.ns() + p.period.ns() - 1) / p.period.ns();
-  return p.period * static_cast<std::int64_t>(k + p.success_threshold - 1);
+  return first_check_at_or_after(sim::Time::zero(), p.initial_delay, p.period) +
+         p.period * static_cast<std::int64_t>(p.success_threshold - 1);
+}
+
+sim::Time startup_deadline(const Probe& s) {
+  return first_check_at_or_after(sim::Time::zero(), s.initial_delay, s.period) +
+         s.period * static_cast<std::int64_t>(s.failure_threshold - 1);
+}
+
+sim::Time startup_ready_delay(const Probe& s, const std::optional<Probe>& readiness,
+                              sim::Time app_up) {
+  const sim::Time started = first_check_at_or_after(app_up, s.initial_delay, s.period);
+  sim::Time ready = started;
+  if (readiness) {
+    const Probe& r = *readiness;
+    const sim::Time first = started >= r.initial_delay
+                                ? started
+                                : first_check_at_or_after(started, r.initial_delay, r.period);
+    ready = first + r.period * static_cast<std::int64_t>(r.success_threshold - 1);
+  }
+  return ready - app_up;
 }
 
 sim::Time CrashLoopBackoff::on_crash(sim::Time started, sim::Time at) {

@@ -10,6 +10,7 @@
 #include "cli_run.hpp"
 #include "fixture_path.hpp"
 #include "models/catalog/catalog.hpp"
+#include "two_zone_vms.hpp"
 
 namespace {
 
@@ -199,33 +200,7 @@ struct ExactBoot {
   }
 };
 
-models::ClusterConfig two_zone_vms(const models::PlatformProfile& profile) {
-  models::ClusterConfig c;
-  for (int h = 0; h < 2; ++h) {
-    models::HostSpec spec{h == 0 ? "h0" : "h1",
-                          sim::Millicores::cores(16),
-                          sim::Bytes::gib(64),
-                          sim::DataRate::parse("1GB/s"),
-                          10000.0,
-                          sim::DataRate::gbps(10),
-                          {{"zone", h == 0 ? "zone-a" : "zone-b"}},
-                          100.0,
-                          300.0};
-    c.hosts.push_back({spec, 1.0, sim::Bytes::gib(100)});
-  }
-  c.registry = models::RegistrySpec{"hub", sim::DataRate::gbps(1), Time::from_ms(20)};
-  c.variant.name = "vm";
-  c.variant.platform = models::PlatformKind::vm;
-  c.variant.profile = &profile;
-  c.variant.placement = "first_fit";
-  models::ServiceConfig s;
-  s.name = "web";
-  s.cpu_request = s.cpu_limit = sim::Millicores::cores(1);
-  s.memory_request = s.memory_limit = sim::Bytes::gib(1);
-  s.replicas = 1;
-  c.services.push_back(s);
-  return c;
-}
+using test::two_zone_vms;
 
 }  // namespace
 
@@ -307,9 +282,9 @@ TEST_CASE("under random failures no instance ever starts or runs on a failed hos
   c.seed = seed;
   // Probes: readiness gates the replacements (Kubernetes variants), liveness restarts hangs.
   std::vector<mf::ServiceHealth> health(1);
-  health[0].readiness = mf::Probe{Time::from_s(5), Time::from_s(10), 3, 1};
-  health[0].liveness = mf::Probe{Time::zero(), Time::from_s(10), 3, 1};
-  health[0].health_check = mf::Probe{Time::zero(), Time::from_s(30), 3, 1};
+  health[0].readiness = mf::Probe{Time::from_s(5), Time::from_s(10), 3, 1, Time::from_s(1)};
+  health[0].liveness = mf::Probe{Time::zero(), Time::from_s(10), 3, 1, Time::from_s(1)};
+  health[0].health_check = mf::Probe{Time::zero(), Time::from_s(30), 3, 1, Time::from_s(5)};
   // A budget makes the drain and the Spot notice evict pod by pod (Kubernetes variants).
   health[0].budget = {mf::DisruptionBudget::Kind::min_available, 5, false};
   app::runner::apply_health(c, health);
@@ -387,7 +362,8 @@ TEST_CASE("a hang recovers after the liveness probe's detection, the back-off an
   spec.detection = exact.catalog.detection();
   spec.crashes.push_back({"web", sim::Constant{500.0}, true});  // one hang, at 500 s
   mf::ServiceHealth h;
-  h.liveness = mf::Probe{Time::zero(), Time::from_s(10), 3, 1};  // 30 s to notice
+  // No timeout: 30 s to notice (probe_timing_test.cpp adds one).
+  h.liveness = mf::Probe{Time::zero(), Time::from_s(10), 3, 1, Time::zero()};
   spec.health.push_back(h);
   app::runner::FailureDriver driver{sim, cluster, spec, kind, {Time::from_s(1000), Time::zero()},
                                     1,   0};
@@ -437,7 +413,8 @@ TEST_CASE("a replacement behind a readiness probe recovers once the probe first 
   const ExactBoot exact;
   models::ClusterConfig c = two_zone_vms(exact.profile);
   // initialDelaySeconds 5 on a 10 s period: the first counted check is at 10 s.
-  c.services[0].readiness_delay = mf::readiness_delay({Time::from_s(5), Time::from_s(10), 3, 1});
+  c.services[0].readiness_delay =
+      mf::readiness_delay({Time::from_s(5), Time::from_s(10), 3, 1, Time::from_s(1)});
   sim::Simulation sim;
   models::Cluster cluster{sim, c};
   mf::FailureSpec spec;

@@ -104,8 +104,17 @@ TEST_CASE("an imported manifest's probes and budget reach the service, defaults 
   CHECK(h.budget.kind == DisruptionBudget::Kind::min_available);
   CHECK(h.budget.value == 3.0);
   CHECK_FALSE(h.health_check.has_value());
-  // The startupProbe is not modelled, and the loaded scenario says so.
-  CHECK(health_assumed(s, "services[0].probes.startup", "not modelled"));
+  // The startupProbe reaches the service too (the API's defaults: 10 s, 3 failures, 1 s), and
+  // every probe takes the catalog's timeoutSeconds; nothing about them is left "not modelled".
+  REQUIRE(h.startup.has_value());
+  CHECK(h.startup->period == Time::from_s(10));
+  CHECK(h.startup->failure_threshold == 3);
+  CHECK(h.startup->timeout == Time::from_s(1));
+  CHECK(h.liveness->timeout == Time::from_s(1));
+  for (const auto& a : s.assumptions) {
+    INFO(a.field << ": " << a.reason);
+    CHECK(a.value != "not modelled");
+  }
 }
 
 TEST_CASE("an imported ECS health check reaches the service with the catalog's defaults") {
@@ -125,7 +134,8 @@ TEST_CASE("an imported ECS health check reaches the service with the catalog's d
   CHECK(h.health_check->failure_threshold == 5);
   CHECK(h.health_check->period == Time::from_s(30));  // ECS's default interval, from the catalog
   CHECK(h.health_check->initial_delay == Time::zero());
-  CHECK(health_assumed(s, "services[0].health_check.timeout", "not modelled"));
+  CHECK(h.health_check->timeout == Time::from_s(5));  // ECS's default timeout, from the catalog
+  CHECK_FALSE(health_assumed(s, "services[0].health_check.timeout", "not modelled"));
 }
 
 TEST_CASE("health settings the scenario writes win over the imported ones") {

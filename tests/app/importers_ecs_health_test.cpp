@@ -66,7 +66,7 @@ TEST_CASE("an ECS health check with only its command leaves every other field to
         std::string::npos);
 }
 
-TEST_CASE("an ECS health check maps interval, retries and startPeriod; its timeout is reported") {
+TEST_CASE("an ECS health check maps interval, timeout, retries and startPeriod") {
   const auto task = parse_ecs_task_definition(
       ecs_health_task("{\"name\": \"app\", \"image\": \"nginx\", \"healthCheck\": {\"command\": "
                       "[\"CMD\", \"/bin/check\"], \"interval\": 10, \"timeout\": 4, \"retries\": "
@@ -80,13 +80,13 @@ TEST_CASE("an ECS health check maps interval, retries and startPeriod; its timeo
   CHECK(probe->failure_threshold == 2);
   CHECK(probe->initial_delay == Time::from_s(60));
   CHECK_FALSE(probe->success_threshold.has_value());
-  CHECK(ecs_health_noted(in, "healthCheck timeout (4s) is not modelled"));
-  CHECK(ecs_health_assumed(s, "health_check.timeout", "up to retries x timeout later"));
+  CHECK(probe->timeout == Time::from_s(4));
+  CHECK_FALSE(ecs_health_noted(in, "not modelled"));
+  CHECK_FALSE(ecs_health_assumed(s, "health_check.timeout", ""));
   const std::string yaml = scenario_fragment(in).to_yaml();
   INFO(yaml);
-  CHECK(yaml.find(
-            "    health_check:\n      interval: 10s\n      retries: 2\n      start_period: 1m\n") !=
-        std::string::npos);
+  CHECK(yaml.find("    health_check:\n      interval: 10s\n      timeout: 4s\n      retries: "
+                  "2\n      start_period: 1m\n") != std::string::npos);
   CHECK(summarize(task).find(
             "health check CMD, interval 10s, timeout 4s, retries 2, startPeriod 60s\n") !=
         std::string::npos);

@@ -1,6 +1,7 @@
 // Kubernetes probes and PodDisruptionBudgets: read as the API defines them, checked at yaml-cpp's
-// mark with the field path, mapped to the service's probes and disruption_budget; a startupProbe,
-// another container's probe, a budget over nothing or two budgets over one pod are reported.
+// mark with the field path, mapped to the service's probes (startupProbe and timeoutSeconds
+// included) and disruption_budget; another container's probe, a budget over nothing or two budgets
+// over one pod are reported.
 #include <algorithm>
 #include <string>
 
@@ -98,16 +99,17 @@ TEST_CASE("every field of a Kubernetes readiness and liveness probe is mapped") 
   CHECK(h.liveness->period == Time::from_s(20));
   CHECK(h.liveness->failure_threshold == 5);
   CHECK_FALSE(h.liveness->initial_delay.has_value());
-  // The liveness probe's timeout is reported, not modelled.
-  CHECK(k8s_health_noted(in, "livenessProbe timeoutSeconds 3 is not modelled"));
-  const auto* a = k8s_health_assumption(in.services.at(0), "probes.liveness.timeout");
-  REQUIRE(a != nullptr);
-  CHECK(a->value == "not modelled");
+  // The liveness probe's timeout is mapped; the readiness probe's, left out, stays unset (the
+  // catalog's default fills it when the scenario loads).
+  CHECK(h.liveness->timeout == Time::from_s(3));
+  CHECK_FALSE(h.readiness->timeout.has_value());
+  CHECK(k8s_health_assumption(in.services.at(0), "probes.liveness.timeout") == nullptr);
   const std::string yaml = scenario_fragment(in).to_yaml();
   INFO(yaml);
   CHECK(yaml.find("      readiness:\n        initial_delay: 5s\n        period: 7s\n        "
                   "failure_threshold: 4\n        success_threshold: 2\n      liveness:\n        "
-                  "period: 20s\n        failure_threshold: 5\n") != std::string::npos);
+                  "period: 20s\n        timeout: 3s\n        failure_threshold: 5\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("bad Kubernetes probes are errors at their line and column with the field path") {
@@ -146,20 +148,37 @@ TEST_CASE("bad Kubernetes probes are errors at their line and column with the fi
         "m.yaml:12:25: error: spec.template.spec.containers[0].readinessProbe: expected a mapping");
 }
 
-TEST_CASE("a startupProbe is reported as not modelled, in the notes and the assumptions") {
+TEST_CASE("a startupProbe and its timeoutSeconds are mapped to the service's startup probe") {
   const auto in = k8s_health_import(k8s_health_deployment(
       "web",
       "        startupProbe:\n          httpGet: {port: 80}\n          failureThreshold: "
-      "30\n          periodSeconds: 10\n"));
+      "30\n          periodSeconds: 10\n          timeoutSeconds: 2\n"));
   const auto& s = in.services.at(0);
   CHECK_FALSE(s.health.readiness.has_value());
-  CHECK(k8s_health_noted(in,
-                         "service 'web': container 'web' startupProbe httpGet, periodSeconds "
-                         "10, failureThreshold 30 (API defaults for the rest): not modelled"));
+  REQUIRE(s.health.startup.has_value());
+  CHECK(s.health.startup->period == Time::from_s(10));
+  CHECK(s.health.startup->failure_threshold == 30);
+  CHECK(s.health.startup->timeout == Time::from_s(2));
+  CHECK_FALSE(s.health.startup->initial_delay.has_value());
+  CHECK(s.health.startup->source == "container 'web' startupProbe");
+  CHECK(k8s_health_assumption(s, "probes.startup") == nullptr);
+  CHECK_FALSE(k8s_health_noted(in, "not modelled"));
+  const std::string yaml = scenario_fragment(in).to_yaml();
+  INFO(yaml);
+  CHECK(yaml.find("      startup:\n        period: 10s\n        timeout: 2s\n        "
+                  "failure_threshold: 30\n") != std::string::npos);
+}
+
+TEST_CASE("a second container's startupProbe is reported as not modelled") {
+  const auto in = k8s_health_import(
+      k8s_health_deployment("web", "",
+                            "      - name: proxy\n        image: envoy\n        startupProbe:\n"
+                            "          tcpSocket: {port: 9901}\n"));
+  const auto& s = in.services.at(0);
+  CHECK_FALSE(s.health.startup.has_value());
   const auto* a = k8s_health_assumption(s, "probes.startup");
   REQUIRE(a != nullptr);
   CHECK(a->value == "not modelled");
-  CHECK(a->where.line == 13);
 }
 
 TEST_CASE("a second container's probes are reported; the service takes the first container's") {

@@ -82,11 +82,13 @@ TEST_CASE("the shipped catalog holds each platform's documented detection defaul
   CHECK(d.probe.period == Time::from_s(10));
   CHECK(d.probe.failure_threshold == 3);
   CHECK(d.probe.success_threshold == 1);
+  CHECK(d.probe.timeout == Time::from_s(1));  // timeoutSeconds
   CHECK(d.drain_retry == Time::from_s(5));
   CHECK(d.health_check_interval == Time::from_s(30));
   CHECK(d.unhealthy_threshold == 2);
   CHECK(d.container_health_check.period == Time::from_s(30));
   CHECK(d.container_health_check.failure_threshold == 3);
+  CHECK(d.container_health_check.timeout == Time::from_s(5));
   CHECK(d.minimum_healthy_percent == 100);
   CHECK(d.maximum_percent == 200);
   CHECK(d.ha_detection == Time::from_s(15));
@@ -116,11 +118,79 @@ TEST_CASE("a detection default without its source is refused at its line") {
 
 TEST_CASE(
     "a readiness probe passes at the first check after its initial delay on the period grid") {
-  CHECK(readiness_delay({Time::zero(), Time::from_s(10), 3, 1}) == Time::zero());
-  CHECK(readiness_delay({Time::from_s(5), Time::from_s(10), 3, 1}) == Time::from_s(10));
-  CHECK(readiness_delay({Time::from_s(10), Time::from_s(10), 3, 1}) == Time::from_s(10));
-  CHECK(readiness_delay({Time::from_s(5), Time::from_s(10), 3, 2}) == Time::from_s(20));
-  CHECK(probe_detection({Time::zero(), Time::from_s(10), 3, 1}) == Time::from_s(30));
+  const Time s1 = Time::from_s(1);  // a passing check answers at once: its timeout plays no part
+  CHECK(readiness_delay({Time::zero(), Time::from_s(10), 3, 1, s1}) == Time::zero());
+  CHECK(readiness_delay({Time::from_s(5), Time::from_s(10), 3, 1, s1}) == Time::from_s(10));
+  CHECK(readiness_delay({Time::from_s(10), Time::from_s(10), 3, 1, s1}) == Time::from_s(10));
+  CHECK(readiness_delay({Time::from_s(5), Time::from_s(10), 3, 2, s1}) == Time::from_s(20));
+}
+
+// The kubelet's checks start on the period grid (a time.Ticker), each waiting for its answer or
+// its timeout: with the hang just after a passing check, check k fails at
+// period + (k - 1) x max(period, timeout) + timeout (pkg/kubelet/prober/worker.go).
+Time kubelet_formula(const Probe& p) {
+  const Time step = std::max(p.period, p.timeout);
+  return p.period + step * static_cast<std::int64_t>(p.failure_threshold - 1) + p.timeout;
+}
+
+TEST_CASE("a Kubernetes probe notices a hang threshold - 1 periods and a timeout after a check") {
+  const Time s = Time::from_s(1);
+  for (const Probe& p :
+       {Probe{Time::zero(), 10 * s, 3, 1, Time::zero()}, Probe{Time::zero(), 10 * s, 3, 1, s},
+        Probe{5 * s, 5 * s, 1, 1, 4 * s}, Probe{Time::zero(), 2 * s, 6, 1, 2 * s}}) {
+    INFO("period " << p.period.seconds() << " s, timeout " << p.timeout.seconds() << " s");
+    CHECK(kubelet_probe_detection(p) == kubelet_formula(p));
+    CHECK(kubelet_probe_detection(p) ==
+          p.period * static_cast<std::int64_t>(p.failure_threshold) + p.timeout);
+  }
+  // The API's defaults: 10 s period, 3 failures, 1 s timeout.
+  CHECK(kubelet_probe_detection(Catalog::load_default().detection().probe) == Time::from_s(31));
+}
+
+TEST_CASE("a timeout longer than the period makes the kubelet run the checks back to back") {
+  // The ticker drops the ticks a slow check misses but keeps one: the next check starts as soon
+  // as the last one timed out.
+  const Probe p{Time::zero(), Time::from_s(5), 3, 1, Time::from_s(12)};
+  CHECK(kubelet_probe_detection(p) == kubelet_formula(p));
+  CHECK(kubelet_probe_detection(p) == p.period + p.timeout * 3);
+}
+
+TEST_CASE("a Docker health check notices a hang after retries x (interval + timeout)") {
+  // "again interval seconds after each previous check completes" (Dockerfile HEALTHCHECK).
+  const Time s = Time::from_s(1);
+  for (const Probe& p :
+       {Probe{Time::zero(), 30 * s, 3, 1, 5 * s}, Probe{Time::zero(), 5 * s, 2, 1, 60 * s},
+        Probe{Time::zero(), 10 * s, 3, 1, Time::zero()}}) {
+    CHECK(docker_check_detection(p) ==
+          (p.period + p.timeout) * static_cast<std::int64_t>(p.failure_threshold));
+  }
+  CHECK(docker_check_detection(Catalog::load_default().detection().container_health_check) ==
+        Time::from_s(105));
+}
+
+TEST_CASE("a startup probe gives up at its failure_threshold-th check after its initial delay") {
+  const Time s = Time::from_s(1);
+  // Checks at 0, 10, 20 s: the third (threshold 3) at 20 s.
+  CHECK(startup_deadline({Time::zero(), 10 * s, 3, 1, s}) == 20 * s);
+  // An initial delay of 15 s skips the checks at 0 and 10 s: 20, 30, 40 s.
+  CHECK(startup_deadline({15 * s, 10 * s, 3, 1, s}) == 40 * s);
+  CHECK(startup_deadline({Time::zero(), 5 * s, 1, 1, s}) == Time::zero());
+}
+
+TEST_CASE("a startup probe holds readiness back until its first check after the app is up") {
+  const Time s = Time::from_s(1);
+  const Probe startup{Time::zero(), 10 * s, 30, 1, s};
+  // The app is up 23 s after the container started: the startup probe passes at 30 s, and the
+  // kubelet runs the readiness probe at once: Ready 7 s after the app is up.
+  CHECK(startup_ready_delay(startup, std::nullopt, 23 * s) == 7 * s);
+  const Probe readiness{Time::zero(), 5 * s, 3, 2, s};  // two passes: one more period
+  CHECK(startup_ready_delay(startup, readiness, 23 * s) == 7 * s + 5 * s);
+  // A readiness initial delay still running when the startup probe passes: its first check
+  // after the delay on its own grid.
+  const Probe late{45 * s, 20 * s, 3, 1, s};
+  CHECK(startup_ready_delay(startup, late, 23 * s) == 60 * s - 23 * s);
+  // An app up exactly on a check passes at that check.
+  CHECK(startup_ready_delay(startup, std::nullopt, 20 * s) == Time::zero());
 }
 
 TEST_CASE("a hang is noticed only by a liveness probe, a health check or a load balancer") {
@@ -128,8 +198,9 @@ TEST_CASE("a hang is noticed only by a liveness probe, a health check or a load 
   const Time backoff = Time::from_s(10);
   ServiceHealth none;
   ServiceHealth probes;
-  probes.readiness = Probe{Time::zero(), Time::from_s(5), 2, 1};  // unready after 10 s
-  probes.liveness = Probe{Time::zero(), Time::from_s(10), 3, 1};  // restart after 30 s
+  // No timeouts: the bare period x threshold (probe_timing_test.cpp has them).
+  probes.readiness = Probe{Time::zero(), Time::from_s(5), 2, 1, Time::zero()};  // unready: 10 s
+  probes.liveness = Probe{Time::zero(), Time::from_s(10), 3, 1, Time::zero()};  // restart: 30 s
   // Kubernetes: readiness takes it out of the endpoints, liveness restarts it after back-off.
   const auto k8s = hang_recovery(RecoveryKind::kubernetes, d, probes, backoff);
   CHECK(k8s.unhealthy_after == Time::from_s(10));
@@ -141,7 +212,7 @@ TEST_CASE("a hang is noticed only by a liveness probe, a health check or a load 
   // ECS: the target group's 30 s x 2; a faster container health check replaces it sooner.
   CHECK(hang_recovery(RecoveryKind::ecs, d, none, backoff).replace_after == Time::from_s(60));
   ServiceHealth fast;
-  fast.health_check = Probe{Time::zero(), Time::from_s(10), 2, 1};
+  fast.health_check = Probe{Time::zero(), Time::from_s(10), 2, 1, Time::zero()};
   CHECK(hang_recovery(RecoveryKind::ecs, d, fast, backoff).replace_after == Time::from_s(20));
   CHECK(hang_recovery(RecoveryKind::ecs, d, fast, backoff).unhealthy_after == Time::from_s(60));
   // A VM: the load balancer stops sending to it; nothing restarts it.
