@@ -188,10 +188,10 @@ struct Cluster::NodeVm {
   sim::Time requested_at;  // [cplane] before RunInstances let it through
 };
 
-// One line each (alignas(64)). On the request path only begin_request writes it and io_done
-// reads it; the rest of what the CPU and I/O steps need travels in their flows' callbacks
-// (Cluster::IoStep), so cpu_done touches no flight and io_done loads the flight, the replica and
-// the service side by side rather than one after the other.
+// One line each (alignas(64)). On the request path begin_request fills it, cpu_done writes only
+// its flow id, and io_done reads it; the rest of what the CPU and I/O steps need travels in their
+// flows' callbacks (Cluster::IoStep), so cpu_done reads no flight and io_done loads the flight,
+// the replica and the service side by side rather than one after the other.
 struct alignas(64) Cluster::InFlight {
   std::uint32_t replica = cluster_detail::kNone;
   std::uint32_t next_free = cluster_detail::kNone;
@@ -203,8 +203,8 @@ struct alignas(64) Cluster::InFlight {
   bool cold = false;    // [fn]
 };
 
-// Why the request path hands its state along in callbacks: at 10,000 hosts about 3,000 other
-// events run between a request's CPU start and its end, which evicts the flight's line from a
+// Why the request path hands its state along in callbacks: at 10,000 hosts about 2,500 other
+// events run between a request's start and its end, which evicts the flight's line from a
 // 1 MiB L2, and each of the misses that a chain of loads (flight -> replica -> service) meets
 // costs a full memory round trip (bench/README.md, seventh round). A callback's captures sit in
 // the flow record that the flow model has just read to run it.

@@ -356,20 +356,11 @@ TEST_CASE("a hang recovers after the liveness probe's detection, the back-off an
   const auto kind =
       GENERATE(mf::RecoveryKind::kubernetes, mf::RecoveryKind::ecs, mf::RecoveryKind::vm_ha);
   INFO("recovery " << mf::to_string(kind));
-  sim::Simulation sim;
-  models::Cluster cluster{sim, two_zone_vms(exact.profile)};
-  mf::FailureSpec spec;
-  spec.detection = exact.catalog.detection();
-  spec.crashes.push_back({"web", sim::Constant{500.0}, true});  // one hang, at 500 s
   mf::ServiceHealth h;
   // No timeout: 30 s to notice (probe_timing_test.cpp adds one).
   h.liveness = mf::Probe{Time::zero(), Time::from_s(10), 3, 1, Time::zero()};
-  spec.health.push_back(h);
-  app::runner::FailureDriver driver{sim, cluster, spec, kind, {Time::from_s(1000), Time::zero()},
-                                    1,   0};
-  sim.run_until(Time::from_s(1000));
-  models::metrics::VariantRunMetrics m;
-  driver.finish(sim.now(), m);
+  // One hang, at 500 s.
+  const auto m = test::one_hang(exact.profile, exact.catalog.detection(), kind, h);
   REQUIRE(m.failure_log.size() == 1);
   const auto& f = m.failure_log[0];
   CHECK(f.kind == "hang");

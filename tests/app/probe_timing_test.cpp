@@ -49,17 +49,7 @@ struct ProbeTimingBoot {
 models::metrics::FailureRecord probe_timing_hang(mf::RecoveryKind kind,
                                                  const mf::ServiceHealth& health) {
   const ProbeTimingBoot exact{Time::zero()};
-  sim::Simulation sim;
-  models::Cluster cluster{sim, test::two_zone_vms(exact.profile)};
-  mf::FailureSpec spec;
-  spec.detection = exact.catalog.detection();
-  spec.crashes.push_back({"web", sim::Constant{500.0}, true});
-  spec.health.push_back(health);
-  app::runner::FailureDriver driver{sim, cluster, spec, kind, {Time::from_s(1000), Time::zero()},
-                                    1,   0};
-  sim.run_until(Time::from_s(1000));
-  models::metrics::VariantRunMetrics m;
-  driver.finish(sim.now(), m);
+  const auto m = test::one_hang(exact.profile, exact.catalog.detection(), kind, health);
   REQUIRE(m.failure_log.size() == 1);
   return m.failure_log[0];
 }

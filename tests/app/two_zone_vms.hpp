@@ -2,8 +2,11 @@
 // The small cluster of the failure tests (failures_test.cpp, probe_timing_test.cpp): two hosts
 // of 16 cores and 64 GiB, h0 in zone-a and h1 in zone-b, VMs of `profile` placed first fit, and
 // one replica of `web` (1 core, 1 GiB). Each test says which platform's failure driver plays it.
+#include "app/runner/failures.hpp"
 #include "models/catalog/profile.hpp"
+#include "models/cluster/cluster.hpp"
 #include "models/cluster/cluster_config.hpp"
+#include "models/metrics/run_metrics.hpp"
 
 namespace vmcsim::test {
 
@@ -33,6 +36,26 @@ inline models::ClusterConfig two_zone_vms(const models::PlatformProfile& profile
   s.replicas = 1;
   c.services.push_back(s);
   return c;
+}
+
+// web hangs once, at 500 s, on two_zone_vms(profile); `kind`'s failure driver plays it with
+// `detection` and `health` for 1,000 s. The run's metrics: its failure log holds the hang.
+inline models::metrics::VariantRunMetrics one_hang(const models::PlatformProfile& profile,
+                                                   const models::failures::DetectionConfig& detection,
+                                                   models::failures::RecoveryKind kind,
+                                                   const models::failures::ServiceHealth& health) {
+  const sim::Time end = sim::Time::from_s(1000);
+  sim::Simulation sim;
+  models::Cluster cluster{sim, two_zone_vms(profile)};
+  models::failures::FailureSpec spec;
+  spec.detection = detection;
+  spec.crashes.push_back({"web", sim::Constant{500.0}, true});
+  spec.health.push_back(health);
+  app::runner::FailureDriver driver{sim, cluster, spec, kind, {end, sim::Time::zero()}, 1, 0};
+  sim.run_until(end);
+  models::metrics::VariantRunMetrics m;
+  driver.finish(sim.now(), m);
+  return m;
 }
 
 }  // namespace vmcsim::test
