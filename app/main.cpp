@@ -3,8 +3,10 @@
 #include <exception>
 
 #include "app/cli.hpp"
+#include "app/process/huge_pages.hpp"
 
 int main(int argc, char** argv) {
+  vmcsim::app::use_huge_pages(argv);
   // Each command sorts its own errors (print_or_report); this catches what escapes the command
   // line parser itself, so nothing ends in std::terminate.
   try {

@@ -36,6 +36,7 @@
 
 #include "bench/bench_support.hpp"
 
+#include "app/process/huge_pages.hpp"
 #include "app/runner/runner.hpp"
 #include "app/scenario/loader.hpp"
 #include "sim/distributions.hpp"
@@ -178,6 +179,7 @@ double loglog_slope(const std::vector<double>& x, const std::vector<double>& y) 
 }  // namespace
 
 int main(int argc, char** argv) try {
+  app::use_huge_pages(argv);  // as vmcsim runs: the hold model and every size alike
   const Args a = parse(argc, argv);
   const double hold_before = hold_rate(a.hold_events);
   fmt::print("hold model (engine alone, 1e4 pending): {:.2f} M events/CPU s\n", hold_before / 1e6);
