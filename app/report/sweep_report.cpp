@@ -167,7 +167,10 @@ std::vector<std::pair<std::string, std::string>> interference_pairs(const RunRes
 std::string interference_cells(const SweepPoint& p, const std::string& variant,
                                const std::vector<std::pair<std::string, std::string>>& pairs) {
   std::string out;
-  for (const auto& [bursting, victim] : pairs) {
+  for (const auto& pair : pairs) {
+    // Named references, not a structured binding: clang 14 (the fuzz build's) cannot capture one.
+    const std::string& bursting = pair.first;
+    const std::string& victim = pair.second;
     const auto it = std::find_if(p.interference.begin(), p.interference.end(), [&](const auto& i) {
       return i.variant == variant && i.bursting_tenant == bursting && i.victim_tenant == victim;
     });
