@@ -41,6 +41,8 @@ const std::vector<Topic>& topics() {
       {"autoscalers", "services[].autoscaling.kind", [] { return reg::autoscalers().listing(); }},
       {"keep-alive", "services[].function.keep_alive.policy",  // [fn]
        [] { return reg::keep_alive_policies().listing(); }},
+      {"arima-criteria", "services[].function.keep_alive.arima_criterion",  // [fn]
+       [] { return reg::arima_criteria().listing(); }},
       {"distributions", "dist: (any distribution of time or size)",
        [] { return reg::distributions().listing(); }},
   };

@@ -14,11 +14,10 @@ const KeyTables& function_key_tables() {
   static const KeyTables tables{
       {"function", {"concurrency", "keep_alive", "provisioned", "max_instances", "scaling_limit"}},
       {"keep_alive",
-       {"policy", "time", "range", "bin", "head", "tail", "margin", "cv_threshold", "arima_margin",
-        "arima_history"}},
+       {"policy", "time", "range", "bin", "head", "tail", "margin", "cv_threshold",
+        "out_of_bounds_threshold", "arima_margin", "arima_history", "arima_criterion"}},
       {"scaling_limit", {"burst", "per"}},
-      {"functions",
-       {"trace", "sample", "seed", "image", "cpu", "memory", "function"}},
+      {"functions", {"trace", "sample", "seed", "image", "cpu", "memory", "function"}},
       {"functions_trace", {"invocations", "durations", "memory"}},
   };
   return tables;
@@ -44,12 +43,22 @@ models::serverless::KeepAliveSpec read_keep_alive(const Field& f) {
   if (h.tail < h.head) f["tail"].fail("the tail percentile must not be below the head");
   if (auto t = f.optional("margin")) h.margin = t->number(0.0, 1.0);
   if (auto t = f.optional("cv_threshold")) h.cv_threshold = t->number(0.0, 1e6);
+  // The share of idle times beyond the range from which the ARIMA case applies: at 1 only when
+  // every idle time is beyond it, at 0 from the first idle time on.
+  if (auto t = f.optional("out_of_bounds_threshold"))
+    h.out_of_bounds_threshold = t->number(0.0, 1.0);
   // The ARIMA case: pre-warm at F (1 - m), kept until F (1 + m); below 1 so that the
   // pre-warm window stays positive. The history must hold enough idle times to forecast.
   if (auto t = f.optional("arima_margin")) h.arima_margin = t->number(0.0, 0.99);
   if (auto t = f.optional("arima_history"))
     h.arima_history =
         static_cast<std::size_t>(t->integer(static_cast<long long>(h.arima_min_samples), 100'000));
+  if (auto t = f.optional("arima_criterion")) {
+    const auto& criteria = models::registry::arima_criteria();
+    const auto* c = criteria.find(t->text());
+    if (c == nullptr) t->fail(criteria.unknown(shorten(t->text())));
+    h.arima_criterion = c->factory;
+  }
   return k;
 }
 

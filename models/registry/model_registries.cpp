@@ -36,6 +36,19 @@ const ModuleGroup<serverless::KeepAliveKind>& keep_alive_policies() {
   return group;
 }
 
+const ModuleGroup<sim::InformationCriterion>& arima_criteria() {
+  using C = sim::InformationCriterion;
+  static const ModuleGroup<C> group{
+      "information criterion",
+      {
+          {"aic", "Akaike's: pmdarima's default, efficient for forecasting, overfits now and then",
+           C::aic},
+          {"aicc", "AIC corrected for small samples (Hurvich and Tsai)", C::aicc},
+          {"bic", "Schwarz's Bayesian: consistent, picks the true order more often", C::bic},
+      }};
+  return group;
+}
+
 const ModuleGroup<AutoscalerConfig::Kind>& autoscalers() {
   using Kind = AutoscalerConfig::Kind;
   static const ModuleGroup<Kind> group{

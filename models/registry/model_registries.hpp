@@ -10,8 +10,8 @@
 
 #include "models/cluster/cluster_config.hpp"
 #include "models/platform/platform_kind.hpp"
-#include "models/serverless/keep_alive.hpp"
 #include "models/registry/module_group.hpp"
+#include "models/serverless/keep_alive.hpp"
 
 namespace vmcsim::models::registry {
 
@@ -19,6 +19,9 @@ const ModuleGroup<PlatformKind>& platform_kinds();
 
 // [fn] `services[].function.keep_alive.policy` (models/serverless/keep_alive.hpp).
 const ModuleGroup<serverless::KeepAliveKind>& keep_alive_policies();
+// [fn] `services[].function.keep_alive.arima_criterion`: how the hybrid policy's auto-ARIMA
+// picks its order (sim/arima.hpp).
+const ModuleGroup<sim::InformationCriterion>& arima_criteria();
 
 const ModuleGroup<AutoscalerConfig::Kind>& autoscalers();
 

@@ -53,6 +53,7 @@ void arima_windows(HybridDecision& d, const HybridParams& p, std::span<const dou
   d.kind = HybridCase::arima_fallback;
   sim::AutoArimaOptions options;
   options.min_length = p.arima_min_samples;
+  options.criterion = p.arima_criterion;
   const sim::ArimaForecast f = sim::auto_arima(idle_s, options);
   d.arima_status = f.status;
   d.arima_order = f.order;

@@ -68,6 +68,9 @@ struct HybridParams {
   double arima_margin = 0.15;                     // pre-warm at F (1 - m), keep for 2 m F
   std::size_t arima_history = 100;                // most recent idle times the ARIMA fits
   std::size_t arima_min_samples = 5;              // fewer: the ARIMA case falls back
+  // How auto-ARIMA picks the order: AIC, pmdarima's default; BIC is consistent and overfits
+  // less (sim/arima.hpp). Named in registry::arima_criteria().
+  sim::InformationCriterion arima_criterion = sim::InformationCriterion::aic;
 };
 
 enum class KeepAliveKind { fixed, none, hybrid };

@@ -58,6 +58,7 @@ TEST_CASE("schema.json's enums are the registries' names") {
   CHECK(schema_enum("variant", "platform") == reg::platform_kinds().names());
   CHECK(schema_enum("autoscaling", "kind") == reg::autoscalers().names());
   CHECK(schema_enum("distribution", "dist") == reg::distributions().names());
+  CHECK(schema_enum("keep_alive", "arima_criterion") == reg::arima_criteria().names());
   std::vector<std::string> scenario_formats;
   for (const auto& m : im::trace_formats().modules())
     if (m.factory.uses != im::kImportOnly) scenario_formats.push_back(m.name);
@@ -74,7 +75,7 @@ TEST_CASE("docs/scenario-format.md names every registry entry and the replayable
   const std::string docs = read(source_dir / "docs/scenario-format.md");
   for (const auto& names :
        {reg::placement_policies().names(), reg::platform_kinds().names(),
-        reg::autoscalers().names(), reg::distributions().names(),
+        reg::autoscalers().names(), reg::distributions().names(), reg::arima_criteria().names(),
         im::trace_format_names(im::kRequestWorkload), im::trace_format_names(im::kPodTrace),
         im::trace_format_names(im::kHostNodes)}) {
     for (const auto& name : names) {
@@ -134,6 +135,10 @@ TEST_CASE("vmcsim list prints every entry of the table asked for, and every tabl
   CHECK(formats.exit_code == 0);
   for (const auto& name : im::trace_format_names(im::kImportOnly))
     CHECK_THAT(formats.output, Catch::Contains(name));
+  const auto criteria = run_cli("list arima-criteria");
+  CHECK(criteria.exit_code == 0);
+  for (const auto& m : reg::arima_criteria().modules())
+    CHECK_THAT(criteria.output, Catch::Contains(m.name + "  "));
   const auto all = run_cli("list");
   CHECK(all.exit_code == 0);
   for (const auto& topic : vmcsim::app::list_topics())

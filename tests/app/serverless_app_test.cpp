@@ -47,6 +47,16 @@ std::string dir() {
   return "traces/azure-functions-2019-format/";
 }
 
+// One function under the hybrid policy with `keep_alive` (its other keys, in flow style); the
+// keep_alive mapping is on line 12.
+std::string hybrid_scenario(const std::string& keep_alive) {
+  return kHead +
+         "services:\n"
+         "  - name: fn\n    image: a\n    cpu: '1'\n    memory: 128MiB\n"
+         "    function: {keep_alive: {policy: hybrid, " +
+         keep_alive + "}}\n" + kVariants;
+}
+
 }  // namespace
 
 TEST_CASE("a service scaled to zero by min_replicas 0 serves its requests instead of queueing "
@@ -175,21 +185,35 @@ TEST_CASE("the keep-alive policy is checked against the registry at its line and
 }
 
 TEST_CASE("the hybrid policy's ARIMA margin and history are read, and checked") {
-  const auto with = [](const std::string& keep_alive) {
-    return kHead +
-           "services:\n"
-           "  - name: fn\n    image: a\n    cpu: '1'\n    memory: 128MiB\n"
-           "    function: {keep_alive: {policy: hybrid, " +
-           keep_alive + "}}\n" + kVariants;
-  };
-  const auto s = scenario::load_scenario_text(with("arima_margin: 0.2, arima_history: 50"),
-                                              "inline.yaml");
+  const auto s = scenario::load_scenario_text(
+      hybrid_scenario("arima_margin: 0.2, arima_history: 50"), "inline.yaml");
   CHECK(s.services[0].function.keep_alive.hybrid.arima_margin == 0.2);
   CHECK(s.services[0].function.keep_alive.hybrid.arima_history == 50);
   const auto e = test::input_error_of(
-      [&] { scenario::load_scenario_text(with("arima_history: 3"), "inline.yaml"); });
+      [&] { scenario::load_scenario_text(hybrid_scenario("arima_history: 3"), "inline.yaml"); });
   CHECK_THAT(e, Catch::Contains("inline.yaml:12:"));
-  CHECK_THROWS(scenario::load_scenario_text(with("arima_margin: 1.5"), "inline.yaml"));
+  CHECK_THROWS(scenario::load_scenario_text(hybrid_scenario("arima_margin: 1.5"), "inline.yaml"));
+}
+
+TEST_CASE("the hybrid policy's out-of-bounds threshold and ARIMA criterion are read, and checked") {
+  const auto defaults = scenario::load_scenario_text(hybrid_scenario("range: 4h"), "inline.yaml");
+  CHECK(defaults.services[0].function.keep_alive.hybrid.out_of_bounds_threshold == 0.5);
+  CHECK(defaults.services[0].function.keep_alive.hybrid.arima_criterion ==
+        sim::InformationCriterion::aic);
+  const auto s = scenario::load_scenario_text(
+      hybrid_scenario("out_of_bounds_threshold: 0.8, arima_criterion: bic"), "inline.yaml");
+  CHECK(s.services[0].function.keep_alive.hybrid.out_of_bounds_threshold == 0.8);
+  CHECK(s.services[0].function.keep_alive.hybrid.arima_criterion == sim::InformationCriterion::bic);
+  const auto unknown = test::input_error_of([&] {
+    scenario::load_scenario_text(hybrid_scenario("arima_criterion: hqic"), "inline.yaml");
+  });
+  CHECK_THAT(unknown, Catch::Contains("inline.yaml:12:"));
+  CHECK_THAT(unknown, Catch::Contains("unknown information criterion 'hqic' (allowed: " +
+                                      models::registry::arima_criteria().allowed() + ")"));
+  const auto beyond = test::input_error_of([&] {
+    scenario::load_scenario_text(hybrid_scenario("out_of_bounds_threshold: 1.5"), "inline.yaml");
+  });
+  CHECK_THAT(beyond, Catch::Contains("inline.yaml:12:"));
 }
 
 TEST_CASE("schema.json's keep-alive policies are the registry's names") {

@@ -3,10 +3,12 @@
 // its next idle time, and every decision, forecast or fallback, is counted.
 #include <catch2/catch.hpp>
 
+#include <utility>
 #include <vector>
 
 #include "cluster_test_support.hpp"
 #include "models/serverless/keep_alive.hpp"
+#include "sim/arima.hpp"
 #include "sim/distributions.hpp"
 #include "sim/random.hpp"
 
@@ -109,6 +111,65 @@ TEST_CASE("the ARIMA case falls back to the range's keep-alive without a usable 
     CHECK(d.arima_status == sim::ArimaStatus::ok);
     CHECK(d.forecast_s <= 0.0);
     CHECK(d.windows == serverless::Windows{sim::Time::zero(), p.range});
+  }
+}
+
+TEST_CASE("the out-of-bounds threshold decides when the ARIMA case applies") {
+  serverless::HybridParams p;  // threshold 0.5
+  serverless::IdleHistogram h{p.range, p.bin};
+  // 3 of 10 idle times beyond the 4 h range.
+  std::vector<double> idle_s;
+  for (int k = 0; k < 10; ++k) {
+    const double s = k < 3 ? 6 * 3600.0 + 60.0 * k : 600.0 + 60.0 * k;
+    idle_s.push_back(s);
+    h.add(sim::Time::from_seconds(s));
+  }
+  REQUIRE(h.out_of_bounds() == 3);
+  CHECK_FALSE(serverless::hybrid_windows(h, p, idle_s).out_of_bounds);
+  p.out_of_bounds_threshold = 0.3;  // at or beyond: 3 of 10 is enough
+  const auto d = serverless::hybrid_windows(h, p, idle_s);
+  CHECK(d.out_of_bounds);
+  CHECK(d.kind == serverless::HybridCase::arima);
+  p.out_of_bounds_threshold = 0.31;
+  CHECK_FALSE(serverless::hybrid_windows(h, p, idle_s).out_of_bounds);
+}
+
+TEST_CASE("the ARIMA case picks its order by the criterion the policy names") {
+  // AR(2) idle times around 6 h (phi 0.5, 0.3); the first seed whose AIC and BIC orders differ,
+  // so that a criterion the policy ignored would show.
+  const auto series = [](std::uint64_t seed) {
+    sim::RandomStream rng{seed};
+    const sim::Normal noise{0.0, 600.0};
+    std::vector<double> x{0.0, 0.0};
+    for (int k = 0; k < 100; ++k)
+      x.push_back(0.5 * x[x.size() - 1] + 0.3 * x[x.size() - 2] + noise.sample(rng));
+    std::vector<double> idle_s;
+    for (std::size_t k = 2; k < x.size(); ++k)
+      idle_s.push_back(6 * 3600.0 + x[k]);
+    return idle_s;
+  };
+  const auto order_by = [](const std::vector<double>& idle_s, sim::InformationCriterion c) {
+    sim::AutoArimaOptions o;
+    o.criterion = c;
+    return sim::auto_arima(idle_s, o).order;
+  };
+  std::vector<double> idle_s;
+  for (std::uint64_t seed = 1; seed <= 200 && idle_s.empty(); ++seed) {
+    auto candidate = series(seed);
+    if (!(order_by(candidate, sim::InformationCriterion::aic) ==
+          order_by(candidate, sim::InformationCriterion::bic)))
+      idle_s = std::move(candidate);
+  }
+  REQUIRE_FALSE(idle_s.empty());
+  serverless::HybridParams p;
+  serverless::IdleHistogram h{p.range, p.bin};
+  for (const double s : idle_s)
+    h.add(sim::Time::from_seconds(s));
+  for (const auto c : {sim::InformationCriterion::aic, sim::InformationCriterion::bic}) {
+    p.arima_criterion = c;
+    const auto d = serverless::hybrid_windows(h, p, idle_s);
+    REQUIRE(d.arima_status == sim::ArimaStatus::ok);
+    CHECK(d.arima_order == order_by(idle_s, c));
   }
 }
 
