@@ -27,8 +27,17 @@ namespace vmcsim::app {
 // Call first thing in main(), with main's argv. Returns only if it did not exec.
 void use_huge_pages(char** argv);
 
-// Whether malloc is glibc's, which reads the tunable: sanitizers bring their own.
+// Whether malloc is glibc's, which reads the tunable: sanitizers bring their own. GCC says so
+// with __SANITIZE_*__, clang (the fuzz build) with __has_feature.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define VMCSIM_SANITIZER_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#define VMCSIM_SANITIZER_MALLOC 1
+#endif
+#endif
+#ifdef VMCSIM_SANITIZER_MALLOC
 inline constexpr bool kGlibcMalloc = false;
 #else
 inline constexpr bool kGlibcMalloc = true;
