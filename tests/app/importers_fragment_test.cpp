@@ -69,7 +69,7 @@ TEST_CASE("the guestbook becomes three services with their replicas") {
   CHECK_FALSE(services[2]["autoscaling"]);
 }
 
-TEST_CASE("an HPA on CPU becomes hpa autoscaling; one on a custom metric becomes a note") {
+TEST_CASE("an HPA on CPU becomes hpa autoscaling, and one on a custom metric becomes a note") {
   const auto manifest = parse_k8s_manifests(R"(apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, labels: {app: web}}

@@ -181,7 +181,7 @@ TEST_CASE("a second container's startupProbe is reported as not modelled") {
   CHECK(a->value == "not modelled");
 }
 
-TEST_CASE("a second container's probes are reported; the service takes the first container's") {
+TEST_CASE("a second container's probes are reported, and the service takes the first container's") {
   const auto in = k8s_health_import(
       k8s_health_deployment("web", "        livenessProbe:\n          httpGet: {port: 80}\n",
                             "      - name: proxy\n        image: envoy\n        readinessProbe:\n"

@@ -306,7 +306,8 @@ TEST_CASE("an HPA finds its Deployment across files") {
   CHECK(m.autoscalers.size() == 1);
 }
 
-TEST_CASE("a kind List, a ReplicaSet and a ReplicationController import; a DaemonSet is ignored") {
+TEST_CASE(
+    "a kind List, a ReplicaSet and a ReplicationController import, and a DaemonSet is ignored") {
   const auto m = parse_k8s_manifests(R"(apiVersion: v1
 kind: List
 items:

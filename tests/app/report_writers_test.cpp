@@ -164,7 +164,7 @@ TEST_CASE("results.json keeps startup phases in pipeline order") {
   CHECK(text.find("\"init\"", vm) < text.find("\"app\"", vm));
 }
 
-TEST_CASE("results.json holds no wall-clock figure; timings.json holds them") {
+TEST_CASE("results.json holds no wall-clock figure, and timings.json holds them") {
   auto r = test::sample_results();
   const auto before = results_to_json(r);
   for (const auto& v : before["variants"])

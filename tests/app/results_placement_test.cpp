@@ -48,7 +48,7 @@ TEST_CASE("results.json leaves out the placement fields a run did not measure") 
   }
 }
 
-TEST_CASE("results.json writes placement metrics; decision time goes to timings.json") {
+TEST_CASE("results.json writes placement metrics, and decision time goes to timings.json") {
   const auto r = with_placement();
   const VariantSummary& v = r.variants.at(0);
   const auto with = results_to_json(r);

@@ -122,7 +122,7 @@ TEST_CASE("node affinity ORs nodeSelectorTerms and ANDs their expressions") {
   CHECK(a.required_matches(cpu));
 }
 
-TEST_CASE("required node affinity filters every policy; preferred terms steer the k8s score") {
+TEST_CASE("required node affinity filters every policy, and preferred terms steer the k8s score") {
   std::vector<NodeView> nodes;
   for (const char* pool : {"shared", "tenant-a", "tenant-b"}) {
     NodeView n = make_node(std::string("n-") + pool, 4000, Bytes::gib(8), 0, Bytes{});

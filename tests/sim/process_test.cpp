@@ -442,7 +442,7 @@ TEST_CASE("a process that waits for itself or interrupts itself fails with a log
   CHECK_THROWS_AS(sim.run(), std::logic_error);
 }
 
-TEST_CASE("a detached process frees its frame when it finishes; the pool destroys the others") {
+TEST_CASE("a detached process frees its frame when it finishes, and the pool destroys the others") {
   Simulation sim;
   std::vector<Time> woke;
   {
