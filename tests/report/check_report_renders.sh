@@ -4,7 +4,8 @@
 # With --sweep, also that the sweep section shows every point of results.json (beside the
 # report) and one chart per metric, each with a line per variant (check_rendered.py).
 # usage: check_report_renders.sh <report.html> <work folder> [--sweep]
-# Exit codes: 0 pass, 1 fail, 77 skipped (no Chromium on this machine; CTest SKIP_RETURN_CODE).
+# Exit codes: 0 pass, 1 fail, 77 skipped (no Chromium on this machine; CTest SKIP_RETURN_CODE),
+# except under VMCSIM_REQUIRE_BROWSER=1, where a missing Chromium fails.
 set -eu
 report=$1
 work=$2
@@ -14,6 +15,12 @@ for candidate in chromium chromium-browser google-chrome; do
   if command -v "$candidate" >/dev/null 2>&1; then browser=$(command -v "$candidate"); break; fi
 done
 if [ -z "$browser" ]; then
+  # scripts/test installs Chromium and sets VMCSIM_REQUIRE_BROWSER=1: there a missing browser is
+  # a broken set-up, not a reason to skip the check.
+  if [ "${VMCSIM_REQUIRE_BROWSER:-0}" = 1 ]; then
+    echo "FAIL: no chromium, chromium-browser or google-chrome on PATH, and VMCSIM_REQUIRE_BROWSER=1"
+    exit 1
+  fi
   echo "SKIPPED: no chromium, chromium-browser or google-chrome on PATH; cannot check report rendering"
   exit 77
 fi
