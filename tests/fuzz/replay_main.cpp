@@ -1,7 +1,8 @@
 // Replays fuzz inputs through a target's LLVMFuzzerTestOneInput without libFuzzer, so any
 // compiler's sanitizer build (gcc's in scripts/test) can run the regression corpus.
 //   fuzz_<target> FILE_OR_FOLDER...   (a folder: every regular file in it, sorted)
-// Exit 0 when every input passed; a finding aborts (sanitizer report, uncaught exception).
+// Exit 0 when every input passed, 2 when there is none; a finding aborts (sanitizer report,
+// uncaught exception).
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -27,6 +28,11 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "replay: no such file or folder: %s\n", argv[i]);
       return 2;
     }
+  }
+  if (inputs.empty()) {
+    // A corpus of nothing would pass having replayed nothing.
+    std::fprintf(stderr, "replay: no inputs to replay\n");
+    return 2;
   }
   std::sort(inputs.begin(), inputs.end());
   for (const auto& path : inputs) {
